@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Starts the compiled CLI; everything else lives in src/cli.
+import { main } from '../dist/cli/index.js';
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ScsError } from '../core/diagnostic.js';
+import { checkCommand } from './commands/check.js';
+import { initCommand } from './commands/init.js';
+import { newCommand } from './commands/new.js';
+import { createCli, type Cli, type CliIO } from './context.js';
+import { formatDiagnostics } from './output.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+/** Every command, in the order `scs --help` lists them. */
+const COMMANDS: ((cli: Cli) => Command)[] = [initCommand, newCommand, checkCommand];
+
+export function createProgram(cli: Cli): Command {
+  const program = new Command('scs')
+    .description('Press releases in Markdown → a static press archive and newsletters, sent safely.')
+    .version(VERSION, '-v, --version')
+    .option('-c, --config <file>', 'configuration file (default: ./scs.config.yml)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => cli.stdout.write(s),
+      writeErr: (s) => cli.stderr.write(s),
+      outputError: (s, write) => write(cli.c.red(s)),
+    })
+    .exitOverride();
+  for (const make of COMMANDS) program.addCommand(make(cli).exitOverride());
+  return program;
+}
+
+/** Runs `scs` with `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<number> {
+  const cli = createCli({
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+    env: io.env ?? process.env,
+    cwd: io.cwd ?? process.cwd(),
+  });
+  const program = createProgram(cli);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return cli.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage mistakes with 2.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof ScsError) {
+      cli.err(formatDiagnostics(e.diagnostics, 'pretty', { root: cli.cwd, color: cli.color }));
+      return e.exitCode;
+    }
+    const err = e as Error;
+    cli.err(`${cli.c.red('internal error:')} ${err.message}`);
+    cli.err('This is a bug in scs, not in your files. Run again with SCS_DEBUG=1 for details and report it.');
+    if (cli.env.SCS_DEBUG) cli.err(err.stack ?? String(err));
+    return 70;
+  }
+}

@@ -1,0 +1,301 @@
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { diag, hasErrors, ScsError, type Diagnostic } from '../core/diagnostic.js';
+import { parsePhone } from '../core/phone.js';
+import { schemaDiagnostics, shapeKeys, didYouMean } from '../core/schema-diagnostics.js';
+import { isValidTimeZone, parseDuration } from '../core/time.js';
+import { parseYaml, type YamlPath } from '../core/yaml.js';
+import { configSchema, type ConfigInput, type LocalizedInput } from './schema.js';
+import type { Config, Contact, Localized, NewsletterList } from './types.js';
+
+export const CONFIG_FILES = ['scs.config.yml', 'scs.config.yaml'];
+
+export interface LoadConfigOptions {
+  /** Project root; default the current directory. */
+  root?: string;
+  /** Config file, relative to root or absolute; default `scs.config.yml`. */
+  configFile?: string;
+  /** Values that win over the file (CLI flags). */
+  overrides?: { baseUrl?: string; outDir?: string };
+  /** Environment to read secrets from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ConfigResult {
+  config?: Config;
+  diagnostics: Diagnostic[];
+}
+
+/** Reads and validates the config; never throws on user mistakes. */
+export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
+  const root = path.resolve(options.root ?? '.');
+  const candidates = options.configFile ? [options.configFile] : CONFIG_FILES;
+  const found = candidates.map((c) => path.resolve(root, c)).find((f) => existsSync(f));
+  const shown = (f: string) => path.relative(process.cwd(), f) || f;
+  if (!found) {
+    const file = path.resolve(root, candidates[0]!);
+    return {
+      diagnostics: [
+        diag('config-missing', 'error', `No configuration file: ${shown(file)} does not exist.`, {
+          file: shown(file),
+          hint: 'Run "scs init" to set up a newsroom here, or pass --config <file>.',
+        }),
+      ],
+    };
+  }
+  const file = shown(found);
+  let text: string;
+  try {
+    text = readFileSync(found, 'utf8');
+  } catch (e) {
+    return {
+      diagnostics: [
+        diag('config-unreadable', 'error', `Cannot read the configuration: ${(e as Error).message}.`, {
+          file,
+          hint: 'Check that the file exists and is readable.',
+        }),
+      ],
+    };
+  }
+  const yaml = parseYaml(text, file);
+  if (yaml.diagnostics.length)
+    return { diagnostics: yaml.diagnostics.map((d) => ({ ...d, code: `config-${d.code}` })) };
+  if (yaml.value === null || typeof yaml.value !== 'object' || Array.isArray(yaml.value)) {
+    return {
+      diagnostics: [
+        diag('config-not-mapping', 'error', 'The configuration must be a YAML mapping of settings.', {
+          file,
+          line: 1,
+          column: 1,
+          hint: 'Start from the file "scs init" writes.',
+        }),
+      ],
+    };
+  }
+  const parsed = configSchema.safeParse(yaml.value);
+  if (!parsed.success) {
+    return {
+      diagnostics: schemaDiagnostics(parsed.error.issues, yaml, file, (p) => shapeKeys(configSchema, p)).map(
+        (d) => ({ ...d, code: d.code.startsWith('config-') ? d.code : `config-${d.code}` }),
+      ),
+    };
+  }
+  return resolveConfig(parsed.data, {
+    root,
+    file: found,
+    shownFile: file,
+    locate: yaml.locate,
+    overrides: options.overrides ?? {},
+    env: options.env ?? process.env,
+  });
+}
+
+/** Reads the config or throws a ScsError (exit code 2) carrying its diagnostics. */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const { config, diagnostics } = readConfig(options);
+  if (!config || hasErrors(diagnostics)) throw new ScsError(diagnostics, 2);
+  return config;
+}
+
+interface ResolveContext {
+  root: string;
+  file: string;
+  shownFile: string;
+  locate: (p: YamlPath, part?: 'key' | 'value') => { line: number; column: number };
+  overrides: NonNullable<LoadConfigOptions['overrides']>;
+  env: NodeJS.ProcessEnv;
+}
+
+const slash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+
+function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
+  const diagnostics: Diagnostic[] = [];
+  const at = (p: YamlPath, part?: 'key' | 'value') => ({ file: ctx.shownFile, ...ctx.locate(p, part) });
+  const error = (code: string, message: string, p: YamlPath, hint: string, part?: 'key' | 'value') =>
+    diagnostics.push(diag(`config-${code}`, 'error', message, { ...at(p, part), hint }));
+
+  const languages = input.languages;
+  const defaultLanguage = input.defaultLanguage ?? languages[0]!;
+  if (!languages.includes(defaultLanguage)) {
+    error(
+      'language-unknown',
+      `defaultLanguage "${defaultLanguage}" is not among languages (${languages.join(', ')}).`,
+      ['defaultLanguage'],
+      'Add it to "languages" or pick one of them.',
+    );
+  }
+  if (!isValidTimeZone(input.timeZone)) {
+    error(
+      'timezone-invalid',
+      `Unknown time zone "${input.timeZone}".`,
+      ['timeZone'],
+      'Use an IANA name such as Europe/Stockholm.',
+    );
+  }
+
+  const localize = (value: LocalizedInput, p: YamlPath): Localized => {
+    if (typeof value === 'string') return Object.fromEntries(languages.map((l) => [l, value]));
+    for (const key of Object.keys(value)) {
+      if (!languages.includes(key)) {
+        error(
+          'language-unknown',
+          `"${key}" is not a configured language.`,
+          [...p, key],
+          `Use one of ${languages.join(', ')}.${didYouMean(key, languages)}`,
+          'key',
+        );
+      }
+    }
+    const fallback = value[defaultLanguage] ?? Object.values(value)[0]!;
+    return Object.fromEntries(languages.map((l) => [l, value[l] ?? fallback]));
+  };
+
+  const contacts: Record<string, Contact> = {};
+  for (const [cid, c] of Object.entries(input.contacts)) {
+    const contact: Contact = { id: cid, name: c.name, email: c.email };
+    if (c.role) contact.role = localize(c.role, ['contacts', cid, 'role']);
+    if (c.organization) contact.organization = c.organization;
+    if (c.phone !== undefined) {
+      const phone = parsePhone(String(c.phone), input.site.phoneRegion);
+      if (phone) contact.phone = phone;
+      else
+        error(
+          'phone-invalid',
+          `The phone number "${c.phone}" of contact "${cid}" is not a valid number.`,
+          ['contacts', cid, 'phone'],
+          'Write it as 010-123 45 67 or +46 10 123 45 67.',
+        );
+    }
+    contacts[cid] = contact;
+  }
+
+  const baseUrl = slash(ctx.overrides.baseUrl ?? input.site.baseUrl);
+  const languageBaseUrls: Localized = {};
+  for (const lang of languages) {
+    const own = ctx.overrides.baseUrl ? undefined : input.site.languageBaseUrls[lang];
+    languageBaseUrls[lang] = slash(own ?? new URL(`${lang}/`, baseUrl).href);
+  }
+  for (const key of Object.keys(input.site.languageBaseUrls)) {
+    if (!languages.includes(key))
+      error(
+        'language-unknown',
+        `"${key}" is not a configured language.`,
+        ['site', 'languageBaseUrls', key],
+        `Use one of ${languages.join(', ')}.`,
+        'key',
+      );
+  }
+
+  const topics = Object.fromEntries(
+    Object.entries(input.topics).map(([k, v]) => [k, localize(v, ['topics', k])]),
+  );
+  const boilerplates = Object.fromEntries(
+    Object.entries(input.boilerplates).map(([k, v]) => [k, localize(v, ['boilerplates', k])]),
+  );
+
+  const nl = input.newsletter;
+  const lists: Record<string, NewsletterList> = {};
+  for (const [lid, l] of Object.entries(nl?.lists ?? {})) {
+    if (!languages.includes(l.lang)) {
+      error(
+        'language-unknown',
+        `List "${lid}" has language "${l.lang}", which is not configured.`,
+        ['newsletter', 'lists', lid, 'lang'],
+        `Use one of ${languages.join(', ')}.`,
+      );
+    }
+    l.topics.forEach((t, i) => {
+      if (!topics[t])
+        error(
+          'topic-unknown',
+          `List "${lid}" names the unknown topic "${t}".`,
+          ['newsletter', 'lists', lid, 'topics', i],
+          `Declare it under "topics" or remove it.${didYouMean(t, Object.keys(topics))}`,
+        );
+    });
+    lists[lid] = {
+      id: lid,
+      lang: l.lang,
+      name: localize(l.name, ['newsletter', 'lists', lid, 'name']),
+      ...(l.description
+        ? { description: localize(l.description, ['newsletter', 'lists', lid, 'description']) }
+        : {}),
+      topics: l.topics,
+    };
+  }
+  const duration = (value: string | number, p: YamlPath, fallback: number) => {
+    const ms = parseDuration(value);
+    if (ms === undefined)
+      error(
+        'duration-invalid',
+        `"${p.join('.')}" is not a duration: ${JSON.stringify(value)}.`,
+        p,
+        'Write a number with a unit: 3d, 12h, 30m.',
+      );
+    return ms ?? fallback;
+  };
+  const org = input.organization;
+  const from = nl?.from ?? { name: org.name, email: `press@${new URL(baseUrl).hostname}` };
+
+  const env = ctx.env;
+  const dkimKey = env.SCS_DKIM_PRIVATE_KEY;
+  const config: Config = {
+    root: ctx.root,
+    file: ctx.file,
+    timeZone: input.timeZone,
+    languages,
+    defaultLanguage,
+    organization: { ...org },
+    releasesDir: path.resolve(ctx.root, input.releases),
+    templatesDir: path.resolve(ctx.root, input.templates),
+    stateDir: path.resolve(ctx.root, '.scs'),
+    site: {
+      baseUrl,
+      name: localize(input.site.name, ['site', 'name']),
+      ...(input.site.description
+        ? { description: localize(input.site.description, ['site', 'description']) }
+        : {}),
+      languageBaseUrls,
+      pageSize: input.site.pageSize,
+      outDir: path.resolve(ctx.root, ctx.overrides.outDir ?? input.site.out),
+      phoneRegion: input.site.phoneRegion,
+    },
+    contacts,
+    boilerplates,
+    topics,
+    newsletter: {
+      from,
+      ...(nl?.replyTo ? { replyTo: nl.replyTo } : {}),
+      subjectPrefix: nl?.subjectPrefix ?? '',
+      maxAgeMs: duration(nl?.maxAge ?? '3d', ['newsletter', 'maxAge'], 3 * 86400000),
+      endpoint: slash(nl?.endpoint ?? new URL('newsletter/', baseUrl).href),
+      ...(nl?.unsubscribeMailto ? { unsubscribeMailto: nl.unsubscribeMailto } : {}),
+      confirmTokenTtlMs: duration(
+        nl?.confirmTokenTtl ?? '7d',
+        ['newsletter', 'confirmTokenTtl'],
+        7 * 86400000,
+      ),
+      lists,
+      delivery: nl?.delivery ?? configSchemaDeliveryDefaults(),
+    },
+    env: {
+      ...(env.SCS_SMTP_URL ? { smtpUrl: env.SCS_SMTP_URL } : {}),
+      ...(env.SCS_SECRET ? { secret: env.SCS_SECRET } : {}),
+      database: path.resolve(ctx.root, env.SCS_DATABASE ?? '.scs/scs.db'),
+      ...(dkimKey
+        ? {
+            dkim: {
+              privateKey: dkimKey,
+              selector: env.SCS_DKIM_SELECTOR ?? 'scs',
+              domain: env.SCS_DKIM_DOMAIN ?? from.email.split('@')[1]!,
+            },
+          }
+        : {}),
+    },
+  };
+  return { config, diagnostics };
+}
+
+function configSchemaDeliveryDefaults() {
+  return configSchema.shape.newsletter.unwrap().shape.delivery.parse(undefined);
+}

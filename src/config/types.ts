@@ -1,0 +1,79 @@
+import type { ParsedPhone } from '../core/phone.js';
+import type { DeliverySettings } from './schema.js';
+
+/** A text per configured language (every language filled, falling back to the default one). */
+export type Localized = Record<string, string>;
+
+export interface Contact {
+  /** Registry id, when the contact comes from the config. */
+  id?: string;
+  name: string;
+  role?: Localized;
+  organization?: string;
+  email: string;
+  phone?: ParsedPhone;
+}
+
+export interface NewsletterList {
+  id: string;
+  lang: string;
+  name: Localized;
+  description?: Localized;
+  topics: string[];
+}
+
+export interface NewsletterConfig {
+  from: { name: string; email: string };
+  replyTo?: string;
+  subjectPrefix: string;
+  maxAgeMs: number;
+  /** Public base URL of `scs serve`, with a trailing slash. */
+  endpoint: string;
+  unsubscribeMailto?: string;
+  confirmTokenTtlMs: number;
+  lists: Record<string, NewsletterList>;
+  delivery: DeliverySettings;
+}
+
+/** Settings that come only from the environment (secrets and machine-specific places). */
+export interface EnvSettings {
+  /** SCS_SMTP_URL: smtp://, smtps://, with credentials; absent means the file outbox. */
+  smtpUrl?: string;
+  /** SCS_SECRET: key for signed tokens and suppression hashes. */
+  secret?: string;
+  /** SCS_DATABASE: SQLite file; default `.scs/scs.db`. */
+  database: string;
+  /** SCS_DKIM_PRIVATE_KEY (PEM, or a path to one), SCS_DKIM_SELECTOR, SCS_DKIM_DOMAIN. */
+  dkim?: { privateKey: string; selector: string; domain: string };
+}
+
+/** The whole configuration, loaded and defaulted once. Paths are absolute. */
+export interface Config {
+  root: string;
+  /** The config file, absolute; undefined when built in memory. */
+  file?: string;
+  timeZone: string;
+  languages: string[];
+  defaultLanguage: string;
+  organization: { name: string; url?: string; logo?: string };
+  releasesDir: string;
+  /** The project's own template overrides (`templates/site`, `templates/email` below it). */
+  templatesDir: string;
+  /** `.scs/`: local state (database, cache, outbox, locks). */
+  stateDir: string;
+  site: {
+    baseUrl: string;
+    name: Localized;
+    description?: Localized;
+    /** Absolute base URL of each language's part of the site, with a trailing slash. */
+    languageBaseUrls: Localized;
+    pageSize: number;
+    outDir: string;
+    phoneRegion: string;
+  };
+  contacts: Record<string, Contact>;
+  boilerplates: Record<string, Localized>;
+  topics: Record<string, Localized>;
+  newsletter: NewsletterConfig;
+  env: EnvSettings;
+}

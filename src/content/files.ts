@@ -1,0 +1,81 @@
+import { readdirSync, statSync, type Dirent } from 'node:fs';
+import path from 'node:path';
+import { diag, type Diagnostic } from '../core/diagnostic.js';
+
+export interface FoundFiles {
+  /** Absolute paths of `*.md` files, sorted. */
+  files: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** Every `*.md` below the given folders or files; dot-folders and node_modules are skipped. */
+export function findReleaseFiles(roots: string[], show: (abs: string) => string): FoundFiles {
+  const files: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const walk = (dir: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      diagnostics.push(
+        diag(
+          'file-unreadable',
+          'error',
+          `Cannot read the folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+          {
+            file: show(dir),
+            hint: 'Check that the folder exists and that you may read it.',
+          },
+        ),
+      );
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const abs = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name.endsWith('.md')) {
+          diagnostics.push(
+            diag('file-is-directory', 'error', `"${entry.name}" is named like a release but is a folder.`, {
+              file: show(abs),
+              hint: 'Rename the folder (releases are files ending in .md) or move the release out of it.',
+            }),
+          );
+        }
+        walk(abs);
+      } else if (entry.name.endsWith('.md')) files.push(abs);
+    }
+  };
+  for (const root of roots) {
+    let stat: ReturnType<typeof statSync> | undefined;
+    try {
+      stat = statSync(root);
+    } catch {
+      stat = undefined;
+    }
+    if (!stat) {
+      diagnostics.push(
+        diag('path-missing', 'error', `No such file or folder: ${show(root)}.`, {
+          file: show(root),
+          hint: 'Check the path; releases live below the folder named by "releases" in the config.',
+        }),
+      );
+    } else if (stat.isDirectory()) {
+      if (root.endsWith('.md')) {
+        diagnostics.push(
+          diag(
+            'file-is-directory',
+            'error',
+            `"${path.basename(root)}" is named like a release but is a folder.`,
+            {
+              file: show(root),
+              hint: 'Rename the folder (releases are files ending in .md) or move the release out of it.',
+            },
+          ),
+        );
+      }
+      walk(root);
+    } else files.push(root);
+  }
+  return { files: [...new Set(files)].sort(), diagnostics };
+}

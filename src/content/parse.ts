@@ -1,0 +1,406 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Config, Contact } from '../config/types.js';
+import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { parsePhone } from '../core/phone.js';
+import { didYouMean, schemaDiagnostics, shapeKeys } from '../core/schema-diagnostics.js';
+import { SLUG_RE, slugify } from '../core/slug.js';
+import { localDate, parseDateTime } from '../core/time.js';
+import { parseYaml } from '../core/yaml.js';
+import { splitFrontmatter } from './frontmatter.js';
+import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
+import { frontmatterSchema } from './schema.js';
+import type { Release, ReleaseImage } from './types.js';
+
+/** Titles longer than this make poor email subjects (warning); the email checks stop at 150. */
+export const TITLE_WARN_LENGTH = 100;
+
+export interface ParseResult {
+  release?: Release;
+  diagnostics: Diagnostic[];
+}
+
+export interface SourceFile {
+  /** Shown path (relative to the project root). */
+  file: string;
+  /** Absolute path. */
+  path: string;
+  bytes: Buffer;
+}
+
+/** Validates one release file against the schema and the config. Never throws on user mistakes. */
+export function parseRelease(
+  srcFile: SourceFile,
+  config: Config,
+  fileExists: (p: string) => boolean = existsSync,
+): ParseResult {
+  const { file } = srcFile;
+  const diagnostics: Diagnostic[] = [];
+  if (srcFile.bytes.length === 0 || srcFile.bytes.toString('utf8').trim() === '') {
+    return {
+      diagnostics: [
+        diag('file-empty', 'error', 'The release file is empty.', {
+          file,
+          line: 1,
+          column: 1,
+          hint: 'Add frontmatter (title, date, lang) and a body, or delete the file. "scs new" writes a template.',
+        }),
+      ],
+    };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(srcFile.bytes);
+  } catch {
+    const loose = srcFile.bytes.toString('utf8');
+    const bad = loose.indexOf('\uFFFD');
+    const before = loose.slice(0, Math.max(bad, 0));
+    const line = before.split('\n').length;
+    return {
+      diagnostics: [
+        diag('file-encoding', 'error', 'The file is not valid UTF-8.', {
+          file,
+          line,
+          column: bad - before.lastIndexOf('\n'),
+          hint: 'Save the file as UTF-8 (most editors offer "Save with encoding").',
+        }),
+      ],
+    };
+  }
+  const split = splitFrontmatter(text);
+  if (!split.ok) {
+    return {
+      diagnostics: [
+        split.reason === 'missing'
+          ? diag('frontmatter-missing', 'error', 'The file has no frontmatter.', {
+              file,
+              line: 1,
+              column: 1,
+              hint: 'Start the file with a "---" line, the YAML fields (title, date, lang …), and another "---" line.',
+            })
+          : diag('frontmatter-unclosed', 'error', 'The frontmatter is never closed.', {
+              file,
+              line: 1,
+              column: 1,
+              hint: 'Add a line with only "---" after the last YAML field.',
+            }),
+      ],
+    };
+  }
+  const yaml = parseYaml(split.yaml, file, split.yamlLine);
+  if (yaml.diagnostics.length) return { diagnostics: yaml.diagnostics };
+  if (
+    yaml.value === null ||
+    yaml.value === undefined ||
+    typeof yaml.value !== 'object' ||
+    Array.isArray(yaml.value)
+  ) {
+    return {
+      diagnostics: [
+        diag(
+          'frontmatter-not-mapping',
+          'error',
+          'The frontmatter must be YAML fields ("key: value" lines).',
+          {
+            file,
+            line: split.yamlLine,
+            column: 1,
+            hint: 'Write at least "title:", "date:" and "lang:" between the "---" lines.',
+          },
+        ),
+      ],
+    };
+  }
+  const parsed = frontmatterSchema.safeParse(yaml.value);
+  if (!parsed.success) {
+    diagnostics.push(
+      ...schemaDiagnostics(parsed.error.issues, yaml, file, (p) => shapeKeys(frontmatterSchema, p)),
+    );
+  }
+  // Keep checking the fields that are fine, so that one run reports every problem in the file.
+  const fm = parsed.success ? parsed.data : validFields(yaml.value as Record<string, unknown>);
+  const title = fm.title ?? '';
+  const at = (p: (string | number)[], part?: 'key' | 'value') => ({ file, ...yaml.locate(p, part) });
+  const error = (
+    code: string,
+    message: string,
+    p: (string | number)[],
+    hint: string,
+    part?: 'key' | 'value',
+  ) => diagnostics.push(diag(code, 'error', message, { ...at(p, part), hint }));
+  const warn = (code: string, message: string, where: { line: number; column: number }, hint: string) =>
+    diagnostics.push(diag(code, 'warning', message, { file, ...where, hint }));
+  const tz = config.timeZone;
+
+  const date: ReturnType<typeof parseDateTime> =
+    fm.date === undefined ? { ok: false, reason: 'missing' } : parseDateTime(fm.date, tz);
+  if (!date.ok && date.reason !== 'missing') {
+    if (date.reason === 'impossible')
+      error(
+        'date-impossible',
+        `The date "${fm.date}" does not exist.`,
+        ['date'],
+        'Check the day and month (e.g. February has 28 or 29 days).',
+      );
+    else
+      error(
+        'date-invalid',
+        `"${fm.date}" is not a date.`,
+        ['date'],
+        'Write YYYY-MM-DD, or an ISO date-time such as 2026-12-01T08:00 or 2026-12-01T08:00+01:00.',
+      );
+  }
+  let embargo: Date | undefined;
+  if (fm.embargo !== undefined) {
+    const e = parseDateTime(fm.embargo, tz);
+    if (!e.ok) {
+      if (e.reason === 'impossible')
+        error(
+          'date-impossible',
+          `The embargo "${fm.embargo}" does not exist.`,
+          ['embargo'],
+          'Check the day, month and time.',
+        );
+      else
+        error(
+          'date-invalid',
+          `The embargo "${fm.embargo}" is not a date-time.`,
+          ['embargo'],
+          'Write an ISO date-time such as 2026-12-01T08:00 (read in the configured time zone) or with an offset.',
+        );
+    } else {
+      embargo = e.instant;
+      if (date.ok && embargo.getTime() < date.instant.getTime()) {
+        error(
+          'embargo-before-date',
+          `The embargo (${fm.embargo}) is before the release date (${fm.date}).`,
+          ['embargo'],
+          'An embargo holds a release back: set it at or after the date, or remove it.',
+        );
+      }
+    }
+  }
+
+  const lang = fm.lang ?? config.defaultLanguage;
+  if (!config.languages.includes(lang)) {
+    error(
+      'lang-unknown',
+      `"${lang}" is not a configured language.`,
+      ['lang'],
+      `Use one of ${config.languages.join(', ')}.${didYouMean(lang, config.languages)}`,
+    );
+  }
+
+  let slug = fm.slug ?? slugify(title);
+  if (fm.slug !== undefined && !SLUG_RE.test(fm.slug)) {
+    error(
+      'slug-invalid',
+      `The slug "${fm.slug}" is not valid.`,
+      ['slug'],
+      `Use lower-case letters, digits and single hyphens, e.g. "${slugify(fm.slug) || 'my-release'}".`,
+    );
+  } else if (!slug && title) {
+    error(
+      'slug-invalid',
+      'No slug can be made from this title.',
+      ['title'],
+      'Add a "slug:" field with lower-case letters, digits and hyphens.',
+    );
+    slug = 'release';
+  }
+
+  if (title.length > TITLE_WARN_LENGTH) {
+    warn(
+      'title-too-long',
+      `The title is ${title.length} characters long: too long for an email subject.`,
+      yaml.locate(['title']),
+      `Keep it under ${TITLE_WARN_LENGTH} characters; mail clients cut subjects short.`,
+    );
+  }
+
+  let image: ReleaseImage | undefined;
+  if (fm.image) {
+    const { src, alt, credit } = fm.image;
+    image = { src, alt: alt?.trim() ?? '', ...(credit ? { credit } : {}) };
+    if (!alt?.trim()) {
+      error(
+        'image-alt-missing',
+        'The image has no alt text.',
+        alt === undefined ? ['image'] : ['image', 'alt'],
+        'Describe what the image shows in "alt:", for readers who cannot see it.',
+        alt === undefined ? 'key' : 'value',
+      );
+    }
+    if (/^https?:\/\//i.test(src)) image.url = src;
+    else if (/^[a-z][a-z0-9+.-]*:/i.test(src) || src.startsWith('//')) {
+      error(
+        'image-src-invalid',
+        `The image "${src}" is neither a local file nor an http(s) URL.`,
+        ['image', 'src'],
+        'Give a path relative to the release file, or an https:// URL.',
+      );
+    } else {
+      // "/images/x.jpg" is relative to the project root; anything else to the release file.
+      const resolved = src.startsWith('/')
+        ? path.join(config.root, src)
+        : path.resolve(path.dirname(srcFile.path), src);
+      image.file = resolved;
+      if (!fileExists(resolved)) {
+        error(
+          'image-missing',
+          `The image file "${src}" does not exist.`,
+          ['image', 'src'],
+          `Put the image at ${path.relative(config.root, resolved)} or fix the path (relative to the release file).`,
+        );
+      }
+    }
+  }
+
+  const contacts: Contact[] = [];
+  fm.contacts.forEach((c, i) => {
+    if (typeof c === 'string') {
+      const known = config.contacts[c];
+      if (known) contacts.push(known);
+      else
+        error(
+          'contact-unknown',
+          `Unknown contact "${c}".`,
+          ['contacts', i],
+          `Declare it under "contacts" in the config, or write the contact inline.${didYouMean(c, Object.keys(config.contacts))}`,
+        );
+      return;
+    }
+    const contact: Contact = { name: c.name, email: c.email };
+    if (c.role) contact.role = Object.fromEntries(config.languages.map((l) => [l, c.role!]));
+    if (c.organization) contact.organization = c.organization;
+    if (c.phone !== undefined) {
+      const phone = parsePhone(String(c.phone), config.site.phoneRegion);
+      if (phone) contact.phone = phone;
+      else
+        error(
+          'phone-invalid',
+          `"${c.phone}" is not a valid phone number.`,
+          ['contacts', i, 'phone'],
+          'Write it as 010-123 45 67 or +46 10 123 45 67.',
+        );
+    }
+    contacts.push(contact);
+  });
+
+  let boilerplate: Release['boilerplate'];
+  if (fm.boilerplate !== undefined) {
+    const known = config.boilerplates[fm.boilerplate];
+    if (known) boilerplate = { id: fm.boilerplate, markdown: known[lang] ?? known[config.defaultLanguage]! };
+    else if (/^[a-z0-9][a-z0-9_-]*$/.test(fm.boilerplate)) {
+      error(
+        'boilerplate-unknown',
+        `Unknown boilerplate "${fm.boilerplate}".`,
+        ['boilerplate'],
+        `Declare it under "boilerplates" in the config, or write the text inline.${didYouMean(fm.boilerplate, Object.keys(config.boilerplates))}`,
+      );
+    } else boilerplate = { markdown: fm.boilerplate };
+  }
+
+  fm.topics.forEach((t, i) => {
+    if (!config.topics[t])
+      error(
+        'topic-unknown',
+        `Unknown topic "${t}".`,
+        ['topics', i],
+        `Declare it under "topics" in the config.${didYouMean(t, Object.keys(config.topics))}`,
+      );
+  });
+
+  // The lead defaults to the first paragraph, which then is not repeated in the body.
+  const paras = paragraphs(split.body);
+  let lead = fm.lead ?? '';
+  let body = split.body;
+  let bodyLine = split.bodyLine;
+  const first = paras[0];
+  if (
+    fm.lead === undefined &&
+    first &&
+    !QUOTE_START.test(first.text) &&
+    split.body
+      .split('\n')
+      .slice(0, first.line)
+      .every((l) => l.trim() === '')
+  ) {
+    lead = first.text;
+    const lines = split.body.split('\n');
+    body = lines
+      .slice(first.endLine)
+      .join('\n')
+      .replace(/^\s*\n/, '');
+    bodyLine =
+      split.bodyLine + first.endLine + (lines.slice(first.endLine).findIndex((l) => l.trim() !== '') >>> 0);
+  }
+  quoteWarnings(paras, split.bodyLine, (line) =>
+    warn(
+      'quote-unattributed',
+      'This quote has no attribution.',
+      { line, column: 1 },
+      'End the quote with ", säger NAME, ROLE." (or ", says NAME, ROLE."), so readers know who speaks.',
+    ),
+  );
+
+  if (!parsed.success || diagnostics.some((d) => d.severity === 'error') || !date.ok) return { diagnostics };
+  const release: Release = {
+    id: `${lang}/${slug}`,
+    file,
+    path: srcFile.path,
+    title,
+    date: date.instant,
+    localDate: localDate(date.instant, tz),
+    dateOnly: date.dateOnly,
+    type: fm.type,
+    lang,
+    slug,
+    lead,
+    body,
+    bodyLine,
+    contacts,
+    topics: fm.topics,
+    draft: fm.draft,
+    newsletter: fm.newsletter,
+    publishAt: embargo && embargo > date.instant ? embargo : date.instant,
+    hash: createHash('sha256').update(srcFile.bytes).digest('hex'),
+  };
+  if (image) release.image = image;
+  if (boilerplate) release.boilerplate = boilerplate;
+  if (fm.translationKey) release.translationKey = fm.translationKey;
+  if (embargo) release.embargo = embargo;
+  return { release, diagnostics };
+}
+
+type Fields = ReturnType<typeof frontmatterSchema.parse>;
+type SafeParser = { safeParse(v: unknown): { success: boolean; data?: unknown } };
+
+/** The frontmatter with each invalid field replaced by its default (or left out). */
+function validFields(raw: Record<string, unknown>): Partial<Fields> & Omit<Fields, 'title' | 'date'> {
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(frontmatterSchema.shape) as [string, SafeParser][]) {
+    const r = schema.safeParse(raw[key]);
+    const value = r.success ? r : schema.safeParse(undefined);
+    if (value.success && value.data !== undefined) out[key] = value.data;
+  }
+  return out as Partial<Fields> & Omit<Fields, 'title' | 'date'>;
+}
+
+/** A run of adjacent quote paragraphs needs an attribution by its end. */
+function quoteWarnings(
+  paras: ReturnType<typeof paragraphs>,
+  bodyLine: number,
+  report: (line: number) => void,
+) {
+  for (let i = 0; i < paras.length; i++) {
+    const p = paras[i]!;
+    if (!QUOTE_START.test(p.text)) continue;
+    let j = i;
+    while (!parseQuote(paras[j]!.text)?.attribution && paras[j + 1] && QUOTE_START.test(paras[j + 1]!.text))
+      j++;
+    if (!parseQuote(paras[j]!.text)?.attribution) report(bodyLine + p.line);
+    i = j;
+  }
+}

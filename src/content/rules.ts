@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { diag, type Diagnostic } from '../core/diagnostic.js';
+import type { Release } from './types.js';
+
+/** Line and column of a top-level frontmatter key, read again only when a rule fires. */
+function keyPosition(release: Release, ...keys: string[]): { line: number; column: number } {
+  try {
+    const lines = readFileSync(release.path, 'utf8').split('\n');
+    for (const key of keys) {
+      const re = new RegExp(`^${key}\\s*:`);
+      const i = lines.findIndex((l, n) => n > 0 && re.test(l));
+      if (i < 0) continue;
+      const col = lines[i]!.indexOf(':') + 1;
+      const valueCol = lines[i]!.slice(col).search(/\S/);
+      return { line: i + 1, column: valueCol >= 0 ? col + valueCol + 1 : 1 };
+    }
+  } catch {
+    // The file vanished since it was read: point at its start.
+  }
+  return { line: 1, column: 1 };
+}
+
+/** Rules across files: unique slugs per language, and language versions that agree with each other. */
+export function crossFileRules(releases: readonly Release[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const byId = new Map<string, Release>();
+  for (const r of releases) {
+    const first = byId.get(r.id);
+    if (!first) {
+      byId.set(r.id, r);
+      continue;
+    }
+    out.push(
+      diag(
+        'slug-duplicate',
+        'error',
+        `The slug "${r.slug}" is already used by ${first.file} (language ${r.lang}).`,
+        {
+          file: r.file,
+          ...keyPosition(r, 'slug', 'title'),
+          hint: 'Give one of them another "slug:" so their pages get different addresses.',
+        },
+      ),
+    );
+  }
+  const groups = new Map<string, Release[]>();
+  for (const r of releases) {
+    if (!r.translationKey) continue;
+    const g = groups.get(r.translationKey);
+    if (g) g.push(r);
+    else groups.set(r.translationKey, [r]);
+  }
+  for (const [key, group] of groups) {
+    const seen = new Map<string, Release>();
+    const base = group[0]!;
+    for (const r of group) {
+      const twin = seen.get(r.lang);
+      if (twin) {
+        out.push(
+          diag(
+            'translation-duplicate',
+            'error',
+            `Two ${r.lang} versions share translationKey "${key}": this one and ${twin.file}.`,
+            {
+              file: r.file,
+              ...keyPosition(r, 'translationKey'),
+              hint: 'Each language may have one version: change the translationKey of one of them.',
+            },
+          ),
+        );
+        continue;
+      }
+      seen.set(r.lang, r);
+      if (r === base) continue;
+      if (r.localDate !== base.localDate) {
+        out.push(
+          diag(
+            'translation-mismatch',
+            'error',
+            `This ${r.lang} version is dated ${r.localDate}, but its ${base.lang} version (${base.file}) is dated ${base.localDate}.`,
+            {
+              file: r.file,
+              ...keyPosition(r, 'date'),
+              hint: 'Language versions of one release are published together: give them the same date.',
+            },
+          ),
+        );
+      }
+      if (r.type !== base.type) {
+        out.push(
+          diag(
+            'translation-mismatch',
+            'error',
+            `This ${r.lang} version is a ${r.type}, but its ${base.lang} version (${base.file}) is a ${base.type}.`,
+            {
+              file: r.file,
+              ...keyPosition(r, 'type'),
+              hint: 'Give the language versions the same "type:".',
+            },
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}

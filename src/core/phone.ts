@@ -1,0 +1,24 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+
+export interface ParsedPhone {
+  /** As written, for display. */
+  display: string;
+  /** E.164, for `tel:` links. */
+  e164: string;
+}
+
+/**
+ * Parses a phone number as press offices write them ("010-788 65 82", "+46 10-788 66 09",
+ * "+ 4610-788 68 67"), with `defaultRegion` for national numbers. Undefined when it is not a valid number.
+ */
+export function parsePhone(text: string, defaultRegion = 'SE'): ParsedPhone | undefined {
+  // A space after "+" is a common typing habit, not a different number.
+  const cleaned = text
+    .trim()
+    .replace(/^\+\s+/, '+')
+    .replace(/^00(?=[1-9])/, '+');
+  if (!/^\+?[\d\s\-().]{5,}$/.test(cleaned)) return undefined;
+  const parsed = parsePhoneNumberFromString(cleaned, defaultRegion as CountryCode);
+  if (!parsed?.isValid()) return undefined;
+  return { display: text.trim(), e164: parsed.number };
+}

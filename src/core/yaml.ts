@@ -1,0 +1,72 @@
+import { isMap, isSeq, isScalar, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { diag, type Diagnostic, type Position } from './diagnostic.js';
+import { LineIndex } from './source-map.js';
+
+export type YamlPath = readonly (string | number)[];
+
+export interface ParsedYaml {
+  /** Plain JavaScript value (YAML 1.2 core schema: dates stay strings). */
+  value: unknown;
+  diagnostics: Diagnostic[];
+  /** Where a key path sits in the original file (1-based), falling back to the nearest parent. */
+  locate(path: YamlPath, part?: 'key' | 'value'): Position;
+}
+
+/**
+ * Parses YAML that starts at `firstLine` of `file` and keeps enough of the tree to point
+ * diagnostics at any key path.
+ */
+export function parseYaml(text: string, file: string, firstLine = 1): ParsedYaml {
+  const doc: Document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lines = new LineIndex(text);
+  const at = (offset: number): Position => {
+    const p = lines.position(Math.min(offset, text.length));
+    return { line: p.line + firstLine - 1, column: p.column };
+  };
+  const diagnostics: Diagnostic[] = [];
+  for (const e of doc.errors) {
+    const p = at(e.pos[0]);
+    const duplicate = e.code === 'DUPLICATE_KEY';
+    diagnostics.push(
+      diag(duplicate ? 'yaml-duplicate-key' : 'yaml-syntax', 'error', firstSentence(e.message), {
+        file,
+        ...p,
+        hint: duplicate
+          ? 'Each key may appear only once: remove or merge the repeated key.'
+          : 'Fix the YAML syntax here; strings containing ":" or "#" are safest in double quotes.',
+      }),
+    );
+  }
+  const locate = (path: YamlPath, part: 'key' | 'value' = 'value'): Position => {
+    let node: unknown = doc.contents;
+    let best: Position = at((doc.contents as YamlNode | null)?.range?.[0] ?? 0);
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i]!;
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
+        if (!pair) return best;
+        const keyNode = pair.key as YamlNode | null;
+        if (keyNode?.range) best = at(keyNode.range[0]);
+        if (last && part === 'key') return best;
+        const valueNode = pair.value as YamlNode | null;
+        if (valueNode?.range && (last || !(isMap(valueNode) || isSeq(valueNode))))
+          best = at(valueNode.range[0]);
+        node = valueNode;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg] as YamlNode | undefined;
+        if (!item) return best;
+        if (item.range) best = at(item.range[0]);
+        node = item;
+      } else return best;
+    }
+    return best;
+  };
+  const value = doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
+  return { value, diagnostics, locate };
+}
+
+function firstSentence(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, '');
+}
