@@ -53,9 +53,17 @@ export function paragraphs(markdown: string): Paragraph[] {
 /** A paragraph in the Swedish press style starts with a dash: "– Text, säger NAME, ROLE." */
 export const QUOTE_START = /^[–—]\s/;
 
+const SPEECH_VERBS =
+  'säger|sa|menar|berättar|förklarar|konstaterar|tillägger|fortsätter|understryker|says|said|explains|adds|continues|notes|stresses';
+
+/** Where an attribution starts in a run of text: ", säger " followed by a capitalised name. */
+export const ATTRIBUTION_START = new RegExp(`,\\s+(?:${SPEECH_VERBS})\\s+(?=\\p{Lu})`, 'u');
+
 /** ", säger Anna Berg, vd." / ", says Anna Berg, CEO." somewhere in the paragraph. */
-const ATTRIBUTION =
-  /,\s+(?:säger|sa|menar|berättar|förklarar|konstaterar|tillägger|fortsätter|understryker|says|said|explains|adds|continues|notes|stresses)\s+(\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*)*)(?:,\s*([^.]+(?:\.[^\s][^.]*)*))?\.\s*(?:$|(?=\s))/u;
+const ATTRIBUTION = new RegExp(
+  `,\\s+(?:${SPEECH_VERBS})\\s+(\\p{Lu}[\\p{L}'’.-]*(?:\\s+\\p{Lu}[\\p{L}'’.-]*)*)(?:,\\s*([^.]+(?:\\.[^\\s][^.]*)*))?\\.\\s*(?:$|(?=\\s))`,
+  'u',
+);
 
 export interface QuoteParts {
   /** The quoted words, without the leading dash. */

@@ -1,0 +1,29 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { OutgoingMessage, SendResult, Transport } from './transport.js';
+
+/**
+ * A mail server's pickup folder: one `.eml` per message, written atomically (temporary name, then
+ * rename) so that a reader never sees half a message.
+ */
+export function createOutboxTransport(dir: string, shownDir = dir): Transport {
+  mkdirSync(dir, { recursive: true });
+  let seq = 0;
+  return {
+    kind: 'outbox',
+    description: `file outbox ${shownDir} (no SMTP configured: set SCS_SMTP_URL to send for real)`,
+    async send(message: OutgoingMessage): Promise<SendResult> {
+      const id = message.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_');
+      const name = `${Date.now()}-${process.pid}-${(seq++).toString(36)}-${id}.eml`;
+      const tmp = path.join(dir, `.${name}.tmp`);
+      try {
+        writeFileSync(tmp, message.raw);
+        renameSync(tmp, path.join(dir, name));
+        return { ok: true, response: `250 written to ${name}` };
+      } catch (e) {
+        return { ok: false, permanent: false, response: `outbox write failed: ${(e as Error).message}` };
+      }
+    },
+    async close() {},
+  };
+}

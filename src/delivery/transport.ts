@@ -1,0 +1,33 @@
+/**
+ * How a finished message leaves scs. The send pipeline only knows this interface;
+ * the file outbox and SMTP are its two implementations.
+ */
+export interface OutgoingMessage {
+  /** Envelope sender (the bounce address). */
+  from: string;
+  /** Exactly one recipient. */
+  to: string;
+  /** The complete RFC 5322 message, CRLF line endings. */
+  raw: Buffer;
+  /** The Message-ID header's value, with angle brackets. */
+  messageId: string;
+}
+
+export type SendResult =
+  | { ok: true; response: string }
+  | {
+      ok: false;
+      /** 5xx: retrying will not help. */
+      permanent: boolean;
+      response: string;
+      /** SMTP reply code when there was one. */
+      code?: number;
+    };
+
+export interface Transport {
+  readonly kind: 'smtp' | 'outbox';
+  /** For people: "file outbox .scs/outbox/ (no SMTP configured)" or "SMTP smtp://mail.example.se:587". */
+  readonly description: string;
+  send(message: OutgoingMessage): Promise<SendResult>;
+  close(): Promise<void>;
+}
