@@ -58,7 +58,11 @@ export function resolveNow(value: string | undefined, timeZone: string): Date {
   const parsed = parseDateTime(value, timeZone);
   if (!parsed.ok) {
     throw new ScsError(
-      [diag('usage', 'error', `--now "${value}" is not a date-time.`, { hint: 'Write an ISO date-time such as 2026-12-01T08:00 or 2026-12-01T08:00+01:00.' })],
+      [
+        diag('usage', 'error', `--now "${value}" is not a date-time.`, {
+          hint: 'Write an ISO date-time such as 2026-12-01T08:00 or 2026-12-01T08:00+01:00.',
+        }),
+      ],
       2,
     );
   }

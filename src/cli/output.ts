@@ -18,7 +18,8 @@ export interface Paint {
 }
 
 export function paint(enabled: boolean): Paint {
-  const wrap = (open: number, close: number) => (s: string) => (enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  const wrap = (open: number, close: number) => (s: string) =>
+    enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s;
   return {
     red: wrap(31, 39),
     yellow: wrap(33, 39),
@@ -77,7 +78,8 @@ export function formatDiagnostics(
           const text = src.lineText(n).slice(0, 160);
           const gutter = `${String(n).padStart(width)} | `;
           lines.push(n === d.line ? `${c.bold('>')} ${gutter}${text}` : c.dim(`  ${gutter}${text}`));
-          if (n === d.line && d.column) lines.push(`  ${' '.repeat(width)} | ${' '.repeat(d.column - 1)}${c.red('^')}`);
+          if (n === d.line && d.column)
+            lines.push(`  ${' '.repeat(width)} | ${' '.repeat(d.column - 1)}${c.red('^')}`);
         }
       }
       if (d.hint) lines.push(`  ${c.green('hint:')} ${d.hint}`);

@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { diag, hasErrors, ScsError, type Diagnostic } from '../core/diagnostic.js';
+import { diag, hasErrors, ScsError, sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { parsePhone } from '../core/phone.js';
 import { schemaDiagnostics, shapeKeys, didYouMean } from '../core/schema-diagnostics.js';
 import { isValidTimeZone, parseDuration } from '../core/time.js';
@@ -293,7 +293,7 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
         : {}),
     },
   };
-  return { config, diagnostics };
+  return { config, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 function configSchemaDeliveryDefaults() {

@@ -5,6 +5,9 @@ export interface Paragraph {
   line: number;
   /** 0-based line just after the paragraph. */
   endLine: number;
+  /** Character offsets of the paragraph's first line and of the end of its last line. */
+  offset: number;
+  endOffset: number;
 }
 
 const NOT_PARAGRAPH =
@@ -13,6 +16,11 @@ const NOT_PARAGRAPH =
 /** Plain paragraphs (not headings, lists, code, tables, HTML or image-only lines). */
 export function paragraphs(markdown: string): Paragraph[] {
   const lines = markdown.split('\n');
+  const starts: number[] = [];
+  for (let n = 0, at = 0; n < lines.length; n++) {
+    starts.push(at);
+    at += lines[n]!.length + 1;
+  }
   const out: Paragraph[] = [];
   let fence: string | undefined;
   let i = 0;
@@ -45,7 +53,15 @@ export function paragraphs(markdown: string): Paragraph[] {
       block.push(lines[i]!.replace(/\r$/, '').trim());
       i++;
     }
-    if (plain) out.push({ text: block.join(' '), line: start, endLine: i });
+    if (plain) {
+      out.push({
+        text: block.join(' '),
+        line: start,
+        endLine: i,
+        offset: starts[start]!,
+        endOffset: starts[i - 1]! + lines[i - 1]!.length,
+      });
+    }
   }
   return out;
 }

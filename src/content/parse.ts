@@ -16,6 +16,8 @@ import type { Release, ReleaseImage } from './types.js';
 /** Titles longer than this make poor email subjects (warning); the email checks stop at 150. */
 export const TITLE_WARN_LENGTH = 120;
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export interface ParseResult {
   release?: Release;
   diagnostics: Diagnostic[];
@@ -37,7 +39,13 @@ export function parseRelease(
 ): ParseResult {
   const { file } = srcFile;
   const diagnostics: Diagnostic[] = [];
-  if (srcFile.bytes.length === 0 || srcFile.bytes.toString('utf8').trim() === '') {
+  let text: string;
+  try {
+    text = UTF8.decode(srcFile.bytes);
+  } catch {
+    return { diagnostics: [encodingDiagnostic(srcFile.bytes, file)] };
+  }
+  if (text.trim() === '') {
     return {
       diagnostics: [
         diag('file-empty', 'error', 'The release file is empty.', {
@@ -45,25 +53,6 @@ export function parseRelease(
           line: 1,
           column: 1,
           hint: 'Add frontmatter (title, date, lang) and a body, or delete the file. "scs new" writes a template.',
-        }),
-      ],
-    };
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(srcFile.bytes);
-  } catch {
-    const loose = srcFile.bytes.toString('utf8');
-    const bad = loose.indexOf('\uFFFD');
-    const before = loose.slice(0, Math.max(bad, 0));
-    const line = before.split('\n').length;
-    return {
-      diagnostics: [
-        diag('file-encoding', 'error', 'The file is not valid UTF-8.', {
-          file,
-          line,
-          column: bad - before.lastIndexOf('\n'),
-          hint: 'Save the file as UTF-8 (most editors offer "Save with encoding").',
         }),
       ],
     };
@@ -259,6 +248,7 @@ export function parseRelease(
 
   const contacts: Contact[] = [];
   fm.contacts.forEach((c, i) => {
+    if (c === null) return;
     if (typeof c === 'string') {
       const known = config.contacts[c];
       if (known) contacts.push(known);
@@ -303,7 +293,7 @@ export function parseRelease(
   }
 
   fm.topics.forEach((t, i) => {
-    if (!config.topics[t])
+    if (t !== null && !config.topics[t])
       error(
         'topic-unknown',
         `Unknown topic "${t}".`,
@@ -322,19 +312,12 @@ export function parseRelease(
     fm.lead === undefined &&
     first &&
     !QUOTE_START.test(first.text) &&
-    split.body
-      .split('\n')
-      .slice(0, first.line)
-      .every((l) => l.trim() === '')
+    split.body.slice(0, first.offset).trim() === ''
   ) {
     lead = first.text;
-    const lines = split.body.split('\n');
-    body = lines
-      .slice(first.endLine)
-      .join('\n')
-      .replace(/^\s*\n/, '');
-    bodyLine =
-      split.bodyLine + first.endLine + (lines.slice(first.endLine).findIndex((l) => l.trim() !== '') >>> 0);
+    const rest = split.body.slice(first.endOffset);
+    body = rest.replace(/^\s*\n/, '');
+    bodyLine = split.bodyLine + countNewlines(split.body, 0, split.body.length - body.length);
   }
   quoteWarnings(paras, split.bodyLine, (line) =>
     warn(
@@ -374,6 +357,34 @@ export function parseRelease(
   return { release, diagnostics };
 }
 
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Points at the first byte that is not UTF-8. */
+function encodingDiagnostic(bytes: Buffer, file: string): Diagnostic {
+  const loose = bytes.toString('utf8');
+  const bad = loose.indexOf('\uFFFD');
+  const before = loose.slice(0, Math.max(bad, 0));
+  return diag('file-encoding', 'error', 'The file is not valid UTF-8.', {
+    file,
+    line: before.split('\n').length,
+    column: bad - before.lastIndexOf('\n'),
+    hint: 'Save the file as UTF-8 (most editors offer "Save with encoding").',
+  });
+}
+
+function arrayElement(schema: unknown): SafeParser | undefined {
+  let def = (schema as { _zod: { def: { type: string; innerType?: unknown; element?: SafeParser } } })._zod
+    .def;
+  while ((def.type === 'default' || def.type === 'optional') && def.innerType) {
+    def = (def.innerType as typeof schema as { _zod: { def: typeof def } })._zod.def;
+  }
+  return def.type === 'array' ? def.element : undefined;
+}
+
 type Fields = ReturnType<typeof frontmatterSchema.parse>;
 type SafeParser = { safeParse(v: unknown): { success: boolean; data?: unknown } };
 
@@ -382,6 +393,15 @@ function validFields(raw: Record<string, unknown>): Partial<Fields> & Omit<Field
   const out: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(frontmatterSchema.shape) as [string, SafeParser][]) {
     const r = schema.safeParse(raw[key]);
+    const item = arrayElement(schema);
+    if (!r.success && item && Array.isArray(raw[key])) {
+      // Keep the good items of a list in place (bad ones become null), so their own checks still run.
+      out[key] = raw[key].map((v) => {
+        const parsedItem = item.safeParse(v);
+        return parsedItem.success ? parsedItem.data : null;
+      });
+      continue;
+    }
     const value = r.success ? r : schema.safeParse(undefined);
     if (value.success && value.data !== undefined) out[key] = value.data;
   }

@@ -30,18 +30,26 @@ const yamlString = (s: string) => JSON.stringify(s);
 
 /** Plans `releases/YYYY/YYYY-MM-DD-<slug>.<lang>.md` with the frontmatter filled from the config. */
 export function planNewRelease(config: Config, options: NewReleaseOptions): PlannedFile {
-  const usage = (message: string, hint: string) => new ScsError([diag('usage', 'error', message, { hint })], 2);
+  const usage = (message: string, hint: string) =>
+    new ScsError([diag('usage', 'error', message, { hint })], 2);
   const title = options.title.trim();
-  if (!title) throw usage('The title is empty.', 'Give the title in quotes: scs new "Ny laddinfrastruktur i Umeå".');
+  if (!title)
+    throw usage('The title is empty.', 'Give the title in quotes: scs new "Ny laddinfrastruktur i Umeå".');
   if (/[\r\n]/.test(title)) throw usage('The title contains a line break.', 'Write the title on one line.');
   const lang = options.lang ?? config.defaultLanguage;
-  if (!config.languages.includes(lang)) throw usage(`"${lang}" is not a configured language.`, `Use one of ${config.languages.join(', ')}.`);
+  if (!config.languages.includes(lang))
+    throw usage(`"${lang}" is not a configured language.`, `Use one of ${config.languages.join(', ')}.`);
   const type = (options.type ?? 'press-release') as ReleaseType;
-  if (!RELEASE_TYPES.includes(type)) throw usage(`"${options.type}" is not a release type.`, `Use one of ${RELEASE_TYPES.join(', ')}.`);
+  if (!RELEASE_TYPES.includes(type))
+    throw usage(`"${options.type}" is not a release type.`, `Use one of ${RELEASE_TYPES.join(', ')}.`);
   let date = localDate(options.now, config.timeZone);
   if (options.date !== undefined) {
     const parsed = parseDateTime(options.date, config.timeZone);
-    if (!parsed.ok) throw usage(`"${options.date}" is not a valid date.`, 'Write YYYY-MM-DD or an ISO date-time such as 2026-12-01T08:00.');
+    if (!parsed.ok)
+      throw usage(
+        `"${options.date}" is not a valid date.`,
+        'Write YYYY-MM-DD or an ISO date-time such as 2026-12-01T08:00.',
+      );
     date = parsed.dateOnly ? options.date.trim() : localDateTime(parsed.instant, config.timeZone);
   }
   const day = date.slice(0, 10);
@@ -67,7 +75,9 @@ export function planNewRelease(config: Config, options: NewReleaseOptions): Plan
     '',
     sv ? '## Mellanrubrik' : '## Sub-heading',
     '',
-    sv ? '– Ett citat i pressmeddelandets stil, säger Förnamn Efternamn, roll.' : '– A quote in the style of a press release, says First Last, role.',
+    sv
+      ? '– Ett citat i pressmeddelandets stil, säger Förnamn Efternamn, roll.'
+      : '– A quote in the style of a press release, says First Last, role.',
     '',
   ];
   return { path: file, content: lines.join('\n') };
@@ -79,10 +89,15 @@ export function writeNewFiles(files: readonly PlannedFile[], root: string): void
   if (taken.length) {
     throw new ScsError(
       taken.map((f) =>
-        diag('file-exists', 'error', `${path.relative(root, f.path) || f.path} already exists; scs does not overwrite files.`, {
-          file: path.relative(root, f.path),
-          hint: 'Choose another title or date, or remove the existing file first.',
-        }),
+        diag(
+          'file-exists',
+          'error',
+          `${path.relative(root, f.path) || f.path} already exists; scs does not overwrite files.`,
+          {
+            file: path.relative(root, f.path),
+            hint: 'Choose another title or date, or remove the existing file first.',
+          },
+        ),
       ),
       1,
     );
@@ -99,9 +114,14 @@ export function planInit(dir: string, now: Date): PlannedFile[] {
   if (existing.length) {
     throw new ScsError(
       [
-        diag('init-not-empty', 'error', `${dir} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}).`, {
-          hint: 'Run "scs init" in an empty folder, or give a new folder: scs init my-newsroom.',
-        }),
+        diag(
+          'init-not-empty',
+          'error',
+          `${dir} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}).`,
+          {
+            hint: 'Run "scs init" in an empty folder, or give a new folder: scs init my-newsroom.',
+          },
+        ),
       ],
       1,
     );

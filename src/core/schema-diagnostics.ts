@@ -96,7 +96,7 @@ export function schemaDiagnostics(
               `"${name}" must be ${article(issue.expected)}, not ${received(value)}.`,
               {
                 ...where(),
-                hint: issue.message.startsWith('Invalid input') ? undefined : issue.message,
+                hint: typeHint(issue.expected),
               },
             ),
           );
@@ -150,6 +150,14 @@ export function schemaDiagnostics(
     }
   }
   return out;
+}
+
+function typeHint(expected: string): string {
+  if (expected === 'boolean') return 'Write true or false.';
+  if (expected === 'array') return 'Write a list: [a, b] on one line, or one "- item" per line.';
+  if (expected === 'object') return 'Write the fields on their own lines below the key, indented.';
+  if (expected === 'number') return 'Write a number without quotes.';
+  return 'Put the value in double quotes to make it a text.';
 }
 
 function article(expected: string): string {

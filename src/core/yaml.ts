@@ -1,5 +1,6 @@
 import { isMap, isSeq, isScalar, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { diag, type Diagnostic, type Position } from './diagnostic.js';
+import { fastYaml } from './fast-yaml.js';
 import { LineIndex } from './source-map.js';
 
 export type YamlPath = readonly (string | number)[];
@@ -17,6 +18,23 @@ export interface ParsedYaml {
  * diagnostics at any key path.
  */
 export function parseYaml(text: string, file: string, firstLine = 1): ParsedYaml {
+  const fast = fastYaml(text);
+  if (fast) {
+    // Positions are only needed for diagnostics: parse the full tree the first time one asks.
+    let full: ParsedYaml | undefined;
+    return {
+      value: fast,
+      diagnostics: [],
+      locate: (path, part) => {
+        full ??= parseYamlFully(text, file, firstLine);
+        return full.locate(path, part);
+      },
+    };
+  }
+  return parseYamlFully(text, file, firstLine);
+}
+
+function parseYamlFully(text: string, file: string, firstLine: number): ParsedYaml {
   const doc: Document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const lines = new LineIndex(text);
   const at = (offset: number): Position => {

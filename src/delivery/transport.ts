@@ -13,6 +13,14 @@ export interface OutgoingMessage {
   messageId: string;
 }
 
+/**
+ * Whom a failure is about, which decides what happens next: `recipient` (the address is refused: a
+ * bounce), `message` (this message is refused), `sender` (the server refuses us: wrong credentials,
+ * sender address or TLS settings, so every other message would fail too), `connection` (no answer,
+ * a dropped connection, a timeout).
+ */
+export type FailureScope = 'recipient' | 'message' | 'sender' | 'connection';
+
 export type SendResult =
   | { ok: true; response: string }
   | {
@@ -22,6 +30,7 @@ export type SendResult =
       response: string;
       /** SMTP reply code when there was one. */
       code?: number;
+      scope: FailureScope;
     };
 
 export interface Transport {

@@ -23,10 +23,51 @@ export interface RenderedMarkdown {
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'strong', 'em', 'b', 'i',
-    'u', 's', 'del', 'ins', 'sub', 'sup', 'small', 'mark', 'abbr', 'cite', 'q', 'code', 'pre', 'a', 'img',
-    'figure', 'figcaption', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'caption', 'span', 'div', 'dl',
-    'dt', 'dd',
+    'p',
+    'br',
+    'hr',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'strong',
+    'em',
+    'b',
+    'i',
+    'u',
+    's',
+    'del',
+    'ins',
+    'sub',
+    'sup',
+    'small',
+    'mark',
+    'abbr',
+    'cite',
+    'q',
+    'code',
+    'pre',
+    'a',
+    'img',
+    'figure',
+    'figcaption',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'caption',
+    'span',
+    'div',
+    'dl',
+    'dt',
+    'dd',
   ],
   allowedAttributes: {
     a: ['href', 'title', 'rel'],
@@ -58,7 +99,8 @@ md.core.ruler.push('scs_quotes', (state) => {
   for (let i = 0; i + 2 < tokens.length; i++) {
     const open = tokens[i]!;
     const inline = tokens[i + 1]!;
-    if (open.type !== 'paragraph_open' || inline.type !== 'inline' || !QUOTE_START.test(inline.content)) continue;
+    if (open.type !== 'paragraph_open' || inline.type !== 'inline' || !QUOTE_START.test(inline.content))
+      continue;
     open.attrJoin('class', 'quote');
     markAttribution(inline, state.Token);
   }
@@ -95,7 +137,8 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions = {}):
   const visit = (list: Token[]) => {
     for (const t of list) {
       if (t.type === 'html_block' || t.type === 'html_inline') {
-        if (!t.content.startsWith('<span class="quote__attribution">') && t.content !== '</span>') rawHtml = true;
+        if (!t.content.startsWith('<span class="quote__attribution">') && t.content !== '</span>')
+          rawHtml = true;
       } else if (t.type === 'image') {
         const src = String(t.attrGet('src') ?? '');
         images.push(src);
@@ -125,4 +168,3 @@ export function renderInline(markdown: string): string {
 export function parseMarkdown(markdown: string): Token[] {
   return md.parse(markdown, {});
 }
-

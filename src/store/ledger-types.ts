@@ -1,2 +1,147 @@
-// PLACEHOLDER (helper 6 owns this file and replaces it).
-export type LedgerRepo = Record<string, never>;
+/**
+ * The delivery ledger: who was sent which newsletter, over which transport, and how it went.
+ * Backend-neutral: SQLite implements it (sqlite/ledger.ts); another store implements the same interface.
+ * Times are always passed in.
+ */
+
+/**
+ * Where a message went. A dispatch to the file outbox is a rehearsal, never a delivery to people:
+ * dispatches are keyed by transport, so switching to SMTP later sends to everyone again.
+ */
+export type TransportKind = 'smtp' | 'outbox';
+
+/**
+ * One recipient's progress: `pending → sending → sent | failed`, back to `pending` for a retry,
+ * `uncertain` when a run died while the message was with the transport (it may or may not have left),
+ * `skipped` when the subscriber was no longer deliverable (unsubscribed, suppressed) at sending time.
+ */
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'uncertain', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** `open` while recipients are pending, `paused` after too many failures, `done` when none is left. */
+export type DispatchState = 'open' | 'paused' | 'done';
+
+/** A dispatch is one release (which fixes the language) to one list over one kind of transport. */
+export interface DispatchKey {
+  releaseId: string;
+  listId: string;
+  transport: TransportKind;
+}
+
+export interface NewDispatch extends DispatchKey {
+  lang: string;
+  subject: string;
+  /** The release file's hash when the dispatch was planned. */
+  releaseHash: string;
+}
+
+export interface Dispatch extends NewDispatch {
+  id: number;
+  state: DispatchState;
+  /** Why it is paused (the last failures), when it is. */
+  pauseReason: string | null;
+  /** Recipients snapshotted when it was planned. */
+  total: number;
+  plannedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export type DeliveryCounts = Record<DeliveryStatus, number>;
+
+/** A snapshotted recipient, as handed to `createDispatch`. */
+export interface LedgerRecipient {
+  subscriberId: number;
+  email: string;
+  name: string | null;
+}
+
+/** A recipient whose turn has come (pending, and past any retry delay). */
+export interface DueDelivery extends LedgerRecipient {
+  /** Attempts made so far. */
+  attempts: number;
+}
+
+/** "About to hand this message to the transport": committed before it is. */
+export interface DeliveryClaim {
+  subscriberId: number;
+  messageId: string;
+}
+
+/** What became of one recipient. `pending` with `retryAt` schedules another attempt. */
+export interface DeliveryOutcome {
+  subscriberId: number;
+  status: 'sent' | 'failed' | 'pending' | 'skipped';
+  /** Attempts made, including this one. */
+  attempts: number;
+  /** The server's last reply, or why nothing was sent. */
+  reply: string | null;
+  retryAt?: Date;
+}
+
+/** A recipient who did not (or may not) get the message, with the last reply. */
+export interface DeliveryProblem {
+  subscriberId: number;
+  email: string;
+  status: DeliveryStatus;
+  attempts: number;
+  reply: string | null;
+  messageId: string | null;
+  at: Date;
+}
+
+/** Who is dispatching: one run at a time holds the dispatch lock. */
+export interface LockHolder {
+  /** Random, per run: only the holder's own heartbeat and release touch the lock. */
+  token: string;
+  pid: number;
+  host: string;
+  /** What the holder runs ("scs publish"). */
+  command: string;
+  startedAt: Date;
+  heartbeatAt: Date;
+}
+
+export type LockAttempt = { acquired: true; tookOverFrom?: LockHolder } | { acquired: false; holder: LockHolder };
+
+export interface LedgerRepo {
+  find(key: DispatchKey): Dispatch | undefined;
+  get(dispatchId: number): Dispatch | undefined;
+  /** Newest first; optionally only these releases' dispatches. */
+  list(filter?: { releaseIds?: readonly string[] }): Dispatch[];
+  /**
+   * Plans a dispatch: the dispatch and a `pending` row per recipient, in one transaction (all or nothing).
+   * The recipients may be streamed from the same store (the subscriber repository's `recipients`).
+   */
+  createDispatch(dispatch: NewDispatch, recipients: Iterable<LedgerRecipient>, now: Date): Dispatch;
+  counts(dispatchId: number): DeliveryCounts;
+  /** The most recent failed, uncertain and retrying recipients, newest first. */
+  problems(dispatchId: number, limit: number): DeliveryProblem[];
+
+  /**
+   * After a run died: every `sending` row (its message was with the transport) becomes `uncertain`.
+   * Only call this while holding the lock. Returns the count per dispatch.
+   */
+  markInterrupted(now: Date): Map<number, number>;
+  /** `uncertain → pending` (for `--resend-uncertain`); returns how many. */
+  requeueUncertain(dispatchId: number, now: Date): number;
+
+  /** Up to `limit` pending recipients whose turn has come, in subscriber order. */
+  due(dispatchId: number, limit: number, now: Date): DueDelivery[];
+  /** When the earliest pending recipient waiting for a retry is due; undefined when none waits. */
+  nextRetryAt(dispatchId: number): Date | undefined;
+  /**
+   * One transaction: the outcomes of finished messages, then the claims (`pending → sending`) of the
+   * messages about to be sent. Returns the subscriber ids actually claimed (only pending rows can be).
+   */
+  record(dispatchId: number, outcomes: readonly DeliveryOutcome[], claims: readonly DeliveryClaim[], now: Date): number[];
+  /** Moves the dispatch to a state; `startedAt` and `finishedAt` follow. */
+  setState(dispatchId: number, state: DispatchState, reason: string | null, now: Date): void;
+
+  /** Takes the dispatch lock when it is free, or when `isStale` says its holder is gone. */
+  acquireLock(holder: LockHolder, isStale: (current: LockHolder) => boolean): LockAttempt;
+  /** Refreshes the holder's heartbeat; false when the lock is no longer this holder's. */
+  heartbeat(token: string, now: Date): boolean;
+  releaseLock(token: string): void;
+  currentLock(): LockHolder | undefined;
+}

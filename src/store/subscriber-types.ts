@@ -1,10 +1,98 @@
-// PLACEHOLDER (helper 5 owns this file and replaces it).
+/**
+ * Subscribers, their list memberships, their consent record and the suppression list, as the store keeps
+ * them. Email addresses given to these methods are already normalised (see subscribers/email.ts).
+ * Times are always passed in.
+ */
+export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'bounced', 'complained'] as const;
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+
+/** Where the consent came from. */
+export const CONSENT_SOURCES = ['form', 'import', 'cli'] as const;
+export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+/** A membership: asked for (pending confirmation), active, or ended by the subscriber or an operator. */
+export type SubscriptionStatus = 'pending' | 'active' | 'unsubscribed';
+
+export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'erased';
+
 export interface Recipient {
   subscriberId: number;
   email: string;
   name: string | null;
   lang: string;
 }
+
+export interface Consent {
+  source: ConsentSource;
+  /** When consent was given (or asserted by the operator). */
+  at: Date;
+  ip: string | null;
+  /** When the subscriber confirmed (double opt-in), or the operator marked them confirmed. */
+  confirmedAt: Date | null;
+}
+
+export interface Subscription {
+  listId: string;
+  status: SubscriptionStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Subscriber {
+  id: number;
+  email: string;
+  name: string | null;
+  lang: string;
+  status: SubscriberStatus;
+  /** Why the status is what it is, when there is more to say (a bounce message, "unsubscribed by one-click"). */
+  statusDetail: string | null;
+  consent: Consent;
+  createdAt: Date;
+  updatedAt: Date;
+  subscriptions: Subscription[];
+}
+
+/** One line of a subscriber's history: the accountability record behind the consent. */
+export interface SubscriberEvent {
+  at: Date;
+  kind: string;
+  listId: string | null;
+  source: string | null;
+  ip: string | null;
+  detail: string | null;
+}
+
+export interface Suppression {
+  reason: SuppressionReason;
+  since: Date;
+}
+
+export interface NewSubscriber {
+  email: string;
+  name: string | null;
+  lang: string;
+  status: SubscriberStatus;
+  consent: Consent;
+}
+
+export type SubscriberChanges = Partial<Pick<Subscriber, 'name' | 'lang' | 'status' | 'statusDetail'>> & {
+  confirmedAt?: Date;
+  consent?: Consent;
+};
+
+export interface SubscriberFilter {
+  listId?: string;
+  status?: SubscriberStatus;
+}
+
+export interface NewEvent {
+  kind: string;
+  listId?: string | null;
+  source?: string | null;
+  ip?: string | null;
+  detail?: string | null;
+}
+
 export interface SubscriberRepo {
   /** Confirmed subscribers on the list who are not suppressed, streamed in id order. */
   recipients(listId: string): IterableIterator<Recipient>;
@@ -12,4 +100,26 @@ export interface SubscriberRepo {
   isDeliverable(subscriberId: number, listId: string): boolean;
   /** A hard bounce: status bounced, address suppressed. */
   markBounced(email: string, detail: string, now: Date): void;
+  /** A spam complaint (feedback loop): status complained, address suppressed. */
+  markComplained(email: string, detail: string, now: Date): void;
+
+  /** Runs `fn` as one write transaction: all of it happens, or none of it. */
+  transaction<T>(fn: () => T): T;
+  find(email: string): Subscriber | undefined;
+  get(id: number): Subscriber | undefined;
+  /** Streams subscribers in id order. */
+  list(filter?: SubscriberFilter): IterableIterator<Subscriber>;
+  /** Oldest first. */
+  history(subscriberId: number): SubscriberEvent[];
+  suppression(email: string): Suppression | undefined;
+
+  insert(subscriber: NewSubscriber, now: Date): number;
+  update(subscriberId: number, changes: SubscriberChanges, now: Date): void;
+  setSubscription(subscriberId: number, listId: string, status: SubscriptionStatus, now: Date): void;
+  addEvent(subscriberId: number, event: NewEvent, now: Date): void;
+  /** Keeps a keyed hash of the address, so it cannot come back silently even after erasure. */
+  suppress(email: string, reason: SuppressionReason, now: Date): void;
+  unsuppress(email: string): void;
+  /** Deletes the subscriber, memberships and history; the suppression entry (if any) stays. */
+  erase(subscriberId: number): void;
 }

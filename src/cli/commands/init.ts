@@ -5,7 +5,9 @@ import type { Cli } from '../context.js';
 
 export function initCommand(cli: Cli): Command {
   return new Command('init')
-    .description('Set up a new newsroom (config, releases/, .gitignore, an example release) in an empty folder.')
+    .description(
+      'Set up a new newsroom (config, releases/, .gitignore, an example release) in an empty folder.',
+    )
     .argument('[dir]', 'the folder (created if missing)', '.')
     .action((dir: string) => {
       const target = path.resolve(cli.cwd, dir);

@@ -12,7 +12,11 @@ export function newCommand(cli: Cli): Command {
     .addOption(new Option('--type <type>', 'release type').choices([...RELEASE_TYPES]))
     .option('--date <date>', 'publication date, YYYY-MM-DD or a date-time (default: today)')
     .option('--now <date-time>', 'the current time (for scripts and tests)')
-    .action(function (this: Command, title: string, opts: { lang?: string; type?: string; date?: string; now?: string }) {
+    .action(function (
+      this: Command,
+      title: string,
+      opts: { lang?: string; type?: string; date?: string; now?: string },
+    ) {
       const config = cli.config(this);
       const planned = planNewRelease(config, { title, ...opts, now: resolveNow(opts.now, config.timeZone) });
       writeNewFiles([planned], config.root);

@@ -1,7 +1,269 @@
-// PLACEHOLDER (helper 6 owns this file and replaces it).
 import type Database from 'better-sqlite3';
-import type { LedgerRepo } from '../ledger-types.js';
+import {
+  DELIVERY_STATUSES,
+  type DeliveryCounts,
+  type DeliveryProblem,
+  type DeliveryStatus,
+  type Dispatch,
+  type DispatchState,
+  type LedgerRepo,
+  type LockHolder,
+} from '../ledger-types.js';
 
-export function createSqliteLedger(_db: Database.Database): LedgerRepo {
-  return {};
+interface DispatchRow {
+  id: number;
+  release_id: string;
+  lang: string;
+  list_id: string;
+  transport: Dispatch['transport'];
+  subject: string;
+  release_hash: string;
+  state: DispatchState;
+  pause_reason: string | null;
+  total: number;
+  planned_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+interface LockRow {
+  token: string;
+  pid: number;
+  host: string;
+  command: string;
+  started_at: number;
+  heartbeat_at: number;
+}
+
+const optionalDate = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+function toDispatch(row: DispatchRow): Dispatch {
+  return {
+    id: row.id,
+    releaseId: row.release_id,
+    lang: row.lang,
+    listId: row.list_id,
+    transport: row.transport,
+    subject: row.subject,
+    releaseHash: row.release_hash,
+    state: row.state,
+    pauseReason: row.pause_reason,
+    total: row.total,
+    plannedAt: new Date(row.planned_at),
+    startedAt: optionalDate(row.started_at),
+    finishedAt: optionalDate(row.finished_at),
+  };
+}
+
+const toHolder = (row: LockRow): LockHolder => ({
+  token: row.token,
+  pid: row.pid,
+  host: row.host,
+  command: row.command,
+  startedAt: new Date(row.started_at),
+  heartbeatAt: new Date(row.heartbeat_at),
+});
+
+/** The ledger on SQLite, in the same database (and so the same transactions) as the subscribers. */
+export function createSqliteLedger(db: Database.Database): LedgerRepo {
+  const q = {
+    find: db.prepare('SELECT * FROM dispatches WHERE release_id = ? AND list_id = ? AND transport = ?'),
+    get: db.prepare('SELECT * FROM dispatches WHERE id = ?'),
+    listAll: db.prepare('SELECT * FROM dispatches ORDER BY planned_at DESC, id DESC'),
+    insertDispatch: db.prepare(`
+      INSERT INTO dispatches (release_id, lang, list_id, transport, subject, release_hash, state, total, planned_at)
+      VALUES (?, ?, ?, ?, ?, ?, 'open', 0, ?)`),
+    insertDelivery: db.prepare(`
+      INSERT INTO deliveries (dispatch_id, subscriber_id, email, name, status, updated_at)
+      VALUES (?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING`),
+    setTotal: db.prepare('UPDATE dispatches SET total = ? WHERE id = ?'),
+    counts: db.prepare('SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = ? GROUP BY status'),
+    problems: db.prepare(`
+      SELECT subscriber_id, email, status, attempts, last_reply, message_id, updated_at FROM deliveries
+      WHERE dispatch_id = ? AND (status IN ('failed', 'uncertain') OR (status = 'pending' AND attempts > 0))
+      ORDER BY updated_at DESC, subscriber_id LIMIT ?`),
+    sendingAll: db.prepare("SELECT dispatch_id, count(*) AS n FROM deliveries WHERE status = 'sending' GROUP BY dispatch_id"),
+    markUncertain: db.prepare(`
+      UPDATE deliveries SET status = 'uncertain', updated_at = ?,
+        last_reply = 'interrupted while the message was with the transport: it may or may not have been sent'
+      WHERE status = 'sending'`),
+    requeue: db.prepare(
+      "UPDATE deliveries SET status = 'pending', next_attempt_at = 0, updated_at = ? WHERE dispatch_id = ? AND status = 'uncertain'",
+    ),
+    due: db.prepare(`
+      SELECT subscriber_id AS subscriberId, email, name, attempts FROM deliveries
+      WHERE dispatch_id = ? AND status = 'pending' AND next_attempt_at <= ?
+      ORDER BY subscriber_id LIMIT ?`),
+    nextRetry: db
+      .prepare("SELECT min(next_attempt_at) FROM deliveries WHERE dispatch_id = ? AND status = 'pending'")
+      .pluck(),
+    claim: db.prepare(`
+      UPDATE deliveries SET status = 'sending', message_id = ?, updated_at = ?
+      WHERE dispatch_id = ? AND subscriber_id = ? AND status = 'pending'`),
+    outcome: db.prepare(`
+      UPDATE deliveries SET status = @status, attempts = @attempts, last_reply = @reply, next_attempt_at = @retryAt,
+        updated_at = @at, sent_at = CASE WHEN @status = 'sent' THEN @at ELSE sent_at END
+      WHERE dispatch_id = @dispatchId AND subscriber_id = @subscriberId AND status IN ('pending', 'sending')`),
+    setState: db.prepare(`
+      UPDATE dispatches SET state = @state, pause_reason = @reason,
+        started_at = CASE WHEN @state = 'open' THEN coalesce(started_at, @at) ELSE started_at END,
+        finished_at = CASE WHEN @state = 'done' THEN @at ELSE NULL END
+      WHERE id = @dispatchId`),
+    lock: db.prepare('SELECT * FROM dispatch_lock WHERE id = 1'),
+    writeLock: db.prepare(`
+      INSERT INTO dispatch_lock (id, token, pid, host, command, started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET token = excluded.token, pid = excluded.pid, host = excluded.host,
+        command = excluded.command, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at`),
+    heartbeat: db.prepare('UPDATE dispatch_lock SET heartbeat_at = ? WHERE id = 1 AND token = ?'),
+    release: db.prepare('DELETE FROM dispatch_lock WHERE id = 1 AND token = ?'),
+  };
+
+  const createDispatch = db.transaction((dispatch: Parameters<LedgerRepo['createDispatch']>[0], recipients, now: Date) => {
+    const at = now.getTime();
+    const id = Number(
+      q.insertDispatch.run(
+        dispatch.releaseId,
+        dispatch.lang,
+        dispatch.listId,
+        dispatch.transport,
+        dispatch.subject,
+        dispatch.releaseHash,
+        at,
+      ).lastInsertRowid,
+    );
+    let total = 0;
+    for (const r of recipients as Iterable<{ subscriberId: number; email: string; name: string | null }>) {
+      total += q.insertDelivery.run(id, r.subscriberId, r.email, r.name, at).changes;
+    }
+    q.setTotal.run(total, id);
+    return id;
+  });
+
+  const record = db.transaction(
+    (dispatchId: number, outcomes: Parameters<LedgerRepo['record']>[1], claims: Parameters<LedgerRepo['record']>[2], at: number) => {
+      for (const o of outcomes) {
+        q.outcome.run({
+          status: o.status,
+          attempts: o.attempts,
+          reply: o.reply,
+          retryAt: o.retryAt?.getTime() ?? 0,
+          at,
+          dispatchId,
+          subscriberId: o.subscriberId,
+        });
+      }
+      const claimed: number[] = [];
+      for (const c of claims) {
+        if (q.claim.run(c.messageId, at, dispatchId, c.subscriberId).changes === 1) claimed.push(c.subscriberId);
+      }
+      return claimed;
+    },
+  );
+
+  const markInterrupted = db.transaction((at: number) => {
+    const rows = q.sendingAll.all() as { dispatch_id: number; n: number }[];
+    q.markUncertain.run(at);
+    return new Map(rows.map((r) => [r.dispatch_id, r.n]));
+  });
+
+  const acquireLock = db.transaction((holder: LockHolder, isStale: (current: LockHolder) => boolean) => {
+    const row = q.lock.get() as LockRow | undefined;
+    const current = row && toHolder(row);
+    if (current && !isStale(current)) return { acquired: false as const, holder: current };
+    q.writeLock.run(
+      holder.token,
+      holder.pid,
+      holder.host,
+      holder.command,
+      holder.startedAt.getTime(),
+      holder.heartbeatAt.getTime(),
+    );
+    return current ? { acquired: true as const, tookOverFrom: current } : { acquired: true as const };
+  });
+
+  return {
+    find(key) {
+      const row = q.find.get(key.releaseId, key.listId, key.transport) as DispatchRow | undefined;
+      return row && toDispatch(row);
+    },
+    get(dispatchId) {
+      const row = q.get.get(dispatchId) as DispatchRow | undefined;
+      return row && toDispatch(row);
+    },
+    list(filter = {}) {
+      const all = (q.listAll.all() as DispatchRow[]).map(toDispatch);
+      const ids = filter.releaseIds && new Set(filter.releaseIds);
+      return ids ? all.filter((d) => ids.has(d.releaseId)) : all;
+    },
+    createDispatch(dispatch, recipients, now) {
+      // The recipients usually stream from a SELECT on this same connection while the rows are inserted.
+      // better-sqlite3 forbids that by default; it is safe here because the SELECT reads other tables.
+      db.unsafeMode(true);
+      try {
+        return toDispatch(q.get.get(createDispatch.immediate(dispatch, recipients, now)) as DispatchRow);
+      } finally {
+        db.unsafeMode(false);
+      }
+    },
+    counts(dispatchId) {
+      const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;
+      for (const r of q.counts.all(dispatchId) as { status: DeliveryStatus; n: number }[]) counts[r.status] = r.n;
+      return counts;
+    },
+    problems(dispatchId, limit) {
+      return (
+        q.problems.all(dispatchId, limit) as {
+          subscriber_id: number;
+          email: string;
+          status: DeliveryStatus;
+          attempts: number;
+          last_reply: string | null;
+          message_id: string | null;
+          updated_at: number;
+        }[]
+      ).map(
+        (r): DeliveryProblem => ({
+          subscriberId: r.subscriber_id,
+          email: r.email,
+          status: r.status,
+          attempts: r.attempts,
+          reply: r.last_reply,
+          messageId: r.message_id,
+          at: new Date(r.updated_at),
+        }),
+      );
+    },
+    markInterrupted(now) {
+      return markInterrupted.immediate(now.getTime());
+    },
+    requeueUncertain(dispatchId, now) {
+      return q.requeue.run(now.getTime(), dispatchId).changes;
+    },
+    due(dispatchId, limit, now) {
+      return q.due.all(dispatchId, now.getTime(), limit) as ReturnType<LedgerRepo['due']>;
+    },
+    nextRetryAt(dispatchId) {
+      const ms = q.nextRetry.get(dispatchId) as number | null;
+      return ms === null ? undefined : new Date(ms);
+    },
+    record(dispatchId, outcomes, claims, now) {
+      return record.immediate(dispatchId, outcomes, claims, now.getTime());
+    },
+    setState(dispatchId, state, reason, now) {
+      q.setState.run({ state, reason, at: now.getTime(), dispatchId });
+    },
+    acquireLock(holder, isStale) {
+      return acquireLock.immediate(holder, isStale);
+    },
+    heartbeat(token, now) {
+      return q.heartbeat.run(now.getTime(), token).changes === 1;
+    },
+    releaseLock(token) {
+      q.release.run(token);
+    },
+    currentLock() {
+      const row = q.lock.get() as LockRow | undefined;
+      return row && toHolder(row);
+    },
+  };
 }

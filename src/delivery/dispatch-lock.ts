@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { LedgerRepo, LockHolder } from '../store/ledger-types.js';
+
+/** A live holder refreshes its heartbeat this often… */
+export const HEARTBEAT_MS = 5_000;
+/** …so one silent for this long is gone (a machine that died, a process frozen for good). */
+export const STALE_AFTER_MS = 60_000;
+
+export interface HeldLock {
+  holder: LockHolder;
+  /** The holder this run replaced because it was gone. */
+  tookOverFrom?: LockHolder;
+  /** Set when another run took the lock over (this one was silent too long): stop sending. */
+  readonly lost: boolean;
+  release(): void;
+}
+
+export type LockResult = { ok: true; lock: HeldLock } | { ok: false; holder: LockHolder };
+
+/** Whether a process with this id exists on this machine (EPERM: it exists, but is someone else's). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A holder is gone when it ran on this machine and its process no longer exists, or when its
+ * heartbeat is older than `STALE_AFTER_MS` (a holder on another machine, or a frozen one).
+ */
+export function isStale(holder: LockHolder, now: Date, host = hostname()): boolean {
+  if (holder.host === host && !processAlive(holder.pid)) return true;
+  return now.getTime() - holder.heartbeatAt.getTime() > STALE_AFTER_MS;
+}
+
+/**
+ * Takes the one dispatch lock of the store, or says who holds it. While held, a heartbeat refreshes it
+ * every few seconds; `clock` gives the time for the heartbeat.
+ */
+export function acquireDispatchLock(ledger: LedgerRepo, command: string, clock: () => Date): LockResult {
+  const now = clock();
+  const holder: LockHolder = {
+    token: randomBytes(12).toString('hex'),
+    pid: process.pid,
+    host: hostname(),
+    command,
+    startedAt: now,
+    heartbeatAt: now,
+  };
+  const attempt = ledger.acquireLock(holder, (current) => isStale(current, now, holder.host));
+  if (!attempt.acquired) return { ok: false, holder: attempt.holder };
+  let lost = false;
+  const timer = setInterval(() => {
+    let mine: boolean;
+    try {
+      mine = ledger.heartbeat(holder.token, clock());
+    } catch {
+      // The database was busy past its timeout: try again at the next beat; a minute of margin remains.
+      return;
+    }
+    if (!mine) {
+      lost = true;
+      clearInterval(timer);
+    }
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return {
+    ok: true,
+    lock: {
+      holder,
+      ...(attempt.tookOverFrom ? { tookOverFrom: attempt.tookOverFrom } : {}),
+      get lost() {
+        return lost;
+      },
+      release() {
+        clearInterval(timer);
+        if (!lost) ledger.releaseLock(holder.token);
+      },
+    },
+  };
+}

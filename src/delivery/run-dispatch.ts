@@ -1,0 +1,271 @@
+import type {
+  DeliveryClaim,
+  DeliveryCounts,
+  DeliveryOutcome,
+  Dispatch,
+  DueDelivery,
+  LedgerRepo,
+} from '../store/ledger-types.js';
+import { FailureWindow } from './failure-window.js';
+import { TokenBucket } from './token-bucket.js';
+import type { OutgoingMessage, SendResult, Transport } from './transport.js';
+
+export interface DispatchSettings {
+  /** Messages with the transport at once; also the most that can be uncertain after a crash. */
+  concurrency: number;
+  /** Messages per second; 0 means no limit. */
+  rate: number;
+  maxAttempts: number;
+  /** First retry delay; it doubles with each attempt. */
+  retryBaseMs: number;
+}
+
+export interface DispatchProgress {
+  dispatch: Dispatch;
+  counts: DeliveryCounts;
+  /** Messages per second over the last few seconds. */
+  rate: number;
+  /** Estimated time left, when there is a rate to go by. */
+  etaMs?: number;
+  elapsedMs: number;
+  /** The last call for this run of the dispatch. */
+  final: boolean;
+}
+
+export interface DispatchContext {
+  dispatch: Dispatch;
+  ledger: LedgerRepo;
+  transport: Transport;
+  settings: DispatchSettings;
+  /** Whether the recipient may still be mailed right now (confirmed, on the list, not suppressed). */
+  isDeliverable(subscriberId: number): boolean;
+  /** The server refused the address for good: suppress it. */
+  bounced(email: string, reply: string, now: Date): void;
+  /** The finished message for a recipient, or why none can be made for them. */
+  build(recipient: DueDelivery, now: Date): OutgoingMessage | { error: string };
+  clock(): Date;
+  /** Aborting stops the dispatch after the messages in flight (Ctrl-C, a lost lock); the reason is reported. */
+  signal?: AbortSignal;
+  /** Called at most every quarter second, and once at the end. */
+  onProgress?(progress: DispatchProgress): void;
+  /** When to pause: more than `limit` failures among the last `size` attempts (default 50 of 100). */
+  failureWindow?: { size: number; limit: number };
+}
+
+export interface DispatchRunResult {
+  /** `done`: nobody is pending; `paused`: too many failures (resumes next run); `stopped`: aborted. */
+  state: 'done' | 'paused' | 'stopped';
+  reason?: string;
+  counts: DeliveryCounts;
+  /** What this run did. */
+  run: { sent: number; failed: number; skipped: number; retried: number; bounced: number };
+  elapsedMs: number;
+  /** Time spent in the ledger, the subscriber checks and building messages. */
+  timings: { ledgerMs: number; storeMs: number; buildMs: number };
+}
+
+const PROGRESS_EVERY_MS = 250;
+const RATE_WINDOW_MS = 5_000;
+
+/**
+ * Sends one dispatch's pending recipients. The order for each message is: check the subscriber is still
+ * deliverable, build the message, commit `sending` (with its Message-ID) to the ledger, hand it to the
+ * transport, and commit the outcome. Commits are batched (the claims for free slots together with the
+ * outcomes that came in meanwhile), so a crash leaves at most `concurrency` recipients `sending`, to be
+ * marked uncertain by the next run. Temporary failures come back after an exponential backoff;
+ * permanent ones are final and the address is suppressed; failures piling up pause the dispatch.
+ */
+export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResult> {
+  const { ledger, transport, settings, clock, dispatch } = ctx;
+  const id = dispatch.id;
+  const started = performance.now();
+  const timings = { ledgerMs: 0, storeMs: 0, buildMs: 0 };
+  const timed = <T>(key: keyof typeof timings, fn: () => T): T => {
+    const t = performance.now();
+    try {
+      return fn();
+    } finally {
+      timings[key] += performance.now() - t;
+    }
+  };
+
+  timed('ledgerMs', () => ledger.setState(id, 'open', null, clock()));
+  const counts = timed('ledgerMs', () => ledger.counts(id));
+  const run = { sent: 0, failed: 0, skipped: 0, retried: 0, bounced: 0 };
+  const outcomes: DeliveryOutcome[] = [];
+  const window = new FailureWindow(ctx.failureWindow?.size, ctx.failureWindow?.limit);
+  const bucket = new TokenBucket(settings.rate, clock().getTime());
+  let inFlight = 0;
+  let halt: { state: 'paused' | 'stopped'; reason: string } | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => wake?.();
+  ctx.signal?.addEventListener('abort', notify);
+
+  const samples: [number, number][] = [];
+  let lastProgress = 0;
+  const progress = (final: boolean) => {
+    if (!ctx.onProgress) return;
+    const t = performance.now();
+    if (!final && t - lastProgress < PROGRESS_EVERY_MS) return;
+    lastProgress = t;
+    samples.push([t, run.sent + run.failed]);
+    while (samples.length > 2 && t - samples[0]![0] > RATE_WINDOW_MS) samples.shift();
+    const [t0, n0] = samples[0]!;
+    const rate = t > t0 ? ((run.sent + run.failed - n0) * 1000) / (t - t0) : 0;
+    const left = counts.pending + counts.sending;
+    ctx.onProgress({
+      dispatch,
+      counts: { ...counts },
+      rate,
+      ...(rate > 0 ? { etaMs: (left / rate) * 1000 } : {}),
+      elapsedMs: t - started,
+      final,
+    });
+  };
+
+  const outcome = (d: DueDelivery, o: Omit<DeliveryOutcome, 'subscriberId'>) => {
+    outcomes.push({ subscriberId: d.subscriberId, ...o });
+    counts[o.status]++;
+  };
+
+  const settle = (d: DueDelivery, result: SendResult) => {
+    inFlight--;
+    counts.sending--;
+    const attempts = d.attempts + 1;
+    if (result.ok) {
+      outcome(d, { status: 'sent', attempts, reply: result.response });
+      run.sent++;
+      window.add(false);
+    } else if (result.permanent && result.scope === 'sender') {
+      // Not this recipient's doing, and every other message would fail alike: put them back untouched.
+      outcome(d, { status: 'pending', attempts: d.attempts, reply: result.response });
+      halt ??= { state: 'paused', reason: `the mail server refuses our messages: ${result.response}` };
+    } else {
+      const now = clock();
+      if (result.permanent) {
+        outcome(d, { status: 'failed', attempts, reply: result.response });
+        run.failed++;
+        if (result.scope === 'recipient') {
+          timed('storeMs', () => ctx.bounced(d.email, result.response, now));
+          run.bounced++;
+        }
+      } else if (attempts >= settings.maxAttempts) {
+        outcome(d, { status: 'failed', attempts, reply: `${result.response} (gave up after ${attempts} attempts)` });
+        run.failed++;
+      } else {
+        const retryAt = new Date(now.getTime() + settings.retryBaseMs * 2 ** (attempts - 1));
+        outcome(d, { status: 'pending', attempts, reply: result.response, retryAt });
+        run.retried++;
+      }
+      window.add(true);
+      if (window.tripped) {
+        halt ??= {
+          state: 'paused',
+          reason: `${window.failures} of the last ${window.attempts} attempts failed (the last: ${d.email}: ${result.response})`,
+        };
+      }
+    }
+    notify();
+  };
+
+  const sleep = (ms: number | undefined) =>
+    new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => wake?.(), Math.max(1, ms));
+      wake = () => {
+        wake = undefined;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  let failure: unknown;
+  try {
+    for (;;) {
+      if (!halt && ctx.signal?.aborted) halt = { state: 'stopped', reason: String(ctx.signal.reason ?? 'stopped') };
+      const now = clock();
+      const claims: DeliveryClaim[] = [];
+      const batch: [DueDelivery, OutgoingMessage][] = [];
+      let room = 0;
+      let found = 0;
+      if (!halt && !failure) {
+        room = Math.min(settings.concurrency - inFlight, bucket.available(now.getTime()));
+        if (room > 0) {
+          const due = timed('ledgerMs', () => ledger.due(id, room, now));
+          found = due.length;
+          for (const d of due) {
+            counts.pending--;
+            if (!timed('storeMs', () => ctx.isDeliverable(d.subscriberId))) {
+              outcome(d, { status: 'skipped', attempts: d.attempts, reply: 'no longer subscribed when its turn came' });
+              run.skipped++;
+              continue;
+            }
+            const built = timed('buildMs', () => ctx.build(d, now));
+            if ('error' in built) {
+              outcome(d, { status: 'failed', attempts: d.attempts, reply: built.error });
+              run.failed++;
+              continue;
+            }
+            claims.push({ subscriberId: d.subscriberId, messageId: built.messageId });
+            batch.push([d, built]);
+          }
+        }
+      }
+      if (outcomes.length || claims.length) {
+        const claimed = timed('ledgerMs', () => ledger.record(id, outcomes.splice(0), claims, now));
+        const mine = claimed.length === claims.length ? undefined : new Set(claimed);
+        for (const [d, message] of batch) {
+          if (mine && !mine.has(d.subscriberId)) continue;
+          counts.sending++;
+          inFlight++;
+          bucket.take(1, now.getTime());
+          transport
+            .send(message)
+            .catch((e: Error): SendResult => ({ ok: false, permanent: false, scope: 'connection', response: e.message }))
+            .then((result) => {
+              try {
+                settle(d, result);
+              } catch (e) {
+                failure ??= e;
+                notify();
+              }
+            });
+        }
+        progress(false);
+      }
+      if (found > 0 && !halt) continue;
+      if (inFlight === 0 && (halt || failure)) break;
+      let waitMs: number | undefined;
+      if (!halt && !failure && inFlight < settings.concurrency) {
+        if (room <= 0) waitMs = bucket.waitMs(now.getTime());
+        else {
+          // Nothing due right now: whoever is left waits for a retry.
+          const retryAt = timed('ledgerMs', () => ledger.nextRetryAt(id));
+          if (retryAt === undefined && inFlight === 0) break;
+          if (retryAt !== undefined) waitMs = retryAt.getTime() - now.getTime();
+        }
+      }
+      await sleep(waitMs);
+    }
+  } catch (e) {
+    // Wait for the messages already handed over, so that their outcomes are recorded, then give up.
+    failure = e;
+    while (inFlight > 0) await sleep(undefined);
+  } finally {
+    ctx.signal?.removeEventListener('abort', notify);
+  }
+  const end = clock();
+  timed('ledgerMs', () => {
+    if (outcomes.length) ledger.record(id, outcomes.splice(0), [], end);
+    if (!failure) ledger.setState(id, halt ? (halt.state === 'paused' ? 'paused' : 'open') : 'done', halt?.state === 'paused' ? halt.reason : null, end);
+  });
+  if (failure) throw failure;
+  progress(true);
+  return {
+    state: halt?.state ?? 'done',
+    ...(halt ? { reason: halt.reason } : {}),
+    counts: { ...counts },
+    run,
+    elapsedMs: performance.now() - started,
+    timings,
+  };
+}

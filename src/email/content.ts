@@ -1,0 +1,98 @@
+import path from 'node:path';
+import type { Config, NewsletterList } from '../config/types.js';
+import { releaseUrl } from '../content/permalink.js';
+import type { Release } from '../content/types.js';
+import { fill, type EmailStrings } from './strings.js';
+import { assetUrl, isHttpUrl, localImageFile, urlScheme } from './urls.js';
+
+export interface EmailContact {
+  name: string;
+  role?: string;
+  organization?: string;
+  email: string;
+  phone?: { display: string; e164: string };
+}
+
+/**
+ * What an email says, localised and with every URL absolute: the single source for the HTML part,
+ * the text part and the headers.
+ */
+export interface EmailContent {
+  lang: string;
+  strings: EmailStrings;
+  organization: { name: string; url?: string; logoUrl?: string };
+  typeLabel: string;
+  /** `YYYY-MM-DD` in the configured time zone. */
+  date: string;
+  title: string;
+  subject: string;
+  /** Inline Markdown. */
+  lead: string;
+  /** Markdown. */
+  body: string;
+  hero?: { url: string; alt: string; credit?: string };
+  contacts: EmailContact[];
+  boilerplate?: { heading: string; markdown: string };
+  /** The archive page: the "read on the web" link, and the base for relative links. */
+  webUrl: string;
+  list: NewsletterList;
+  listName: string;
+  resolveUrl: (url: string, kind: 'link' | 'image') => string;
+}
+
+/** A local path (relative to the project root) or an http(s) URL, as an absolute URL. */
+function imageUrl(config: Config, src: string, file?: string): string {
+  if (isHttpUrl(src)) return src;
+  return assetUrl(config, file ?? path.resolve(config.root, src));
+}
+
+export function emailContent(config: Config, release: Release, list: NewsletterList, strings: EmailStrings): EmailContent {
+  const lang = release.lang;
+  const webUrl = releaseUrl(config, release);
+  const org = config.organization;
+  const resolveUrl = (url: string, kind: 'link' | 'image') => {
+    if (urlScheme(url) || url.startsWith('//')) return url;
+    if (kind === 'image') return assetUrl(config, localImageFile(config, release.path, url));
+    return new URL(url, webUrl).href;
+  };
+  const content: EmailContent = {
+    lang,
+    strings,
+    organization: {
+      name: org.name,
+      ...(org.url ? { url: org.url } : {}),
+      ...(org.logo ? { logoUrl: imageUrl(config, org.logo) } : {}),
+    },
+    typeLabel: strings.type[release.type],
+    date: release.localDate,
+    title: release.title,
+    subject: config.newsletter.subjectPrefix + release.title,
+    lead: release.lead,
+    body: release.body,
+    contacts: release.contacts.map((c) => ({
+      name: c.name,
+      ...(c.role?.[lang] ? { role: c.role[lang] } : {}),
+      ...(c.organization ? { organization: c.organization } : {}),
+      email: c.email,
+      ...(c.phone ? { phone: c.phone } : {}),
+    })),
+    webUrl,
+    list,
+    listName: list.name[lang] ?? Object.values(list.name)[0]!,
+    resolveUrl,
+  };
+  if (release.image) {
+    content.hero = {
+      url: imageUrl(config, release.image.src, release.image.file),
+      alt: release.image.alt,
+      ...(release.image.credit ? { credit: release.image.credit } : {}),
+    };
+  }
+  if (release.boilerplate) {
+    content.boilerplate = {
+      heading: fill(strings.aboutHeading, { organization: org.name }),
+      markdown: release.boilerplate.markdown,
+    };
+  }
+  return content;
+}

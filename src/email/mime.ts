@@ -1,0 +1,169 @@
+/**
+ * The low-level MIME encodings the message needs, written for speed (they run per recipient) and so
+ * that their output is already in DKIM "relaxed" canonical form: no runs of white space, no white
+ * space at line ends.
+ */
+
+const HEX = '0123456789ABCDEF';
+const MAX_LINE = 76;
+
+/** True when a byte may stand for itself in quoted-printable text (printable ASCII except "="). */
+function qpLiteral(b: number): boolean {
+  return (b >= 33 && b <= 60) || (b >= 62 && b <= 126);
+}
+
+/**
+ * Quoted-printable (RFC 2045) with CRLF line ends. Line breaks in `text` become hard breaks; long
+ * lines get soft breaks. A space is written as "=20" where it would end a line or follow another
+ * space, so relaxed canonicalisation leaves the body untouched.
+ * With `open`, the result ends in a soft break so that another encoded piece can follow directly.
+ */
+export function encodeQuotedPrintable(text: string, open = false): string {
+  const bytes = Buffer.from(text, 'utf8');
+  let out = '';
+  let line = '';
+  const push = (token: string) => {
+    if (line.length + token.length > MAX_LINE - 1) {
+      out += `${line}=\r\n`;
+      line = '';
+    }
+    line += token;
+  };
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 0x0a || (b === 0x0d && bytes[i + 1] === 0x0a)) {
+      if (b === 0x0d) i++;
+      out += `${line}\r\n`;
+      line = '';
+      continue;
+    }
+    if (b === 0x20) {
+      const next = bytes[i + 1];
+      const endsLine = next === undefined || next === 0x0a || next === 0x0d;
+      const afterSpace = line.length > 0 && line.charCodeAt(line.length - 1) === 0x20;
+      // A literal space may not be the last character of a line, soft breaks included.
+      if (!endsLine && !afterSpace && line.length < MAX_LINE - 2) {
+        line += ' ';
+        continue;
+      }
+    } else if (qpLiteral(b)) {
+      push(String.fromCharCode(b));
+      continue;
+    }
+    push(`=${HEX[b >> 4]}${HEX[b & 15]}`);
+  }
+  if (line) out += open ? `${line}=\r\n` : line;
+  else if (open && !out.endsWith('\r\n')) out += '=\r\n';
+  return out;
+}
+
+/** Characters that may appear unencoded in a "Q" encoded-word in any header position (RFC 2047 §5). */
+function qWordLiteral(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 33 || c === 42 || c === 43 || c === 45 || c === 47
+  );
+}
+
+/** RFC 2047 encoded-words ("=?UTF-8?Q?…?="), each at most 75 characters, never splitting a character. */
+export function encodeWords(text: string): string[] {
+  const words: string[] = [];
+  let payload = '';
+  const limit = 75 - '=?UTF-8?Q??='.length;
+  for (const ch of text) {
+    const bytes = Buffer.from(ch, 'utf8');
+    let enc = '';
+    for (const b of bytes) {
+      if (b === 0x20) enc += '_';
+      else if (qWordLiteral(b)) enc += String.fromCharCode(b);
+      else enc += `=${HEX[b >> 4]}${HEX[b & 15]}`;
+    }
+    if (payload.length + enc.length > limit) {
+      words.push(`=?UTF-8?Q?${payload}?=`);
+      payload = '';
+    }
+    payload += enc;
+  }
+  if (payload || !words.length) words.push(`=?UTF-8?Q?${payload}?=`);
+  return words;
+}
+
+/** Anything that could break a header line or confuse a reader: control characters and line breaks. */
+const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
+const CONTROL_RUNS = /[\s\u0000-\u001f\u007f\u0085\u2028\u2029]+/g;
+
+export function hasControlCharacters(text: string): boolean {
+  return CONTROL.test(text);
+}
+
+/** Collapses line breaks, tabs and other control characters into single spaces. */
+export function singleLine(text: string): string {
+  return text.replace(CONTROL_RUNS, ' ').trim();
+}
+
+const needsEncoding = (text: string) => /[^\x20-\x7e]/.test(text) || text.includes('=?');
+
+/**
+ * An unstructured header field (Subject), folded at spaces to lines of at most 78 characters;
+ * non-ASCII text becomes encoded-words.
+ */
+export function unstructuredHeader(name: string, value: string): string {
+  const clean = singleLine(value);
+  const words = needsEncoding(clean) ? encodeWords(clean) : clean.split(' ');
+  return fold(`${name}:`, words);
+}
+
+function fold(start: string, words: string[]): string {
+  let out = start;
+  let lineLength = start.length;
+  for (const w of words) {
+    if (lineLength + 1 + w.length > 78 && lineLength > start.length) {
+      out += `\r\n ${w}`;
+      lineLength = 1 + w.length;
+    } else {
+      out += ` ${w}`;
+      lineLength += 1 + w.length;
+    }
+  }
+  return `${out}\r\n`;
+}
+
+/** A display name as a quoted string, or as encoded-words when it is not plain ASCII. */
+export function displayName(name: string): string[] {
+  const clean = singleLine(name);
+  if (needsEncoding(clean)) return encodeWords(clean);
+  return [`"${clean.replace(/[\\"]/g, '\\$&')}"`];
+}
+
+/** `Name: "Display" <address>` (folded), or `Name: <address>` without a display name. */
+export function addressHeader(name: string, address: string, display?: string | null): string {
+  const phrase = display ? displayName(display) : [];
+  return fold(`${name}:`, [...phrase, `<${address}>`]);
+}
+
+/**
+ * Addresses we put in headers: a conservative subset of RFC 5322 addr-spec (no quoted local parts,
+ * no comments), which also guarantees that nothing can break out of the header.
+ */
+const ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+
+export function isHeaderSafeAddress(address: string): boolean {
+  return address.length <= 254 && ADDRESS.test(address);
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** RFC 5322 date-time in UTC: "Wed, 14 Oct 2026 07:00:00 +0000". */
+export function formatDate(date: Date): string {
+  return (
+    `${DAYS[date.getUTCDay()]}, ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} ` +
+    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`
+  );
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { diag, ScsError } from '../core/diagnostic.js';
+import { dkimHeader, headerName, canonicalHeader } from './dkim.js';
+import { addressHeader, encodeQuotedPrintable, escapeHtml, formatDate, isHeaderSafeAddress, singleLine } from './mime.js';
+import type { Chunks, EmailRecipient, MessageTemplate, PersonalizedMessage, Slot } from './types.js';
+
+export type { EmailRecipient } from './types.js';
+
+/** Longer names are cut: a name is a courtesy in the footer and To, never worth a huge header. */
+const MAX_NAME = 200;
+/** https or http (for local test servers); printable ASCII without anything that ends a header or attribute. */
+const SAFE_URL = /^https?:\/\/[!#-;=?-~]+$/;
+
+/**
+ * One recipient's copy of a rendered newsletter: splices the recipient's address, name and
+ * unsubscribe URL into the pre-encoded template and assembles the MIME message (signed with DKIM
+ * when the template carries a key). No rendering happens here.
+ *
+ * Throws ScsError (`email-recipient-invalid`) for an address or unsubscribe URL that could not go
+ * into a header safely; a subscriber's name is cleaned of line breaks and control characters instead.
+ */
+export function personalize(
+  template: MessageTemplate,
+  recipient: EmailRecipient,
+  options: { now: Date; test?: boolean },
+): PersonalizedMessage {
+  const { email, unsubscribeUrl } = recipient;
+  if (!isHeaderSafeAddress(email)) {
+    throw new ScsError([
+      diag('email-recipient-invalid', 'error', `The recipient address ${JSON.stringify(email)} is not a plain email address.`, {
+        hint: 'Correct or remove the subscriber; addresses with spaces, line breaks or comments are not sent to.',
+      }),
+    ]);
+  }
+  if (!SAFE_URL.test(unsubscribeUrl)) {
+    throw new ScsError([
+      diag('email-recipient-invalid', 'error', `The unsubscribe URL ${JSON.stringify(unsubscribeUrl)} is not a plain http(s) URL.`, {
+        hint: 'Unsubscribe URLs must be absolute https:// URLs without spaces or quotes (check newsletter.endpoint).',
+      }),
+    ]);
+  }
+  const name = recipient.name ? singleLine(recipient.name).slice(0, MAX_NAME) : '';
+  const label = name ? `${name} <${email}>` : email;
+  const { compiled } = template;
+
+  const textValues: Record<Slot, Buffer> = {
+    unsubscribe: Buffer.from(encodeQuotedPrintable(unsubscribeUrl, true)),
+    recipient: Buffer.from(encodeQuotedPrintable(label, true)),
+  };
+  const htmlValues: Record<Slot, Buffer> = {
+    unsubscribe: Buffer.from(encodeQuotedPrintable(escapeHtml(unsubscribeUrl), true)),
+    recipient: Buffer.from(encodeQuotedPrintable(escapeHtml(label), true)),
+  };
+  const body: Buffer[] = [compiled.bodyStart];
+  let size = compiled.staticBytes;
+  const fill = (chunks: Chunks, values: Record<Slot, Buffer>) => {
+    for (const c of chunks) {
+      if (typeof c === 'string') {
+        const v = values[c];
+        body.push(v);
+        size += v.length;
+      } else body.push(c);
+    }
+  };
+  fill(compiled.text, textValues);
+  body.push(compiled.bodyMiddle);
+  fill(compiled.html, htmlValues);
+  body.push(compiled.bodyEnd);
+
+  const messageId = `<${randomUUID()}@${template.domain}>`;
+  const fields = [
+    ...(options.test ? compiled.headTop.test : compiled.headTop.normal),
+    addressHeader('To', email, name),
+    `Date: ${formatDate(options.now)}\r\n`,
+    `Message-ID: ${messageId}\r\n`,
+    template.unsubscribeMailto
+      ? `List-Unsubscribe: <${unsubscribeUrl}>,\r\n <mailto:${template.unsubscribeMailto}?subject=unsubscribe>\r\n`
+      : `List-Unsubscribe: <${unsubscribeUrl}>\r\n`,
+    ...compiled.headBottom,
+  ];
+  let head = '';
+  if (template.dkim) {
+    let canonical = '';
+    for (const f of fields) canonical += canonicalHeader(f);
+    head = dkimHeader(template.dkim, { names: fields.map(headerName).join(':'), canonical }, body, options.now);
+  }
+  head += `${fields.join('')}\r\n`;
+  const headBytes = Buffer.from(head, 'latin1');
+  body.unshift(headBytes);
+  return {
+    raw: Buffer.concat(body, size + headBytes.length),
+    messageId,
+    envelopeFrom: template.from.email,
+  };
+}

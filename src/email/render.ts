@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/types.js';
+import type { Release } from '../content/types.js';
+import { diag, hasErrors, type Diagnostic } from '../core/diagnostic.js';
+import { didYouMean } from '../core/schema-diagnostics.js';
+import { checkFields, checkLinks, checkSize } from './checks.js';
+import { compileMessage } from './compile.js';
+import { emailContent } from './content.js';
+import { loadDkimSigner } from './dkim.js';
+import { htmlView, renderHtmlPart } from './html-part.js';
+import { Locator } from './locate.js';
+import { loadEmailStrings } from './strings.js';
+import { loadEmailTemplates } from './templates.js';
+import { renderTextPart } from './text-part.js';
+import type { MessageTemplate, Slot } from './types.js';
+
+/** Sizes are checked as if the recipient's values were this long (a signed-token URL, a name and address). */
+const TYPICAL_SLOT_LENGTH: Record<Slot, number> = { unsubscribe: 180, recipient: 80 };
+
+/** Marker strings for the recipient's values: unique per render, so release text can never collide with them. */
+function slotMarkers(): Record<Slot, string> {
+  const nonce = randomBytes(6).toString('hex');
+  return { unsubscribe: `scs-${nonce}-unsubscribe`, recipient: `scs-${nonce}-recipient` };
+}
+
+function sizeWithTypicalValues(text: string, markers: Record<Slot, string>): number {
+  let size = Buffer.byteLength(text);
+  for (const slot of Object.keys(markers) as Slot[]) {
+    const count = text.split(markers[slot]).length - 1;
+    size += count * (TYPICAL_SLOT_LENGTH[slot] - markers[slot].length);
+  }
+  return size;
+}
+
+/**
+ * Renders a release as the newsletter of one list: MJML runs here, once; `personalize` then makes
+ * each recipient's message. Returns no template when any diagnostic is an error.
+ */
+export async function renderNewsletter(
+  config: Config,
+  release: Release,
+  options: { listId: string; now?: Date },
+): Promise<{ template?: MessageTemplate; diagnostics: Diagnostic[] }> {
+  const list = config.newsletter.lists[options.listId];
+  if (!list) {
+    const ids = Object.keys(config.newsletter.lists);
+    return {
+      diagnostics: [
+        diag('email-list-unknown', 'error', `There is no newsletter list "${options.listId}".`, {
+          ...(config.file ? { file: new Locator(config.root).shown(config.file) } : {}),
+          hint: ids.length
+            ? `Lists: ${ids.join(', ')}.${didYouMean(options.listId, ids)}`
+            : 'Declare lists under newsletter.lists in the configuration.',
+        }),
+      ],
+    };
+  }
+  if (list.lang !== release.lang) {
+    return {
+      diagnostics: [
+        diag('email-list-language', 'error', `The list "${list.id}" is in "${list.lang}", but ${release.id} is in "${release.lang}".`, {
+          file: release.file,
+          hint: 'Send each language version of a release to the lists of that language.',
+        }),
+      ],
+    };
+  }
+  const strings = loadEmailStrings(config, release.lang);
+  const templates = loadEmailTemplates(config);
+  const dkim = loadDkimSigner(config);
+  const content = emailContent(config, release, list, strings.strings);
+  const at = new Locator(config.root);
+  const diagnostics = [
+    ...strings.diagnostics,
+    ...templates.diagnostics,
+    ...dkim.diagnostics,
+    ...checkFields(config, release, content, at),
+    ...checkLinks(config, release, content, at),
+  ];
+  if (hasErrors(diagnostics) || !templates.templates) return { diagnostics };
+
+  const markers = slotMarkers();
+  const year = Number((options.now ?? release.date).toISOString().slice(0, 4));
+  const rendered = await renderHtmlPart(templates.templates, htmlView(content, markers, year), release);
+  diagnostics.push(...rendered.diagnostics);
+  if (!rendered.html) return { diagnostics };
+  const html = rendered.html;
+  const text = renderTextPart(content, markers);
+  const htmlBytes = sizeWithTypicalValues(html, markers);
+  diagnostics.push(...checkSize(release, htmlBytes));
+  if (hasErrors(diagnostics)) return { diagnostics };
+
+  const { from, replyTo, unsubscribeMailto } = config.newsletter;
+  const domain = from.email.slice(from.email.lastIndexOf('@') + 1);
+  const listIdentifier = `${list.id}.${domain}`;
+  const template: MessageTemplate = {
+    releaseId: release.id,
+    lang: release.lang,
+    listId: list.id,
+    subject: content.subject,
+    html,
+    text,
+    markers,
+    htmlBytes,
+    textBytes: sizeWithTypicalValues(text, markers),
+    from,
+    ...(replyTo ? { replyTo } : {}),
+    listIdentifier,
+    listName: content.listName,
+    domain,
+    ...(unsubscribeMailto ? { unsubscribeMailto } : {}),
+    webUrl: content.webUrl,
+    compiled: compileMessage({
+      from,
+      ...(replyTo ? { replyTo } : {}),
+      subject: content.subject,
+      lang: release.lang,
+      listName: content.listName,
+      listIdentifier,
+      html,
+      text,
+      markers,
+    }),
+    ...(dkim.signer ? { dkim: dkim.signer } : {}),
+  };
+  return { template, diagnostics };
+}

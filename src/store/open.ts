@@ -1,0 +1,59 @@
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Config } from '../config/types.js';
+import { diag, ScsError } from '../core/diagnostic.js';
+import { resolveSecret } from '../subscribers/tokens.js';
+import { secretFingerprint } from './address-hash.js';
+import { openDatabase } from './sqlite/database.js';
+import { createSqliteLedger } from './sqlite/ledger.js';
+import { migrate } from './sqlite/migrate.js';
+import { MIGRATIONS } from './sqlite/migrations/index.js';
+import { createSqliteSubscribers } from './sqlite/subscribers.js';
+import type { Store } from './types.js';
+
+/**
+ * Opens the project's store: the SQLite file `SCS_DATABASE` (default `.scs/scs.db`), migrated to the
+ * newest schema, its suppression list keyed with the project's secret.
+ */
+export function openStore(config: Config): Store {
+  const file = config.env.database;
+  const shown = path.relative(config.root, file) || file;
+  const db = openDatabase(file, shown);
+  try {
+    migrate(db, MIGRATIONS, shown);
+    const { secret } = resolveSecret(config);
+    checkSecret(db, secret, shown);
+    return {
+      kind: 'sqlite',
+      description: `SQLite ${shown}`,
+      subscribers: createSqliteSubscribers(db, secret),
+      ledger: createSqliteLedger(db),
+      close: () => db.close(),
+    };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/**
+ * Suppression hashes and every link already sent depend on the key; a different key would silently
+ * let suppressed addresses back in, so it is refused.
+ */
+function checkSecret(db: Database.Database, secret: string, shown: string): void {
+  const fingerprint = secretFingerprint(secret);
+  db.prepare("INSERT INTO meta (key, value) VALUES ('secret-fingerprint', ?) ON CONFLICT (key) DO NOTHING").run(
+    fingerprint,
+  );
+  const stored = db.prepare("SELECT value FROM meta WHERE key = 'secret-fingerprint'").pluck().get() as string;
+  if (stored !== fingerprint) {
+    throw new ScsError(
+      [
+        diag('store-secret-mismatch', 'error', `The database ${shown} was set up with a different secret key.`, {
+          hint: 'Set SCS_SECRET to the key it was created with (a generated key is kept in .scs/secret). Another key would break every link already sent and the suppression list.',
+        }),
+      ],
+      2,
+    );
+  }
+}

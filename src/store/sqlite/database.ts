@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { diag, ScsError } from '../../core/diagnostic.js';
+
+/** Opens (creating when needed) the SQLite file with the settings every connection needs. */
+export function openDatabase(file: string, shownFile: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    db = new Database(file);
+    // WAL: `scs serve` keeps answering while a send or an import writes.
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    // Erased personal data is overwritten, not just unlinked from the page.
+    db.pragma('secure_delete = ON');
+    return db;
+  } catch (e) {
+    db?.close();
+    throw new ScsError(
+      [
+        diag('store-unreadable', 'error', `Cannot open the database ${shownFile}: ${(e as Error).message}.`, {
+          hint: 'Check that the file is an SQLite database scs wrote and that its folder is writable; SCS_DATABASE names another file.',
+        }),
+      ],
+      2,
+    );
+  }
+}

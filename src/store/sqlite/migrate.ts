@@ -1,0 +1,47 @@
+import type Database from 'better-sqlite3';
+import { diag, ScsError } from '../../core/diagnostic.js';
+
+/** One step of the schema. Versions count up from 1 without gaps; a released step never changes. */
+export type Migration = { version: number; name: string; up: (db: Database.Database) => void };
+
+export interface MigrationResult {
+  from: number;
+  to: number;
+  applied: string[];
+}
+
+/**
+ * Brings the database up to the newest schema. The version lives in `PRAGMA user_version`; each step
+ * runs in its own transaction together with the version bump, so a failure leaves the last good version.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[], shownFile: string): MigrationResult {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration "${m.name}" has version ${m.version}, expected ${i + 1}`);
+  });
+  const latest = migrations.length;
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > latest) {
+    throw new ScsError(
+      [
+        diag(
+          'store-too-new',
+          'error',
+          `The database ${shownFile} has schema version ${from}, but this scs knows only up to version ${latest}.`,
+          { hint: 'A newer scs wrote it: upgrade scs, or point SCS_DATABASE at another file.' },
+        ),
+      ],
+      2,
+    );
+  }
+  const applied: string[] = [];
+  for (const m of migrations.slice(from)) {
+    db.transaction(() => {
+      // Read again under the write lock: another process may have run this step since we looked.
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+      applied.push(`${m.version}-${m.name}`);
+    }).immediate();
+  }
+  return { from, to: latest, applied };
+}

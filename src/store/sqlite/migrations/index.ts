@@ -1,0 +1,6 @@
+import type { Migration } from '../migrate.js';
+import { migration as m001 } from './001-subscribers.js';
+import { migration as m002 } from './002-ledger.js';
+
+/** Every schema step, oldest first. Add new ones at the end; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [m001, m002];

@@ -1,0 +1,229 @@
+import type Database from 'better-sqlite3';
+import { addressHash } from '../address-hash.js';
+import type {
+  NewEvent,
+  NewSubscriber,
+  Recipient,
+  Subscriber,
+  SubscriberChanges,
+  SubscriberEvent,
+  SubscriberFilter,
+  SubscriberRepo,
+  SubscriptionStatus,
+  Suppression,
+  SuppressionReason,
+} from '../subscriber-types.js';
+
+interface SubscriberRow {
+  id: number;
+  email: string;
+  name: string | null;
+  lang: string;
+  status: Subscriber['status'];
+  status_detail: string | null;
+  consent_source: Subscriber['consent']['source'];
+  consent_at: string;
+  consent_ip: string | null;
+  confirmed_at: string | null;
+  created_at: string;
+  updated_at: string;
+  /** JSON: [[list_id, status, created_at, updated_at], …] */
+  subscriptions: string;
+}
+
+const iso = (d: Date) => d.toISOString();
+const date = (s: string) => new Date(s);
+const optionalDate = (s: string | null) => (s === null ? null : new Date(s));
+
+const SELECT_SUBSCRIBER = `
+  SELECT s.*, (
+    SELECT json_group_array(json_array(list_id, status, created_at, updated_at))
+    FROM (SELECT * FROM subscriptions WHERE subscriber_id = s.id ORDER BY list_id)
+  ) AS subscriptions
+  FROM subscribers s`;
+
+// Who may be mailed: confirmed, on the list, and not suppressed (the hash check is belt and braces:
+// every suppressing change also sets the status).
+const DELIVERABLE = `
+  m.status = 'active' AND s.status = 'confirmed'
+  AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.hash = s.email_hash)`;
+
+const rank = (column: string) =>
+  `CASE ${column} WHEN 'complained' THEN 4 WHEN 'bounced' THEN 3 WHEN 'unsubscribed' THEN 2 ELSE 1 END`;
+
+function toSubscriber(row: SubscriberRow): Subscriber {
+  const subscriptions = (JSON.parse(row.subscriptions) as [string, SubscriptionStatus, string, string][]).map(
+    ([listId, status, created, updated]) => ({ listId, status, createdAt: date(created), updatedAt: date(updated) }),
+  );
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    lang: row.lang,
+    status: row.status,
+    statusDetail: row.status_detail,
+    consent: {
+      source: row.consent_source,
+      at: date(row.consent_at),
+      ip: row.consent_ip,
+      confirmedAt: optionalDate(row.confirmed_at),
+    },
+    createdAt: date(row.created_at),
+    updatedAt: date(row.updated_at),
+    subscriptions,
+  };
+}
+
+/** The subscriber repository on SQLite; `secret` keys the suppression hashes. */
+export function createSqliteSubscribers(db: Database.Database, secret: string): SubscriberRepo {
+  const hash = (email: string) => addressHash(secret, email);
+  const q = {
+    recipients: db.prepare(`
+      SELECT s.id AS subscriberId, s.email, s.name, s.lang
+      FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
+      WHERE m.list_id = ? AND ${DELIVERABLE}
+      ORDER BY m.subscriber_id`),
+    deliverable: db.prepare(`
+      SELECT 1 FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
+      WHERE m.list_id = ? AND m.subscriber_id = ? AND ${DELIVERABLE}`),
+    byEmail: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.email = ?`),
+    byId: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.id = ?`),
+    list: db.prepare(`${SELECT_SUBSCRIBER}
+      WHERE (@status IS NULL OR s.status = @status)
+        AND (@list IS NULL OR EXISTS (
+          SELECT 1 FROM subscriptions m
+          WHERE m.subscriber_id = s.id AND m.list_id = @list AND m.status <> 'unsubscribed'))
+      ORDER BY s.id`),
+    idByEmail: db.prepare('SELECT id FROM subscribers WHERE email = ?').pluck(),
+    history: db.prepare(
+      'SELECT at, kind, list_id, source, ip, detail FROM subscriber_events WHERE subscriber_id = ? ORDER BY id',
+    ),
+    suppression: db.prepare('SELECT reason, created_at FROM suppressions WHERE hash = ?'),
+    insert: db.prepare(`
+      INSERT INTO subscribers (email, email_hash, name, lang, status, consent_source, consent_at, consent_ip,
+        confirmed_at, created_at, updated_at)
+      VALUES (@email, @hash, @name, @lang, @status, @source, @consentAt, @ip, @confirmedAt, @now, @now)`),
+    setSubscription: db.prepare(`
+      INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
+      WHERE status <> excluded.status`),
+    event: db.prepare(`
+      INSERT INTO subscriber_events (subscriber_id, at, kind, list_id, source, ip, detail)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    // A weaker reason never replaces a stronger one: a complaint stays a complaint after an
+    // unsubscription or erasure (only "unsubscribed" and "erased" let a person come back by the form).
+    suppress: db.prepare(`
+      INSERT INTO suppressions (hash, reason, created_at) VALUES (@hash, @reason, @now)
+      ON CONFLICT (hash) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at
+      WHERE ${rank('excluded.reason')} > ${rank('reason')}`),
+    unsuppress: db.prepare('DELETE FROM suppressions WHERE hash = ?'),
+    erase: db.prepare('DELETE FROM subscribers WHERE id = ?'),
+  };
+  const updates = new Map<string, Database.Statement>();
+
+  const repo: SubscriberRepo = {
+    recipients(listId) {
+      return q.recipients.iterate(listId) as IterableIterator<Recipient>;
+    },
+    isDeliverable(subscriberId, listId) {
+      return q.deliverable.get(listId, subscriberId) !== undefined;
+    },
+    markBounced(email, detail, now) {
+      markUndeliverable(email, 'bounced', detail, now);
+    },
+    markComplained(email, detail, now) {
+      markUndeliverable(email, 'complained', detail, now);
+    },
+    transaction(fn) {
+      // Nested calls join the outer transaction (better-sqlite3 uses a savepoint).
+      return db.transaction(fn).immediate();
+    },
+    find(email) {
+      const row = q.byEmail.get(email) as SubscriberRow | undefined;
+      return row && toSubscriber(row);
+    },
+    get(id) {
+      const row = q.byId.get(id) as SubscriberRow | undefined;
+      return row && toSubscriber(row);
+    },
+    *list(filter: SubscriberFilter = {}) {
+      for (const row of q.list.iterate({ status: filter.status ?? null, list: filter.listId ?? null }))
+        yield toSubscriber(row as SubscriberRow);
+    },
+    history(subscriberId) {
+      return (q.history.all(subscriberId) as (Omit<SubscriberEvent, 'at' | 'listId'> & { at: string; list_id: string | null })[]).map(
+        ({ at, list_id, ...rest }) => ({ at: date(at), listId: list_id, ...rest }),
+      );
+    },
+    suppression(email) {
+      const row = q.suppression.get(hash(email)) as { reason: Suppression['reason']; created_at: string } | undefined;
+      return row && { reason: row.reason, since: date(row.created_at) };
+    },
+    insert(s: NewSubscriber, now) {
+      const info = q.insert.run({
+        email: s.email,
+        hash: hash(s.email),
+        name: s.name,
+        lang: s.lang,
+        status: s.status,
+        source: s.consent.source,
+        consentAt: iso(s.consent.at),
+        ip: s.consent.ip,
+        confirmedAt: s.consent.confirmedAt && iso(s.consent.confirmedAt),
+        now: iso(now),
+      });
+      return Number(info.lastInsertRowid);
+    },
+    update(subscriberId, changes: SubscriberChanges, now) {
+      const values: Record<string, string | number | null> = { id: subscriberId, now: iso(now) };
+      if (changes.name !== undefined) values.name = changes.name;
+      if (changes.lang !== undefined) values.lang = changes.lang;
+      if (changes.status !== undefined) values.status = changes.status;
+      if (changes.statusDetail !== undefined) values.status_detail = changes.statusDetail;
+      if (changes.confirmedAt !== undefined) values.confirmed_at = iso(changes.confirmedAt);
+      if (changes.consent !== undefined) {
+        values.consent_source = changes.consent.source;
+        values.consent_at = iso(changes.consent.at);
+        values.consent_ip = changes.consent.ip;
+        values.confirmed_at = changes.consent.confirmedAt && iso(changes.consent.confirmedAt);
+      }
+      const columns = Object.keys(values).filter((k) => k !== 'id' && k !== 'now');
+      const key = columns.join(',');
+      let statement = updates.get(key);
+      if (!statement) {
+        const set = [...columns.map((c) => `${c} = @${c}`), 'updated_at = @now'].join(', ');
+        statement = db.prepare(`UPDATE subscribers SET ${set} WHERE id = @id`);
+        updates.set(key, statement);
+      }
+      statement.run(values);
+    },
+    setSubscription(subscriberId, listId, status, now) {
+      q.setSubscription.run(listId, subscriberId, status, iso(now), iso(now));
+    },
+    addEvent(subscriberId, e: NewEvent, now) {
+      q.event.run(subscriberId, iso(now), e.kind, e.listId ?? null, e.source ?? null, e.ip ?? null, e.detail ?? null);
+    },
+    suppress(email, reason: SuppressionReason, now) {
+      q.suppress.run({ hash: hash(email), reason, now: iso(now) });
+    },
+    unsuppress(email) {
+      q.unsuppress.run(hash(email));
+    },
+    erase(subscriberId) {
+      q.erase.run(subscriberId);
+    },
+  };
+
+  function markUndeliverable(email: string, status: 'bounced' | 'complained', detail: string, now: Date) {
+    repo.transaction(() => {
+      const id = q.idByEmail.get(email) as number | undefined;
+      if (id !== undefined) {
+        repo.update(id, { status, statusDetail: detail }, now);
+        repo.addEvent(id, { kind: status, source: 'delivery', detail }, now);
+      }
+      repo.suppress(email, status, now);
+    });
+  }
+
+  return repo;
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config/types.js';
+import { ScsError } from '../core/diagnostic.js';
+import type { OutgoingMessage, SendResult, Transport } from '../delivery/transport.js';
+import { loadDkimSigner } from '../email/dkim.js';
+import { escapeHtml } from '../email/mime.js';
+import { confirmUrl } from './tokens.js';
+
+interface ConfirmationTexts {
+  locale: string;
+  subject: string;
+  greeting: (name: string | null) => string;
+  intro: string;
+  button: string;
+  expires: string;
+  notYou: string;
+}
+
+// Other configured languages fall back to English.
+const TEXTS: Record<string, ConfirmationTexts> = {
+  sv: {
+    locale: 'sv-SE',
+    subject: 'Bekräfta din prenumeration – {organization}',
+    greeting: (name) => (name ? `Hej ${name}!` : 'Hej!'),
+    intro: 'Tack för att du vill få {lists} från {organization}. Bekräfta att {email} är din adress genom att öppna länken:',
+    button: 'Bekräfta prenumerationen',
+    expires: 'Länken gäller till {expires}.',
+    notYou:
+      'Om det inte var du som anmälde adressen behöver du inte göra något: du får inga utskick förrän prenumerationen är bekräftad.',
+  },
+  en: {
+    locale: 'en-GB',
+    subject: 'Confirm your subscription – {organization}',
+    greeting: (name) => (name ? `Hello ${name},` : 'Hello,'),
+    intro: 'Thank you for signing up for {lists} from {organization}. Please confirm that {email} is your address by opening this link:',
+    button: 'Confirm the subscription',
+    expires: 'The link is valid until {expires}.',
+    notYou: 'If you did not sign up, you need not do anything: nothing is sent to you until the subscription is confirmed.',
+  },
+};
+
+const fill = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+
+export interface ConfirmationRequest {
+  subscriberId: number;
+  email: string;
+  name: string | null;
+  lang: string;
+  /** The lists waiting for confirmation. */
+  lists: string[];
+}
+
+/** The double opt-in mail, in the subscriber's language, as a complete (DKIM-signed when configured) message. */
+export async function composeConfirmation(
+  config: Config,
+  secret: string,
+  request: ConfirmationRequest,
+  now: Date,
+): Promise<OutgoingMessage> {
+  const t = TEXTS[request.lang] ?? TEXTS.en!;
+  const url = confirmUrl(config, secret, request.subscriberId, request.lists, now);
+  const listNames = request.lists.map((id) => config.newsletter.lists[id]?.name[request.lang] ?? id);
+  const values = {
+    organization: config.organization.name,
+    lists: new Intl.ListFormat(t.locale, { type: 'conjunction' }).format(listNames),
+    email: request.email,
+    expires: new Intl.DateTimeFormat(t.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: config.timeZone }).format(
+      new Date(now.getTime() + config.newsletter.confirmTokenTtlMs),
+    ),
+  };
+  const paragraphs = [t.greeting(request.name), fill(t.intro, values)];
+  const closing = [fill(t.expires, values), t.notYou];
+  const text = [...paragraphs, url, ...closing].join('\n\n') + '\n';
+  const p = (s: string) => `<p style="margin:0 0 16px">${escapeHtml(s)}</p>`;
+  const html =
+    `<!doctype html><html lang="${escapeHtml(request.lang)}"><head><meta charset="utf-8"><title>${escapeHtml(fill(t.subject, values))}</title></head>` +
+    `<body style="margin:0;padding:24px;font-family:Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">` +
+    paragraphs.map(p).join('') +
+    `<p style="margin:24px 0"><a href="${escapeHtml(url)}" style="background:#0b5cad;color:#ffffff;padding:12px 20px;border-radius:4px;text-decoration:none;display:inline-block">${escapeHtml(t.button)}</a></p>` +
+    `<p style="margin:0 0 16px;font-size:14px;word-break:break-all"><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>` +
+    closing.map(p).join('') +
+    '</body></html>';
+
+  const from = config.newsletter.from;
+  const messageId = `<${randomUUID()}@${from.email.split('@')[1]}>`;
+  const dkim = loadDkimSigner(config);
+  if (dkim.diagnostics.length) throw new ScsError(dkim.diagnostics, 2);
+  const composer = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'windows',
+    disableFileAccess: true,
+    disableUrlAccess: true,
+    ...(dkim.signer
+      ? {
+          dkim: {
+            domainName: dkim.signer.domain,
+            keySelector: dkim.signer.selector,
+            privateKey: dkim.signer.key.export({ format: 'pem', type: 'pkcs8' }).toString(),
+          },
+        }
+      : {}),
+  });
+  const info = await composer.sendMail({
+    from: { name: from.name, address: from.email },
+    to: request.name ? { name: request.name, address: request.email } : request.email,
+    ...(config.newsletter.replyTo ? { replyTo: config.newsletter.replyTo } : {}),
+    subject: fill(t.subject, values),
+    text,
+    html,
+    date: now,
+    messageId,
+    // RFC 3834: an automatic message, so that vacation responders stay quiet.
+    headers: { 'Auto-Submitted': 'auto-generated' },
+  });
+  return { from: from.email, to: request.email, raw: info.message as Buffer, messageId };
+}
+
+/** Composes and sends the confirmation mail through the newsletter's own transport. */
+export async function sendConfirmation(
+  config: Config,
+  secret: string,
+  transport: Transport,
+  request: ConfirmationRequest,
+  now: Date,
+): Promise<SendResult> {
+  return transport.send(await composeConfirmation(config, secret, request, now));
+}
+

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { diag, type Diagnostic, ScsError } from '../core/diagnostic.js';
+
+/** The columns scs understands, each under the names people give them (English and Swedish). */
+const COLUMN_NAMES: Record<ImportColumn, string[]> = {
+  email: ['email', 'emailaddress', 'emailadress', 'epost', 'epostadress', 'mail', 'mailadress'],
+  name: ['name', 'namn', 'fullname', 'fulltnamn'],
+  firstName: ['firstname', 'fornamn', 'givenname'],
+  lastName: ['lastname', 'efternamn', 'surname', 'familyname'],
+  lang: ['language', 'lang', 'sprak', 'locale'],
+  lists: ['list', 'lists', 'lista', 'listor'],
+  status: ['status'],
+};
+export type ImportColumn = 'email' | 'name' | 'firstName' | 'lastName' | 'lang' | 'lists' | 'status';
+
+/** One data row as written in the file (trimmed), with the line it starts on. */
+export interface CsvRow {
+  line: number;
+  fields: Partial<Record<ImportColumn, string>>;
+  /** Set when the row has more fields than the header. */
+  extraFields?: number;
+}
+
+export interface ParsedCsv {
+  rows: CsvRow[];
+  columns: ImportColumn[];
+  /** Header names scs does not use, as written. */
+  ignoredColumns: string[];
+  delimiter: string;
+}
+
+const headerKey = (name: string) =>
+  name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+
+/** The delimiter the header line uses most: `,`, `;` (Excel in Swedish) or a tab. */
+function detectDelimiter(text: string): string {
+  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  const unquoted = firstLine.replace(/"[^"]*"/g, '');
+  const counts = [',', ';', '\t'].map((d) => [d, unquoted.split(d).length - 1] as const);
+  counts.sort((a, b) => b[1] - a[1]);
+  return counts[0]![1] > 0 ? counts[0]![0] : ',';
+}
+
+const fail = (d: Diagnostic) => new ScsError([d], 1);
+
+/** Reads a subscriber CSV: UTF-8 with or without a BOM, any delimiter of `,` `;` tab, header-driven. */
+export function readSubscriberCsv(file: string, shown: string): ParsedCsv {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw fail(
+      diag('import-unreadable', 'error', `Cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, {
+        file: shown,
+        hint: 'Check the path.',
+      }),
+    );
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw fail(
+      diag('import-encoding', 'error', `${shown} is not UTF-8 text.`, {
+        file: shown,
+        hint: 'Save it as "CSV UTF-8" (in Excel: Save As → CSV UTF-8); other encodings garble names such as "Åsa".',
+      }),
+    );
+  }
+  return parseSubscriberCsv(text, shown);
+}
+
+export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
+  const delimiter = detectDelimiter(text);
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      bom: true,
+      delimiter,
+      relax_column_count: true,
+      trim: true,
+      info: true,
+      // Empty lines come through as records so that every line is accounted for (line numbers).
+      skip_empty_lines: false,
+    }) as unknown as typeof records;
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    throw fail(
+      diag('import-csv-invalid', 'error', `${shown} is not valid CSV: ${err.message.replace(/^[A-Z_]+: ?/, '')}.`, {
+        file: shown,
+        ...(err.lines ? { line: err.lines } : {}),
+        hint: 'A quote that opens a field must close it; write a quote inside a quoted field as "".',
+      }),
+    );
+  }
+  let previousEnd = 0;
+  const lines = records.map(({ record, info }) => {
+    const line = previousEnd + 1;
+    previousEnd = info.lines;
+    return { line, record };
+  });
+  const nonEmpty = lines.filter(({ record }) => record.some((f) => f !== ''));
+  const header = nonEmpty.shift();
+  if (!header) {
+    throw fail(
+      diag('import-empty', 'error', `${shown} has no header line and no rows.`, {
+        file: shown,
+        hint: 'The first line names the columns, for example: email,name,language',
+      }),
+    );
+  }
+  const index: Partial<Record<ImportColumn, number>> = {};
+  const ignoredColumns: string[] = [];
+  header.record.forEach((name, i) => {
+    const key = headerKey(name);
+    const column = (Object.keys(COLUMN_NAMES) as ImportColumn[]).find((c) => COLUMN_NAMES[c].includes(key));
+    if (!column) {
+      if (name) ignoredColumns.push(name);
+      return;
+    }
+    if (index[column] !== undefined) {
+      throw fail(
+        diag('import-duplicate-column', 'error', `Two columns mean the same: "${header.record[index[column]!]}" and "${name}".`, {
+          file: shown,
+          line: header.line,
+          hint: 'Keep one of them.',
+        }),
+      );
+    }
+    index[column] = i;
+  });
+  if (index.email === undefined) {
+    throw fail(
+      diag('import-no-email-column', 'error', `${shown} has no email column (the header reads: ${header.record.join(delimiter)}).`, {
+        file: shown,
+        line: header.line,
+        hint: 'Name the column holding the addresses "email" (or "e-post"). The first line must be the header.',
+      }),
+    );
+  }
+  const columns = Object.keys(index) as ImportColumn[];
+  const rows = nonEmpty.map(({ line, record }): CsvRow => {
+    const fields: CsvRow['fields'] = {};
+    for (const c of columns) fields[c] = record[index[c]!] ?? '';
+    const extra = record.length - header.record.length;
+    return extra > 0 && record.slice(header.record.length).some((f) => f !== '')
+      ? { line, fields, extraFields: extra }
+      : { line, fields };
+  });
+  return { rows, columns, ignoredColumns, delimiter };
+}

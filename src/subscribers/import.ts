@@ -1,0 +1,267 @@
+import path from 'node:path';
+import type { Config } from '../config/types.js';
+import { diag, type Diagnostic } from '../core/diagnostic.js';
+import type { SubscriberRepo, SuppressionReason } from '../store/subscriber-types.js';
+import type { Store } from '../store/types.js';
+import { normalizeEmail } from './email.js';
+import { applyEnrolment, type EnrolPlan, planEnrolment } from './enrol.js';
+import { type CsvRow, readSubscriberCsv } from './import-csv.js';
+import { resolveLists, unknownLists } from './lists.js';
+import { unsubscribe } from './membership.js';
+
+export interface ImportOptions {
+  file: string;
+  /** How to name the file in messages; default the path as given. */
+  shownFile?: string;
+  /** Lists for rows without a lists column (or with an empty one). */
+  lists?: string[];
+  /** The operator states these people have given consent. */
+  confirmed?: boolean;
+  /** Put suppressed and unsubscribed addresses back (only for people who asked to come back). */
+  forceResubscribe?: boolean;
+  /** Report only; write nothing. */
+  dryRun?: boolean;
+  /** Import the valid rows even when some are invalid (they are reported as warnings). */
+  skipInvalid?: boolean;
+  now: Date;
+}
+
+export interface ImportEntry {
+  line: number;
+  email: string;
+  detail?: string;
+}
+
+export interface ImportReport {
+  file: string;
+  /** Data rows read (blank lines not counted). */
+  rows: number;
+  delimiter: string;
+  /** Header names scs does not use. */
+  ignoredColumns: string[];
+  added: ImportEntry[];
+  updated: ImportEntry[];
+  unchanged: ImportEntry[];
+  /** Put on the suppression list because the file marks them unsubscribed, bounced or complained. */
+  suppressed: ImportEntry[];
+  /** Left alone: suppressed or unsubscribed addresses (see --force-resubscribe). */
+  skipped: ImportEntry[];
+  /** Later rows for an address already in the file, merged into its first row. */
+  duplicates: ImportEntry[];
+  /** One diagnostic per invalid row, with its line. */
+  invalid: Diagnostic[];
+  /** Subscribers that wait for confirmation after the import. */
+  pending: number;
+  /** Whether the store was changed. */
+  applied: boolean;
+  dryRun: boolean;
+}
+
+type RowStatus = 'confirmed' | 'pending' | 'unsubscribed' | 'bounced' | 'complained';
+const ROW_STATUSES: readonly string[] = ['confirmed', 'pending', 'unsubscribed', 'bounced', 'complained'];
+
+interface Candidate {
+  line: number;
+  email: string;
+  name: string | null;
+  lang: string | null;
+  lists: string[];
+  status: RowStatus | null;
+}
+
+type RowPlan =
+  | { candidate: Candidate; kind: 'enrol'; plan: EnrolPlan }
+  | { candidate: Candidate; kind: 'suppress'; reason: SuppressionReason; subscriberId?: number }
+  | { candidate: Candidate; kind: 'unchanged' };
+
+/**
+ * `scs subscribers import`: validates every row, plans each address, and applies the whole file in one
+ * transaction, or nothing when any row is invalid (unless told to skip those) or on a dry run.
+ * Importing the same file twice changes nothing the second time.
+ */
+export function importSubscribers(config: Config, store: Store, options: ImportOptions): ImportReport {
+  const shown = options.shownFile ?? options.file;
+  const csv = readSubscriberCsv(options.file, shown);
+  const singleList = Object.keys(config.newsletter.lists).length === 1;
+  const defaultLists =
+    options.lists?.length || !csv.columns.includes('lists') || singleList ? resolveLists(config, options.lists) : undefined;
+
+  const report: ImportReport = {
+    file: shown,
+    rows: csv.rows.length,
+    delimiter: csv.delimiter,
+    ignoredColumns: csv.ignoredColumns,
+    added: [],
+    updated: [],
+    unchanged: [],
+    suppressed: [],
+    skipped: [],
+    duplicates: [],
+    invalid: [],
+    pending: 0,
+    applied: false,
+    dryRun: options.dryRun ?? false,
+  };
+  const severity = options.skipInvalid ? 'warning' : 'error';
+  const invalid = (line: number, message: string, hint: string) =>
+    report.invalid.push(diag('import-row-invalid', severity, message, { file: shown, line, hint }));
+
+  const byEmail = new Map<string, Candidate>();
+  for (const row of csv.rows) {
+    const candidate = validateRow(config, row, defaultLists, invalid);
+    if (!candidate) continue;
+    const first = byEmail.get(candidate.email);
+    if (!first) {
+      byEmail.set(candidate.email, candidate);
+      continue;
+    }
+    if (candidate.status !== first.status && candidate.status !== null && first.status !== null) {
+      invalid(row.line, `${candidate.email} has status "${candidate.status}" here but "${first.status}" on line ${first.line}.`, 'Keep one row per address, or make them agree.');
+      continue;
+    }
+    first.lists = [...new Set([...first.lists, ...candidate.lists])];
+    first.name ??= candidate.name;
+    first.lang ??= candidate.lang;
+    first.status ??= candidate.status;
+    report.duplicates.push({ line: row.line, email: candidate.email, detail: `merged into line ${first.line}` });
+  }
+
+  const blocked = report.invalid.length > 0 && !options.skipInvalid;
+  const repo = store.subscribers;
+  repo.transaction(() => {
+    const plans = [...byEmail.values()].map((c) => planRow(config, repo, c, options, shown));
+    for (const p of plans) record(report, p);
+    if (blocked || report.dryRun) return;
+    for (const p of plans) applyRow(repo, p, options.now, shown);
+    report.applied = true;
+  });
+  return report;
+}
+
+function validateRow(
+  config: Config,
+  row: CsvRow,
+  defaultLists: string[] | undefined,
+  invalid: (line: number, message: string, hint: string) => void,
+): Candidate | undefined {
+  const f = row.fields;
+  if (row.extraFields) {
+    invalid(row.line, `The row has ${row.extraFields} field(s) more than the header.`, 'A delimiter inside a value needs quotes around the value.');
+    return undefined;
+  }
+  const email = normalizeEmail(f.email ?? '');
+  if (!email.ok) {
+    invalid(row.line, `"${f.email ?? ''}" is not a valid email address: ${email.reason}.`, 'Correct the address or remove the row.');
+    return undefined;
+  }
+  const name = f.name || [f.firstName, f.lastName].filter(Boolean).join(' ');
+  if (/[\p{Cc}]/u.test(name)) {
+    invalid(row.line, 'The name contains a line break or a control character.', 'Keep the name on one line.');
+    return undefined;
+  }
+  let lang: string | null = null;
+  if (f.lang) {
+    lang = matchLanguage(config, f.lang) ?? null;
+    if (!lang) {
+      invalid(row.line, `"${f.lang}" is not a configured language.`, `Use one of ${config.languages.join(', ')}, or leave it empty.`);
+      return undefined;
+    }
+  }
+  let status: RowStatus | null = null;
+  if (f.status) {
+    const s = f.status.toLowerCase();
+    if (!ROW_STATUSES.includes(s)) {
+      invalid(row.line, `Unknown status "${f.status}".`, `Use one of ${ROW_STATUSES.join(', ')}, or leave it empty.`);
+      return undefined;
+    }
+    status = s as RowStatus;
+  }
+  let lists = defaultLists;
+  if (f.lists) {
+    lists = [...new Set(f.lists.split(/[\s,;|]+/).filter(Boolean))];
+    const unknown = unknownLists(config, lists);
+    if (unknown.length) {
+      invalid(
+        row.line,
+        `Unknown list${unknown.length > 1 ? 's' : ''} ${unknown.map((l) => `"${l}"`).join(', ')}.`,
+        `Configured lists: ${Object.keys(config.newsletter.lists).join(', ')}.`,
+      );
+      return undefined;
+    }
+  }
+  // Someone who left needs no list to be kept away from all of them.
+  const leaving = status !== null && status !== 'confirmed' && status !== 'pending';
+  if (!lists?.length && !leaving) {
+    invalid(row.line, 'The row names no list.', 'Fill in its lists column, or pass --list.');
+    return undefined;
+  }
+  return { line: row.line, email: email.email, name: name || null, lang, lists: lists ?? [], status };
+}
+
+/** "sv", "SV", "sv-SE", "svenska" and "Swedish" all mean sv when sv is configured. */
+function matchLanguage(config: Config, value: string): string | undefined {
+  const v = value.trim().toLowerCase();
+  const base = v.split(/[-_]/)[0]!;
+  return config.languages.find((l) => {
+    const names = [l, new Intl.DisplayNames([l], { type: 'language' }).of(l), new Intl.DisplayNames(['en'], { type: 'language' }).of(l)];
+    return names.some((n) => n?.toLowerCase() === v) || l === base;
+  });
+}
+
+function planRow(config: Config, repo: SubscriberRepo, c: Candidate, options: ImportOptions, shown: string): RowPlan {
+  const current = repo.find(c.email);
+  const suppression = repo.suppression(c.email);
+  if (c.status === 'unsubscribed' || c.status === 'bounced' || c.status === 'complained') {
+    const done = suppression !== undefined && (!current || (current.status !== 'pending' && current.status !== 'confirmed'));
+    return done
+      ? { candidate: c, kind: 'unchanged' }
+      : { candidate: c, kind: 'suppress', reason: c.status, ...(current ? { subscriberId: current.id } : {}) };
+  }
+  const plan = planEnrolment(
+    current,
+    suppression,
+    {
+      email: c.email,
+      name: c.name,
+      lang: c.lang,
+      defaultLang: config.newsletter.lists[c.lists[0]!]!.lang,
+      lists: c.lists,
+      confirmed: c.status === 'confirmed' || (c.status === null && (options.confirmed ?? false)),
+      source: 'import',
+      ip: null,
+      force: options.forceResubscribe ?? false,
+      detail: `${path.basename(shown)}:${c.line}`,
+    },
+    options.now,
+  );
+  return { candidate: c, kind: 'enrol', plan };
+}
+
+function record(report: ImportReport, p: RowPlan): void {
+  const entry = { line: p.candidate.line, email: p.candidate.email };
+  if (p.kind === 'unchanged') return void report.unchanged.push(entry);
+  if (p.kind === 'suppress') return void report.suppressed.push({ ...entry, detail: p.reason });
+  const plan = p.plan;
+  if (plan.kind === 'skip') report.skipped.push({ ...entry, detail: plan.detail });
+  else if (plan.kind === 'add') report.added.push(entry);
+  else if (plan.kind === 'update') report.updated.push({ ...entry, detail: plan.what.join(', ') });
+  else report.unchanged.push(entry);
+  if (plan.kind !== 'skip' && plan.awaiting.length) report.pending++;
+}
+
+function applyRow(repo: SubscriberRepo, p: RowPlan, now: Date, shown: string): void {
+  const { email, line } = p.candidate;
+  if (p.kind === 'enrol') {
+    applyEnrolment(repo, p.plan, email, now);
+    return;
+  }
+  if (p.kind !== 'suppress') return;
+  const detail = `${path.basename(shown)}:${line}`;
+  if (p.subscriberId !== undefined) {
+    unsubscribe(repo, p.subscriberId, 'all', { now, source: 'import', detail });
+    if (p.reason !== 'unsubscribed') {
+      repo.update(p.subscriberId, { status: p.reason as 'bounced' | 'complained', statusDetail: `marked ${p.reason} in ${detail}` }, now);
+    }
+  }
+  repo.suppress(email, p.reason, now);
+}

@@ -1,0 +1,70 @@
+import type { Config } from '../config/types.js';
+import { diag, ScsError } from '../core/diagnostic.js';
+import { didYouMean } from '../core/schema-diagnostics.js';
+
+const configured = (config: Config) => Object.keys(config.newsletter.lists);
+
+/** The list ids in `ids` that the config does not declare. */
+export function unknownLists(config: Config, ids: readonly string[]): string[] {
+  return ids.filter((id) => !Object.hasOwn(config.newsletter.lists, id));
+}
+
+/**
+ * The lists a command acts on: the ones named (each must be configured), or, when none is named, the
+ * only configured list. Anything else is a usage error naming the configured lists.
+ */
+export function resolveLists(config: Config, ids: readonly string[] | undefined): string[] {
+  const all = configured(config);
+  if (all.length === 0) {
+    throw new ScsError(
+      [
+        diag('list-none', 'error', 'No newsletter lists are configured.', {
+          hint: 'Declare at least one under "newsletter.lists" in scs.config.yml.',
+        }),
+      ],
+      2,
+    );
+  }
+  const named = [...new Set(ids ?? [])];
+  if (named.length === 0) {
+    if (all.length === 1) return all;
+    throw new ScsError(
+      [
+        diag('list-required', 'error', `Name the list: ${all.length} lists are configured (${all.join(', ')}).`, {
+          hint: `Add --list ${all[0]} (repeat --list for several).`,
+        }),
+      ],
+      2,
+    );
+  }
+  checkListsKnown(config, named);
+  return named;
+}
+
+/** Throws a usage error for the first list id the config does not declare. */
+export function checkListsKnown(config: Config, ids: readonly string[]): void {
+  const unknown = unknownLists(config, ids);
+  if (unknown.length === 0) return;
+  const all = configured(config);
+  throw new ScsError(
+    unknown.map((id) =>
+      diag('list-unknown', 'error', `There is no list "${id}".`, {
+        hint: `Configured lists: ${all.join(', ') || 'none'}.${didYouMean(id, all)}`,
+      }),
+    ),
+    2,
+  );
+}
+
+/** Checks a language code against the configured languages. */
+export function checkLanguage(config: Config, lang: string): void {
+  if (config.languages.includes(lang)) return;
+  throw new ScsError(
+    [
+      diag('language-unknown', 'error', `"${lang}" is not a configured language.`, {
+        hint: `Use one of ${config.languages.join(', ')}.${didYouMean(lang, config.languages)}`,
+      }),
+    ],
+    2,
+  );
+}

@@ -1,0 +1,176 @@
+import type { Config } from '../config/types.js';
+import { diag, ScsError } from '../core/diagnostic.js';
+import type { SendResult, Transport } from '../delivery/transport.js';
+import type { Subscriber, SubscriberEvent, Suppression } from '../store/subscriber-types.js';
+import type { Store } from '../store/types.js';
+import { sendConfirmation } from './confirmation.js';
+import { normalizeEmail } from './email.js';
+import { applyEnrolment, planEnrolment } from './enrol.js';
+import { checkLanguage, checkListsKnown, resolveLists } from './lists.js';
+import { unsubscribe } from './membership.js';
+import { resolveSecret } from './tokens.js';
+
+/** A normalised address, or a usage error saying what is wrong with it. */
+export function requireEmail(input: string): string {
+  const checked = normalizeEmail(input);
+  if (checked.ok) return checked.email;
+  throw new ScsError(
+    [diag('email-invalid', 'error', `"${input}" is not a valid email address: ${checked.reason}.`, { hint: 'Write it as name@example.org.' })],
+    2,
+  );
+}
+
+function notFound(email: string): ScsError {
+  return new ScsError(
+    [diag('subscriber-not-found', 'error', `No subscriber ${email}.`, { hint: 'Run "scs subscribers list" to see who is stored.' })],
+    1,
+  );
+}
+
+export interface AddOptions {
+  email: string;
+  lists?: string[];
+  name?: string;
+  lang?: string;
+  /** The operator states the person has already given consent: no confirmation mail. */
+  confirmed?: boolean;
+  /** Put a suppressed or unsubscribed address back (only when the person asked for it). */
+  forceResubscribe?: boolean;
+  now: Date;
+  /** Sends the confirmation mail for lists that wait for it; without one nothing is sent. */
+  transport?: Transport;
+}
+
+export interface AddResult {
+  outcome: 'added' | 'updated' | 'unchanged';
+  subscriber: Subscriber;
+  /** What changed ("+nyheter", "name", "confirmed"). */
+  changes: string[];
+  /** Lists waiting for the person's confirmation. */
+  awaiting: string[];
+  /** The confirmation mail's fate, when one was sent. */
+  confirmation?: SendResult;
+}
+
+/** `scs subscribers add`: one person onto lists, by the operator (consent source "cli"). */
+export async function addSubscriber(config: Config, store: Store, options: AddOptions): Promise<AddResult> {
+  const email = requireEmail(options.email);
+  const lists = resolveLists(config, options.lists);
+  if (options.lang !== undefined) checkLanguage(config, options.lang);
+  const name = options.name?.trim() || null;
+  const repo = store.subscribers;
+  const { plan, id } = repo.transaction(() => {
+    const plan = planEnrolment(
+      repo.find(email),
+      repo.suppression(email),
+      {
+        email,
+        name,
+        lang: options.lang ?? null,
+        defaultLang: config.newsletter.lists[lists[0]!]!.lang,
+        lists,
+        confirmed: options.confirmed ?? false,
+        source: 'cli',
+        ip: null,
+        force: options.forceResubscribe ?? false,
+      },
+      options.now,
+    );
+    return { plan, id: applyEnrolment(repo, plan, email, options.now) };
+  });
+  if (plan.kind === 'skip') {
+    throw new ScsError(
+      [
+        diag('subscriber-suppressed', 'error', `${email} is not added: ${plan.detail}.`, {
+          hint: 'They asked not to be mailed (or their address failed). Only if they have asked to come back, run again with --force-resubscribe.',
+        }),
+      ],
+      1,
+    );
+  }
+  const subscriber = repo.get(id!)!;
+  const result: AddResult = {
+    outcome: plan.kind === 'add' ? 'added' : plan.kind === 'update' ? 'updated' : 'unchanged',
+    subscriber,
+    changes: plan.kind === 'update' ? plan.what : [],
+    awaiting: plan.awaiting,
+  };
+  if (options.transport && plan.awaiting.length) {
+    const { secret } = resolveSecret(config);
+    result.confirmation = await sendConfirmation(
+      config,
+      secret,
+      options.transport,
+      { subscriberId: subscriber.id, email, name: subscriber.name, lang: subscriber.lang, lists: plan.awaiting },
+      options.now,
+    );
+  }
+  return result;
+}
+
+export interface RemoveResult {
+  subscriber: Subscriber;
+  /** Lists left by this call. */
+  left: string[];
+}
+
+/** `scs subscribers remove`: off some lists, or all; off the last list means unsubscribed and suppressed. */
+export function removeSubscriber(
+  config: Config,
+  store: Store,
+  options: { email: string; lists?: string[]; now: Date },
+): RemoveResult {
+  const email = requireEmail(options.email);
+  if (options.lists?.length) checkListsKnown(config, options.lists);
+  const current = store.subscribers.find(email);
+  if (!current) throw notFound(email);
+  const { subscriber, left } = unsubscribe(store.subscribers, current.id, options.lists?.length ? options.lists : 'all', {
+    now: options.now,
+    source: 'cli',
+  });
+  return { subscriber: subscriber!, left };
+}
+
+export interface SubscriberReport {
+  email: string;
+  /** Undefined when nothing but (perhaps) a suppression entry is stored. */
+  subscriber?: Subscriber;
+  history: SubscriberEvent[];
+  suppression?: Suppression;
+}
+
+/** `scs subscribers show`: everything stored about one person (the GDPR access answer). */
+export function describeSubscriber(store: Store, emailInput: string): SubscriberReport {
+  const email = requireEmail(emailInput);
+  const subscriber = store.subscribers.find(email);
+  const suppression = store.subscribers.suppression(email);
+  if (!subscriber && !suppression) throw notFound(email);
+  return {
+    email,
+    ...(subscriber ? { subscriber } : {}),
+    history: subscriber ? store.subscribers.history(subscriber.id) : [],
+    ...(suppression ? { suppression } : {}),
+  };
+}
+
+export interface EraseResult {
+  email: string;
+  /** False when nothing was stored about the address (it is still suppressed from now on). */
+  erased: boolean;
+  suppression: Suppression;
+}
+
+/**
+ * `scs subscribers erase` (GDPR right to erasure): deletes the person's data and history; only the keyed
+ * hash stays on the suppression list, so the address cannot come back by an import or the form unnoticed.
+ */
+export function eraseSubscriber(store: Store, options: { email: string; now: Date }): EraseResult {
+  const email = requireEmail(options.email);
+  const repo = store.subscribers;
+  return repo.transaction(() => {
+    const subscriber = repo.find(email);
+    repo.suppress(email, 'erased', options.now);
+    if (subscriber) repo.erase(subscriber.id);
+    return { email, erased: subscriber !== undefined, suppression: repo.suppression(email)! };
+  });
+}

@@ -1,0 +1,175 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/types.js';
+import { diag, ScsError } from '../core/diagnostic.js';
+
+/**
+ * Signed links for confirming and unsubscribing. A token is `<payload>.<mac>`, both base64url; the
+ * payload names the purpose, the subscriber, the lists and (for confirmations) an expiry, and the MAC is
+ * HMAC-SHA256 over it with the secret. Nothing is stored: the signature is the proof.
+ */
+export type TokenPurpose = 'confirm' | 'unsubscribe';
+
+export interface TokenClaims {
+  purpose: TokenPurpose;
+  subscriberId: number;
+  /** List ids the link acts on. */
+  lists: string[];
+  /** Seconds since the epoch after which the token is refused; absent means it never expires. */
+  expiresAt?: number;
+}
+
+export type TokenCheck =
+  | { ok: true; claims: TokenClaims }
+  | { ok: false; reason: 'malformed' | 'forged' | 'wrong-purpose' | 'expired' };
+
+const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', unsubscribe: 'u' };
+const LIST_ID = /^[a-z0-9][a-z0-9_-]*$/;
+// Domain separation: a MAC made for another use of the same secret never verifies as a token.
+const MAC_CONTEXT = 'scs-token-v1\n';
+
+const mac = (secret: string, payload: string) =>
+  createHmac('sha256', secret).update(MAC_CONTEXT).update(payload).digest();
+
+export function signToken(secret: string, claims: TokenClaims): string {
+  const fields = [
+    PURPOSE_CODE[claims.purpose],
+    String(claims.subscriberId),
+    claims.lists.join(','),
+    claims.expiresAt === undefined ? '' : String(claims.expiresAt),
+  ];
+  const payload = Buffer.from(fields.join('.')).toString('base64url');
+  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+}
+
+/** Checks the signature in constant time, then the purpose and expiry (against `now`). */
+export function verifyToken(secret: string, token: string, purpose: TokenPurpose, now: Date): TokenCheck {
+  const match = /^([A-Za-z0-9_-]{1,200})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) return { ok: false, reason: 'malformed' };
+  const [, payload, signature] = match as unknown as [string, string, string];
+  const expected = mac(secret, payload);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
+  const fields = Buffer.from(payload, 'base64url').toString('utf8').split('.');
+  if (fields.length !== 4) return { ok: false, reason: 'malformed' };
+  const [code, id, lists, expires] = fields as [string, string, string, string];
+  const claimed = (Object.keys(PURPOSE_CODE) as TokenPurpose[]).find((p) => PURPOSE_CODE[p] === code);
+  const listIds = lists ? lists.split(',') : [];
+  if (!claimed || !/^[1-9]\d{0,15}$/.test(id) || !/^\d*$/.test(expires) || !listIds.every((l) => LIST_ID.test(l)))
+    return { ok: false, reason: 'malformed' };
+  if (claimed !== purpose) return { ok: false, reason: 'wrong-purpose' };
+  const claims: TokenClaims = { purpose: claimed, subscriberId: Number(id), lists: listIds };
+  if (expires) {
+    claims.expiresAt = Number(expires);
+    if (now.getTime() >= claims.expiresAt * 1000) return { ok: false, reason: 'expired' };
+  }
+  return { ok: true, claims };
+}
+
+/** The List-Unsubscribe (RFC 8058) and footer link of one subscriber on one list; it never expires. */
+export function unsubscribeUrl(config: Config, secret: string, subscriberId: number, listId: string): string {
+  const token = signToken(secret, { purpose: 'unsubscribe', subscriberId, lists: [listId] });
+  return `${config.newsletter.endpoint}unsubscribe?token=${token}`;
+}
+
+/** The double opt-in link for the lists a subscriber asked for; valid for `newsletter.confirmTokenTtl`. */
+export function confirmUrl(
+  config: Config,
+  secret: string,
+  subscriberId: number,
+  lists: readonly string[],
+  now: Date,
+): string {
+  const expiresAt = Math.floor((now.getTime() + config.newsletter.confirmTokenTtlMs) / 1000);
+  const token = signToken(secret, { purpose: 'confirm', subscriberId, lists: [...lists], expiresAt });
+  return `${config.newsletter.endpoint}confirm?token=${token}`;
+}
+
+export interface ResolvedSecret {
+  secret: string;
+  /** True when the key is the one scs generated and keeps in `<stateDir>/secret` (no SCS_SECRET set). */
+  generated: boolean;
+  /** True when that key was created by this very call (first run). */
+  created: boolean;
+  /** The key file, when the key comes from one. */
+  file?: string;
+}
+
+const MIN_SECRET_LENGTH = 16;
+
+/**
+ * The key for tokens and suppression hashes: SCS_SECRET when set, otherwise a random key generated once
+ * and kept in `<stateDir>/secret` (mode 0600), so that a fresh project works without any setup.
+ */
+export function resolveSecret(config: Config): ResolvedSecret {
+  const fromEnv = config.env.secret;
+  if (fromEnv !== undefined) {
+    if (fromEnv.length < MIN_SECRET_LENGTH) {
+      throw new ScsError(
+        [
+          diag('secret-too-short', 'error', `SCS_SECRET is ${fromEnv.length} characters long; it needs at least ${MIN_SECRET_LENGTH}.`, {
+            hint: 'Use a long random value, for example the output of "openssl rand -base64 32".',
+          }),
+        ],
+        2,
+      );
+    }
+    return { secret: fromEnv, generated: false, created: false };
+  }
+  const file = path.join(config.stateDir, 'secret');
+  const existing = readSecretFile(file);
+  if (existing !== undefined) return { secret: existing, generated: true, created: false, file };
+  mkdirSync(config.stateDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  // Written under a private name, then linked into place: link() fails if the file exists, so two
+  // processes starting at once agree on one key, and nobody ever reads a half-written file.
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, `${secret}\n`, { mode: 0o600 });
+    linkSync(tmp, file);
+    return { secret, generated: true, created: true, file };
+  } catch (e) {
+    const raced = (e as NodeJS.ErrnoException).code === 'EEXIST' ? readSecretFile(file) : undefined;
+    if (raced !== undefined) return { secret: raced, generated: true, created: false, file };
+    throw new ScsError(
+      [
+        diag('secret-unwritable', 'error', `Cannot create the key file ${file}: ${(e as Error).message}.`, {
+          hint: 'Make the .scs folder writable, or set SCS_SECRET.',
+        }),
+      ],
+      2,
+    );
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+function readSecretFile(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ScsError(
+      [
+        diag('secret-unreadable', 'error', `Cannot read the key file ${file}: ${(e as Error).message}.`, {
+          hint: 'Fix its permissions, or set SCS_SECRET.',
+        }),
+      ],
+      2,
+    );
+  }
+  const secret = text.trim();
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ScsError(
+      [
+        diag('secret-too-short', 'error', `The key file ${file} holds no usable key.`, {
+          hint: 'Delete it only if no links or suppression entries depend on it, or set SCS_SECRET.',
+        }),
+      ],
+      2,
+    );
+  }
+  return secret;
+}

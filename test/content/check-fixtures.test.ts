@@ -1,0 +1,40 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { checkReleases } from '../../src/content/load.js';
+
+/**
+ * One folder per bad-input case under test/fixtures/check/<case>/: releases/ as input and
+ * expected.json with the diagnostics (file, line, column, code, severity) that `scs check` must report.
+ * UPDATE_FIXTURES=1 rewrites expected.json (review the diff before committing).
+ */
+const ROOT = path.join(import.meta.dirname, '../fixtures/check');
+const CONFIG = path.join(ROOT, 'scs.config.yml');
+const cases = readdirSync(ROOT, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+
+describe('scs check fixtures', () => {
+  it.each(cases)('%s', (name) => {
+    const dir = path.join(ROOT, name);
+    const config = loadConfig({ root: dir, configFile: CONFIG, env: {} });
+    const result = checkReleases(config);
+    const actual = result.diagnostics.map(({ file, line, column, code, severity }) => ({
+      file,
+      line,
+      column,
+      code,
+      severity,
+    }));
+    for (const d of result.diagnostics) {
+      expect(d.message.length, `${d.code} has a message`).toBeGreaterThan(10);
+      expect(d.hint?.length ?? 0, `${d.code} has a hint`).toBeGreaterThan(10);
+    }
+    const expectedFile = path.join(dir, 'expected.json');
+    if (process.env.UPDATE_FIXTURES || !existsSync(expectedFile)) {
+      writeFileSync(expectedFile, `${JSON.stringify(actual, null, 2)}\n`);
+    }
+    expect(actual).toEqual(JSON.parse(readFileSync(expectedFile, 'utf8')));
+  });
+});

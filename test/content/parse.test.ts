@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { checkReleases } from '../../src/content/load.js';
+import { parseRelease } from '../../src/content/parse.js';
+import { isPublished } from '../../src/content/types.js';
+import { REPO } from '../helpers/scs.js';
+
+const config = loadConfig({ root: REPO, env: {} });
+const parse = (text: string) =>
+  parseRelease(
+    { file: 'releases/x.md', path: path.join(REPO, 'releases/x.md'), bytes: Buffer.from(text) },
+    config,
+    () => true,
+  );
+
+describe('parseRelease', () => {
+  it('takes the lead from the first paragraph and keeps it out of the body, with line numbers intact', () => {
+    const { release, diagnostics } = parse(
+      '---\ntitle: Rubrik\ndate: 2026-01-10\n---\n\nFörsta stycket\nfortsätter här.\n\n## Mellanrubrik\n\nBrödtext.\n',
+    );
+    expect(diagnostics).toEqual([]);
+    expect(release!.lead).toBe('Första stycket fortsätter här.');
+    expect(release!.body).toBe('## Mellanrubrik\n\nBrödtext.\n');
+    expect(release!.bodyLine).toBe(9);
+  });
+
+  it('keeps the body whole when the lead is given, or when the body starts with a heading or a quote', () => {
+    const given = parse('---\ntitle: R\ndate: 2026-01-10\nlead: Egen ingress.\n---\n\nStycke.\n').release!;
+    expect(given.lead).toBe('Egen ingress.');
+    expect(given.body).toBe('\nStycke.\n');
+    const heading = parse('---\ntitle: R\ndate: 2026-01-10\n---\n## Rubrik\n\nStycke.\n').release!;
+    expect(heading.lead).toBe('');
+    expect(heading.body).toBe('## Rubrik\n\nStycke.\n');
+    const quote = parse('---\ntitle: R\ndate: 2026-01-10\n---\n– Citat, säger Anna Berg, vd.\n').release!;
+    expect(quote.lead).toBe('');
+  });
+
+  it('fills the model: defaults, slug, contacts from the registry and inline, publishAt', () => {
+    const { release } = parse(`---
+title: Åtta nya laddplatser på Öbacka
+date: 2026-05-04
+embargo: 2026-05-04T10:00
+contacts:
+  - karin-holmqvist
+  - name: Lena Åberg
+    role: vd
+    email: lena@test.example
+    phone: 090-12 34 56
+topics: [energi]
+---
+
+Text.
+`);
+    expect(release).toMatchObject({
+      id: 'sv/atta-nya-laddplatser-pa-obacka',
+      slug: 'atta-nya-laddplatser-pa-obacka',
+      lang: 'sv',
+      type: 'press-release',
+      draft: false,
+      newsletter: true,
+      localDate: '2026-05-04',
+      dateOnly: true,
+    });
+    expect(release!.date.toISOString()).toBe('2026-05-03T22:00:00.000Z');
+    expect(release!.publishAt.toISOString()).toBe('2026-05-04T08:00:00.000Z');
+    expect(release!.contacts.map((c) => c.name)).toEqual(['Karin Holmqvist', 'Lena Åberg']);
+    expect(release!.contacts[1]).toMatchObject({
+      role: { sv: 'vd', en: 'vd' },
+      phone: { display: '090-12 34 56', e164: '+4690123456' },
+    });
+    expect(isPublished(release!, new Date('2026-05-04T07:59:59Z'))).toBe(false);
+    expect(isPublished(release!, new Date('2026-05-04T08:00:00Z'))).toBe(true);
+  });
+
+  it('resolves local images relative to the release file and keeps URLs', () => {
+    const local = parse('---\ntitle: R\ndate: 2026-01-10\nimage: {src: images/a.jpg, alt: A}\n---\n')
+      .release!;
+    expect(local.image).toMatchObject({
+      src: 'images/a.jpg',
+      alt: 'A',
+      file: path.join(REPO, 'releases/images/a.jpg'),
+    });
+    const remote = parse(
+      '---\ntitle: R\ndate: 2026-01-10\nimage: {src: "https://cdn.test.example/a.jpg", alt: A}\n---\n',
+    ).release!;
+    expect(remote.image).toMatchObject({ url: 'https://cdn.test.example/a.jpg' });
+    expect(remote.image!.file).toBeUndefined();
+    const bad = parse('---\ntitle: R\ndate: 2026-01-10\nimage: {src: "javascript:alert(1)", alt: A}\n---\n');
+    expect(bad.diagnostics.map((d) => d.code)).toEqual(['image-src-invalid']);
+  });
+});
+
+describe('the example newsroom', () => {
+  it('checks clean and has what the README promises', () => {
+    const result = checkReleases(config);
+    expect(result.diagnostics).toEqual([]);
+    const byId = new Map(result.releases.map((r) => [r.id, r]));
+    expect(result.releases.length).toBeGreaterThanOrEqual(5);
+    const pair = result.releases.filter((r) => r.translationKey === 'bergrum-2026');
+    expect(pair.map((r) => r.lang).sort()).toEqual(['en', 'sv']);
+    expect(result.releases.some((r) => r.draft)).toBe(true);
+    expect(result.releases.some((r) => r.embargo && r.embargo > new Date('2026-11-26'))).toBe(true);
+    expect(byId.get('sv/umea-lagrar-sommarvarme-i-gamla-bergrum')!.image!.alt).toMatch(/bergrum/);
+    // newest first
+    const dates = result.releases.map((r) => r.date.getTime());
+    expect([...dates].sort((a, b) => b - a)).toEqual(dates);
+  });
+});
