@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +17,6 @@ import type { Release, ReleaseImage } from './types.js';
 /** Titles longer than this make poor email subjects (warning); the email checks stop at 150. */
 export const TITLE_WARN_LENGTH = 120;
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface ParseResult {
   release?: Release;
@@ -39,12 +39,8 @@ export function parseRelease(
 ): ParseResult {
   const { file } = srcFile;
   const diagnostics: Diagnostic[] = [];
-  let text: string;
-  try {
-    text = UTF8.decode(srcFile.bytes);
-  } catch {
-    return { diagnostics: [encodingDiagnostic(srcFile.bytes, file)] };
-  }
+  if (!isUtf8(srcFile.bytes)) return { diagnostics: [encodingDiagnostic(srcFile.bytes, file)] };
+  const text = srcFile.bytes.toString('utf8');
   if (text.trim() === '') {
     return {
       diagnostics: [
