@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { checkReleases } from '../../content/load.js';
 import type { Cli } from '../context.js';
 import { formatDiagnostics, summaryLine, type DiagnosticFormat } from '../output.js';
 
@@ -13,8 +12,14 @@ export function checkCommand(cli: Cli): Command {
         .default('pretty'),
     )
     .option('--strict', 'treat warnings as errors (exit 1)')
-    .action(function (this: Command, paths: string[], opts: { format: DiagnosticFormat; strict?: boolean }) {
+    .action(async function (
+      this: Command,
+      paths: string[],
+      opts: { format: DiagnosticFormat; strict?: boolean },
+    ) {
       const config = cli.config(this);
+      // Loaded on use, so that `scs --help` and other commands start fast.
+      const { checkReleases } = await import('../../content/load.js');
       const result = checkReleases(config, { paths });
       const { diagnostics } = result;
       if (opts.format === 'pretty') {

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { planInit, writeNewFiles } from '../../content/scaffold.js';
 import type { Cli } from '../context.js';
 
 export function initCommand(cli: Cli): Command {
@@ -9,7 +8,8 @@ export function initCommand(cli: Cli): Command {
       'Set up a new newsroom (config, releases/, .gitignore, an example release) in an empty folder.',
     )
     .argument('[dir]', 'the folder (created if missing)', '.')
-    .action((dir: string) => {
+    .action(async (dir: string) => {
+      const { planInit, writeNewFiles } = await import('../../content/scaffold.js');
       const target = path.resolve(cli.cwd, dir);
       const files = planInit(target, new Date());
       writeNewFiles(files, target);

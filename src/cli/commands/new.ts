@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { planNewRelease, writeNewFiles } from '../../content/scaffold.js';
 import { RELEASE_TYPES } from '../../content/types.js';
 import { resolveNow, type Cli } from '../context.js';
 
@@ -12,12 +11,13 @@ export function newCommand(cli: Cli): Command {
     .addOption(new Option('--type <type>', 'release type').choices([...RELEASE_TYPES]))
     .option('--date <date>', 'publication date, YYYY-MM-DD or a date-time (default: today)')
     .option('--now <date-time>', 'the current time (for scripts and tests)')
-    .action(function (
+    .action(async function (
       this: Command,
       title: string,
       opts: { lang?: string; type?: string; date?: string; now?: string },
     ) {
       const config = cli.config(this);
+      const { planNewRelease, writeNewFiles } = await import('../../content/scaffold.js');
       const planned = planNewRelease(config, { title, ...opts, now: resolveNow(opts.now, config.timeZone) });
       writeNewFiles([planned], config.root);
       cli.out(path.relative(cli.cwd, planned.path));
