@@ -72,30 +72,22 @@ export function crossFileRules(releases: readonly Release[]): Diagnostic[] {
       }
       seen.set(r.lang, r);
       if (r === base) continue;
-      if (r.localDate !== base.localDate) {
+      // Language versions are published together, so they must agree on these.
+      const agree = [
+        { key: 'date', ours: r.localDate, theirs: base.localDate, what: (v: string) => `dated ${v}` },
+        { key: 'type', ours: r.type, theirs: base.type, what: (v: string) => `a ${v}` },
+      ];
+      for (const a of agree) {
+        if (a.ours === a.theirs) continue;
         out.push(
           diag(
             'translation-mismatch',
             'error',
-            `This ${r.lang} version is dated ${r.localDate}, but its ${base.lang} version (${base.file}) is dated ${base.localDate}.`,
+            `This ${r.lang} version is ${a.what(a.ours)}, but its ${base.lang} version (${base.file}) is ${a.what(a.theirs)}.`,
             {
               file: r.file,
-              ...keyPosition(r, 'date'),
-              hint: 'Language versions of one release are published together: give them the same date.',
-            },
-          ),
-        );
-      }
-      if (r.type !== base.type) {
-        out.push(
-          diag(
-            'translation-mismatch',
-            'error',
-            `This ${r.lang} version is a ${r.type}, but its ${base.lang} version (${base.file}) is a ${base.type}.`,
-            {
-              file: r.file,
-              ...keyPosition(r, 'type'),
-              hint: 'Give the language versions the same "type:".',
+              ...keyPosition(r, a.key),
+              hint: `Language versions of one release are published together: give them the same "${a.key}:".`,
             },
           ),
         );
