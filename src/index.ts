@@ -14,3 +14,41 @@ export { slugify } from './core/slug.js';
 export { parseDateTime, localDate, localDateTime } from './core/time.js';
 export type { Transport, OutgoingMessage, SendResult } from './delivery/transport.js';
 export { createTransport } from './delivery/create-transport.js';
+export type { Store } from './store/types.js';
+export type * from './store/subscriber-types.js';
+export { SUBSCRIBER_STATUSES, CONSENT_SOURCES } from './store/subscriber-types.js';
+export { openStore } from './store/open.js';
+export { normalizeEmail, type EmailCheck } from './subscribers/email.js';
+export {
+  signToken,
+  verifyToken,
+  unsubscribeUrl,
+  confirmUrl,
+  resolveSecret,
+  type TokenClaims,
+  type TokenPurpose,
+  type ResolvedSecret,
+} from './subscribers/tokens.js';
+export {
+  addSubscriber,
+  removeSubscriber,
+  describeSubscriber,
+  eraseSubscriber,
+  type AddOptions,
+  type AddResult,
+  type SubscriberReport,
+} from './subscribers/manage.js';
+export { importSubscribers, type ImportOptions, type ImportReport } from './subscribers/import.js';
+export { exportSubscribers, type ExportFormat } from './subscribers/export.js';
+export { confirmSubscription, unsubscribe } from './subscribers/membership.js';
+export { requestSubscription } from './subscribers/subscribe.js';
+export { composeConfirmation, sendConfirmation } from './subscribers/confirmation.js';
+export { createServer, DEFAULT_LIMITS, type ServeOptions, type RequestLog } from './serve/server.js';
+export { listen, shutdown } from './serve/listen.js';
+export { renderNewsletter } from './email/render.js';
+export { personalize } from './email/personalize.js';
+export { renderEmailPreview } from './email/preview.js';
+export { planEmailInspection, writeInspectFiles, type InspectOptions, type InspectPlan } from './email/inspect.js';
+export { findRelease, listFor } from './email/select.js';
+export { sampleRecipient, renderSampleEmail } from './email/sample.js';
+export type { MessageTemplate, EmailRecipient, PersonalizedMessage } from './email/types.js';

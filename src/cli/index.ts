@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ScsError } from '../core/diagnostic.js';
+import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
+import { emailCommand } from './commands/email.js';
 import { initCommand } from './commands/init.js';
 import { newCommand } from './commands/new.js';
+import { previewCommand } from './commands/preview.js';
+import { publishCommand } from './commands/publish.js';
+import { sendCommand } from './commands/send.js';
+import { serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
+import { subscribersCommand } from './commands/subscribers.js';
 import { createCli, type Cli, type CliIO } from './context.js';
 import { formatDiagnostics } from './output.js';
 
@@ -11,7 +19,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
   .version;
 
 /** Every command, in the order `scs --help` lists them. */
-const COMMANDS: ((cli: Cli) => Command)[] = [initCommand, newCommand, checkCommand];
+const COMMANDS: ((cli: Cli) => Command)[] = [initCommand, newCommand, checkCommand, buildCommand, previewCommand, emailCommand, subscribersCommand, serveCommand, sendCommand, publishCommand, statusCommand];
 
 export function createProgram(cli: Cli): Command {
   const program = new Command('scs')

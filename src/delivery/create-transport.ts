@@ -1,13 +1,19 @@
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { createOutboxTransport } from './outbox.js';
-import { createSmtpTransport } from './smtp-transport.js';
+import { createOutboxTransport, outboxDescription } from './outbox.js';
+import { createSmtpTransport, smtpDescription } from './smtp-transport.js';
 import { parseSmtpUrl } from './smtp-url.js';
 import type { Transport } from './transport.js';
 
-/** Which transport the environment asks for, without opening anything (for plans and dry runs). */
-export function transportKind(config: Config): Transport['kind'] {
-  return config.env.smtpUrl ? 'smtp' : 'outbox';
+const outboxDir = (config: Config) => {
+  const dir = path.join(config.stateDir, 'outbox');
+  return { dir, shown: path.relative(config.root, dir) + path.sep };
+};
+
+/** The transport the environment asks for, described without opening anything (for plans and dry runs). */
+export function describeTransport(config: Config): Pick<Transport, 'kind' | 'description'> {
+  if (config.env.smtpUrl) return { kind: 'smtp', description: smtpDescription(parseSmtpUrl(config.env.smtpUrl)) };
+  return { kind: 'outbox', description: outboxDescription(outboxDir(config).shown) };
 }
 
 /**
@@ -24,6 +30,6 @@ export function createTransport(config: Config, options: { concurrency?: number 
       timeoutMs: delivery.timeoutMs,
     });
   }
-  const dir = path.join(config.stateDir, 'outbox');
-  return createOutboxTransport(dir, path.relative(config.root, dir) + path.sep);
+  const { dir, shown } = outboxDir(config);
+  return createOutboxTransport(dir, shown);
 }

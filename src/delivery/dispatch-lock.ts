@@ -11,8 +11,8 @@ export interface HeldLock {
   holder: LockHolder;
   /** The holder this run replaced because it was gone. */
   tookOverFrom?: LockHolder;
-  /** Set when another run took the lock over (this one was silent too long): stop sending. */
-  readonly lost: boolean;
+  /** Aborted when another run took the lock over (this one was silent too long): stop sending. */
+  readonly signal: AbortSignal;
   release(): void;
 }
 
@@ -53,7 +53,7 @@ export function acquireDispatchLock(ledger: LedgerRepo, command: string, clock: 
   };
   const attempt = ledger.acquireLock(holder, (current) => isStale(current, now, holder.host));
   if (!attempt.acquired) return { ok: false, holder: attempt.holder };
-  let lost = false;
+  const lost = new AbortController();
   const timer = setInterval(() => {
     let mine: boolean;
     try {
@@ -63,8 +63,8 @@ export function acquireDispatchLock(ledger: LedgerRepo, command: string, clock: 
       return;
     }
     if (!mine) {
-      lost = true;
       clearInterval(timer);
+      lost.abort('another run took over the dispatch lock after this one was silent for over a minute');
     }
   }, HEARTBEAT_MS);
   timer.unref();
@@ -73,12 +73,10 @@ export function acquireDispatchLock(ledger: LedgerRepo, command: string, clock: 
     lock: {
       holder,
       ...(attempt.tookOverFrom ? { tookOverFrom: attempt.tookOverFrom } : {}),
-      get lost() {
-        return lost;
-      },
+      signal: lost.signal,
       release() {
         clearInterval(timer);
-        if (!lost) ledger.releaseLock(holder.token);
+        if (!lost.signal.aborted) ledger.releaseLock(holder.token);
       },
     },
   };

@@ -2,6 +2,10 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OutgoingMessage, SendResult, Transport } from './transport.js';
 
+/** How the outbox presents itself: plainly, since nobody gets these messages. */
+export const outboxDescription = (shownDir: string) =>
+  `file outbox ${shownDir} (no SMTP configured: set SCS_SMTP_URL to send for real)`;
+
 /**
  * A mail server's pickup folder: one `.eml` per message, written atomically (temporary name, then
  * rename) so that a reader never sees half a message.
@@ -11,7 +15,7 @@ export function createOutboxTransport(dir: string, shownDir = dir): Transport {
   let seq = 0;
   return {
     kind: 'outbox',
-    description: `file outbox ${shownDir} (no SMTP configured: set SCS_SMTP_URL to send for real)`,
+    description: outboxDescription(shownDir),
     async send(message: OutgoingMessage): Promise<SendResult> {
       const id = message.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_');
       const name = `${Date.now()}-${process.pid}-${(seq++).toString(36)}-${id}.eml`;

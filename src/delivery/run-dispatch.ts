@@ -168,13 +168,15 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
     notify();
   };
 
+  // Waking waits for the end of the event loop's current turn: replies that arrive together are then
+  // recorded (and their slots refilled) in one transaction instead of one each.
   const sleep = (ms: number | undefined) =>
     new Promise<void>((resolve) => {
       const timer = ms === undefined ? undefined : setTimeout(() => wake?.(), Math.max(1, ms));
       wake = () => {
         wake = undefined;
         clearTimeout(timer);
-        resolve();
+        setImmediate(resolve);
       };
     });
 

@@ -24,6 +24,12 @@ interface Connection {
   retired: boolean;
 }
 
+/** "SMTP smtp://user@mail.example.se:587 (STARTTLS when offered)" */
+export function smtpDescription(server: SmtpServer): string {
+  const mode = server.secure ? 'TLS' : server.ignoreTLS ? 'no TLS' : server.requireTLS ? 'STARTTLS required' : 'STARTTLS when offered';
+  return `SMTP ${server.shown} (${mode})`;
+}
+
 /**
  * SMTP through a pool of nodemailer connections, each sending one finished message at a time. A
  * connection is reused until `messagesPerConnection`, reset after a refused message, and replaced after
@@ -94,8 +100,8 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
         if (!server.auth) return done();
         smtp.login({ user: server.auth.user, pass: server.auth.pass }, (err) => {
           if (err) {
-            smtp.close();
             reject(err);
+            smtp.close();
           } else done();
         });
       });
@@ -142,10 +148,9 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
     }
   }
 
-  const mode = server.secure ? 'TLS' : server.ignoreTLS ? 'no TLS' : server.requireTLS ? 'STARTTLS required' : 'STARTTLS when offered';
   return {
     kind: 'smtp',
-    description: `SMTP ${server.shown} (${mode})`,
+    description: smtpDescription(server),
     send(message) {
       if (closing) {
         return Promise.resolve({ ok: false, permanent: false, scope: 'connection', response: 'the transport is closed' });

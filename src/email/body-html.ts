@@ -29,7 +29,8 @@ const STYLES: Record<string, string> = {
 const QUOTE = 'margin:0 0 16px;padding:0 0 0 14px;border-left:3px solid #0b5cad;font-style:italic';
 const ATTRIBUTION = 'font-style:normal;color:#52606d';
 
-const TAG = /<(h[2-6]|p|blockquote|ul|ol|li|a|img|table|th|td|pre|code|hr|figure|figcaption|span)(\s[^>]*)?>/g;
+const TAG =
+  /<(h[2-6]|p|blockquote|ul|ol|li|a|img|table|th|td|pre|code|hr|figure|figcaption|span)(\s[^>]*)?>/g;
 
 export function styleHtml(html: string): string {
   return html.replace(TAG, (whole, tag: string, attrs = '') => {
@@ -44,6 +45,9 @@ export function styleHtml(html: string): string {
   });
 }
 
-export function emailBodyHtml(markdown: string, resolveUrl: (url: string, kind: 'link' | 'image') => string): string {
+export function emailBodyHtml(
+  markdown: string,
+  resolveUrl: (url: string, kind: 'link' | 'image') => string,
+): string {
   return styleHtml(renderMarkdown(markdown, { resolveUrl }).html);
 }

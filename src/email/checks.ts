@@ -19,23 +19,38 @@ export const HTML_WARN = 90 * 1024;
 const LINK_SCHEMES = new Set(['http', 'https', 'mailto', 'tel']);
 
 /** Header fields and single-line texts: no line breaks may reach a header or break the layout. */
-export function checkFields(config: Config, release: Release, content: EmailContent, at: Locator): Diagnostic[] {
+export function checkFields(
+  config: Config,
+  release: Release,
+  content: EmailContent,
+  at: Locator,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const title = at.key(release.path, 'title');
+  const title = () => at.key(release.path, 'title');
   if (hasControlCharacters(content.subject)) {
     out.push(
-      diag('email-subject-line-break', 'error', 'The subject (the title) contains a line break or control character.', {
-        ...title,
-        hint: 'Write the title on one line; for a long title, do not use "|" or ">" block style in YAML.',
-      }),
+      diag(
+        'email-subject-line-break',
+        'error',
+        'The subject (the title) contains a line break or control character.',
+        {
+          ...title(),
+          hint: 'Write the title on one line; for a long title, do not use "|" or ">" block style in YAML.',
+        },
+      ),
     );
   }
   if (content.subject.length > MAX_SUBJECT) {
     out.push(
-      diag('email-subject-too-long', 'error', `The subject is ${content.subject.length} characters long; at most ${MAX_SUBJECT} are allowed.`, {
-        ...title,
-        hint: 'Shorten the title (mail clients show about 60 characters); put details in the lead.',
-      }),
+      diag(
+        'email-subject-too-long',
+        'error',
+        `The subject is ${content.subject.length} characters long; at most ${MAX_SUBJECT} are allowed.`,
+        {
+          ...title(),
+          hint: 'Shorten the title (mail clients show about 60 characters); put details in the lead.',
+        },
+      ),
     );
   }
   const configFile = config.file;
@@ -51,15 +66,31 @@ export function checkFields(config: Config, release: Release, content: EmailCont
   configured(config.newsletter.from.name, 'newsletter.from.name');
   configured(content.listName, `The name of list "${content.list.id}"`);
   configured(config.organization.name, 'organization.name');
+  const logo = config.organization.logo;
+  if (logo && !isHttpUrl(logo)) {
+    out.push(
+      diag('email-logo-local', 'warning', `organization.logo "${logo}" is not an http(s) URL, so emails show the organisation's name instead.`, {
+        ...(configFile ? at.find(configFile, logo) : {}),
+        hint: 'Give the logo as an https:// URL of an image (about 360 px wide) to show it in emails.',
+      }),
+    );
+  }
   release.contacts.forEach((c, i) => {
-    const bad = [c.name, content.contacts[i]?.role, c.organization, c.email].find((v) => v && hasControlCharacters(v));
+    const bad = [c.name, content.contacts[i]?.role, c.organization, c.email].find(
+      (v) => v && hasControlCharacters(v),
+    );
     if (!bad) return;
     const where = c.id && configFile ? at.find(configFile, bad) : at.find(release.path, bad);
     out.push(
-      diag('email-contact-line-break', 'error', `The contact "${c.name.split(/\r?\n/)[0]}" has a line break in a field.`, {
-        ...where,
-        hint: 'Write the name, role, organisation and email of a contact on one line each.',
-      }),
+      diag(
+        'email-contact-line-break',
+        'error',
+        `The contact "${c.name.split(/\r?\n/)[0]}" has a line break in a field.`,
+        {
+          ...where,
+          hint: 'Write the name, role, organisation and email of a contact on one line each.',
+        },
+      ),
     );
   });
   return out;
@@ -69,24 +100,29 @@ interface Source {
   markdown: string;
   /** Absolute path of the file the Markdown comes from, and the line it starts on there. */
   file: string;
-  line: number;
+  /** Looked up only when there is something to report (it reads the file). */
+  line: () => number;
 }
 
 /** Where each piece of Markdown in the email comes from. */
 function sources(config: Config, release: Release, at: Locator): Source[] {
   const list: Source[] = [];
-  const leadKey = at.key(release.path, 'lead');
-  const leadAt = leadKey.line ? leadKey : at.find(release.path, release.lead.slice(0, 40));
-  list.push({ markdown: release.lead, file: release.path, line: leadAt.line ?? 1 });
-  list.push({ markdown: release.body, file: release.path, line: release.bodyLine });
+  const leadLine = () => {
+    const key = at.key(release.path, 'lead');
+    return (key.line ? key : at.find(release.path, release.lead.slice(0, 40))).line ?? 1;
+  };
+  list.push({ markdown: release.lead, file: release.path, line: leadLine });
+  list.push({ markdown: release.body, file: release.path, line: () => release.bodyLine });
   const bp = release.boilerplate;
   if (bp) {
     const inConfig = bp.id !== undefined && config.file !== undefined;
     const file = inConfig ? config.file! : release.path;
-    const where = inConfig
-      ? at.find(file, `${bp.id}:`, at.find(file, 'boilerplates:').line)
-      : at.key(file, 'boilerplate');
-    list.push({ markdown: bp.markdown, file, line: where.line ?? 1 });
+    const line = () =>
+      (inConfig
+        ? at.find(file, `${bp.id}:`, at.find(file, 'boilerplates:').line)
+        : at.key(file, 'boilerplate')
+      ).line ?? 1;
+    list.push({ markdown: bp.markdown, file, line });
   }
   return list;
 }
@@ -95,20 +131,33 @@ function sources(config: Config, release: Release, at: Locator): Source[] {
  * Links and images in the lead, body and boilerplate: images need alt text and a reachable
  * absolute URL; links must be http(s), mailto or tel, and relative ones are resolved (warned).
  */
-export function checkLinks(config: Config, release: Release, content: EmailContent, at: Locator): Diagnostic[] {
+export function checkLinks(
+  config: Config,
+  release: Release,
+  content: EmailContent,
+  at: Locator,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const src of sources(config, release, at)) {
-    const visit = (tokens: readonly Token[], line: number) => {
+    const visit = (tokens: readonly Token[], offset: number) => {
       for (const t of tokens) {
-        const here = t.map ? src.line + t.map[0] : line;
-        const where = (needle: string): Where => at.find(src.file, needle, here);
-        if (t.type === 'image') checkImage(String(t.attrGet('src') ?? ''), plainInline(t.children ?? []), where, out, config, release);
+        const here = t.map ? t.map[0] : offset;
+        const where = (needle: string): Where => at.find(src.file, needle, src.line() + here);
+        if (t.type === 'image')
+          checkImage(
+            String(t.attrGet('src') ?? ''),
+            plainInline(t.children ?? []),
+            where,
+            out,
+            config,
+            release,
+          );
         else if (t.type === 'link_open') checkLink(String(t.attrGet('href') ?? ''), where, out, content);
         else if (t.type === 'html_inline' || t.type === 'html_block') checkRawHtml(t.content, where, out);
         if (t.children) visit(t.children, here);
       }
     };
-    visit(parseMarkdown(src.markdown), src.line);
+    visit(parseMarkdown(src.markdown), 0);
   }
   return out;
 }
@@ -133,10 +182,15 @@ function checkImage(
   if (scheme || src.startsWith('//')) {
     if (!isHttpUrl(src)) {
       out.push(
-        diag('email-image-url-invalid', 'error', `The image "${src.slice(0, 80)}" is neither a local file nor an http(s) URL.`, {
-          ...where(src.slice(0, 40)),
-          hint: 'Use a path relative to the release file, or an https:// URL.',
-        }),
+        diag(
+          'email-image-url-invalid',
+          'error',
+          `The image "${src.slice(0, 80)}" is neither a local file nor an http(s) URL.`,
+          {
+            ...where(src.slice(0, 40)),
+            hint: 'Use a path relative to the release file, or an https:// URL.',
+          },
+        ),
       );
     }
   } else if (!existsSync(localImageFile(config, release.path, src))) {
@@ -160,18 +214,28 @@ function checkLink(href: string, where: (needle: string) => Where, out: Diagnost
     );
   } else if (scheme && !LINK_SCHEMES.has(scheme)) {
     out.push(
-      diag('email-link-invalid', 'error', `The link "${href.slice(0, 80)}" uses "${scheme}:", which mail clients do not open.`, {
-        ...where(href.slice(0, 40)),
-        hint: 'Link to an https:// address (or mailto:/tel:).',
-      }),
+      diag(
+        'email-link-invalid',
+        'error',
+        `The link "${href.slice(0, 80)}" uses "${scheme}:", which mail clients do not open.`,
+        {
+          ...where(href.slice(0, 40)),
+          hint: 'Link to an https:// address (or mailto:/tel:).',
+        },
+      ),
     );
   } else if (!scheme) {
     const absolute = content.resolveUrl(href, 'link');
     out.push(
-      diag('email-link-relative', 'warning', `The link "${href}" is relative; in the email it points to ${absolute}.`, {
-        ...where(href),
-        hint: 'Write the full https:// address unless that is the page you mean.',
-      }),
+      diag(
+        'email-link-relative',
+        'warning',
+        `The link "${href}" is relative; in the email it points to ${absolute}.`,
+        {
+          ...where(href),
+          hint: 'Write the full https:// address unless that is the page you mean.',
+        },
+      ),
     );
   }
 }
@@ -193,10 +257,15 @@ function checkRawHtml(html: string, where: (needle: string) => Where, out: Diagn
     const scheme = urlScheme(url);
     if (isHttpUrl(url) || (m[1]!.toLowerCase() === 'href' && scheme && LINK_SCHEMES.has(scheme))) continue;
     out.push(
-      diag('email-raw-url-invalid', 'error', `The URL "${url.slice(0, 80)}" in raw HTML is not an absolute http(s) address.`, {
-        ...where(url || m[0]),
-        hint: 'URLs in raw HTML are used as written: give the full https:// address.',
-      }),
+      diag(
+        'email-raw-url-invalid',
+        'error',
+        `The URL "${url.slice(0, 80)}" in raw HTML is not an absolute http(s) address.`,
+        {
+          ...where(url || m[0]),
+          hint: 'URLs in raw HTML are used as written: give the full https:// address.',
+        },
+      ),
     );
   }
 }
@@ -206,18 +275,28 @@ export function checkSize(release: Release, htmlBytes: number): Diagnostic[] {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   if (htmlBytes > HTML_LIMIT) {
     return [
-      diag('email-html-too-large', 'error', `The email's HTML is ${kb(htmlBytes)}; Gmail clips anything over ${kb(HTML_LIMIT)}, hiding the end and the unsubscribe link.`, {
-        file: release.file,
-        hint: 'Shorten the body or move details to the web page: the email links to it.',
-      }),
+      diag(
+        'email-html-too-large',
+        'error',
+        `The email's HTML is ${kb(htmlBytes)}; Gmail clips anything over ${kb(HTML_LIMIT)}, hiding the end and the unsubscribe link.`,
+        {
+          file: release.file,
+          hint: 'Shorten the body or move details to the web page: the email links to it.',
+        },
+      ),
     ];
   }
   if (htmlBytes > HTML_WARN) {
     return [
-      diag('email-html-large', 'warning', `The email's HTML is ${kb(htmlBytes)}, close to Gmail's clipping limit of ${kb(HTML_LIMIT)}.`, {
-        file: release.file,
-        hint: 'Consider shortening the body.',
-      }),
+      diag(
+        'email-html-large',
+        'warning',
+        `The email's HTML is ${kb(htmlBytes)}, close to Gmail's clipping limit of ${kb(HTML_LIMIT)}.`,
+        {
+          file: release.file,
+          hint: 'Consider shortening the body.',
+        },
+      ),
     ];
   }
   return [];

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Config, NewsletterList } from '../config/types.js';
 import { releaseUrl } from '../content/permalink.js';
 import type { Release } from '../content/types.js';
@@ -40,13 +39,12 @@ export interface EmailContent {
   resolveUrl: (url: string, kind: 'link' | 'image') => string;
 }
 
-/** A local path (relative to the project root) or an http(s) URL, as an absolute URL. */
-function imageUrl(config: Config, src: string, file?: string): string {
-  if (isHttpUrl(src)) return src;
-  return assetUrl(config, file ?? path.resolve(config.root, src));
-}
-
-export function emailContent(config: Config, release: Release, list: NewsletterList, strings: EmailStrings): EmailContent {
+export function emailContent(
+  config: Config,
+  release: Release,
+  list: NewsletterList,
+  strings: EmailStrings,
+): EmailContent {
   const lang = release.lang;
   const webUrl = releaseUrl(config, release);
   const org = config.organization;
@@ -61,7 +59,8 @@ export function emailContent(config: Config, release: Release, list: NewsletterL
     organization: {
       name: org.name,
       ...(org.url ? { url: org.url } : {}),
-      ...(org.logo ? { logoUrl: imageUrl(config, org.logo) } : {}),
+      // The site does not publish a local logo, so only a URL can appear in an email (checks.ts warns).
+      ...(org.logo && isHttpUrl(org.logo) ? { logoUrl: org.logo } : {}),
     },
     typeLabel: strings.type[release.type],
     date: release.localDate,
@@ -83,7 +82,7 @@ export function emailContent(config: Config, release: Release, list: NewsletterL
   };
   if (release.image) {
     content.hero = {
-      url: imageUrl(config, release.image.src, release.image.file),
+      url: release.image.url ?? assetUrl(config, release.image.file ?? localImageFile(config, release.path, release.image.src)),
       alt: release.image.alt,
       ...(release.image.credit ? { credit: release.image.credit } : {}),
     };

@@ -33,7 +33,9 @@ export function loadDkimSigner(config: Config): { signer?: DkimSigner; diagnosti
             'email-dkim-key-unreadable',
             'error',
             `SCS_DKIM_PRIVATE_KEY names the file ${file}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
-            { hint: 'Set SCS_DKIM_PRIVATE_KEY to the PEM text of the private key, or to the path of a readable PEM file.' },
+            {
+              hint: 'Set SCS_DKIM_PRIVATE_KEY to the PEM text of the private key, or to the path of a readable PEM file.',
+            },
           ),
         ],
       };
@@ -45,18 +47,28 @@ export function loadDkimSigner(config: Config): { signer?: DkimSigner; diagnosti
   } catch (e) {
     return {
       diagnostics: [
-        diag('email-dkim-key-invalid', 'error', `The DKIM private key is not a usable PEM key (${(e as Error).message}).`, {
-          hint: 'Use an RSA private key in PEM format ("-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA PRIVATE KEY-----").',
-        }),
+        diag(
+          'email-dkim-key-invalid',
+          'error',
+          `The DKIM private key is not a usable PEM key (${(e as Error).message}).`,
+          {
+            hint: 'Use an RSA private key in PEM format ("-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA PRIVATE KEY-----").',
+          },
+        ),
       ],
     };
   }
   if (key.asymmetricKeyType !== 'rsa') {
     return {
       diagnostics: [
-        diag('email-dkim-key-invalid', 'error', `The DKIM private key is a ${key.asymmetricKeyType} key; scs signs with RSA.`, {
-          hint: 'Generate an RSA key of 2048 bits: openssl genrsa -out dkim.pem 2048',
-        }),
+        diag(
+          'email-dkim-key-invalid',
+          'error',
+          `The DKIM private key is a ${key.asymmetricKeyType} key; scs signs with RSA.`,
+          {
+            hint: 'Generate an RSA key of 2048 bits: openssl genrsa -out dkim.pem 2048',
+          },
+        ),
       ],
     };
   }

@@ -24,13 +24,19 @@ export function htmlView(content: EmailContent, markers: Record<Slot, string>, y
     date: content.date,
     year,
     hero: content.hero
-      ? { ...content.hero, ...(content.hero.credit ? { credit: fill(s.photoCredit, { credit: content.hero.credit }) } : {}) }
+      ? {
+          ...content.hero,
+          ...(content.hero.credit ? { credit: fill(s.photoCredit, { credit: content.hero.credit }) } : {}),
+        }
       : undefined,
     leadHtml: content.lead ? emailBodyHtml(content.lead, content.resolveUrl) : '',
     bodyHtml: emailBodyHtml(content.body, content.resolveUrl),
     contacts: content.contacts,
     boilerplate: content.boilerplate
-      ? { heading: content.boilerplate.heading, html: emailBodyHtml(content.boilerplate.markdown, content.resolveUrl) }
+      ? {
+          heading: content.boilerplate.heading,
+          html: emailBodyHtml(content.boilerplate.markdown, content.resolveUrl),
+        }
       : undefined,
     webUrl: content.webUrl,
     list: { id: content.list.id, name: content.listName },
@@ -66,7 +72,14 @@ export async function renderHtmlPart(
   try {
     source = templates.render(view);
   } catch (e) {
-    return { diagnostics: [diag('email-template-invalid', 'error', `The email template failed: ${(e as Error).message}`, { ...where, hint })] };
+    return {
+      diagnostics: [
+        diag('email-template-invalid', 'error', `The email template failed: ${(e as Error).message}`, {
+          ...where,
+          hint,
+        }),
+      ],
+    };
   }
   try {
     const result = await mjml2html(source, {
@@ -77,18 +90,27 @@ export async function renderHtmlPart(
     });
     return { html: result.html, diagnostics: [] };
   } catch (e) {
-    const issues = ((e as { errors?: MjmlIssue[] }).errors ?? [{ message: (e as Error).message }]) as MjmlIssue[];
+    const issues = ((e as { errors?: MjmlIssue[] }).errors ?? [
+      { message: (e as Error).message },
+    ]) as MjmlIssue[];
     const lines = source.split('\n');
     return {
       diagnostics: issues.map((issue) => {
         const detail = [
           issue.tagName ? `<${issue.tagName}>` : '',
-          issue.line ? `line ${issue.line} of the generated MJML: "${lines[issue.line - 1]?.trim().slice(0, 100)}"` : '',
+          issue.line
+            ? `line ${issue.line} of the generated MJML: "${lines[issue.line - 1]?.trim().slice(0, 100)}"`
+            : '',
         ].filter(Boolean);
-        return diag('email-mjml-invalid', 'error', `MJML: ${issue.message}${detail.length ? ` (${detail.join(', ')})` : ''}`, {
-          ...where,
-          hint,
-        });
+        return diag(
+          'email-mjml-invalid',
+          'error',
+          `MJML: ${issue.message}${detail.length ? ` (${detail.join(', ')})` : ''}`,
+          {
+            ...where,
+            hint,
+          },
+        );
       }),
     };
   }

@@ -60,15 +60,26 @@ export function encodeQuotedPrintable(text: string, open = false): string {
 /** Characters that may appear unencoded in a "Q" encoded-word in any header position (RFC 2047 §5). */
 function qWordLiteral(c: number): boolean {
   return (
-    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 33 || c === 42 || c === 43 || c === 45 || c === 47
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    c === 33 ||
+    c === 42 ||
+    c === 43 ||
+    c === 45 ||
+    c === 47
   );
 }
 
-/** RFC 2047 encoded-words ("=?UTF-8?Q?…?="), each at most 75 characters, never splitting a character. */
-export function encodeWords(text: string): string[] {
+/**
+ * RFC 2047 encoded-words ("=?UTF-8?Q?…?="), each at most 75 characters (the first at most
+ * `firstMax`, to fit after the header name), never splitting a character.
+ */
+export function encodeWords(text: string, firstMax = 75): string[] {
   const words: string[] = [];
   let payload = '';
-  const limit = 75 - '=?UTF-8?Q??='.length;
+  const overhead = '=?UTF-8?Q??='.length;
+  let limit = Math.min(firstMax, 75) - overhead;
   for (const ch of text) {
     const bytes = Buffer.from(ch, 'utf8');
     let enc = '';
@@ -77,9 +88,10 @@ export function encodeWords(text: string): string[] {
       else if (qWordLiteral(b)) enc += String.fromCharCode(b);
       else enc += `=${HEX[b >> 4]}${HEX[b & 15]}`;
     }
-    if (payload.length + enc.length > limit) {
+    if (payload.length + enc.length > limit && (payload || words.length)) {
       words.push(`=?UTF-8?Q?${payload}?=`);
       payload = '';
+      limit = 75 - overhead;
     }
     payload += enc;
   }
@@ -87,8 +99,8 @@ export function encodeWords(text: string): string[] {
   return words;
 }
 
-/** Anything that could break a header line or confuse a reader: control characters and line breaks. */
-const CONTROL = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
+/** Anything that could break a header line or confuse a reader: line breaks and control characters (a tab is white space). */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/;
 const CONTROL_RUNS = /[\s\u0000-\u001f\u007f\u0085\u2028\u2029]+/g;
 
 export function hasControlCharacters(text: string): boolean {
@@ -108,7 +120,7 @@ const needsEncoding = (text: string) => /[^\x20-\x7e]/.test(text) || text.includ
  */
 export function unstructuredHeader(name: string, value: string): string {
   const clean = singleLine(value);
-  const words = needsEncoding(clean) ? encodeWords(clean) : clean.split(' ');
+  const words = needsEncoding(clean) ? encodeWords(clean, 78 - name.length - 2) : clean.split(' ');
   return fold(`${name}:`, words);
 }
 
@@ -128,15 +140,15 @@ function fold(start: string, words: string[]): string {
 }
 
 /** A display name as a quoted string, or as encoded-words when it is not plain ASCII. */
-export function displayName(name: string): string[] {
+export function displayName(name: string, firstMax = 75): string[] {
   const clean = singleLine(name);
-  if (needsEncoding(clean)) return encodeWords(clean);
+  if (needsEncoding(clean)) return encodeWords(clean, firstMax);
   return [`"${clean.replace(/[\\"]/g, '\\$&')}"`];
 }
 
 /** `Name: "Display" <address>` (folded), or `Name: <address>` without a display name. */
 export function addressHeader(name: string, address: string, display?: string | null): string {
-  const phrase = display ? displayName(display) : [];
+  const phrase = display ? displayName(display, 78 - name.length - 2) : [];
   return fold(`${name}:`, [...phrase, `<${address}>`]);
 }
 
@@ -144,7 +156,8 @@ export function addressHeader(name: string, address: string, display?: string | 
  * Addresses we put in headers: a conservative subset of RFC 5322 addr-spec (no quoted local parts,
  * no comments), which also guarantees that nothing can break out of the header.
  */
-const ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+const ADDRESS =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 export function isHeaderSafeAddress(address: string): boolean {
   return address.length <= 254 && ADDRESS.test(address);
@@ -162,7 +175,13 @@ export function formatDate(date: Date): string {
   );
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { diag, ScsError } from '../core/diagnostic.js';
 import { dkimHeader, headerName, canonicalHeader } from './dkim.js';
-import { addressHeader, encodeQuotedPrintable, escapeHtml, formatDate, isHeaderSafeAddress, singleLine } from './mime.js';
+import {
+  addressHeader,
+  encodeQuotedPrintable,
+  escapeHtml,
+  formatDate,
+  isHeaderSafeAddress,
+  singleLine,
+} from './mime.js';
 import type { Chunks, EmailRecipient, MessageTemplate, PersonalizedMessage, Slot } from './types.js';
 
 export type { EmailRecipient } from './types.js';
@@ -27,16 +34,26 @@ export function personalize(
   const { email, unsubscribeUrl } = recipient;
   if (!isHeaderSafeAddress(email)) {
     throw new ScsError([
-      diag('email-recipient-invalid', 'error', `The recipient address ${JSON.stringify(email)} is not a plain email address.`, {
-        hint: 'Correct or remove the subscriber; addresses with spaces, line breaks or comments are not sent to.',
-      }),
+      diag(
+        'email-recipient-invalid',
+        'error',
+        `The recipient address ${JSON.stringify(email)} is not a plain email address.`,
+        {
+          hint: 'Correct or remove the subscriber; addresses with spaces, line breaks or comments are not sent to.',
+        },
+      ),
     ]);
   }
   if (!SAFE_URL.test(unsubscribeUrl)) {
     throw new ScsError([
-      diag('email-recipient-invalid', 'error', `The unsubscribe URL ${JSON.stringify(unsubscribeUrl)} is not a plain http(s) URL.`, {
-        hint: 'Unsubscribe URLs must be absolute https:// URLs without spaces or quotes (check newsletter.endpoint).',
-      }),
+      diag(
+        'email-recipient-invalid',
+        'error',
+        `The unsubscribe URL ${JSON.stringify(unsubscribeUrl)} is not a plain http(s) URL.`,
+        {
+          hint: 'Unsubscribe URLs must be absolute https:// URLs without spaces or quotes (check newsletter.endpoint).',
+        },
+      ),
     ]);
   }
   const name = recipient.name ? singleLine(recipient.name).slice(0, MAX_NAME) : '';
@@ -82,7 +99,12 @@ export function personalize(
   if (template.dkim) {
     let canonical = '';
     for (const f of fields) canonical += canonicalHeader(f);
-    head = dkimHeader(template.dkim, { names: fields.map(headerName).join(':'), canonical }, body, options.now);
+    head = dkimHeader(
+      template.dkim,
+      { names: fields.map(headerName).join(':'), canonical },
+      body,
+      options.now,
+    );
   }
   head += `${fields.join('')}\r\n`;
   const headBytes = Buffer.from(head, 'latin1');

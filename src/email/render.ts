@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/types.js';
 import type { Release } from '../content/types.js';
 import { diag, hasErrors, type Diagnostic } from '../core/diagnostic.js';
-import { didYouMean } from '../core/schema-diagnostics.js';
 import { checkFields, checkLinks, checkSize } from './checks.js';
 import { compileMessage } from './compile.js';
 import { emailContent } from './content.js';
 import { loadDkimSigner } from './dkim.js';
 import { htmlView, renderHtmlPart } from './html-part.js';
 import { Locator } from './locate.js';
+import { unknownList } from './select.js';
 import { loadEmailStrings } from './strings.js';
 import { loadEmailTemplates } from './templates.js';
 import { renderTextPart } from './text-part.js';
@@ -42,26 +42,19 @@ export async function renderNewsletter(
   options: { listId: string; now?: Date },
 ): Promise<{ template?: MessageTemplate; diagnostics: Diagnostic[] }> {
   const list = config.newsletter.lists[options.listId];
-  if (!list) {
-    const ids = Object.keys(config.newsletter.lists);
-    return {
-      diagnostics: [
-        diag('email-list-unknown', 'error', `There is no newsletter list "${options.listId}".`, {
-          ...(config.file ? { file: new Locator(config.root).shown(config.file) } : {}),
-          hint: ids.length
-            ? `Lists: ${ids.join(', ')}.${didYouMean(options.listId, ids)}`
-            : 'Declare lists under newsletter.lists in the configuration.',
-        }),
-      ],
-    };
-  }
+  if (!list) return { diagnostics: [unknownList(config, options.listId)] };
   if (list.lang !== release.lang) {
     return {
       diagnostics: [
-        diag('email-list-language', 'error', `The list "${list.id}" is in "${list.lang}", but ${release.id} is in "${release.lang}".`, {
-          file: release.file,
-          hint: 'Send each language version of a release to the lists of that language.',
-        }),
+        diag(
+          'email-list-language',
+          'error',
+          `The list "${list.id}" is in "${list.lang}", but ${release.id} is in "${release.lang}".`,
+          {
+            file: release.file,
+            hint: 'Send each language version of a release to the lists of that language.',
+          },
+        ),
       ],
     };
   }

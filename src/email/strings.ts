@@ -21,6 +21,7 @@ export interface EmailStrings {
   unsubscribe: string;
   unsubscribeText: string;
   preview: {
+    sampleName: string;
     title: string;
     phone: string;
     desktop: string;
@@ -37,7 +38,14 @@ type Json = { [key: string]: Json } | string | number | boolean | null | Json[];
 /** Values from `over` replace those in `base`, key by key; keys unknown to `base` are ignored. */
 function merge(base: Json, over: Json): Json {
   if (typeof base === 'string') return typeof over === 'string' ? over : base;
-  if (!base || typeof base !== 'object' || Array.isArray(base) || !over || typeof over !== 'object' || Array.isArray(over))
+  if (
+    !base ||
+    typeof base !== 'object' ||
+    Array.isArray(base) ||
+    !over ||
+    typeof over !== 'object' ||
+    Array.isArray(over)
+  )
     return base;
   const out: { [key: string]: Json } = {};
   for (const [k, v] of Object.entries(base)) out[k] = k in over ? merge(v, over[k]!) : v;
@@ -48,13 +56,19 @@ function merge(base: Json, over: Json): Json {
  * The strings for a language: built-in Swedish or English (English for other languages), with any
  * keys a project sets in `<templates>/email/strings/<lang>.json` replacing them.
  */
-export function loadEmailStrings(config: Config, lang: string): { strings: EmailStrings; diagnostics: Diagnostic[] } {
+export function loadEmailStrings(
+  config: Config,
+  lang: string,
+): { strings: EmailStrings; diagnostics: Diagnostic[] } {
   const builtin = (l: string) => path.join(BUILTIN_EMAIL_TEMPLATES, 'strings', `${l}.json`);
   const base = readTemplateJson(existsSync(builtin(lang)) ? builtin(lang) : builtin('en')) as Json;
   const own = path.join(config.templatesDir, 'email', 'strings', `${lang}.json`);
   if (!existsSync(own)) return { strings: base as unknown as EmailStrings, diagnostics: [] };
   try {
-    return { strings: merge(base, readTemplateJson(own) as Json) as unknown as EmailStrings, diagnostics: [] };
+    return {
+      strings: merge(base, readTemplateJson(own) as Json) as unknown as EmailStrings,
+      diagnostics: [],
+    };
   } catch (e) {
     return {
       strings: base as unknown as EmailStrings,

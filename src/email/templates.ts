@@ -47,8 +47,16 @@ function readStamped(file: string): { stamp: string; text: string } {
 }
 
 /** Loads (or reuses) the compiled newsletter templates for a project. */
-export function loadEmailTemplates(config: Config): { templates?: EmailTemplates; diagnostics: Diagnostic[] } {
-  const names = [...new Set([...partialNames(BUILTIN_EMAIL_TEMPLATES), ...partialNames(path.join(config.templatesDir, 'email'))])];
+export function loadEmailTemplates(config: Config): {
+  templates?: EmailTemplates;
+  diagnostics: Diagnostic[];
+} {
+  const names = [
+    ...new Set([
+      ...partialNames(BUILTIN_EMAIL_TEMPLATES),
+      ...partialNames(path.join(config.templatesDir, 'email')),
+    ]),
+  ];
   const files = [MAIN, ...names.map((n) => `partials/${n}`)].map((rel) => pick(config, rel));
   const shown = (f: string) => (f.startsWith(config.root) ? path.relative(config.root, f) : f);
   const diagnostics: Diagnostic[] = [];
@@ -58,10 +66,15 @@ export function loadEmailTemplates(config: Config): { templates?: EmailTemplates
       sources.push({ file, ...readStamped(file) });
     } catch (e) {
       diagnostics.push(
-        diag('email-template-unreadable', 'error', `Cannot read the email template (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, {
-          file: shown(file),
-          hint: 'Check that the file exists and is readable.',
-        }),
+        diag(
+          'email-template-unreadable',
+          'error',
+          `Cannot read the email template (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+          {
+            file: shown(file),
+            hint: 'Check that the file exists and is readable.',
+          },
+        ),
       );
     }
   }
@@ -78,11 +91,16 @@ export function loadEmailTemplates(config: Config): { templates?: EmailTemplates
       const message = (e as Error).message;
       const line = /line (\d+)/.exec(message)?.[1];
       diagnostics.push(
-        diag('email-template-invalid', 'error', `The email template does not parse: ${message.split('\n')[0]}`, {
-          file: shown(s.file),
-          ...(line ? { line: Number(line) } : {}),
-          hint: 'Fix the Handlebars syntax ({{…}}, {{#if}} … {{/if}}); compare with the built-in template.',
-        }),
+        diag(
+          'email-template-invalid',
+          'error',
+          `The email template does not parse: ${message.split('\n')[0]}`,
+          {
+            file: shown(s.file),
+            ...(line ? { line: Number(line) } : {}),
+            hint: 'Fix the Handlebars syntax ({{…}}, {{#if}} … {{/if}}); compare with the built-in template.',
+          },
+        ),
       );
     }
   }

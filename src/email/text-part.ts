@@ -20,19 +20,28 @@ export function renderTextPart(content: EmailContent, markers: Record<Slot, stri
   const title = wrap(content.title, TEXT_WIDTH);
   blocks.push([...title, '='.repeat(Math.max(...title.map((l) => l.length)))]);
   if (content.lead) blocks.push(md(content.lead));
-  if (content.hero?.credit) blocks.push([`(${fill(s.photoCredit, { credit: content.hero.credit })})`]);
+  const hero = content.hero;
+  if (hero) {
+    const credit = hero.credit ? ` (${fill(s.photoCredit, { credit: hero.credit })})` : '';
+    blocks.push(wrap(`[${s.image}: ${hero.alt}]${credit}`, TEXT_WIDTH));
+  }
   if (content.body.trim()) blocks.push(md(content.body));
 
   if (content.contacts.length) {
     const lines = [s.contactsHeading];
-    for (const c of content.contacts) {
-      lines.push('', [c.name, c.role, c.organization].filter(Boolean).join(', '));
+    content.contacts.forEach((c, i) => {
+      if (i) lines.push('');
+      lines.push([c.name, c.role, c.organization].filter(Boolean).join(', '));
       lines.push([c.email, c.phone ? `${s.phone} ${c.phone.display}` : ''].filter(Boolean).join(', '));
-    }
+    });
     blocks.push(lines);
   }
   if (content.boilerplate) {
-    blocks.push([content.boilerplate.heading, '-'.repeat(content.boilerplate.heading.length), ...md(content.boilerplate.markdown)]);
+    blocks.push([
+      content.boilerplate.heading,
+      '-'.repeat(content.boilerplate.heading.length),
+      ...md(content.boilerplate.markdown),
+    ]);
   }
   blocks.push([`${s.readOnWeb}: ${content.webUrl}`]);
   if (refs.urls.length) blocks.push([`${s.links}:`, ...refs.urls.map((u, i) => `[${i + 1}] ${u}`)]);

@@ -55,7 +55,10 @@ export function htmlToText(html: string): string {
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<[^>]*>/g, '')
     .replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
-      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)));
+      if (e[0] === '#')
+        return String.fromCodePoint(
+          e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)),
+        );
       return ENTITIES[e.toLowerCase()] ?? m;
     });
 }
@@ -146,12 +149,18 @@ export function markdownText(tokens: readonly Token[], options: TextOptions, wid
   const blank = () => {
     const atItemStart = stack.length > 0 && !stack[stack.length - 1]!.used;
     if (out.length && out[out.length - 1]!.trim() !== '' && !atItemStart)
-      out.push(stack.map((c) => c.rest).join('').trimEnd());
+      out.push(
+        stack
+          .map((c) => c.rest)
+          .join('')
+          .trimEnd(),
+      );
   };
   const emit = (lines: string[]) => {
     for (const l of lines) out.push((prefix() + l).trimEnd());
   };
   let cells: string[] = [];
+  let tight = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     switch (t.type) {
@@ -167,6 +176,7 @@ export function markdownText(tokens: readonly Token[], options: TextOptions, wid
         break;
       }
       case 'paragraph_open': {
+        tight = t.hidden;
         if (!t.hidden) blank();
         emit(wrap(inlineText(tokens[i + 1]!.children ?? [], options), width - prefixWidth()));
         i += 2;
@@ -178,7 +188,8 @@ export function markdownText(tokens: readonly Token[], options: TextOptions, wid
         break;
       case 'bullet_list_open':
       case 'ordered_list_open':
-        blank();
+        // A list inside a tight list item follows its text directly.
+        if (!(stack.length && tight)) blank();
         lists.push({ ordered: t.type === 'ordered_list_open', n: Number(t.attrGet('start') ?? 1) });
         break;
       case 'list_item_open': {
@@ -199,7 +210,12 @@ export function markdownText(tokens: readonly Token[], options: TextOptions, wid
       case 'fence':
       case 'code_block':
         blank();
-        emit(t.content.replace(/\n$/, '').split('\n').map((l) => `    ${l}`));
+        emit(
+          t.content
+            .replace(/\n$/, '')
+            .split('\n')
+            .map((l) => `    ${l}`),
+        );
         break;
       case 'hr':
         blank();

@@ -1,12 +1,18 @@
 import path from 'node:path';
 import type { Config } from '../config/types.js';
+import { ImageRegistry } from '../site/images.js';
+
+/** What the site's image registry learnt about files (hash, size), shared between renders. */
+const knownImages: Record<string, never> = {};
 
 /**
- * Where the site publishes a local image: `<site.baseUrl>assets/<file name>`. The email links to
- * the copy the site serves, since a mail client cannot see files in the repository.
+ * The URL at which the site publishes a local image (`<site.baseUrl>assets/images/<name>-<hash>.<ext>`,
+ * computed by the site's own registry). The email shows the published copy: a mail client cannot
+ * see files in the repository.
  */
 export function assetUrl(config: Config, file: string): string {
-  return new URL(`assets/${encodeURIComponent(path.basename(file))}`, config.site.baseUrl).href;
+  const published = new ImageRegistry(knownImages).get(file)?.out ?? `assets/images/${path.basename(file)}`;
+  return new URL(published, config.site.baseUrl).href;
 }
 
 /** `mailto:`, `tel:`, `https:` … or undefined for a relative URL. */
@@ -26,5 +32,7 @@ export function localImageFile(config: Config, releasePath: string, src: string)
   } catch {
     // A stray "%" is then part of the file name.
   }
-  return clean.startsWith('/') ? path.join(config.root, clean) : path.resolve(path.dirname(releasePath), clean);
+  return clean.startsWith('/')
+    ? path.join(config.root, clean)
+    : path.resolve(path.dirname(releasePath), clean);
 }

@@ -1,7 +1,23 @@
-// PLACEHOLDER (helper 3 owns this file and replaces it).
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
-import type { Diagnostic } from '../core/diagnostic.js';
+import { checkReleases } from '../content/load.js';
 import type { Release } from '../content/types.js';
+import { type Diagnostic, diag, hasErrors } from '../core/diagnostic.js';
+import { ImageRegistry } from './images.js';
+import { siteModel } from './model.js';
+import { isForeignOutput, Staging } from './output.js';
+import { Links, PAGEFIND_DIR } from './paths.js';
+import { assetPaths, type PlannedOutput, planSite } from './plan.js';
+import { type RenderFailure, RenderPool, threadCount } from './pool.js';
+import { createRenderer, type Render } from './renderer.js';
+import { buildSearchIndex } from './search.js';
+import { selectReleases } from './select.js';
+import { lockOutput, readState, stateFiles, writeState } from './state.js';
+import { loadSiteTemplates } from './templates.js';
+import { copyFresh, writeFresh } from './write.js';
 
 export interface BuildOptions {
   now: Date;
@@ -9,16 +25,291 @@ export interface BuildOptions {
   future?: boolean;
   /** Already checked releases; when absent the build runs the check itself. */
   releases?: Release[];
+  /** Build the Pagefind search index (default true). */
   search?: boolean;
+  /** Ignore the cache and the previous output: render every file again. */
+  clean?: boolean;
+  /** Threads for rendering; default: all cores when there are many pages to render. */
+  threads?: number;
 }
+
 export interface BuildResult {
   ok: boolean;
   outDir: string;
+  /** HTML pages in the output. */
   pages: number;
+  /** Files written because they are new or changed. */
   written: number;
   nextDue?: Date;
   diagnostics: Diagnostic[];
+  /** All files in the output. */
+  files: number;
+  /** Files the same as in the previous output (kept, or hard-linked from it). */
+  unchanged: number;
+  /** Files of the previous build that are gone. */
+  removed: number;
+  /** Releases shown, and releases left out (drafts, future, embargoed). */
+  releases: number;
+  hidden: number;
+  search: { enabled: boolean; pages: number; reused: boolean };
+  /** Milliseconds: the check, building the pages, the search index, and all of it. */
+  timings: { check: number; build: number; search: number; total: number };
 }
-export async function buildSite(_config: Config, _options: BuildOptions): Promise<BuildResult> {
-  throw new Error('not built yet');
+
+/** Source files whose code shapes the output: a change to any of them must re-render everything. */
+const CODE_DIRS = ['./', '../render/', '../content/'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
+let codeHash: string | undefined;
+function codeVersion(): string {
+  if (!codeHash) {
+    const h = createHash('sha256');
+    for (const dir of CODE_DIRS) {
+      for (const name of readdirSync(dir).sort()) {
+        if (/\.(?:js|ts)$/.test(name) && !name.endsWith('.d.ts')) h.update(name).update(readFileSync(path.join(dir, name)));
+      }
+    }
+    codeHash = h.digest('hex');
+  }
+  return codeHash;
+}
+
+/** The part of the config that can change a page (not paths, secrets or delivery settings). */
+function configHash(config: Config): string {
+  const { root, file, releasesDir, templatesDir, stateDir, env, newsletter, site, ...rest } = config;
+  const shown = { ...rest, site: { ...site, outDir: undefined }, newsletter: { endpoint: newsletter.endpoint } };
+  return createHash('sha256').update(JSON.stringify(shown)).digest('hex');
+}
+
+function failureDiagnostic(config: Config, f: RenderFailure): Diagnostic {
+  if (f.page) {
+    return diag('site-template-failed', 'error', `The template pages/${f.page}.hbs failed on ${f.path}: ${f.message}`, {
+      hint: 'Check the Handlebars helpers and partials your templates/site/ overrides use (compare with the built-in ones).',
+    });
+  }
+  return diag('site-write-failed', 'error', `Cannot write ${f.path} (${f.code ?? f.message}).`, {
+    file: path.relative(config.root, config.site.outDir) || '.',
+    hint: 'Check free disk space and that you may write to the output folder and the folder it is in.',
+  });
+}
+
+/**
+ * Builds the press archive into `config.site.outDir`: check, select what is published, plan every file
+ * with a cache key, render what changed (on worker threads when there is much), index the search,
+ * and swap the new output in whole. Returns diagnostics instead of throwing on user mistakes.
+ */
+export async function buildSite(config: Config, options: BuildOptions): Promise<BuildResult> {
+  const started = performance.now();
+  const outDir = config.site.outDir;
+  const result: BuildResult = {
+    ok: false,
+    outDir,
+    pages: 0,
+    written: 0,
+    diagnostics: [],
+    files: 0,
+    unchanged: 0,
+    removed: 0,
+    releases: 0,
+    hidden: 0,
+    search: { enabled: options.search !== false, pages: 0, reused: false },
+    timings: { check: 0, build: 0, search: 0, total: 0 },
+  };
+  const finish = (ok: boolean) => {
+    result.ok = ok && !hasErrors(result.diagnostics);
+    result.timings.total = Math.round(performance.now() - started);
+    return result;
+  };
+
+  let releases = options.releases;
+  if (!releases) {
+    const checked = checkReleases(config);
+    result.diagnostics.push(...checked.diagnostics);
+    releases = checked.releases;
+  }
+  result.timings.check = Math.round(performance.now() - started);
+  if (hasErrors(result.diagnostics)) return finish(false);
+
+  const loaded = loadSiteTemplates(config);
+  result.diagnostics.push(...loaded.diagnostics);
+  const templates = loaded.templates;
+  if (!templates) return finish(false);
+
+  const selection = selectReleases(releases, options);
+  result.releases = selection.visible.length;
+  result.hidden = selection.hidden;
+  if (selection.nextDue) result.nextDue = selection.nextDue;
+
+  const files = stateFiles(config, outDir);
+  const lock = lockOutput(files.lock);
+  if ('holder' in lock) {
+    result.diagnostics.push(
+      diag('site-build-locked', 'error', `Another build of this output folder is running${lock.holder ? ` (process ${lock.holder})` : ''}.`, {
+        file: path.relative(config.root, files.lock),
+        hint: 'Wait for it to finish. If no build is running, delete the lock file.',
+      }),
+    );
+    return finish(false);
+  }
+  try {
+    const state = readState(files.state);
+    if (isForeignOutput(outDir, state.output)) {
+      result.diagnostics.push(
+        diag('site-out-foreign', 'error', `The output folder ${path.relative(config.root, outDir) || outDir} holds files scs did not write.`, {
+          hint: 'scs replaces the whole output folder on every build: move those files away, or choose another folder with --out.',
+        }),
+      );
+      return finish(false);
+    }
+    await buildInto(config, options, templates, selection.visible, state, files.state, result, started);
+    return finish(true);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (!err.code) throw e;
+    result.diagnostics.push(
+      diag('site-write-failed', 'error', `Cannot write the output (${err.code}${err.path ? ` on ${path.relative(config.root, err.path)}` : ''}).`, {
+        hint: 'Check free disk space and that you may write to the output folder, the folder it is in and .scs/. The previous output is unchanged.',
+      }),
+    );
+    return finish(false);
+  } finally {
+    lock.release();
+  }
+}
+
+async function buildInto(
+  config: Config,
+  options: BuildOptions,
+  templates: NonNullable<ReturnType<typeof loadSiteTemplates>['templates']>,
+  visible: Release[],
+  state: ReturnType<typeof readState>,
+  stateFile: string,
+  result: BuildResult,
+  started: number,
+): Promise<void> {
+  const images = new ImageRegistry(state.images);
+  const assets = assetPaths(templates.assets);
+  let renderer: Render | undefined;
+  const renderHere: Render = (job) => {
+    renderer ??= createRenderer(templates.sources);
+    return renderer(job);
+  };
+  const global = createHash('sha256').update(`${codeVersion()}\0${templates.hash}\0${configHash(config)}`).digest('hex');
+  const plan = planSite(
+    {
+      config,
+      links: new Links(config),
+      strings: templates.sources.strings,
+      assets: { css: assets.css, search: assets.search },
+      model: siteModel(config, visible),
+      images,
+      now: options.now,
+      global,
+      renderHere,
+    },
+    assets.files,
+  );
+  result.diagnostics.push(...plan.diagnostics);
+  result.pages = plan.pages;
+
+  const staging = new Staging(config.site.outDir, state.output, !!options.clean);
+  const desired: Record<string, string> = {};
+  const todo: PlannedOutput[] = [];
+  for (const o of plan.outputs) {
+    desired[o.path] = o.key;
+    // Kept in the spare, or linked from the current output: either way the file does not change.
+    if (staging.has.get(o.path) === o.key || staging.link(o.path, o.key)) result.unchanged++;
+    else todo.push(o);
+  }
+  for (const rel of staging.has.keys()) {
+    if (desired[rel] === undefined && !rel.startsWith(PAGEFIND_DIR)) {
+      staging.remove(rel);
+      result.removed++;
+    }
+  }
+
+  const pageJobs = todo.filter((o) => o.make.kind === 'page').length;
+  const pool = new RenderPool(templates.sources, threadCount(pageJobs, options.threads), () => {
+    renderer ??= createRenderer(templates.sources);
+    return renderer;
+  });
+  for (const o of todo) {
+    const make = o.make;
+    if (make.kind === 'page') pool.add(staging.dir, make.job());
+    else if (make.kind === 'text') writeFresh(staging.dir, o.path, make.text());
+    else if (make.kind === 'bytes') writeFresh(staging.dir, o.path, make.bytes);
+    else copyFresh(staging.dir, o.path, make.file);
+  }
+  const rendered = await pool.finish();
+  if (rendered.failures.length) {
+    // Report each template once, not once per page.
+    const seen = new Set<string>();
+    for (const f of rendered.failures) {
+      const id = f.page ? `${f.page}:${f.message}` : `${f.code}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      result.diagnostics.push(failureDiagnostic(config, f));
+    }
+    return;
+  }
+  result.written += todo.length;
+  result.timings.build = Math.round(performance.now() - started) - result.timings.check;
+
+  const searchStarted = performance.now();
+  await placeSearchIndex(staging, plan.outputs, desired, result, options.search !== false);
+  result.timings.search = Math.round(performance.now() - searchStarted);
+  if (hasErrors(result.diagnostics)) return;
+
+  const output = staging.commit(desired);
+  result.files = Object.keys(desired).length;
+  writeState(stateFile, { output, images: images.toJSON() });
+}
+
+/**
+ * The Pagefind index depends on every release page: it is rebuilt when any of them changed, and kept
+ * (or linked from the current output) otherwise.
+ */
+async function placeSearchIndex(
+  staging: Staging,
+  outputs: PlannedOutput[],
+  desired: Record<string, string>,
+  result: BuildResult,
+  enabled: boolean,
+): Promise<void> {
+  const old = [...staging.has].filter(([rel]) => rel.startsWith(PAGEFIND_DIR));
+  if (!enabled) {
+    for (const [rel] of old) staging.remove(rel);
+    result.removed += old.length;
+    return;
+  }
+  const h = createHash('sha256');
+  for (const o of outputs) if (o.searchable) h.update(`${o.path}\0${o.key}\0`);
+  const key = h.digest('hex').slice(0, 32);
+  if (old.length && old.every(([, k]) => k === key)) {
+    for (const [rel] of old) desired[rel] = key;
+    result.unchanged += old.length;
+    result.search.reused = true;
+    return;
+  }
+  const current = staging.currentFiles(PAGEFIND_DIR);
+  if (current.length && current.every(([, k]) => k === key)) {
+    for (const [rel] of old) staging.remove(rel);
+    if (current.every(([rel]) => staging.link(rel, key))) {
+      for (const [rel] of current) desired[rel] = key;
+      result.unchanged += current.length;
+      result.search.reused = true;
+      return;
+    }
+  }
+  for (const [rel] of [...staging.has].filter(([r]) => r.startsWith(PAGEFIND_DIR))) staging.remove(rel);
+  const index = await buildSearchIndex(staging.dir);
+  if (index.errors.length) {
+    result.diagnostics.push(
+      diag('site-search-failed', 'error', `The search index could not be built: ${index.errors.join('; ')}`, {
+        hint: 'Run "scs build --no-search" to build the archive without search, and report the Pagefind error.',
+      }),
+    );
+    return;
+  }
+  for (const rel of index.files) desired[rel] = key;
+  result.written += index.files.length;
+  result.search.pages = index.pages;
 }

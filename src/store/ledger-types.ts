@@ -114,6 +114,11 @@ export interface LedgerRepo {
    * The recipients may be streamed from the same store (the subscriber repository's `recipients`).
    */
   createDispatch(dispatch: NewDispatch, recipients: Iterable<LedgerRecipient>, now: Date): Dispatch;
+  /**
+   * Adds recipients not in the dispatch yet (subscribed since it was planned) as `pending`, in one
+   * transaction; anyone already in it, whatever their status, is left alone. Returns how many were added.
+   */
+  addRecipients(dispatchId: number, recipients: Iterable<LedgerRecipient>, now: Date): number;
   counts(dispatchId: number): DeliveryCounts;
   /** The most recent failed, uncertain and retrying recipients, newest first. */
   problems(dispatchId: number, limit: number): DeliveryProblem[];

@@ -27,6 +27,8 @@ export interface Consent {
   /** When consent was given (or asserted by the operator). */
   at: Date;
   ip: string | null;
+  /** Where exactly, when there is more to say ("people.csv:12" for an import). */
+  detail: string | null;
   /** When the subscriber confirmed (double opt-in), or the operator marked them confirmed. */
   confirmedAt: Date | null;
 }
@@ -65,6 +67,11 @@ export interface SubscriberEvent {
 export interface Suppression {
   reason: SuppressionReason;
   since: Date;
+}
+
+export interface Membership {
+  listId: string;
+  status: SubscriptionStatus;
 }
 
 export interface NewSubscriber {
@@ -106,6 +113,8 @@ export interface SubscriberRepo {
   /** Runs `fn` as one write transaction: all of it happens, or none of it. */
   transaction<T>(fn: () => T): T;
   find(email: string): Subscriber | undefined;
+  /** The stored subscribers among these addresses, by address (for bulk work such as imports). */
+  findMany(emails: readonly string[]): Map<string, Subscriber>;
   get(id: number): Subscriber | undefined;
   /** Streams subscribers in id order. */
   list(filter?: SubscriberFilter): IterableIterator<Subscriber>;
@@ -113,7 +122,8 @@ export interface SubscriberRepo {
   history(subscriberId: number): SubscriberEvent[];
   suppression(email: string): Suppression | undefined;
 
-  insert(subscriber: NewSubscriber, now: Date): number;
+  /** Adds new subscribers with their memberships, in bulk; returns their ids in the same order. */
+  insertMany(entries: readonly { subscriber: NewSubscriber; lists: readonly Membership[] }[], now: Date): number[];
   update(subscriberId: number, changes: SubscriberChanges, now: Date): void;
   setSubscription(subscriberId: number, listId: string, status: SubscriptionStatus, now: Date): void;
   addEvent(subscriberId: number, event: NewEvent, now: Date): void;

@@ -5,6 +5,7 @@ import { ScsError } from '../core/diagnostic.js';
 import type { OutgoingMessage, SendResult, Transport } from '../delivery/transport.js';
 import { loadDkimSigner } from '../email/dkim.js';
 import { escapeHtml } from '../email/mime.js';
+import { fill } from '../email/strings.js';
 import { confirmUrl } from './tokens.js';
 
 interface ConfirmationTexts {
@@ -23,7 +24,7 @@ const TEXTS: Record<string, ConfirmationTexts> = {
     locale: 'sv-SE',
     subject: 'Bekräfta din prenumeration – {organization}',
     greeting: (name) => (name ? `Hej ${name}!` : 'Hej!'),
-    intro: 'Tack för att du vill få {lists} från {organization}. Bekräfta att {email} är din adress genom att öppna länken:',
+    intro: 'Tack för att du vill prenumerera på {lists}. Bekräfta att {email} är din adress genom att öppna länken:',
     button: 'Bekräfta prenumerationen',
     expires: 'Länken gäller till {expires}.',
     notYou:
@@ -33,14 +34,12 @@ const TEXTS: Record<string, ConfirmationTexts> = {
     locale: 'en-GB',
     subject: 'Confirm your subscription – {organization}',
     greeting: (name) => (name ? `Hello ${name},` : 'Hello,'),
-    intro: 'Thank you for signing up for {lists} from {organization}. Please confirm that {email} is your address by opening this link:',
+    intro: 'Thank you for subscribing to {lists}. Please confirm that {email} is your address by opening this link:',
     button: 'Confirm the subscription',
     expires: 'The link is valid until {expires}.',
     notYou: 'If you did not sign up, you need not do anything: nothing is sent to you until the subscription is confirmed.',
   },
 };
-
-const fill = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
 
 export interface ConfirmationRequest {
   subscriberId: number;

@@ -12,6 +12,7 @@ export const EXPORT_COLUMNS = [
   'consent_source',
   'consent_at',
   'consent_ip',
+  'consent_detail',
   'confirmed_at',
   'created_at',
 ] as const;
@@ -39,6 +40,7 @@ export function exportRecord(s: Subscriber): Record<(typeof EXPORT_COLUMNS)[numb
     consent_source: s.consent.source,
     consent_at: iso(s.consent.at),
     consent_ip: s.consent.ip ?? '',
+    consent_detail: s.consent.detail ?? '',
     confirmed_at: iso(s.consent.confirmedAt),
     created_at: iso(s.createdAt),
   };
@@ -61,6 +63,7 @@ export function subscriberJson(s: Subscriber) {
       source: s.consent.source,
       at: s.consent.at.toISOString(),
       ip: s.consent.ip,
+      detail: s.consent.detail,
       confirmedAt: s.consent.confirmedAt?.toISOString() ?? null,
     },
     lists: s.subscriptions.map((m) => ({

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { diag, type Diagnostic, ScsError } from '../core/diagnostic.js';
+import { CsvError, type CsvRecord, parseCsv } from './csv.js';
 
 /** The columns scs understands, each under the names people give them (English and Swedish). */
 const COLUMN_NAMES: Record<ImportColumn, string[]> = {
@@ -39,7 +39,7 @@ const headerKey = (name: string) =>
 
 /** The delimiter the header line uses most: `,`, `;` (Excel in Swedish) or a tab. */
 function detectDelimiter(text: string): string {
-  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  const firstLine = /^\uFEFF?\s*([^\r\n]*)/.exec(text)?.[1] ?? '';
   const unquoted = firstLine.replace(/"[^"]*"/g, '');
   const counts = [',', ';', '\t'].map((d) => [d, unquoted.split(d).length - 1] as const);
   counts.sort((a, b) => b[1] - a[1]);
@@ -77,35 +77,22 @@ export function readSubscriberCsv(file: string, shown: string): ParsedCsv {
 
 export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
   const delimiter = detectDelimiter(text);
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: CsvRecord[];
   try {
-    records = parse(text, {
-      bom: true,
-      delimiter,
-      relax_column_count: true,
-      trim: true,
-      info: true,
-      // Empty lines come through as records so that every line is accounted for (line numbers).
-      skip_empty_lines: false,
-    }) as unknown as typeof records;
+    records = parseCsv(text, delimiter);
   } catch (e) {
-    const err = e as Error & { lines?: number };
+    if (!(e instanceof CsvError)) throw e;
     throw fail(
-      diag('import-csv-invalid', 'error', `${shown} is not valid CSV: ${err.message.replace(/^[A-Z_]+: ?/, '')}.`, {
+      diag('import-csv-invalid', 'error', `${shown} is not valid CSV: ${e.message}.`, {
         file: shown,
-        ...(err.lines ? { line: err.lines } : {}),
+        line: e.line,
         hint: 'A quote that opens a field must close it; write a quote inside a quoted field as "".',
       }),
     );
   }
-  let previousEnd = 0;
-  const lines = records.map(({ record, info }) => {
-    const line = previousEnd + 1;
-    previousEnd = info.lines;
-    return { line, record };
-  });
-  const nonEmpty = lines.filter(({ record }) => record.some((f) => f !== ''));
-  const header = nonEmpty.shift();
+  const blank = (r: CsvRecord) => r.fields.every((f) => f === '');
+  const headerAt = records.findIndex((r) => !blank(r));
+  const header = records[headerAt];
   if (!header) {
     throw fail(
       diag('import-empty', 'error', `${shown} has no header line and no rows.`, {
@@ -116,7 +103,7 @@ export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
   }
   const index: Partial<Record<ImportColumn, number>> = {};
   const ignoredColumns: string[] = [];
-  header.record.forEach((name, i) => {
+  header.fields.forEach((name, i) => {
     const key = headerKey(name);
     const column = (Object.keys(COLUMN_NAMES) as ImportColumn[]).find((c) => COLUMN_NAMES[c].includes(key));
     if (!column) {
@@ -125,7 +112,7 @@ export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
     }
     if (index[column] !== undefined) {
       throw fail(
-        diag('import-duplicate-column', 'error', `Two columns mean the same: "${header.record[index[column]!]}" and "${name}".`, {
+        diag('import-duplicate-column', 'error', `Two columns mean the same: "${header.fields[index[column]!]}" and "${name}".`, {
           file: shown,
           line: header.line,
           hint: 'Keep one of them.',
@@ -136,7 +123,7 @@ export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
   });
   if (index.email === undefined) {
     throw fail(
-      diag('import-no-email-column', 'error', `${shown} has no email column (the header reads: ${header.record.join(delimiter)}).`, {
+      diag('import-no-email-column', 'error', `${shown} has no email column (the header reads: ${header.fields.join(delimiter)}).`, {
         file: shown,
         line: header.line,
         hint: 'Name the column holding the addresses "email" (or "e-post"). The first line must be the header.',
@@ -144,13 +131,15 @@ export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
     );
   }
   const columns = Object.keys(index) as ImportColumn[];
-  const rows = nonEmpty.map(({ line, record }): CsvRow => {
+  const width = header.fields.length;
+  const rows: CsvRow[] = [];
+  for (let i = headerAt + 1; i < records.length; i++) {
+    const { line, fields: values } = records[i]!;
+    if (blank(records[i]!)) continue;
     const fields: CsvRow['fields'] = {};
-    for (const c of columns) fields[c] = record[index[c]!] ?? '';
-    const extra = record.length - header.record.length;
-    return extra > 0 && record.slice(header.record.length).some((f) => f !== '')
-      ? { line, fields, extraFields: extra }
-      : { line, fields };
-  });
+    for (const c of columns) fields[c] = values[index[c]!] ?? '';
+    const extra = values.length - width;
+    rows.push(extra > 0 && values.slice(width).some((f) => f !== '') ? { line, fields, extraFields: extra } : { line, fields });
+  }
   return { rows, columns, ignoredColumns, delimiter };
 }

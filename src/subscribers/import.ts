@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
-import type { SubscriberRepo, SuppressionReason } from '../store/subscriber-types.js';
+import type { Subscriber, SubscriberRepo, SuppressionReason } from '../store/subscriber-types.js';
 import type { Store } from '../store/types.js';
 import { normalizeEmail } from './email.js';
-import { applyEnrolment, type EnrolPlan, planEnrolment } from './enrol.js';
+import { applyEnrolments, type EnrolPlan, planEnrolment } from './enrol.js';
 import { type CsvRow, readSubscriberCsv } from './import-csv.js';
 import { resolveLists, unknownLists } from './lists.js';
 import { unsubscribe } from './membership.js';
@@ -106,9 +106,10 @@ export function importSubscribers(config: Config, store: Store, options: ImportO
   const invalid = (line: number, message: string, hint: string) =>
     report.invalid.push(diag('import-row-invalid', severity, message, { file: shown, line, hint }));
 
+  const readLanguage = languageReader(config);
   const byEmail = new Map<string, Candidate>();
   for (const row of csv.rows) {
-    const candidate = validateRow(config, row, defaultLists, invalid);
+    const candidate = validateRow(config, readLanguage, row, defaultLists, invalid);
     if (!candidate) continue;
     const first = byEmail.get(candidate.email);
     if (!first) {
@@ -129,10 +130,17 @@ export function importSubscribers(config: Config, store: Store, options: ImportO
   const blocked = report.invalid.length > 0 && !options.skipInvalid;
   const repo = store.subscribers;
   repo.transaction(() => {
-    const plans = [...byEmail.values()].map((c) => planRow(config, repo, c, options, shown));
+    const candidates = [...byEmail.values()];
+    const stored = repo.findMany(candidates.map((c) => c.email));
+    const plans = candidates.map((c) => planRow(config, repo, stored.get(c.email), c, options, shown));
     for (const p of plans) record(report, p);
     if (blocked || report.dryRun) return;
-    for (const p of plans) applyRow(repo, p, options.now, shown);
+    applyEnrolments(
+      repo,
+      plans.flatMap((p) => (p.kind === 'enrol' ? [{ plan: p.plan, email: p.candidate.email }] : [])),
+      options.now,
+    );
+    for (const p of plans) if (p.kind === 'suppress') applySuppression(repo, p, options.now, shown);
     report.applied = true;
   });
   return report;
@@ -140,6 +148,7 @@ export function importSubscribers(config: Config, store: Store, options: ImportO
 
 function validateRow(
   config: Config,
+  readLanguage: (value: string) => string | undefined,
   row: CsvRow,
   defaultLists: string[] | undefined,
   invalid: (line: number, message: string, hint: string) => void,
@@ -161,7 +170,7 @@ function validateRow(
   }
   let lang: string | null = null;
   if (f.lang) {
-    lang = matchLanguage(config, f.lang) ?? null;
+    lang = readLanguage(f.lang) ?? null;
     if (!lang) {
       invalid(row.line, `"${f.lang}" is not a configured language.`, `Use one of ${config.languages.join(', ')}, or leave it empty.`);
       return undefined;
@@ -198,18 +207,31 @@ function validateRow(
   return { line: row.line, email: email.email, name: name || null, lang, lists: lists ?? [], status };
 }
 
-/** "sv", "SV", "sv-SE", "svenska" and "Swedish" all mean sv when sv is configured. */
-function matchLanguage(config: Config, value: string): string | undefined {
-  const v = value.trim().toLowerCase();
-  const base = v.split(/[-_]/)[0]!;
-  return config.languages.find((l) => {
-    const names = [l, new Intl.DisplayNames([l], { type: 'language' }).of(l), new Intl.DisplayNames(['en'], { type: 'language' }).of(l)];
-    return names.some((n) => n?.toLowerCase() === v) || l === base;
-  });
+/**
+ * Reads a language cell: "sv", "SV", "sv-SE", "svenska" and "Swedish" all mean sv when sv is configured.
+ * Built once per import: the names come from Intl, which is slow to ask row by row.
+ */
+function languageReader(config: Config): (value: string) => string | undefined {
+  const names = new Map<string, string>();
+  for (const l of config.languages) {
+    for (const name of [new Intl.DisplayNames([l], { type: 'language' }).of(l), new Intl.DisplayNames(['en'], { type: 'language' }).of(l)])
+      if (name) names.set(name.toLowerCase(), l);
+    names.set(l.toLowerCase(), l);
+  }
+  return (value) => {
+    const v = value.toLowerCase();
+    return names.get(v) ?? names.get(v.split(/[-_]/)[0]!);
+  };
 }
 
-function planRow(config: Config, repo: SubscriberRepo, c: Candidate, options: ImportOptions, shown: string): RowPlan {
-  const current = repo.find(c.email);
+function planRow(
+  config: Config,
+  repo: SubscriberRepo,
+  current: Subscriber | undefined,
+  c: Candidate,
+  options: ImportOptions,
+  shown: string,
+): RowPlan {
   const suppression = repo.suppression(c.email);
   if (c.status === 'unsubscribed' || c.status === 'bounced' || c.status === 'complained') {
     const done = suppression !== undefined && (!current || (current.status !== 'pending' && current.status !== 'confirmed'));
@@ -249,19 +271,13 @@ function record(report: ImportReport, p: RowPlan): void {
   if (plan.kind !== 'skip' && plan.awaiting.length) report.pending++;
 }
 
-function applyRow(repo: SubscriberRepo, p: RowPlan, now: Date, shown: string): void {
-  const { email, line } = p.candidate;
-  if (p.kind === 'enrol') {
-    applyEnrolment(repo, p.plan, email, now);
-    return;
-  }
-  if (p.kind !== 'suppress') return;
-  const detail = `${path.basename(shown)}:${line}`;
+function applySuppression(repo: SubscriberRepo, p: Extract<RowPlan, { kind: 'suppress' }>, now: Date, shown: string): void {
+  const detail = `${path.basename(shown)}:${p.candidate.line}`;
   if (p.subscriberId !== undefined) {
     unsubscribe(repo, p.subscriberId, 'all', { now, source: 'import', detail });
     if (p.reason !== 'unsubscribed') {
       repo.update(p.subscriberId, { status: p.reason as 'bounced' | 'complained', statusDetail: `marked ${p.reason} in ${detail}` }, now);
     }
   }
-  repo.suppress(email, p.reason, now);
+  repo.suppress(p.candidate.email, p.reason, now);
 }

@@ -79,7 +79,7 @@ export function confirmSubscription(
       repo.update(subscriberId, { status: 'confirmed', statusDetail: null, confirmedAt: ctx.now }, ctx.now);
     } else if (subscriber.status !== 'confirmed') {
       // Coming back after leaving: this confirmation is the new consent.
-      const consent = { source: 'form' as const, at: ctx.now, ip, confirmedAt: ctx.now };
+      const consent = { source: 'form' as const, at: ctx.now, ip, detail: null, confirmedAt: ctx.now };
       repo.update(subscriberId, { status: 'confirmed', statusDetail: null, consent }, ctx.now);
     }
     repo.unsuppress(subscriber.email);

@@ -14,6 +14,8 @@ export function openDatabase(file: string, shownFile: string): Database.Database
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
+    // 32 MiB of page cache: an import of 100,000 rows then stays in memory until it commits.
+    db.pragma('cache_size = -32768');
     // Erased personal data is overwritten, not just unlinked from the page.
     db.pragma('secure_delete = ON');
     return db;

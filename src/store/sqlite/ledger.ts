@@ -6,8 +6,10 @@ import {
   type DeliveryStatus,
   type Dispatch,
   type DispatchState,
+  type LedgerRecipient,
   type LedgerRepo,
   type LockHolder,
+  type NewDispatch,
 } from '../ledger-types.js';
 
 interface DispatchRow {
@@ -66,6 +68,9 @@ const toHolder = (row: LockRow): LockHolder => ({
 
 /** The ledger on SQLite, in the same database (and so the same transactions) as the subscribers. */
 export function createSqliteLedger(db: Database.Database): LedgerRepo {
+  // Sending commits a small transaction every few messages, touching the same few pages again and
+  // again; checkpointing every 1,000 pages (the default) would write them back over and over.
+  db.pragma('wal_autocheckpoint = 10000');
   const q = {
     find: db.prepare('SELECT * FROM dispatches WHERE release_id = ? AND list_id = ? AND transport = ?'),
     get: db.prepare('SELECT * FROM dispatches WHERE id = ?'),
@@ -76,26 +81,31 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     insertDelivery: db.prepare(`
       INSERT INTO deliveries (dispatch_id, subscriber_id, email, name, status, updated_at)
       VALUES (?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING`),
-    setTotal: db.prepare('UPDATE dispatches SET total = ? WHERE id = ?'),
+    addTotal: db.prepare('UPDATE dispatches SET total = total + ? WHERE id = ?'),
     counts: db.prepare('SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = ? GROUP BY status'),
     problems: db.prepare(`
       SELECT subscriber_id, email, status, attempts, last_reply, message_id, updated_at FROM deliveries
       WHERE dispatch_id = ? AND (status IN ('failed', 'uncertain') OR (status = 'pending' AND attempts > 0))
       ORDER BY updated_at DESC, subscriber_id LIMIT ?`),
-    sendingAll: db.prepare("SELECT dispatch_id, count(*) AS n FROM deliveries WHERE status = 'sending' GROUP BY dispatch_id"),
+    // Only an unfinished dispatch can have rows in flight: no need to look at the others.
+    unfinished: db.prepare("SELECT id FROM dispatches WHERE state <> 'done'").pluck(),
     markUncertain: db.prepare(`
       UPDATE deliveries SET status = 'uncertain', updated_at = ?,
         last_reply = 'interrupted while the message was with the transport: it may or may not have been sent'
-      WHERE status = 'sending'`),
+      WHERE dispatch_id = ? AND status = 'sending'`),
     requeue: db.prepare(
       "UPDATE deliveries SET status = 'pending', next_attempt_at = 0, updated_at = ? WHERE dispatch_id = ? AND status = 'uncertain'",
     ),
+    // The primary key would serve the order too, but walks every row already sent: the partial index
+    // holds only the pending ones.
     due: db.prepare(`
-      SELECT subscriber_id AS subscriberId, email, name, attempts FROM deliveries
+      SELECT subscriber_id AS subscriberId, email, name, attempts FROM deliveries INDEXED BY deliveries_pending
       WHERE dispatch_id = ? AND status = 'pending' AND next_attempt_at <= ?
       ORDER BY subscriber_id LIMIT ?`),
     nextRetry: db
-      .prepare("SELECT min(next_attempt_at) FROM deliveries WHERE dispatch_id = ? AND status = 'pending'")
+      .prepare(
+        "SELECT min(next_attempt_at) FROM deliveries INDEXED BY deliveries_pending WHERE dispatch_id = ? AND status = 'pending'",
+      )
       .pluck(),
     claim: db.prepare(`
       UPDATE deliveries SET status = 'sending', message_id = ?, updated_at = ?
@@ -118,8 +128,25 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     release: db.prepare('DELETE FROM dispatch_lock WHERE id = 1 AND token = ?'),
   };
 
-  const createDispatch = db.transaction((dispatch: Parameters<LedgerRepo['createDispatch']>[0], recipients, now: Date) => {
-    const at = now.getTime();
+  const insertRecipients = (id: number, recipients: Iterable<LedgerRecipient>, at: number) => {
+    let added = 0;
+    for (const r of recipients) added += q.insertDelivery.run(id, r.subscriberId, r.email, r.name, at).changes;
+    q.addTotal.run(added, id);
+    return added;
+  };
+
+  // The recipients usually stream from a SELECT on this same connection while the rows are inserted.
+  // better-sqlite3 forbids that by default; it is safe here because the SELECT reads other tables.
+  const streaming = <T>(fn: () => T): T => {
+    db.unsafeMode(true);
+    try {
+      return fn();
+    } finally {
+      db.unsafeMode(false);
+    }
+  };
+
+  const createDispatch = db.transaction((dispatch: NewDispatch, recipients: Iterable<LedgerRecipient>, at: number) => {
     const id = Number(
       q.insertDispatch.run(
         dispatch.releaseId,
@@ -131,13 +158,10 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
         at,
       ).lastInsertRowid,
     );
-    let total = 0;
-    for (const r of recipients as Iterable<{ subscriberId: number; email: string; name: string | null }>) {
-      total += q.insertDelivery.run(id, r.subscriberId, r.email, r.name, at).changes;
-    }
-    q.setTotal.run(total, id);
+    insertRecipients(id, recipients, at);
     return id;
   });
+  const addRecipients = db.transaction(insertRecipients);
 
   const record = db.transaction(
     (dispatchId: number, outcomes: Parameters<LedgerRepo['record']>[1], claims: Parameters<LedgerRepo['record']>[2], at: number) => {
@@ -161,9 +185,12 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
   );
 
   const markInterrupted = db.transaction((at: number) => {
-    const rows = q.sendingAll.all() as { dispatch_id: number; n: number }[];
-    q.markUncertain.run(at);
-    return new Map(rows.map((r) => [r.dispatch_id, r.n]));
+    const found = new Map<number, number>();
+    for (const id of q.unfinished.all() as number[]) {
+      const count = q.markUncertain.run(at, id).changes;
+      if (count) found.set(id, count);
+    }
+    return found;
   });
 
   const acquireLock = db.transaction((holder: LockHolder, isStale: (current: LockHolder) => boolean) => {
@@ -196,14 +223,11 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
       return ids ? all.filter((d) => ids.has(d.releaseId)) : all;
     },
     createDispatch(dispatch, recipients, now) {
-      // The recipients usually stream from a SELECT on this same connection while the rows are inserted.
-      // better-sqlite3 forbids that by default; it is safe here because the SELECT reads other tables.
-      db.unsafeMode(true);
-      try {
-        return toDispatch(q.get.get(createDispatch.immediate(dispatch, recipients, now)) as DispatchRow);
-      } finally {
-        db.unsafeMode(false);
-      }
+      const id = streaming(() => createDispatch.immediate(dispatch, recipients, now.getTime()));
+      return toDispatch(q.get.get(id) as DispatchRow);
+    },
+    addRecipients(dispatchId, recipients, now) {
+      return streaming(() => addRecipients.immediate(dispatchId, recipients, now.getTime()));
     },
     counts(dispatchId) {
       const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;

@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
-import { addressHash } from '../address-hash.js';
+import { addressHasher } from '../address-hash.js';
 import type {
   NewEvent,
-  NewSubscriber,
   Recipient,
   Subscriber,
   SubscriberChanges,
@@ -24,6 +23,7 @@ interface SubscriberRow {
   consent_source: Subscriber['consent']['source'];
   consent_at: string;
   consent_ip: string | null;
+  consent_detail: string | null;
   confirmed_at: string | null;
   created_at: string;
   updated_at: string;
@@ -31,7 +31,13 @@ interface SubscriberRow {
   subscriptions: string;
 }
 
-const iso = (d: Date) => d.toISOString();
+// Bulk work stamps thousands of rows with one `now`: format it once.
+let lastIso = { time: Number.NaN, text: '' };
+const iso = (d: Date) => {
+  const time = d.getTime();
+  if (time !== lastIso.time) lastIso = { time, text: d.toISOString() };
+  return lastIso.text;
+};
 const date = (s: string) => new Date(s);
 const optionalDate = (s: string | null) => (s === null ? null : new Date(s));
 
@@ -66,6 +72,7 @@ function toSubscriber(row: SubscriberRow): Subscriber {
       source: row.consent_source,
       at: date(row.consent_at),
       ip: row.consent_ip,
+      detail: row.consent_detail,
       confirmedAt: optionalDate(row.confirmed_at),
     },
     createdAt: date(row.created_at),
@@ -76,7 +83,13 @@ function toSubscriber(row: SubscriberRow): Subscriber {
 
 /** The subscriber repository on SQLite; `secret` keys the suppression hashes. */
 export function createSqliteSubscribers(db: Database.Database, secret: string): SubscriberRepo {
-  const hash = (email: string) => addressHash(secret, email);
+  // The same address is usually hashed twice in a row (look up the suppression, then insert).
+  const keyedHash = addressHasher(secret);
+  let last = { email: '', hash: '' };
+  const hash = (email: string) => {
+    if (last.email !== email) last = { email, hash: keyedHash(email) };
+    return last.hash;
+  };
   const q = {
     recipients: db.prepare(`
       SELECT s.id AS subscriberId, s.email, s.name, s.lang
@@ -88,6 +101,7 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       WHERE m.list_id = ? AND m.subscriber_id = ? AND ${DELIVERABLE}`),
     byEmail: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.email = ?`),
     byId: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.id = ?`),
+    byEmails: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.email IN (SELECT value FROM json_each(?))`),
     list: db.prepare(`${SELECT_SUBSCRIBER}
       WHERE (@status IS NULL OR s.status = @status)
         AND (@list IS NULL OR EXISTS (
@@ -101,8 +115,11 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
     suppression: db.prepare('SELECT reason, created_at FROM suppressions WHERE hash = ?'),
     insert: db.prepare(`
       INSERT INTO subscribers (email, email_hash, name, lang, status, consent_source, consent_at, consent_ip,
-        confirmed_at, created_at, updated_at)
-      VALUES (@email, @hash, @name, @lang, @status, @source, @consentAt, @ip, @confirmedAt, @now, @now)`),
+        consent_detail, confirmed_at, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    addSubscription: db.prepare(
+      'INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+    ),
     setSubscription: db.prepare(`
       INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
@@ -142,6 +159,17 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       const row = q.byEmail.get(email) as SubscriberRow | undefined;
       return row && toSubscriber(row);
     },
+    findMany(emails) {
+      const found = new Map<string, Subscriber>();
+      // In slices, each one query: far cheaper than one query per address.
+      for (let i = 0; i < emails.length; i += 1000) {
+        for (const row of q.byEmails.iterate(JSON.stringify(emails.slice(i, i + 1000)))) {
+          const s = toSubscriber(row as SubscriberRow);
+          found.set(s.email, s);
+        }
+      }
+      return found;
+    },
     get(id) {
       const row = q.byId.get(id) as SubscriberRow | undefined;
       return row && toSubscriber(row);
@@ -159,20 +187,28 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       const row = q.suppression.get(hash(email)) as { reason: Suppression['reason']; created_at: string } | undefined;
       return row && { reason: row.reason, since: date(row.created_at) };
     },
-    insert(s: NewSubscriber, now) {
-      const info = q.insert.run({
-        email: s.email,
-        hash: hash(s.email),
-        name: s.name,
-        lang: s.lang,
-        status: s.status,
-        source: s.consent.source,
-        consentAt: iso(s.consent.at),
-        ip: s.consent.ip,
-        confirmedAt: s.consent.confirmedAt && iso(s.consent.confirmedAt),
-        now: iso(now),
+    insertMany(entries, now) {
+      const at = iso(now);
+      return entries.map(({ subscriber: s, lists }) => {
+        const c = s.consent;
+        const info = q.insert.run(
+          s.email,
+          hash(s.email),
+          s.name,
+          s.lang,
+          s.status,
+          c.source,
+          iso(c.at),
+          c.ip,
+          c.detail,
+          c.confirmedAt && iso(c.confirmedAt),
+          at,
+          at,
+        );
+        const id = Number(info.lastInsertRowid);
+        for (const l of lists) q.addSubscription.run(l.listId, id, l.status, at, at);
+        return id;
       });
-      return Number(info.lastInsertRowid);
     },
     update(subscriberId, changes: SubscriberChanges, now) {
       const values: Record<string, string | number | null> = { id: subscriberId, now: iso(now) };
@@ -185,6 +221,7 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
         values.consent_source = changes.consent.source;
         values.consent_at = iso(changes.consent.at);
         values.consent_ip = changes.consent.ip;
+        values.consent_detail = changes.consent.detail;
         values.confirmed_at = changes.consent.confirmedAt && iso(changes.consent.confirmedAt);
       }
       const columns = Object.keys(values).filter((k) => k !== 'id' && k !== 'now');

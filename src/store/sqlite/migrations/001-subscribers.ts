@@ -23,11 +23,12 @@ export const migration: Migration = {
         consent_source TEXT NOT NULL CHECK (consent_source IN ('form', 'import', 'cli')),
         consent_at TEXT NOT NULL,
         consent_ip TEXT,
+        -- Where exactly: "people.csv:12" for an import.
+        consent_detail TEXT,
         confirmed_at TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
       ) STRICT;
-      CREATE INDEX subscribers_email_hash ON subscribers (email_hash);
 
       CREATE TABLE subscriptions (
         list_id TEXT NOT NULL,

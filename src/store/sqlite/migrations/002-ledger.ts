@@ -43,7 +43,6 @@ export const migration: Migration = {
       ) STRICT, WITHOUT ROWID;
       -- The send loop's queue: only pending rows are indexed, so it stays small as the dispatch progresses.
       CREATE INDEX deliveries_pending ON deliveries (dispatch_id, subscriber_id) WHERE status = 'pending';
-      CREATE INDEX deliveries_sending ON deliveries (dispatch_id) WHERE status = 'sending';
       CREATE INDEX deliveries_subscriber ON deliveries (subscriber_id);
 
       -- Erasing a subscriber (GDPR) also removes their address and name from past dispatches.

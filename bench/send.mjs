@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// npm run bench:send — `scs send` of one newsletter to 100,000 synthetic subscribers (reserved
+// example.com / .test domains), through SMTP into a sink on 127.0.0.1 (Postfix's smtp-sink when
+// installed, else a minimal smtp-server sink in a child process), then the same through the file outbox.
+// Targets on a 2-core machine: ≥ 2,000 messages/s to the SMTP sink, peak memory ≤ 200 MB and flat in
+// the list size, the ledger's share of the sending time ≤ 10%.
+// SIZES=20000,100000 shows memory against list size; CONCURRENCY sets connections (default 8).
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fmt, REPO, timeScs } from './lib.mjs';
+
+const sizes = (process.env.SIZES ?? '100000').split(',').map(Number);
+const concurrency = Number(process.env.CONCURRENCY ?? 8);
+const RELEASE = 'sv/umea-lagrar-sommarvarme-i-gamla-bergrum';
+const NOW = '2026-10-14T10:00';
+const SECRET = 'bench-secret-0123456789abcdef';
+const SMTP_SINK = ['/usr/sbin/smtp-sink', '/usr/lib/postfix/sbin/smtp-sink'].find((f) => existsSync(f));
+
+const { loadConfig } = await import(path.join(REPO, 'dist/config/load.js'));
+const { openStore } = await import(path.join(REPO, 'dist/store/open.js'));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Accepts everything and keeps nothing. */
+async function startSink() {
+  const port = await freePort();
+  const child = SMTP_SINK
+    ? spawn(SMTP_SINK, ['-u', 'nobody', `127.0.0.1:${port}`, '256'], { stdio: 'ignore' })
+    : spawn(process.execPath, [path.join(REPO, 'bench', 'smtp-sink.mjs'), String(port)], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(true));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
+    });
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { port, name: SMTP_SINK ? 'Postfix smtp-sink' : 'smtp-server sink', stop: () => child.kill() };
+}
+
+/** A copy of the example newsroom with `n` confirmed subscribers on the Swedish list. */
+function project(n) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'scs-bench-send-'));
+  cpSync(path.join(REPO, 'scs.config.yml'), path.join(dir, 'scs.config.yml'));
+  cpSync(path.join(REPO, 'releases'), path.join(dir, 'releases'), { recursive: true });
+  const env = { SCS_SECRET: SECRET };
+  const store = openStore(loadConfig({ root: dir, env }));
+  const now = new Date();
+  const consent = { source: 'import', at: now, ip: null, confirmedAt: now };
+  const lists = [{ listId: 'nyheter', status: 'active' }];
+  for (let from = 0; from < n; from += 10_000) {
+    const entries = [];
+    for (let i = from; i < Math.min(n, from + 10_000); i++) {
+      const email = i % 2 ? `reader${i}@example.com` : `reader${i}@newsroom${i % 97}.test`;
+      entries.push({ subscriber: { email, name: `Läsare ${i}`, lang: 'sv', status: 'confirmed', consent }, lists });
+    }
+    store.subscribers.insertMany(entries, now);
+  }
+  store.close();
+  return { dir, env };
+}
+
+function run(label, dir, env, n) {
+  const r = timeScs(['send', RELEASE, '--list', 'nyheter', '--now', NOW, '--json', '--concurrency', String(concurrency)], dir, env);
+  if (r.code !== 0) {
+    console.error(r.stderr);
+    throw new Error(`${label}: scs send exited with ${r.code}`);
+  }
+  const d = JSON.parse(r.stdout).dispatches[0];
+  if (d.counts.sent !== n) throw new Error(`${label}: sent ${d.counts.sent} of ${n}`);
+  const seconds = d.elapsedMs / 1000;
+  const ledger = d.timings.ledgerMs / d.elapsedMs;
+  console.log(
+    `${label.padEnd(26)} N=${n}  ${fmt(n / seconds, 0)} msg/s (sending ${fmt(seconds)} s, whole command ${fmt(r.seconds)} s)  ` +
+      `peak ${fmt(r.peakMB, 0)} MB  ledger ${fmt(ledger * 100, 1)}%  store checks ${fmt((d.timings.storeMs / d.elapsedMs) * 100, 1)}%  ` +
+      `building ${fmt((d.timings.buildMs / d.elapsedMs) * 100, 1)}%`,
+  );
+  return { rate: n / seconds, peak: r.peakMB, ledger };
+}
+
+let failed = false;
+const sink = await startSink();
+console.log(`SMTP sink: ${sink.name} on 127.0.0.1:${sink.port}; ${concurrency} connections; message ≈ 34 KB`);
+try {
+  for (const n of sizes) {
+    const { dir, env } = project(n);
+    try {
+      const smtp = run(`SMTP (${sink.name})`, dir, { ...env, SCS_SMTP_URL: `smtp://127.0.0.1:${sink.port}` }, n);
+      const outbox = run('file outbox', dir, env, n);
+      const files = readdirSync(path.join(dir, '.scs', 'outbox')).length;
+      if (files !== n) throw new Error(`outbox holds ${files} files, expected ${n}`);
+      if (smtp.rate < 2000) console.log(`  below target: ${fmt(smtp.rate, 0)} < 2,000 msg/s`), (failed = true);
+      for (const r of [smtp, outbox]) {
+        if (r.peak > 200) console.log(`  above target: peak ${fmt(r.peak, 0)} MB > 200 MB`), (failed = true);
+        if (r.ledger > 0.1) console.log(`  above target: ledger ${fmt(r.ledger * 100, 1)}% > 10%`), (failed = true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+} finally {
+  sink.stop();
+}
+process.exitCode = failed ? 1 : 0;

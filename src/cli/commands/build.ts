@@ -1,0 +1,119 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { diag, ScsError } from '../../core/diagnostic.js';
+import { localDateTime } from '../../core/time.js';
+import { type BuildResult, buildSite } from '../../site/build.js';
+import { type Cli, resolveNow } from '../context.js';
+import { formatDiagnostics } from '../output.js';
+
+export interface BuildFlags {
+  out?: string;
+  baseUrl?: string;
+  drafts?: boolean;
+  future?: boolean;
+  now?: string;
+  search: boolean;
+  clean?: boolean;
+  threads?: string;
+  json?: boolean;
+}
+
+/** --base-url must be an absolute http(s) URL. */
+export function checkBaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let ok = false;
+  try {
+    ok = /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new ScsError(
+      [diag('usage', 'error', `--base-url "${value}" is not an http(s) URL.`, { hint: 'Write the full public address, e.g. https://press.example.org/.' })],
+      2,
+    );
+  }
+  return value;
+}
+
+function parseThreads(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new ScsError([diag('usage', 'error', `--threads "${value}" is not a positive whole number.`, { hint: 'Use 1 to render in one thread, or the number of cores.' })], 2);
+  }
+  return Number(value);
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** The result as JSON for scripts and schedulers (times as local date-times with offset). */
+export function buildJson(result: BuildResult, timeZone: string) {
+  return {
+    ok: result.ok,
+    outDir: result.outDir,
+    pages: result.pages,
+    files: result.files,
+    written: result.written,
+    unchanged: result.unchanged,
+    removed: result.removed,
+    releases: result.releases,
+    hidden: result.hidden,
+    nextDue: result.nextDue ? localDateTime(result.nextDue, timeZone) : null,
+    search: result.search,
+    timings: result.timings,
+    diagnostics: result.diagnostics,
+  };
+}
+
+export function buildCommand(cli: Cli): Command {
+  return new Command('build')
+    .description('Build the static press archive: release pages, archive, feeds, sitemap and search.')
+    .option('--out <dir>', 'output folder (default: site.out in the config, "public")')
+    .option('--base-url <url>', 'public base URL of the archive (overrides site.baseUrl)')
+    .option('--drafts', 'include drafts')
+    .option('--future', 'include releases dated in the future or under embargo')
+    .option('--now <date-time>', 'the current time (for scripts and tests)')
+    .option('--no-search', 'leave out the search index')
+    .option('--clean', 'ignore the cache and render every file again')
+    .option('--threads <n>', 'rendering threads (default: all cores for large builds)')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async function (this: Command, opts: BuildFlags) {
+      const baseUrl = checkBaseUrl(opts.baseUrl);
+      const threads = parseThreads(opts.threads);
+      const config = cli.config(this, {
+        ...(opts.out ? { outDir: opts.out } : {}),
+        ...(baseUrl ? { baseUrl } : {}),
+      });
+      const now = resolveNow(opts.now, config.timeZone);
+      const result = await buildSite(config, {
+        now,
+        drafts: !!opts.drafts,
+        future: !!opts.future,
+        search: opts.search,
+        clean: !!opts.clean,
+        ...(threads ? { threads } : {}),
+      });
+      cli.exit(result.ok ? 0 : 1);
+      if (opts.json) {
+        cli.out(JSON.stringify(buildJson(result, config.timeZone), null, 2));
+        return;
+      }
+      if (result.diagnostics.length) cli.err(formatDiagnostics(result.diagnostics, 'pretty', { root: config.root, color: cli.color }));
+      const out = path.relative(cli.cwd, result.outDir) || '.';
+      if (!result.ok) {
+        cli.err(cli.c.red(`Build stopped; ${out}/ is unchanged.`));
+        return;
+      }
+      const t = result.timings;
+      cli.out(
+        `Built ${result.pages} pages (${result.files} files) into ${out}/ in ${seconds(t.check + t.build)}: ` +
+          `${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed.`,
+      );
+      const search = result.search;
+      if (!search.enabled) cli.out('Search: not built (--no-search).');
+      else if (search.reused) cli.out('Search: index unchanged.');
+      else cli.out(`Search: ${search.pages} pages indexed in ${seconds(t.search)}.`);
+      cli.out(`${result.releases} releases published${result.hidden ? `, ${result.hidden} hidden (drafts, future or embargoed)` : ''}.`);
+      if (result.nextDue) cli.out(`next due: ${localDateTime(result.nextDue, config.timeZone)}`);
+    });
+}

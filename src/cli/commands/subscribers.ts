@@ -1,0 +1,313 @@
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Command, Option } from 'commander';
+import type { Config } from '../../config/types.js';
+import { localDateTime } from '../../core/time.js';
+import { createTransport } from '../../delivery/create-transport.js';
+import { openStore } from '../../store/open.js';
+import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../store/subscriber-types.js';
+import type { Store } from '../../store/types.js';
+import { exportSubscribers, subscriberJson } from '../../subscribers/export.js';
+import { type ImportEntry, type ImportReport, importSubscribers } from '../../subscribers/import.js';
+import { checkListsKnown } from '../../subscribers/lists.js';
+import { addSubscriber, describeSubscriber, eraseSubscriber, removeSubscriber } from '../../subscribers/manage.js';
+import { resolveSecret } from '../../subscribers/tokens.js';
+import type { Cli } from '../context.js';
+import { formatDiagnostics } from '../output.js';
+
+const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const listOption = () => new Option('--list <id>', 'list id (repeat or comma-separate for several)').argParser(collect).default([]);
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}`;
+
+/**
+ * Opens the store, and says so plainly when scs has just generated the project's secret key, since
+ * every link it signs from now on depends on that key.
+ */
+export function openProjectStore(cli: Cli, config: Config): Store {
+  const secret = resolveSecret(config);
+  if (secret.created) {
+    cli.err(
+      cli.c.yellow(
+        `No SCS_SECRET set: generated a key in ${path.relative(cli.cwd, secret.file!)} for signed links and the suppression list. ` +
+          'Keep it; in production set SCS_SECRET to that value.',
+      ),
+    );
+  }
+  return openStore(config);
+}
+
+async function withStore<T>(cli: Cli, command: Command, run: (config: Config, store: Store) => T | Promise<T>): Promise<T> {
+  const config = cli.config(command);
+  const store = openProjectStore(cli, config);
+  try {
+    return await run(config, store);
+  } finally {
+    store.close();
+  }
+}
+
+const when = (config: Config, d: Date | null) => (d ? localDateTime(d, config.timeZone) : '–');
+const listSummary = (s: Subscriber) =>
+  s.subscriptions
+    .filter((m) => m.status !== 'unsubscribed')
+    .map((m) => (m.status === 'pending' ? `${m.listId} (pending)` : m.listId))
+    .join(', ') || '–';
+
+export function subscribersCommand(cli: Cli): Command {
+  const command = new Command('subscribers')
+    .description('Manage newsletter subscribers: add, remove, list, show, erase (GDPR), export, import.')
+    // Nested commands do not inherit the program's output and exit handling by themselves
+    // (addCommand copies nothing): without this a usage error would exit the process directly.
+    .hook('preSubcommand', (self, sub) => {
+      sub.copyInheritedSettings(self.parent ?? self);
+    });
+
+  command
+    .command('add')
+    .description('Add a subscriber to lists; without --confirmed they get a confirmation mail (double opt-in).')
+    .argument('<email>', 'email address')
+    .addOption(listOption())
+    .option('--name <name>', 'the person’s name')
+    .option('--lang <lang>', 'language of their mails (default: the list’s language)')
+    .option('--confirmed', 'they have already given consent: no confirmation mail')
+    .option('--force-resubscribe', 'add an address that unsubscribed or is suppressed (only if they asked to come back)')
+    .option('--json', 'print the result as JSON')
+    .action(async function (
+      this: Command,
+      email: string,
+      opts: { list: string[]; name?: string; lang?: string; confirmed?: boolean; forceResubscribe?: boolean; json?: boolean },
+    ) {
+      await withStore(cli, this, async (config, store) => {
+        const transport = opts.confirmed ? undefined : createTransport(config);
+        try {
+          const result = await addSubscriber(config, store, {
+            email,
+            lists: opts.list,
+            ...(opts.name !== undefined ? { name: opts.name } : {}),
+            ...(opts.lang !== undefined ? { lang: opts.lang } : {}),
+            confirmed: opts.confirmed ?? false,
+            forceResubscribe: opts.forceResubscribe ?? false,
+            now: new Date(),
+            ...(transport ? { transport } : {}),
+          });
+          const s = result.subscriber;
+          if (opts.json) cli.out(json({ outcome: result.outcome, changes: result.changes, awaiting: result.awaiting, confirmation: result.confirmation ?? null, subscriber: subscriberJson(s) }));
+          else if (result.outcome === 'unchanged') cli.out(`${s.email} is already on ${listSummary(s)}; nothing changed.`);
+          else if (result.outcome === 'added') cli.out(`Added ${s.email} (${s.status}) to ${listSummary(s)}.`);
+          else cli.out(`Updated ${s.email}: ${result.changes.join(', ')}.`);
+          if (result.confirmation?.ok) {
+            cli.err(`Sent a confirmation mail through the ${transport!.description}; they receive nothing until they confirm.`);
+          } else if (result.confirmation) {
+            cli.err(cli.c.red(`The confirmation mail could not be sent: ${result.confirmation.response}`));
+            cli.err(`${s.email} stays pending; run the command again to retry.`);
+            cli.exit(1);
+          }
+        } finally {
+          await transport?.close();
+        }
+      });
+    });
+
+  command
+    .command('remove')
+    .description('Take a subscriber off lists (default: all); off the last list means unsubscribed and suppressed.')
+    .argument('<email>', 'email address')
+    .addOption(listOption())
+    .option('--json', 'print the result as JSON')
+    .action(async function (this: Command, email: string, opts: { list: string[]; json?: boolean }) {
+      await withStore(cli, this, (config, store) => {
+        const { subscriber, left } = removeSubscriber(config, store, { email, lists: opts.list, now: new Date() });
+        if (opts.json) return cli.out(json({ left, subscriber: subscriberJson(subscriber) }));
+        if (!left.length) return cli.out(`${subscriber.email} was not on ${opts.list.length ? opts.list.join(', ') : 'any list'}; nothing changed.`);
+        cli.out(`Removed ${subscriber.email} from ${left.join(', ')}.`);
+        if (subscriber.status === 'unsubscribed')
+          cli.err('They are on no list now: the address is suppressed, and only --force-resubscribe can add it back.');
+      });
+    });
+
+  command
+    .command('list')
+    .description('List subscribers.')
+    .addOption(new Option('--list <id>', 'only those on this list'))
+    .addOption(new Option('--status <status>', 'only those with this status').choices([...SUBSCRIBER_STATUSES]))
+    .option('--json', 'print JSON (one array)')
+    .action(async function (this: Command, opts: { list?: string; status?: SubscriberStatus; json?: boolean }) {
+      await withStore(cli, this, (config, store) => {
+        if (opts.list) checkListsKnown(config, [opts.list]);
+        const rows = store.subscribers.list({ ...(opts.list ? { listId: opts.list } : {}), ...(opts.status ? { status: opts.status } : {}) });
+        let count = 0;
+        if (opts.json) {
+          cli.stdout.write('[');
+          for (const s of rows) cli.stdout.write(`${count++ ? ',' : ''}\n  ${JSON.stringify(subscriberJson(s))}`);
+          cli.stdout.write(count ? '\n]\n' : ']\n');
+          return;
+        }
+        for (const s of rows) {
+          if (!count++) cli.out(cli.c.bold(`${'EMAIL'.padEnd(38)} ${'STATUS'.padEnd(12)} ${'LANG'.padEnd(5)} ${'LISTS'.padEnd(28)} NAME`));
+          cli.out(`${s.email.padEnd(38)} ${s.status.padEnd(12)} ${s.lang.padEnd(5)} ${listSummary(s).padEnd(28)} ${s.name ?? ''}`);
+        }
+        cli.err(cli.c.dim(`${count} subscriber${count === 1 ? '' : 's'}.`));
+      });
+    });
+
+  command
+    .command('show')
+    .description('Everything stored about one person: data, consent, lists, history (the GDPR access answer).')
+    .argument('<email>', 'email address')
+    .option('--json', 'print JSON')
+    .action(async function (this: Command, email: string, opts: { json?: boolean }) {
+      await withStore(cli, this, (config, store) => {
+        const r = describeSubscriber(store, email);
+        if (opts.json) {
+          return cli.out(
+            json({
+              email: r.email,
+              subscriber: r.subscriber ? subscriberJson(r.subscriber) : null,
+              history: r.history.map((e) => ({ ...e, at: e.at.toISOString() })),
+              suppression: r.suppression ? { reason: r.suppression.reason, since: r.suppression.since.toISOString() } : null,
+            }),
+          );
+        }
+        const s = r.subscriber;
+        const suppressed = r.suppression ? `yes (${r.suppression.reason}, since ${when(config, r.suppression.since)})` : 'no';
+        if (!s) {
+          cli.out(`${r.email}\n  Nothing is stored about this address except a keyed hash on the suppression list.`);
+          cli.out(`  Suppressed: ${suppressed}`);
+          return;
+        }
+        const c = s.consent;
+        const lines = [
+          cli.c.bold(s.email),
+          `  Name:       ${s.name ?? '–'}`,
+          `  Language:   ${s.lang}`,
+          `  Status:     ${s.status}${s.statusDetail ? ` (${s.statusDetail})` : ''}`,
+          `  Consent:    ${[c.source, c.detail].filter(Boolean).join(' ')}, ${when(config, c.at)}${c.ip ? ` from ${c.ip}` : ''}; confirmed ${when(config, c.confirmedAt)}`,
+          `  Added:      ${when(config, s.createdAt)}; last change ${when(config, s.updatedAt)}`,
+          `  Suppressed: ${suppressed}`,
+          '  Lists:',
+          ...(s.subscriptions.length
+            ? s.subscriptions.map((m) => `    ${m.listId.padEnd(16)} ${m.status.padEnd(13)} since ${when(config, m.createdAt)}, changed ${when(config, m.updatedAt)}`)
+            : ['    –']),
+          '  History:',
+          ...r.history.map(
+            (e) =>
+              `    ${when(config, e.at)}  ${e.kind}${e.listId ? ` ${e.listId}` : ''}` +
+              (e.source || e.ip || e.detail ? cli.c.dim(` (${[e.source, e.ip, e.detail].filter(Boolean).join(', ')})`) : ''),
+          ),
+        ];
+        cli.out(lines.join('\n'));
+      });
+    });
+
+  command
+    .command('erase')
+    .description('Delete everything stored about a person (GDPR); only a keyed hash stays, so the address cannot come back unnoticed.')
+    .argument('<email>', 'email address')
+    .option('--json', 'print the result as JSON')
+    .action(async function (this: Command, email: string, opts: { json?: boolean }) {
+      await withStore(cli, this, (_config, store) => {
+        const r = eraseSubscriber(store, { email, now: new Date() });
+        if (opts.json) return cli.out(json({ email: r.email, erased: r.erased, suppression: r.suppression.reason }));
+        cli.out(
+          r.erased
+            ? `Erased ${r.email}: their data, lists and history are deleted; only a keyed hash stays on the suppression list.`
+            : `Nothing was stored about ${r.email}; the address is now on the suppression list (as a keyed hash).`,
+        );
+      });
+    });
+
+  command
+    .command('export')
+    .description('Write the subscribers (of one list, or all) as CSV or JSON.')
+    .addOption(new Option('--list <id>', 'only those on this list'))
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .option('-o, --output <file>', 'write to this file (replaced whole, never half-written) instead of standard output')
+    .action(async function (this: Command, opts: { list?: string; format: 'csv' | 'json'; output?: string }) {
+      await withStore(cli, this, async (config, store) => {
+        if (opts.list) checkListsKnown(config, [opts.list]);
+        const chunks = Readable.from(exportSubscribers(store, { format: opts.format, ...(opts.list ? { listId: opts.list } : {}) }));
+        if (!opts.output) return pipeline(chunks, cli.stdout as Writable, { end: false });
+        const target = path.resolve(cli.cwd, opts.output);
+        const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+        try {
+          await pipeline(chunks, createWriteStream(tmp, { mode: 0o600 }));
+          renameSync(tmp, target);
+        } finally {
+          rmSync(tmp, { force: true });
+        }
+        cli.err(`Wrote ${path.relative(cli.cwd, target)}.`);
+      });
+    });
+
+  command
+    .command('import')
+    .description('Import subscribers from a CSV file (header row; "," or ";"), all or nothing, reporting every row.')
+    .argument('<file>', 'CSV file: columns email (required), name, language, lists, status, in any order')
+    .addOption(listOption())
+    .option('--confirmed', 'these people have already given consent (otherwise they stay pending)')
+    .option('--force-resubscribe', 'also put back suppressed and unsubscribed addresses (only if they asked to come back)')
+    .option('--dry-run', 'report what would happen; write nothing')
+    .option('--skip-invalid', 'import the valid rows even when some rows are invalid')
+    .option('--json', 'print the report as JSON')
+    .action(async function (
+      this: Command,
+      file: string,
+      opts: { list: string[]; confirmed?: boolean; forceResubscribe?: boolean; dryRun?: boolean; skipInvalid?: boolean; json?: boolean },
+    ) {
+      await withStore(cli, this, (config, store) => {
+        const report = importSubscribers(config, store, {
+          file: path.resolve(cli.cwd, file),
+          shownFile: path.relative(cli.cwd, path.resolve(cli.cwd, file)),
+          lists: opts.list,
+          confirmed: opts.confirmed ?? false,
+          forceResubscribe: opts.forceResubscribe ?? false,
+          dryRun: opts.dryRun ?? false,
+          skipInvalid: opts.skipInvalid ?? false,
+          now: new Date(),
+        });
+        if (opts.json) cli.out(json(report));
+        else printImportReport(cli, report);
+        if (report.invalid.length && !opts.skipInvalid) cli.exit(1);
+      });
+    });
+
+  return command;
+}
+
+function printImportReport(cli: Cli, r: ImportReport): void {
+  if (r.invalid.length) cli.err(formatDiagnostics(r.invalid, 'pretty', { root: cli.cwd, color: cli.color }));
+  const delimiter = r.delimiter === '\t' ? 'tab' : `"${r.delimiter}"`;
+  const lines = [`${r.file}: ${r.rows} row${r.rows === 1 ? '' : 's'}, delimiter ${delimiter}`];
+  const row = (label: string, entries: readonly unknown[], note = '') =>
+    lines.push(`  ${label.padEnd(11)} ${String(entries.length).padStart(7)}${entries.length && note ? cli.c.dim(`  ${note}`) : ''}`);
+  row('added', r.added);
+  row('updated', r.updated);
+  row('unchanged', r.unchanged);
+  row('suppressed', r.suppressed, 'marked unsubscribed, bounced or complained in the file');
+  row('skipped', r.skipped, 'suppressed or unsubscribed: left alone (--force-resubscribe overrides)');
+  row('duplicates', r.duplicates, 'merged into the first row for the address');
+  row('invalid', r.invalid, r.invalid.length && !r.applied && !r.dryRun ? 'see above' : 'skipped, see above');
+  const details = (title: string, entries: readonly ImportEntry[]) => {
+    if (!entries.length) return;
+    lines.push(`${title}:`);
+    for (const e of entries.slice(0, 50)) lines.push(`  line ${String(e.line).padEnd(6)} ${e.email}${e.detail ? cli.c.dim(`  ${e.detail}`) : ''}`);
+    if (entries.length > 50) lines.push(cli.c.dim(`  … and ${entries.length - 50} more (--json lists all)`));
+  };
+  details('Updated', r.updated);
+  details('Suppressed', r.suppressed);
+  details('Skipped', r.skipped);
+  details('Duplicates', r.duplicates);
+  cli.out(lines.join('\n'));
+  if (r.ignoredColumns.length) cli.err(cli.c.dim(`Ignored columns: ${r.ignoredColumns.join(', ')}.`));
+  if (r.dryRun) cli.err(cli.c.yellow('Dry run: nothing was written.'));
+  else if (!r.applied)
+    cli.err(cli.c.red(`Nothing was written: ${r.invalid.length} invalid row${r.invalid.length === 1 ? '' : 's'}. Fix them, or pass --skip-invalid.`));
+  else cli.err(cli.c.green('Written in one transaction.'));
+  if (r.pending && (r.applied || r.dryRun))
+    cli.err(
+      `${r.pending} subscriber${r.pending === 1 ? ' waits' : 's wait'} for confirmation and receive${r.pending === 1 ? 's' : ''} nothing until then ` +
+        '(import with --confirmed if they have already given consent).',
+    );
+}

@@ -1,0 +1,101 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/types.js';
+import { checkReleases } from '../content/load.js';
+import type { Release } from '../content/types.js';
+import { diag, type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.js';
+import { loadDkimSigner } from './dkim.js';
+import { renderSampleEmail } from './sample.js';
+import { findRelease, listFor } from './select.js';
+
+export interface InspectOptions {
+  /** A release file (relative to `cwd`) or id. */
+  release: string;
+  lang?: string;
+  listId?: string;
+  /** Default `<stateDir>/email/`. */
+  outDir?: string;
+  cwd?: string;
+  now: Date;
+}
+
+export interface InspectFile {
+  path: string;
+  content: Buffer;
+}
+
+export interface InspectPlan {
+  release?: Release;
+  listId?: string;
+  subject?: string;
+  /** HTML part, text part and whole message, in bytes. */
+  sizes?: { html: number; text: number; message: number };
+  files: InspectFile[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * `scs email`: renders a release's newsletter for a sample recipient and plans the `.html`, `.txt`
+ * and `.eml` files to look at. Nothing is written here.
+ */
+export async function planEmailInspection(config: Config, options: InspectOptions): Promise<InspectPlan> {
+  // A bad DKIM key is a configuration problem (exit 2), whatever the release.
+  const dkim = loadDkimSigner(config);
+  if (dkim.diagnostics.length) throw new ScsError(dkim.diagnostics, 2);
+  const loaded = checkReleases(config);
+  const found = findRelease(config, loaded, options.release, {
+    ...(options.lang ? { lang: options.lang } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  if (!found.release) return { files: [], diagnostics: found.diagnostics };
+  const release = found.release;
+  const list = listFor(config, release, options.listId);
+  const sample = await renderSampleEmail(config, release, list.id, options.now);
+  const own = loaded.diagnostics.filter((d) => d.file === release.file);
+  const diagnostics = [...own, ...sample.diagnostics];
+  if (!sample.message || !sample.template || hasErrors(diagnostics))
+    return { release, listId: list.id, files: [], diagnostics };
+  const dir = path.resolve(options.cwd ?? config.root, options.outDir ?? path.join(config.stateDir, 'email'));
+  const base = path.join(dir, `${release.lang}-${release.slug}.${list.id}`);
+  const html = Buffer.from(sample.html ?? '');
+  const text = Buffer.from(sample.text ?? '');
+  return {
+    release,
+    listId: list.id,
+    subject: sample.template.subject,
+    sizes: { html: html.length, text: text.length, message: sample.message.raw.length },
+    files: [
+      { path: `${base}.html`, content: html },
+      { path: `${base}.txt`, content: text },
+      { path: `${base}.eml`, content: sample.message.raw },
+    ],
+    diagnostics,
+  };
+}
+
+/** Writes every planned file under a temporary name first, then renames them: all or nothing. */
+export function writeInspectFiles(files: readonly InspectFile[]): void {
+  const temps: string[] = [];
+  try {
+    for (const f of files) {
+      mkdirSync(path.dirname(f.path), { recursive: true });
+      const tmp = path.join(path.dirname(f.path), `.${path.basename(f.path)}.${process.pid}.tmp`);
+      writeFileSync(tmp, f.content);
+      temps.push(tmp);
+    }
+  } catch (e) {
+    for (const t of temps) rmSync(t, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    throw new ScsError([
+      diag(
+        'email-write-failed',
+        'error',
+        `Cannot write ${err.path ?? 'the email files'} (${err.code ?? err.message}).`,
+        {
+          hint: 'Choose another folder with --out, or check its permissions.',
+        },
+      ),
+    ]);
+  }
+  for (const [i, f] of files.entries()) renameSync(temps[i]!, f.path);
+}

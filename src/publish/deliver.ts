@@ -1,0 +1,151 @@
+import type { Config } from '../config/types.js';
+import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { runDispatch, type DispatchSettings } from '../delivery/run-dispatch.js';
+import { renderNewsletter } from '../email/render.js';
+import { DELIVERY_STATUSES, type DeliveryCounts } from '../store/ledger-types.js';
+import { resolveSecret } from '../subscribers/tokens.js';
+import { messageBuilder } from './messages.js';
+import type { PlannedDispatch } from './plan.js';
+import type { DeliverySession } from './session.js';
+import type { DeliveryRunOptions, DispatchReport } from './types.js';
+
+export const noCounts = (): DeliveryCounts => Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;
+export const noRun = () => ({ sent: 0, failed: 0, skipped: 0, retried: 0, bounced: 0 });
+
+/** The config's delivery settings with the command line's `rate` and `concurrency` over them. */
+export function deliverySettings(config: Config, overrides: { rate?: number; concurrency?: number }): DispatchSettings {
+  const d = config.newsletter.delivery;
+  return {
+    concurrency: overrides.concurrency ?? d.concurrency,
+    rate: overrides.rate ?? d.rate,
+    maxAttempts: d.maxAttempts,
+    retryBaseMs: d.retryBaseMs,
+  };
+}
+
+/** The report for a dispatch that did not run, and why. */
+export function notStarted(p: PlannedDispatch, transport: DispatchReport['transport'], reason: string, diagnostics: Diagnostic[] = []): DispatchReport {
+  return {
+    releaseId: p.release.id,
+    listId: p.list.id,
+    lang: p.release.lang,
+    transport,
+    ...(p.existing ? { dispatchId: p.existing.id, subject: p.existing.subject } : {}),
+    start: p.existing ? 'resumed' : 'new',
+    state: 'not-started',
+    reason,
+    total: p.existing?.total ?? 0,
+    counts: noCounts(),
+    run: noRun(),
+    requeued: 0,
+    added: 0,
+    elapsedMs: 0,
+    diagnostics,
+  };
+}
+
+/**
+ * Sends the planned dispatches one after the other, in a session holding the dispatch lock. Each is
+ * rendered once, snapshotted into the ledger (when new) and sent. When one pauses or is stopped, the
+ * rest wait for the next run: whatever stopped it would hit them too.
+ */
+export async function deliver(
+  config: Config,
+  session: DeliverySession,
+  planned: readonly PlannedDispatch[],
+  options: DeliveryRunOptions & {
+    now: Date;
+    settings: DispatchSettings;
+    resendUncertain?: boolean;
+    /** Add the list's new subscribers to an existing dispatch (`scs send`; `scs publish` keeps the snapshot). */
+    topUp?: boolean;
+  },
+): Promise<DispatchReport[]> {
+  const { store, transport } = session;
+  const { ledger } = store;
+  const clock = options.clock ?? (() => new Date());
+  const { secret } = resolveSecret(config);
+  const reports: DispatchReport[] = [];
+  let halted: string | undefined;
+  for (const p of planned) {
+    if (halted) {
+      reports.push(notStarted(p, transport.kind, `waits for the next run: ${halted}`));
+      continue;
+    }
+    const rendered = await renderNewsletter(config, p.release, { listId: p.list.id, now: options.now });
+    const diagnostics = [...rendered.diagnostics];
+    if (!rendered.template) {
+      reports.push(notStarted(p, transport.kind, 'the newsletter could not be rendered', diagnostics));
+      continue;
+    }
+    const template = rendered.template;
+    if (p.existing && p.existing.releaseHash !== p.release.hash) {
+      diagnostics.push(
+        diag('release-changed-during-dispatch', 'warning', `${p.release.id} changed after its dispatch to "${p.list.id}" began.`, {
+          file: p.release.file,
+          hint: 'Recipients not yet sent to get the current version; those already sent to keep the earlier one.',
+        }),
+      );
+    }
+    const now = clock();
+    const added = p.existing && options.topUp ? ledger.addRecipients(p.existing.id, store.subscribers.recipients(p.list.id), now) : 0;
+    const dispatch = p.existing
+      ? added
+        ? ledger.get(p.existing.id)!
+        : p.existing
+      : ledger.createDispatch(
+        {
+          releaseId: p.release.id,
+          lang: p.release.lang,
+          listId: p.list.id,
+          transport: transport.kind,
+          subject: template.subject,
+          releaseHash: p.release.hash,
+        },
+        store.subscribers.recipients(p.list.id),
+        now,
+      );
+    const requeued = options.resendUncertain ? ledger.requeueUncertain(dispatch.id, now) : 0;
+    const base = {
+      releaseId: dispatch.releaseId,
+      listId: dispatch.listId,
+      lang: dispatch.lang,
+      transport: dispatch.transport,
+      subject: dispatch.subject,
+      dispatchId: dispatch.id,
+      start: p.existing ? (p.existing.state === 'done' ? ('finished' as const) : ('resumed' as const)) : ('new' as const),
+      total: dispatch.total,
+      requeued,
+      added,
+      diagnostics,
+    };
+    if (dispatch.state === 'done' && requeued === 0 && added === 0) {
+      reports.push({ ...base, state: 'done', counts: ledger.counts(dispatch.id), run: noRun(), elapsedMs: 0 });
+      continue;
+    }
+    const build = messageBuilder(config, template, secret);
+    const result = await runDispatch({
+      dispatch,
+      ledger,
+      transport,
+      settings: options.settings,
+      isDeliverable: (id) => store.subscribers.isDeliverable(id, dispatch.listId),
+      bounced: (email, reply, now) => store.subscribers.markBounced(email, reply, now),
+      build,
+      clock,
+      signal: session.signal,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    reports.push({
+      ...base,
+      state: result.state,
+      ...(result.reason ? { reason: result.reason } : {}),
+      counts: result.counts,
+      run: result.run,
+      elapsedMs: result.elapsedMs,
+      timings: result.timings,
+    });
+    if (result.state !== 'done') halted = result.reason ?? result.state;
+  }
+  return reports;
+}

@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import type { Config } from '../config/types.js';
+import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
+import { checkReleases } from '../content/load.js';
+import { describeTransport } from '../delivery/create-transport.js';
+import { buildSite } from '../site/build.js';
+import type { Dispatch, LockHolder } from '../store/ledger-types.js';
+import { openStore } from '../store/open.js';
+import { deliver, deliverySettings } from './deliver.js';
+import { dryRunReports } from './dry-run.js';
+import { planPublish, type PublishPlan, type SkippedDispatch } from './plan.js';
+import { openSession } from './session.js';
+import type { DeliveryRunOptions, DispatchReport, RecoveredDispatch, TransportInfo } from './types.js';
+
+export interface PublishOptions extends DeliveryRunOptions {
+  /** What is due is decided at this time (`--now`). */
+  now: Date;
+  /** Check and plan only: nothing is built, written or sent. */
+  dryRun?: boolean;
+}
+
+export interface PublishResult {
+  /** False when the check or the build failed, or a dispatch did not finish (paused, stopped, not started). */
+  ok: boolean;
+  now: Date;
+  dryRun: boolean;
+  diagnostics: Diagnostic[];
+  checkedFiles: number;
+  /** The archive as built (absent in a dry run, or when the check failed). */
+  site?: { outDir: string; pages: number; written: number };
+  /** The next release to come due (an embargo, a future date): when to run again at the latest. */
+  nextDue?: Date;
+  transport: TransportInfo;
+  /** Another run holds the dispatch lock: this one did nothing (it will do the work). */
+  busy?: LockHolder;
+  /** The holder of a stale lock this run took over. */
+  tookOverFrom?: LockHolder;
+  recovered: RecoveredDispatch[];
+  dispatches: DispatchReport[];
+  skipped: SkippedDispatch[];
+  /** Published releases never mailed because they are older than `newsletter.maxAge`. */
+  tooOld: string[];
+}
+
+/** The current transport's dispatches, read without creating a database that does not exist yet. */
+function existingDispatches(config: Config, kind: TransportInfo['kind']): Dispatch[] {
+  if (!existsSync(config.env.database)) return [];
+  const store = openStore(config);
+  try {
+    return store.ledger.list().filter((d) => d.transport === kind);
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * `scs publish`, the one command to run on a schedule: check every release (stop on errors), build the
+ * archive, then send the newsletter of every release that has come due and was not sent yet over this
+ * transport (see `planPublish`), resuming unfinished dispatches first. Another run holding the lock makes
+ * this one a no-op, so overlapping scheduled runs are harmless.
+ */
+export async function publish(config: Config, options: PublishOptions): Promise<PublishResult> {
+  const transport = describeTransport(config);
+  const checked = checkReleases(config);
+  const result: PublishResult = {
+    ok: false,
+    now: options.now,
+    dryRun: !!options.dryRun,
+    diagnostics: [...checked.diagnostics],
+    checkedFiles: checked.files.length,
+    transport,
+    recovered: [],
+    dispatches: [],
+    skipped: [],
+    tooOld: [],
+  };
+  if (hasErrors(checked.diagnostics)) return result;
+  const adopt = (plan: PublishPlan) => {
+    result.skipped = plan.skipped;
+    result.tooOld = plan.tooOld;
+  };
+
+  if (options.dryRun) {
+    const plan = planPublish(config, checked.releases, existingDispatches(config, transport.kind), options.now);
+    adopt(plan);
+    result.dispatches = dryRunReports(config, plan.dispatches);
+    result.ok = true;
+    return result;
+  }
+
+  const clock = options.clock ?? (() => new Date());
+  const opened = openSession(config, {
+    command: 'scs publish',
+    clock,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (!opened.ok) {
+    result.busy = opened.holder;
+    result.ok = true;
+    return result;
+  }
+  const { session } = opened;
+  try {
+    if (session.lock.tookOverFrom) result.tookOverFrom = session.lock.tookOverFrom;
+    result.recovered = session.recovered;
+    const built = await buildSite(config, { now: options.now, releases: checked.releases });
+    result.diagnostics.push(...built.diagnostics);
+    result.site = { outDir: built.outDir, pages: built.pages, written: built.written };
+    if (built.nextDue) result.nextDue = built.nextDue;
+    // Newsletters link to the archive: without the pages, nothing is sent.
+    if (!built.ok || hasErrors(built.diagnostics)) return result;
+    const plan = planPublish(
+      config,
+      checked.releases,
+      session.store.ledger.list().filter((d) => d.transport === session.transport.kind),
+      options.now,
+    );
+    adopt(plan);
+    result.dispatches = await deliver(config, session, plan.dispatches, {
+      ...options,
+      settings: deliverySettings(config, {}),
+    });
+  } finally {
+    await session.close();
+  }
+  result.diagnostics.push(...result.dispatches.flatMap((d) => d.diagnostics));
+  result.ok = !hasErrors(result.diagnostics) && result.dispatches.every((d) => d.state === 'done');
+  return result;
+}

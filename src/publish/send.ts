@@ -1,0 +1,224 @@
+import path from 'node:path';
+import type { Config } from '../config/types.js';
+import { diag, hasErrors, ScsError, type Diagnostic } from '../core/diagnostic.js';
+import { localDateTime } from '../core/time.js';
+import { checkReleases } from '../content/load.js';
+import { isPublished, type Release } from '../content/types.js';
+import { createTransport, describeTransport } from '../delivery/create-transport.js';
+import { renderNewsletter } from '../email/render.js';
+import type { LockHolder } from '../store/ledger-types.js';
+import { requireEmail } from '../subscribers/manage.js';
+import { resolveSecret } from '../subscribers/tokens.js';
+import { deliver, deliverySettings, notStarted } from './deliver.js';
+import { dryRunReports } from './dry-run.js';
+import { messageBuilder } from './messages.js';
+import type { PlannedDispatch } from './plan.js';
+import { listsFor, selectList, selectReleases } from './select.js';
+import { openSession } from './session.js';
+import type { DeliveryRunOptions, DispatchReport, RecoveredDispatch, TransportInfo } from './types.js';
+
+export interface SendOptions extends DeliveryRunOptions {
+  /** Id (`sv/<slug>`), file, slug or translation key. */
+  release: string;
+  lang?: string;
+  list?: string;
+  /** Decides whether the release is published yet. */
+  now: Date;
+  /** Plan only: who would get what; nothing is sent or written. */
+  dryRun?: boolean;
+  /** Send only to these addresses, with the test subject, outside the ledger. */
+  test?: string[];
+  rate?: number;
+  concurrency?: number;
+  /** Send again to recipients left uncertain by a crash (they may get it twice). */
+  resendUncertain?: boolean;
+}
+
+export interface TestDelivery {
+  releaseId: string;
+  listId: string;
+  to: string;
+  ok: boolean;
+  response: string;
+}
+
+export interface SendReleaseResult {
+  /** False when anything stopped a message from going (see diagnostics and dispatch states). */
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  transport: TransportInfo;
+  dryRun: boolean;
+  /** Set when another run holds the dispatch lock: nothing was sent. */
+  busy?: LockHolder;
+  /** The holder of a stale lock this run took over. */
+  tookOverFrom?: LockHolder;
+  recovered: RecoveredDispatch[];
+  dispatches: DispatchReport[];
+  /** `--test` sends. */
+  tests: TestDelivery[];
+}
+
+/** Refuses what must not be mailed to a list: drafts, releases not yet published, `newsletter: false`. */
+function sendable(config: Config, release: Release, now: Date): Diagnostic[] {
+  const where = { file: release.file };
+  if (release.draft) {
+    return [
+      diag('release-draft', 'error', `${release.id} is a draft.`, {
+        ...where,
+        hint: 'Remove "draft: true" when it is ready, or send it with --test to look at it first.',
+      }),
+    ];
+  }
+  if (!isPublished(release, now)) {
+    return [
+      diag('release-not-published', 'error', `${release.id} is not published until ${localDateTime(release.publishAt, config.timeZone)}.`, {
+        ...where,
+        hint: '"scs publish" sends it when it is due; use --test to look at it before.',
+      }),
+    ];
+  }
+  if (!release.newsletter) {
+    return [
+      diag('newsletter-disabled', 'error', `${release.id} says "newsletter: false".`, {
+        ...where,
+        hint: 'Remove that line to mail it.',
+      }),
+    ];
+  }
+  return [];
+}
+
+/**
+ * `scs send`: one release's newsletter to its lists (or one list), through the ledger; or, with
+ * `test`, to a few addresses only. Unlike `scs publish`, it ignores `newsletter.maxAge`.
+ * Throws ScsError (exit 2) for a release, list or address that does not exist or cannot be used.
+ */
+export async function sendRelease(config: Config, options: SendOptions): Promise<SendReleaseResult> {
+  const result: SendReleaseResult = {
+    ok: false,
+    diagnostics: [],
+    transport: describeTransport(config),
+    dryRun: !!options.dryRun,
+    recovered: [],
+    dispatches: [],
+    tests: [],
+  };
+  const fail = (diagnostics: Diagnostic[]) => {
+    result.diagnostics.push(...diagnostics);
+    return result;
+  };
+  const test = (options.test ?? []).map(requireEmail);
+  const checked = checkReleases(config);
+  const selected = selectReleases(config, checked.releases, options.release, options.lang);
+  if (!selected.ok) {
+    // A release with errors is not selectable: show why, rather than just "not found".
+    const file = path.resolve(config.root, options.release);
+    const named = checked.diagnostics.filter((d) => d.severity === 'error' && d.file && path.resolve(config.root, d.file) === file);
+    if (named.length) return fail(named);
+    throw new ScsError(selected.diagnostics, 2);
+  }
+  const planned: PlannedDispatch[] = [];
+  for (const release of selected.value) {
+    if (!test.length) {
+      const refused = sendable(config, release, options.now);
+      if (refused.length) return fail(refused);
+    }
+    let lists = listsFor(config, release);
+    if (options.list !== undefined) {
+      const one = selectList(config, release, options.list);
+      if (!one.ok) throw new ScsError(one.diagnostics, 2);
+      lists = [one.value];
+    }
+    if (!lists.length) {
+      return fail([
+        diag('list-none', 'error', `No newsletter list takes ${release.id} (language "${release.lang}", topics: ${release.topics.join(', ') || 'none'}).`, {
+          file: release.file,
+          hint: `Add a list with lang: ${release.lang} under newsletter.lists, or name one with --list.`,
+        }),
+      ]);
+    }
+    for (const list of lists) planned.push({ release, list });
+  }
+
+  if (test.length) {
+    if (options.dryRun) {
+      result.tests = planned.flatMap((p) => test.map((to) => ({ releaseId: p.release.id, listId: p.list.id, to, ok: true, response: 'dry run: not sent' })));
+      result.ok = true;
+      return result;
+    }
+    return sendTests(config, planned, test, options, result);
+  }
+  if (options.dryRun) {
+    result.dispatches = dryRunReports(config, planned);
+    result.ok = true;
+    return result;
+  }
+
+  const clock = options.clock ?? (() => new Date());
+  const opened = openSession(config, {
+    command: `scs send ${options.release}`,
+    clock,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (!opened.ok) {
+    result.busy = opened.holder;
+    return result;
+  }
+  const { session } = opened;
+  try {
+    result.transport = { kind: session.transport.kind, description: session.transport.description };
+    if (session.lock.tookOverFrom) result.tookOverFrom = session.lock.tookOverFrom;
+    result.recovered = session.recovered;
+    const withExisting = planned.map((p) => {
+      const existing = session.store.ledger.find({ releaseId: p.release.id, listId: p.list.id, transport: session.transport.kind });
+      return existing ? { ...p, existing } : p;
+    });
+    result.dispatches = await deliver(config, session, withExisting, {
+      ...options,
+      topUp: true,
+      settings: deliverySettings(config, options),
+    });
+  } finally {
+    await session.close();
+  }
+  result.diagnostics.push(...result.dispatches.flatMap((d) => d.diagnostics));
+  result.ok = !hasErrors(result.diagnostics) && result.dispatches.every((d) => d.state === 'done');
+  return result;
+}
+
+/** `--test`: the real message with the test subject, to the given addresses only; no ledger, no lock. */
+async function sendTests(
+  config: Config,
+  planned: readonly PlannedDispatch[],
+  addresses: readonly string[],
+  options: SendOptions,
+  result: SendReleaseResult,
+): Promise<SendReleaseResult> {
+  const transport = createTransport(config);
+  const clock = options.clock ?? (() => new Date());
+  const { secret } = resolveSecret(config);
+  try {
+    for (const p of planned) {
+      const rendered = await renderNewsletter(config, p.release, { listId: p.list.id, now: options.now });
+      result.diagnostics.push(...rendered.diagnostics);
+      if (!rendered.template) {
+        result.dispatches.push(notStarted(p, transport.kind, 'the newsletter could not be rendered', rendered.diagnostics));
+        continue;
+      }
+      const build = messageBuilder(config, rendered.template, secret, { test: true });
+      const sent = await Promise.all(
+        addresses.map(async (to) => {
+          const message = build({ subscriberId: 0, email: to, name: null }, clock());
+          const r = 'error' in message ? { ok: false, response: message.error } : await transport.send(message);
+          return { releaseId: p.release.id, listId: p.list.id, to, ok: r.ok, response: r.response };
+        }),
+      );
+      result.tests.push(...sent);
+    }
+  } finally {
+    await transport.close();
+  }
+  result.ok = !hasErrors(result.diagnostics) && result.tests.length > 0 && result.tests.every((t) => t.ok);
+  return result;
+}

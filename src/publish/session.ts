@@ -1,0 +1,66 @@
+import type { Config } from '../config/types.js';
+import { createTransport } from '../delivery/create-transport.js';
+import { acquireDispatchLock, type HeldLock } from '../delivery/dispatch-lock.js';
+import type { Transport } from '../delivery/transport.js';
+import type { LockHolder } from '../store/ledger-types.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/types.js';
+import type { RecoveredDispatch } from './types.js';
+
+/** Everything a sending run holds: the store, the transport and the dispatch lock. */
+export interface DeliverySession {
+  store: Store;
+  transport: Transport;
+  lock: HeldLock;
+  /** Aborted by the caller's signal or when the lock is lost. */
+  signal: AbortSignal;
+  /** Recipients a dead run left `sending`, now marked uncertain. */
+  recovered: RecoveredDispatch[];
+  close(): Promise<void>;
+}
+
+export type SessionResult = { ok: true; session: DeliverySession } | { ok: false; holder: LockHolder; transport: Transport };
+
+/**
+ * Opens the store and the transport and takes the dispatch lock, or reports who holds it. Having the
+ * lock, it first marks what a dead run left in flight as uncertain.
+ */
+export function openSession(
+  config: Config,
+  options: { command: string; clock: () => Date; concurrency?: number; signal?: AbortSignal },
+): SessionResult {
+  const transport = createTransport(config, options.concurrency ? { concurrency: options.concurrency } : {});
+  const store = openStore(config);
+  let lock: HeldLock | undefined;
+  try {
+    const taken = acquireDispatchLock(store.ledger, options.command, options.clock);
+    if (!taken.ok) {
+      store.close();
+      return { ok: false, holder: taken.holder, transport };
+    }
+    lock = taken.lock;
+    const recovered = [...store.ledger.markInterrupted(options.clock())].map(([dispatchId, uncertain]) => {
+      const d = store.ledger.get(dispatchId)!;
+      return { dispatchId, releaseId: d.releaseId, listId: d.listId, uncertain };
+    });
+    return {
+      ok: true,
+      session: {
+        store,
+        transport,
+        lock: taken.lock,
+        signal: options.signal ? AbortSignal.any([options.signal, taken.lock.signal]) : taken.lock.signal,
+        recovered,
+        async close() {
+          await transport.close();
+          taken.lock.release();
+          store.close();
+        },
+      },
+    };
+  } catch (e) {
+    lock?.release();
+    store.close();
+    throw e;
+  }
+}

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import type { Config } from '../config/types.js';
+import { ScsError, type Diagnostic } from '../core/diagnostic.js';
+import { loadReleases } from '../content/load.js';
+import { describeTransport } from '../delivery/create-transport.js';
+import type { DeliveryCounts, DeliveryProblem, Dispatch, LockHolder } from '../store/ledger-types.js';
+import { openStore } from '../store/open.js';
+import { selectReleases } from './select.js';
+import type { TransportInfo } from './types.js';
+
+export interface DispatchStatus {
+  dispatch: Dispatch;
+  counts: DeliveryCounts;
+  /** The latest failed, uncertain and retrying recipients, newest first. */
+  problems: DeliveryProblem[];
+}
+
+export interface StatusResult {
+  /** The transport the environment selects now (each dispatch records its own). */
+  transport: TransportInfo;
+  /** The run dispatching right now, if any. */
+  lock?: LockHolder;
+  /** Newest first. */
+  dispatches: DispatchStatus[];
+}
+
+/**
+ * `scs status`: every dispatch (or those of one release: id, file, slug or translation key) with its
+ * counts and latest problems. Reads only; a project without a database has no dispatches. Throws
+ * ScsError (exit 2) when `release` names neither a release nor a dispatch.
+ */
+export function dispatchStatus(config: Config, options: { release?: string; problems?: number } = {}): StatusResult {
+  const result: StatusResult = { transport: describeTransport(config), dispatches: [] };
+  let releaseIds: string[] | undefined;
+  let notFound: Diagnostic[] = [];
+  if (options.release !== undefined) {
+    const name = options.release;
+    const selected = selectReleases(config, loadReleases(config).releases, name);
+    // A dispatch outlives its release file: its id still finds it.
+    releaseIds = selected.ok ? [...selected.value.map((r) => r.id), name] : [name];
+    if (!selected.ok) notFound = selected.diagnostics;
+  }
+  const store = existsSync(config.env.database) ? openStore(config) : undefined;
+  try {
+    const lock = store?.ledger.currentLock();
+    if (lock) result.lock = lock;
+    const dispatches = store?.ledger.list(releaseIds ? { releaseIds } : {}) ?? [];
+    if (notFound.length && !dispatches.length) throw new ScsError(notFound, 2);
+    result.dispatches = dispatches.map((dispatch) => ({
+      dispatch,
+      counts: store!.ledger.counts(dispatch.id),
+      problems: store!.ledger.problems(dispatch.id, options.problems ?? 5),
+    }));
+    return result;
+  } finally {
+    store?.close();
+  }
+}

@@ -1,0 +1,47 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { diag, ScsError } from '../core/diagnostic.js';
+
+/** Starts listening; a busy or forbidden port is a clear error, not a crash. */
+export function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      const why: Record<string, string> = {
+        EADDRINUSE: `port ${port} on ${host} is already in use`,
+        EACCES: `port ${port} needs privileges this user does not have`,
+        EADDRNOTAVAIL: `${host} is not an address of this machine`,
+      };
+      reject(
+        new ScsError(
+          [
+            diag('serve-listen-failed', 'error', `Cannot listen on ${host}:${port}: ${why[e.code ?? ''] ?? e.message}.`, {
+              hint: 'Pick another --port (above 1023), or stop whatever is using it.',
+            }),
+          ],
+          1,
+        ),
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/**
+ * Stops taking new connections, lets running requests finish (at most `graceMs`), and closes idle
+ * keep-alive connections.
+ */
+export function shutdown(server: Server, graceMs = 10000): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,322 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Config } from '../config/types.js';
+import type { Transport } from '../delivery/transport.js';
+import { fill } from '../email/strings.js';
+import type { Subscriber } from '../store/subscriber-types.js';
+import type { Store } from '../store/types.js';
+import { sendConfirmation } from '../subscribers/confirmation.js';
+import { normalizeEmail } from '../subscribers/email.js';
+import { unknownLists } from '../subscribers/lists.js';
+import { confirmSubscription, unsubscribe } from '../subscribers/membership.js';
+import { requestSubscription } from '../subscribers/subscribe.js';
+import { resolveSecret, type TokenClaims, type TokenPurpose, verifyToken } from '../subscribers/tokens.js';
+import { BadRequest, type FormFields, parseForm, readBody } from './body.js';
+import { type FormState, messagePage, subscribePage, unsubscribePage } from './pages.js';
+import { createRateLimiter, type RateLimit } from './rate-limit.js';
+import { clientIp, negotiateLanguage, requestUrl } from './request.js';
+import { type PageTexts, pageTexts } from './texts.js';
+
+export interface ServeOptions {
+  /** The clock (tests move it); default the real time. */
+  now?: () => Date;
+  /** Default: `resolveSecret(config)`. */
+  secret?: string;
+  limits?: {
+    /** Sign-ups from one IP address. Default 20 an hour. */
+    perIp?: RateLimit;
+    /** Confirmation mails to one address. Default 3 a day. */
+    perAddress?: RateLimit;
+  };
+  /** Largest request body accepted; default 16 KiB. */
+  maxBodyBytes?: number;
+  /** Called once per request, for the access log. Paths are logged without the query (tokens stay out). */
+  onRequest?: (entry: RequestLog) => void;
+}
+
+export interface RequestLog {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  /** What happened, for people ("confirmation sent", "honeypot", "rate limited"). */
+  note?: string;
+}
+
+export const DEFAULT_LIMITS = {
+  perIp: { limit: 20, windowMs: 60 * 60 * 1000 },
+  perAddress: { limit: 3, windowMs: 24 * 60 * 60 * 1000 },
+} as const;
+
+const MAX_NAME = 200;
+
+interface Reply {
+  status: number;
+  body: string;
+  type?: 'html' | 'text';
+  lang: string;
+  headers?: Record<string, string>;
+  note?: string;
+}
+
+/**
+ * The public subscription service: sign-up form, double opt-in confirmation, and unsubscription
+ * (a page with a button, and RFC 8058 one-click POST). Returns the server unstarted: call `listen`.
+ */
+export function createServer(config: Config, store: Store, transport: Transport, options: ServeOptions = {}): http.Server {
+  const secret = options.secret ?? resolveSecret(config).secret;
+  const now = options.now ?? (() => new Date());
+  const perIp = createRateLimiter(options.limits?.perIp ?? DEFAULT_LIMITS.perIp);
+  const perAddress = createRateLimiter(options.limits?.perAddress ?? DEFAULT_LIMITS.perAddress);
+  const maxBody = options.maxBodyBytes ?? 16 * 1024;
+  const repo = store.subscribers;
+  const prefix = new URL(config.newsletter.endpoint).pathname;
+  const listNames = (ids: readonly string[], lang: string) =>
+    new Intl.ListFormat(pageTexts(lang).locale, { type: 'conjunction' }).format(
+      ids.map((id) => config.newsletter.lists[id]?.name[lang] ?? id),
+    );
+  const message = (
+    status: number,
+    lang: string,
+    title: (t: PageTexts) => string,
+    texts: (t: PageTexts) => string[],
+    extra: { signUpLink?: boolean; note?: string; headers?: Record<string, string> } = {},
+  ): Reply => {
+    const t = pageTexts(lang);
+    return {
+      status,
+      lang,
+      body: messagePage(config, lang, title(t), texts(t), { error: status >= 400, ...(extra.signUpLink ? { signUpLink: true } : {}) }),
+      ...(extra.note ? { note: extra.note } : {}),
+      ...(extra.headers ? { headers: extra.headers } : {}),
+    };
+  };
+  const badRequest = (e: BadRequest, lang: string): Reply =>
+    message(e.status, lang, (t) => t.errorTitle, (t) => [
+      e.reason === 'too-large' ? t.tooLarge : e.reason === 'unsupported-type' ? t.unsupportedType : t.badRequest,
+    ], { note: e.reason });
+
+  async function readForm(req: IncomingMessage): Promise<FormFields> {
+    return parseForm(await readBody(req, maxBody), req.headers['content-type']);
+  }
+
+  function verified(url: URL, purpose: TokenPurpose, lang: string): { claims: TokenClaims } | { reply: Reply } {
+    const token = url.searchParams.get('token');
+    const check = token ? verifyToken(secret, token, purpose, now()) : ({ ok: false, reason: 'malformed' } as const);
+    if (check.ok) return { claims: check.claims };
+    if (check.reason === 'expired')
+      return { reply: message(410, lang, (t) => t.linkExpiredTitle, (t) => [t.linkExpired], { signUpLink: true, note: 'token expired' }) };
+    return { reply: message(400, lang, (t) => t.linkInvalidTitle, (t) => [t.linkInvalid], { note: `token ${check.reason}` }) };
+  }
+
+  async function postSubscribe(req: IncomingMessage, lang: string): Promise<Reply> {
+    const ip = clientIp(req);
+    const limited = perIp.hit(ip, now());
+    if (!limited.allowed) {
+      const seconds = Math.ceil(limited.retryAfterMs / 1000);
+      return message(429, lang, (t) => t.tooManyTitle, (t) => [fill(t.tooMany, { minutes: String(Math.ceil(seconds / 60)) })], {
+        note: 'rate limited (IP)',
+        headers: { 'Retry-After': String(seconds) },
+      });
+    }
+    const fields = await readForm(req);
+    const one = (name: string) => fields.get(name)?.[0] ?? '';
+    const formLang = one('lang');
+    if (formLang && !config.languages.includes(formLang))
+      return message(400, lang, (t) => t.errorTitle, (t) => [fill(t.languageUnknown, { lang: formLang })], { note: 'unknown language' });
+    const l = formLang || lang;
+    const t = pageTexts(l);
+    const requested = [...new Set([...(fields.get('lists') ?? []), ...(fields.get('list') ?? [])].filter(Boolean))];
+    const state: FormState = { email: one('email'), name: one('name'), lists: requested };
+    const refuse = (error: string, errorField: FormState['errorField'], note: string): Reply => ({
+      status: 400,
+      lang: l,
+      body: subscribePage(config, l, { ...state, error, ...(errorField ? { errorField } : {}) }),
+      note,
+    });
+    if ([...fields.values()].some((values) => values.some((v) => /[\r\n]/.test(v))))
+      return refuse(t.lineBreak, undefined, 'line break in a field');
+    const configured = Object.keys(config.newsletter.lists);
+    const lists = requested.length ? requested : configured.length === 1 ? configured : [];
+    if (!lists.length) return refuse(t.listsMissing, 'lists', 'no list');
+    const unknown = unknownLists(config, lists);
+    if (unknown.length) return refuse(fill(t.listUnknown, { list: unknown[0]! }), 'lists', 'unknown list');
+    const email = normalizeEmail(one('email'));
+    if (!email.ok) return refuse(t.emailInvalid, 'email', 'invalid address');
+    const name = one('name').trim();
+    if (name.length > MAX_NAME) return refuse(t.nameTooLong, 'name', 'name too long');
+    if (/\p{Cc}/u.test(name)) return refuse(t.badRequest, 'name', 'control character');
+
+    // From here on every outcome looks the same to the visitor, so the page reveals nothing about
+    // whether the address is already subscribed, suppressed or limited.
+    const done = (note: string) =>
+      message(200, l, (t) => t.checkInboxTitle, (t) => [
+        fill(t.checkInbox, { email: email.email, ttl: formatTtl(config.newsletter.confirmTokenTtlMs, t.locale) }),
+        t.alreadySubscribed,
+      ], { note });
+    if (one('website') !== '') return done('honeypot');
+    if (!perAddress.hit(email.email, now()).allowed) return done('rate limited (address)');
+    const at = now();
+    const confirmation = requestSubscription(repo, { email: email.email, name: name || null, lang: l, lists, ip, now: at });
+    if (!confirmation) return done('no mail due');
+    const sent = await sendConfirmation(config, secret, transport, confirmation, at);
+    if (!sent.ok)
+      return message(503, l, (t) => t.sendFailedTitle, (t) => [t.sendFailed], {
+        note: `confirmation failed: ${sent.response}`,
+        headers: { 'Retry-After': '300' },
+      });
+    return done('confirmation sent');
+  }
+
+  function getConfirm(req: IncomingMessage, url: URL, lang: string, explicitLang: boolean): Reply {
+    const v = verified(url, 'confirm', lang);
+    if ('reply' in v) return v.reply;
+    const result = confirmSubscription(repo, v.claims.subscriberId, v.claims.lists, {
+      now: now(),
+      source: 'form',
+      ip: clientIp(req),
+    });
+    if (result.kind === 'gone')
+      return message(410, lang, (t) => t.goneTitle, (t) => [t.gone], { signUpLink: true, note: 'subscriber gone' });
+    const l = explicitLang ? lang : result.subscriber.lang;
+    if (result.kind === 'nothing') return message(200, l, (t) => t.confirmedTitle, (t) => [t.nothingToConfirm], { note: 'nothing to confirm' });
+    return message(200, l, (t) => t.confirmedTitle, (t) => [
+      fill(t.confirmed, { email: result.subscriber.email, lists: listNames(result.lists, l) }),
+    ], { note: 'confirmed' });
+  }
+
+  function getUnsubscribe(url: URL, lang: string, explicitLang: boolean): Reply {
+    const v = verified(url, 'unsubscribe', lang);
+    if ('reply' in v) return v.reply;
+    const subscriber = repo.get(v.claims.subscriberId);
+    if (!subscriber) return message(200, lang, (t) => t.goneTitle, (t) => [t.gone], { note: 'subscriber gone' });
+    const l = explicitLang ? lang : subscriber.lang;
+    const listId = v.claims.lists[0]!;
+    const on = subscriber.subscriptions.filter((s) => s.status !== 'unsubscribed');
+    if (!on.some((s) => s.listId === listId)) {
+      return message(200, l, (t) => t.unsubscribedTitle, (t) => [
+        fill(t.notSubscribed, { email: subscriber.email, list: listNames([listId], l) }),
+      ], { note: 'not subscribed' });
+    }
+    return {
+      status: 200,
+      lang: l,
+      body: unsubscribePage(config, l, {
+        token: url.searchParams.get('token')!,
+        email: subscriber.email,
+        listName: listNames([listId], l),
+        onOtherLists: on.length > 1,
+      }),
+    };
+  }
+
+  async function postUnsubscribe(req: IncomingMessage, url: URL, lang: string, explicitLang: boolean): Promise<Reply> {
+    const v = verified(url, 'unsubscribe', lang);
+    if ('reply' in v) return v.reply;
+    const fields = await readForm(req);
+    // RFC 8058: the mail client's one-click POST carries exactly this field.
+    const oneClick = fields.get('List-Unsubscribe')?.[0] === 'One-Click';
+    const scope = fields.get('scope')?.[0];
+    if (!oneClick && scope !== 'list' && scope !== 'all')
+      return message(400, lang, (t) => t.errorTitle, (t) => [t.badRequest], { note: 'no List-Unsubscribe=One-Click' });
+    const result = unsubscribe(repo, v.claims.subscriberId, scope === 'all' ? 'all' : v.claims.lists, {
+      now: now(),
+      source: oneClick ? 'one-click' : 'unsubscribe page',
+      ip: clientIp(req),
+    });
+    const subscriber: Subscriber | undefined = result.subscriber;
+    const l = explicitLang || !subscriber ? lang : subscriber.lang;
+    const note = result.left.length ? `unsubscribed from ${result.left.join(', ')}` : 'already unsubscribed';
+    if (oneClick) return { status: 200, type: 'text', lang: l, body: `${pageTexts(l).oneClickDone}\n`, note };
+    if (!subscriber) return message(200, l, (t) => t.goneTitle, (t) => [t.gone], { note });
+    const lists = result.left.length ? result.left : v.claims.lists;
+    return message(200, l, (t) => t.unsubscribedTitle, (t) => [
+      fill(t.unsubscribed, { email: subscriber.email, lists: listNames(lists, l) }),
+      t.resubscribe,
+    ], { signUpLink: true, note });
+  }
+
+  async function route(req: IncomingMessage): Promise<Reply & { path: string }> {
+    const url = requestUrl(req);
+    const fallback = config.defaultLanguage;
+    if (!url) return { ...message(400, fallback, (t) => t.errorTitle, (t) => [t.badRequest]), path: '?' };
+    // The proxy may pass the public path (/newsletter/subscribe) or strip it (/subscribe).
+    const path = url.pathname.startsWith(prefix) ? `/${url.pathname.slice(prefix.length)}` : url.pathname;
+    const asked = url.searchParams.get('lang');
+    const explicitLang = asked !== null && config.languages.includes(asked);
+    const lang = explicitLang ? asked : negotiateLanguage(req.headers['accept-language'], config.languages, fallback);
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const allow = (methods: string): Reply =>
+      message(405, lang, (t) => t.errorTitle, (t) => [t.methodNotAllowed], { headers: { Allow: methods } });
+    const reply = async (): Promise<Reply> => {
+      try {
+        switch (path) {
+          case '/':
+            if (method !== 'GET') return allow('GET, HEAD');
+            return { status: 303, lang, body: '', headers: { Location: `${url.pathname.replace(/\/?$/, '/')}subscribe` } };
+          case '/subscribe':
+            if (method === 'GET') return { status: 200, lang, body: subscribePage(config, lang) };
+            if (method === 'POST') return await postSubscribe(req, lang);
+            return allow('GET, HEAD, POST');
+          case '/confirm':
+            if (req.method === 'HEAD') return { status: 200, lang, body: '' };
+            if (method === 'GET') return getConfirm(req, url, lang, explicitLang);
+            return allow('GET, HEAD');
+          case '/unsubscribe':
+            if (method === 'GET') return getUnsubscribe(url, lang, explicitLang);
+            if (method === 'POST') return await postUnsubscribe(req, url, lang, explicitLang);
+            return allow('GET, HEAD, POST');
+          case '/healthz':
+            return { status: 200, type: 'text', lang, body: 'ok\n' };
+          default:
+            return message(404, lang, (t) => t.notFoundTitle, (t) => [t.notFound], { signUpLink: true });
+        }
+      } catch (e) {
+        if (e instanceof BadRequest) return badRequest(e, lang);
+        throw e;
+      }
+    };
+    return { ...(await reply()), path };
+  }
+
+  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    route(req)
+      .catch((e: Error) => ({
+        ...message(500, config.defaultLanguage, (t) => t.internalErrorTitle, (t) => [t.internalError]),
+        note: `internal error: ${e.message}`,
+        path: '?',
+      }))
+      .then((r) => {
+        res.writeHead(r.status, {
+          'Content-Type': r.type === 'text' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8',
+          'Content-Language': r.lang,
+          'Cache-Control': 'no-store',
+          'Content-Security-Policy':
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+          'Referrer-Policy': 'no-referrer',
+          'X-Content-Type-Options': 'nosniff',
+          'X-Frame-Options': 'DENY',
+          ...r.headers,
+        });
+        res.end(r.body);
+        options.onRequest?.({
+          method: req.method ?? '?',
+          path: r.path,
+          status: r.status,
+          ms: Math.round(performance.now() - started),
+          ...(r.note ? { note: r.note } : {}),
+        });
+      });
+  });
+  server.requestTimeout = 15000;
+  server.headersTimeout = 10000;
+  return server;
+}
+
+/** "7 days", "12 timmar". */
+function formatTtl(ms: number, locale: string): string {
+  const [unit, size] = ms % 86400000 === 0 ? ['day', 86400000] : ms % 3600000 === 0 ? ['hour', 3600000] : ['minute', 60000];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: unit as string, unitDisplay: 'long' }).format(
+    Math.round(ms / (size as number)),
+  );
+}

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { imageSize } from 'image-size';
+import { slugify } from '../core/slug.js';
+
+/** A local image as it appears in the output. */
+export interface ImageAsset {
+  /** Absolute source file. */
+  file: string;
+  /** Output path: `assets/images/<name>-<content hash>.<ext>`, so a changed image gets a new address. */
+  out: string;
+  width?: number;
+  height?: number;
+}
+
+interface Known {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+  width?: number;
+  height?: number;
+}
+
+/** File extensions copied as images; anything else a Markdown image points at is left alone. */
+export const IMAGE_EXTENSIONS = /\.(?:jpe?g|png|gif|webp|avif|svg)$/i;
+
+/**
+ * The local images a build copies. What it learns (content hash and dimensions, keyed by size and
+ * modification time) is kept between builds, so an unchanged image is not read again.
+ */
+export class ImageRegistry {
+  private readonly known: Record<string, Known>;
+  private readonly used = new Map<string, ImageAsset | null>();
+
+  constructor(saved: unknown) {
+    this.known = saved && typeof saved === 'object' ? (saved as Record<string, Known>) : {};
+  }
+
+  /** The asset for an image file; undefined when it is missing or unreadable. */
+  get(file: string): ImageAsset | undefined {
+    let asset = this.used.get(file);
+    if (asset === undefined) {
+      asset = this.load(file);
+      this.used.set(file, asset);
+    }
+    return asset ?? undefined;
+  }
+
+  private load(file: string): ImageAsset | null {
+    let known = this.known[file];
+    try {
+      const st = statSync(file);
+      if (!st.isFile()) return null;
+      if (!known || known.size !== st.size || known.mtimeMs !== st.mtimeMs) {
+        const bytes = readFileSync(file);
+        known = { size: st.size, mtimeMs: st.mtimeMs, hash: createHash('sha256').update(bytes).digest('hex') };
+        try {
+          const { width, height } = imageSize(bytes);
+          if (width && height) Object.assign(known, { width, height });
+        } catch {
+          // Not a format image-size knows: the page shows it without width and height.
+        }
+        this.known[file] = known;
+      }
+    } catch {
+      return null;
+    }
+    const ext = path.extname(file).toLowerCase();
+    const name = slugify(path.basename(file, path.extname(file)), 40) || 'image';
+    const asset: ImageAsset = { file, out: `assets/images/${name}-${known.hash.slice(0, 10)}${ext}` };
+    if (known.width) Object.assign(asset, { width: known.width, height: known.height });
+    return asset;
+  }
+
+  /** Every image used by this build. */
+  assets(): ImageAsset[] {
+    return [...this.used.values()].filter((a): a is ImageAsset => a !== null);
+  }
+
+  /** What to keep for the next build: only images still in use. */
+  toJSON(): Record<string, Known> {
+    const out: Record<string, Known> = {};
+    for (const [file, asset] of this.used) if (asset && this.known[file]) out[file] = this.known[file];
+    return out;
+  }
+}

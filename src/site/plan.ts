@@ -1,0 +1,244 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { releaseOutputPath } from '../content/permalink.js';
+import { isPublished, type Release } from '../content/types.js';
+import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { type FeedEntry, FEED_SIZE, atomFeed, rssFeed } from './feeds.js';
+import { sectionLists } from './model.js';
+import { ATOM_FILE, dirOf, feedDir, RSS_FILE, type Section, sectionDir } from './paths.js';
+import type { RenderJob } from './renderer.js';
+import { robotsTxt, type SitemapUrl, sitemapFiles } from './sitemap.js';
+import type { SiteAsset } from './templates.js';
+import { plainText } from './text.js';
+import {
+  type BodyImages,
+  bodyImages,
+  feedItem,
+  feedTitle,
+  homePage,
+  type Link,
+  listPage,
+  notFoundPage,
+  releasePage,
+  rootPage,
+  searchPage,
+  topicLabel,
+  topicsPage,
+  type ViewContext,
+} from './views.js';
+
+/** One file of the archive: its cache key, and how to make it when the key is not already built. */
+export interface PlannedOutput {
+  /** Relative to the output folder, forward slashes. */
+  path: string;
+  /** Changes whenever anything that goes into the file changes. */
+  key: string;
+  make:
+    | { kind: 'page'; job: () => RenderJob }
+    | { kind: 'text'; text: () => string }
+    | { kind: 'copy'; file: string }
+    | { kind: 'bytes'; bytes: Uint8Array };
+  /** A release page: what the search indexes. */
+  searchable?: boolean;
+}
+
+export interface SitePlan {
+  outputs: PlannedOutput[];
+  /** HTML pages among the outputs. */
+  pages: number;
+  diagnostics: Diagnostic[];
+}
+
+export interface PlanContext extends ViewContext {
+  /** Hash of the code, templates and config: part of every key. */
+  global: string;
+  /** Renders a fragment (feed content) in this thread. */
+  renderHere: (job: RenderJob) => string;
+}
+
+/** Output paths of the built-in assets, named by their content so browsers may cache them forever. */
+export function assetPaths(assets: SiteAsset[]): { css: string; search: string; files: { path: string; asset: SiteAsset }[] } {
+  const files = assets.map((asset) => {
+    const hashed = asset.name === 'site.css' || asset.name === 'search.js';
+    if (!hashed) return { path: `assets/${asset.name}`, asset };
+    const ext = path.posix.extname(asset.name);
+    const hash = createHash('sha256').update(asset.bytes).digest('hex').slice(0, 10);
+    return { path: `assets/${asset.name.slice(0, -ext.length)}-${hash}${ext}`, asset };
+  });
+  const find = (name: string) => files.find((f) => f.asset.name === name)?.path ?? `assets/${name}`;
+  return { css: find('site.css'), search: find('search.js'), files };
+}
+
+/**
+ * Plans every file of the archive (pure, apart from reading image files it has not seen): release
+ * pages, the archive by year, type and topic, front pages, feeds, sitemap, robots.txt, 404 and assets.
+ * Views are only built for files that must be written, so a warm build costs little more than keys.
+ */
+export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: SiteAsset }[]): SitePlan {
+  const { config, links, model } = ctx;
+  const outputs: PlannedOutput[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const pageSize = config.site.pageSize;
+  const key = (...parts: string[]) => createHash('sha256').update(ctx.global).update(parts.join('\0')).digest('hex').slice(0, 32);
+  const rid = (r: Release) => `${r.file}:${r.hash}`;
+  const rids = (list: Release[]) => list.map(rid).join(',');
+  const linkFrom = (outPath: string): Link => {
+    const dir = dirOf(outPath);
+    return (to) => links.href(dir, to);
+  };
+  const page = (outPath: string, k: string, job: (link: Link) => Omit<RenderJob, 'path'>, searchable = false) => {
+    outputs.push({
+      path: outPath,
+      key: k,
+      make: { kind: 'page', job: () => ({ path: outPath, ...job(linkFrom(outPath)) }) },
+      ...(searchable ? { searchable } : {}),
+    });
+  };
+  const text = (outPath: string, k: string, make: () => string) => outputs.push({ path: outPath, key: k, make: { kind: 'text', text: make } });
+
+  for (const f of assetFiles) {
+    outputs.push({ path: f.path, key: createHash('sha256').update(f.asset.bytes).digest('hex').slice(0, 32), make: { kind: 'bytes', bytes: f.asset.bytes } });
+  }
+
+  // Release pages: each depends on its own file, its language versions and its images only, so adding
+  // a release re-renders no other release page.
+  const images = new Map<string, { body: BodyImages; key: string }>();
+  for (const lang of model.languages) {
+    for (const r of lang.releases) {
+      const body = bodyImages(ctx, r);
+      for (const m of body.missing) {
+        diagnostics.push(
+          diag('site-image-missing', 'warning', `The image "${m.url}" does not exist; the page links to it as written.`, {
+            file: r.file,
+            line: m.line,
+            hint: 'Put the image at that path (relative to the release file) or fix the link.',
+          }),
+        );
+      }
+      const hero = r.image?.file ? (ctx.images.get(r.image.file)?.out ?? 'missing') : (r.image?.url ?? '');
+      const imageKey = `${hero}|${Object.values(body.found).join('|')}`;
+      images.set(r.id, { body, key: imageKey });
+      const state = isPublished(r, ctx.now) ? '' : r.draft ? 'draft' : `due:${r.publishAt.toISOString()}`;
+      const translations = rids(model.translations.get(r.id) ?? []);
+      const outPath = `${releaseOutputPath(r)}index.html`;
+      page(
+        outPath,
+        key('release', rid(r), translations, imageKey, state),
+        (link) => ({ page: 'release', ...releasePage(ctx, r, link, body) }),
+        true,
+      );
+    }
+  }
+
+  // Full content for feeds, rendered once per release however many feeds carry it.
+  const contents = new Map<string, string>();
+  const feedEntry = (r: Release): FeedEntry => {
+    let html = contents.get(r.id);
+    if (html === undefined) {
+      const item = feedItem(ctx, r, images.get(r.id)!.body);
+      html = ctx.renderHere({ path: releaseOutputPath(r), page: 'feed-item', layout: false, ...item });
+      contents.set(r.id, html);
+    }
+    return {
+      url: links.absolute(releaseOutputPath(r)),
+      title: r.title,
+      date: r.date,
+      summary: plainText(r.lead),
+      contentHtml: html,
+      categories: r.topics.map((t) => topicLabel(config, r.lang, t)),
+    };
+  };
+  const feeds = (lang: string, section: Section, releases: Release[]) => {
+    const dir = `${lang}/${feedDir(section)}`;
+    const items = releases.slice(0, FEED_SIZE);
+    const itemsKey = items.map((r) => `${rid(r)}:${images.get(r.id)!.key}`).join(',');
+    const info = () => ({
+      title: feedTitle(ctx, lang, section),
+      description: config.site.description?.[lang] ?? config.site.name[lang]!,
+      lang,
+      home: links.absolute(`${lang}/${section.kind === 'all' ? '' : sectionDir(section)}`),
+      author: { name: config.organization.name, ...(config.organization.url ? { url: config.organization.url } : {}) },
+    });
+    text(dir + RSS_FILE, key('rss', dir, itemsKey), () =>
+      rssFeed({ ...info(), self: links.absolute(dir + RSS_FILE) }, items.map(feedEntry)),
+    );
+    text(dir + ATOM_FILE, key('atom', dir, itemsKey), () =>
+      atomFeed({ ...info(), self: links.absolute(dir + ATOM_FILE) }, items.map(feedEntry)),
+    );
+  };
+
+  // Which sections each language has, for the language switch of archive pages.
+  const sectionsOf = new Map(model.languages.map((a) => [a.lang, new Set(sectionLists(a).map((l) => sectionDir(l.section)))]));
+  const sitemap: SitemapUrl[] = [];
+  const langAlternates = [
+    ...config.languages.map((l) => ({ hreflang: l, href: links.absolute(`${l}/`) })),
+    { hreflang: 'x-default', href: links.absolute(`${config.defaultLanguage}/`) },
+  ];
+
+  for (const archive of model.languages) {
+    const { lang } = archive;
+    const navKey = JSON.stringify([
+      archive.releases.length,
+      archive.types.map(([t, l]) => [t, l.length]),
+      archive.years.map(([y, l]) => [y, l.length]),
+      archive.topics.map(([t, l]) => [t, l.length]),
+    ]);
+    const latest = archive.releases.slice(0, pageSize);
+    page(`${lang}/index.html`, key('home', lang, rids(latest), navKey), (link) => ({ page: 'home', view: homePage(ctx, lang, latest, link) }));
+    sitemap.push({ loc: links.absolute(`${lang}/`), alternates: config.languages.length > 1 ? langAlternates : [] });
+
+    for (const list of sectionLists(archive)) {
+      const first = sectionDir(list.section);
+      const counterparts: Record<string, string> = {};
+      for (const l of config.languages) if (l !== lang && sectionsOf.get(l)?.has(first)) counterparts[l] = `${l}/${first}`;
+      const cpKey = JSON.stringify(counterparts);
+      const pages = Math.max(1, Math.ceil(list.releases.length / pageSize));
+      for (let p = 1; p <= pages; p++) {
+        const entries = list.releases.slice((p - 1) * pageSize, p * pageSize);
+        const outPath = `${lang}/${sectionDir(list.section, p)}index.html`;
+        page(outPath, key('list', outPath, rids(entries), String(pages), navKey, cpKey), (link) => ({
+          page: 'list',
+          view: listPage(ctx, lang, list, p, pages, entries, link, counterparts),
+        }));
+      }
+      sitemap.push({ loc: links.absolute(`${lang}/${first}`) });
+      if (list.section.kind !== 'year') feeds(lang, list.section, list.releases);
+    }
+    page(`${lang}/topics/index.html`, key('topics', lang, navKey), (link) => ({ page: 'topics', view: topicsPage(ctx, lang, link) }));
+    sitemap.push({ loc: links.absolute(`${lang}/topics/`) });
+    page(`${lang}/search/index.html`, key('search', lang), (link) => ({ page: 'search', view: searchPage(ctx, lang, link) }));
+
+    for (const r of archive.releases) {
+      const versions = model.translations.get(r.id);
+      const entry: SitemapUrl = { loc: links.absolute(releaseOutputPath(r)), lastmod: r.localDate };
+      if (versions?.length) {
+        const all = [r, ...versions].sort((a, b) => config.languages.indexOf(a.lang) - config.languages.indexOf(b.lang));
+        const byDefault = all.find((v) => v.lang === config.defaultLanguage) ?? all[0]!;
+        entry.alternates = [
+          ...all.map((v) => ({ hreflang: v.lang, href: links.absolute(releaseOutputPath(v)) })),
+          { hreflang: 'x-default', href: links.absolute(releaseOutputPath(byDefault)) },
+        ];
+      }
+      sitemap.push(entry);
+    }
+  }
+
+  page('index.html', key('root'), (link) => ({ page: 'root', view: rootPage(ctx, link) }));
+  // 404.html answers at any address: its links start from the site root.
+  outputs.push({
+    path: '404.html',
+    key: key('404'),
+    make: { kind: 'page', job: () => ({ path: '404.html', page: 'not-found', view: notFoundPage(ctx, (to) => links.href(null, to)) }) },
+  });
+  for (const file of sitemapFiles(sitemap, config.site.baseUrl)) {
+    text(file.path, createHash('sha256').update(file.text).digest('hex').slice(0, 32), () => file.text);
+  }
+  const robots = robotsTxt(config.site.baseUrl);
+  text('robots.txt', createHash('sha256').update(robots).digest('hex').slice(0, 32), () => robots);
+
+  for (const image of ctx.images.assets()) {
+    outputs.push({ path: image.out, key: image.out, make: { kind: 'copy', file: image.file } });
+  }
+  const pages = outputs.filter((o) => o.make.kind === 'page').length;
+  return { outputs, pages, diagnostics };
+}

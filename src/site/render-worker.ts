@@ -1,0 +1,24 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { createRenderer, type RenderJob, TemplateRenderError } from './renderer.js';
+import type { RenderSources } from './templates.js';
+import { writeFresh } from './write.js';
+import type { BatchResult } from './pool.js';
+
+/** Renders batches of pages for pool.ts and writes them straight into the output folder. */
+const render = createRenderer((workerData as { sources: RenderSources }).sources);
+parentPort!.on('message', (batch: { id: number; dir: string; jobs: RenderJob[] }) => {
+  const result: BatchResult = { id: batch.id, written: 0, failures: [] };
+  for (const job of batch.jobs) {
+    try {
+      writeFresh(batch.dir, job.path, render(job));
+      result.written++;
+    } catch (e) {
+      result.failures.push(
+        e instanceof TemplateRenderError
+          ? { path: job.path, page: e.page, message: e.message }
+          : { path: job.path, message: (e as Error).message, code: (e as NodeJS.ErrnoException).code },
+      );
+    }
+  }
+  parentPort!.postMessage(result);
+});

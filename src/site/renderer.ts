@@ -1,0 +1,89 @@
+import Handlebars from 'handlebars';
+import { renderInline, renderMarkdown } from '../render/markdown.js';
+import { translate } from './strings.js';
+import type { RenderSources } from './templates.js';
+
+/** One page to render: plain data, so it can cross to a worker thread. */
+export interface RenderJob {
+  /** Output path, relative to the output folder. */
+  path: string;
+  /** A page template (`pages/<page>.hbs`). */
+  page: string;
+  /** False for fragments (feed content) that are not wrapped in the layout. */
+  layout?: boolean;
+  view: Record<string, unknown>;
+  /** Markdown turned into `bodyHtml` / `boilerplateHtml` before templating. */
+  markdown?: {
+    body: string;
+    boilerplate?: string;
+    /** Image URLs as written → their address in the output. */
+    images: Record<string, string>;
+  };
+}
+
+export type Render = (job: RenderJob) => string;
+
+/** A template failed at render time (a missing partial, a helper misused in an override). */
+export class TemplateRenderError extends Error {
+  constructor(
+    readonly page: string,
+    readonly outPath: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Compiles the templates once. Every `{{value}}` is HTML-escaped by Handlebars; the only unescaped
+ * values are HTML made here from sanitised Markdown (`bodyHtml`, `boilerplateHtml`, `{{inline …}}`)
+ * and the page body handed to the layout.
+ */
+export function createRenderer(sources: RenderSources): Render {
+  const hb = Handlebars.create();
+  hb.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => {
+    const lang = (options.hash.lang as string | undefined) ?? (options.data.root as { lang: string }).lang;
+    return translate(sources.strings, lang, key, options.hash as Record<string, unknown>);
+  });
+  // Leads repeat on many archive pages: render each once per thread.
+  const inlineCache = new Map<string, string>();
+  hb.registerHelper('inline', (markdown: unknown) => {
+    const md = typeof markdown === 'string' ? markdown : '';
+    let html = inlineCache.get(md);
+    if (html === undefined) {
+      html = renderInline(md);
+      inlineCache.set(md, html);
+    }
+    return new hb.SafeString(html);
+  });
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  for (const [name, source] of Object.entries(sources.partials)) hb.registerPartial(name, source);
+  const options = { strict: false, preventIndent: true } as const;
+  const layout = hb.compile(sources.layout, options);
+  const pages = new Map(Object.entries(sources.pages).map(([name, source]) => [name, hb.compile(source, options)]));
+
+  return (job) => {
+    const page = pages.get(job.page);
+    if (!page) throw new TemplateRenderError(job.page, job.path, `there is no template pages/${job.page}.hbs`);
+    let view = job.view;
+    if (job.markdown) {
+      const images = job.markdown.images;
+      const resolveUrl = (url: string, kind: 'link' | 'image') => (kind === 'image' ? (images[url] ?? url) : url);
+      let bodyHtml = renderMarkdown(job.markdown.body, { resolveUrl }).html;
+      // Images written as raw HTML (<img src=…>) are not Markdown images: point them at the copies too.
+      if (bodyHtml.includes('<img')) {
+        bodyHtml = bodyHtml.replace(/(<img\b[^>]*?\ssrc=")([^"]*)"/g, (m, start: string, src: string) =>
+          images[src] ? `${start}${images[src]}"` : m,
+        );
+      }
+      view = { ...view, bodyHtml };
+      if (job.markdown.boilerplate) view.boilerplateHtml = renderMarkdown(job.markdown.boilerplate).html;
+    }
+    try {
+      const body = page(view);
+      return job.layout === false ? body : layout({ ...view, body });
+    } catch (e) {
+      throw new TemplateRenderError(job.page, job.path, (e as Error).message);
+    }
+  };
+}

@@ -1,0 +1,49 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { PAGEFIND_DIR } from './paths.js';
+
+/** Release pages only (`<lang>/YYYY/MM/DD/<slug>/index.html`): archive pages would only repeat them. */
+export const SEARCH_GLOB = '*/[0-9][0-9][0-9][0-9]/*/*/*/index.html';
+
+/**
+ * Bundles of fragments per language: far fewer files to write and swap than one per page, while a
+ * result still loads only a small file.
+ */
+const MAX_FRAGMENTS = 1000;
+
+export interface SearchIndex {
+  /** Pages indexed. */
+  pages: number;
+  /** Files written, relative to the output folder. */
+  files: string[];
+  errors: string[];
+}
+
+function listFiles(dir: string, rel: string): string[] {
+  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(dir, `${rel}${e.name}/`) : [`${rel}${e.name}`],
+  );
+}
+
+/** Indexes the release pages in `dir` with Pagefind and writes the index to `dir/pagefind/`. */
+export async function buildSearchIndex(dir: string): Promise<SearchIndex> {
+  let pagefind: typeof import('pagefind');
+  try {
+    pagefind = await import('pagefind');
+  } catch (e) {
+    return { pages: 0, files: [], errors: [`Pagefind is not installed (${(e as Error).message})`] };
+  }
+  try {
+    const created = await pagefind.createIndex({ maxFragments: MAX_FRAGMENTS });
+    if (!created.index) return { pages: 0, files: [], errors: created.errors };
+    const added = await created.index.addDirectory({ path: dir, glob: SEARCH_GLOB });
+    if (added.errors.length) return { pages: 0, files: [], errors: added.errors };
+    const written = await created.index.writeFiles({ outputPath: path.join(dir, PAGEFIND_DIR) });
+    if (written.errors.length) return { pages: 0, files: [], errors: written.errors };
+    return { pages: added.page_count, files: listFiles(dir, PAGEFIND_DIR), errors: [] };
+  } catch (e) {
+    return { pages: 0, files: [], errors: [String((e as Error)?.message ?? e)] };
+  } finally {
+    await pagefind.close();
+  }
+}

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/types.js';
+import type { OutputState } from './output.js';
+
+/** Bump when the meaning of saved state changes. */
+const STATE_VERSION = 1;
+
+/** What a build leaves in `.scs/cache/site/` for the next one. */
+export interface BuildState {
+  output: OutputState;
+  /** The image registry (see images.ts). */
+  images?: unknown;
+}
+
+/** Files of one output folder's cache: its state and its lock. */
+export function stateFiles(config: Config, outDir: string): { state: string; lock: string } {
+  const id = createHash('sha256').update(outDir).digest('hex').slice(0, 16);
+  const dir = path.join(config.stateDir, 'cache', 'site');
+  return { state: path.join(dir, `${id}.json`), lock: path.join(dir, `${id}.lock`) };
+}
+
+/** The saved state; an empty one when there is none or it cannot be read (a cold build follows). */
+export function readState(file: string): BuildState {
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as BuildState & { version?: number };
+    if (saved.version === STATE_VERSION && saved.output) return saved;
+  } catch {
+    // Missing or damaged: start over.
+  }
+  return { output: {} };
+}
+
+export function writeState(file: string, state: BuildState): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ version: STATE_VERSION, ...state }));
+  renameSync(tmp, file);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the build lock of an output folder. Returns a release function, or the pid of the live
+ * process that holds it. A lock left by a process that died is taken over.
+ */
+export function lockOutput(file: string): { release: () => void } | { holder: number } {
+  mkdirSync(path.dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return {
+        release: () => {
+          try {
+            unlinkSync(file);
+          } catch {
+            // Already gone.
+          }
+        },
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(readFileSync(file, 'utf8'));
+      // An empty lock is being written by another build right now.
+      if (!holder || alive(holder)) return { holder };
+      unlinkSync(file);
+    }
+  }
+  return { holder: 0 };
+}

@@ -1,0 +1,475 @@
+import path from 'node:path';
+import type { Config } from '../config/types.js';
+import { releaseOutputPath } from '../content/permalink.js';
+import { isPublished, type Release } from '../content/types.js';
+import { localDateTime } from '../core/time.js';
+import { IMAGE_EXTENSIONS, type ImageRegistry } from './images.js';
+import type { SectionList, SiteModel } from './model.js';
+import { ATOM_FILE, feedDir, type Links, RSS_FILE, type Section, sectionDir } from './paths.js';
+import { type SiteStrings, translate } from './strings.js';
+import { jsonForScript, plainText } from './text.js';
+
+/** Everything the view builders read. Views are plain data: they cross to worker threads. */
+export interface ViewContext {
+  config: Config;
+  links: Links;
+  strings: SiteStrings;
+  /** Output paths of the stylesheet and the search script. */
+  assets: { css: string; search: string };
+  model: SiteModel;
+  images: ImageRegistry;
+  now: Date;
+}
+
+/** Turns an output path into an href as seen from the page being built. */
+export type Link = (outPath: string) => string;
+type View = Record<string, unknown>;
+
+const OG_LOCALES: Record<string, string> = { sv: 'sv_SE', en: 'en_GB', fi: 'fi_FI', nb: 'nb_NO', da: 'da_DK', de: 'de_DE' };
+
+const t = (ctx: ViewContext, lang: string, key: string, values?: Record<string, unknown>) =>
+  translate(ctx.strings, lang, key, values);
+
+export function releaseDateTime(config: Config, r: Release): string {
+  return r.dateOnly ? r.localDate : localDateTime(r.date, config.timeZone);
+}
+
+export function sectionLabel(ctx: ViewContext, lang: string, section: Section): string {
+  switch (section.kind) {
+    case 'all':
+      return t(ctx, lang, 'archive.title');
+    case 'year':
+      return t(ctx, lang, 'archive.year', { year: section.year });
+    case 'type':
+      return t(ctx, lang, `types.${section.type}`);
+    case 'topic':
+      return t(ctx, lang, 'archive.topic', { topic: topicLabel(ctx.config, lang, section.topic) });
+  }
+}
+
+export function topicLabel(config: Config, lang: string, topic: string): string {
+  return config.topics[topic]?.[lang] ?? topic;
+}
+
+/** The title of a section's feed: the site name, plus the section unless it is the whole archive. */
+export function feedTitle(ctx: ViewContext, lang: string, section: Section): string {
+  const site = ctx.config.site.name[lang]!;
+  if (section.kind === 'all') return t(ctx, lang, 'feed.title', { site });
+  const label = section.kind === 'topic' ? topicLabel(ctx.config, lang, section.topic) : sectionLabel(ctx, lang, section);
+  return t(ctx, lang, 'feed.title.section', { site, section: label });
+}
+
+function feedLinks(ctx: ViewContext, lang: string, link: Link, sections: Section[]) {
+  return sections.flatMap((section) => {
+    const dir = `${lang}/${feedDir(section)}`;
+    const title = feedTitle(ctx, lang, section);
+    return [
+      { type: 'application/rss+xml', title, href: link(dir + RSS_FILE), label: `${t(ctx, lang, 'feeds.rss')}${section.kind === 'all' ? '' : `: ${title}`}` },
+      { type: 'application/atom+xml', title, href: link(dir + ATOM_FILE), label: `${t(ctx, lang, 'feeds.atom')}${section.kind === 'all' ? '' : `: ${title}`}` },
+    ];
+  });
+}
+
+interface ChromeOptions {
+  title: string;
+  description?: string;
+  /** Output path of this page, for its canonical URL. */
+  self?: string;
+  /** The same page in other languages (output paths); other languages get their front page. */
+  counterparts?: Record<string, string>;
+  /** Whether hreflang alternates list the counterparts (only true equivalents). */
+  alternates?: boolean;
+  feeds?: Section[];
+  searchForm?: boolean;
+}
+
+/** What every page has: head, header, language switch and footer. */
+function chrome(ctx: ViewContext, lang: string, link: Link, o: ChromeOptions): View {
+  const { config, links } = ctx;
+  const counterparts = o.counterparts ?? {};
+  const view: View = {
+    lang,
+    title: o.title,
+    assets: { css: link(ctx.assets.css), search: link(ctx.assets.search) },
+    site: {
+      name: config.site.name[lang],
+      description: config.site.description?.[lang],
+      organization: config.organization.name,
+      organizationUrl: config.organization.url,
+      subscribe: `${config.newsletter.endpoint}subscribe?lang=${encodeURIComponent(lang)}`,
+      home: link(`${lang}/`),
+      archive: link(`${lang}/${sectionDir({ kind: 'all' })}`),
+      topics: link(`${lang}/topics/`),
+      search: link(`${lang}/search/`),
+      feed: link(`${lang}/${RSS_FILE}`),
+    },
+    languages:
+      config.languages.length > 1
+        ? config.languages.map((l) => ({
+            lang: l,
+            name: t(ctx, l, 'language.name'),
+            href: link(l === lang && o.self ? o.self : (counterparts[l] ?? `${l}/`)),
+            current: l === lang,
+          }))
+        : [],
+    feeds: feedLinks(ctx, lang, link, [{ kind: 'all' }, ...(o.feeds ?? [])]),
+    showSearchForm: o.searchForm !== false,
+  };
+  if (o.description) view.description = o.description;
+  if (o.self) {
+    view.canonical = links.absolute(o.self);
+    if (o.alternates) {
+      const all = { ...counterparts, [lang]: o.self };
+      view.alternates = [
+        ...config.languages.filter((l) => all[l]).map((l) => ({ hreflang: l, href: links.absolute(all[l]!) })),
+        { hreflang: 'x-default', href: links.absolute(all[config.defaultLanguage] ?? o.self) },
+      ];
+    }
+  }
+  return view;
+}
+
+function breadcrumbs(ctx: ViewContext, lang: string, link: Link, trail: { label: string; href?: string }[]) {
+  const home = ctx.config.organization.url;
+  return [
+    ...(home ? [{ label: t(ctx, lang, 'breadcrumbs.home'), href: home }] : []),
+    { label: t(ctx, lang, 'breadcrumbs.press'), href: link(`${lang}/`) },
+    ...trail,
+  ];
+}
+
+/** The hero image: copied local file (with its size) or a remote URL. */
+function heroImage(ctx: ViewContext, r: Release, link: Link) {
+  const image = r.image;
+  if (!image) return undefined;
+  const base = { alt: image.alt, ...(image.credit ? { credit: image.credit } : {}) };
+  if (image.url) return { ...base, src: image.url, absolute: image.url };
+  const asset = image.file ? ctx.images.get(image.file) : undefined;
+  if (!asset) return undefined;
+  return {
+    ...base,
+    src: link(asset.out),
+    absolute: ctx.links.absolute(asset.out),
+    ...(asset.width ? { width: asset.width, height: asset.height } : {}),
+  };
+}
+
+const MD_IMAGE = /!\[[^\]]*\]\(\s*<?([^)\s>]+)/g;
+const MD_REFERENCE = /^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)/gm;
+const HTML_IMAGE = /<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)/gi;
+
+export interface BodyImages {
+  /** Image URL as written → output path of the copy. */
+  found: Record<string, string>;
+  /** Local images that do not exist, with the line they are on. */
+  missing: { url: string; line: number }[];
+}
+
+/** Local images in a release body, found without a full Markdown parse. */
+export function bodyImages(ctx: ViewContext, r: Release): BodyImages {
+  const out: BodyImages = { found: {}, missing: [] };
+  const body = r.body;
+  if (!body.includes('![') && !body.includes('<img')) return out;
+  const seen = new Set<string>();
+  for (const re of [MD_IMAGE, MD_REFERENCE, HTML_IMAGE]) {
+    for (const m of body.matchAll(re)) {
+      const url = m[1]!;
+      if (seen.has(url) || /^(?:[a-z][a-z0-9+.-]*:|\/\/|#)/i.test(url)) continue;
+      seen.add(url);
+      let decoded = url.replace(/[?#].*$/, '');
+      try {
+        decoded = decodeURI(decoded);
+      } catch {
+        // Keep it as written.
+      }
+      if (!IMAGE_EXTENSIONS.test(decoded)) continue;
+      // "/images/x.jpg" is relative to the project root, as for the hero image; anything else to the file.
+      const file = decoded.startsWith('/') ? path.join(ctx.config.root, decoded) : path.resolve(path.dirname(r.path), decoded);
+      const asset = ctx.images.get(file);
+      if (asset) {
+        out.found[url] = asset.out;
+        out.found[encodeURI(decoded)] = asset.out;
+      } else {
+        const line = r.bodyLine + body.slice(0, m.index).split('\n').length - 1;
+        out.missing.push({ url, line });
+      }
+    }
+  }
+  return out;
+}
+
+/** The parts of a release both its page and its feed entry show. */
+function releaseParts(ctx: ViewContext, r: Release, link: Link): View {
+  const { config } = ctx;
+  const image = heroImage(ctx, r, link);
+  return {
+    type: r.type,
+    typeLabel: t(ctx, r.lang, `type.${r.type}`),
+    date: r.localDate,
+    datetime: releaseDateTime(config, r),
+    title: r.title,
+    lead: r.lead,
+    ...(image ? { image } : {}),
+    contacts: r.contacts.map((c) => ({
+      name: c.name,
+      role: c.role?.[r.lang],
+      organization: c.organization,
+      email: c.email,
+      phone: c.phone,
+    })),
+    topics: r.topics.map((id) => ({ label: topicLabel(config, r.lang, id), href: link(`${r.lang}/topics/${id}/`) })),
+    translations: (ctx.model.translations.get(r.id) ?? []).map((o) => ({
+      lang: o.lang,
+      href: link(releaseOutputPath(o)),
+      label: t(ctx, o.lang, 'translation.read'),
+    })),
+  };
+}
+
+function markdownParts(r: Release, images: Record<string, string>) {
+  return { body: r.body, ...(r.boilerplate ? { boilerplate: r.boilerplate.markdown } : {}), images };
+}
+
+/** A release page. */
+export function releasePage(ctx: ViewContext, r: Release, link: Link, images: BodyImages) {
+  const { config } = ctx;
+  const self = releaseOutputPath(r);
+  const translations = ctx.model.translations.get(r.id) ?? [];
+  const release = releaseParts(ctx, r, link);
+  const description = plainText(r.lead);
+  const url = ctx.links.absolute(self);
+  const image = release.image as { absolute: string; alt: string; width?: number; height?: number } | undefined;
+  const publisher = {
+    '@type': 'Organization',
+    name: config.organization.name,
+    ...(config.organization.url ? { url: config.organization.url } : {}),
+  };
+  const view: View = {
+    ...chrome(ctx, r.lang, link, {
+      title: `${r.title} – ${config.site.name[r.lang]}`,
+      description,
+      self,
+      counterparts: Object.fromEntries(translations.map((o) => [o.lang, releaseOutputPath(o)])),
+      alternates: true,
+    }),
+    release,
+    breadcrumbs: breadcrumbs(ctx, r.lang, link, [{ label: `[${r.localDate}] ${r.title}` }]),
+    og: {
+      type: 'article',
+      siteName: config.site.name[r.lang],
+      title: r.title,
+      description,
+      url,
+      locale: OG_LOCALES[r.lang],
+      publishedTime: releaseDateTime(config, r),
+      ...(image ? { image: { url: image.absolute, alt: image.alt, width: image.width, height: image.height } } : {}),
+    },
+    jsonLd: jsonForScript({
+      '@context': 'https://schema.org',
+      '@type': 'NewsArticle',
+      headline: r.title,
+      ...(description ? { description } : {}),
+      datePublished: releaseDateTime(config, r),
+      inLanguage: r.lang,
+      url,
+      mainEntityOfPage: url,
+      ...(image ? { image: [image.absolute] } : {}),
+      articleSection: release.typeLabel,
+      ...(r.topics.length ? { keywords: r.topics.map((id) => topicLabel(config, r.lang, id)).join(', ') } : {}),
+      author: publisher,
+      publisher,
+    }),
+  };
+  if (!isPublished(r, ctx.now)) {
+    view.banner = r.draft
+      ? t(ctx, r.lang, 'banner.draft')
+      : t(ctx, r.lang, 'banner.scheduled', { date: localDateTime(r.publishAt, config.timeZone) });
+  }
+  const found = Object.fromEntries(Object.entries(images.found).map(([url, out]) => [url, link(out)]));
+  return { view, markdown: markdownParts(r, found) };
+}
+
+/** The HTML content of a release in a feed: absolute links only. */
+export function feedItem(ctx: ViewContext, r: Release, images: BodyImages) {
+  const link: Link = (p) => ctx.links.absolute(p);
+  const found = Object.fromEntries(Object.entries(images.found).map(([url, out]) => [url, link(out)]));
+  return {
+    view: { lang: r.lang, release: releaseParts(ctx, r, link), site: { organization: ctx.config.organization.name } },
+    markdown: markdownParts(r, found),
+  };
+}
+
+export function entry(ctx: ViewContext, r: Release, link: Link): View {
+  return {
+    type: r.type,
+    typeLabel: t(ctx, r.lang, `type.${r.type}`),
+    date: r.localDate,
+    datetime: releaseDateTime(ctx.config, r),
+    title: r.title,
+    lead: r.lead,
+    href: link(releaseOutputPath(r)),
+  };
+}
+
+/** The browse links of a language's archive, with the current section marked. */
+export function archiveNav(ctx: ViewContext, lang: string, link: Link, current?: Section) {
+  const archive = ctx.model.languages.find((a) => a.lang === lang)!;
+  const is = (s: Section) => !!current && JSON.stringify(current) === JSON.stringify(s);
+  const item = (s: Section, label: string, count: number) => ({
+    label,
+    href: link(`${lang}/${sectionDir(s)}`),
+    count,
+    current: is(s),
+  });
+  return {
+    types: [
+      item({ kind: 'all' }, t(ctx, lang, 'archive.all'), archive.releases.length),
+      ...archive.types.map(([type, list]) => item({ kind: 'type', type }, t(ctx, lang, `types.${type}`), list.length)),
+    ],
+    years: archive.years.map(([year, list]) => item({ kind: 'year', year }, year, list.length)),
+    topics: archive.topics.map(([topic, list]) => item({ kind: 'topic', topic }, topicLabel(ctx.config, lang, topic), list.length)),
+  };
+}
+
+function pagination(page: number, pages: number, href: (page: number) => string) {
+  if (pages < 2) return undefined;
+  const shown = new Set<number>();
+  for (let p = 1; p <= pages; p++) if (pages <= 9 || p === 1 || p === pages || Math.abs(p - page) <= 2) shown.add(p);
+  const links: View[] = [];
+  let last = 0;
+  for (const p of [...shown].sort((a, b) => a - b)) {
+    if (p - last > 1) links.push({ gap: true });
+    links.push({ page: p, href: href(p), current: p === page });
+    last = p;
+  }
+  return {
+    page,
+    pages,
+    links,
+    ...(page > 1 ? { previous: href(page - 1) } : {}),
+    ...(page < pages ? { next: href(page + 1) } : {}),
+  };
+}
+
+/** One page of a section of the archive. */
+export function listPage(
+  ctx: ViewContext,
+  lang: string,
+  list: SectionList,
+  page: number,
+  pages: number,
+  entries: Release[],
+  link: Link,
+  counterparts: Record<string, string>,
+): View {
+  const { section } = list;
+  const label = sectionLabel(ctx, lang, section);
+  const self = `${lang}/${sectionDir(section, page)}`;
+  const trail: { label: string; href?: string }[] = [];
+  if (section.kind === 'topic') trail.push({ label: t(ctx, lang, 'topics.title'), href: link(`${lang}/topics/`) });
+  else if (section.kind !== 'all') trail.push({ label: t(ctx, lang, 'archive.title'), href: link(`${lang}/archive/`) });
+  if (page > 1) {
+    trail.push({ label, href: link(`${lang}/${sectionDir(section)}`) });
+    trail.push({ label: t(ctx, lang, 'pagination.page', { page }) });
+  } else trail.push({ label });
+  const siteName = ctx.config.site.name[lang];
+  const heading = page > 1 ? t(ctx, lang, 'title.page', { title: label, page }) : label;
+  return {
+    ...chrome(ctx, lang, link, {
+      title: `${heading} – ${siteName}`,
+      self,
+      counterparts,
+      alternates: page === 1,
+      feeds: section.kind === 'type' || section.kind === 'topic' ? [section] : [],
+    }),
+    heading,
+    breadcrumbs: breadcrumbs(ctx, lang, link, trail),
+    entries: entries.map((r) => entry(ctx, r, link)),
+    pagination: pagination(page, pages, (p) => link(`${lang}/${sectionDir(section, p)}`)),
+    archiveNav: archiveNav(ctx, lang, link, page === 1 ? section : undefined),
+  };
+}
+
+/** A language's front page: the latest releases, subscription and the ways into the archive. */
+export function homePage(ctx: ViewContext, lang: string, latest: Release[], link: Link): View {
+  const { config } = ctx;
+  const others = Object.fromEntries(config.languages.map((l) => [l, `${l}/`]));
+  return {
+    ...chrome(ctx, lang, link, {
+      title: config.site.name[lang]!,
+      ...(config.site.description?.[lang] ? { description: config.site.description[lang] } : {}),
+      self: `${lang}/`,
+      counterparts: others,
+      alternates: true,
+    }),
+    entries: latest.map((r) => entry(ctx, r, link)),
+    archiveNav: archiveNav(ctx, lang, link),
+  };
+}
+
+export function topicsPage(ctx: ViewContext, lang: string, link: Link): View {
+  const archive = ctx.model.languages.find((a) => a.lang === lang)!;
+  const heading = t(ctx, lang, 'topics.title');
+  return {
+    ...chrome(ctx, lang, link, {
+      title: `${heading} – ${ctx.config.site.name[lang]}`,
+      self: `${lang}/topics/`,
+      counterparts: Object.fromEntries(ctx.config.languages.map((l) => [l, `${l}/topics/`])),
+      alternates: true,
+    }),
+    heading,
+    breadcrumbs: breadcrumbs(ctx, lang, link, [{ label: heading }]),
+    topicList: archive.topics.map(([topic, list]) => ({
+      label: topicLabel(ctx.config, lang, topic),
+      href: link(`${lang}/${sectionDir({ kind: 'topic', topic })}`),
+      count: list.length,
+    })),
+  };
+}
+
+export function searchPage(ctx: ViewContext, lang: string, link: Link): View {
+  const heading = t(ctx, lang, 'search.title');
+  return {
+    ...chrome(ctx, lang, link, {
+      title: `${heading} – ${ctx.config.site.name[lang]}`,
+      self: `${lang}/search/`,
+      counterparts: Object.fromEntries(ctx.config.languages.map((l) => [l, `${l}/search/`])),
+      searchForm: false,
+    }),
+    heading,
+    noindex: true,
+    breadcrumbs: breadcrumbs(ctx, lang, link, [{ label: heading }]),
+    search: { bundle: link('pagefind/'), root: link('') },
+  };
+}
+
+/** 404.html: served at any address, so its links start at the site root; it speaks every language. */
+export function notFoundPage(ctx: ViewContext, link: Link): View {
+  const { config } = ctx;
+  const lang = config.defaultLanguage;
+  const order = [lang, ...config.languages.filter((l) => l !== lang)];
+  return {
+    ...chrome(ctx, lang, link, { title: `${t(ctx, lang, 'notFound.title')} – ${config.site.name[lang]}` }),
+    noindex: true,
+    notFound: order.map((l) => ({
+      lang: l,
+      title: t(ctx, l, 'notFound.title'),
+      text: t(ctx, l, 'notFound.text'),
+      home: link(`${l}/`),
+      homeLabel: t(ctx, l, 'notFound.home'),
+    })),
+  };
+}
+
+/** index.html at the root: sends readers on to the default language, with links for the others. */
+export function rootPage(ctx: ViewContext, link: Link): View {
+  const { config } = ctx;
+  const lang = config.defaultLanguage;
+  return {
+    ...chrome(ctx, lang, link, { title: config.site.name[lang]!, self: '', searchForm: false }),
+    heading: t(ctx, lang, 'root.title'),
+    refresh: link(`${lang}/`),
+    languages: [],
+    rootLanguages: config.languages.map((l) => ({ lang: l, href: link(`${l}/`), siteName: config.site.name[l] })),
+  };
+}

@@ -1,0 +1,45 @@
+import type { SubscriberRepo } from '../store/subscriber-types.js';
+import type { ConfirmationRequest } from './confirmation.js';
+import { applyEnrolment, planEnrolment } from './enrol.js';
+
+export interface FormSubscription {
+  /** Normalised. */
+  email: string;
+  name: string | null;
+  lang: string;
+  /** Configured list ids. */
+  lists: string[];
+  ip: string | null;
+  now: Date;
+}
+
+/**
+ * A sign-up from the public form: the person becomes (or stays) pending on the lists until they confirm.
+ * Returns what the confirmation mail needs, or undefined when no mail is due (already on every list,
+ * or an address that must not be mailed) — the caller answers the visitor the same way in every case.
+ */
+export function requestSubscription(repo: SubscriberRepo, request: FormSubscription): ConfirmationRequest | undefined {
+  return repo.transaction(() => {
+    const plan = planEnrolment(
+      repo.find(request.email),
+      repo.suppression(request.email),
+      {
+        email: request.email,
+        name: request.name,
+        lang: request.lang,
+        defaultLang: request.lang,
+        lists: request.lists,
+        confirmed: false,
+        source: 'form',
+        ip: request.ip,
+        force: false,
+      },
+      request.now,
+    );
+    const id = applyEnrolment(repo, plan, request.email, request.now);
+    if (id === undefined || plan.kind === 'skip' || plan.awaiting.length === 0) return undefined;
+    const subscriber = repo.get(id)!;
+    // The mail speaks the language the form was filled in.
+    return { subscriberId: id, email: subscriber.email, name: subscriber.name, lang: request.lang, lists: plan.awaiting };
+  });
+}

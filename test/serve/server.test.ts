@@ -1,0 +1,321 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTransport } from '../../src/delivery/create-transport.js';
+import { listen, shutdown } from '../../src/serve/listen.js';
+import { createServer, type ServeOptions } from '../../src/serve/server.js';
+import { resolveSecret, signToken, unsubscribeUrl } from '../../src/subscribers/tokens.js';
+import { later, subscriberProject, T0 } from '../subscribers/project.js';
+
+describe('scs serve (in process, on 127.0.0.1)', () => {
+  let p: ReturnType<typeof subscriberProject>;
+  let server: Server;
+  let base: string;
+  let clock: Date;
+
+  const start = async (options: ServeOptions = {}) => {
+    clock = T0;
+    server = createServer(p.config, p.store, createTransport(p.config), { now: () => clock, ...options });
+    const address = await listen(server, '127.0.0.1', 0);
+    base = `http://127.0.0.1:${address.port}`;
+  };
+  beforeEach(async () => {
+    p = subscriberProject();
+    await start();
+  });
+  afterEach(async () => {
+    await shutdown(server);
+    p.cleanup();
+  });
+
+  const outbox = () => {
+    const dir = path.join(p.config.stateDir, 'outbox');
+    try {
+      return readdirSync(dir)
+        .filter((f) => f.endsWith('.eml'))
+        .sort()
+        .map((f) => readFileSync(path.join(dir, f)));
+    } catch {
+      return [];
+    }
+  };
+  const post = (target: string, body: string | URLSearchParams, headers: Record<string, string> = {}) =>
+    fetch(`${base}${target}`, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      redirect: 'manual',
+    });
+  const subscribe = (fields: Record<string, string | string[]>, headers: Record<string, string> = {}) => {
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) form.append(k, one);
+    return post('/subscribe', form, headers);
+  };
+  /** The public link from a mail, pointed at the test server (keeping the /newsletter/ prefix). */
+  const local = (publicUrl: string) => {
+    const u = new URL(publicUrl);
+    return `${base}${u.pathname}${u.search}`;
+  };
+  const confirmLink = async (raw: Buffer) => {
+    const mail = await simpleParser(raw);
+    return /https:\/\/\S+\/confirm\?token=[\w.-]+/.exec(mail.text ?? '')![0];
+  };
+  const subscriber = (email: string) => p.store.subscribers.find(email);
+
+  it('serves the sign-up form in the configured languages, with safe headers and no cookie', async () => {
+    const sv = await fetch(`${base}/subscribe`);
+    expect(sv.status).toBe(200);
+    expect(sv.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(sv.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(sv.headers.get('set-cookie')).toBeNull();
+    const svHtml = await sv.text();
+    expect(svHtml).toContain('<html lang="sv">');
+    expect(svHtml).toContain('Prenumerera på nyheter från Stadslabbet Norrsken');
+    expect(svHtml).toMatch(/<input type="checkbox" name="lists" value="nyheter" checked> Nyheter från Stadslabbet Norrsken/);
+    expect(svHtml).toMatch(/value="news"> Nyheter på engelska/);
+    expect(svHtml).toContain('name="website"');
+
+    const en = await (await fetch(`${base}/newsletter/subscribe?lang=en`)).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Subscribe to news from Stadslabbet Norrsken');
+    expect(en).toMatch(/value="news" checked> News from Norrsken Urban Lab/);
+    const negotiated = await (await fetch(`${base}/subscribe`, { headers: { 'accept-language': 'en-GB,en;q=0.8,sv;q=0.5' } })).text();
+    expect(negotiated).toContain('<html lang="en">');
+  });
+
+  it('runs the double opt-in end to end: form → confirmation mail in the outbox → link → confirmed', async () => {
+    const res = await subscribe(
+      { email: ' Tove.Ahl@Example.COM ', name: 'Tove Ahl', lists: 'nyheter', lang: 'sv' },
+      { 'x-forwarded-for': '203.0.113.9' },
+    );
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Titta i din inkorg');
+    const pending = subscriber('Tove.Ahl@example.com')!;
+    expect(pending).toMatchObject({ status: 'pending', name: 'Tove Ahl', lang: 'sv', consent: { source: 'form', ip: '203.0.113.9', confirmedAt: null } });
+    expect([...p.store.subscribers.recipients('nyheter')]).toEqual([]);
+
+    const mails = outbox();
+    expect(mails).toHaveLength(1);
+    const mail = await simpleParser(mails[0]!);
+    expect(mail.subject).toBe('Bekräfta din prenumeration – Stadslabbet Norrsken');
+    expect(mail.to).toMatchObject({ value: [{ address: 'Tove.Ahl@example.com', name: 'Tove Ahl' }] });
+    expect(mail.from).toMatchObject({ value: [{ address: 'press@stadslabbet.example' }] });
+    expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(mail.text).toContain('Hej Tove Ahl!');
+    expect(mail.text).toContain('Nyheter från Stadslabbet Norrsken');
+    const link = await confirmLink(mails[0]!);
+    expect(link.startsWith('https://press.stadslabbet.example/newsletter/confirm?token=')).toBe(true);
+    expect(mail.html).toContain(link.replace(/&/g, '&amp;'));
+
+    clock = later(3600_000);
+    const confirmed = await fetch(local(link), { redirect: 'manual' });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('Tack! Tove.Ahl@example.com får nu Nyheter från Stadslabbet Norrsken.');
+    const s = subscriber('Tove.Ahl@example.com')!;
+    expect(s.status).toBe('confirmed');
+    expect(s.consent.confirmedAt).toEqual(clock);
+    expect([...p.store.subscribers.recipients('nyheter')].map((r) => r.email)).toEqual(['Tove.Ahl@example.com']);
+    expect(p.store.subscribers.history(s.id).map((e) => [e.kind, e.listId, e.ip])).toEqual([
+      ['created', null, '203.0.113.9'],
+      ['requested', 'nyheter', '203.0.113.9'],
+      ['confirmed', 'nyheter', '127.0.0.1'],
+    ]);
+
+    const again = await fetch(local(link));
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('Det finns inget kvar att bekräfta');
+  });
+
+  it('sends a confirmed subscriber no second mail, and answers exactly as for a new one', async () => {
+    const first = await (await subscribe({ email: 'ulla@example.com', lists: 'news', lang: 'en' })).text();
+    await fetch(local(await confirmLink(outbox()[0]!)));
+    expect(subscriber('ulla@example.com')!.status).toBe('confirmed');
+    const repeat = await subscribe({ email: 'ulla@example.com', lists: 'news', lang: 'en' });
+    expect(repeat.status).toBe(200);
+    const fresh = await (await subscribe({ email: 'viktor@example.com', lists: 'news', lang: 'en' })).text();
+    expect((await repeat.text()).replaceAll('ulla@example.com', 'X')).toBe(fresh.replaceAll('viktor@example.com', 'X'));
+    expect(first.replaceAll('ulla@example.com', 'X')).toBe(fresh.replaceAll('viktor@example.com', 'X'));
+    expect(outbox()).toHaveLength(2);
+  });
+
+  it('lets a confirmation link expire, and refuses forged and tampered ones — changing nothing', async () => {
+    await subscribe({ email: 'wilma@example.com', lists: 'nyheter' });
+    const link = await confirmLink(outbox()[0]!);
+    clock = later(7 * 86400_000);
+    const expired = await fetch(local(link));
+    expect(expired.status).toBe(410);
+    expect(await expired.text()).toContain('Länken har gått ut');
+    clock = T0;
+
+    const id = subscriber('wilma@example.com')!.id;
+    const forged = signToken('someone-elses-secret-entirely!!', { purpose: 'confirm', subscriberId: id, lists: ['nyheter'], expiresAt: 2e9 });
+    const token = new URL(link).searchParams.get('token')!;
+    const tampered = `${token.slice(0, -3)}${token.endsWith('AAA') ? 'BBB' : 'AAA'}`;
+    const unsubscribeToken = new URL(unsubscribeUrl(p.config, resolveSecret(p.config).secret, id, 'nyheter')).searchParams.get('token')!;
+    for (const bad of [forged, tampered, 'garbage', unsubscribeToken, '']) {
+      const res = await fetch(`${base}/confirm?token=${encodeURIComponent(bad)}`);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('Länken fungerar inte');
+    }
+    expect(subscriber('wilma@example.com')!.status).toBe('pending');
+  });
+
+  describe('unsubscribing', () => {
+    let token: string;
+    let id: number;
+    beforeEach(async () => {
+      await subscribe({ email: 'xena@example.com', lists: ['nyheter', 'news'], lang: 'en' });
+      await fetch(local(await confirmLink(outbox()[0]!)));
+      id = subscriber('xena@example.com')!.id;
+      token = new URL(unsubscribeUrl(p.config, resolveSecret(p.config).secret, id, 'news')).searchParams.get('token')!;
+    });
+
+    it('shows a page with a button on GET, and changes nothing', async () => {
+      const res = await fetch(`${base}/newsletter/unsubscribe?token=${token}`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('Do you want to stop receiving News from Norrsken Urban Lab at xena@example.com?');
+      expect(html).toContain(`<form method="post" action="unsubscribe?token=${token}">`);
+      expect(html).toContain('value="all"');
+      expect(p.store.subscribers.isDeliverable(id, 'news')).toBe(true);
+    });
+
+    it('unsubscribes at once on the RFC 8058 one-click POST: 200, no redirect, no cookie, idempotent', async () => {
+      for (let i = 0; i < 2; i++) {
+        const res = await post(`/unsubscribe?token=${token}`, 'List-Unsubscribe=One-Click');
+        expect(res.status).toBe(200);
+        expect(res.headers.get('location')).toBeNull();
+        expect(res.headers.get('set-cookie')).toBeNull();
+        expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+        expect(await res.text()).toBe('You have been unsubscribed.\n');
+      }
+      expect(p.store.subscribers.isDeliverable(id, 'news')).toBe(false);
+      expect(p.store.subscribers.isDeliverable(id, 'nyheter')).toBe(true);
+      expect(subscriber('xena@example.com')!.status).toBe('confirmed');
+      expect(p.store.subscribers.history(id).filter((e) => e.kind === 'unsubscribed').map((e) => [e.listId, e.source])).toEqual([
+        ['news', 'one-click'],
+      ]);
+    });
+
+    it('accepts the one-click body as multipart/form-data too', async () => {
+      const form = new FormData();
+      form.append('List-Unsubscribe', 'One-Click');
+      const res = await fetch(`${base}/unsubscribe?token=${token}`, { method: 'POST', body: form });
+      expect(res.status).toBe(200);
+      expect(p.store.subscribers.isDeliverable(id, 'news')).toBe(false);
+    });
+
+    it('takes the page button to leave every list, which suppresses the address', async () => {
+      const res = await post(`/unsubscribe?token=${token}`, 'scope=all');
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('xena@example.com will no longer receive');
+      expect(subscriber('xena@example.com')!.status).toBe('unsubscribed');
+      expect(p.store.subscribers.suppression('xena@example.com')?.reason).toBe('unsubscribed');
+    });
+
+    it('refuses a POST without the one-click field, and forged tokens, changing nothing', async () => {
+      expect((await post(`/unsubscribe?token=${token}`, 'hello=world')).status).toBe(400);
+      const forged = signToken('not-the-projects-secret-at-all!', { purpose: 'unsubscribe', subscriberId: id, lists: ['news'] });
+      expect((await post(`/unsubscribe?token=${forged}`, 'List-Unsubscribe=One-Click')).status).toBe(400);
+      expect((await post(`/unsubscribe?token=${token.slice(0, -1)}`, 'List-Unsubscribe=One-Click')).status).toBe(400);
+      expect((await post('/unsubscribe', 'List-Unsubscribe=One-Click')).status).toBe(400);
+      expect(p.store.subscribers.isDeliverable(id, 'news')).toBe(true);
+    });
+
+    it('lets someone who left come back only through a new confirmation', async () => {
+      await post(`/unsubscribe?token=${token}`, 'scope=all');
+      await subscribe({ email: 'xena@example.com', lists: 'news', lang: 'en' });
+      expect(outbox()).toHaveLength(2);
+      expect(subscriber('xena@example.com')!.status).toBe('unsubscribed');
+      expect(p.store.subscribers.isDeliverable(id, 'news')).toBe(false);
+      await fetch(local(await confirmLink(outbox()[1]!)));
+      expect(subscriber('xena@example.com')!.status).toBe('confirmed');
+      expect(p.store.subscribers.suppression('xena@example.com')).toBeUndefined();
+      expect(p.store.subscribers.isDeliverable(id, 'news')).toBe(true);
+      expect(p.store.subscribers.isDeliverable(id, 'nyheter')).toBe(false);
+    });
+  });
+
+  it('sends nothing to an address that bounced or complained, and says nothing about it', async () => {
+    p.store.subscribers.markBounced('yngve@example.com', '550 no such user', T0);
+    const res = await subscribe({ email: 'yngve@example.com', lists: 'nyheter' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Titta i din inkorg');
+    expect(outbox()).toHaveLength(0);
+    expect(subscriber('yngve@example.com')).toBeUndefined();
+  });
+
+  it.each([
+    ['an invalid address', { email: 'not an address', lists: 'nyheter' }, 400, 'Skriv en giltig e-postadress'],
+    ['CR/LF in a field', { email: 'z@example.com', name: 'Zed\r\nBcc: victim@example.com', lists: 'nyheter' }, 400, 'radbrytningar'],
+    ['an unknown list', { email: 'z@example.com', lists: 'sport' }, 400, 'Det finns inget utskick som heter ”sport”'],
+    ['no list', { email: 'z@example.com' }, 400, 'Välj minst ett utskick'],
+    ['an unknown language', { email: 'z@example.com', lists: 'news', lang: 'fi' }, 400, 'Språket ”fi” finns inte'],
+    ['a name too long', { email: 'z@example.com', lists: 'news', name: 'x'.repeat(201) }, 400, 'Namnet är för långt'],
+  ])('refuses %s with a clear 4xx and changes nothing', async (_what, fields, status, text) => {
+    const res = await subscribe(fields);
+    expect(res.status).toBe(status);
+    const html = await res.text();
+    expect(html).toContain(text);
+    expect([...p.store.subscribers.list()]).toEqual([]);
+    expect(outbox()).toEqual([]);
+  });
+
+  it('keeps what was typed when the form comes back with an error', async () => {
+    const html = await (await subscribe({ email: 'åsa@', name: 'Åsa <Öberg>', lists: 'news' })).text();
+    expect(html).toContain('value="åsa@"');
+    expect(html).toContain('value="Åsa &lt;Öberg&gt;"');
+    expect(html).toContain('aria-invalid="true"');
+    expect(html).toMatch(/value="news" checked>/);
+    expect(html).not.toMatch(/value="nyheter" checked>/);
+  });
+
+  it('refuses an oversized body (413) and a body it cannot read (415)', async () => {
+    const big = await subscribe({ email: 'big@example.com', lists: 'news', name: 'x'.repeat(20_000) });
+    expect(big.status).toBe(413);
+    const json = await post('/subscribe', JSON.stringify({ email: 'j@example.com' }), { 'content-type': 'application/json' });
+    expect(json.status).toBe(415);
+    expect([...p.store.subscribers.list()]).toEqual([]);
+  });
+
+  it('answers a filled honeypot like a success, doing nothing', async () => {
+    const res = await subscribe({ email: 'bot@example.com', lists: 'news', website: 'http://spam.example' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Titta i din inkorg');
+    expect([...p.store.subscribers.list()]).toEqual([]);
+    expect(outbox()).toEqual([]);
+  });
+
+  it('limits sign-ups per IP (429 with Retry-After) and confirmation mails per address (silently)', async () => {
+    await shutdown(server);
+    await start({ limits: { perIp: { limit: 3, windowMs: 60_000 }, perAddress: { limit: 2, windowMs: 3_600_000 } } });
+    const from = (ip: string) => ({ 'x-forwarded-for': `198.51.100.1, ${ip}` });
+    for (let i = 0; i < 3; i++) expect((await subscribe({ email: `p${i}@example.com`, lists: 'news' }, from('192.0.2.10'))).status).toBe(200);
+    const limited = await subscribe({ email: 'p9@example.com', lists: 'news' }, from('192.0.2.10'));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('60');
+    expect(await limited.text()).toContain('För många försök');
+    expect(subscriber('p9@example.com')).toBeUndefined();
+    expect((await subscribe({ email: 'p9@example.com', lists: 'news' }, from('192.0.2.11'))).status).toBe(200);
+    clock = later(61_000);
+    expect((await subscribe({ email: 'p8@example.com', lists: 'news' }, from('192.0.2.10'))).status).toBe(200);
+
+    const before = outbox().length;
+    for (const ip of ['192.0.2.20', '192.0.2.21', '192.0.2.22']) {
+      expect((await subscribe({ email: 'target@example.com', lists: 'news' }, from(ip))).status).toBe(200);
+    }
+    expect(outbox().length - before).toBe(2);
+  });
+
+  it('answers unknown paths with 404 and wrong methods with 405', async () => {
+    expect((await fetch(`${base}/admin`)).status).toBe(404);
+    const put = await fetch(`${base}/subscribe`, { method: 'PUT', body: 'x' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
+    const root = await fetch(`${base}/newsletter/`, { redirect: 'manual' });
+    expect([root.status, root.headers.get('location')]).toEqual([303, '/newsletter/subscribe']);
+    expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
+  });
+});

@@ -1,0 +1,198 @@
+import { cpSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ScsError } from '../../src/core/diagnostic.js';
+import { type ImportOptions, importSubscribers } from '../../src/subscribers/import.js';
+import { eraseSubscriber, removeSubscriber } from '../../src/subscribers/manage.js';
+import { REPO } from '../helpers/scs.js';
+import { later, subscriberProject, T0 } from './project.js';
+
+const fixture = (name: string) => path.join(REPO, 'test', 'fixtures', 'subscribers', name, 'people.csv');
+const lines = (entries: { line: number }[]) => entries.map((e) => e.line);
+
+describe('importing subscribers from CSV', () => {
+  let p: ReturnType<typeof subscriberProject>;
+  beforeEach(() => {
+    p = subscriberProject();
+  });
+  afterEach(() => p.cleanup());
+
+  const run = (name: string, options: Partial<ImportOptions> = {}) =>
+    importSubscribers(p.config, p.store, { file: fixture(name), shownFile: `${name}.csv`, now: T0, ...options });
+  const all = () => [...p.store.subscribers.list()];
+
+  it('reads a BOM, ";" and Swedish headers; normalises addresses; maps language names', () => {
+    const report = run('bom-semicolon', { lists: ['nyheter'], confirmed: true });
+    expect(report.delimiter).toBe(';');
+    expect(report.rows).toBe(3);
+    expect(lines(report.added)).toEqual([2, 3, 5]);
+    expect(report.invalid).toEqual([]);
+    expect(report.applied).toBe(true);
+    expect(all().map((s) => [s.email, s.name, s.lang, s.status, s.consent.source])).toEqual([
+      ['malin.ek@example.com', 'Malin Ek', 'sv', 'confirmed', 'import'],
+      ['jonas.falk@example.org', 'Falk; Jonas', 'sv', 'confirmed', 'import'],
+      ['nora.lind@example.net', 'Nora Lind', 'en', 'confirmed', 'import'],
+    ]);
+    expect([...p.store.subscribers.recipients('nyheter')]).toHaveLength(3);
+  });
+
+  it('is idempotent: the same file again changes nothing', () => {
+    run('bom-semicolon', { lists: ['nyheter'], confirmed: true });
+    const before = all();
+    const again = run('bom-semicolon', { lists: ['nyheter'], confirmed: true, now: later(60_000) });
+    expect({ added: again.added.length, updated: again.updated.length, unchanged: again.unchanged.length }).toEqual({
+      added: 0,
+      updated: 0,
+      unchanged: 3,
+    });
+    expect(all()).toEqual(before);
+    expect(p.store.subscribers.history(before[0]!.id)).toHaveLength(2);
+  });
+
+  it('handles quoted fields, any column order, extra columns; a multi-line name is an invalid row', () => {
+    const report = run('quoted-fields', { lists: ['news'], confirmed: true });
+    expect(report.delimiter).toBe(',');
+    expect(report.ignoredColumns).toEqual(['Company']);
+    expect(report.invalid.map((d) => [d.line, d.message])).toEqual([[4, 'The name contains a line break or a control character.']]);
+    expect(report.applied).toBe(false);
+    expect(all()).toEqual([]);
+    const skipping = run('quoted-fields', { lists: ['news'], confirmed: true, skipInvalid: true });
+    expect(skipping.invalid[0]!.severity).toBe('warning');
+    expect(skipping.applied).toBe(true);
+    expect(all().map((s) => [s.email, s.name, s.lang])).toEqual([
+      ['ake.lindqvist@example.com', 'Lindqvist, Åke', 'sv'],
+      ['sara.holm@example.org', 'Sara "Sassa" Holm', 'en'],
+      ['emil.strand@example.net', 'Emil Strand', 'en'],
+    ]);
+  });
+
+  it('merges duplicate rows of one address (lists together, first name wins)', () => {
+    writeFileSync(path.join(p.dir, 'merge.csv'), 'email,name,lists\nper@example.com,,news\nper@example.com,Per Ås,nyheter\n');
+    const merged = importSubscribers(p.config, p.store, { file: path.join(p.dir, 'merge.csv'), confirmed: true, now: T0 });
+    expect(merged.duplicates).toEqual([{ line: 3, email: 'per@example.com', detail: 'merged into line 2' }]);
+    const per = p.store.subscribers.find('per@example.com')!;
+    expect([per.name, per.subscriptions.map((m) => m.listId)]).toEqual(['Per Ås', ['news', 'nyheter']]);
+
+    const report = run('duplicates', { confirmed: true });
+    expect(lines(report.added)).toEqual([2, 3, 5]);
+    expect(report.duplicates).toEqual([{ line: 4, email: 'lisa.berg@example.com', detail: 'merged into line 2' }]);
+    // The local part keeps its case: "Lisa.Berg" and "lisa.berg" may be different mailboxes.
+    expect(all().slice(1).map((s) => [s.email, s.subscriptions.map((m) => m.listId)])).toEqual([
+      ['lisa.berg@example.com', ['nyheter']],
+      ['Lisa.Berg@example.com', ['news']],
+      ['olle.dahl@example.org', ['news']],
+    ]);
+  });
+
+  it('reports every bad row with its line and reason, and writes nothing', () => {
+    const report = run('bad-rows', { confirmed: true });
+    expect(report.invalid.map((d) => [d.file, d.line, d.code])).toEqual(
+      [3, 4, 5, 6, 7, 8].map((line) => ['bad-rows.csv', line, 'import-row-invalid']),
+    );
+    const messages = report.invalid.map((d) => d.message);
+    expect(messages[0]).toContain('"not-an-address" is not a valid email address');
+    expect(messages[1]).toContain('"example" is not a valid mail domain');
+    expect(messages[2]).toBe('"fr" is not a configured language.');
+    expect(messages[3]).toBe('Unknown list "sport".');
+    expect(messages[4]).toContain('the address is empty');
+    expect(messages[5]).toContain('1 field(s) more than the header');
+    expect(lines(report.added)).toEqual([2, 9]);
+    expect(report.applied).toBe(false);
+    expect(all()).toEqual([]);
+  });
+
+  it('shows the report without writing on a dry run', () => {
+    const report = run('bom-semicolon', { lists: ['nyheter'], dryRun: true });
+    expect(report.added).toHaveLength(3);
+    expect(report.pending).toBe(3);
+    expect(report.applied).toBe(false);
+    expect(all()).toEqual([]);
+  });
+
+  it('leaves imported people pending unless consent is stated', () => {
+    run('bom-semicolon', { lists: ['nyheter'] });
+    expect(all().map((s) => s.status)).toEqual(['pending', 'pending', 'pending']);
+    expect([...p.store.subscribers.recipients('nyheter')]).toEqual([]);
+    const confirming = run('bom-semicolon', { lists: ['nyheter'], confirmed: true, now: later(1000) });
+    expect(confirming.updated.map((e) => e.detail)).toEqual(['+nyheter, confirmed', '+nyheter, confirmed', '+nyheter, confirmed']);
+    expect([...p.store.subscribers.recipients('nyheter')]).toHaveLength(3);
+  });
+
+  it('honours a status column: people who left are suppressed, not subscribed', () => {
+    const report = run('status-column');
+    expect(lines(report.added)).toEqual([2, 3]);
+    expect(report.suppressed).toEqual([
+      { line: 4, email: 'mats.left@example.com', detail: 'unsubscribed' },
+      { line: 5, email: 'nils.bounced@example.com', detail: 'bounced' },
+    ]);
+    expect(all().map((s) => [s.email, s.status])).toEqual([
+      ['kalle.confirmed@example.com', 'confirmed'],
+      ['lena.pending@example.com', 'pending'],
+    ]);
+    expect(p.store.subscribers.suppression('nils.bounced@example.com')?.reason).toBe('bounced');
+    expect(run('status-column').suppressed).toEqual([]);
+  });
+
+  it('never brings back an erased or unsubscribed address, unless forced', () => {
+    run('bom-semicolon', { lists: ['nyheter'], confirmed: true });
+    eraseSubscriber(p.store, { email: 'malin.ek@example.com', now: later(1000) });
+    removeSubscriber(p.config, p.store, { email: 'nora.lind@example.net', lists: ['nyheter'], now: later(2000) });
+    const reopened = p.reopen();
+    const again = importSubscribers(p.config, reopened, { file: fixture('bom-semicolon'), lists: ['nyheter'], confirmed: true, now: later(3000) });
+    expect(again.skipped).toEqual([
+      { line: 2, email: 'malin.ek@example.com', detail: 'on the suppression list (erased)' },
+      { line: 5, email: 'nora.lind@example.net', detail: 'on the suppression list (unsubscribed)' },
+    ]);
+    expect(reopened.subscribers.find('malin.ek@example.com')).toBeUndefined();
+    expect(reopened.subscribers.find('nora.lind@example.net')?.status).toBe('unsubscribed');
+
+    const forced = importSubscribers(p.config, reopened, {
+      file: fixture('bom-semicolon'),
+      lists: ['nyheter'],
+      confirmed: true,
+      forceResubscribe: true,
+      now: later(4000),
+    });
+    expect(lines(forced.added)).toEqual([2]);
+    expect(forced.updated).toEqual([{ line: 5, email: 'nora.lind@example.net', detail: '+nyheter, confirmed' }]);
+    expect(reopened.subscribers.suppression('malin.ek@example.com')).toBeUndefined();
+    expect([...reopened.subscribers.recipients('nyheter')].map((r) => r.email).sort()).toEqual([
+      'jonas.falk@example.org',
+      'malin.ek@example.com',
+      'nora.lind@example.net',
+    ]);
+  });
+
+  it('skips someone who left one list, even when they are still on another', () => {
+    const file = path.join(p.dir, 'again.csv');
+    writeFileSync(file, 'email,lists\nlisa.berg@example.com,nyheter news\n');
+    importSubscribers(p.config, p.store, { file, confirmed: true, now: T0 });
+    removeSubscriber(p.config, p.store, { email: 'lisa.berg@example.com', lists: ['nyheter'], now: later(1000) });
+    const report = importSubscribers(p.config, p.store, { file, confirmed: true, now: later(2000) });
+    expect(report.skipped).toEqual([{ line: 2, email: 'lisa.berg@example.com', detail: 'unsubscribed from nyheter' }]);
+  });
+
+  it.each([
+    ['not-utf8', 'import-encoding', undefined],
+    ['no-email-column', 'import-no-email-column', 1],
+    ['unclosed-quote', 'import-csv-invalid', 3],
+  ])('refuses %s as a whole (%s)', (name, code, line) => {
+    try {
+      run(name, { lists: ['news'] });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScsError);
+      const d = (e as ScsError).diagnostics[0]!;
+      expect([d.code, d.file, d.line]).toEqual([code, `${name}.csv`, line]);
+    }
+    expect(all()).toEqual([]);
+  });
+
+  it('asks for a list when several are configured and the file names none', () => {
+    cpSync(fixture('bom-semicolon'), path.join(p.dir, 'x.csv'));
+    expect(() => importSubscribers(p.config, p.store, { file: path.join(p.dir, 'x.csv'), now: T0 })).toThrow(/Name the list/);
+    expect(() => importSubscribers(p.config, p.store, { file: path.join(p.dir, 'x.csv'), lists: ['sport'], now: T0 })).toThrow(
+      /There is no list "sport"/,
+    );
+  });
+});
