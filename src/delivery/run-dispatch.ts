@@ -65,6 +65,7 @@ export interface DispatchRunResult {
 }
 
 const PROGRESS_EVERY_MS = 250;
+const READ_AHEAD = 256;
 const RATE_WINDOW_MS = 5_000;
 
 /**
@@ -96,6 +97,7 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   const window = new FailureWindow(ctx.failureWindow?.size, ctx.failureWindow?.limit);
   const bucket = new TokenBucket(settings.rate, clock().getTime());
   let inFlight = 0;
+  let queue: DueDelivery[] = [];
   let halt: { state: 'paused' | 'stopped'; reason: string } | undefined;
   let wake: (() => void) | undefined;
   const notify = () => wake?.();
@@ -192,7 +194,10 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
       if (!halt && !failure) {
         room = Math.min(settings.concurrency - inFlight, bucket.available(now.getTime()));
         if (room > 0) {
-          const due = timed('ledgerMs', () => ledger.due(id, room, now));
+          // Read ahead: one query per few hundred recipients. The rows stay pending until claimed, and a
+          // claim succeeds only for a row still pending, so a stale read can never send anyone twice.
+          if (!queue.length) queue = timed('ledgerMs', () => ledger.due(id, READ_AHEAD, now));
+          const due = queue.splice(0, room);
           found = due.length;
           for (const d of due) {
             counts.pending--;

@@ -32,7 +32,7 @@ const ATTRIBUTION = 'font-style:normal;color:#52606d';
 const TAG =
   /<(h[2-6]|p|blockquote|ul|ol|li|a|img|table|th|td|pre|code|hr|figure|figcaption|span)(\s[^>]*)?>/g;
 
-export function styleHtml(html: string): string {
+function styleHtml(html: string): string {
   return html.replace(TAG, (whole, tag: string, attrs = '') => {
     let style: string | undefined = STYLES[tag];
     if (tag === 'p' && attrs.includes('class="quote"')) style = QUOTE;

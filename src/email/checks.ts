@@ -69,10 +69,15 @@ export function checkFields(
   const logo = config.organization.logo;
   if (logo && !isHttpUrl(logo)) {
     out.push(
-      diag('email-logo-local', 'warning', `organization.logo "${logo}" is not an http(s) URL, so emails show the organisation's name instead.`, {
-        ...(configFile ? at.find(configFile, logo) : {}),
-        hint: 'Give the logo as an https:// URL of an image (about 360 px wide) to show it in emails.',
-      }),
+      diag(
+        'email-logo-local',
+        'warning',
+        `organization.logo "${logo}" is not an http(s) URL, so emails show the organisation's name instead.`,
+        {
+          ...(configFile ? at.find(configFile, logo) : {}),
+          hint: 'Give the logo as an https:// URL of an image (about 360 px wide) to show it in emails.',
+        },
+      ),
     );
   }
   release.contacts.forEach((c, i) => {

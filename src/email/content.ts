@@ -82,7 +82,9 @@ export function emailContent(
   };
   if (release.image) {
     content.hero = {
-      url: release.image.url ?? assetUrl(config, release.image.file ?? localImageFile(config, release.path, release.image.src)),
+      url:
+        release.image.url ??
+        assetUrl(config, release.image.file ?? localImageFile(config, release.path, release.image.src)),
       alt: release.image.alt,
       ...(release.image.credit ? { credit: release.image.credit } : {}),
     };

@@ -1,3 +1,5 @@
+import { domainToASCII } from 'node:url';
+
 /**
  * The low-level MIME encodings the message needs, written for speed (they run per recipient) and so
  * that their output is already in DKIM "relaxed" canonical form: no runs of white space, no white
@@ -140,7 +142,7 @@ function fold(start: string, words: string[]): string {
 }
 
 /** A display name as a quoted string, or as encoded-words when it is not plain ASCII. */
-export function displayName(name: string, firstMax = 75): string[] {
+function displayName(name: string, firstMax = 75): string[] {
   const clean = singleLine(name);
   if (needsEncoding(clean)) return encodeWords(clean, firstMax);
   return [`"${clean.replace(/[\\"]/g, '\\$&')}"`];
@@ -159,8 +161,20 @@ export function addressHeader(name: string, address: string, display?: string | 
 const ADDRESS =
   /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
-export function isHeaderSafeAddress(address: string): boolean {
-  return address.length <= 254 && ADDRESS.test(address);
+/**
+ * The address as it can go into a header: internationalised domains become their ASCII (punycode)
+ * form; undefined when the address is not a plain one (non-ASCII local parts need SMTPUTF8, which
+ * scs does not use).
+ */
+export function headerAddress(address: string): string | undefined {
+  let candidate = address;
+  if (/[^\x00-\x7f]/.test(address)) {
+    const at = address.lastIndexOf('@');
+    const domain = at > 0 ? domainToASCII(address.slice(at + 1)) : '';
+    if (!domain) return undefined;
+    candidate = `${address.slice(0, at)}@${domain}`;
+  }
+  return candidate.length <= 254 && ADDRESS.test(candidate) ? candidate : undefined;
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

@@ -6,7 +6,7 @@ import {
   encodeQuotedPrintable,
   escapeHtml,
   formatDate,
-  isHeaderSafeAddress,
+  headerAddress,
   singleLine,
 } from './mime.js';
 import type { Chunks, EmailRecipient, MessageTemplate, PersonalizedMessage, Slot } from './types.js';
@@ -31,13 +31,14 @@ export function personalize(
   recipient: EmailRecipient,
   options: { now: Date; test?: boolean },
 ): PersonalizedMessage {
-  const { email, unsubscribeUrl } = recipient;
-  if (!isHeaderSafeAddress(email)) {
+  const { unsubscribeUrl } = recipient;
+  const email = headerAddress(recipient.email);
+  if (!email) {
     throw new ScsError([
       diag(
         'email-recipient-invalid',
         'error',
-        `The recipient address ${JSON.stringify(email)} is not a plain email address.`,
+        `The recipient address ${JSON.stringify(recipient.email)} is not a plain email address.`,
         {
           hint: 'Correct or remove the subscriber; addresses with spaces, line breaks or comments are not sent to.',
         },
@@ -113,5 +114,6 @@ export function personalize(
     raw: Buffer.concat(body, size + headBytes.length),
     messageId,
     envelopeFrom: template.from.email,
+    envelopeTo: email,
   };
 }

@@ -34,7 +34,8 @@ function partialNames(dir: string): string[] {
 
 /** Files are re-read only when they change, so a warm render costs no parsing. */
 const fileCache = new Map<string, { stamp: string; text: string }>();
-const compiledCache = new Map<string, EmailTemplates>();
+/** The compiled templates of each project, with the file stamps they were compiled from. */
+const compiledCache = new Map<string, { key: string; templates: EmailTemplates }>();
 
 function readStamped(file: string): { stamp: string; text: string } {
   const st = statSync(file);
@@ -80,8 +81,8 @@ export function loadEmailTemplates(config: Config): {
   }
   if (diagnostics.length) return { diagnostics };
   const key = sources.map((s) => s.stamp).join('|');
-  const cached = compiledCache.get(key);
-  if (cached) return { templates: cached, diagnostics };
+  const cached = compiledCache.get(config.templatesDir);
+  if (cached?.key === key) return { templates: cached.templates, diagnostics };
 
   const hb = Handlebars.create();
   for (const s of sources) {
@@ -111,7 +112,7 @@ export function loadEmailTemplates(config: Config): {
     render: (view) => main(view),
     overridden: sources.filter((s) => !s.file.startsWith(BUILTIN_EMAIL_TEMPLATES)).map((s) => shown(s.file)),
   };
-  compiledCache.set(key, templates);
+  compiledCache.set(config.templatesDir, { key, templates });
   return { templates, diagnostics };
 }
 

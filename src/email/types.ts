@@ -70,4 +70,6 @@ export interface PersonalizedMessage {
   messageId: string;
   /** The envelope sender (bounce address). */
   envelopeFrom: string;
+  /** The recipient as written in To (an internationalised domain in its ASCII form): the envelope recipient. */
+  envelopeTo: string;
 }

@@ -47,7 +47,8 @@ export function parseForm(body: Buffer, contentType: string | undefined): FormFi
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded' || (type === '' && body.length === 0)) {
     const fields: FormFields = new Map();
-    for (const [k, v] of new URLSearchParams(body.toString('utf8'))) fields.set(k, [...(fields.get(k) ?? []), v]);
+    for (const [k, v] of new URLSearchParams(body.toString('utf8')))
+      fields.set(k, [...(fields.get(k) ?? []), v]);
     return fields;
   }
   if (type === 'multipart/form-data') return parseMultipart(body, contentType!);

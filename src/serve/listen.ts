@@ -14,9 +14,14 @@ export function listen(server: Server, host: string, port: number): Promise<Addr
       reject(
         new ScsError(
           [
-            diag('serve-listen-failed', 'error', `Cannot listen on ${host}:${port}: ${why[e.code ?? ''] ?? e.message}.`, {
-              hint: 'Pick another --port (above 1023), or stop whatever is using it.',
-            }),
+            diag(
+              'serve-listen-failed',
+              'error',
+              `Cannot listen on ${host}:${port}: ${why[e.code ?? ''] ?? e.message}.`,
+              {
+                hint: 'Pick another --port (above 1023), or stop whatever is using it.',
+              },
+            ),
           ],
           1,
         ),

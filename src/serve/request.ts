@@ -12,7 +12,11 @@ export function clientIp(req: IncomingMessage): string {
   const peer = req.socket.remoteAddress ?? '';
   const forwarded = req.headers['x-forwarded-for'];
   if (LOOPBACK.has(peer) && typeof forwarded === 'string') {
-    const last = forwarded.split(',').map((s) => s.trim()).filter(Boolean).at(-1);
+    const last = forwarded
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .at(-1);
     if (last && isIP(last)) return last;
   }
   return peer.replace(/^::ffff:/, '');
@@ -30,7 +34,11 @@ export function requestUrl(req: IncomingMessage): URL | undefined {
 }
 
 /** The configured language the browser prefers most (Accept-Language), or the fallback. */
-export function negotiateLanguage(header: string | undefined, languages: readonly string[], fallback: string): string {
+export function negotiateLanguage(
+  header: string | undefined,
+  languages: readonly string[],
+  fallback: string,
+): string {
   if (!header) return fallback;
   const ranked = header
     .split(',')
@@ -42,7 +50,8 @@ export function negotiateLanguage(header: string | undefined, languages: readonl
     .filter((r) => r.tag && r.q > 0)
     .sort((a, b) => b.q - a.q || a.i - b.i);
   for (const { tag } of ranked) {
-    const match = languages.find((l) => l.toLowerCase() === tag) ?? languages.find((l) => l === tag.split('-')[0]);
+    const match =
+      languages.find((l) => l.toLowerCase() === tag) ?? languages.find((l) => l === tag.split('-')[0]);
     if (match) return match;
   }
   return fallback;

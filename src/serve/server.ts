@@ -62,7 +62,12 @@ interface Reply {
  * The public subscription service: sign-up form, double opt-in confirmation, and unsubscription
  * (a page with a button, and RFC 8058 one-click POST). Returns the server unstarted: call `listen`.
  */
-export function createServer(config: Config, store: Store, transport: Transport, options: ServeOptions = {}): http.Server {
+export function createServer(
+  config: Config,
+  store: Store,
+  transport: Transport,
+  options: ServeOptions = {},
+): http.Server {
   const secret = options.secret ?? resolveSecret(config).secret;
   const now = options.now ?? (() => new Date());
   const perIp = createRateLimiter(options.limits?.perIp ?? DEFAULT_LIMITS.perIp);
@@ -85,27 +90,62 @@ export function createServer(config: Config, store: Store, transport: Transport,
     return {
       status,
       lang,
-      body: messagePage(config, lang, title(t), texts(t), { error: status >= 400, ...(extra.signUpLink ? { signUpLink: true } : {}) }),
+      body: messagePage(config, lang, title(t), texts(t), {
+        error: status >= 400,
+        ...(extra.signUpLink ? { signUpLink: true } : {}),
+      }),
       ...(extra.note ? { note: extra.note } : {}),
       ...(extra.headers ? { headers: extra.headers } : {}),
     };
   };
   const badRequest = (e: BadRequest, lang: string): Reply =>
-    message(e.status, lang, (t) => t.errorTitle, (t) => [
-      e.reason === 'too-large' ? t.tooLarge : e.reason === 'unsupported-type' ? t.unsupportedType : t.badRequest,
-    ], { note: e.reason });
+    message(
+      e.status,
+      lang,
+      (t) => t.errorTitle,
+      (t) => [
+        e.reason === 'too-large'
+          ? t.tooLarge
+          : e.reason === 'unsupported-type'
+            ? t.unsupportedType
+            : t.badRequest,
+      ],
+      { note: e.reason },
+    );
 
   async function readForm(req: IncomingMessage): Promise<FormFields> {
     return parseForm(await readBody(req, maxBody), req.headers['content-type']);
   }
 
-  function verified(url: URL, purpose: TokenPurpose, lang: string): { claims: TokenClaims } | { reply: Reply } {
+  function verified(
+    url: URL,
+    purpose: TokenPurpose,
+    lang: string,
+  ): { claims: TokenClaims } | { reply: Reply } {
     const token = url.searchParams.get('token');
-    const check = token ? verifyToken(secret, token, purpose, now()) : ({ ok: false, reason: 'malformed' } as const);
+    const check = token
+      ? verifyToken(secret, token, purpose, now())
+      : ({ ok: false, reason: 'malformed' } as const);
     if (check.ok) return { claims: check.claims };
     if (check.reason === 'expired')
-      return { reply: message(410, lang, (t) => t.linkExpiredTitle, (t) => [t.linkExpired], { signUpLink: true, note: 'token expired' }) };
-    return { reply: message(400, lang, (t) => t.linkInvalidTitle, (t) => [t.linkInvalid], { note: `token ${check.reason}` }) };
+      return {
+        reply: message(
+          410,
+          lang,
+          (t) => t.linkExpiredTitle,
+          (t) => [t.linkExpired],
+          { signUpLink: true, note: 'token expired' },
+        ),
+      };
+    return {
+      reply: message(
+        400,
+        lang,
+        (t) => t.linkInvalidTitle,
+        (t) => [t.linkInvalid],
+        { note: `token ${check.reason}` },
+      ),
+    };
   }
 
   async function postSubscribe(req: IncomingMessage, lang: string): Promise<Reply> {
@@ -113,19 +153,33 @@ export function createServer(config: Config, store: Store, transport: Transport,
     const limited = perIp.hit(ip, now());
     if (!limited.allowed) {
       const seconds = Math.ceil(limited.retryAfterMs / 1000);
-      return message(429, lang, (t) => t.tooManyTitle, (t) => [fill(t.tooMany, { minutes: String(Math.ceil(seconds / 60)) })], {
-        note: 'rate limited (IP)',
-        headers: { 'Retry-After': String(seconds) },
-      });
+      return message(
+        429,
+        lang,
+        (t) => t.tooManyTitle,
+        (t) => [fill(t.tooMany, { minutes: String(Math.ceil(seconds / 60)) })],
+        {
+          note: 'rate limited (IP)',
+          headers: { 'Retry-After': String(seconds) },
+        },
+      );
     }
     const fields = await readForm(req);
     const one = (name: string) => fields.get(name)?.[0] ?? '';
     const formLang = one('lang');
     if (formLang && !config.languages.includes(formLang))
-      return message(400, lang, (t) => t.errorTitle, (t) => [fill(t.languageUnknown, { lang: formLang })], { note: 'unknown language' });
+      return message(
+        400,
+        lang,
+        (t) => t.errorTitle,
+        (t) => [fill(t.languageUnknown, { lang: formLang })],
+        { note: 'unknown language' },
+      );
     const l = formLang || lang;
     const t = pageTexts(l);
-    const requested = [...new Set([...(fields.get('lists') ?? []), ...(fields.get('list') ?? [])].filter(Boolean))];
+    const requested = [
+      ...new Set([...(fields.get('lists') ?? []), ...(fields.get('list') ?? [])].filter(Boolean)),
+    ];
     const state: FormState = { email: one('email'), name: one('name'), lists: requested };
     const refuse = (error: string, errorField: FormState['errorField'], note: string): Reply => ({
       status: 400,
@@ -149,21 +203,43 @@ export function createServer(config: Config, store: Store, transport: Transport,
     // From here on every outcome looks the same to the visitor, so the page reveals nothing about
     // whether the address is already subscribed, suppressed or limited.
     const done = (note: string) =>
-      message(200, l, (t) => t.checkInboxTitle, (t) => [
-        fill(t.checkInbox, { email: email.email, ttl: formatTtl(config.newsletter.confirmTokenTtlMs, t.locale) }),
-        t.alreadySubscribed,
-      ], { note });
+      message(
+        200,
+        l,
+        (t) => t.checkInboxTitle,
+        (t) => [
+          fill(t.checkInbox, {
+            email: email.email,
+            ttl: formatTtl(config.newsletter.confirmTokenTtlMs, t.locale),
+          }),
+          t.alreadySubscribed,
+        ],
+        { note },
+      );
     if (one('website') !== '') return done('honeypot');
     if (!perAddress.hit(email.email, now()).allowed) return done('rate limited (address)');
     const at = now();
-    const confirmation = requestSubscription(repo, { email: email.email, name: name || null, lang: l, lists, ip, now: at });
+    const confirmation = requestSubscription(repo, {
+      email: email.email,
+      name: name || null,
+      lang: l,
+      lists,
+      ip,
+      now: at,
+    });
     if (!confirmation) return done('no mail due');
     const sent = await sendConfirmation(config, secret, transport, confirmation, at);
     if (!sent.ok)
-      return message(503, l, (t) => t.sendFailedTitle, (t) => [t.sendFailed], {
-        note: `confirmation failed: ${sent.response}`,
-        headers: { 'Retry-After': '300' },
-      });
+      return message(
+        503,
+        l,
+        (t) => t.sendFailedTitle,
+        (t) => [t.sendFailed],
+        {
+          note: `confirmation failed: ${sent.response}`,
+          headers: { 'Retry-After': '300' },
+        },
+      );
     return done('confirmation sent');
   }
 
@@ -176,26 +252,54 @@ export function createServer(config: Config, store: Store, transport: Transport,
       ip: clientIp(req),
     });
     if (result.kind === 'gone')
-      return message(410, lang, (t) => t.goneTitle, (t) => [t.gone], { signUpLink: true, note: 'subscriber gone' });
+      return message(
+        410,
+        lang,
+        (t) => t.goneTitle,
+        (t) => [t.gone],
+        { signUpLink: true, note: 'subscriber gone' },
+      );
     const l = explicitLang ? lang : result.subscriber.lang;
-    if (result.kind === 'nothing') return message(200, l, (t) => t.confirmedTitle, (t) => [t.nothingToConfirm], { note: 'nothing to confirm' });
-    return message(200, l, (t) => t.confirmedTitle, (t) => [
-      fill(t.confirmed, { email: result.subscriber.email, lists: listNames(result.lists, l) }),
-    ], { note: 'confirmed' });
+    if (result.kind === 'nothing')
+      return message(
+        200,
+        l,
+        (t) => t.confirmedTitle,
+        (t) => [t.nothingToConfirm],
+        { note: 'nothing to confirm' },
+      );
+    return message(
+      200,
+      l,
+      (t) => t.confirmedTitle,
+      (t) => [fill(t.confirmed, { email: result.subscriber.email, lists: listNames(result.lists, l) })],
+      { note: 'confirmed' },
+    );
   }
 
   function getUnsubscribe(url: URL, lang: string, explicitLang: boolean): Reply {
     const v = verified(url, 'unsubscribe', lang);
     if ('reply' in v) return v.reply;
     const subscriber = repo.get(v.claims.subscriberId);
-    if (!subscriber) return message(200, lang, (t) => t.goneTitle, (t) => [t.gone], { note: 'subscriber gone' });
+    if (!subscriber)
+      return message(
+        200,
+        lang,
+        (t) => t.goneTitle,
+        (t) => [t.gone],
+        { note: 'subscriber gone' },
+      );
     const l = explicitLang ? lang : subscriber.lang;
     const listId = v.claims.lists[0]!;
     const on = subscriber.subscriptions.filter((s) => s.status !== 'unsubscribed');
     if (!on.some((s) => s.listId === listId)) {
-      return message(200, l, (t) => t.unsubscribedTitle, (t) => [
-        fill(t.notSubscribed, { email: subscriber.email, list: listNames([listId], l) }),
-      ], { note: 'not subscribed' });
+      return message(
+        200,
+        l,
+        (t) => t.unsubscribedTitle,
+        (t) => [fill(t.notSubscribed, { email: subscriber.email, list: listNames([listId], l) })],
+        { note: 'not subscribed' },
+      );
     }
     return {
       status: 200,
@@ -209,7 +313,12 @@ export function createServer(config: Config, store: Store, transport: Transport,
     };
   }
 
-  async function postUnsubscribe(req: IncomingMessage, url: URL, lang: string, explicitLang: boolean): Promise<Reply> {
+  async function postUnsubscribe(
+    req: IncomingMessage,
+    url: URL,
+    lang: string,
+    explicitLang: boolean,
+  ): Promise<Reply> {
     const v = verified(url, 'unsubscribe', lang);
     if ('reply' in v) return v.reply;
     const fields = await readForm(req);
@@ -217,7 +326,13 @@ export function createServer(config: Config, store: Store, transport: Transport,
     const oneClick = fields.get('List-Unsubscribe')?.[0] === 'One-Click';
     const scope = fields.get('scope')?.[0];
     if (!oneClick && scope !== 'list' && scope !== 'all')
-      return message(400, lang, (t) => t.errorTitle, (t) => [t.badRequest], { note: 'no List-Unsubscribe=One-Click' });
+      return message(
+        400,
+        lang,
+        (t) => t.errorTitle,
+        (t) => [t.badRequest],
+        { note: 'no List-Unsubscribe=One-Click' },
+      );
     const result = unsubscribe(repo, v.claims.subscriberId, scope === 'all' ? 'all' : v.claims.lists, {
       now: now(),
       source: oneClick ? 'one-click' : 'unsubscribe page',
@@ -227,32 +342,68 @@ export function createServer(config: Config, store: Store, transport: Transport,
     const l = explicitLang || !subscriber ? lang : subscriber.lang;
     const note = result.left.length ? `unsubscribed from ${result.left.join(', ')}` : 'already unsubscribed';
     if (oneClick) return { status: 200, type: 'text', lang: l, body: `${pageTexts(l).oneClickDone}\n`, note };
-    if (!subscriber) return message(200, l, (t) => t.goneTitle, (t) => [t.gone], { note });
+    if (!subscriber)
+      return message(
+        200,
+        l,
+        (t) => t.goneTitle,
+        (t) => [t.gone],
+        { note },
+      );
     const lists = result.left.length ? result.left : v.claims.lists;
-    return message(200, l, (t) => t.unsubscribedTitle, (t) => [
-      fill(t.unsubscribed, { email: subscriber.email, lists: listNames(lists, l) }),
-      t.resubscribe,
-    ], { signUpLink: true, note });
+    return message(
+      200,
+      l,
+      (t) => t.unsubscribedTitle,
+      (t) => [fill(t.unsubscribed, { email: subscriber.email, lists: listNames(lists, l) }), t.resubscribe],
+      { signUpLink: true, note },
+    );
   }
 
   async function route(req: IncomingMessage): Promise<Reply & { path: string }> {
     const url = requestUrl(req);
     const fallback = config.defaultLanguage;
-    if (!url) return { ...message(400, fallback, (t) => t.errorTitle, (t) => [t.badRequest]), path: '?' };
+    if (!url)
+      return {
+        ...message(
+          400,
+          fallback,
+          (t) => t.errorTitle,
+          (t) => [t.badRequest],
+        ),
+        path: '?',
+      };
     // The proxy may pass the public path (/newsletter/subscribe) or strip it (/subscribe).
-    const path = url.pathname.startsWith(prefix) ? `/${url.pathname.slice(prefix.length)}` : url.pathname;
+    const path = url.pathname.startsWith(prefix)
+      ? `/${url.pathname.slice(prefix.length)}`
+      : `${url.pathname}/` === prefix
+        ? '/'
+        : url.pathname;
     const asked = url.searchParams.get('lang');
     const explicitLang = asked !== null && config.languages.includes(asked);
-    const lang = explicitLang ? asked : negotiateLanguage(req.headers['accept-language'], config.languages, fallback);
+    const lang = explicitLang
+      ? asked
+      : negotiateLanguage(req.headers['accept-language'], config.languages, fallback);
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const allow = (methods: string): Reply =>
-      message(405, lang, (t) => t.errorTitle, (t) => [t.methodNotAllowed], { headers: { Allow: methods } });
+      message(
+        405,
+        lang,
+        (t) => t.errorTitle,
+        (t) => [t.methodNotAllowed],
+        { headers: { Allow: methods } },
+      );
     const reply = async (): Promise<Reply> => {
       try {
         switch (path) {
           case '/':
             if (method !== 'GET') return allow('GET, HEAD');
-            return { status: 303, lang, body: '', headers: { Location: `${url.pathname.replace(/\/?$/, '/')}subscribe` } };
+            return {
+              status: 303,
+              lang,
+              body: '',
+              headers: { Location: `${url.pathname.replace(/\/?$/, '/')}subscribe` },
+            };
           case '/subscribe':
             if (method === 'GET') return { status: 200, lang, body: subscribePage(config, lang) };
             if (method === 'POST') return await postSubscribe(req, lang);
@@ -268,7 +419,13 @@ export function createServer(config: Config, store: Store, transport: Transport,
           case '/healthz':
             return { status: 200, type: 'text', lang, body: 'ok\n' };
           default:
-            return message(404, lang, (t) => t.notFoundTitle, (t) => [t.notFound], { signUpLink: true });
+            return message(
+              404,
+              lang,
+              (t) => t.notFoundTitle,
+              (t) => [t.notFound],
+              { signUpLink: true },
+            );
         }
       } catch (e) {
         if (e instanceof BadRequest) return badRequest(e, lang);
@@ -282,7 +439,12 @@ export function createServer(config: Config, store: Store, transport: Transport,
     const started = performance.now();
     route(req)
       .catch((e: Error) => ({
-        ...message(500, config.defaultLanguage, (t) => t.internalErrorTitle, (t) => [t.internalError]),
+        ...message(
+          500,
+          config.defaultLanguage,
+          (t) => t.internalErrorTitle,
+          (t) => [t.internalError],
+        ),
         note: `internal error: ${e.message}`,
         path: '?',
       }))
@@ -315,7 +477,8 @@ export function createServer(config: Config, store: Store, transport: Transport,
 
 /** "7 days", "12 timmar". */
 function formatTtl(ms: number, locale: string): string {
-  const [unit, size] = ms % 86400000 === 0 ? ['day', 86400000] : ms % 3600000 === 0 ? ['hour', 3600000] : ['minute', 60000];
+  const [unit, size] =
+    ms % 86400000 === 0 ? ['day', 86400000] : ms % 3600000 === 0 ? ['hour', 3600000] : ['minute', 60000];
   return new Intl.NumberFormat(locale, { style: 'unit', unit: unit as string, unitDisplay: 'long' }).format(
     Math.round(ms / (size as number)),
   );

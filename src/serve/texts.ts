@@ -170,4 +170,3 @@ const TEXTS: Record<string, PageTexts> = { sv, en };
 export function pageTexts(lang: string): PageTexts {
   return TEXTS[lang] ?? en;
 }
-

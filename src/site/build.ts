@@ -17,6 +17,7 @@ import { buildSearchIndex } from './search.js';
 import { selectReleases } from './select.js';
 import { lockOutput, readState, stateFiles, writeState } from './state.js';
 import { loadSiteTemplates } from './templates.js';
+import type { ViewBase } from './views.js';
 import { copyFresh, writeFresh } from './write.js';
 
 export interface BuildOptions {
@@ -187,24 +188,21 @@ async function buildInto(
 ): Promise<void> {
   const images = new ImageRegistry(state.images);
   const assets = assetPaths(templates.assets);
+  const base: ViewBase = {
+    config,
+    links: new Links(config),
+    strings: templates.sources.strings,
+    assets: { css: assets.css, search: assets.search },
+    now: options.now,
+  };
   let renderer: Render | undefined;
-  const renderHere: Render = (job) => {
-    renderer ??= createRenderer(templates.sources);
-    return renderer(job);
+  const local = () => {
+    renderer ??= createRenderer(templates.sources, base);
+    return renderer;
   };
   const global = createHash('sha256').update(`${codeVersion()}\0${templates.hash}\0${configHash(config)}`).digest('hex');
   const plan = planSite(
-    {
-      config,
-      links: new Links(config),
-      strings: templates.sources.strings,
-      assets: { css: assets.css, search: assets.search },
-      model: siteModel(config, visible),
-      images,
-      now: options.now,
-      global,
-      renderHere,
-    },
+    { ...base, model: siteModel(config, visible), images, global, renderHere: (job) => local()(job) },
     assets.files,
   );
   result.diagnostics.push(...plan.diagnostics);
@@ -227,10 +225,7 @@ async function buildInto(
   }
 
   const pageJobs = todo.filter((o) => o.make.kind === 'page').length;
-  const pool = new RenderPool(templates.sources, threadCount(pageJobs, options.threads), () => {
-    renderer ??= createRenderer(templates.sources);
-    return renderer;
-  });
+  const pool = new RenderPool(templates.sources, base, threadCount(pageJobs, options.threads), local);
   for (const o of todo) {
     const make = o.make;
     if (make.kind === 'page') pool.add(staging.dir, make.job());

@@ -6,12 +6,11 @@ import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { type FeedEntry, FEED_SIZE, atomFeed, rssFeed } from './feeds.js';
 import { sectionLists } from './model.js';
 import { ATOM_FILE, dirOf, feedDir, RSS_FILE, type Section, sectionDir } from './paths.js';
-import type { RenderJob } from './renderer.js';
+import type { PageJob, RenderJob } from './renderer.js';
 import { robotsTxt, type SitemapUrl, sitemapFiles } from './sitemap.js';
 import type { SiteAsset } from './templates.js';
 import { plainText } from './text.js';
 import {
-  type BodyImages,
   bodyImages,
   feedItem,
   feedTitle,
@@ -19,7 +18,8 @@ import {
   type Link,
   listPage,
   notFoundPage,
-  releasePage,
+  type ReleaseInput,
+  releaseInput,
   rootPage,
   searchPage,
   topicLabel,
@@ -53,7 +53,7 @@ export interface PlanContext extends ViewContext {
   /** Hash of the code, templates and config: part of every key. */
   global: string;
   /** Renders a fragment (feed content) in this thread. */
-  renderHere: (job: RenderJob) => string;
+  renderHere: (job: PageJob) => string;
 }
 
 /** Output paths of the built-in assets, named by their content so browsers may cache them forever. */
@@ -86,13 +86,8 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     const dir = dirOf(outPath);
     return (to) => links.href(dir, to);
   };
-  const page = (outPath: string, k: string, job: (link: Link) => Omit<RenderJob, 'path'>, searchable = false) => {
-    outputs.push({
-      path: outPath,
-      key: k,
-      make: { kind: 'page', job: () => ({ path: outPath, ...job(linkFrom(outPath)) }) },
-      ...(searchable ? { searchable } : {}),
-    });
+  const page = (outPath: string, k: string, job: (link: Link) => Omit<PageJob, 'path'>) => {
+    outputs.push({ path: outPath, key: k, make: { kind: 'page', job: () => ({ path: outPath, ...job(linkFrom(outPath)) }) } });
   };
   const text = (outPath: string, k: string, make: () => string) => outputs.push({ path: outPath, key: k, make: { kind: 'text', text: make } });
 
@@ -102,7 +97,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
 
   // Release pages: each depends on its own file, its language versions and its images only, so adding
   // a release re-renders no other release page.
-  const images = new Map<string, { body: BodyImages; key: string }>();
+  const inputs = new Map<string, { input: ReleaseInput; key: string }>();
   for (const lang of model.languages) {
     for (const r of lang.releases) {
       const body = bodyImages(ctx, r);
@@ -115,18 +110,19 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
           }),
         );
       }
-      const hero = r.image?.file ? (ctx.images.get(r.image.file)?.out ?? 'missing') : (r.image?.url ?? '');
-      const imageKey = `${hero}|${Object.values(body.found).join('|')}`;
-      images.set(r.id, { body, key: imageKey });
+      const input = releaseInput(ctx, r, body);
+      const imageKey = [input.hero?.out ?? r.image?.url ?? '', ...Object.values(body.found).map((a) => a.out)].join('|');
+      inputs.set(r.id, { input, key: imageKey });
       const state = isPublished(r, ctx.now) ? '' : r.draft ? 'draft' : `due:${r.publishAt.toISOString()}`;
       const translations = rids(model.translations.get(r.id) ?? []);
       const outPath = `${releaseOutputPath(r)}index.html`;
-      page(
-        outPath,
-        key('release', rid(r), translations, imageKey, state),
-        (link) => ({ page: 'release', ...releasePage(ctx, r, link, body) }),
-        true,
-      );
+      // The page's view is built where it is rendered (a worker thread, when there are many).
+      outputs.push({
+        path: outPath,
+        key: key('release', rid(r), translations, imageKey, state),
+        make: { kind: 'page', job: () => ({ path: outPath, release: input }) },
+        searchable: true,
+      });
     }
   }
 
@@ -135,7 +131,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const feedEntry = (r: Release): FeedEntry => {
     let html = contents.get(r.id);
     if (html === undefined) {
-      const item = feedItem(ctx, r, images.get(r.id)!.body);
+      const item = feedItem(ctx, inputs.get(r.id)!.input);
       html = ctx.renderHere({ path: releaseOutputPath(r), page: 'feed-item', layout: false, ...item });
       contents.set(r.id, html);
     }
@@ -151,7 +147,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const feeds = (lang: string, section: Section, releases: Release[]) => {
     const dir = `${lang}/${feedDir(section)}`;
     const items = releases.slice(0, FEED_SIZE);
-    const itemsKey = items.map((r) => `${rid(r)}:${images.get(r.id)!.key}`).join(',');
+    const itemsKey = items.map((r) => `${rid(r)}:${inputs.get(r.id)!.key}`).join(',');
     const info = () => ({
       title: feedTitle(ctx, lang, section),
       description: config.site.description?.[lang] ?? config.site.name[lang]!,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type Render, type RenderJob, TemplateRenderError } from './renderer.js';
 import type { RenderSources } from './templates.js';
+import type { ViewBase } from './views.js';
 import { writeFresh } from './write.js';
 
 export interface RenderFailure {
@@ -50,12 +51,14 @@ export class RenderPool {
 
   constructor(
     sources: RenderSources,
+    base: ViewBase,
     threads: number,
     private readonly local: () => Render,
   ) {
     if (threads < 2 || !existsSync(WORKER)) return;
+    const { links: _links, ...plain } = base;
     for (let i = 0; i < threads; i++) {
-      const worker = new Worker(WORKER, { workerData: { sources } });
+      const worker = new Worker(WORKER, { workerData: { sources, base: plain } });
       const slot = { worker, busy: 0 };
       worker.on('message', (r: BatchResult) => {
         slot.busy--;

@@ -1,11 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRenderer, type RenderJob, TemplateRenderError } from './renderer.js';
+import { Links } from './paths.js';
 import type { RenderSources } from './templates.js';
+import type { ViewBase } from './views.js';
 import { writeFresh } from './write.js';
 import type { BatchResult } from './pool.js';
 
 /** Renders batches of pages for pool.ts and writes them straight into the output folder. */
-const render = createRenderer((workerData as { sources: RenderSources }).sources);
+const data = workerData as { sources: RenderSources; base: Omit<ViewBase, 'links'> };
+const render = createRenderer(data.sources, { ...data.base, links: new Links(data.base.config) });
 parentPort!.on('message', (batch: { id: number; dir: string; jobs: RenderJob[] }) => {
   const result: BatchResult = { id: batch.id, written: 0, failures: [] };
   for (const job of batch.jobs) {

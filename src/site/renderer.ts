@@ -2,9 +2,18 @@ import Handlebars from 'handlebars';
 import { renderInline, renderMarkdown } from '../render/markdown.js';
 import { translate } from './strings.js';
 import type { RenderSources } from './templates.js';
+import { dirOf } from './paths.js';
+import { type ReleaseInput, releasePage, type ViewBase } from './views.js';
 
-/** One page to render: plain data, so it can cross to a worker thread. */
-export interface RenderJob {
+export interface MarkdownParts {
+  body: string;
+  boilerplate?: string;
+  /** Image URLs as written → the copy's address as seen from the page, and its size. */
+  images: Record<string, { src: string; width?: number; height?: number }>;
+}
+
+/** A page whose view is ready. Plain data, so it can cross to a worker thread. */
+export interface PageJob {
   /** Output path, relative to the output folder. */
   path: string;
   /** A page template (`pages/<page>.hbs`). */
@@ -13,15 +22,35 @@ export interface RenderJob {
   layout?: boolean;
   view: Record<string, unknown>;
   /** Markdown turned into `bodyHtml` / `boilerplateHtml` before templating. */
-  markdown?: {
-    body: string;
-    boilerplate?: string;
-    /** Image URLs as written → their address in the output. */
-    images: Record<string, string>;
-  };
+  markdown?: MarkdownParts;
 }
 
+/** A release page, whose view is built by the renderer (so that work is spread over the threads too). */
+export interface ReleaseJob {
+  path: string;
+  release: ReleaseInput;
+}
+
+export type RenderJob = PageJob | ReleaseJob;
+
 export type Render = (job: RenderJob) => string;
+
+/**
+ * Points images written as raw HTML (<img src=…>, which Markdown does not resolve) at the copies too,
+ * and gives every copied image its width and height so the page does not jump while loading.
+ */
+function sizeImages(html: string, images: MarkdownParts['images']): string {
+  const bySrc = new Map(Object.values(images).map((i) => [i.src, i]));
+  return html.replace(/<img\b[^>]*>/g, (tag) => {
+    const m = /\ssrc="([^"]*)"/.exec(tag);
+    if (!m) return tag;
+    const image = images[m[1]!] ?? bySrc.get(m[1]!);
+    if (!image) return tag;
+    let out = tag.replace(m[0], ` src="${image.src}"`);
+    if (image.width && !/\swidth=/.test(out)) out = out.replace(/^<img/, `<img width="${image.width}" height="${image.height}"`);
+    return out;
+  });
+}
 
 /** A template failed at render time (a missing partial, a helper misused in an override). */
 export class TemplateRenderError extends Error {
@@ -39,7 +68,7 @@ export class TemplateRenderError extends Error {
  * values are HTML made here from sanitised Markdown (`bodyHtml`, `boilerplateHtml`, `{{inline …}}`)
  * and the page body handed to the layout.
  */
-export function createRenderer(sources: RenderSources): Render {
+export function createRenderer(sources: RenderSources, base: ViewBase): Render {
   const hb = Handlebars.create();
   hb.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => {
     const lang = (options.hash.lang as string | undefined) ?? (options.data.root as { lang: string }).lang;
@@ -62,20 +91,19 @@ export function createRenderer(sources: RenderSources): Render {
   const layout = hb.compile(sources.layout, options);
   const pages = new Map(Object.entries(sources.pages).map(([name, source]) => [name, hb.compile(source, options)]));
 
-  return (job) => {
+  return (input) => {
+    const job: PageJob =
+      'release' in input
+        ? { path: input.path, page: 'release', ...releasePage(base, input.release, (to) => base.links.href(dirOf(input.path), to)) }
+        : input;
     const page = pages.get(job.page);
     if (!page) throw new TemplateRenderError(job.page, job.path, `there is no template pages/${job.page}.hbs`);
     let view = job.view;
     if (job.markdown) {
       const images = job.markdown.images;
-      const resolveUrl = (url: string, kind: 'link' | 'image') => (kind === 'image' ? (images[url] ?? url) : url);
+      const resolveUrl = (url: string, kind: 'link' | 'image') => (kind === 'image' ? (images[url]?.src ?? url) : url);
       let bodyHtml = renderMarkdown(job.markdown.body, { resolveUrl }).html;
-      // Images written as raw HTML (<img src=…>) are not Markdown images: point them at the copies too.
-      if (bodyHtml.includes('<img')) {
-        bodyHtml = bodyHtml.replace(/(<img\b[^>]*?\ssrc=")([^"]*)"/g, (m, start: string, src: string) =>
-          images[src] ? `${start}${images[src]}"` : m,
-        );
-      }
+      if (bodyHtml.includes('<img')) bodyHtml = sizeImages(bodyHtml, images);
       view = { ...view, bodyHtml };
       if (job.markdown.boilerplate) view.boilerplateHtml = renderMarkdown(job.markdown.boilerplate).html;
     }

@@ -3,22 +3,38 @@ import type { Config } from '../config/types.js';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
 import { localDateTime } from '../core/time.js';
-import { IMAGE_EXTENSIONS, type ImageRegistry } from './images.js';
+import { IMAGE_EXTENSIONS, type ImageAsset, type ImageRegistry } from './images.js';
 import type { SectionList, SiteModel } from './model.js';
+import type { MarkdownParts } from './renderer.js';
 import { ATOM_FILE, feedDir, type Links, RSS_FILE, type Section, sectionDir } from './paths.js';
 import { type SiteStrings, translate } from './strings.js';
 import { jsonForScript, plainText } from './text.js';
 
-/** Everything the view builders read. Views are plain data: they cross to worker threads. */
-export interface ViewContext {
+/** What every view builder reads: plain data apart from `links`, so a worker thread can rebuild it. */
+export interface ViewBase {
   config: Config;
   links: Links;
   strings: SiteStrings;
   /** Output paths of the stylesheet and the search script. */
   assets: { css: string; search: string };
+  now: Date;
+}
+
+/** The whole build's view of the site, in the main thread. */
+export interface ViewContext extends ViewBase {
   model: SiteModel;
   images: ImageRegistry;
-  now: Date;
+}
+
+/** Everything a release page shows, as plain data: its page is built here or in a worker thread. */
+export interface ReleaseInput {
+  release: Release;
+  /** The other visible language versions. */
+  translations: Pick<Release, 'lang' | 'localDate' | 'slug'>[];
+  /** The copied hero image, when it is a local file. */
+  hero?: ImageAsset;
+  /** Body image URLs as written → their copies. */
+  images: Record<string, ImageAsset>;
 }
 
 /** Turns an output path into an href as seen from the page being built. */
@@ -27,14 +43,23 @@ type View = Record<string, unknown>;
 
 const OG_LOCALES: Record<string, string> = { sv: 'sv_SE', en: 'en_GB', fi: 'fi_FI', nb: 'nb_NO', da: 'da_DK', de: 'de_DE' };
 
-const t = (ctx: ViewContext, lang: string, key: string, values?: Record<string, unknown>) =>
-  translate(ctx.strings, lang, key, values);
+// Most texts have no placeholders and repeat on every page: look each up once.
+const plainTexts = new WeakMap<SiteStrings, Map<string, string>>();
+const t = (ctx: ViewBase, lang: string, key: string, values?: Record<string, unknown>) => {
+  if (values) return translate(ctx.strings, lang, key, values);
+  let memo = plainTexts.get(ctx.strings);
+  if (!memo) plainTexts.set(ctx.strings, (memo = new Map()));
+  const id = `${lang}\0${key}`;
+  let text = memo.get(id);
+  if (text === undefined) memo.set(id, (text = translate(ctx.strings, lang, key)));
+  return text;
+};
 
 export function releaseDateTime(config: Config, r: Release): string {
   return r.dateOnly ? r.localDate : localDateTime(r.date, config.timeZone);
 }
 
-export function sectionLabel(ctx: ViewContext, lang: string, section: Section): string {
+export function sectionLabel(ctx: ViewBase, lang: string, section: Section): string {
   switch (section.kind) {
     case 'all':
       return t(ctx, lang, 'archive.title');
@@ -52,14 +77,14 @@ export function topicLabel(config: Config, lang: string, topic: string): string 
 }
 
 /** The title of a section's feed: the site name, plus the section unless it is the whole archive. */
-export function feedTitle(ctx: ViewContext, lang: string, section: Section): string {
+export function feedTitle(ctx: ViewBase, lang: string, section: Section): string {
   const site = ctx.config.site.name[lang]!;
   if (section.kind === 'all') return t(ctx, lang, 'feed.title', { site });
   const label = section.kind === 'topic' ? topicLabel(ctx.config, lang, section.topic) : sectionLabel(ctx, lang, section);
   return t(ctx, lang, 'feed.title.section', { site, section: label });
 }
 
-function feedLinks(ctx: ViewContext, lang: string, link: Link, sections: Section[]) {
+function feedLinks(ctx: ViewBase, lang: string, link: Link, sections: Section[]) {
   return sections.flatMap((section) => {
     const dir = `${lang}/${feedDir(section)}`;
     const title = feedTitle(ctx, lang, section);
@@ -84,7 +109,7 @@ interface ChromeOptions {
 }
 
 /** What every page has: head, header, language switch and footer. */
-function chrome(ctx: ViewContext, lang: string, link: Link, o: ChromeOptions): View {
+function chrome(ctx: ViewBase, lang: string, link: Link, o: ChromeOptions): View {
   const { config, links } = ctx;
   const counterparts = o.counterparts ?? {};
   const view: View = {
@@ -129,7 +154,7 @@ function chrome(ctx: ViewContext, lang: string, link: Link, o: ChromeOptions): V
   return view;
 }
 
-function breadcrumbs(ctx: ViewContext, lang: string, link: Link, trail: { label: string; href?: string }[]) {
+function breadcrumbs(ctx: ViewBase, lang: string, link: Link, trail: { label: string; href?: string }[]) {
   const home = ctx.config.organization.url;
   return [
     ...(home ? [{ label: t(ctx, lang, 'breadcrumbs.home'), href: home }] : []),
@@ -139,12 +164,12 @@ function breadcrumbs(ctx: ViewContext, lang: string, link: Link, trail: { label:
 }
 
 /** The hero image: copied local file (with its size) or a remote URL. */
-function heroImage(ctx: ViewContext, r: Release, link: Link) {
-  const image = r.image;
+function heroImage(ctx: ViewBase, input: ReleaseInput, link: Link) {
+  const image = input.release.image;
   if (!image) return undefined;
   const base = { alt: image.alt, ...(image.credit ? { credit: image.credit } : {}) };
   if (image.url) return { ...base, src: image.url, absolute: image.url };
-  const asset = image.file ? ctx.images.get(image.file) : undefined;
+  const asset = input.hero;
   if (!asset) return undefined;
   return {
     ...base,
@@ -159,8 +184,8 @@ const MD_REFERENCE = /^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)/gm;
 const HTML_IMAGE = /<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)/gi;
 
 export interface BodyImages {
-  /** Image URL as written → output path of the copy. */
-  found: Record<string, string>;
+  /** Image URL as written → its copy. */
+  found: Record<string, ImageAsset>;
   /** Local images that do not exist, with the line they are on. */
   missing: { url: string; line: number }[];
 }
@@ -187,8 +212,8 @@ export function bodyImages(ctx: ViewContext, r: Release): BodyImages {
       const file = decoded.startsWith('/') ? path.join(ctx.config.root, decoded) : path.resolve(path.dirname(r.path), decoded);
       const asset = ctx.images.get(file);
       if (asset) {
-        out.found[url] = asset.out;
-        out.found[encodeURI(decoded)] = asset.out;
+        out.found[url] = asset;
+        out.found[encodeURI(decoded)] = asset;
       } else {
         const line = r.bodyLine + body.slice(0, m.index).split('\n').length - 1;
         out.missing.push({ url, line });
@@ -198,10 +223,22 @@ export function bodyImages(ctx: ViewContext, r: Release): BodyImages {
   return out;
 }
 
+/** What a release page needs from the whole build, gathered in the main thread. */
+export function releaseInput(ctx: ViewContext, r: Release, body: BodyImages): ReleaseInput {
+  const hero = r.image?.file ? ctx.images.get(r.image.file) : undefined;
+  return {
+    release: r,
+    translations: (ctx.model.translations.get(r.id) ?? []).map((o) => ({ lang: o.lang, localDate: o.localDate, slug: o.slug })),
+    ...(hero ? { hero } : {}),
+    images: body.found,
+  };
+}
+
 /** The parts of a release both its page and its feed entry show. */
-function releaseParts(ctx: ViewContext, r: Release, link: Link): View {
+function releaseParts(ctx: ViewBase, input: ReleaseInput, link: Link): View {
   const { config } = ctx;
-  const image = heroImage(ctx, r, link);
+  const r = input.release;
+  const image = heroImage(ctx, input, link);
   return {
     type: r.type,
     typeLabel: t(ctx, r.lang, `type.${r.type}`),
@@ -218,7 +255,7 @@ function releaseParts(ctx: ViewContext, r: Release, link: Link): View {
       phone: c.phone,
     })),
     topics: r.topics.map((id) => ({ label: topicLabel(config, r.lang, id), href: link(`${r.lang}/topics/${id}/`) })),
-    translations: (ctx.model.translations.get(r.id) ?? []).map((o) => ({
+    translations: input.translations.map((o) => ({
       lang: o.lang,
       href: link(releaseOutputPath(o)),
       label: t(ctx, o.lang, 'translation.read'),
@@ -226,16 +263,19 @@ function releaseParts(ctx: ViewContext, r: Release, link: Link): View {
   };
 }
 
-function markdownParts(r: Release, images: Record<string, string>) {
+function markdownParts(input: ReleaseInput, link: Link) {
+  const r = input.release;
+  const images: MarkdownParts['images'] = {};
+  for (const [url, a] of Object.entries(input.images)) images[url] = { src: link(a.out), ...(a.width ? { width: a.width, height: a.height } : {}) };
   return { body: r.body, ...(r.boilerplate ? { boilerplate: r.boilerplate.markdown } : {}), images };
 }
 
 /** A release page. */
-export function releasePage(ctx: ViewContext, r: Release, link: Link, images: BodyImages) {
+export function releasePage(ctx: ViewBase, input: ReleaseInput, link: Link) {
   const { config } = ctx;
+  const r = input.release;
   const self = releaseOutputPath(r);
-  const translations = ctx.model.translations.get(r.id) ?? [];
-  const release = releaseParts(ctx, r, link);
+  const release = releaseParts(ctx, input, link);
   const description = plainText(r.lead);
   const url = ctx.links.absolute(self);
   const image = release.image as { absolute: string; alt: string; width?: number; height?: number } | undefined;
@@ -249,7 +289,7 @@ export function releasePage(ctx: ViewContext, r: Release, link: Link, images: Bo
       title: `${r.title} – ${config.site.name[r.lang]}`,
       description,
       self,
-      counterparts: Object.fromEntries(translations.map((o) => [o.lang, releaseOutputPath(o)])),
+      counterparts: Object.fromEntries(input.translations.map((o) => [o.lang, releaseOutputPath(o)])),
       alternates: true,
     }),
     release,
@@ -285,30 +325,38 @@ export function releasePage(ctx: ViewContext, r: Release, link: Link, images: Bo
       ? t(ctx, r.lang, 'banner.draft')
       : t(ctx, r.lang, 'banner.scheduled', { date: localDateTime(r.publishAt, config.timeZone) });
   }
-  const found = Object.fromEntries(Object.entries(images.found).map(([url, out]) => [url, link(out)]));
-  return { view, markdown: markdownParts(r, found) };
+  return { view, markdown: markdownParts(input, link) };
 }
 
 /** The HTML content of a release in a feed: absolute links only. */
-export function feedItem(ctx: ViewContext, r: Release, images: BodyImages) {
+export function feedItem(ctx: ViewBase, input: ReleaseInput) {
   const link: Link = (p) => ctx.links.absolute(p);
-  const found = Object.fromEntries(Object.entries(images.found).map(([url, out]) => [url, link(out)]));
   return {
-    view: { lang: r.lang, release: releaseParts(ctx, r, link), site: { organization: ctx.config.organization.name } },
-    markdown: markdownParts(r, found),
+    view: { lang: input.release.lang, release: releaseParts(ctx, input, link), site: { organization: ctx.config.organization.name } },
+    markdown: markdownParts(input, link),
   };
 }
 
-export function entry(ctx: ViewContext, r: Release, link: Link): View {
-  return {
-    type: r.type,
-    typeLabel: t(ctx, r.lang, `type.${r.type}`),
-    date: r.localDate,
-    datetime: releaseDateTime(ctx.config, r),
-    title: r.title,
-    lead: r.lead,
-    href: link(releaseOutputPath(r)),
-  };
+const entryMemo = new WeakMap<SiteStrings, WeakMap<Release, View>>();
+
+/** A release in a list; the same on every page that lists it but for the link. */
+export function entry(ctx: ViewBase, r: Release, link: Link): View {
+  let memo = entryMemo.get(ctx.strings);
+  if (!memo) entryMemo.set(ctx.strings, (memo = new WeakMap()));
+  let base = memo.get(r);
+  if (!base) {
+    base = {
+      type: r.type,
+      typeLabel: t(ctx, r.lang, `type.${r.type}`),
+      date: r.localDate,
+      datetime: releaseDateTime(ctx.config, r),
+      title: r.title,
+      lead: r.lead,
+      out: releaseOutputPath(r),
+    };
+    memo.set(r, base);
+  }
+  return { ...base, href: link(base.out as string) };
 }
 
 /** The browse links of a language's archive, with the current section marked. */

@@ -7,7 +7,8 @@ import { createHmac, createSecretKey } from 'node:crypto';
  */
 export function addressHasher(secret: string): (email: string) => string {
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
-  return (email) => createHmac('sha256', key).update('scs-suppression-v1\n').update(email).digest('base64url');
+  return (email) =>
+    createHmac('sha256', key).update('scs-suppression-v1\n').update(email).digest('base64url');
 }
 
 /** A fingerprint of the secret, stored once, so opening the database with another key is caught. */

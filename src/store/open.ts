@@ -42,16 +42,24 @@ export function openStore(config: Config): Store {
  */
 function checkSecret(db: Database.Database, secret: string, shown: string): void {
   const fingerprint = secretFingerprint(secret);
-  db.prepare("INSERT INTO meta (key, value) VALUES ('secret-fingerprint', ?) ON CONFLICT (key) DO NOTHING").run(
-    fingerprint,
-  );
-  const stored = db.prepare("SELECT value FROM meta WHERE key = 'secret-fingerprint'").pluck().get() as string;
+  db.prepare(
+    "INSERT INTO meta (key, value) VALUES ('secret-fingerprint', ?) ON CONFLICT (key) DO NOTHING",
+  ).run(fingerprint);
+  const stored = db
+    .prepare("SELECT value FROM meta WHERE key = 'secret-fingerprint'")
+    .pluck()
+    .get() as string;
   if (stored !== fingerprint) {
     throw new ScsError(
       [
-        diag('store-secret-mismatch', 'error', `The database ${shown} was set up with a different secret key.`, {
-          hint: 'Set SCS_SECRET to the key it was created with (a generated key is kept in .scs/secret). Another key would break every link already sent and the suppression list.',
-        }),
+        diag(
+          'store-secret-mismatch',
+          'error',
+          `The database ${shown} was set up with a different secret key.`,
+          {
+            hint: 'Set SCS_SECRET to the key it was created with (a generated key is kept in .scs/secret). Another key would break every link already sent and the suppression list.',
+          },
+        ),
       ],
       2,
     );

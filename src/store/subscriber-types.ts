@@ -123,7 +123,10 @@ export interface SubscriberRepo {
   suppression(email: string): Suppression | undefined;
 
   /** Adds new subscribers with their memberships, in bulk; returns their ids in the same order. */
-  insertMany(entries: readonly { subscriber: NewSubscriber; lists: readonly Membership[] }[], now: Date): number[];
+  insertMany(
+    entries: readonly { subscriber: NewSubscriber; lists: readonly Membership[] }[],
+    now: Date,
+  ): number[];
   update(subscriberId: number, changes: SubscriberChanges, now: Date): void;
   setSubscription(subscriberId: number, listId: string, status: SubscriptionStatus, now: Date): void;
   addEvent(subscriberId: number, event: NewEvent, now: Date): void;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import type { Config } from '../config/types.js';
 import { ScsError } from '../core/diagnostic.js';
 import type { OutgoingMessage, SendResult, Transport } from '../delivery/transport.js';
@@ -24,7 +23,8 @@ const TEXTS: Record<string, ConfirmationTexts> = {
     locale: 'sv-SE',
     subject: 'Bekräfta din prenumeration – {organization}',
     greeting: (name) => (name ? `Hej ${name}!` : 'Hej!'),
-    intro: 'Tack för att du vill prenumerera på {lists}. Bekräfta att {email} är din adress genom att öppna länken:',
+    intro:
+      'Tack för att du vill prenumerera på {lists}. Bekräfta att {email} är din adress genom att öppna länken:',
     button: 'Bekräfta prenumerationen',
     expires: 'Länken gäller till {expires}.',
     notYou:
@@ -34,10 +34,12 @@ const TEXTS: Record<string, ConfirmationTexts> = {
     locale: 'en-GB',
     subject: 'Confirm your subscription – {organization}',
     greeting: (name) => (name ? `Hello ${name},` : 'Hello,'),
-    intro: 'Thank you for subscribing to {lists}. Please confirm that {email} is your address by opening this link:',
+    intro:
+      'Thank you for subscribing to {lists}. Please confirm that {email} is your address by opening this link:',
     button: 'Confirm the subscription',
     expires: 'The link is valid until {expires}.',
-    notYou: 'If you did not sign up, you need not do anything: nothing is sent to you until the subscription is confirmed.',
+    notYou:
+      'If you did not sign up, you need not do anything: nothing is sent to you until the subscription is confirmed.',
   },
 };
 
@@ -64,9 +66,11 @@ export async function composeConfirmation(
     organization: config.organization.name,
     lists: new Intl.ListFormat(t.locale, { type: 'conjunction' }).format(listNames),
     email: request.email,
-    expires: new Intl.DateTimeFormat(t.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: config.timeZone }).format(
-      new Date(now.getTime() + config.newsletter.confirmTokenTtlMs),
-    ),
+    expires: new Intl.DateTimeFormat(t.locale, {
+      dateStyle: 'long',
+      timeStyle: 'short',
+      timeZone: config.timeZone,
+    }).format(new Date(now.getTime() + config.newsletter.confirmTokenTtlMs)),
   };
   const paragraphs = [t.greeting(request.name), fill(t.intro, values)];
   const closing = [fill(t.expires, values), t.notYou];
@@ -85,6 +89,8 @@ export async function composeConfirmation(
   const messageId = `<${randomUUID()}@${from.email.split('@')[1]}>`;
   const dkim = loadDkimSigner(config);
   if (dkim.diagnostics.length) throw new ScsError(dkim.diagnostics, 2);
+  // Loaded on first use: every `scs` command would otherwise pay for nodemailer at start-up.
+  const { default: nodemailer } = await import('nodemailer');
   const composer = nodemailer.createTransport({
     streamTransport: true,
     buffer: true,
@@ -126,4 +132,3 @@ export async function sendConfirmation(
 ): Promise<SendResult> {
   return transport.send(await composeConfirmation(config, secret, request, now));
 }
-

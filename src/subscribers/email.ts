@@ -19,14 +19,22 @@ export function normalizeEmail(input: string): EmailCheck {
   const at = text.lastIndexOf('@');
   if (at < 0) return { ok: false, reason: 'the address has no "@"' };
   const local = text.slice(0, at);
-  const domain = text.slice(at + 1).toLowerCase().replace(/\.$/, '');
+  const domain = text
+    .slice(at + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
   if (local === '') return { ok: false, reason: 'nothing before the "@"' };
   if (local.length > 64) return { ok: false, reason: 'the part before the "@" is longer than 64 characters' };
   if (!LOCAL_PART.test(local)) return { ok: false, reason: `"${local}" is not a valid part before the "@"` };
   if (domain === '') return { ok: false, reason: 'nothing after the "@"' };
   const ascii = domainToASCII(domain);
   const labels = ascii.split('.');
-  if (!ascii || labels.length < 2 || !labels.every((l) => LABEL.test(l)) || !/^(xn--[a-z0-9-]+|[a-z]{2,63})$/.test(labels.at(-1)!))
+  if (
+    !ascii ||
+    labels.length < 2 ||
+    !labels.every((l) => LABEL.test(l)) ||
+    !/^(xn--[a-z0-9-]+|[a-z]{2,63})$/.test(labels.at(-1)!)
+  )
     return { ok: false, reason: `"${domain}" is not a valid mail domain` };
   const email = `${local}@${domain}`;
   if (email.length > 254) return { ok: false, reason: 'the address is longer than 254 characters' };

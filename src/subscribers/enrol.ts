@@ -87,7 +87,13 @@ export function planEnrolment(
     ip: req.ip,
     detail: req.detail ?? null,
   });
-  const consent = { source: req.source, at: now, ip: req.ip, detail: req.detail ?? null, confirmedAt: req.confirmed ? now : null };
+  const consent = {
+    source: req.source,
+    at: now,
+    ip: req.ip,
+    detail: req.detail ?? null,
+    confirmedAt: req.confirmed ? now : null,
+  };
   const unsuppress = suppression !== undefined && req.force;
 
   if (!current) {
@@ -121,7 +127,12 @@ export function planEnrolment(
     const before = had.get(listId);
     if (before === 'active' || (before === 'pending' && !req.confirmed)) continue;
     lists.push({ listId, status: listStatus });
-    events.push(event(req.confirmed ? (before === 'unsubscribed' ? 'resubscribed' : 'subscribed') : 'requested', listId));
+    events.push(
+      event(
+        req.confirmed ? (before === 'unsubscribed' ? 'resubscribed' : 'subscribed') : 'requested',
+        listId,
+      ),
+    );
     what.push(`+${listId}`);
   }
 
@@ -150,11 +161,23 @@ export function planEnrolment(
     changes.lang = req.lang;
     fields.push('language');
   }
-  if (fields.length) events.push({ ...event('updated'), detail: [req.detail, fields.join(', ')].filter(Boolean).join(': ') });
+  if (fields.length)
+    events.push({ ...event('updated'), detail: [req.detail, fields.join(', ')].filter(Boolean).join(': ') });
 
-  const awaiting = req.lists.filter((l) => (lists.find((c) => c.listId === l)?.status ?? had.get(l)) === 'pending');
+  const awaiting = req.lists.filter(
+    (l) => (lists.find((c) => c.listId === l)?.status ?? had.get(l)) === 'pending',
+  );
   if (!lists.length && !fields.length && !unsuppress) return { kind: 'unchanged', id: current.id, awaiting };
-  return { kind: 'update', id: current.id, changes, lists, unsuppress, events, awaiting, what: [...what, ...fields] };
+  return {
+    kind: 'update',
+    id: current.id,
+    changes,
+    lists,
+    unsuppress,
+    events,
+    awaiting,
+    what: [...what, ...fields],
+  };
 }
 
 /** Carries out plans, adding the new subscribers in bulk; returns their ids (undefined for a skipped request). */
@@ -169,7 +192,7 @@ export function applyEnrolments(
     adds.map((plan) => ({ subscriber: plan.subscriber, lists: plan.lists })),
     now,
   );
-  adds.forEach((plan, i) => added.set(plan, ids[i]!));
+  for (const [i, plan] of adds.entries()) added.set(plan, ids[i]!);
   return items.map(({ plan, email }) => {
     if (plan.kind === 'skip') return undefined;
     if (plan.kind === 'unchanged') return plan.id;
@@ -184,6 +207,11 @@ export function applyEnrolments(
   });
 }
 
-export function applyEnrolment(repo: SubscriberRepo, plan: EnrolPlan, email: string, now: Date): number | undefined {
+export function applyEnrolment(
+  repo: SubscriberRepo,
+  plan: EnrolPlan,
+  email: string,
+  now: Date,
+): number | undefined {
   return applyEnrolments(repo, [{ plan, email }], now)[0];
 }

@@ -81,7 +81,10 @@ export function subscriberJson(s: Subscriber) {
  * `scs subscribers export`: the stored subscribers (of one list, or all), streamed as text chunks so
  * that a large list never sits in memory at once.
  */
-export function* exportSubscribers(store: Store, options: { listId?: string; format: ExportFormat }): Generator<string> {
+export function* exportSubscribers(
+  store: Store,
+  options: { listId?: string; format: ExportFormat },
+): Generator<string> {
   const rows = store.subscribers.list(options.listId ? { listId: options.listId } : {});
   if (options.format === 'csv') {
     yield `${EXPORT_COLUMNS.join(',')}\r\n`;

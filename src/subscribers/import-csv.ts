@@ -55,10 +55,15 @@ export function readSubscriberCsv(file: string, shown: string): ParsedCsv {
     bytes = readFileSync(file);
   } catch (e) {
     throw fail(
-      diag('import-unreadable', 'error', `Cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, {
-        file: shown,
-        hint: 'Check the path.',
-      }),
+      diag(
+        'import-unreadable',
+        'error',
+        `Cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+        {
+          file: shown,
+          hint: 'Check the path.',
+        },
+      ),
     );
   }
   let text: string;
@@ -112,22 +117,32 @@ export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
     }
     if (index[column] !== undefined) {
       throw fail(
-        diag('import-duplicate-column', 'error', `Two columns mean the same: "${header.fields[index[column]!]}" and "${name}".`, {
-          file: shown,
-          line: header.line,
-          hint: 'Keep one of them.',
-        }),
+        diag(
+          'import-duplicate-column',
+          'error',
+          `Two columns mean the same: "${header.fields[index[column]!]}" and "${name}".`,
+          {
+            file: shown,
+            line: header.line,
+            hint: 'Keep one of them.',
+          },
+        ),
       );
     }
     index[column] = i;
   });
   if (index.email === undefined) {
     throw fail(
-      diag('import-no-email-column', 'error', `${shown} has no email column (the header reads: ${header.fields.join(delimiter)}).`, {
-        file: shown,
-        line: header.line,
-        hint: 'Name the column holding the addresses "email" (or "e-post"). The first line must be the header.',
-      }),
+      diag(
+        'import-no-email-column',
+        'error',
+        `${shown} has no email column (the header reads: ${header.fields.join(delimiter)}).`,
+        {
+          file: shown,
+          line: header.line,
+          hint: 'Name the column holding the addresses "email" (or "e-post"). The first line must be the header.',
+        },
+      ),
     );
   }
   const columns = Object.keys(index) as ImportColumn[];
@@ -139,7 +154,11 @@ export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
     const fields: CsvRow['fields'] = {};
     for (const c of columns) fields[c] = values[index[c]!] ?? '';
     const extra = values.length - width;
-    rows.push(extra > 0 && values.slice(width).some((f) => f !== '') ? { line, fields, extraFields: extra } : { line, fields });
+    rows.push(
+      extra > 0 && values.slice(width).some((f) => f !== '')
+        ? { line, fields, extraFields: extra }
+        : { line, fields },
+    );
   }
   return { rows, columns, ignoredColumns, delimiter };
 }

@@ -84,7 +84,9 @@ export function importSubscribers(config: Config, store: Store, options: ImportO
   const csv = readSubscriberCsv(options.file, shown);
   const singleList = Object.keys(config.newsletter.lists).length === 1;
   const defaultLists =
-    options.lists?.length || !csv.columns.includes('lists') || singleList ? resolveLists(config, options.lists) : undefined;
+    options.lists?.length || !csv.columns.includes('lists') || singleList
+      ? resolveLists(config, options.lists)
+      : undefined;
 
   const report: ImportReport = {
     file: shown,
@@ -117,14 +119,22 @@ export function importSubscribers(config: Config, store: Store, options: ImportO
       continue;
     }
     if (candidate.status !== first.status && candidate.status !== null && first.status !== null) {
-      invalid(row.line, `${candidate.email} has status "${candidate.status}" here but "${first.status}" on line ${first.line}.`, 'Keep one row per address, or make them agree.');
+      invalid(
+        row.line,
+        `${candidate.email} has status "${candidate.status}" here but "${first.status}" on line ${first.line}.`,
+        'Keep one row per address, or make them agree.',
+      );
       continue;
     }
     first.lists = [...new Set([...first.lists, ...candidate.lists])];
     first.name ??= candidate.name;
     first.lang ??= candidate.lang;
     first.status ??= candidate.status;
-    report.duplicates.push({ line: row.line, email: candidate.email, detail: `merged into line ${first.line}` });
+    report.duplicates.push({
+      line: row.line,
+      email: candidate.email,
+      detail: `merged into line ${first.line}`,
+    });
   }
 
   const blocked = report.invalid.length > 0 && !options.skipInvalid;
@@ -155,12 +165,20 @@ function validateRow(
 ): Candidate | undefined {
   const f = row.fields;
   if (row.extraFields) {
-    invalid(row.line, `The row has ${row.extraFields} field(s) more than the header.`, 'A delimiter inside a value needs quotes around the value.');
+    invalid(
+      row.line,
+      `The row has ${row.extraFields} field(s) more than the header.`,
+      'A delimiter inside a value needs quotes around the value.',
+    );
     return undefined;
   }
   const email = normalizeEmail(f.email ?? '');
   if (!email.ok) {
-    invalid(row.line, `"${f.email ?? ''}" is not a valid email address: ${email.reason}.`, 'Correct the address or remove the row.');
+    invalid(
+      row.line,
+      `"${f.email ?? ''}" is not a valid email address: ${email.reason}.`,
+      'Correct the address or remove the row.',
+    );
     return undefined;
   }
   const name = f.name || [f.firstName, f.lastName].filter(Boolean).join(' ');
@@ -172,7 +190,11 @@ function validateRow(
   if (f.lang) {
     lang = readLanguage(f.lang) ?? null;
     if (!lang) {
-      invalid(row.line, `"${f.lang}" is not a configured language.`, `Use one of ${config.languages.join(', ')}, or leave it empty.`);
+      invalid(
+        row.line,
+        `"${f.lang}" is not a configured language.`,
+        `Use one of ${config.languages.join(', ')}, or leave it empty.`,
+      );
       return undefined;
     }
   }
@@ -180,7 +202,11 @@ function validateRow(
   if (f.status) {
     const s = f.status.toLowerCase();
     if (!ROW_STATUSES.includes(s)) {
-      invalid(row.line, `Unknown status "${f.status}".`, `Use one of ${ROW_STATUSES.join(', ')}, or leave it empty.`);
+      invalid(
+        row.line,
+        `Unknown status "${f.status}".`,
+        `Use one of ${ROW_STATUSES.join(', ')}, or leave it empty.`,
+      );
       return undefined;
     }
     status = s as RowStatus;
@@ -214,7 +240,10 @@ function validateRow(
 function languageReader(config: Config): (value: string) => string | undefined {
   const names = new Map<string, string>();
   for (const l of config.languages) {
-    for (const name of [new Intl.DisplayNames([l], { type: 'language' }).of(l), new Intl.DisplayNames(['en'], { type: 'language' }).of(l)])
+    for (const name of [
+      new Intl.DisplayNames([l], { type: 'language' }).of(l),
+      new Intl.DisplayNames(['en'], { type: 'language' }).of(l),
+    ])
       if (name) names.set(name.toLowerCase(), l);
     names.set(l.toLowerCase(), l);
   }
@@ -234,10 +263,17 @@ function planRow(
 ): RowPlan {
   const suppression = repo.suppression(c.email);
   if (c.status === 'unsubscribed' || c.status === 'bounced' || c.status === 'complained') {
-    const done = suppression !== undefined && (!current || (current.status !== 'pending' && current.status !== 'confirmed'));
+    const done =
+      suppression !== undefined &&
+      (!current || (current.status !== 'pending' && current.status !== 'confirmed'));
     return done
       ? { candidate: c, kind: 'unchanged' }
-      : { candidate: c, kind: 'suppress', reason: c.status, ...(current ? { subscriberId: current.id } : {}) };
+      : {
+          candidate: c,
+          kind: 'suppress',
+          reason: c.status,
+          ...(current ? { subscriberId: current.id } : {}),
+        };
   }
   const plan = planEnrolment(
     current,
@@ -271,12 +307,21 @@ function record(report: ImportReport, p: RowPlan): void {
   if (plan.kind !== 'skip' && plan.awaiting.length) report.pending++;
 }
 
-function applySuppression(repo: SubscriberRepo, p: Extract<RowPlan, { kind: 'suppress' }>, now: Date, shown: string): void {
+function applySuppression(
+  repo: SubscriberRepo,
+  p: Extract<RowPlan, { kind: 'suppress' }>,
+  now: Date,
+  shown: string,
+): void {
   const detail = `${path.basename(shown)}:${p.candidate.line}`;
   if (p.subscriberId !== undefined) {
     unsubscribe(repo, p.subscriberId, 'all', { now, source: 'import', detail });
     if (p.reason !== 'unsubscribed') {
-      repo.update(p.subscriberId, { status: p.reason as 'bounced' | 'complained', statusDetail: `marked ${p.reason} in ${detail}` }, now);
+      repo.update(
+        p.subscriberId,
+        { status: p.reason as 'bounced' | 'complained', statusDetail: `marked ${p.reason} in ${detail}` },
+        now,
+      );
     }
   }
   repo.suppress(p.candidate.email, p.reason, now);

@@ -14,31 +14,40 @@ export function unknownLists(config: Config, ids: readonly string[]): string[] {
  * only configured list. Anything else is a usage error naming the configured lists.
  */
 export function resolveLists(config: Config, ids: readonly string[] | undefined): string[] {
+  checkListsConfigured(config);
   const all = configured(config);
-  if (all.length === 0) {
-    throw new ScsError(
-      [
-        diag('list-none', 'error', 'No newsletter lists are configured.', {
-          hint: 'Declare at least one under "newsletter.lists" in scs.config.yml.',
-        }),
-      ],
-      2,
-    );
-  }
   const named = [...new Set(ids ?? [])];
   if (named.length === 0) {
     if (all.length === 1) return all;
     throw new ScsError(
       [
-        diag('list-required', 'error', `Name the list: ${all.length} lists are configured (${all.join(', ')}).`, {
-          hint: `Add --list ${all[0]} (repeat --list for several).`,
-        }),
+        diag(
+          'list-required',
+          'error',
+          `Name the list: ${all.length} lists are configured (${all.join(', ')}).`,
+          {
+            hint: `Add --list ${all[0]} (repeat --list for several).`,
+          },
+        ),
       ],
       2,
     );
   }
   checkListsKnown(config, named);
   return named;
+}
+
+/** A configuration error when there is no list at all to subscribe to. */
+export function checkListsConfigured(config: Config): void {
+  if (configured(config).length) return;
+  throw new ScsError(
+    [
+      diag('list-none', 'error', 'No newsletter lists are configured.', {
+        hint: 'Declare at least one under "newsletter.lists" in scs.config.yml.',
+      }),
+    ],
+    2,
+  );
 }
 
 /** Throws a usage error for the first list id the config does not declare. */

@@ -15,14 +15,22 @@ export function requireEmail(input: string): string {
   const checked = normalizeEmail(input);
   if (checked.ok) return checked.email;
   throw new ScsError(
-    [diag('email-invalid', 'error', `"${input}" is not a valid email address: ${checked.reason}.`, { hint: 'Write it as name@example.org.' })],
+    [
+      diag('email-invalid', 'error', `"${input}" is not a valid email address: ${checked.reason}.`, {
+        hint: 'Write it as name@example.org.',
+      }),
+    ],
     2,
   );
 }
 
 function notFound(email: string): ScsError {
   return new ScsError(
-    [diag('subscriber-not-found', 'error', `No subscriber ${email}.`, { hint: 'Run "scs subscribers list" to see who is stored.' })],
+    [
+      diag('subscriber-not-found', 'error', `No subscriber ${email}.`, {
+        hint: 'Run "scs subscribers list" to see who is stored.',
+      }),
+    ],
     1,
   );
 }
@@ -101,7 +109,13 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
       config,
       secret,
       options.transport,
-      { subscriberId: subscriber.id, email, name: subscriber.name, lang: subscriber.lang, lists: plan.awaiting },
+      {
+        subscriberId: subscriber.id,
+        email,
+        name: subscriber.name,
+        lang: subscriber.lang,
+        lists: plan.awaiting,
+      },
       options.now,
     );
   }
@@ -124,10 +138,15 @@ export function removeSubscriber(
   if (options.lists?.length) checkListsKnown(config, options.lists);
   const current = store.subscribers.find(email);
   if (!current) throw notFound(email);
-  const { subscriber, left } = unsubscribe(store.subscribers, current.id, options.lists?.length ? options.lists : 'all', {
-    now: options.now,
-    source: 'cli',
-  });
+  const { subscriber, left } = unsubscribe(
+    store.subscribers,
+    current.id,
+    options.lists?.length ? options.lists : 'all',
+    {
+      now: options.now,
+      source: 'cli',
+    },
+  );
   return { subscriber: subscriber!, left };
 }
 

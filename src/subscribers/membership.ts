@@ -38,7 +38,11 @@ export function unsubscribe(
     }
     if (on.length === left.length && left.length > 0) {
       if (subscriber.status === 'pending' || subscriber.status === 'confirmed') {
-        repo.update(subscriberId, { status: 'unsubscribed', statusDetail: `unsubscribed (${ctx.source})` }, ctx.now);
+        repo.update(
+          subscriberId,
+          { status: 'unsubscribed', statusDetail: `unsubscribed (${ctx.source})` },
+          ctx.now,
+        );
       }
       repo.suppress(subscriber.email, 'unsubscribed', ctx.now);
     }
@@ -73,7 +77,11 @@ export function confirmSubscription(
     const ip = ctx.ip ?? null;
     for (const listId of waiting) {
       repo.setSubscription(subscriberId, listId, 'active', ctx.now);
-      repo.addEvent(subscriberId, { kind: 'confirmed', listId, source: ctx.source, ip, detail: ctx.detail ?? null }, ctx.now);
+      repo.addEvent(
+        subscriberId,
+        { kind: 'confirmed', listId, source: ctx.source, ip, detail: ctx.detail ?? null },
+        ctx.now,
+      );
     }
     if (subscriber.status === 'pending') {
       repo.update(subscriberId, { status: 'confirmed', statusDetail: null, confirmedAt: ctx.now }, ctx.now);

@@ -18,7 +18,10 @@ export interface FormSubscription {
  * Returns what the confirmation mail needs, or undefined when no mail is due (already on every list,
  * or an address that must not be mailed) — the caller answers the visitor the same way in every case.
  */
-export function requestSubscription(repo: SubscriberRepo, request: FormSubscription): ConfirmationRequest | undefined {
+export function requestSubscription(
+  repo: SubscriberRepo,
+  request: FormSubscription,
+): ConfirmationRequest | undefined {
   return repo.transaction(() => {
     const plan = planEnrolment(
       repo.find(request.email),
@@ -40,6 +43,12 @@ export function requestSubscription(repo: SubscriberRepo, request: FormSubscript
     if (id === undefined || plan.kind === 'skip' || plan.awaiting.length === 0) return undefined;
     const subscriber = repo.get(id)!;
     // The mail speaks the language the form was filled in.
-    return { subscriberId: id, email: subscriber.email, name: subscriber.name, lang: request.lang, lists: plan.awaiting };
+    return {
+      subscriberId: id,
+      email: subscriber.email,
+      name: subscriber.name,
+      lang: request.lang,
+      lists: plan.awaiting,
+    };
   });
 }

@@ -50,13 +50,19 @@ export function verifyToken(secret: string, token: string, purpose: TokenPurpose
   const [, payload, signature] = match as unknown as [string, string, string];
   const expected = mac(secret, payload);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'forged' };
   const fields = Buffer.from(payload, 'base64url').toString('utf8').split('.');
   if (fields.length !== 4) return { ok: false, reason: 'malformed' };
   const [code, id, lists, expires] = fields as [string, string, string, string];
   const claimed = (Object.keys(PURPOSE_CODE) as TokenPurpose[]).find((p) => PURPOSE_CODE[p] === code);
   const listIds = lists ? lists.split(',') : [];
-  if (!claimed || !/^[1-9]\d{0,15}$/.test(id) || !/^\d*$/.test(expires) || !listIds.every((l) => LIST_ID.test(l)))
+  if (
+    !claimed ||
+    !/^[1-9]\d{0,15}$/.test(id) ||
+    !/^\d*$/.test(expires) ||
+    !listIds.every((l) => LIST_ID.test(l))
+  )
     return { ok: false, reason: 'malformed' };
   if (claimed !== purpose) return { ok: false, reason: 'wrong-purpose' };
   const claims: TokenClaims = { purpose: claimed, subscriberId: Number(id), lists: listIds };
@@ -108,9 +114,14 @@ export function resolveSecret(config: Config): ResolvedSecret {
     if (fromEnv.length < MIN_SECRET_LENGTH) {
       throw new ScsError(
         [
-          diag('secret-too-short', 'error', `SCS_SECRET is ${fromEnv.length} characters long; it needs at least ${MIN_SECRET_LENGTH}.`, {
-            hint: 'Use a long random value, for example the output of "openssl rand -base64 32".',
-          }),
+          diag(
+            'secret-too-short',
+            'error',
+            `SCS_SECRET is ${fromEnv.length} characters long; it needs at least ${MIN_SECRET_LENGTH}.`,
+            {
+              hint: 'Use a long random value, for example the output of "openssl rand -base64 32".',
+            },
+          ),
         ],
         2,
       );

@@ -11,6 +11,8 @@ export interface SmtpScript {
   data?(to: string, attempt: number): Verdict;
   /** Wait this long before answering a message (to make a dispatch slow enough to interrupt). */
   delayMs?: number;
+  /** While set, no message is answered until it resolves (a server that stalls). */
+  hold?: Promise<void>;
   /** Called for every accepted message, before the reply goes out. */
   onAccepted?(to: string, count: number): void;
   /** Require AUTH PLAIN/LOGIN with these credentials. */
@@ -106,8 +108,9 @@ export async function startSmtpServer(script: SmtpScript = {}): Promise<TestSmtp
           script.onAccepted?.(to, n);
           callback();
         };
-        if (script.delayMs) setTimeout(answer, script.delayMs);
-        else answer();
+        const later = () => (script.delayMs ? setTimeout(answer, script.delayMs) : answer());
+        if (script.hold) script.hold.then(later);
+        else later();
       });
     },
   });

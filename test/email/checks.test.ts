@@ -94,19 +94,28 @@ describe('checks that stop a bad email', () => {
       'Läs [den förra](../../../09/02/elcykelpoolen/) nyheten.\n\n![Karta över Ålidhem](karta.png)',
     );
     expect(summary(r)).toEqual(['warning email-link-relative@8']);
-    expect(r.template!.html).toContain('href="https://press.stadslabbet.example/sv/2026/09/02/elcykelpoolen/"');
+    expect(r.template!.html).toContain(
+      'href="https://press.stadslabbet.example/sv/2026/09/02/elcykelpoolen/"',
+    );
     const published = new ImageRegistry({}).get(image)!.out;
-    expect(r.template!.html).toContain(`src="https://press.stadslabbet.example/${published}" alt="Karta över Ålidhem"`);
+    expect(r.template!.html).toContain(
+      `src="https://press.stadslabbet.example/${published}" alt="Karta över Ålidhem"`,
+    );
   });
 
   it('shows an https logo, and warns about a local one (the site does not publish it)', async () => {
     const config = readFileSync(path.join(p.dir, 'scs.config.yml'), 'utf8');
     const withLogo = (logo: string) =>
-      config.replace('  url: https://www.stadslabbet.example\n', `  url: https://www.stadslabbet.example\n  logo: ${logo}\n`);
+      config.replace(
+        '  url: https://www.stadslabbet.example\n',
+        `  url: https://www.stadslabbet.example\n  logo: ${logo}\n`,
+      );
     p.write('scs.config.yml', withLogo('https://www.stadslabbet.example/logo.png'));
     const remote = p.load();
     const a = await renderNewsletter(remote.config, remote.release(BERGRUM_SV), { listId: 'nyheter' });
-    expect(a.template!.html).toMatch(/<img\s+alt="Stadslabbet Norrsken" src="https:\/\/www\.stadslabbet\.example\/logo\.png"/);
+    expect(a.template!.html).toMatch(
+      /<img\s+alt="Stadslabbet Norrsken" src="https:\/\/www\.stadslabbet\.example\/logo\.png"/,
+    );
     p.write('scs.config.yml', withLogo('images/logo.png'));
     const local = p.load();
     const b = await renderNewsletter(local.config, local.release(BERGRUM_SV), { listId: 'nyheter' });

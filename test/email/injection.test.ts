@@ -128,5 +128,16 @@ describe('header injection', () => {
     expect(attempt('a@example.org', 'javascript:alert(1)')).toBe('email-recipient-invalid');
     expect(attempt('a@example.org', 'https://x.example/u?t=a>b')).toBe('email-recipient-invalid');
     expect(attempt('a+tag@sub.example.org')).toBe('sent');
+    expect(attempt('åsa@example.org')).toBe('email-recipient-invalid');
+  });
+
+  it('writes an internationalised domain in its ASCII form', async () => {
+    const m = personalize(
+      template,
+      { email: 'asa@räksmörgås.example', unsubscribeUrl: URL_OK },
+      { now: NOW },
+    );
+    expect(m.envelopeTo).toBe('asa@xn--rksmrgs-5wao1o.example');
+    expect(rawHeaderLines(m.raw)).toContain('To: <asa@xn--rksmrgs-5wao1o.example>');
   });
 });

@@ -61,7 +61,7 @@ describe('sending a release (library)', () => {
     room.seed('nyheter', ['slow@example.com', 'never@example.com', 'flaky@example.com', 'fine@example.com']);
     const result = await send();
     const d = dispatchOf(result);
-    expect(d).toMatchObject({ state: 'done', counts: { sent: 3, failed: 1 }, run: { sent: 3, failed: 1, retried: 3 } });
+    expect(d).toMatchObject({ state: 'done', counts: { sent: 3, failed: 1 }, run: { sent: 3, failed: 1, retried: 5 } });
     expect(server.count('slow@example.com')).toBe(1);
     expect(server.count('flaky@example.com')).toBe(1);
     const [a, b, c] = seen.get('slow@example.com')!;
@@ -188,10 +188,12 @@ describe('sending a release (library)', () => {
     const times: number[] = [];
     await setUp({ concurrency: 4 }, { onAccepted: () => times.push(Date.now()) });
     room.seed('nyheter', readers(20));
+    const start = Date.now();
     const result = await send({ rate: 25 });
     expect(result.ok).toBe(true);
     // 25 a second with a bucket of 2.5: the 20th message cannot leave before (20 - 2.5) / 25 s.
-    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(650);
+    expect(times).toHaveLength(20);
+    expect(times.at(-1)! - start).toBeGreaterThanOrEqual(700);
   });
 
   it('sends a test only to the given addresses, marked as a test, outside the ledger', async () => {
@@ -225,7 +227,7 @@ describe('sending a release (library)', () => {
     const embargoed = await send({ release: 'sv/skelleftea-testar-fossilfria-arbetsmaskiner-pa-byggarbetsplatser' });
     expect(embargoed.diagnostics[0]).toMatchObject({ code: 'release-not-published' });
     expect(embargoed.diagnostics[0]!.message).toContain('2027-01-15T08:00+01:00');
-    const unknown = await send({ release: 'sv/umea-lagrar-sommarvarme' }).catch((e: ScsError) => e);
+    const unknown = await send({ release: 'sv/umea-lagrar-sommarvarme-i-gamla-bergum' }).catch((e: ScsError) => e);
     expect(unknown).toBeInstanceOf(ScsError);
     expect((unknown as ScsError).diagnostics[0]!.hint).toContain(`Did you mean "${BERGRUM_SV}"?`);
     const wrongList = await send({ list: 'news' }).catch((e: ScsError) => e);

@@ -21,7 +21,9 @@ const codeOf = (fn: () => unknown) => {
 
 describe('the SQLite store', () => {
   const projects: { cleanup(): void }[] = [];
-  afterEach(() => projects.splice(0).forEach((p) => p.cleanup()));
+  afterEach(() => {
+    for (const p of projects.splice(0)) p.cleanup();
+  });
   const project = (env: NodeJS.ProcessEnv = {}) => {
     const p = exampleProject();
     projects.push(p);
@@ -37,8 +39,13 @@ describe('the SQLite store', () => {
     const db = new Database(config.env.database, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['meta', 'subscribers', 'subscriptions', 'subscriber_events', 'suppressions']));
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all();
+    expect(tables).toEqual(
+      expect.arrayContaining(['meta', 'subscribers', 'subscriptions', 'subscriber_events', 'suppressions']),
+    );
     db.close();
   });
 
@@ -62,13 +69,24 @@ describe('the SQLite store', () => {
     expect(old.pragma('user_version', { simple: true })).toBe(1);
     old.close();
     const reopened = openStore(config);
-    const id = reopened.subscribers.insert(
-      { email: 'ada@example.com', name: null, lang: 'en', status: 'confirmed', consent: { source: 'cli', at: T0, ip: null, detail: null, confirmedAt: T0 } },
+    const [id] = reopened.subscribers.insertMany(
+      [
+        {
+          subscriber: {
+            email: 'ada@example.com',
+            name: null,
+            lang: 'en',
+            status: 'confirmed',
+            consent: { source: 'cli', at: T0, ip: null, detail: null, confirmedAt: T0 },
+          },
+          lists: [{ listId: 'news', status: 'active' }],
+        },
+      ],
       T0,
     );
     reopened.close();
     const again = openStore(config);
-    expect(again.subscribers.get(id)?.email).toBe('ada@example.com');
+    expect([...again.subscribers.recipients('news')].map((r) => r.subscriberId)).toEqual([id]);
     again.close();
     const db = new Database(config.env.database, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);

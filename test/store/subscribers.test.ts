@@ -12,13 +12,33 @@ describe('the subscriber repository', () => {
   });
   afterEach(() => p.cleanup());
 
-  const add = (email: string, status: Subscriber['status'], lists: Record<string, 'pending' | 'active' | 'unsubscribed'>) => {
+  const add = (
+    email: string,
+    status: Subscriber['status'],
+    lists: Record<string, 'pending' | 'active' | 'unsubscribed'>,
+  ) => {
     const repo = p.store.subscribers;
-    const id = repo.insert(
-      { email, name: null, lang: 'sv', status, consent: { source: 'cli', at: T0, ip: null, detail: null, confirmedAt: status === 'confirmed' ? T0 : null } },
+    const [id] = repo.insertMany(
+      [
+        {
+          subscriber: {
+            email,
+            name: null,
+            lang: 'sv',
+            status,
+            consent: {
+              source: 'cli',
+              at: T0,
+              ip: null,
+              detail: null,
+              confirmedAt: status === 'confirmed' ? T0 : null,
+            },
+          },
+          lists: Object.entries(lists).map(([listId, s]) => ({ listId, status: s })),
+        },
+      ],
       T0,
-    );
-    for (const [list, s] of Object.entries(lists)) repo.setSubscription(id, list, s, T0);
+    ) as [number];
     return id;
   };
 
@@ -44,7 +64,10 @@ describe('the subscriber repository', () => {
     const s = p.store.subscribers.get(id)!;
     expect(s.status).toBe('bounced');
     expect(s.statusDetail).toBe('550 5.1.1 user unknown');
-    expect(p.store.subscribers.suppression('f@example.com')).toEqual({ reason: 'bounced', since: later(1000) });
+    expect(p.store.subscribers.suppression('f@example.com')).toEqual({
+      reason: 'bounced',
+      since: later(1000),
+    });
     expect(p.store.subscribers.isDeliverable(id, 'news')).toBe(false);
     expect(p.store.subscribers.history(id).map((e) => e.kind)).toEqual(['bounced']);
   });

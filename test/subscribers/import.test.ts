@@ -18,7 +18,12 @@ describe('importing subscribers from CSV', () => {
   afterEach(() => p.cleanup());
 
   const run = (name: string, options: Partial<ImportOptions> = {}) =>
-    importSubscribers(p.config, p.store, { file: fixture(name), shownFile: `${name}.csv`, now: T0, ...options });
+    importSubscribers(p.config, p.store, {
+      file: fixture(name),
+      shownFile: `${name}.csv`,
+      now: T0,
+      ...options,
+    });
   const all = () => [...p.store.subscribers.list()];
 
   it('reads a BOM, ";" and Swedish headers; normalises addresses; maps language names', () => {
@@ -40,20 +45,27 @@ describe('importing subscribers from CSV', () => {
     run('bom-semicolon', { lists: ['nyheter'], confirmed: true });
     const before = all();
     const again = run('bom-semicolon', { lists: ['nyheter'], confirmed: true, now: later(60_000) });
-    expect({ added: again.added.length, updated: again.updated.length, unchanged: again.unchanged.length }).toEqual({
+    expect({
+      added: again.added.length,
+      updated: again.updated.length,
+      unchanged: again.unchanged.length,
+    }).toEqual({
       added: 0,
       updated: 0,
       unchanged: 3,
     });
     expect(all()).toEqual(before);
-    expect(p.store.subscribers.history(before[0]!.id)).toHaveLength(2);
+    expect(p.store.subscribers.history(before[0]!.id)).toEqual([]);
+    expect(before[0]!.consent).toMatchObject({ source: 'import', detail: 'bom-semicolon.csv:2', at: T0 });
   });
 
   it('handles quoted fields, any column order, extra columns; a multi-line name is an invalid row', () => {
     const report = run('quoted-fields', { lists: ['news'], confirmed: true });
     expect(report.delimiter).toBe(',');
     expect(report.ignoredColumns).toEqual(['Company']);
-    expect(report.invalid.map((d) => [d.line, d.message])).toEqual([[4, 'The name contains a line break or a control character.']]);
+    expect(report.invalid.map((d) => [d.line, d.message])).toEqual([
+      [4, 'The name contains a line break or a control character.'],
+    ]);
     expect(report.applied).toBe(false);
     expect(all()).toEqual([]);
     const skipping = run('quoted-fields', { lists: ['news'], confirmed: true, skipInvalid: true });
@@ -67,17 +79,30 @@ describe('importing subscribers from CSV', () => {
   });
 
   it('merges duplicate rows of one address (lists together, first name wins)', () => {
-    writeFileSync(path.join(p.dir, 'merge.csv'), 'email,name,lists\nper@example.com,,news\nper@example.com,Per Ås,nyheter\n');
-    const merged = importSubscribers(p.config, p.store, { file: path.join(p.dir, 'merge.csv'), confirmed: true, now: T0 });
+    writeFileSync(
+      path.join(p.dir, 'merge.csv'),
+      'email,name,lists\nper@example.com,,news\nper@example.com,Per Ås,nyheter\n',
+    );
+    const merged = importSubscribers(p.config, p.store, {
+      file: path.join(p.dir, 'merge.csv'),
+      confirmed: true,
+      now: T0,
+    });
     expect(merged.duplicates).toEqual([{ line: 3, email: 'per@example.com', detail: 'merged into line 2' }]);
     const per = p.store.subscribers.find('per@example.com')!;
     expect([per.name, per.subscriptions.map((m) => m.listId)]).toEqual(['Per Ås', ['news', 'nyheter']]);
 
     const report = run('duplicates', { confirmed: true });
     expect(lines(report.added)).toEqual([2, 3, 5]);
-    expect(report.duplicates).toEqual([{ line: 4, email: 'lisa.berg@example.com', detail: 'merged into line 2' }]);
+    expect(report.duplicates).toEqual([
+      { line: 4, email: 'lisa.berg@example.com', detail: 'merged into line 2' },
+    ]);
     // The local part keeps its case: "Lisa.Berg" and "lisa.berg" may be different mailboxes.
-    expect(all().slice(1).map((s) => [s.email, s.subscriptions.map((m) => m.listId)])).toEqual([
+    expect(
+      all()
+        .slice(1)
+        .map((s) => [s.email, s.subscriptions.map((m) => m.listId)]),
+    ).toEqual([
       ['lisa.berg@example.com', ['nyheter']],
       ['Lisa.Berg@example.com', ['news']],
       ['olle.dahl@example.org', ['news']],
@@ -114,7 +139,11 @@ describe('importing subscribers from CSV', () => {
     expect(all().map((s) => s.status)).toEqual(['pending', 'pending', 'pending']);
     expect([...p.store.subscribers.recipients('nyheter')]).toEqual([]);
     const confirming = run('bom-semicolon', { lists: ['nyheter'], confirmed: true, now: later(1000) });
-    expect(confirming.updated.map((e) => e.detail)).toEqual(['+nyheter, confirmed', '+nyheter, confirmed', '+nyheter, confirmed']);
+    expect(confirming.updated.map((e) => e.detail)).toEqual([
+      '+nyheter, confirmed',
+      '+nyheter, confirmed',
+      '+nyheter, confirmed',
+    ]);
     expect([...p.store.subscribers.recipients('nyheter')]).toHaveLength(3);
   });
 
@@ -136,9 +165,18 @@ describe('importing subscribers from CSV', () => {
   it('never brings back an erased or unsubscribed address, unless forced', () => {
     run('bom-semicolon', { lists: ['nyheter'], confirmed: true });
     eraseSubscriber(p.store, { email: 'malin.ek@example.com', now: later(1000) });
-    removeSubscriber(p.config, p.store, { email: 'nora.lind@example.net', lists: ['nyheter'], now: later(2000) });
+    removeSubscriber(p.config, p.store, {
+      email: 'nora.lind@example.net',
+      lists: ['nyheter'],
+      now: later(2000),
+    });
     const reopened = p.reopen();
-    const again = importSubscribers(p.config, reopened, { file: fixture('bom-semicolon'), lists: ['nyheter'], confirmed: true, now: later(3000) });
+    const again = importSubscribers(p.config, reopened, {
+      file: fixture('bom-semicolon'),
+      lists: ['nyheter'],
+      confirmed: true,
+      now: later(3000),
+    });
     expect(again.skipped).toEqual([
       { line: 2, email: 'malin.ek@example.com', detail: 'on the suppression list (erased)' },
       { line: 5, email: 'nora.lind@example.net', detail: 'on the suppression list (unsubscribed)' },
@@ -154,7 +192,9 @@ describe('importing subscribers from CSV', () => {
       now: later(4000),
     });
     expect(lines(forced.added)).toEqual([2]);
-    expect(forced.updated).toEqual([{ line: 5, email: 'nora.lind@example.net', detail: '+nyheter, confirmed' }]);
+    expect(forced.updated).toEqual([
+      { line: 5, email: 'nora.lind@example.net', detail: '+nyheter, confirmed' },
+    ]);
     expect(reopened.subscribers.suppression('malin.ek@example.com')).toBeUndefined();
     expect([...reopened.subscribers.recipients('nyheter')].map((r) => r.email).sort()).toEqual([
       'jonas.falk@example.org',
@@ -167,9 +207,15 @@ describe('importing subscribers from CSV', () => {
     const file = path.join(p.dir, 'again.csv');
     writeFileSync(file, 'email,lists\nlisa.berg@example.com,nyheter news\n');
     importSubscribers(p.config, p.store, { file, confirmed: true, now: T0 });
-    removeSubscriber(p.config, p.store, { email: 'lisa.berg@example.com', lists: ['nyheter'], now: later(1000) });
+    removeSubscriber(p.config, p.store, {
+      email: 'lisa.berg@example.com',
+      lists: ['nyheter'],
+      now: later(1000),
+    });
     const report = importSubscribers(p.config, p.store, { file, confirmed: true, now: later(2000) });
-    expect(report.skipped).toEqual([{ line: 2, email: 'lisa.berg@example.com', detail: 'unsubscribed from nyheter' }]);
+    expect(report.skipped).toEqual([
+      { line: 2, email: 'lisa.berg@example.com', detail: 'unsubscribed from nyheter' },
+    ]);
   });
 
   it.each([
@@ -190,9 +236,11 @@ describe('importing subscribers from CSV', () => {
 
   it('asks for a list when several are configured and the file names none', () => {
     cpSync(fixture('bom-semicolon'), path.join(p.dir, 'x.csv'));
-    expect(() => importSubscribers(p.config, p.store, { file: path.join(p.dir, 'x.csv'), now: T0 })).toThrow(/Name the list/);
-    expect(() => importSubscribers(p.config, p.store, { file: path.join(p.dir, 'x.csv'), lists: ['sport'], now: T0 })).toThrow(
-      /There is no list "sport"/,
+    expect(() => importSubscribers(p.config, p.store, { file: path.join(p.dir, 'x.csv'), now: T0 })).toThrow(
+      /Name the list/,
     );
+    expect(() =>
+      importSubscribers(p.config, p.store, { file: path.join(p.dir, 'x.csv'), lists: ['sport'], now: T0 }),
+    ).toThrow(/There is no list "sport"/);
   });
 });

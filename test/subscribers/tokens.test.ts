@@ -3,7 +3,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { ScsError } from '../../src/core/diagnostic.js';
-import { confirmUrl, resolveSecret, signToken, unsubscribeUrl, verifyToken } from '../../src/subscribers/tokens.js';
+import {
+  confirmUrl,
+  resolveSecret,
+  signToken,
+  unsubscribeUrl,
+  verifyToken,
+} from '../../src/subscribers/tokens.js';
 import { exampleProject } from '../helpers/scs.js';
 import { later, T0 } from './project.js';
 
@@ -19,17 +25,29 @@ describe('signed tokens', () => {
   });
 
   it('refuses a token signed with another key', () => {
-    const token = signToken('another-secret-entirely-0123456789', { purpose: 'unsubscribe', subscriberId: 42, lists: ['nyheter'] });
+    const token = signToken('another-secret-entirely-0123456789', {
+      purpose: 'unsubscribe',
+      subscriberId: 42,
+      lists: ['nyheter'],
+    });
     expect(verifyToken(SECRET, token, 'unsubscribe', T0)).toEqual({ ok: false, reason: 'forged' });
   });
 
   it('refuses a tampered payload (another subscriber id) and a tampered signature', () => {
     const token = signToken(SECRET, { purpose: 'unsubscribe', subscriberId: 42, lists: ['nyheter'] });
     const [payload, mac] = token.split('.') as [string, string];
-    const other = Buffer.from(Buffer.from(payload, 'base64url').toString().replace('42', '43')).toString('base64url');
-    expect(verifyToken(SECRET, `${other}.${mac}`, 'unsubscribe', T0)).toEqual({ ok: false, reason: 'forged' });
+    const other = Buffer.from(Buffer.from(payload, 'base64url').toString().replace('42', '43')).toString(
+      'base64url',
+    );
+    expect(verifyToken(SECRET, `${other}.${mac}`, 'unsubscribe', T0)).toEqual({
+      ok: false,
+      reason: 'forged',
+    });
     const flipped = mac.slice(0, -2) + (mac.at(-2) === 'A' ? 'B' : 'A') + mac.at(-1);
-    expect(verifyToken(SECRET, `${payload}.${flipped}`, 'unsubscribe', T0)).toEqual({ ok: false, reason: 'forged' });
+    expect(verifyToken(SECRET, `${payload}.${flipped}`, 'unsubscribe', T0)).toEqual({
+      ok: false,
+      reason: 'forged',
+    });
   });
 
   it('refuses a token made for the other purpose', () => {
@@ -39,7 +57,12 @@ describe('signed tokens', () => {
 
   it('expires confirmation tokens at their expiry, not before', () => {
     const expiresAt = T0.getTime() / 1000 + 60;
-    const token = signToken(SECRET, { purpose: 'confirm', subscriberId: 7, lists: ['nyheter', 'news'], expiresAt });
+    const token = signToken(SECRET, {
+      purpose: 'confirm',
+      subscriberId: 7,
+      lists: ['nyheter', 'news'],
+      expiresAt,
+    });
     expect(verifyToken(SECRET, token, 'confirm', later(59_000)).ok).toBe(true);
     expect(verifyToken(SECRET, token, 'confirm', later(60_000))).toEqual({ ok: false, reason: 'expired' });
   });
@@ -55,12 +78,17 @@ describe('signed tokens', () => {
       const config = loadConfig({ root: project.dir, env: {} });
       const u = new URL(unsubscribeUrl(config, SECRET, 5, 'news'));
       expect(`${u.origin}${u.pathname}`).toBe('https://press.stadslabbet.example/newsletter/unsubscribe');
-      expect(verifyToken(SECRET, u.searchParams.get('token')!, 'unsubscribe', new Date('2099-01-01')).ok).toBe(true);
+      expect(
+        verifyToken(SECRET, u.searchParams.get('token')!, 'unsubscribe', new Date('2099-01-01')).ok,
+      ).toBe(true);
       const c = new URL(confirmUrl(config, SECRET, 5, ['news'], T0));
       expect(c.pathname).toBe('/newsletter/confirm');
       const token = c.searchParams.get('token')!;
       expect(verifyToken(SECRET, token, 'confirm', later(7 * 86400000 - 1000)).ok).toBe(true);
-      expect(verifyToken(SECRET, token, 'confirm', later(7 * 86400000))).toEqual({ ok: false, reason: 'expired' });
+      expect(verifyToken(SECRET, token, 'confirm', later(7 * 86400000))).toEqual({
+        ok: false,
+        reason: 'expired',
+      });
     } finally {
       project.cleanup();
     }
@@ -69,7 +97,9 @@ describe('signed tokens', () => {
 
 describe('resolveSecret', () => {
   const projects: { cleanup(): void }[] = [];
-  afterEach(() => projects.splice(0).forEach((p) => p.cleanup()));
+  afterEach(() => {
+    for (const p of projects.splice(0)) p.cleanup();
+  });
   const configFor = (env: NodeJS.ProcessEnv) => {
     const p = exampleProject();
     projects.push(p);
@@ -85,7 +115,11 @@ describe('resolveSecret', () => {
   it('generates a key once, private to the user, and reuses it', () => {
     const config = configFor({});
     const first = resolveSecret(config);
-    expect(first).toMatchObject({ generated: true, created: true, file: path.join(config.stateDir, 'secret') });
+    expect(first).toMatchObject({
+      generated: true,
+      created: true,
+      file: path.join(config.stateDir, 'secret'),
+    });
     expect(first.secret.length).toBeGreaterThanOrEqual(40);
     expect(statSync(first.file!).mode & 0o777).toBe(0o600);
     expect(readFileSync(first.file!, 'utf8').trim()).toBe(first.secret);

@@ -3,30 +3,43 @@ import { diag, ScsError } from '../../core/diagnostic.js';
 import { createTransport } from '../../delivery/create-transport.js';
 import { listen, shutdown } from '../../serve/listen.js';
 import { createServer } from '../../serve/server.js';
+import { checkListsConfigured } from '../../subscribers/lists.js';
 import type { Cli } from '../context.js';
 import { openProjectStore } from './subscribers.js';
 
 function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) {
-    throw new ScsError([diag('usage', 'error', `--port "${value}" is not a port number.`, { hint: 'Use a number from 1 to 65535, such as 8080.' })], 2);
+    throw new ScsError(
+      [
+        diag('usage', 'error', `--port "${value}" is not a port number.`, {
+          hint: 'Use a number from 1 to 65535, such as 8080.',
+        }),
+      ],
+      2,
+    );
   }
   return port;
 }
 
 export function serveCommand(cli: Cli): Command {
   return new Command('serve')
-    .description('Run the subscription service (sign-up form, confirmation, one-click unsubscribe) behind your HTTPS proxy.')
+    .description(
+      'Run the subscription service (sign-up form, confirmation, one-click unsubscribe) behind your HTTPS proxy.',
+    )
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
     .action(async function (this: Command, opts: { host: string; port: string }) {
       const port = parsePort(opts.port);
       const config = cli.config(this);
+      checkListsConfigured(config);
       const store = openProjectStore(cli, config);
       const transport = createTransport(config);
       const server = createServer(config, store, transport, {
         onRequest: (r) =>
-          cli.err(`${new Date().toISOString()} ${r.method} ${r.path} ${r.status} ${r.ms} ms${r.note ? ` ${cli.c.dim(r.note)}` : ''}`),
+          cli.err(
+            `${new Date().toISOString()} ${r.method} ${r.path} ${r.status} ${r.ms} ms${r.note ? ` ${cli.c.dim(r.note)}` : ''}`,
+          ),
       });
       try {
         const address = await listen(server, opts.host, port);

@@ -12,13 +12,25 @@ import type { Store } from '../../store/types.js';
 import { exportSubscribers, subscriberJson } from '../../subscribers/export.js';
 import { type ImportEntry, type ImportReport, importSubscribers } from '../../subscribers/import.js';
 import { checkListsKnown } from '../../subscribers/lists.js';
-import { addSubscriber, describeSubscriber, eraseSubscriber, removeSubscriber } from '../../subscribers/manage.js';
+import {
+  addSubscriber,
+  describeSubscriber,
+  eraseSubscriber,
+  removeSubscriber,
+} from '../../subscribers/manage.js';
 import { resolveSecret } from '../../subscribers/tokens.js';
 import type { Cli } from '../context.js';
 import { formatDiagnostics } from '../output.js';
 
-const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
-const listOption = () => new Option('--list <id>', 'list id (repeat or comma-separate for several)').argParser(collect).default([]);
+const collect = (value: string, previous: string[]) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+const listOption = () =>
+  new Option('--list <id>', 'list id (repeat or comma-separate for several)').argParser(collect).default([]);
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}`;
 
 /**
@@ -38,7 +50,11 @@ export function openProjectStore(cli: Cli, config: Config): Store {
   return openStore(config);
 }
 
-async function withStore<T>(cli: Cli, command: Command, run: (config: Config, store: Store) => T | Promise<T>): Promise<T> {
+async function withStore<T>(
+  cli: Cli,
+  command: Command,
+  run: (config: Config, store: Store) => T | Promise<T>,
+): Promise<T> {
   const config = cli.config(command);
   const store = openProjectStore(cli, config);
   try {
@@ -66,18 +82,30 @@ export function subscribersCommand(cli: Cli): Command {
 
   command
     .command('add')
-    .description('Add a subscriber to lists; without --confirmed they get a confirmation mail (double opt-in).')
+    .description(
+      'Add a subscriber to lists; without --confirmed they get a confirmation mail (double opt-in).',
+    )
     .argument('<email>', 'email address')
     .addOption(listOption())
     .option('--name <name>', 'the person’s name')
     .option('--lang <lang>', 'language of their mails (default: the list’s language)')
     .option('--confirmed', 'they have already given consent: no confirmation mail')
-    .option('--force-resubscribe', 'add an address that unsubscribed or is suppressed (only if they asked to come back)')
+    .option(
+      '--force-resubscribe',
+      'add an address that unsubscribed or is suppressed (only if they asked to come back)',
+    )
     .option('--json', 'print the result as JSON')
     .action(async function (
       this: Command,
       email: string,
-      opts: { list: string[]; name?: string; lang?: string; confirmed?: boolean; forceResubscribe?: boolean; json?: boolean },
+      opts: {
+        list: string[];
+        name?: string;
+        lang?: string;
+        confirmed?: boolean;
+        forceResubscribe?: boolean;
+        json?: boolean;
+      },
     ) {
       await withStore(cli, this, async (config, store) => {
         const transport = opts.confirmed ? undefined : createTransport(config);
@@ -93,12 +121,25 @@ export function subscribersCommand(cli: Cli): Command {
             ...(transport ? { transport } : {}),
           });
           const s = result.subscriber;
-          if (opts.json) cli.out(json({ outcome: result.outcome, changes: result.changes, awaiting: result.awaiting, confirmation: result.confirmation ?? null, subscriber: subscriberJson(s) }));
-          else if (result.outcome === 'unchanged') cli.out(`${s.email} is already on ${listSummary(s)}; nothing changed.`);
-          else if (result.outcome === 'added') cli.out(`Added ${s.email} (${s.status}) to ${listSummary(s)}.`);
+          if (opts.json)
+            cli.out(
+              json({
+                outcome: result.outcome,
+                changes: result.changes,
+                awaiting: result.awaiting,
+                confirmation: result.confirmation ?? null,
+                subscriber: subscriberJson(s),
+              }),
+            );
+          else if (result.outcome === 'unchanged')
+            cli.out(`${s.email} is already on ${listSummary(s)}; nothing changed.`);
+          else if (result.outcome === 'added')
+            cli.out(`Added ${s.email} (${s.status}) to ${listSummary(s)}.`);
           else cli.out(`Updated ${s.email}: ${result.changes.join(', ')}.`);
           if (result.confirmation?.ok) {
-            cli.err(`Sent a confirmation mail through the ${transport!.description}; they receive nothing until they confirm.`);
+            cli.err(
+              `Sent a confirmation mail through the ${transport!.description}; they receive nothing until they confirm.`,
+            );
           } else if (result.confirmation) {
             cli.err(cli.c.red(`The confirmation mail could not be sent: ${result.confirmation.response}`));
             cli.err(`${s.email} stays pending; run the command again to retry.`);
@@ -112,18 +153,29 @@ export function subscribersCommand(cli: Cli): Command {
 
   command
     .command('remove')
-    .description('Take a subscriber off lists (default: all); off the last list means unsubscribed and suppressed.')
+    .description(
+      'Take a subscriber off lists (default: all); off the last list means unsubscribed and suppressed.',
+    )
     .argument('<email>', 'email address')
     .addOption(listOption())
     .option('--json', 'print the result as JSON')
     .action(async function (this: Command, email: string, opts: { list: string[]; json?: boolean }) {
       await withStore(cli, this, (config, store) => {
-        const { subscriber, left } = removeSubscriber(config, store, { email, lists: opts.list, now: new Date() });
+        const { subscriber, left } = removeSubscriber(config, store, {
+          email,
+          lists: opts.list,
+          now: new Date(),
+        });
         if (opts.json) return cli.out(json({ left, subscriber: subscriberJson(subscriber) }));
-        if (!left.length) return cli.out(`${subscriber.email} was not on ${opts.list.length ? opts.list.join(', ') : 'any list'}; nothing changed.`);
+        if (!left.length)
+          return cli.out(
+            `${subscriber.email} was not on ${opts.list.length ? opts.list.join(', ') : 'any list'}; nothing changed.`,
+          );
         cli.out(`Removed ${subscriber.email} from ${left.join(', ')}.`);
         if (subscriber.status === 'unsubscribed')
-          cli.err('They are on no list now: the address is suppressed, and only --force-resubscribe can add it back.');
+          cli.err(
+            'They are on no list now: the address is suppressed, and only --force-resubscribe can add it back.',
+          );
       });
     });
 
@@ -131,22 +183,38 @@ export function subscribersCommand(cli: Cli): Command {
     .command('list')
     .description('List subscribers.')
     .addOption(new Option('--list <id>', 'only those on this list'))
-    .addOption(new Option('--status <status>', 'only those with this status').choices([...SUBSCRIBER_STATUSES]))
+    .addOption(
+      new Option('--status <status>', 'only those with this status').choices([...SUBSCRIBER_STATUSES]),
+    )
     .option('--json', 'print JSON (one array)')
-    .action(async function (this: Command, opts: { list?: string; status?: SubscriberStatus; json?: boolean }) {
+    .action(async function (
+      this: Command,
+      opts: { list?: string; status?: SubscriberStatus; json?: boolean },
+    ) {
       await withStore(cli, this, (config, store) => {
         if (opts.list) checkListsKnown(config, [opts.list]);
-        const rows = store.subscribers.list({ ...(opts.list ? { listId: opts.list } : {}), ...(opts.status ? { status: opts.status } : {}) });
+        const rows = store.subscribers.list({
+          ...(opts.list ? { listId: opts.list } : {}),
+          ...(opts.status ? { status: opts.status } : {}),
+        });
         let count = 0;
         if (opts.json) {
           cli.stdout.write('[');
-          for (const s of rows) cli.stdout.write(`${count++ ? ',' : ''}\n  ${JSON.stringify(subscriberJson(s))}`);
+          for (const s of rows)
+            cli.stdout.write(`${count++ ? ',' : ''}\n  ${JSON.stringify(subscriberJson(s))}`);
           cli.stdout.write(count ? '\n]\n' : ']\n');
           return;
         }
         for (const s of rows) {
-          if (!count++) cli.out(cli.c.bold(`${'EMAIL'.padEnd(38)} ${'STATUS'.padEnd(12)} ${'LANG'.padEnd(5)} ${'LISTS'.padEnd(28)} NAME`));
-          cli.out(`${s.email.padEnd(38)} ${s.status.padEnd(12)} ${s.lang.padEnd(5)} ${listSummary(s).padEnd(28)} ${s.name ?? ''}`);
+          if (!count++)
+            cli.out(
+              cli.c.bold(
+                `${'EMAIL'.padEnd(38)} ${'STATUS'.padEnd(12)} ${'LANG'.padEnd(5)} ${'LISTS'.padEnd(28)} NAME`,
+              ),
+            );
+          cli.out(
+            `${s.email.padEnd(38)} ${s.status.padEnd(12)} ${s.lang.padEnd(5)} ${listSummary(s).padEnd(28)} ${s.name ?? ''}`,
+          );
         }
         cli.err(cli.c.dim(`${count} subscriber${count === 1 ? '' : 's'}.`));
       });
@@ -154,7 +222,9 @@ export function subscribersCommand(cli: Cli): Command {
 
   command
     .command('show')
-    .description('Everything stored about one person: data, consent, lists, history (the GDPR access answer).')
+    .description(
+      'Everything stored about one person: data, consent, lists, history (the GDPR access answer).',
+    )
     .argument('<email>', 'email address')
     .option('--json', 'print JSON')
     .action(async function (this: Command, email: string, opts: { json?: boolean }) {
@@ -166,14 +236,20 @@ export function subscribersCommand(cli: Cli): Command {
               email: r.email,
               subscriber: r.subscriber ? subscriberJson(r.subscriber) : null,
               history: r.history.map((e) => ({ ...e, at: e.at.toISOString() })),
-              suppression: r.suppression ? { reason: r.suppression.reason, since: r.suppression.since.toISOString() } : null,
+              suppression: r.suppression
+                ? { reason: r.suppression.reason, since: r.suppression.since.toISOString() }
+                : null,
             }),
           );
         }
         const s = r.subscriber;
-        const suppressed = r.suppression ? `yes (${r.suppression.reason}, since ${when(config, r.suppression.since)})` : 'no';
+        const suppressed = r.suppression
+          ? `yes (${r.suppression.reason}, since ${when(config, r.suppression.since)})`
+          : 'no';
         if (!s) {
-          cli.out(`${r.email}\n  Nothing is stored about this address except a keyed hash on the suppression list.`);
+          cli.out(
+            `${r.email}\n  Nothing is stored about this address except a keyed hash on the suppression list.`,
+          );
           cli.out(`  Suppressed: ${suppressed}`);
           return;
         }
@@ -188,13 +264,18 @@ export function subscribersCommand(cli: Cli): Command {
           `  Suppressed: ${suppressed}`,
           '  Lists:',
           ...(s.subscriptions.length
-            ? s.subscriptions.map((m) => `    ${m.listId.padEnd(16)} ${m.status.padEnd(13)} since ${when(config, m.createdAt)}, changed ${when(config, m.updatedAt)}`)
+            ? s.subscriptions.map(
+                (m) =>
+                  `    ${m.listId.padEnd(16)} ${m.status.padEnd(13)} since ${when(config, m.createdAt)}, changed ${when(config, m.updatedAt)}`,
+              )
             : ['    –']),
           '  History:',
           ...r.history.map(
             (e) =>
               `    ${when(config, e.at)}  ${e.kind}${e.listId ? ` ${e.listId}` : ''}` +
-              (e.source || e.ip || e.detail ? cli.c.dim(` (${[e.source, e.ip, e.detail].filter(Boolean).join(', ')})`) : ''),
+              (e.source || e.ip || e.detail
+                ? cli.c.dim(` (${[e.source, e.ip, e.detail].filter(Boolean).join(', ')})`)
+                : ''),
           ),
         ];
         cli.out(lines.join('\n'));
@@ -203,13 +284,16 @@ export function subscribersCommand(cli: Cli): Command {
 
   command
     .command('erase')
-    .description('Delete everything stored about a person (GDPR); only a keyed hash stays, so the address cannot come back unnoticed.')
+    .description(
+      'Delete everything stored about a person (GDPR); only a keyed hash stays, so the address cannot come back unnoticed.',
+    )
     .argument('<email>', 'email address')
     .option('--json', 'print the result as JSON')
     .action(async function (this: Command, email: string, opts: { json?: boolean }) {
       await withStore(cli, this, (_config, store) => {
         const r = eraseSubscriber(store, { email, now: new Date() });
-        if (opts.json) return cli.out(json({ email: r.email, erased: r.erased, suppression: r.suppression.reason }));
+        if (opts.json)
+          return cli.out(json({ email: r.email, erased: r.erased, suppression: r.suppression.reason }));
         cli.out(
           r.erased
             ? `Erased ${r.email}: their data, lists and history are deleted; only a keyed hash stays on the suppression list.`
@@ -223,11 +307,16 @@ export function subscribersCommand(cli: Cli): Command {
     .description('Write the subscribers (of one list, or all) as CSV or JSON.')
     .addOption(new Option('--list <id>', 'only those on this list'))
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
-    .option('-o, --output <file>', 'write to this file (replaced whole, never half-written) instead of standard output')
+    .option(
+      '-o, --output <file>',
+      'write to this file (replaced whole, never half-written) instead of standard output',
+    )
     .action(async function (this: Command, opts: { list?: string; format: 'csv' | 'json'; output?: string }) {
       await withStore(cli, this, async (config, store) => {
         if (opts.list) checkListsKnown(config, [opts.list]);
-        const chunks = Readable.from(exportSubscribers(store, { format: opts.format, ...(opts.list ? { listId: opts.list } : {}) }));
+        const chunks = Readable.from(
+          exportSubscribers(store, { format: opts.format, ...(opts.list ? { listId: opts.list } : {}) }),
+        );
         if (!opts.output) return pipeline(chunks, cli.stdout as Writable, { end: false });
         const target = path.resolve(cli.cwd, opts.output);
         const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
@@ -243,18 +332,30 @@ export function subscribersCommand(cli: Cli): Command {
 
   command
     .command('import')
-    .description('Import subscribers from a CSV file (header row; "," or ";"), all or nothing, reporting every row.')
+    .description(
+      'Import subscribers from a CSV file (header row; "," or ";"), all or nothing, reporting every row.',
+    )
     .argument('<file>', 'CSV file: columns email (required), name, language, lists, status, in any order')
     .addOption(listOption())
     .option('--confirmed', 'these people have already given consent (otherwise they stay pending)')
-    .option('--force-resubscribe', 'also put back suppressed and unsubscribed addresses (only if they asked to come back)')
+    .option(
+      '--force-resubscribe',
+      'also put back suppressed and unsubscribed addresses (only if they asked to come back)',
+    )
     .option('--dry-run', 'report what would happen; write nothing')
     .option('--skip-invalid', 'import the valid rows even when some rows are invalid')
     .option('--json', 'print the report as JSON')
     .action(async function (
       this: Command,
       file: string,
-      opts: { list: string[]; confirmed?: boolean; forceResubscribe?: boolean; dryRun?: boolean; skipInvalid?: boolean; json?: boolean },
+      opts: {
+        list: string[];
+        confirmed?: boolean;
+        forceResubscribe?: boolean;
+        dryRun?: boolean;
+        skipInvalid?: boolean;
+        json?: boolean;
+      },
     ) {
       await withStore(cli, this, (config, store) => {
         const report = importSubscribers(config, store, {
@@ -281,7 +382,9 @@ function printImportReport(cli: Cli, r: ImportReport): void {
   const delimiter = r.delimiter === '\t' ? 'tab' : `"${r.delimiter}"`;
   const lines = [`${r.file}: ${r.rows} row${r.rows === 1 ? '' : 's'}, delimiter ${delimiter}`];
   const row = (label: string, entries: readonly unknown[], note = '') =>
-    lines.push(`  ${label.padEnd(11)} ${String(entries.length).padStart(7)}${entries.length && note ? cli.c.dim(`  ${note}`) : ''}`);
+    lines.push(
+      `  ${label.padEnd(11)} ${String(entries.length).padStart(7)}${entries.length && note ? cli.c.dim(`  ${note}`) : ''}`,
+    );
   row('added', r.added);
   row('updated', r.updated);
   row('unchanged', r.unchanged);
@@ -292,7 +395,10 @@ function printImportReport(cli: Cli, r: ImportReport): void {
   const details = (title: string, entries: readonly ImportEntry[]) => {
     if (!entries.length) return;
     lines.push(`${title}:`);
-    for (const e of entries.slice(0, 50)) lines.push(`  line ${String(e.line).padEnd(6)} ${e.email}${e.detail ? cli.c.dim(`  ${e.detail}`) : ''}`);
+    for (const e of entries.slice(0, 50))
+      lines.push(
+        `  line ${String(e.line).padEnd(6)} ${e.email}${e.detail ? cli.c.dim(`  ${e.detail}`) : ''}`,
+      );
     if (entries.length > 50) lines.push(cli.c.dim(`  … and ${entries.length - 50} more (--json lists all)`));
   };
   details('Updated', r.updated);
@@ -303,7 +409,11 @@ function printImportReport(cli: Cli, r: ImportReport): void {
   if (r.ignoredColumns.length) cli.err(cli.c.dim(`Ignored columns: ${r.ignoredColumns.join(', ')}.`));
   if (r.dryRun) cli.err(cli.c.yellow('Dry run: nothing was written.'));
   else if (!r.applied)
-    cli.err(cli.c.red(`Nothing was written: ${r.invalid.length} invalid row${r.invalid.length === 1 ? '' : 's'}. Fix them, or pass --skip-invalid.`));
+    cli.err(
+      cli.c.red(
+        `Nothing was written: ${r.invalid.length} invalid row${r.invalid.length === 1 ? '' : 's'}. Fix them, or pass --skip-invalid.`,
+      ),
+    );
   else cli.err(cli.c.green('Written in one transaction.'));
   if (r.pending && (r.applied || r.dryRun))
     cli.err(

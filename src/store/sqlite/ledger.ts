@@ -111,9 +111,8 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
       UPDATE deliveries SET status = 'sending', message_id = ?, updated_at = ?
       WHERE dispatch_id = ? AND subscriber_id = ? AND status = 'pending'`),
     outcome: db.prepare(`
-      UPDATE deliveries SET status = @status, attempts = @attempts, last_reply = @reply, next_attempt_at = @retryAt,
-        updated_at = @at, sent_at = CASE WHEN @status = 'sent' THEN @at ELSE sent_at END
-      WHERE dispatch_id = @dispatchId AND subscriber_id = @subscriberId AND status IN ('pending', 'sending')`),
+      UPDATE deliveries SET status = ?, attempts = ?, last_reply = ?, next_attempt_at = ?, updated_at = ?, sent_at = ?
+      WHERE dispatch_id = ? AND subscriber_id = ? AND status IN ('pending', 'sending')`),
     setState: db.prepare(`
       UPDATE dispatches SET state = @state, pause_reason = @reason,
         started_at = CASE WHEN @state = 'open' THEN coalesce(started_at, @at) ELSE started_at END,
@@ -166,15 +165,8 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
   const record = db.transaction(
     (dispatchId: number, outcomes: Parameters<LedgerRepo['record']>[1], claims: Parameters<LedgerRepo['record']>[2], at: number) => {
       for (const o of outcomes) {
-        q.outcome.run({
-          status: o.status,
-          attempts: o.attempts,
-          reply: o.reply,
-          retryAt: o.retryAt?.getTime() ?? 0,
-          at,
-          dispatchId,
-          subscriberId: o.subscriberId,
-        });
+        const sentAt = o.status === 'sent' ? at : null;
+        q.outcome.run(o.status, o.attempts, o.reply, o.retryAt?.getTime() ?? 0, at, sentAt, dispatchId, o.subscriberId);
       }
       const claimed: number[] = [];
       for (const c of claims) {

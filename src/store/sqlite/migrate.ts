@@ -14,9 +14,14 @@ export interface MigrationResult {
  * Brings the database up to the newest schema. The version lives in `PRAGMA user_version`; each step
  * runs in its own transaction together with the version bump, so a failure leaves the last good version.
  */
-export function migrate(db: Database.Database, migrations: readonly Migration[], shownFile: string): MigrationResult {
+export function migrate(
+  db: Database.Database,
+  migrations: readonly Migration[],
+  shownFile: string,
+): MigrationResult {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration "${m.name}" has version ${m.version}, expected ${i + 1}`);
+    if (m.version !== i + 1)
+      throw new Error(`migration "${m.name}" has version ${m.version}, expected ${i + 1}`);
   });
   const latest = migrations.length;
   const from = db.pragma('user_version', { simple: true }) as number;

@@ -59,7 +59,12 @@ const rank = (column: string) =>
 
 function toSubscriber(row: SubscriberRow): Subscriber {
   const subscriptions = (JSON.parse(row.subscriptions) as [string, SubscriptionStatus, string, string][]).map(
-    ([listId, status, created, updated]) => ({ listId, status, createdAt: date(created), updatedAt: date(updated) }),
+    ([listId, status, created, updated]) => ({
+      listId,
+      status,
+      createdAt: date(created),
+      updatedAt: date(updated),
+    }),
   );
   return {
     id: row.id,
@@ -179,12 +184,17 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
         yield toSubscriber(row as SubscriberRow);
     },
     history(subscriberId) {
-      return (q.history.all(subscriberId) as (Omit<SubscriberEvent, 'at' | 'listId'> & { at: string; list_id: string | null })[]).map(
-        ({ at, list_id, ...rest }) => ({ at: date(at), listId: list_id, ...rest }),
-      );
+      return (
+        q.history.all(subscriberId) as (Omit<SubscriberEvent, 'at' | 'listId'> & {
+          at: string;
+          list_id: string | null;
+        })[]
+      ).map(({ at, list_id, ...rest }) => ({ at: date(at), listId: list_id, ...rest }));
     },
     suppression(email) {
-      const row = q.suppression.get(hash(email)) as { reason: Suppression['reason']; created_at: string } | undefined;
+      const row = q.suppression.get(hash(email)) as
+        | { reason: Suppression['reason']; created_at: string }
+        | undefined;
       return row && { reason: row.reason, since: date(row.created_at) };
     },
     insertMany(entries, now) {
@@ -238,7 +248,15 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       q.setSubscription.run(listId, subscriberId, status, iso(now), iso(now));
     },
     addEvent(subscriberId, e: NewEvent, now) {
-      q.event.run(subscriberId, iso(now), e.kind, e.listId ?? null, e.source ?? null, e.ip ?? null, e.detail ?? null);
+      q.event.run(
+        subscriberId,
+        iso(now),
+        e.kind,
+        e.listId ?? null,
+        e.source ?? null,
+        e.ip ?? null,
+        e.detail ?? null,
+      );
     },
     suppress(email, reason: SuppressionReason, now) {
       q.suppress.run({ hash: hash(email), reason, now: iso(now) });

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTransport } from '../../src/delivery/create-transport.js';
+import { listen, shutdown } from '../../src/serve/listen.js';
+import { createServer } from '../../src/serve/server.js';
+import { subscriberProject } from '../subscribers/project.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The sign-up form as people meet it: in Chromium, checked by axe, filled in and sent. */
+describe('the sign-up form in Chromium', () => {
+  let browser: Browser;
+  let server: Server;
+  let base: string;
+  let p: ReturnType<typeof subscriberProject>;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    p = subscriberProject();
+    server = createServer(p.config, p.store, createTransport(p.config));
+    base = `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}`;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await shutdown(server);
+    p.cleanup();
+  });
+
+  const open = async (url: string): Promise<Page> => {
+    const page = await browser.newPage();
+    // Nothing but the server under test may be reached.
+    await page.route('**/*', (route) => (route.request().url().startsWith(base) ? route.continue() : route.abort()));
+    await page.goto(url);
+    return page;
+  };
+  const violations = async (page: Page) => {
+    // Evaluated over the DevTools protocol: the page's own CSP (rightly) refuses injected scripts.
+    await page.evaluate(AXE);
+    return page.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; help: string }[] }> } }).axe;
+      return (await axe.run()).violations.map((v) => `${v.id}: ${v.help}`);
+    });
+  };
+
+  for (const lang of ['sv', 'en']) {
+    it(`has no accessibility violations (${lang}), also when it shows an error`, async () => {
+      const page = await open(`${base}/newsletter/subscribe?lang=${lang}`);
+      expect(await violations(page)).toEqual([]);
+      await page.fill('#email', 'inte-en-adress@');
+      await page.evaluate(() => document.querySelector('form')!.setAttribute('novalidate', ''));
+      await page.click('button[type=submit]');
+      await page.waitForSelector('#form-error');
+      expect(await violations(page)).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('subscribes from a real browser submission, the relative form action and the checkboxes included', async () => {
+    const page = await open(`${base}/newsletter/subscribe?lang=en`);
+    await page.fill('#email', 'browser.user@example.com');
+    await page.fill('#name', 'Björn Webb');
+    await page.check('input[value=nyheter]');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('h1');
+    expect(page.url()).toBe(`${base}/newsletter/subscribe`);
+    expect(await page.textContent('h1')).toBe('Check your inbox');
+    const s = p.store.subscribers.find('browser.user@example.com')!;
+    expect([s.name, s.lang, s.status, s.subscriptions.map((m) => [m.listId, m.status])]).toEqual([
+      'Björn Webb',
+      'en',
+      'pending',
+      [
+        ['news', 'pending'],
+        ['nyheter', 'pending'],
+      ],
+    ]);
+    await page.close();
+  });
+});

@@ -1,0 +1,39 @@
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { build, FIXTURES, fixtureProject, listTree } from './helpers.js';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/**
+ * The fixture site (test/fixtures/site/basic/input) built at a fixed clock must equal
+ * test/fixtures/site/basic/expected byte for byte. After an intended change to templates or pages,
+ * regenerate it with UPDATE_GOLDEN=1 and review the diff.
+ */
+describe('golden output of the fixture site', () => {
+  it('writes exactly the expected files with exactly the expected content', async () => {
+    const project = fixtureProject();
+    cleanups.push(project.cleanup);
+    const result = await build(project.dir);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ok).toBe(true);
+    const out = path.join(project.dir, 'public');
+    const expected = path.join(FIXTURES, 'basic', 'expected');
+    if (process.env.UPDATE_GOLDEN) {
+      rmSync(expected, { recursive: true, force: true });
+      mkdirSync(expected, { recursive: true });
+      cpSync(out, expected, { recursive: true });
+    }
+    const files = listTree(out);
+    expect(files).toEqual(listTree(expected));
+    for (const file of files) {
+      const actual = readFileSync(path.join(out, file));
+      const wanted = readFileSync(path.join(expected, file));
+      if (/\.(?:html|xml|txt|css|js)$/.test(file)) expect(actual.toString('utf8'), file).toBe(wanted.toString('utf8'));
+      else expect(actual.equals(wanted), file).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,78 @@
+import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/types.js';
+import { type BuildOptions, buildSite } from '../../src/site/build.js';
+import { REPO, tempDir } from '../helpers/scs.js';
+
+export const FIXTURES = path.join(REPO, 'test', 'fixtures', 'site');
+/** The clock of the fixture site: after the ferry releases, before the embargo and the summer release. */
+export const NOW = new Date('2026-04-01T10:00:00Z');
+
+/** A temporary copy of a fixture project (`test/fixtures/site/<name>/input`). */
+export function fixtureProject(name = 'basic'): { dir: string; cleanup: () => void } {
+  const t = tempDir('scs-site-');
+  cpSync(path.join(FIXTURES, name, 'input'), t.dir, { recursive: true });
+  return t;
+}
+
+export function projectConfig(dir: string, overrides: { outDir?: string; baseUrl?: string } = {}): Config {
+  return loadConfig({ root: dir, env: {}, overrides });
+}
+
+/** Builds a project with the library, without search unless asked (fast, no Pagefind binary). */
+export function build(dir: string, options: Partial<BuildOptions> = {}, overrides: { outDir?: string; baseUrl?: string } = {}) {
+  return buildSite(projectConfig(dir, overrides), { now: NOW, search: false, ...options });
+}
+
+/** Every file below `dir`, as sorted relative paths with forward slashes. */
+export function listTree(dir: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...listTree(dir, r));
+    else out.push(r);
+  }
+  return out.sort();
+}
+
+export const read = (dir: string, rel: string) => readFileSync(path.join(dir, rel), 'utf8');
+export const inode = (dir: string, rel: string) => statSync(path.join(dir, rel)).ino;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.xml': 'application/xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+};
+
+/** A tiny static file server on 127.0.0.1 for the browser tests (like any web host would serve public/). */
+export async function serveStatic(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    let file = path.join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    try {
+      if (statSync(file).isDirectory()) file = path.join(file, 'index.html');
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(readFileSync(path.join(root, '404.html')));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
