@@ -31,32 +31,41 @@ const config = loadConfig({ root: dir, env: {} });
 const { releases } = checkReleases(config);
 const listFor = (lang) => Object.values(config.newsletter.lists).find((l) => l.lang === lang).id;
 
-// 1. Warm render per release and language.
+// 1. Warm render per release and language. Rounds alternate between languages, so that noise from
+// other processes on the machine falls on both alike; the best of each release's rounds is shown too.
 console.log(
   `Render (MJML once per release × language × list), ${PER_LANG} releases per language from corpus-1000`,
 );
+const chosen = Object.fromEntries(
+  config.languages.map((lang) => [lang, releases.filter((r) => r.lang === lang).slice(0, PER_LANG)]),
+);
+const times = Object.fromEntries(config.languages.map((lang) => [lang, chosen[lang].map(() => [])]));
+const sizes = Object.fromEntries(config.languages.map((lang) => [lang, []]));
 let sample;
-for (const lang of config.languages) {
-  const chosen = releases.filter((r) => r.lang === lang).slice(0, PER_LANG);
-  const listId = listFor(lang);
-  for (const r of chosen) await renderNewsletter(config, r, { listId, now: NOW }); // warm caches and JIT
-  const times = [];
-  const sizes = [];
-  for (let round = 0; round < 5; round++) {
-    for (const r of chosen) {
+for (let round = -1; round < 5; round++) {
+  for (const lang of config.languages) {
+    const listId = listFor(lang);
+    for (const [i, r] of chosen[lang].entries()) {
       const t0 = process.hrtime.bigint();
       const { template, diagnostics } = await renderNewsletter(config, r, { listId, now: NOW });
-      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (!template) throw new Error(`${r.id} did not render: ${JSON.stringify(diagnostics)}`);
-      sizes.push(template.htmlBytes);
+      if (round < 0) continue; // the first round warms caches and the JIT
+      times[lang][i].push(ms);
+      sizes[lang].push(template.htmlBytes);
       sample ??= { release: r, listId };
     }
   }
-  const med = median(times);
+}
+for (const lang of config.languages) {
+  const all = times[lang].flat();
+  const best = times[lang].map((xs) => Math.min(...xs));
+  const med = median(all);
   if (med > TARGET_RENDER_MS) failed = true;
   console.log(
-    `  ${lang}: median ${fmt(med)} ms, p95 ${fmt(p95(times))} ms over ${times.length} renders  ` +
-      `(HTML ${fmt(median(sizes) / 1024, 1)} KB)  target ≤ ${TARGET_RENDER_MS} ms: ${verdict(med, TARGET_RENDER_MS)}`,
+    `  ${lang}: median ${fmt(med)} ms, p95 ${fmt(p95(all))} ms over ${all.length} renders; ` +
+      `best per release: median ${fmt(median(best))} ms  (HTML ${fmt(median(sizes[lang]) / 1024, 1)} KB)  ` +
+      `target ≤ ${TARGET_RENDER_MS} ms: ${verdict(med, TARGET_RENDER_MS)}`,
   );
 }
 

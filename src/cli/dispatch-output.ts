@@ -1,6 +1,12 @@
 import { localDateTime } from '../core/time.js';
 import type { DeliveryCounts } from '../store/ledger-types.js';
-import type { DispatchProgress, DispatchReport, LockHolder, RecoveredDispatch, TransportInfo } from '../publish/types.js';
+import type {
+  DispatchProgress,
+  DispatchReport,
+  LockHolder,
+  RecoveredDispatch,
+  TransportInfo,
+} from '../publish/types.js';
 import type { Cli } from './context.js';
 
 /** What `scs send` and `scs publish` print about sending, shared so that both read alike. */
@@ -79,13 +85,21 @@ export function reportLines(cli: Cli, r: DispatchReport): string[] {
       ].filter(Boolean);
       const note = extra.length ? ` (${extra.join(', ')})` : '';
       const retried = r.run.retried ? `, ${n(r.run.retried)} retr${r.run.retried === 1 ? 'y' : 'ies'}` : '';
-      const bounced = r.run.bounced ? `, ${n(r.run.bounced)} address${r.run.bounced === 1 ? '' : 'es'} suppressed as bounced` : '';
-      return [`${c.green('✓')} ${head}${note}: ${countsText(r.counts)} in ${duration(r.elapsedMs)}${retried}${bounced}.`];
+      const bounced = r.run.bounced
+        ? `, ${n(r.run.bounced)} address${r.run.bounced === 1 ? '' : 'es'} suppressed as bounced`
+        : '';
+      return [
+        `${c.green('✓')} ${head}${note}: ${countsText(r.counts)} in ${duration(r.elapsedMs)}${retried}${bounced}.`,
+      ];
     }
     case 'paused':
-      return [`${c.red('⏸')} ${head}: paused (${countsText(r.counts)}): ${r.reason}. The next run resumes it.`];
+      return [
+        `${c.red('⏸')} ${head}: paused (${countsText(r.counts)}): ${r.reason}. The next run resumes it.`,
+      ];
     case 'stopped':
-      return [`${c.yellow('■')} ${head}: stopped (${countsText(r.counts)}): ${r.reason}. The next run resumes it.`];
+      return [
+        `${c.yellow('■')} ${head}: stopped (${countsText(r.counts)}): ${r.reason}. The next run resumes it.`,
+      ];
     case 'not-started':
       return [`${c.red('✗')} ${label(r)}: not sent: ${r.reason}.`];
   }
@@ -95,7 +109,10 @@ export function reportLines(cli: Cli, r: DispatchReport): string[] {
  * Progress while sending: a bar redrawn in place on a terminal; a plain line every few seconds
  * otherwise (CI logs); JSON lines with `--json`. All on stderr, so stdout stays the result.
  */
-export function progressPrinter(cli: Cli, json: boolean): { onProgress: (p: DispatchProgress) => void; done(): void } {
+export function progressPrinter(
+  cli: Cli,
+  json: boolean,
+): { onProgress: (p: DispatchProgress) => void; done(): void } {
   const tty = !!cli.stderr.isTTY && !json;
   const every = tty ? 0 : 5_000;
   // Quiet for the first interval: a short dispatch needs no progress lines at all.
@@ -114,7 +131,17 @@ export function progressPrinter(cli: Cli, json: boolean): { onProgress: (p: Disp
       const done = c.sent + c.failed + c.skipped + c.uncertain;
       const total = p.dispatch.total;
       if (json) {
-        cli.err(JSON.stringify({ event: 'progress', releaseId: p.dispatch.releaseId, listId: p.dispatch.listId, total, ...c, rate: Math.round(p.rate), etaMs: p.etaMs ?? null }));
+        cli.err(
+          JSON.stringify({
+            event: 'progress',
+            releaseId: p.dispatch.releaseId,
+            listId: p.dispatch.listId,
+            total,
+            ...c,
+            rate: Math.round(p.rate),
+            etaMs: p.etaMs ?? null,
+          }),
+        );
         return;
       }
       const eta = p.etaMs !== undefined && !p.final ? `, ETA ${duration(p.etaMs)}` : '';
@@ -140,7 +167,11 @@ export function stopOnSignals(cli: Cli): { signal: AbortSignal; dispose(): void;
   const controller = new AbortController();
   const handler = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
-    cli.err(cli.c.yellow(`\n${name}: finishing the messages in flight, then stopping (press Ctrl-C again to quit at once).`));
+    cli.err(
+      cli.c.yellow(
+        `\n${name}: finishing the messages in flight, then stopping (press Ctrl-C again to quit at once).`,
+      ),
+    );
     controller.abort(`interrupted (${name})`);
   };
   process.on('SIGINT', handler);

@@ -35,7 +35,9 @@ function scopeOf(err: SmtpError, permanent: boolean): FailureScope {
     if (!permanent) return 'message';
     const text = err.response ?? '';
     if (RECIPIENT_STATUS.test(text)) return 'recipient';
-    return /^\d{3}[ -]\d\.\d/.test(text) || !RECIPIENT_REPLIES.has(err.responseCode) ? 'message' : 'recipient';
+    return /^\d{3}[ -]\d\.\d/.test(text) || !RECIPIENT_REPLIES.has(err.responseCode)
+      ? 'message'
+      : 'recipient';
   }
   // Refused at the greeting, EHLO, AUTH, STARTTLS or MAIL FROM: the server does not want our mail.
   return permanent ? 'sender' : 'connection';
@@ -48,7 +50,9 @@ function scopeOf(err: SmtpError, permanent: boolean): FailureScope {
  */
 export function classifySmtpError(err: SmtpError): Extract<SendResult, { ok: false }> {
   const code = err.responseCode;
-  const permanent = code ? code >= 500 : !!err.code && (SENDER_CODES.has(err.code) || !CONNECTION_CODES.has(err.code));
+  const permanent = code
+    ? code >= 500
+    : !!err.code && (SENDER_CODES.has(err.code) || !CONNECTION_CODES.has(err.code));
   const response = (err.response ?? err.message).replace(/\s+/g, ' ').trim();
   return {
     ok: false,

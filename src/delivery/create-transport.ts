@@ -12,7 +12,8 @@ const outboxDir = (config: Config) => {
 
 /** The transport the environment asks for, described without opening anything (for plans and dry runs). */
 export function describeTransport(config: Config): Pick<Transport, 'kind' | 'description'> {
-  if (config.env.smtpUrl) return { kind: 'smtp', description: smtpDescription(parseSmtpUrl(config.env.smtpUrl)) };
+  if (config.env.smtpUrl)
+    return { kind: 'smtp', description: smtpDescription(parseSmtpUrl(config.env.smtpUrl)) };
   return { kind: 'outbox', description: outboxDescription(outboxDir(config).shown) };
 }
 

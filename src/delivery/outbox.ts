@@ -25,7 +25,12 @@ export function createOutboxTransport(dir: string, shownDir = dir): Transport {
         renameSync(tmp, path.join(dir, name));
         return { ok: true, response: `250 written to ${name}` };
       } catch (e) {
-        return { ok: false, permanent: false, scope: 'connection', response: `outbox write failed: ${(e as Error).message}` };
+        return {
+          ok: false,
+          permanent: false,
+          scope: 'connection',
+          response: `outbox write failed: ${(e as Error).message}`,
+        };
       }
     },
     async close() {},

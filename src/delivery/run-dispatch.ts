@@ -96,6 +96,7 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   const outcomes: DeliveryOutcome[] = [];
   const window = new FailureWindow(ctx.failureWindow?.size, ctx.failureWindow?.limit);
   const bucket = new TokenBucket(settings.rate, clock().getTime());
+  const refillAt = Math.max(1, Math.floor(settings.concurrency / 4));
   let inFlight = 0;
   let queue: DueDelivery[] = [];
   let halt: { state: 'paused' | 'stopped'; reason: string } | undefined;
@@ -152,7 +153,11 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
           run.bounced++;
         }
       } else if (attempts >= settings.maxAttempts) {
-        outcome(d, { status: 'failed', attempts, reply: `${result.response} (gave up after ${attempts} attempts)` });
+        outcome(d, {
+          status: 'failed',
+          attempts,
+          reply: `${result.response} (gave up after ${attempts} attempts)`,
+        });
         run.failed++;
       } else {
         const retryAt = new Date(now.getTime() + settings.retryBaseMs * 2 ** (attempts - 1));
@@ -185,14 +190,17 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   let failure: unknown;
   try {
     for (;;) {
-      if (!halt && ctx.signal?.aborted) halt = { state: 'stopped', reason: String(ctx.signal.reason ?? 'stopped') };
+      if (!halt && ctx.signal?.aborted)
+        halt = { state: 'stopped', reason: String(ctx.signal.reason ?? 'stopped') };
       const now = clock();
       const claims: DeliveryClaim[] = [];
       const batch: [DueDelivery, OutgoingMessage][] = [];
-      let room = 0;
       let found = 0;
-      if (!halt && !failure) {
-        room = Math.min(settings.concurrency - inFlight, bucket.available(now.getTime()));
+      // Slots are refilled a few at a time: each refill is a commit, which costs more than its rows.
+      const refill = settings.concurrency - inFlight >= refillAt || inFlight === 0;
+      const tokens = bucket.available(now.getTime());
+      if (!halt && !failure && refill) {
+        const room = Math.min(settings.concurrency - inFlight, tokens);
         if (room > 0) {
           // Read ahead: one query per few hundred recipients. The rows stay pending until claimed, and a
           // claim succeeds only for a row still pending, so a stale read can never send anyone twice.
@@ -202,7 +210,11 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
           for (const d of due) {
             counts.pending--;
             if (!timed('storeMs', () => ctx.isDeliverable(d.subscriberId))) {
-              outcome(d, { status: 'skipped', attempts: d.attempts, reply: 'no longer subscribed when its turn came' });
+              outcome(d, {
+                status: 'skipped',
+                attempts: d.attempts,
+                reply: 'no longer subscribed when its turn came',
+              });
               run.skipped++;
               continue;
             }
@@ -227,7 +239,14 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
           bucket.take(1, now.getTime());
           transport
             .send(message)
-            .catch((e: Error): SendResult => ({ ok: false, permanent: false, scope: 'connection', response: e.message }))
+            .catch(
+              (e: Error): SendResult => ({
+                ok: false,
+                permanent: false,
+                scope: 'connection',
+                response: e.message,
+              }),
+            )
             .then((result) => {
               try {
                 settle(d, result);
@@ -242,8 +261,8 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
       if (found > 0 && !halt) continue;
       if (inFlight === 0 && (halt || failure)) break;
       let waitMs: number | undefined;
-      if (!halt && !failure && inFlight < settings.concurrency) {
-        if (room <= 0) waitMs = bucket.waitMs(now.getTime());
+      if (!halt && !failure && refill) {
+        if (tokens < 1) waitMs = bucket.waitMs(now.getTime());
         else {
           // Nothing due right now: whoever is left waits for a retry.
           const retryAt = timed('ledgerMs', () => ledger.nextRetryAt(id));
@@ -263,7 +282,13 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   const end = clock();
   timed('ledgerMs', () => {
     if (outcomes.length) ledger.record(id, outcomes.splice(0), [], end);
-    if (!failure) ledger.setState(id, halt ? (halt.state === 'paused' ? 'paused' : 'open') : 'done', halt?.state === 'paused' ? halt.reason : null, end);
+    if (!failure)
+      ledger.setState(
+        id,
+        halt ? (halt.state === 'paused' ? 'paused' : 'open') : 'done',
+        halt?.state === 'paused' ? halt.reason : null,
+        end,
+      );
   });
   if (failure) throw failure;
   progress(true);

@@ -8,7 +8,12 @@ interface DataStream extends Transform {
   lastByte: number | false;
 }
 
-type TransformFn = (this: DataStream, chunk: Buffer | string, encoding: BufferEncoding, done: TransformCallback) => void;
+type TransformFn = (
+  this: DataStream,
+  chunk: Buffer | string,
+  encoding: BufferEncoding,
+  done: TransformCallback,
+) => void;
 
 const CR = 0x0d;
 const LF = 0x0a;

@@ -26,7 +26,13 @@ interface Connection {
 
 /** "SMTP smtp://user@mail.example.se:587 (STARTTLS when offered)" */
 export function smtpDescription(server: SmtpServer): string {
-  const mode = server.secure ? 'TLS' : server.ignoreTLS ? 'no TLS' : server.requireTLS ? 'STARTTLS required' : 'STARTTLS when offered';
+  const mode = server.secure
+    ? 'TLS'
+    : server.ignoreTLS
+      ? 'no TLS'
+      : server.requireTLS
+        ? 'STARTTLS required'
+        : 'STARTTLS when offered';
   return `SMTP ${server.shown} (${mode})`;
 }
 
@@ -89,7 +95,8 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
       });
       smtp.once('end', () => {
         if (ready) retire(conn);
-        else reject(Object.assign(new Error('Connection closed during the greeting'), { code: 'ECONNECTION' }));
+        else
+          reject(Object.assign(new Error('Connection closed during the greeting'), { code: 'ECONNECTION' }));
       });
       smtp.connect(() => {
         const done = () => {
@@ -153,7 +160,12 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
     description: smtpDescription(server),
     send(message) {
       if (closing) {
-        return Promise.resolve({ ok: false, permanent: false, scope: 'connection', response: 'the transport is closed' });
+        return Promise.resolve({
+          ok: false,
+          permanent: false,
+          scope: 'connection',
+          response: 'the transport is closed',
+        });
       }
       return new Promise((resolve) => {
         queue.push({ message, resolve });

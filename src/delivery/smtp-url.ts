@@ -55,7 +55,8 @@ export function parseSmtpUrl(text: string): SmtpServer {
     if (key === 'name') {
       name = value;
     } else if ((BOOLEAN_OPTIONS as readonly string[]).includes(key)) {
-      if (value !== 'true' && value !== 'false') throw invalid(`option ${key}=${value} must be true or false.`);
+      if (value !== 'true' && value !== 'false')
+        throw invalid(`option ${key}=${value} must be true or false.`);
       flags[key as (typeof BOOLEAN_OPTIONS)[number]] = value === 'true';
     } else {
       throw invalid(`has an unknown option "${key}".${didYouMean(key, OPTIONS)}`);

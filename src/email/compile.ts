@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { addressHeader, encodeQuotedPrintable, unstructuredHeader } from './mime.js';
+import { addressHeader, quotedPrintable, unstructuredHeader } from './mime.js';
 import type { Chunks, CompiledMessage, Slot } from './types.js';
 
 export interface CompileInput {
@@ -62,10 +62,10 @@ function splitAroundSlots(content: string, markers: Record<Slot, string>): Chunk
   const chunks: Chunks = [];
   let last = 0;
   for (const m of content.matchAll(pattern)) {
-    if (m.index > last) chunks.push(Buffer.from(encodeQuotedPrintable(content.slice(last, m.index), true)));
+    if (m.index > last) chunks.push(quotedPrintable(content.slice(last, m.index), true));
     chunks.push(slotOf.get(m[0])!);
     last = m.index + m[0].length;
   }
-  if (last < content.length) chunks.push(Buffer.from(encodeQuotedPrintable(content.slice(last))));
+  if (last < content.length) chunks.push(quotedPrintable(content.slice(last)));
   return chunks;
 }

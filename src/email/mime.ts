@@ -7,6 +7,7 @@ import { domainToASCII } from 'node:url';
  */
 
 const HEX = '0123456789ABCDEF';
+const HEX_BYTES = Buffer.from(HEX, 'latin1');
 const MAX_LINE = 76;
 
 /** True when a byte may stand for itself in quoted-printable text (printable ASCII except "="). */
@@ -20,43 +21,45 @@ function qpLiteral(b: number): boolean {
  * space, so relaxed canonicalisation leaves the body untouched.
  * With `open`, the result ends in a soft break so that another encoded piece can follow directly.
  */
-export function encodeQuotedPrintable(text: string, open = false): string {
+export function quotedPrintable(text: string, open = false): Buffer {
   const bytes = Buffer.from(text, 'utf8');
-  let out = '';
-  let line = '';
-  const push = (token: string) => {
-    if (line.length + token.length > MAX_LINE - 1) {
-      out += `${line}=\r\n`;
-      line = '';
-    }
-    line += token;
+  // Worst case: every byte as "=XX", and a soft break after every 24 bytes or fewer.
+  const out = Buffer.allocUnsafe(bytes.length * 3 + (Math.ceil(bytes.length / 20) + 2) * 3);
+  let o = 0;
+  let lineStart = 0;
+  const softBreak = () => {
+    out[o++] = 0x3d;
+    out[o++] = 0x0d;
+    out[o++] = 0x0a;
+    lineStart = o;
+  };
+  const escape = (b: number) => {
+    if (o - lineStart + 3 > MAX_LINE - 1) softBreak();
+    out[o++] = 0x3d;
+    out[o++] = HEX_BYTES[b >> 4]!;
+    out[o++] = HEX_BYTES[b & 15]!;
   };
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b === 0x0a || (b === 0x0d && bytes[i + 1] === 0x0a)) {
       if (b === 0x0d) i++;
-      out += `${line}\r\n`;
-      line = '';
-      continue;
-    }
-    if (b === 0x20) {
+      out[o++] = 0x0d;
+      out[o++] = 0x0a;
+      lineStart = o;
+    } else if (b === 0x20) {
       const next = bytes[i + 1];
       const endsLine = next === undefined || next === 0x0a || next === 0x0d;
-      const afterSpace = line.length > 0 && line.charCodeAt(line.length - 1) === 0x20;
+      const afterSpace = o > lineStart && out[o - 1] === 0x20;
       // A literal space may not be the last character of a line, soft breaks included.
-      if (!endsLine && !afterSpace && line.length < MAX_LINE - 2) {
-        line += ' ';
-        continue;
-      }
+      if (!endsLine && !afterSpace && o - lineStart < MAX_LINE - 2) out[o++] = 0x20;
+      else escape(b);
     } else if (qpLiteral(b)) {
-      push(String.fromCharCode(b));
-      continue;
-    }
-    push(`=${HEX[b >> 4]}${HEX[b & 15]}`);
+      if (o - lineStart + 1 > MAX_LINE - 1) softBreak();
+      out[o++] = b;
+    } else escape(b);
   }
-  if (line) out += open ? `${line}=\r\n` : line;
-  else if (open && !out.endsWith('\r\n')) out += '=\r\n';
-  return out;
+  if (open && o > lineStart) softBreak();
+  return out.subarray(0, o);
 }
 
 /** Characters that may appear unencoded in a "Q" encoded-word in any header position (RFC 2047 §5). */
@@ -83,12 +86,13 @@ export function encodeWords(text: string, firstMax = 75): string[] {
   const overhead = '=?UTF-8?Q??='.length;
   let limit = Math.min(firstMax, 75) - overhead;
   for (const ch of text) {
-    const bytes = Buffer.from(ch, 'utf8');
-    let enc = '';
-    for (const b of bytes) {
-      if (b === 0x20) enc += '_';
-      else if (qWordLiteral(b)) enc += String.fromCharCode(b);
-      else enc += `=${HEX[b >> 4]}${HEX[b & 15]}`;
+    const c = ch.charCodeAt(0);
+    let enc: string;
+    if (c === 0x20) enc = '_';
+    else if (qWordLiteral(c)) enc = ch;
+    else {
+      enc = '';
+      for (const b of c < 0x80 ? [c] : Buffer.from(ch, 'utf8')) enc += `=${HEX[b >> 4]}${HEX[b & 15]}`;
     }
     if (payload.length + enc.length > limit && (payload || words.length)) {
       words.push(`=?UTF-8?Q?${payload}?=`);

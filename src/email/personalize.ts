@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { diag, ScsError } from '../core/diagnostic.js';
 import { dkimHeader, headerName, canonicalHeader } from './dkim.js';
-import {
-  addressHeader,
-  encodeQuotedPrintable,
-  escapeHtml,
-  formatDate,
-  headerAddress,
-  singleLine,
-} from './mime.js';
+import { addressHeader, escapeHtml, formatDate, headerAddress, quotedPrintable, singleLine } from './mime.js';
 import type { Chunks, EmailRecipient, MessageTemplate, PersonalizedMessage, Slot } from './types.js';
 
 export type { EmailRecipient } from './types.js';
@@ -62,12 +55,12 @@ export function personalize(
   const { compiled } = template;
 
   const textValues: Record<Slot, Buffer> = {
-    unsubscribe: Buffer.from(encodeQuotedPrintable(unsubscribeUrl, true)),
-    recipient: Buffer.from(encodeQuotedPrintable(label, true)),
+    unsubscribe: quotedPrintable(unsubscribeUrl, true),
+    recipient: quotedPrintable(label, true),
   };
   const htmlValues: Record<Slot, Buffer> = {
-    unsubscribe: Buffer.from(encodeQuotedPrintable(escapeHtml(unsubscribeUrl), true)),
-    recipient: Buffer.from(encodeQuotedPrintable(escapeHtml(label), true)),
+    unsubscribe: quotedPrintable(escapeHtml(unsubscribeUrl), true),
+    recipient: quotedPrintable(escapeHtml(label), true),
   };
   const body: Buffer[] = [compiled.bodyStart];
   let size = compiled.staticBytes;

@@ -9,11 +9,15 @@ import type { PlannedDispatch } from './plan.js';
 import type { DeliverySession } from './session.js';
 import type { DeliveryRunOptions, DispatchReport } from './types.js';
 
-export const noCounts = (): DeliveryCounts => Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;
+export const noCounts = (): DeliveryCounts =>
+  Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;
 export const noRun = () => ({ sent: 0, failed: 0, skipped: 0, retried: 0, bounced: 0 });
 
 /** The config's delivery settings with the command line's `rate` and `concurrency` over them. */
-export function deliverySettings(config: Config, overrides: { rate?: number; concurrency?: number }): DispatchSettings {
+export function deliverySettings(
+  config: Config,
+  overrides: { rate?: number; concurrency?: number },
+): DispatchSettings {
   const d = config.newsletter.delivery;
   return {
     concurrency: overrides.concurrency ?? d.concurrency,
@@ -24,7 +28,12 @@ export function deliverySettings(config: Config, overrides: { rate?: number; con
 }
 
 /** The report for a dispatch that did not run, and why. */
-export function notStarted(p: PlannedDispatch, transport: DispatchReport['transport'], reason: string, diagnostics: Diagnostic[] = []): DispatchReport {
+export function notStarted(
+  p: PlannedDispatch,
+  transport: DispatchReport['transport'],
+  reason: string,
+  diagnostics: Diagnostic[] = [],
+): DispatchReport {
   return {
     releaseId: p.release.id,
     listId: p.list.id,
@@ -81,30 +90,38 @@ export async function deliver(
     const template = rendered.template;
     if (p.existing && p.existing.releaseHash !== p.release.hash) {
       diagnostics.push(
-        diag('release-changed-during-dispatch', 'warning', `${p.release.id} changed after its dispatch to "${p.list.id}" began.`, {
-          file: p.release.file,
-          hint: 'Recipients not yet sent to get the current version; those already sent to keep the earlier one.',
-        }),
+        diag(
+          'release-changed-during-dispatch',
+          'warning',
+          `${p.release.id} changed after its dispatch to "${p.list.id}" began.`,
+          {
+            file: p.release.file,
+            hint: 'Recipients not yet sent to get the current version; those already sent to keep the earlier one.',
+          },
+        ),
       );
     }
     const now = clock();
-    const added = p.existing && options.topUp ? ledger.addRecipients(p.existing.id, store.subscribers.recipients(p.list.id), now) : 0;
+    const added =
+      p.existing && options.topUp
+        ? ledger.addRecipients(p.existing.id, store.subscribers.recipients(p.list.id), now)
+        : 0;
     const dispatch = p.existing
       ? added
         ? ledger.get(p.existing.id)!
         : p.existing
       : ledger.createDispatch(
-        {
-          releaseId: p.release.id,
-          lang: p.release.lang,
-          listId: p.list.id,
-          transport: transport.kind,
-          subject: template.subject,
-          releaseHash: p.release.hash,
-        },
-        store.subscribers.recipients(p.list.id),
-        now,
-      );
+          {
+            releaseId: p.release.id,
+            lang: p.release.lang,
+            listId: p.list.id,
+            transport: transport.kind,
+            subject: template.subject,
+            releaseHash: p.release.hash,
+          },
+          store.subscribers.recipients(p.list.id),
+          now,
+        );
     const requeued = options.resendUncertain ? ledger.requeueUncertain(dispatch.id, now) : 0;
     const base = {
       releaseId: dispatch.releaseId,
@@ -113,14 +130,24 @@ export async function deliver(
       transport: dispatch.transport,
       subject: dispatch.subject,
       dispatchId: dispatch.id,
-      start: p.existing ? (p.existing.state === 'done' ? ('finished' as const) : ('resumed' as const)) : ('new' as const),
+      start: p.existing
+        ? p.existing.state === 'done'
+          ? ('finished' as const)
+          : ('resumed' as const)
+        : ('new' as const),
       total: dispatch.total,
       requeued,
       added,
       diagnostics,
     };
     if (dispatch.state === 'done' && requeued === 0 && added === 0) {
-      reports.push({ ...base, state: 'done', counts: ledger.counts(dispatch.id), run: noRun(), elapsedMs: 0 });
+      reports.push({
+        ...base,
+        state: 'done',
+        counts: ledger.counts(dispatch.id),
+        run: noRun(),
+        elapsedMs: 0,
+      });
       continue;
     }
     const build = messageBuilder(config, template, secret);

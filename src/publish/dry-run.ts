@@ -16,7 +16,8 @@ export function dryRunReports(config: Config, planned: readonly PlannedDispatch[
   const store = existsSync(config.env.database) ? openStore(config) : undefined;
   try {
     return planned.map((p): DispatchReport => {
-      const existing = p.existing ?? store?.ledger.find({ releaseId: p.release.id, listId: p.list.id, transport: kind });
+      const existing =
+        p.existing ?? store?.ledger.find({ releaseId: p.release.id, listId: p.list.id, transport: kind });
       let total = existing?.total ?? 0;
       if (!existing && store) for (const _ of store.subscribers.recipients(p.list.id)) total++;
       return {

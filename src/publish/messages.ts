@@ -24,10 +24,14 @@ export function messageBuilder(
       ? `${config.newsletter.endpoint}unsubscribe?test=1`
       : unsubscribeUrl(config, secret, recipient.subscriberId, template.listId);
     try {
-      const m = personalize(template, { email: recipient.email, name: recipient.name, unsubscribeUrl: url }, {
-        now,
-        ...(options.test ? { test: true } : {}),
-      });
+      const m = personalize(
+        template,
+        { email: recipient.email, name: recipient.name, unsubscribeUrl: url },
+        {
+          now,
+          ...(options.test ? { test: true } : {}),
+        },
+      );
       return { from: m.envelopeFrom, to: recipient.email, raw: m.raw, messageId: m.messageId };
     } catch (e) {
       if (e instanceof ScsError) return { error: e.diagnostics.map((d) => d.message).join(' ') };

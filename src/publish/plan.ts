@@ -34,13 +34,20 @@ const key = (releaseId: string, listId: string) => `${releaseId}\n${listId}`;
  * ago than `newsletter.maxAge` are never started, so a first run over an old archive mails nothing old.
  * Unfinished dispatches (interrupted, paused) are resumed whatever their age.
  */
-export function planPublish(config: Config, releases: readonly Release[], dispatches: readonly Dispatch[], now: Date): PublishPlan {
+export function planPublish(
+  config: Config,
+  releases: readonly Release[],
+  dispatches: readonly Dispatch[],
+  now: Date,
+): PublishPlan {
   const existing = new Map(dispatches.map((d) => [key(d.releaseId, d.listId), d]));
   const oldest = now.getTime() - config.newsletter.maxAgeMs;
   const plan: PublishPlan = { dispatches: [], skipped: [], tooOld: [] };
   const resumed = new Set<Dispatch>();
   const fresh: PlannedDispatch[] = [];
-  const due = releases.filter((r) => isPublished(r, now)).sort((a, b) => a.publishAt.getTime() - b.publishAt.getTime() || a.id.localeCompare(b.id));
+  const due = releases
+    .filter((r) => isPublished(r, now))
+    .sort((a, b) => a.publishAt.getTime() - b.publishAt.getTime() || a.id.localeCompare(b.id));
   for (const release of due) {
     const recent = release.publishAt.getTime() >= oldest;
     const lists = listsFor(config, release);
@@ -64,7 +71,8 @@ export function planPublish(config: Config, releases: readonly Release[], dispat
   }
   plan.dispatches.push(...fresh);
   for (const d of dispatches) {
-    if (d.state !== 'done' && !resumed.has(d)) plan.skipped.push({ releaseId: d.releaseId, listId: d.listId, reason: 'withdrawn' });
+    if (d.state !== 'done' && !resumed.has(d))
+      plan.skipped.push({ releaseId: d.releaseId, listId: d.listId, reason: 'withdrawn' });
   }
   return plan;
 }

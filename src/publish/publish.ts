@@ -81,7 +81,12 @@ export async function publish(config: Config, options: PublishOptions): Promise<
   };
 
   if (options.dryRun) {
-    const plan = planPublish(config, checked.releases, existingDispatches(config, transport.kind), options.now);
+    const plan = planPublish(
+      config,
+      checked.releases,
+      existingDispatches(config, transport.kind),
+      options.now,
+    );
     adopt(plan);
     result.dispatches = dryRunReports(config, plan.dispatches);
     result.ok = true;

@@ -1,11 +1,11 @@
-import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { diag, hasErrors, ScsError, type Diagnostic } from '../core/diagnostic.js';
+import { diag, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { localDateTime } from '../core/time.js';
 import { checkReleases } from '../content/load.js';
 import { isPublished, type Release } from '../content/types.js';
 import { createTransport, describeTransport } from '../delivery/create-transport.js';
 import { renderNewsletter } from '../email/render.js';
+import { listFor } from '../email/select.js';
 import type { LockHolder } from '../store/ledger-types.js';
 import { requireEmail } from '../subscribers/manage.js';
 import { resolveSecret } from '../subscribers/tokens.js';
@@ -13,13 +13,15 @@ import { deliver, deliverySettings, notStarted } from './deliver.js';
 import { dryRunReports } from './dry-run.js';
 import { messageBuilder } from './messages.js';
 import type { PlannedDispatch } from './plan.js';
-import { listsFor, selectList, selectReleases } from './select.js';
+import { listsFor, selectReleases } from './select.js';
 import { openSession } from './session.js';
 import type { DeliveryRunOptions, DispatchReport, RecoveredDispatch, TransportInfo } from './types.js';
 
 export interface SendOptions extends DeliveryRunOptions {
-  /** Id (`sv/<slug>`), file, slug or translation key. */
+  /** Id (`sv/<slug>`), file (relative to `cwd`), slug or translation key. */
   release: string;
+  /** Where a relative file name is looked up; default the project root. */
+  cwd?: string;
   lang?: string;
   list?: string;
   /** Decides whether the release is published yet. */
@@ -71,10 +73,15 @@ function sendable(config: Config, release: Release, now: Date): Diagnostic[] {
   }
   if (!isPublished(release, now)) {
     return [
-      diag('release-not-published', 'error', `${release.id} is not published until ${localDateTime(release.publishAt, config.timeZone)}.`, {
-        ...where,
-        hint: '"scs publish" sends it when it is due; use --test to look at it before.',
-      }),
+      diag(
+        'release-not-published',
+        'error',
+        `${release.id} is not published until ${localDateTime(release.publishAt, config.timeZone)}.`,
+        {
+          ...where,
+          hint: '"scs publish" sends it when it is due; use --test to look at it before.',
+        },
+      ),
     ];
   }
   if (!release.newsletter) {
@@ -108,33 +115,29 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
     return result;
   };
   const test = (options.test ?? []).map(requireEmail);
-  const checked = checkReleases(config);
-  const selected = selectReleases(config, checked.releases, options.release, options.lang);
-  if (!selected.ok) {
-    // A release with errors is not selectable: show why, rather than just "not found".
-    const file = path.resolve(config.root, options.release);
-    const named = checked.diagnostics.filter((d) => d.severity === 'error' && d.file && path.resolve(config.root, d.file) === file);
-    if (named.length) return fail(named);
-    throw new ScsError(selected.diagnostics, 2);
-  }
+  const selected = selectReleases(config, checkReleases(config), options.release, {
+    ...(options.lang ? { lang: options.lang } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  if (!selected.releases.length) return fail(selected.diagnostics);
   const planned: PlannedDispatch[] = [];
-  for (const release of selected.value) {
+  for (const release of selected.releases) {
     if (!test.length) {
       const refused = sendable(config, release, options.now);
       if (refused.length) return fail(refused);
     }
-    let lists = listsFor(config, release);
-    if (options.list !== undefined) {
-      const one = selectList(config, release, options.list);
-      if (!one.ok) throw new ScsError(one.diagnostics, 2);
-      lists = [one.value];
-    }
+    const lists = options.list === undefined ? listsFor(config, release) : [listFor(config, release, options.list)];
     if (!lists.length) {
       return fail([
-        diag('list-none', 'error', `No newsletter list takes ${release.id} (language "${release.lang}", topics: ${release.topics.join(', ') || 'none'}).`, {
-          file: release.file,
-          hint: `Add a list with lang: ${release.lang} under newsletter.lists, or name one with --list.`,
-        }),
+        diag(
+          'list-none',
+          'error',
+          `No newsletter list takes ${release.id} (language "${release.lang}", topics: ${release.topics.join(', ') || 'none'}).`,
+          {
+            file: release.file,
+            hint: `Add a list with lang: ${release.lang} under newsletter.lists, or name one with --list.`,
+          },
+        ),
       ]);
     }
     for (const list of lists) planned.push({ release, list });
@@ -142,7 +145,15 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
 
   if (test.length) {
     if (options.dryRun) {
-      result.tests = planned.flatMap((p) => test.map((to) => ({ releaseId: p.release.id, listId: p.list.id, to, ok: true, response: 'dry run: not sent' })));
+      result.tests = planned.flatMap((p) =>
+        test.map((to) => ({
+          releaseId: p.release.id,
+          listId: p.list.id,
+          to,
+          ok: true,
+          response: 'dry run: not sent',
+        })),
+      );
       result.ok = true;
       return result;
     }
@@ -171,7 +182,11 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
     if (session.lock.tookOverFrom) result.tookOverFrom = session.lock.tookOverFrom;
     result.recovered = session.recovered;
     const withExisting = planned.map((p) => {
-      const existing = session.store.ledger.find({ releaseId: p.release.id, listId: p.list.id, transport: session.transport.kind });
+      const existing = session.store.ledger.find({
+        releaseId: p.release.id,
+        listId: p.list.id,
+        transport: session.transport.kind,
+      });
       return existing ? { ...p, existing } : p;
     });
     result.dispatches = await deliver(config, session, withExisting, {
@@ -203,14 +218,17 @@ async function sendTests(
       const rendered = await renderNewsletter(config, p.release, { listId: p.list.id, now: options.now });
       result.diagnostics.push(...rendered.diagnostics);
       if (!rendered.template) {
-        result.dispatches.push(notStarted(p, transport.kind, 'the newsletter could not be rendered', rendered.diagnostics));
+        result.dispatches.push(
+          notStarted(p, transport.kind, 'the newsletter could not be rendered', rendered.diagnostics),
+        );
         continue;
       }
       const build = messageBuilder(config, rendered.template, secret, { test: true });
       const sent = await Promise.all(
         addresses.map(async (to) => {
           const message = build({ subscriberId: 0, email: to, name: null }, clock());
-          const r = 'error' in message ? { ok: false, response: message.error } : await transport.send(message);
+          const r =
+            'error' in message ? { ok: false, response: message.error } : await transport.send(message);
           return { releaseId: p.release.id, listId: p.list.id, to, ok: r.ok, response: r.response };
         }),
       );

@@ -19,7 +19,9 @@ export interface DeliverySession {
   close(): Promise<void>;
 }
 
-export type SessionResult = { ok: true; session: DeliverySession } | { ok: false; holder: LockHolder; transport: Transport };
+export type SessionResult =
+  | { ok: true; session: DeliverySession }
+  | { ok: false; holder: LockHolder; transport: Transport };
 
 /**
  * Opens the store and the transport and takes the dispatch lock, or reports who holds it. Having the

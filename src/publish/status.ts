@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/types.js';
-import { ScsError, type Diagnostic } from '../core/diagnostic.js';
+import { ScsError } from '../core/diagnostic.js';
 import { loadReleases } from '../content/load.js';
 import { describeTransport } from '../delivery/create-transport.js';
 import type { DeliveryCounts, DeliveryProblem, Dispatch, LockHolder } from '../store/ledger-types.js';
@@ -29,23 +29,31 @@ export interface StatusResult {
  * counts and latest problems. Reads only; a project without a database has no dispatches. Throws
  * ScsError (exit 2) when `release` names neither a release nor a dispatch.
  */
-export function dispatchStatus(config: Config, options: { release?: string; problems?: number } = {}): StatusResult {
+export function dispatchStatus(
+  config: Config,
+  options: { release?: string; cwd?: string; problems?: number } = {},
+): StatusResult {
   const result: StatusResult = { transport: describeTransport(config), dispatches: [] };
   let releaseIds: string[] | undefined;
-  let notFound: Diagnostic[] = [];
+  let notFound: ScsError | undefined;
   if (options.release !== undefined) {
     const name = options.release;
-    const selected = selectReleases(config, loadReleases(config).releases, name);
-    // A dispatch outlives its release file: its id still finds it.
-    releaseIds = selected.ok ? [...selected.value.map((r) => r.id), name] : [name];
-    if (!selected.ok) notFound = selected.diagnostics;
+    try {
+      const selected = selectReleases(config, loadReleases(config), name, options.cwd ? { cwd: options.cwd } : {});
+      releaseIds = [...selected.releases.map((r) => r.id), name];
+    } catch (e) {
+      // A dispatch outlives its release file: its id still finds it.
+      if (!(e instanceof ScsError)) throw e;
+      notFound = e;
+      releaseIds = [name];
+    }
   }
   const store = existsSync(config.env.database) ? openStore(config) : undefined;
   try {
     const lock = store?.ledger.currentLock();
     if (lock) result.lock = lock;
     const dispatches = store?.ledger.list(releaseIds ? { releaseIds } : {}) ?? [];
-    if (notFound.length && !dispatches.length) throw new ScsError(notFound, 2);
+    if (notFound && !dispatches.length) throw notFound;
     result.dispatches = dispatches.map((dispatch) => ({
       dispatch,
       counts: store!.ledger.counts(dispatch.id),

@@ -33,6 +33,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
+    // A client that goes away mid-body: settle, so nothing waits for a body that never comes.
+    req.on('close', () => {
+      if (!req.complete) reject(new BadRequest(400, 'malformed'));
+    });
   });
 }
 

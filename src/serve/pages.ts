@@ -95,7 +95,7 @@ export function subscribePage(config: Config, lang: string, state: FormState = {
     `<p>${esc(t.subscribeIntro)}</p>` +
     '<form method="post" action="subscribe">' +
     `<input type="hidden" name="lang" value="${esc(lang)}">` +
-    "" +
+    `<label for="email">${esc(t.emailLabel)}</label>` +
     `<input type="email" id="email" name="email" required autocomplete="email" maxlength="254" value="${esc(state.email ?? '')}"${described('email')}${state.errorField === 'email' ? ' autofocus' : ''}>` +
     `<label for="name">${esc(t.nameLabel)}</label>` +
     `<input type="text" id="name" name="name" autocomplete="name" maxlength="200" value="${esc(state.name ?? '')}"${described('name')}>` +

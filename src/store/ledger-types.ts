@@ -102,7 +102,9 @@ export interface LockHolder {
   heartbeatAt: Date;
 }
 
-export type LockAttempt = { acquired: true; tookOverFrom?: LockHolder } | { acquired: false; holder: LockHolder };
+export type LockAttempt =
+  | { acquired: true; tookOverFrom?: LockHolder }
+  | { acquired: false; holder: LockHolder };
 
 export interface LedgerRepo {
   find(key: DispatchKey): Dispatch | undefined;
@@ -139,7 +141,12 @@ export interface LedgerRepo {
    * One transaction: the outcomes of finished messages, then the claims (`pending → sending`) of the
    * messages about to be sent. Returns the subscriber ids actually claimed (only pending rows can be).
    */
-  record(dispatchId: number, outcomes: readonly DeliveryOutcome[], claims: readonly DeliveryClaim[], now: Date): number[];
+  record(
+    dispatchId: number,
+    outcomes: readonly DeliveryOutcome[],
+    claims: readonly DeliveryClaim[],
+    now: Date,
+  ): number[];
   /** Moves the dispatch to a state; `startedAt` and `finishedAt` follow. */
   setState(dispatchId: number, state: DispatchState, reason: string | null, now: Date): void;
 

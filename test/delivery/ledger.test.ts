@@ -8,7 +8,14 @@ import { newsroom, readers, type Newsroom } from '../publish/newsroom.js';
 
 const T = new Date('2026-10-14T08:00:00Z');
 const at = (ms: number) => new Date(T.getTime() + ms);
-const plan: NewDispatch = { releaseId: 'sv/x', lang: 'sv', listId: 'nyheter', transport: 'smtp', subject: 'X', releaseHash: 'h1' };
+const plan: NewDispatch = {
+  releaseId: 'sv/x',
+  lang: 'sv',
+  listId: 'nyheter',
+  transport: 'smtp',
+  subject: 'X',
+  releaseHash: 'h1',
+};
 
 describe('the ledger', () => {
   let room: Newsroom;
@@ -30,11 +37,19 @@ describe('the ledger', () => {
     const d = store.ledger.createDispatch(plan, store.subscribers.recipients('nyheter'), T);
     expect(d).toMatchObject({ ...plan, state: 'open', total: 3, plannedAt: T, startedAt: null });
     expect(store.ledger.counts(d.id)).toMatchObject({ pending: 3, sent: 0 });
-    expect(store.ledger.due(d.id, 10, T).map((r) => r.email)).toEqual(['reader0000@example.com', 'reader0003@example.com', 'reader0004@example.com']);
+    expect(store.ledger.due(d.id, 10, T).map((r) => r.email)).toEqual([
+      'reader0000@example.com',
+      'reader0003@example.com',
+      'reader0004@example.com',
+    ]);
     expect(store.ledger.find(plan)?.id).toBe(d.id);
     expect(store.ledger.find({ ...plan, transport: 'outbox' })).toBeUndefined();
     expect(() => store.ledger.createDispatch(plan, [], T)).toThrow(/UNIQUE/);
-    const outbox = store.ledger.createDispatch({ ...plan, transport: 'outbox' }, store.subscribers.recipients('nyheter'), T);
+    const outbox = store.ledger.createDispatch(
+      { ...plan, transport: 'outbox' },
+      store.subscribers.recipients('nyheter'),
+      T,
+    );
     expect(outbox.id).not.toBe(d.id);
   });
 
@@ -56,10 +71,17 @@ describe('the ledger', () => {
     const { ledger } = store;
     const d = ledger.createDispatch(plan, store.subscribers.recipients('nyheter'), T);
     const [a, b, c, e] = ledger.due(d.id, 4, T);
-    expect(ledger.record(d.id, [], [{ subscriberId: a!.subscriberId, messageId: '<a@x>' }, { subscriberId: b!.subscriberId, messageId: '<b@x>' }], T)).toEqual([
-      a!.subscriberId,
-      b!.subscriberId,
-    ]);
+    expect(
+      ledger.record(
+        d.id,
+        [],
+        [
+          { subscriberId: a!.subscriberId, messageId: '<a@x>' },
+          { subscriberId: b!.subscriberId, messageId: '<b@x>' },
+        ],
+        T,
+      ),
+    ).toEqual([a!.subscriberId, b!.subscriberId]);
     // A second claim of the same rows claims nothing: nobody can be sent twice.
     expect(ledger.record(d.id, [], [{ subscriberId: a!.subscriberId, messageId: '<a2@x>' }], T)).toEqual([]);
     expect(ledger.due(d.id, 4, T).map((r) => r.subscriberId)).toEqual([c!.subscriberId, e!.subscriberId]);
@@ -67,7 +89,13 @@ describe('the ledger', () => {
       d.id,
       [
         { subscriberId: a!.subscriberId, status: 'sent', attempts: 1, reply: '250 ok' },
-        { subscriberId: b!.subscriberId, status: 'pending', attempts: 1, reply: '451 later', retryAt: at(1000) },
+        {
+          subscriberId: b!.subscriberId,
+          status: 'pending',
+          attempts: 1,
+          reply: '451 later',
+          retryAt: at(1000),
+        },
         { subscriberId: c!.subscriberId, status: 'skipped', attempts: 0, reply: 'gone' },
       ],
       [{ subscriberId: e!.subscriberId, messageId: '<e@x>' }],
@@ -76,13 +104,21 @@ describe('the ledger', () => {
     expect(ledger.counts(d.id)).toMatchObject({ sent: 1, pending: 1, skipped: 1, sending: 1 });
     expect(ledger.due(d.id, 4, at(999))).toEqual([]);
     expect(ledger.nextRetryAt(d.id)).toEqual(at(1000));
-    expect(ledger.due(d.id, 4, at(1000)).map((r) => [r.subscriberId, r.attempts])).toEqual([[b!.subscriberId, 1]]);
-    expect(ledger.problems(d.id, 5)).toMatchObject([{ email: 'reader0001@example.com', status: 'pending', reply: '451 later', attempts: 1 }]);
+    expect(ledger.due(d.id, 4, at(1000)).map((r) => [r.subscriberId, r.attempts])).toEqual([
+      [b!.subscriberId, 1],
+    ]);
+    expect(ledger.problems(d.id, 5)).toMatchObject([
+      { email: 'reader0001@example.com', status: 'pending', reply: '451 later', attempts: 1 },
+    ]);
 
     // The run dies with e in flight: the next one finds it uncertain, with its Message-ID.
     expect([...ledger.markInterrupted(at(5000))]).toEqual([[d.id, 1]]);
     expect(ledger.counts(d.id)).toMatchObject({ sending: 0, uncertain: 1 });
-    expect(ledger.problems(d.id, 5)[0]).toMatchObject({ status: 'uncertain', messageId: '<e@x>', at: at(5000) });
+    expect(ledger.problems(d.id, 5)[0]).toMatchObject({
+      status: 'uncertain',
+      messageId: '<e@x>',
+      at: at(5000),
+    });
     expect(ledger.requeueUncertain(d.id, at(6000))).toBe(1);
     expect(ledger.counts(d.id)).toMatchObject({ uncertain: 0, pending: 2 });
   });
@@ -112,10 +148,20 @@ describe('the ledger', () => {
     const d = store.ledger.createDispatch(plan, [], T);
     store.ledger.setState(d.id, 'open', null, at(1));
     store.ledger.setState(d.id, 'paused', 'too many failures', at(2));
-    expect(store.ledger.get(d.id)).toMatchObject({ state: 'paused', pauseReason: 'too many failures', startedAt: at(1), finishedAt: null });
+    expect(store.ledger.get(d.id)).toMatchObject({
+      state: 'paused',
+      pauseReason: 'too many failures',
+      startedAt: at(1),
+      finishedAt: null,
+    });
     store.ledger.setState(d.id, 'open', null, at(3));
     store.ledger.setState(d.id, 'done', null, at(4));
-    expect(store.ledger.get(d.id)).toMatchObject({ state: 'done', pauseReason: null, startedAt: at(1), finishedAt: at(4) });
+    expect(store.ledger.get(d.id)).toMatchObject({
+      state: 'done',
+      pauseReason: null,
+      startedAt: at(1),
+      finishedAt: at(4),
+    });
     expect(store.ledger.list({ releaseIds: ['sv/x'] })).toHaveLength(1);
     expect(store.ledger.list({ releaseIds: ['sv/y'] })).toHaveLength(0);
   });
@@ -151,7 +197,10 @@ describe('the dispatch lock', () => {
     const first = acquireDispatchLock(open().ledger, 'scs publish', clock);
     expect(first.ok).toBe(true);
     const second = acquireDispatchLock(open().ledger, 'scs send sv/x', clock);
-    expect(second).toMatchObject({ ok: false, holder: { command: 'scs publish', pid: process.pid, host: hostname() } });
+    expect(second).toMatchObject({
+      ok: false,
+      holder: { command: 'scs publish', pid: process.pid, host: hostname() },
+    });
     if (first.ok) first.lock.release();
     const third = acquireDispatchLock(open().ledger, 'scs send sv/x', clock);
     expect(third.ok).toBe(true);
@@ -161,14 +210,25 @@ describe('the dispatch lock', () => {
   it('is taken over from a holder that is gone, and the old holder finds out', () => {
     const ledger = open().ledger;
     // A process that has exited: its pid is free.
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
     const now = new Date();
     expect(isStale(holder({ pid: Number(dead.stdout), heartbeatAt: now }), now)).toBe(true);
     expect(isStale(holder({ heartbeatAt: now }), now)).toBe(false);
-    expect(isStale(holder({ host: 'elsewhere', pid: 1, heartbeatAt: new Date(now.getTime() - STALE_AFTER_MS - 1) }), now)).toBe(true);
-    expect(isStale(holder({ host: 'elsewhere', pid: 1, heartbeatAt: new Date(now.getTime() - 1000) }), now)).toBe(false);
+    expect(
+      isStale(
+        holder({ host: 'elsewhere', pid: 1, heartbeatAt: new Date(now.getTime() - STALE_AFTER_MS - 1) }),
+        now,
+      ),
+    ).toBe(true);
+    expect(
+      isStale(holder({ host: 'elsewhere', pid: 1, heartbeatAt: new Date(now.getTime() - 1000) }), now),
+    ).toBe(false);
 
-    expect(ledger.acquireLock(holder({ pid: Number(dead.stdout), heartbeatAt: now }), () => false).acquired).toBe(true);
+    expect(
+      ledger.acquireLock(holder({ pid: Number(dead.stdout), heartbeatAt: now }), () => false).acquired,
+    ).toBe(true);
     const taken = acquireDispatchLock(open().ledger, 'scs publish', () => new Date());
     expect(taken).toMatchObject({ ok: true, lock: { tookOverFrom: { pid: Number(dead.stdout) } } });
     // The old holder's token no longer refreshes nor releases the lock.

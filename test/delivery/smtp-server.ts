@@ -44,7 +44,8 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
-const reply = (v: { code: number; message: string }) => Object.assign(new Error(v.message), { responseCode: v.code });
+const reply = (v: { code: number; message: string }) =>
+  Object.assign(new Error(v.message), { responseCode: v.code });
 
 /**
  * A real SMTP server on 127.0.0.1 (a free port) that tests script: accept, refuse with any reply,
@@ -116,7 +117,8 @@ export async function startSmtpServer(script: SmtpScript = {}): Promise<TestSmtp
   });
   // Hang up without a reply, as a crashing server or a broken network would.
   function drop(session: SMTPServerSession) {
-    for (const c of (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections) {
+    for (const c of (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> })
+      .connections) {
       if (c.id === session.id) c._socket.destroy();
     }
   }
@@ -124,7 +126,9 @@ export async function startSmtpServer(script: SmtpScript = {}): Promise<TestSmtp
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   const query = script.starttls ? '?rejectUnauthorized=false' : '';
-  const credentials = script.auth ? `${encodeURIComponent(script.auth.user)}:${encodeURIComponent(script.auth.pass)}@` : '';
+  const credentials = script.auth
+    ? `${encodeURIComponent(script.auth.user)}:${encodeURIComponent(script.auth.pass)}@`
+    : '';
   return {
     port,
     url: `smtp://${credentials}127.0.0.1:${port}${query}`,

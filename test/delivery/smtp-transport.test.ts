@@ -20,7 +20,10 @@ describe('the SMTP transport', () => {
     transport = server = undefined;
   });
 
-  const open = async (script: SmtpScript = {}, options: { connections?: number; perConnection?: number; timeoutMs?: number; url?: string } = {}) => {
+  const open = async (
+    script: SmtpScript = {},
+    options: { connections?: number; perConnection?: number; timeoutMs?: number; url?: string } = {},
+  ) => {
     server = await startSmtpServer(script);
     transport = createSmtpTransport({
       server: parseSmtpUrl(options.url ?? server.url),
@@ -49,7 +52,9 @@ describe('the SMTP transport', () => {
     const sent = message('reader@example.com');
     sent.raw = Buffer.concat([sent.raw, Buffer.from('bare\n.dot after a bare LF\nlast\r\n')]);
     expect(await transport.send(sent)).toMatchObject({ ok: true });
-    expect(server.received[0]!.raw.toString()).toContain('Hello.\r\nbare\r\n.dot after a bare LF\r\nlast\r\n');
+    expect(server.received[0]!.raw.toString()).toContain(
+      'Hello.\r\nbare\r\n.dot after a bare LF\r\nlast\r\n',
+    );
   });
 
   it('classifies every kind of refusal', async () => {
@@ -69,9 +74,14 @@ describe('the SMTP transport', () => {
     verdicts['busy@example.com'] = () => ({ code: 451, message: '4.3.0 Try again later' });
     verdicts['closing@example.com'] = () => ({ code: 421, message: '4.7.0 Too busy, closing' });
     const results = await Promise.all(
-      ['nobody', 'busy', 'closing', 'content', 'late', 'drop', 'fine'].map((n) => transport.send(message(`${n}@example.com`))),
+      ['nobody', 'busy', 'closing', 'content', 'late', 'drop', 'fine'].map((n) =>
+        transport.send(message(`${n}@example.com`)),
+      ),
     );
-    const [nobody, busy, closing, content, late, dropped, fine] = results as Extract<SendResult, { ok: false }>[];
+    const [nobody, busy, closing, content, late, dropped, fine] = results as Extract<
+      SendResult,
+      { ok: false }
+    >[];
     expect(nobody).toMatchObject({ ok: false, permanent: true, scope: 'recipient', code: 550 });
     expect(nobody!.response).toContain('No such user');
     expect(busy).toMatchObject({ ok: false, permanent: false, scope: 'recipient', code: 451 });
@@ -89,7 +99,12 @@ describe('the SMTP transport', () => {
         s.close(() => resolve(p));
       });
     });
-    transport = createSmtpTransport({ server: parseSmtpUrl(`smtp://127.0.0.1:${port}`), connections: 1, messagesPerConnection: 10, timeoutMs: 2000 });
+    transport = createSmtpTransport({
+      server: parseSmtpUrl(`smtp://127.0.0.1:${port}`),
+      connections: 1,
+      messagesPerConnection: 10,
+      timeoutMs: 2000,
+    });
     const result = await transport.send(message('reader@example.com'));
     expect(result).toMatchObject({ ok: false, permanent: false, scope: 'connection' });
     expect((result as { response: string }).response).toMatch(/ECONNREFUSED/);
@@ -103,7 +118,9 @@ describe('the SMTP transport', () => {
 
   it('keeps at most `connections` sessions open and reuses them', async () => {
     const { server, transport } = await open({ delayMs: 5 }, { connections: 3 });
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => transport.send(message(`r${i}@example.com`))));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => transport.send(message(`r${i}@example.com`))),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(server.received).toHaveLength(30);
     expect(server.sessions.maxOpen).toBeLessThanOrEqual(3);
@@ -112,13 +129,21 @@ describe('the SMTP transport', () => {
 
   it('replaces a connection after `messagesPerConnection` messages', async () => {
     const { server, transport } = await open({}, { connections: 1, perConnection: 5 });
-    for (let i = 0; i < 12; i++) expect(await transport.send(message(`r${i}@example.com`))).toMatchObject({ ok: true });
+    for (let i = 0; i < 12; i++)
+      expect(await transport.send(message(`r${i}@example.com`))).toMatchObject({ ok: true });
     expect(server.sessions.total).toBe(3);
   });
 
   it('keeps the connection after a refused recipient (RSET) and recovers from a dropped one', async () => {
     const { server, transport } = await open(
-      { rcpt: (to) => (to === 'no@example.com' ? { code: 550, message: 'No' } : to === 'drop@example.com' ? 'drop' : undefined) },
+      {
+        rcpt: (to) =>
+          to === 'no@example.com'
+            ? { code: 550, message: 'No' }
+            : to === 'drop@example.com'
+              ? 'drop'
+              : undefined,
+      },
       { connections: 1 },
     );
     expect(await transport.send(message('no@example.com'))).toMatchObject({ ok: false, permanent: true });
@@ -130,7 +155,10 @@ describe('the SMTP transport', () => {
   });
 
   it('upgrades with STARTTLS and logs in with the credentials in the URL', async () => {
-    const { server, transport } = await open({ starttls: true, auth: { user: 'press@stadslabbet.example', pass: 'p@ss:word/1' } });
+    const { server, transport } = await open({
+      starttls: true,
+      auth: { user: 'press@stadslabbet.example', pass: 'p@ss:word/1' },
+    });
     expect(await transport.send(message('reader@example.com'))).toMatchObject({ ok: true });
     expect(server.received[0]).toMatchObject({ secure: true, user: 'press@stadslabbet.example' });
     expect(transport.description).not.toContain('p@ss');
@@ -145,7 +173,12 @@ describe('the SMTP transport', () => {
         messagesPerConnection: 10,
         timeoutMs: 5000,
       });
-      expect(await wrong.send(message('reader@example.com'))).toMatchObject({ ok: false, permanent: true, scope: 'sender', code: 535 });
+      expect(await wrong.send(message('reader@example.com'))).toMatchObject({
+        ok: false,
+        permanent: true,
+        scope: 'sender',
+        code: 535,
+      });
       await wrong.close();
       const plain = createSmtpTransport({
         server: parseSmtpUrl(`smtp://press:right@127.0.0.1:${s.port}?requireTLS=true`),
@@ -153,7 +186,11 @@ describe('the SMTP transport', () => {
         messagesPerConnection: 10,
         timeoutMs: 5000,
       });
-      expect(await plain.send(message('reader@example.com'))).toMatchObject({ ok: false, permanent: true, scope: 'sender' });
+      expect(await plain.send(message('reader@example.com'))).toMatchObject({
+        ok: false,
+        permanent: true,
+        scope: 'sender',
+      });
       await plain.close();
       expect(s.received).toHaveLength(0);
     } finally {

@@ -15,16 +15,25 @@ const problem = (url: string) => {
 
 describe('SCS_SMTP_URL', () => {
   it('reads host, port, TLS mode and percent-encoded credentials', () => {
-    expect(parseSmtpUrl('smtp://mail.example.se')).toMatchObject({ host: 'mail.example.se', port: 587, secure: false, requireTLS: false });
+    expect(parseSmtpUrl('smtp://mail.example.se')).toMatchObject({
+      host: 'mail.example.se',
+      port: 587,
+      secure: false,
+      requireTLS: false,
+    });
     expect(parseSmtpUrl('smtps://mail.example.se')).toMatchObject({ port: 465, secure: true });
-    const s = parseSmtpUrl('smtp://press%40example.se:p%40ss%3Aword@mail.example.se:2525?requireTLS=true&name=sender.example.se');
+    const s = parseSmtpUrl(
+      'smtp://press%40example.se:p%40ss%3Aword@mail.example.se:2525?requireTLS=true&name=sender.example.se',
+    );
     expect(s).toMatchObject({
       port: 2525,
       requireTLS: true,
       name: 'sender.example.se',
       auth: { user: 'press@example.se', pass: 'p@ss:word' },
     });
-    expect(s.shown).toBe('smtp://press%40example.se:***@mail.example.se:2525?requireTLS=true&name=sender.example.se');
+    expect(s.shown).toBe(
+      'smtp://press%40example.se:***@mail.example.se:2525?requireTLS=true&name=sender.example.se',
+    );
     expect(parseSmtpUrl('smtp://[::1]:25?ignoreTLS=true&rejectUnauthorized=false')).toMatchObject({
       host: '::1',
       ignoreTLS: true,

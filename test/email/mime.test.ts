@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   addressHeader,
-  encodeQuotedPrintable,
   encodeWords,
   formatDate,
+  quotedPrintable,
   unstructuredHeader,
 } from '../../src/email/mime.js';
+
+const encodeQuotedPrintable = (text: string, open = false) => quotedPrintable(text, open).toString('latin1');
 
 /** RFC 2045 §6.7 decoding, written independently of the encoder. */
 function decodeQP(encoded: string): string {

@@ -18,7 +18,8 @@ describe('scs send, publish and status (the binary)', () => {
     room?.cleanup();
   });
 
-  const scs = (args: string[], env: NodeJS.ProcessEnv = {}) => runScsAsync(args, { cwd: room.dir, env: { ...room.env, ...env } });
+  const scs = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runScsAsync(args, { cwd: room.dir, env: { ...room.env, ...env } });
   const smtp = () => ({ SCS_SMTP_URL: server!.url });
   const outbox = () => readdirSync(path.join(room.dir, '.scs', 'outbox')).filter((f) => f.endsWith('.eml'));
 
@@ -28,10 +29,11 @@ describe('scs send, publish and status (the binary)', () => {
     room.seed('nyheter', sv);
     room.seed('news', ['english@example.com']);
     const published = await scs(['publish', '--now', DUE]);
-    console.log(published);
     expect(published.code).toBe(0);
-    expect(published.stderr).toContain('Nobody is mailed: file outbox .scs/outbox/ (no SMTP configured: set SCS_SMTP_URL to send for real).');
-    expect(published.stdout).toContain(`${BERGRUM_SV} → nyheter (5 recipients, outbox): 5 sent`);
+    expect(published.stderr).toContain(
+      'Nobody is mailed: file outbox .scs/outbox/ (no SMTP configured: set SCS_SMTP_URL to send for real).',
+    );
+    expect(published.stdout, published.stderr).toContain(`${BERGRUM_SV} → nyheter (5 recipients, outbox): 5 sent`);
     const files = outbox();
     expect(files).toHaveLength(6);
     expect(readFileSync(path.join(room.dir, '.scs', 'outbox', files[0]!), 'utf8')).toMatch(/^From: .*\r\n/);
@@ -65,7 +67,9 @@ describe('scs send, publish and status (the binary)', () => {
     expect(late.code).toBe(0);
     const lateResult = JSON.parse(late.stdout) as PublishResult;
     expect(lateResult.dispatches).toEqual([]);
-    expect(lateResult.tooOld.sort()).toEqual([BERGRUM_EN, BERGRUM_SV, 'sv/elcykelpoolen-pa-alidhem-fordubblas-efter-forsta-aret'].sort());
+    expect(lateResult.tooOld.sort()).toEqual(
+      [BERGRUM_EN, BERGRUM_SV, 'sv/elcykelpoolen-pa-alidhem-fordubblas-efter-forsta-aret'].sort(),
+    );
     expect(lateResult.site?.pages).toBeGreaterThan(0);
     expect(server.received).toHaveLength(0);
 
@@ -76,7 +80,6 @@ describe('scs send, publish and status (the binary)', () => {
     expect(first.stdout).toContain('not sent: 1 published release older than newsletter.maxAge (3 d)');
     expect(first.stdout).toContain('Next release due: 2027-01-15T08:00+01:00.');
     const second = await scs(['publish', '--now', DUE], smtp());
-    console.log(second);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('No newsletter is due.');
     expect(second.stdout).toContain('2 recent dispatches were sent earlier.');
@@ -86,7 +89,9 @@ describe('scs send, publish and status (the binary)', () => {
     // The embargoed release goes out with the first run after its embargo.
     const embargo = await scs(['publish', '--now', '2027-01-15T08:05', '--json'], smtp());
     const embargoResult = JSON.parse(embargo.stdout) as PublishResult;
-    expect(embargoResult.dispatches.map((d) => d.releaseId)).toEqual(['sv/skelleftea-testar-fossilfria-arbetsmaskiner-pa-byggarbetsplatser']);
+    expect(embargoResult.dispatches.map((d) => d.releaseId)).toEqual([
+      'sv/skelleftea-testar-fossilfria-arbetsmaskiner-pa-byggarbetsplatser',
+    ]);
     expect(server.received).toHaveLength(8);
   });
 
@@ -120,7 +125,9 @@ describe('scs send, publish and status (the binary)', () => {
     const second = await scs(['publish', '--now', DUE], smtp());
     release!();
     expect(second.code).toBe(0);
-    expect(second.stderr).toMatch(/Another run is dispatching: "scs publish" \(pid \d+ on .+, started .+, last heartbeat \d+ s ago\)\. Nothing was sent\./);
+    expect(second.stderr).toMatch(
+      /Another run is dispatching: "scs publish" \(pid \d+ on .+, started .+, last heartbeat \d+ s ago\)\. Nothing was sent\./,
+    );
     const done = await first;
     expect(done.code).toBe(0);
     expect(server.received).toHaveLength(70);
@@ -133,13 +140,18 @@ describe('scs send, publish and status (the binary)', () => {
     room.seed('nyheter', sv);
     let reached: () => void;
     const midway = new Promise<void>((resolve) => (reached = resolve));
-    server = await startSmtpServer({ delayMs: 15, onAccepted: (_to) => server!.received.length >= 40 && reached() });
+    server = await startSmtpServer({
+      delayMs: 15,
+      onAccepted: (_to) => server!.received.length >= 40 && reached(),
+    });
     const child = spawn(process.execPath, [BIN, 'send', BERGRUM_SV, '--now', DUE], {
       cwd: room.dir,
       env: { ...cleanEnv(), ...room.env, ...smtp() },
       stdio: 'ignore',
     });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     await midway;
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
@@ -153,11 +165,20 @@ describe('scs send, publish and status (the binary)', () => {
     const uncertain = result.recovered[0]?.uncertain ?? 0;
     expect(uncertain).toBeLessThanOrEqual(4);
     const d = result.dispatches[0]!;
-    expect(d).toMatchObject({ state: 'done', start: 'resumed', counts: { uncertain, pending: 0, sending: 0 } });
+    expect(d).toMatchObject({
+      state: 'done',
+      start: 'resumed',
+      counts: { uncertain, pending: 0, sending: 0 },
+    });
     expect(d.counts.sent + uncertain).toBe(150);
 
     const store = room.store();
-    const inDoubt = new Set(store.ledger.problems(d.dispatchId!, 100).filter((p) => p.status === 'uncertain').map((p) => p.email));
+    const inDoubt = new Set(
+      store.ledger
+        .problems(d.dispatchId!, 100)
+        .filter((p) => p.status === 'uncertain')
+        .map((p) => p.email),
+    );
     store.close();
     expect(inDoubt.size).toBe(uncertain);
     for (const email of sv) {
@@ -179,7 +200,11 @@ describe('scs send, publish and status (the binary)', () => {
   it('reports the plan on a dry run, status as JSON, and exits 2 on usage mistakes', async () => {
     room = newsroom();
     room.seed('nyheter', readers(3));
-    const dry = await scs(['send', path.join('releases', '2026', '2026-10-14-umea-lagrar-sommarvarme-i-gamla-bergrum.sv.md'), '--dry-run']);
+    const dry = await scs([
+      'send',
+      path.join('releases', '2026', '2026-10-14-umea-lagrar-sommarvarme-i-gamla-bergrum.sv.md'),
+      '--dry-run',
+    ]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('Dry run through the outbox: nothing is sent.');
     expect(dry.stdout).toContain(`${BERGRUM_SV} → nyheter: would start: 3 recipients now`);
@@ -188,13 +213,18 @@ describe('scs send, publish and status (the binary)', () => {
 
     const unknown = await scs(['send', 'no-such-release']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('[release-not-found]');
+    expect(unknown.stderr).toContain('[release-unknown]');
     const badUrl = await scs(['send', BERGRUM_SV, '--now', DUE], { SCS_SMTP_URL: 'http://mail.example.se' });
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toContain('[smtp-url-invalid]');
     const badRate = await scs(['send', BERGRUM_SV, '--rate', 'fast']);
     expect(badRate.code).toBe(2);
-    const embargoed = await scs(['send', 'sv/skelleftea-testar-fossilfria-arbetsmaskiner-pa-byggarbetsplatser', '--now', DUE]);
+    const embargoed = await scs([
+      'send',
+      'sv/skelleftea-testar-fossilfria-arbetsmaskiner-pa-byggarbetsplatser',
+      '--now',
+      DUE,
+    ]);
     expect(embargoed.code).toBe(1);
     expect(embargoed.stderr).toContain('[release-not-published]');
 
@@ -202,6 +232,9 @@ describe('scs send, publish and status (the binary)', () => {
     expect(sent.code).toBe(0);
     const json = JSON.parse((await scs(['status', BERGRUM_SV, '--json'])).stdout) as StatusResult;
     expect(json.dispatches).toHaveLength(1);
-    expect(json.dispatches[0]).toMatchObject({ dispatch: { releaseId: BERGRUM_SV, listId: 'nyheter', transport: 'outbox', state: 'done', total: 3 }, counts: { sent: 3 } });
+    expect(json.dispatches[0]).toMatchObject({
+      dispatch: { releaseId: BERGRUM_SV, listId: 'nyheter', transport: 'outbox', state: 'done', total: 3 },
+      counts: { sent: 3 },
+    });
   });
 });

@@ -30,7 +30,10 @@ export interface Newsroom {
  * A copy of the example newsroom with its own database and the delivery settings given (tiny retry
  * delays, so that tests of retries take milliseconds).
  */
-export function newsroom(delivery: Record<string, number> = {}, newsletter: Record<string, string> = {}): Newsroom {
+export function newsroom(
+  delivery: Record<string, number> = {},
+  newsletter: Record<string, string> = {},
+): Newsroom {
   const project = exampleProject();
   const file = path.join(project.dir, 'scs.config.yml');
   const settings = { concurrency: 4, rate: 0, maxAttempts: 5, retryBaseMs: 20, timeoutMs: 5000, ...delivery };
@@ -40,10 +43,12 @@ export function newsroom(delivery: Record<string, number> = {}, newsletter: Reco
       .map(([k, v]) => `    ${k}: ${v}\n`)
       .join('')}`,
   );
-  for (const [k, v] of Object.entries(newsletter)) text = text.replace(new RegExp(`^ {2}${k}: .*$`, 'm'), `  ${k}: ${v}`);
+  for (const [k, v] of Object.entries(newsletter))
+    text = text.replace(new RegExp(`^ {2}${k}: .*$`, 'm'), `  ${k}: ${v}`);
   writeFileSync(file, text);
   const env = { SCS_SECRET: SECRET };
-  const config = (extra: NodeJS.ProcessEnv = {}) => loadConfig({ root: project.dir, env: { ...env, ...extra } });
+  const config = (extra: NodeJS.ProcessEnv = {}) =>
+    loadConfig({ root: project.dir, env: { ...env, ...extra } });
   return {
     dir: project.dir,
     env,

@@ -42,7 +42,9 @@ describe('the sign-up form in Chromium', () => {
   const open = async (url: string): Promise<Page> => {
     const page = await browser.newPage();
     // Nothing but the server under test may be reached.
-    await page.route('**/*', (route) => (route.request().url().startsWith(base) ? route.continue() : route.abort()));
+    await page.route('**/*', (route) =>
+      route.request().url().startsWith(base) ? route.continue() : route.abort(),
+    );
     await page.goto(url);
     return page;
   };
@@ -50,7 +52,11 @@ describe('the sign-up form in Chromium', () => {
     // Evaluated over the DevTools protocol: the page's own CSP (rightly) refuses injected scripts.
     await page.evaluate(AXE);
     return page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; help: string }[] }> } }).axe;
+      const axe = (
+        globalThis as unknown as {
+          axe: { run: () => Promise<{ violations: { id: string; help: string }[] }> };
+        }
+      ).axe;
       return (await axe.run()).violations.map((v) => `${v.id}: ${v.help}`);
     });
   };

@@ -6,7 +6,8 @@ import { BIN, cleanEnv, exampleProject, REPO, runScs } from '../helpers/scs.js';
 
 const fixture = (name: string) => path.join(REPO, 'test', 'fixtures', 'subscribers', name, 'people.csv');
 
-describe('scs subscribers (the real binary)', () => {
+// Each run of the binary starts a whole Node process: generous time on a busy machine.
+describe('scs subscribers (the real binary)', { timeout: 240_000 }, () => {
   let project: ReturnType<typeof exampleProject>;
   const scs = (...args: string[]) => runScs(args, { cwd: project.dir });
   const json = (...args: string[]) => {
@@ -19,7 +20,7 @@ describe('scs subscribers (the real binary)', () => {
   });
   afterEach(() => project.cleanup());
 
-  it('adds, lists, shows, removes and erases, with a generated key announced once', () => {
+  it('adds, lists and shows, with a generated key announced once', () => {
     const first = scs('subscribers', 'add', 'Rut.Ek@Example.com', '--list', 'nyheter', '--name', 'Rut Ek');
     expect(first.code).toBe(0);
     expect(first.stdout).toBe('Added Rut.Ek@example.com (pending) to nyheter (pending).\n');
@@ -57,7 +58,10 @@ describe('scs subscribers (the real binary)', () => {
       consent: { source: 'cli' },
     });
     expect(shown.suppression).toBeNull();
+  });
 
+  it('removes, erases, and keeps the erased address out until forced back', () => {
+    scs('subscribers', 'add', 'sam@example.org', '--list', 'news,nyheter', '--confirmed');
     const removed = scs('subscribers', 'remove', 'sam@example.org', '--list', 'news');
     expect([removed.code, removed.stdout]).toEqual([0, 'Removed sam@example.org from news.\n']);
     expect(

@@ -113,7 +113,8 @@ export function buildCommand(cli: Cli): Command {
       if (!search.enabled) cli.out('Search: not built (--no-search).');
       else if (search.reused) cli.out('Search: index unchanged.');
       else cli.out(`Search: ${search.pages} pages indexed in ${seconds(t.search)}.`);
-      cli.out(`${result.releases} releases published${result.hidden ? `, ${result.hidden} hidden (drafts, future or embargoed)` : ''}.`);
+      const releases = (n: number) => `${n} release${n === 1 ? '' : 's'}`;
+      cli.out(`${releases(result.releases)} published${result.hidden ? `, ${result.hidden} hidden (drafts, future or embargoed)` : ''}.`);
       if (result.nextDue) cli.out(`next due: ${localDateTime(result.nextDue, config.timeZone)}`);
     });
 }

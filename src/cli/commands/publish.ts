@@ -4,19 +4,32 @@ import { hasErrors } from '../../core/diagnostic.js';
 import type { SkipReason } from '../../publish/plan.js';
 import { localDateTime } from '../../core/time.js';
 import { resolveNow, type Cli } from '../context.js';
-import { busyLine, duration, n, progressPrinter, recoveredLines, reportLines, stopOnSignals, tookOverLine, transportLine } from '../dispatch-output.js';
+import {
+  busyLine,
+  duration,
+  n,
+  progressPrinter,
+  recoveredLines,
+  reportLines,
+  stopOnSignals,
+  tookOverLine,
+  transportLine,
+} from '../dispatch-output.js';
 import { formatDiagnostics } from '../output.js';
 
 const SKIPS: Record<SkipReason, string> = {
   'already-sent': 'already sent',
   'newsletter-off': 'newsletter: false',
   'no-list': 'no list takes its language and topics',
-  withdrawn: 'unfinished dispatch not resumed: the release is gone, unpublished, a draft or has "newsletter: false" now',
+  withdrawn:
+    'unfinished dispatch not resumed: the release is gone, unpublished, a draft or has "newsletter: false" now',
 };
 
 export function publishCommand(cli: Cli): Command {
   return new Command('publish')
-    .description('Check, build the archive, and send the newsletter of every release that has come due. Safe to run from cron.')
+    .description(
+      'Check, build the archive, and send the newsletter of every release that has come due. Safe to run from cron.',
+    )
     .option('--now <date-time>', 'the current time: what is due is decided by it (for scripts and tests)')
     .option('--dry-run', 'check and show what would be built and sent; write and send nothing')
     .option('--json', 'print the result as JSON (progress as JSON lines on stderr)')
@@ -42,9 +55,12 @@ export function publishCommand(cli: Cli): Command {
       if (opts.json) return cli.out(JSON.stringify(result, null, 2));
 
       const { c } = cli;
-      if (result.diagnostics.length) cli.err(formatDiagnostics(result.diagnostics, 'pretty', { root: config.root, color: cli.color }));
+      if (result.diagnostics.length)
+        cli.err(formatDiagnostics(result.diagnostics, 'pretty', { root: config.root, color: cli.color }));
       if (!result.site && !result.dryRun && hasErrors(result.diagnostics)) {
-        return cli.err(c.red(`Nothing was built or sent: fix the errors above (${result.checkedFiles} files checked).`));
+        return cli.err(
+          c.red(`Nothing was built or sent: fix the errors above (${result.checkedFiles} files checked).`),
+        );
       }
       cli.err(transportLine(cli, result.transport));
       if (result.busy) return cli.err(busyLine(result.busy, config.timeZone, new Date()));
@@ -54,12 +70,16 @@ export function publishCommand(cli: Cli): Command {
       if (result.site) {
         const out = path.relative(cli.cwd, result.site.outDir) || '.';
         cli.out(`Built ${n(result.site.pages)} pages in ${out}/ (${n(result.site.written)} written).`);
-        if (hasErrors(result.diagnostics) && !result.dispatches.length) return cli.err(c.red('The build failed: nothing was sent.'));
+        if (hasErrors(result.diagnostics) && !result.dispatches.length)
+          return cli.err(c.red('The build failed: nothing was sent.'));
       }
       for (const r of result.dispatches) for (const line of reportLines(cli, r)) cli.out(line);
       if (!result.dispatches.length) cli.out('No newsletter is due.');
       const sentBefore = result.skipped.filter((s) => s.reason === 'already-sent').length;
-      if (sentBefore) cli.out(c.dim(`  ${n(sentBefore)} recent dispatch${sentBefore === 1 ? ' was' : 'es were'} sent earlier.`));
+      if (sentBefore)
+        cli.out(
+          c.dim(`  ${n(sentBefore)} recent dispatch${sentBefore === 1 ? ' was' : 'es were'} sent earlier.`),
+        );
       for (const s of result.skipped.filter((s) => s.reason !== 'already-sent')) {
         cli.out(c.dim(`  not sent: ${s.releaseId}${s.listId ? ` → ${s.listId}` : ''}: ${SKIPS[s.reason]}`));
       }

@@ -5,25 +5,52 @@ import { label, n, transportLine } from '../dispatch-output.js';
 
 export function statusCommand(cli: Cli): Command {
   return new Command('status')
-    .description('Show each dispatch: planned, sent, failed, uncertain and pending counts, times and the latest problems.')
+    .description(
+      'Show each dispatch: planned, sent, failed, uncertain and pending counts, times and the latest problems.',
+    )
     .argument('[release]', 'only this release (id, file, slug or translation key)')
-    .option('--problems <n>', 'how many of the latest problems to list per dispatch', (v) => Math.max(0, Number.parseInt(v, 10) || 0), 5)
+    .option(
+      '--problems <n>',
+      'how many of the latest problems to list per dispatch',
+      (v) => Math.max(0, Number.parseInt(v, 10) || 0),
+      5,
+    )
     .option('--json', 'print the result as JSON')
-    .action(async function (this: Command, release: string | undefined, opts: { problems: number; json?: boolean }) {
+    .action(async function (
+      this: Command,
+      release: string | undefined,
+      opts: { problems: number; json?: boolean },
+    ) {
       const config = cli.config(this);
       const { dispatchStatus } = await import('../../publish/status.js');
-      const result = dispatchStatus(config, { ...(release !== undefined ? { release } : {}), problems: opts.problems });
+      const result = dispatchStatus(config, {
+        ...(release !== undefined ? { release } : {}),
+        cwd: cli.cwd,
+        problems: opts.problems,
+      });
       if (opts.json) return cli.out(JSON.stringify(result, null, 2));
       const { c } = cli;
       const at = (d: Date | null) => (d ? localDateTime(d, config.timeZone) : '–');
       cli.err(transportLine(cli, result.transport));
       if (result.lock) {
-        cli.out(c.cyan(`Dispatching now: "${result.lock.command}" (pid ${result.lock.pid} on ${result.lock.host}, since ${at(result.lock.startedAt)}, last heartbeat ${at(result.lock.heartbeatAt)}).`));
+        cli.out(
+          c.cyan(
+            `Dispatching now: "${result.lock.command}" (pid ${result.lock.pid} on ${result.lock.host}, since ${at(result.lock.startedAt)}, last heartbeat ${at(result.lock.heartbeatAt)}).`,
+          ),
+        );
       }
-      if (!result.dispatches.length) return cli.out(release ? `No dispatch of ${release} yet.` : 'No dispatches yet.');
+      if (!result.dispatches.length)
+        return cli.out(release ? `No dispatch of ${release} yet.` : 'No dispatches yet.');
       for (const { dispatch: d, counts, problems } of result.dispatches) {
-        const state = d.state === 'done' ? c.green('done') : d.state === 'paused' ? c.red('paused') : c.yellow('unfinished');
-        cli.out(`${c.bold(label(d))} over ${d.transport}${d.transport === 'outbox' ? ' (nobody mailed)' : ''}: ${state}`);
+        const state =
+          d.state === 'done'
+            ? c.green('done')
+            : d.state === 'paused'
+              ? c.red('paused')
+              : c.yellow('unfinished');
+        cli.out(
+          `${c.bold(label(d))} over ${d.transport}${d.transport === 'outbox' ? ' (nobody mailed)' : ''}: ${state}`,
+        );
         cli.out(`  "${d.subject}"`);
         cli.out(`  planned ${at(d.plannedAt)}, started ${at(d.startedAt)}, finished ${at(d.finishedAt)}`);
         cli.out(
@@ -32,11 +59,17 @@ export function statusCommand(cli: Cli): Command {
         );
         if (d.pauseReason) cli.out(c.red(`  paused: ${d.pauseReason}`));
         if (counts.uncertain) {
-          cli.out(c.yellow(`  uncertain: a run stopped while these were with the transport; "scs send ${d.releaseId} --list ${d.listId} --resend-uncertain" sends them again.`));
+          cli.out(
+            c.yellow(
+              `  uncertain: a run stopped while these were with the transport; "scs send ${d.releaseId} --list ${d.listId} --resend-uncertain" sends them again.`,
+            ),
+          );
         }
         for (const p of problems) {
           const attempts = `${p.attempts} attempt${p.attempts === 1 ? '' : 's'}`;
-          cli.out(`    ${p.status.padEnd(9)} ${p.email || '(erased)'} (${attempts}, ${at(p.at)}${p.messageId ? `, ${p.messageId}` : ''}): ${p.reply ?? ''}`);
+          cli.out(
+            `    ${p.status.padEnd(9)} ${p.email || '(erased)'} (${attempts}, ${at(p.at)}${p.messageId ? `, ${p.messageId}` : ''}): ${p.reply ?? ''}`,
+          );
         }
       }
     });

@@ -129,7 +129,8 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
 
   const insertRecipients = (id: number, recipients: Iterable<LedgerRecipient>, at: number) => {
     let added = 0;
-    for (const r of recipients) added += q.insertDelivery.run(id, r.subscriberId, r.email, r.name, at).changes;
+    for (const r of recipients)
+      added += q.insertDelivery.run(id, r.subscriberId, r.email, r.name, at).changes;
     q.addTotal.run(added, id);
     return added;
   };
@@ -145,32 +146,49 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     }
   };
 
-  const createDispatch = db.transaction((dispatch: NewDispatch, recipients: Iterable<LedgerRecipient>, at: number) => {
-    const id = Number(
-      q.insertDispatch.run(
-        dispatch.releaseId,
-        dispatch.lang,
-        dispatch.listId,
-        dispatch.transport,
-        dispatch.subject,
-        dispatch.releaseHash,
-        at,
-      ).lastInsertRowid,
-    );
-    insertRecipients(id, recipients, at);
-    return id;
-  });
+  const createDispatch = db.transaction(
+    (dispatch: NewDispatch, recipients: Iterable<LedgerRecipient>, at: number) => {
+      const id = Number(
+        q.insertDispatch.run(
+          dispatch.releaseId,
+          dispatch.lang,
+          dispatch.listId,
+          dispatch.transport,
+          dispatch.subject,
+          dispatch.releaseHash,
+          at,
+        ).lastInsertRowid,
+      );
+      insertRecipients(id, recipients, at);
+      return id;
+    },
+  );
   const addRecipients = db.transaction(insertRecipients);
 
   const record = db.transaction(
-    (dispatchId: number, outcomes: Parameters<LedgerRepo['record']>[1], claims: Parameters<LedgerRepo['record']>[2], at: number) => {
+    (
+      dispatchId: number,
+      outcomes: Parameters<LedgerRepo['record']>[1],
+      claims: Parameters<LedgerRepo['record']>[2],
+      at: number,
+    ) => {
       for (const o of outcomes) {
         const sentAt = o.status === 'sent' ? at : null;
-        q.outcome.run(o.status, o.attempts, o.reply, o.retryAt?.getTime() ?? 0, at, sentAt, dispatchId, o.subscriberId);
+        q.outcome.run(
+          o.status,
+          o.attempts,
+          o.reply,
+          o.retryAt?.getTime() ?? 0,
+          at,
+          sentAt,
+          dispatchId,
+          o.subscriberId,
+        );
       }
       const claimed: number[] = [];
       for (const c of claims) {
-        if (q.claim.run(c.messageId, at, dispatchId, c.subscriberId).changes === 1) claimed.push(c.subscriberId);
+        if (q.claim.run(c.messageId, at, dispatchId, c.subscriberId).changes === 1)
+          claimed.push(c.subscriberId);
       }
       return claimed;
     },
@@ -223,7 +241,8 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     },
     counts(dispatchId) {
       const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;
-      for (const r of q.counts.all(dispatchId) as { status: DeliveryStatus; n: number }[]) counts[r.status] = r.n;
+      for (const r of q.counts.all(dispatchId) as { status: DeliveryStatus; n: number }[])
+        counts[r.status] = r.n;
       return counts;
     },
     problems(dispatchId, limit) {

@@ -41,6 +41,8 @@ const iso = (d: Date) => {
 const date = (s: string) => new Date(s);
 const optionalDate = (s: string | null) => (s === null ? null : new Date(s));
 
+const HASH_CACHE_SIZE = 200_000;
+
 const SELECT_SUBSCRIBER = `
   SELECT s.*, (
     SELECT json_group_array(json_array(list_id, status, created_at, updated_at))
@@ -88,12 +90,17 @@ function toSubscriber(row: SubscriberRow): Subscriber {
 
 /** The subscriber repository on SQLite; `secret` keys the suppression hashes. */
 export function createSqliteSubscribers(db: Database.Database, secret: string): SubscriberRepo {
-  // The same address is usually hashed twice in a row (look up the suppression, then insert).
+  // An import looks every address up on the suppression list, then inserts it: hash each one once.
   const keyedHash = addressHasher(secret);
-  let last = { email: '', hash: '' };
+  const hashes = new Map<string, string>();
   const hash = (email: string) => {
-    if (last.email !== email) last = { email, hash: keyedHash(email) };
-    return last.hash;
+    let h = hashes.get(email);
+    if (h === undefined) {
+      if (hashes.size >= HASH_CACHE_SIZE) hashes.clear();
+      h = keyedHash(email);
+      hashes.set(email, h);
+    }
+    return h;
   };
   const q = {
     recipients: db.prepare(`

@@ -27,6 +27,9 @@
       resetStyles: false,
       autofocus: !new URLSearchParams(location.search).get('q'),
     });
+    // Pagefind's field has a placeholder but no label: give it one for screen readers.
+    var input = el.querySelector('input');
+    if (input) input.setAttribute('aria-label', el.getAttribute('data-label'));
     var q = new URLSearchParams(location.search).get('q');
     if (q) ui.triggerSearch(q);
   };

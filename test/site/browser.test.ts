@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, fixtureProject, serveStatic } from './helpers.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const FERRY = 'sv/2026/03/02/elfarjan-borjar-ga-i-maj/';
+
+let browser: Browser;
+let site: { url: string; close: () => Promise<void> };
+let xssSite: { url: string; close: () => Promise<void> };
+const cleanups: (() => void)[] = [];
+
+beforeAll(async () => {
+  const basic = fixtureProject('basic');
+  const xss = fixtureProject('xss');
+  cleanups.push(basic.cleanup, xss.cleanup);
+  expect((await build(basic.dir, { search: true })).ok).toBe(true);
+  expect((await build(xss.dir, { search: true })).ok).toBe(true);
+  site = await serveStatic(path.join(basic.dir, 'public'));
+  xssSite = await serveStatic(path.join(xss.dir, 'public'));
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await xssSite?.close();
+  for (const c of cleanups) c();
+});
+
+/** Opens a page and collects what would show up as errors in the browser's console. */
+async function open(url: string, options: { javaScriptEnabled?: boolean } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const dialogs: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('requestfailed', (r) => errors.push(`${r.url()} ${r.failure()?.errorText}`));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, errors, dialogs, close: () => context.close() };
+}
+
+async function axe(page: Page) {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () => {
+    const r = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run();
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+describe('the archive in a real browser (headless Chromium)', () => {
+  it('loads every kind of page without console errors', async () => {
+    const pages = [
+      'sv/',
+      'en/',
+      FERRY,
+      'en/2026/03/02/the-electric-ferry-starts-in-may/',
+      'sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/',
+      'sv/archive/',
+      'sv/archive/page/2/',
+      'sv/archive/2025/',
+      'sv/archive/news/',
+      'sv/topics/',
+      'sv/topics/miljo/',
+      'sv/search/',
+      'en/search/',
+      'no/such/page/',
+    ];
+    for (const p of pages) {
+      const { page, errors, close } = await open(site.url + p);
+      if (p === 'no/such/page/') expect(await page.locator('h1').first().textContent()).toBe('Sidan finns inte');
+      else expect(await page.locator('h1').count(), p).toBeGreaterThan(0);
+      expect(errors.filter((e) => !(p === 'no/such/page/' && e.includes('404'))), p).toEqual([]);
+      await close();
+    }
+  });
+
+  it('sends the root on to the default language', async () => {
+    const { page, errors, close } = await open(site.url);
+    await page.waitForURL(`${site.url}sv/`);
+    expect(errors).toEqual([]);
+    expect(await page.locator('html').getAttribute('lang')).toBe('sv');
+    await close();
+  });
+
+  it('has no serious or critical accessibility problems (axe-core) on release, archive, front and search pages', async () => {
+    for (const p of [FERRY, 'sv/archive/', 'en/', 'sv/search/?q=färja', 'sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/']) {
+      const { page, close } = await open(site.url + p);
+      if (p.includes('search')) await page.locator('.pagefind-ui__result').first().waitFor();
+      expect(await axe(page), p).toEqual([]);
+      await close();
+    }
+  });
+
+  it('finds releases with the offline search, from the search page and from the header form', async () => {
+    const { page, errors, close } = await open(`${site.url}sv/search/?q=elfärjan`);
+    const result = page.locator('.pagefind-ui__result-link').first();
+    await result.waitFor();
+    expect(await result.textContent()).toBe('Elfärjan börjar gå i maj');
+    await result.click();
+    await page.waitForURL(site.url + FERRY);
+    // The header form leads to the search page with the query filled in.
+    await page.locator('#site-search-q').fill('laddplatser');
+    await page.locator('.site-search button').click();
+    await page.waitForURL(/\/sv\/search\/\?q=laddplatser$/);
+    const hit = page.locator('.pagefind-ui__result-link').first();
+    await hit.waitFor();
+    expect(await hit.textContent()).toBe('Nya laddplatser på gästkajen & i småbåtshamnen');
+    // Drafts were never indexed.
+    await page.locator('.pagefind-ui__search-input').fill('augusti');
+    await page.locator('.pagefind-ui__message').filter({ hasText: /augusti/ }).waitFor();
+    expect(await page.locator('.pagefind-ui__result').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('searches each language in its own index', async () => {
+    const { page, close } = await open(`${site.url}en/search/?q=ferry`);
+    const result = page.locator('.pagefind-ui__result-link').first();
+    await result.waitFor();
+    expect(await result.textContent()).toBe('The electric ferry starts in May');
+    expect(await result.getAttribute('href')).toBe('/en/2026/03/02/the-electric-ferry-starts-in-may/');
+    await close();
+  });
+
+  it('runs none of the script in a release body or its frontmatter', async () => {
+    for (const p of ['sv/2026/03/10/rubrik-title-script-window-xss-title-script-citat/', 'sv/', 'sv/archive/', 'sv/search/?q=rubrik']) {
+      const { page, dialogs, close } = await open(xssSite.url + p);
+      if (p.includes('search')) await page.locator('.pagefind-ui__result').first().waitFor();
+      await page.locator('img').evaluateAll((imgs) => imgs.forEach((i) => i.dispatchEvent(new Event('error'))));
+      await page.locator('p, b, svg').evaluateAll((els) => els.forEach((e) => e.dispatchEvent(new MouseEvent('mouseover'))));
+      // The body's links lost their javascript: and data: targets: clicking them does nothing.
+      for (const link of await page.locator('.release__body a').all()) await link.click();
+      expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss), p).toBeUndefined();
+      expect(dialogs, p).toEqual([]);
+      // No event handler attributes and no javascript: URLs made it into the page.
+      const unsafe = await page.evaluate(() =>
+        // (Pagefind's own search form, with its javascript:void(0) action, is not release content.)
+        [...document.querySelectorAll('*')].filter((el) => !el.closest('#search')).flatMap((el) =>
+          [...el.attributes]
+            // (The page's own "no favicon" link is the one data: URL allowed.)
+            .filter((a) => /^on/i.test(a.name) || (/^\s*(?:javascript|data):/i.test(a.value) && a.value !== 'data:,'))
+            .map((a) => `${el.tagName} ${a.name}=${a.value}`),
+        ),
+      );
+      expect(unsafe, p).toEqual([]);
+      // Only the page's own scripts: JSON-LD on release pages, the search loader on the search page.
+      const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.type || s.src.split('/').pop() || 'inline'));
+      for (const s of scripts) expect(s, p).toMatch(/^(?:application\/ld\+json|search-[0-9a-f]+\.js|pagefind-ui\.js)$/);
+      await close();
+    }
+    const { page, close } = await open(`${xssSite.url}sv/2026/03/10/rubrik-title-script-window-xss-title-script-citat/`);
+    expect(await page.title()).toContain("<script>window.__xss = 'title'</script>");
+    expect(await page.locator('h1').textContent()).toContain('& "citat"');
+    await close();
+  });
+
+  it('is readable without JavaScript', async () => {
+    const { page, close } = await open(site.url + FERRY, { javaScriptEnabled: false });
+    expect(await page.locator('h1').textContent()).toBe('Elfärjan börjar gå i maj');
+    expect(await page.locator('.contacts').textContent()).toContain('För mer information, kontakta:');
+    await close();
+    const search = await open(`${site.url}sv/search/`, { javaScriptEnabled: false });
+    expect(await search.page.locator('noscript').count()).toBe(1);
+    await search.close();
+  });
+});

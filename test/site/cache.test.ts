@@ -1,0 +1,215 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/scs.js';
+import { build, fixtureProject, inode, listTree, read } from './helpers.js';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+const project = () => {
+  const p = fixtureProject();
+  cleanups.push(p.cleanup);
+  return p.dir;
+};
+
+const EDITED = 'releases/2026/2026-02-10-nya-laddplatser-pa-gastkajen.sv.md';
+const EDITED_PAGE = 'sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/index.html';
+
+function inodes(out: string): Map<string, number> {
+  return new Map(listTree(out).map((f) => [f, inode(out, f)]));
+}
+
+/** Files whose inode changed (rewritten), appeared or disappeared between two snapshots. */
+function changed(before: Map<string, number>, after: Map<string, number>) {
+  return {
+    written: [...after].filter(([f, ino]) => before.has(f) && before.get(f) !== ino).map(([f]) => f).sort(),
+    added: [...after.keys()].filter((f) => !before.has(f)).sort(),
+    removed: [...before.keys()].filter((f) => !after.has(f)).sort(),
+  };
+}
+
+/** The incremental output must equal a build from scratch of the same project, byte for byte. */
+async function expectSameAsCleanBuild(dir: string, options: Parameters<typeof build>[1] = {}) {
+  const fresh = tempDir('scs-site-fresh-');
+  cleanups.push(fresh.cleanup);
+  for (const entry of ['scs.config.yml', 'releases', 'templates']) {
+    if (existsSync(path.join(dir, entry))) cpSync(path.join(dir, entry), path.join(fresh.dir, entry), { recursive: true });
+  }
+  const r = await build(fresh.dir, options);
+  expect(r.ok).toBe(true);
+  const a = path.join(dir, 'public');
+  const b = path.join(fresh.dir, 'public');
+  expect(listTree(a)).toEqual(listTree(b));
+  for (const f of listTree(b)) expect(readFileSync(path.join(a, f)).equals(readFileSync(path.join(b, f))), f).toBe(true);
+}
+
+describe('the build cache', () => {
+  it('writes nothing when nothing changed, from the second and from later builds', async () => {
+    const dir = project();
+    const out = path.join(dir, 'public');
+    const first = await build(dir);
+    expect(first.written).toBe(first.files);
+    const snapshot = inodes(out);
+    for (let i = 0; i < 3; i++) {
+      const again = await build(dir);
+      expect(again.ok).toBe(true);
+      expect(again.written).toBe(0);
+      expect(again.unchanged).toBe(first.files);
+      expect(changed(snapshot, inodes(out))).toEqual({ written: [], added: [], removed: [] });
+    }
+    // The spare folder next to the output is the previous build, kept for the next one.
+    expect(existsSync(path.join(dir, '.public.scs-prev'))).toBe(true);
+  });
+
+  it('re-renders an edited release and only the lists and feeds that show it', async () => {
+    const dir = project();
+    const out = path.join(dir, 'public');
+    await build(dir);
+    await build(dir);
+    const before = inodes(out);
+    const file = path.join(dir, EDITED);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Tolv nya laddplatser', 'Fjorton nya laddplatser'));
+    const result = await build(dir);
+    expect(result.ok).toBe(true);
+    expect(read(out, EDITED_PAGE)).toContain('Fjorton nya laddplatser');
+    expect(changed(before, inodes(out))).toEqual({
+      written: [
+        'sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/index.html',
+        'sv/archive/2026/index.html',
+        'sv/archive/index.html',
+        'sv/archive/news/atom.xml',
+        'sv/archive/news/feed.xml',
+        'sv/archive/news/index.html',
+        'sv/atom.xml',
+        'sv/feed.xml',
+        'sv/index.html',
+        'sv/topics/miljo/atom.xml',
+        'sv/topics/miljo/feed.xml',
+        'sv/topics/miljo/index.html',
+      ],
+      added: [],
+      removed: [],
+    });
+    expect(result.written).toBe(12);
+    await expectSameAsCleanBuild(dir);
+    // The build after that starts from the older spare: it must catch up with both changes.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Fjorton', 'Femton'));
+    await build(dir);
+    expect(read(out, EDITED_PAGE)).toContain('Femton nya laddplatser');
+    await expectSameAsCleanBuild(dir);
+  });
+
+  it('re-renders every page when a template is overridden, changed or removed', async () => {
+    const dir = project();
+    const out = path.join(dir, 'public');
+    await build(dir);
+    const before = inodes(out);
+    const partial = path.join(dir, 'templates/site/partials/site-footer.hbs');
+    mkdirSync(path.dirname(partial), { recursive: true });
+    writeFileSync(partial, '<footer class="site-footer"><p>Egen sidfot för {{site.organization}}</p></footer>\n');
+    const result = await build(dir);
+    expect(result.ok).toBe(true);
+    const pages = listTree(out).filter((f) => f.endsWith('.html'));
+    for (const page of pages) expect(read(out, page), page).toContain('Egen sidfot för Hamnverket Sjöbris');
+    const { written } = changed(before, inodes(out));
+    for (const page of pages) expect(written).toContain(page);
+    await expectSameAsCleanBuild(dir);
+    writeFileSync(partial, '<footer class="site-footer"><p>Ändrad sidfot</p></footer>\n');
+    await build(dir);
+    for (const page of pages) expect(read(out, page), page).toContain('Ändrad sidfot');
+    await expectSameAsCleanBuild(dir);
+    unlinkSync(partial);
+    await build(dir);
+    for (const page of pages) expect(read(out, page), page).not.toContain('sidfot');
+    await expectSameAsCleanBuild(dir);
+  });
+
+  it('re-renders what a config change touches', async () => {
+    const dir = project();
+    const out = path.join(dir, 'public');
+    await build(dir);
+    const config = path.join(dir, 'scs.config.yml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('sv: Hamnverket Sjöbris – Press', 'sv: Sjöbris hamn – Pressrum'));
+    await build(dir);
+    for (const page of listTree(out).filter((f) => f.startsWith('sv/') && f.endsWith('.html'))) {
+      expect(read(out, page), page).toContain('Sjöbris hamn – Pressrum');
+    }
+    expect(read(out, 'sv/feed.xml')).toContain('<title>Sjöbris hamn – Pressrum</title>');
+    await expectSameAsCleanBuild(dir);
+    // A contact's role lives in the config too.
+    writeFileSync(config, readFileSync(config, 'utf8').replace('sv: hamnkapten', 'sv: hamnchef'));
+    await build(dir);
+    expect(read(out, 'sv/2026/03/02/elfarjan-borjar-ga-i-maj/index.html')).toContain('hamnchef');
+    await expectSameAsCleanBuild(dir);
+  });
+
+  it('follows image changes: a new copy under a new name, the old one gone', async () => {
+    const dir = project();
+    const out = path.join(dir, 'public');
+    await build(dir);
+    const oldImage = listTree(out).find((f) => f.startsWith('assets/images/farja-'))!;
+    const source = path.join(dir, 'releases/images/farja.png');
+    // Another valid PNG: the fixture's second image.
+    cpSync(path.join(dir, 'releases/images/kaj.png'), source);
+    const result = await build(dir);
+    expect(result.ok).toBe(true);
+    const images = listTree(out).filter((f) => f.startsWith('assets/images/'));
+    expect(images).not.toContain(oldImage);
+    const page = read(out, 'sv/2026/03/02/elfarjan-borjar-ga-i-maj/index.html');
+    expect(page).toContain('width="120" height="80"');
+    expect(page).not.toContain(oldImage);
+    await expectSameAsCleanBuild(dir);
+  });
+
+  it('removes the pages of a deleted release, and their folders', async () => {
+    const dir = project();
+    const out = path.join(dir, 'public');
+    await build(dir);
+    await build(dir);
+    rmSync(path.join(dir, 'releases/2025/2025-11-20-farleden-muddras-i-vinter.sv.md'));
+    const result = await build(dir);
+    expect(result.removed).toBeGreaterThan(0);
+    expect(existsSync(path.join(out, 'sv/2025'))).toBe(false);
+    expect(existsSync(path.join(out, 'sv/archive/2025'))).toBe(false);
+    await expectSameAsCleanBuild(dir);
+  });
+
+  it('does not touch anything for a change to a hidden release, and keeps the search index', async () => {
+    const dir = project();
+    await build(dir, { search: true });
+    await build(dir, { search: true });
+    const draft = path.join(dir, 'releases/2026/2026-01-15-utkast-om-hamnfesten.sv.md');
+    writeFileSync(draft, `${readFileSync(draft, 'utf8')}\nMer text.\n`);
+    const result = await build(dir, { search: true });
+    expect(result.written).toBe(0);
+    expect(result.search.reused).toBe(true);
+  });
+
+  it('rebuilds the search index when a published page changes', async () => {
+    const dir = project();
+    await build(dir, { search: true });
+    const file = path.join(dir, EDITED);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Tolv nya laddplatser', 'Tretton nya laddplatser'));
+    const result = await build(dir, { search: true });
+    expect(result.search.reused).toBe(false);
+    expect(result.search.pages).toBe(4);
+  });
+
+  it('renders everything again with clean, and starts over when the cache is gone', async () => {
+    const dir = project();
+    const first = await build(dir);
+    const clean = await build(dir, { clean: true });
+    expect(clean.written).toBe(first.files);
+    rmSync(path.join(dir, '.scs'), { recursive: true });
+    const file = path.join(dir, EDITED);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Tolv nya laddplatser', 'Elva nya laddplatser'));
+    const cold = await build(dir);
+    expect(cold.ok).toBe(true);
+    expect(cold.written).toBe(first.files);
+    await expectSameAsCleanBuild(dir);
+    await build(dir);
+    await expectSameAsCleanBuild(dir);
+  });
+});
