@@ -13,7 +13,21 @@ export { parsePhone } from './core/phone.js';
 export { slugify } from './core/slug.js';
 export { parseDateTime, localDate, localDateTime } from './core/time.js';
 export type { Transport, OutgoingMessage, SendResult } from './delivery/transport.js';
-export { createTransport } from './delivery/create-transport.js';
+export { createTransport, describeTransport } from './delivery/create-transport.js';
+export {
+  runDispatch,
+  type DispatchContext,
+  type DispatchSettings,
+  type DispatchRunResult,
+  type DispatchProgress,
+} from './delivery/run-dispatch.js';
+export type * from './store/ledger-types.js';
+export { DELIVERY_STATUSES } from './store/ledger-types.js';
+export { publish, type PublishOptions, type PublishResult } from './publish/publish.js';
+export { sendRelease, type SendOptions, type SendReleaseResult, type TestDelivery } from './publish/send.js';
+export { dispatchStatus, type StatusResult, type DispatchStatus } from './publish/status.js';
+export { planPublish, type PublishPlan, type PlannedDispatch, type SkippedDispatch } from './publish/plan.js';
+export type { DispatchReport, RecoveredDispatch } from './publish/types.js';
 export type { Store } from './store/types.js';
 export type * from './store/subscriber-types.js';
 export { SUBSCRIBER_STATUSES, CONSENT_SOURCES } from './store/subscriber-types.js';

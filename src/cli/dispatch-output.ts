@@ -112,9 +112,10 @@ export function reportLines(cli: Cli, r: DispatchReport): string[] {
 export function progressPrinter(
   cli: Cli,
   json: boolean,
+  everyMs = 5_000,
 ): { onProgress: (p: DispatchProgress) => void; done(): void } {
   const tty = !!cli.stderr.isTTY && !json;
-  const every = tty ? 0 : 5_000;
+  const every = tty ? 0 : everyMs;
   // Quiet for the first interval: a short dispatch needs no progress lines at all.
   let last = tty ? 0 : Date.now();
   let drawn = false;

@@ -33,7 +33,7 @@ export function quotedPrintable(text: string, open = false): Buffer {
     out[o++] = 0x0a;
     lineStart = o;
   };
-  const escape = (b: number) => {
+  const escapeByte = (b: number) => {
     if (o - lineStart + 3 > MAX_LINE - 1) softBreak();
     out[o++] = 0x3d;
     out[o++] = HEX_BYTES[b >> 4]!;
@@ -52,11 +52,11 @@ export function quotedPrintable(text: string, open = false): Buffer {
       const afterSpace = o > lineStart && out[o - 1] === 0x20;
       // A literal space may not be the last character of a line, soft breaks included.
       if (!endsLine && !afterSpace && o - lineStart < MAX_LINE - 2) out[o++] = 0x20;
-      else escape(b);
+      else escapeByte(b);
     } else if (qpLiteral(b)) {
       if (o - lineStart + 1 > MAX_LINE - 1) softBreak();
       out[o++] = b;
-    } else escape(b);
+    } else escapeByte(b);
   }
   if (open && o > lineStart) softBreak();
   return out.subarray(0, o);

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/types.js';
 import type { Release } from '../content/types.js';
-import { diag, hasErrors, type Diagnostic } from '../core/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { checkFields, checkLinks, checkSize } from './checks.js';
 import { compileMessage } from './compile.js';
 import { emailContent } from './content.js';
 import { loadDkimSigner } from './dkim.js';
 import { htmlView, renderHtmlPart } from './html-part.js';
 import { Locator } from './locate.js';
-import { unknownList } from './select.js';
+import { unknownList, wrongLanguage } from './select.js';
 import { loadEmailStrings } from './strings.js';
 import { loadEmailTemplates } from './templates.js';
 import { renderTextPart } from './text-part.js';
@@ -46,14 +46,10 @@ export async function renderNewsletter(
   if (list.lang !== release.lang) {
     return {
       diagnostics: [
-        diag(
-          'email-list-language',
-          'error',
-          `The list "${list.id}" is in "${list.lang}", but ${release.id} is in "${release.lang}".`,
-          {
-            file: release.file,
-            hint: 'Send each language version of a release to the lists of that language.',
-          },
+        wrongLanguage(
+          list,
+          release,
+          'Send each language version of a release to the lists of that language.',
         ),
       ],
     };

@@ -73,13 +73,10 @@ export function listFor(config: Config, release: Release, listId?: string): News
     if (list.lang !== release.lang) {
       throw new ScsError(
         [
-          diag(
-            'email-list-language',
-            'error',
-            `The list "${list.id}" is in "${list.lang}", but ${release.id} is in "${release.lang}".`,
-            {
-              hint: `Add --lang ${list.lang} to use the ${list.lang} version of the release.`,
-            },
+          wrongLanguage(
+            list,
+            release,
+            `Add --lang ${list.lang} to use the ${list.lang} version of the release.`,
           ),
         ],
         2,
@@ -113,4 +110,16 @@ export function unknownList(config: Config, listId: string): Diagnostic {
       ? `Lists: ${ids.join(', ')}.${didYouMean(listId, ids)}`
       : 'Declare lists under newsletter.lists in the configuration.',
   });
+}
+
+export function wrongLanguage(list: NewsletterList, release: Release, hint: string): Diagnostic {
+  return diag(
+    'email-list-language',
+    'error',
+    `The list "${list.id}" is in "${list.lang}", but ${release.id} is in "${release.lang}".`,
+    {
+      file: release.file,
+      hint,
+    },
+  );
 }

@@ -15,7 +15,9 @@ export function selectReleases(
   options: { lang?: string; cwd?: string } = {},
 ): { releases: Release[]; diagnostics: Diagnostic[] } {
   const group = loaded.releases.filter(
-    (r) => (r.translationKey === name || r.slug === name) && (options.lang === undefined || r.lang === options.lang),
+    (r) =>
+      (r.translationKey === name || r.slug === name) &&
+      (options.lang === undefined || r.lang === options.lang),
   );
   if (group.length) return { releases: group, diagnostics: [] };
   const found = findRelease(config, loaded, name, options);
@@ -25,6 +27,7 @@ export function selectReleases(
 /** The lists a release goes to: its language, and a topic in common when the list names topics. */
 export function listsFor(config: Config, release: Release): NewsletterList[] {
   return Object.values(config.newsletter.lists).filter(
-    (l) => l.lang === release.lang && (l.topics.length === 0 || l.topics.some((t) => release.topics.includes(t))),
+    (l) =>
+      l.lang === release.lang && (l.topics.length === 0 || l.topics.some((t) => release.topics.includes(t))),
   );
 }

@@ -126,7 +126,8 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
       const refused = sendable(config, release, options.now);
       if (refused.length) return fail(refused);
     }
-    const lists = options.list === undefined ? listsFor(config, release) : [listFor(config, release, options.list)];
+    const lists =
+      options.list === undefined ? listsFor(config, release) : [listFor(config, release, options.list)];
     if (!lists.length) {
       return fail([
         diag(

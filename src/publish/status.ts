@@ -39,7 +39,12 @@ export function dispatchStatus(
   if (options.release !== undefined) {
     const name = options.release;
     try {
-      const selected = selectReleases(config, loadReleases(config), name, options.cwd ? { cwd: options.cwd } : {});
+      const selected = selectReleases(
+        config,
+        loadReleases(config),
+        name,
+        options.cwd ? { cwd: options.cwd } : {},
+      );
       releaseIds = [...selected.releases.map((r) => r.id), name];
     } catch (e) {
       // A dispatch outlives its release file: its id still finds it.

@@ -65,7 +65,8 @@ function codeVersion(): string {
     const h = createHash('sha256');
     for (const dir of CODE_DIRS) {
       for (const name of readdirSync(dir).sort()) {
-        if (/\.(?:js|ts)$/.test(name) && !name.endsWith('.d.ts')) h.update(name).update(readFileSync(path.join(dir, name)));
+        if (/\.(?:js|ts)$/.test(name) && !name.endsWith('.d.ts'))
+          h.update(name).update(readFileSync(path.join(dir, name)));
       }
     }
     codeHash = h.digest('hex');
@@ -76,15 +77,24 @@ function codeVersion(): string {
 /** The part of the config that can change a page (not paths, secrets or delivery settings). */
 function configHash(config: Config): string {
   const { root, file, releasesDir, templatesDir, stateDir, env, newsletter, site, ...rest } = config;
-  const shown = { ...rest, site: { ...site, outDir: undefined }, newsletter: { endpoint: newsletter.endpoint } };
+  const shown = {
+    ...rest,
+    site: { ...site, outDir: undefined },
+    newsletter: { endpoint: newsletter.endpoint },
+  };
   return createHash('sha256').update(JSON.stringify(shown)).digest('hex');
 }
 
 function failureDiagnostic(config: Config, f: RenderFailure): Diagnostic {
   if (f.page) {
-    return diag('site-template-failed', 'error', `The template pages/${f.page}.hbs failed on ${f.path}: ${f.message}`, {
-      hint: 'Check the Handlebars helpers and partials your templates/site/ overrides use (compare with the built-in ones).',
-    });
+    return diag(
+      'site-template-failed',
+      'error',
+      `The template pages/${f.page}.hbs failed on ${f.path}: ${f.message}`,
+      {
+        hint: 'Check the Handlebars helpers and partials your templates/site/ overrides use (compare with the built-in ones).',
+      },
+    );
   }
   return diag('site-write-failed', 'error', `Cannot write ${f.path} (${f.code ?? f.message}).`, {
     file: path.relative(config.root, config.site.outDir) || '.',
@@ -143,10 +153,15 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
   const lock = lockOutput(files.lock);
   if ('holder' in lock) {
     result.diagnostics.push(
-      diag('site-build-locked', 'error', `Another build of this output folder is running${lock.holder ? ` (process ${lock.holder})` : ''}.`, {
-        file: path.relative(config.root, files.lock),
-        hint: 'Wait for it to finish. If no build is running, delete the lock file.',
-      }),
+      diag(
+        'site-build-locked',
+        'error',
+        `Another build of this output folder is running${lock.holder ? ` (process ${lock.holder})` : ''}.`,
+        {
+          file: path.relative(config.root, files.lock),
+          hint: 'Wait for it to finish. If no build is running, delete the lock file.',
+        },
+      ),
     );
     return finish(false);
   }
@@ -154,9 +169,14 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
     const state = readState(files.state);
     if (isForeignOutput(outDir, state.output)) {
       result.diagnostics.push(
-        diag('site-out-foreign', 'error', `The output folder ${path.relative(config.root, outDir) || outDir} holds files scs did not write.`, {
-          hint: 'scs replaces the whole output folder on every build: move those files away, or choose another folder with --out.',
-        }),
+        diag(
+          'site-out-foreign',
+          'error',
+          `The output folder ${path.relative(config.root, outDir) || outDir} holds files scs did not write.`,
+          {
+            hint: 'scs replaces the whole output folder on every build: move those files away, or choose another folder with --out.',
+          },
+        ),
       );
       return finish(false);
     }
@@ -166,9 +186,14 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
     const err = e as NodeJS.ErrnoException;
     if (!err.code) throw e;
     result.diagnostics.push(
-      diag('site-write-failed', 'error', `Cannot write the output (${err.code}${err.path ? ` on ${path.relative(config.root, err.path)}` : ''}).`, {
-        hint: 'Check free disk space and that you may write to the output folder, the folder it is in and .scs/. The previous output is unchanged.',
-      }),
+      diag(
+        'site-write-failed',
+        'error',
+        `Cannot write the output (${err.code}${err.path ? ` on ${path.relative(config.root, err.path)}` : ''}).`,
+        {
+          hint: 'Check free disk space and that you may write to the output folder, the folder it is in and .scs/. The previous output is unchanged.',
+        },
+      ),
     );
     return finish(false);
   } finally {
@@ -200,7 +225,9 @@ async function buildInto(
     renderer ??= createRenderer(templates.sources, base);
     return renderer;
   };
-  const global = createHash('sha256').update(`${codeVersion()}\0${templates.hash}\0${configHash(config)}`).digest('hex');
+  const global = createHash('sha256')
+    .update(`${codeVersion()}\0${templates.hash}\0${configHash(config)}`)
+    .digest('hex');
   const plan = planSite(
     { ...base, model: siteModel(config, visible), images, global, renderHere: (job) => local()(job) },
     assets.files,

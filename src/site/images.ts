@@ -54,7 +54,11 @@ export class ImageRegistry {
       if (!st.isFile()) return null;
       if (!known || known.size !== st.size || known.mtimeMs !== st.mtimeMs) {
         const bytes = readFileSync(file);
-        known = { size: st.size, mtimeMs: st.mtimeMs, hash: createHash('sha256').update(bytes).digest('hex') };
+        known = {
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+          hash: createHash('sha256').update(bytes).digest('hex'),
+        };
         try {
           const { width, height } = imageSize(bytes);
           if (width && height) Object.assign(known, { width, height });

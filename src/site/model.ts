@@ -60,7 +60,11 @@ export function siteModel(config: Config, visible: readonly Release[]): SiteMode
   for (const group of groupBy([...visible], (r) => (r.translationKey ? [r.translationKey] : [])).values()) {
     if (group.length < 2) continue;
     const ordered = group.sort((a, b) => (langIndex.get(a.lang) ?? 0) - (langIndex.get(b.lang) ?? 0));
-    for (const r of ordered) translations.set(r.id, ordered.filter((o) => o !== r && o.lang !== r.lang));
+    for (const r of ordered)
+      translations.set(
+        r.id,
+        ordered.filter((o) => o !== r && o.lang !== r.lang),
+      );
   }
   return { languages, translations };
 }
@@ -71,6 +75,8 @@ export function sectionLists(archive: LanguageArchive): SectionList[] {
     { section: { kind: 'all' }, releases: archive.releases },
     ...archive.years.map(([year, releases]): SectionList => ({ section: { kind: 'year', year }, releases })),
     ...archive.types.map(([type, releases]): SectionList => ({ section: { kind: 'type', type }, releases })),
-    ...archive.topics.map(([topic, releases]): SectionList => ({ section: { kind: 'topic', topic }, releases })),
+    ...archive.topics.map(
+      ([topic, releases]): SectionList => ({ section: { kind: 'topic', topic }, releases }),
+    ),
   ];
 }

@@ -1,4 +1,14 @@
-import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import path from 'node:path';
 
 /** The files in one output folder: path → key of what was written there. */
@@ -26,7 +36,10 @@ function folderId(dir: string): string | undefined {
 /** The folders next to the output: the spare (last build's output) and the one being filled. */
 export function siblingFolders(out: string): { prev: string; next: string } {
   const base = path.basename(out);
-  return { prev: path.join(path.dirname(out), `.${base}.scs-prev`), next: path.join(path.dirname(out), `.${base}.scs-next`) };
+  return {
+    prev: path.join(path.dirname(out), `.${base}.scs-prev`),
+    next: path.join(path.dirname(out), `.${base}.scs-next`),
+  };
 }
 
 /** True when `out` holds files that scs did not write (a folder it must not replace). */
@@ -39,7 +52,8 @@ export function isForeignOutput(out: string, state: OutputState): boolean {
   } catch {
     return false;
   }
-  const ours = entries.includes('robots.txt') && entries.includes('sitemap.xml') && entries.includes('index.html');
+  const ours =
+    entries.includes('robots.txt') && entries.includes('sitemap.xml') && entries.includes('index.html');
   return entries.length > 0 && !ours;
 }
 

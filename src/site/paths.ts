@@ -85,7 +85,8 @@ export class Links {
     if (!this.mirrored && from.split('/', 1)[0] !== to.split('/', 1)[0]) return this.absolute(to);
     // Climb to the folder both share, then descend: "sv/2026/10/14/x/" → "sv/archive/" is "../../../../archive/".
     let common = 0;
-    for (let i = 0; i < from.length && i < to.length && from[i] === to[i]; i++) if (from[i] === '/') common = i + 1;
+    for (let i = 0; i < from.length && i < to.length && from[i] === to[i]; i++)
+      if (from[i] === '/') common = i + 1;
     let up = 0;
     for (let i = common; i < from.length; i++) if (from.charCodeAt(i) === 47) up++;
     return '../'.repeat(up) + to.slice(common) || './';

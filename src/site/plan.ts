@@ -57,7 +57,11 @@ export interface PlanContext extends ViewContext {
 }
 
 /** Output paths of the built-in assets, named by their content so browsers may cache them forever. */
-export function assetPaths(assets: SiteAsset[]): { css: string; search: string; files: { path: string; asset: SiteAsset }[] } {
+export function assetPaths(assets: SiteAsset[]): {
+  css: string;
+  search: string;
+  files: { path: string; asset: SiteAsset }[];
+} {
   const files = assets.map((asset) => {
     const hashed = asset.name === 'site.css' || asset.name === 'search.js';
     if (!hashed) return { path: `assets/${asset.name}`, asset };
@@ -79,20 +83,42 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const outputs: PlannedOutput[] = [];
   const diagnostics: Diagnostic[] = [];
   const pageSize = config.site.pageSize;
-  const key = (...parts: string[]) => createHash('sha256').update(ctx.global).update(parts.join('\0')).digest('hex').slice(0, 32);
-  const rid = (r: Release) => `${r.file}:${r.hash}`;
+  const key = (...parts: string[]) => {
+    const h = createHash('sha1').update(ctx.global);
+    for (const part of parts) h.update('\0').update(part);
+    return h.digest('hex');
+  };
+  // What identifies a release's content: its file (the slug may come from the name) and its bytes.
+  const ids = new Map<Release, string>();
+  const rid = (r: Release) => {
+    let id = ids.get(r);
+    if (id === undefined) {
+      id = `${r.file}:${r.hash.slice(0, 24)}`;
+      ids.set(r, id);
+    }
+    return id;
+  };
   const rids = (list: Release[]) => list.map(rid).join(',');
   const linkFrom = (outPath: string): Link => {
     const dir = dirOf(outPath);
     return (to) => links.href(dir, to);
   };
   const page = (outPath: string, k: string, job: (link: Link) => Omit<PageJob, 'path'>) => {
-    outputs.push({ path: outPath, key: k, make: { kind: 'page', job: () => ({ path: outPath, ...job(linkFrom(outPath)) }) } });
+    outputs.push({
+      path: outPath,
+      key: k,
+      make: { kind: 'page', job: () => ({ path: outPath, ...job(linkFrom(outPath)) }) },
+    });
   };
-  const text = (outPath: string, k: string, make: () => string) => outputs.push({ path: outPath, key: k, make: { kind: 'text', text: make } });
+  const text = (outPath: string, k: string, make: () => string) =>
+    outputs.push({ path: outPath, key: k, make: { kind: 'text', text: make } });
 
   for (const f of assetFiles) {
-    outputs.push({ path: f.path, key: createHash('sha256').update(f.asset.bytes).digest('hex').slice(0, 32), make: { kind: 'bytes', bytes: f.asset.bytes } });
+    outputs.push({
+      path: f.path,
+      key: createHash('sha256').update(f.asset.bytes).digest('hex').slice(0, 32),
+      make: { kind: 'bytes', bytes: f.asset.bytes },
+    });
   }
 
   // Release pages: each depends on its own file, its language versions and its images only, so adding
@@ -103,15 +129,23 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       const body = bodyImages(ctx, r);
       for (const m of body.missing) {
         diagnostics.push(
-          diag('site-image-missing', 'warning', `The image "${m.url}" does not exist; the page links to it as written.`, {
-            file: r.file,
-            line: m.line,
-            hint: 'Put the image at that path (relative to the release file) or fix the link.',
-          }),
+          diag(
+            'site-image-missing',
+            'warning',
+            `The image "${m.url}" does not exist; the page links to it as written.`,
+            {
+              file: r.file,
+              line: m.line,
+              hint: 'Put the image at that path (relative to the release file) or fix the link.',
+            },
+          ),
         );
       }
       const input = releaseInput(ctx, r, body);
-      const imageKey = [input.hero?.out ?? r.image?.url ?? '', ...Object.values(body.found).map((a) => a.out)].join('|');
+      const imageKey = [
+        input.hero?.out ?? r.image?.url ?? '',
+        ...Object.values(body.found).map((a) => a.out),
+      ].join('|');
       inputs.set(r.id, { input, key: imageKey });
       const state = isPublished(r, ctx.now) ? '' : r.draft ? 'draft' : `due:${r.publishAt.toISOString()}`;
       const translations = rids(model.translations.get(r.id) ?? []);
@@ -153,7 +187,10 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       description: config.site.description?.[lang] ?? config.site.name[lang]!,
       lang,
       home: links.absolute(`${lang}/${section.kind === 'all' ? '' : sectionDir(section)}`),
-      author: { name: config.organization.name, ...(config.organization.url ? { url: config.organization.url } : {}) },
+      author: {
+        name: config.organization.name,
+        ...(config.organization.url ? { url: config.organization.url } : {}),
+      },
     });
     text(dir + RSS_FILE, key('rss', dir, itemsKey), () =>
       rssFeed({ ...info(), self: links.absolute(dir + RSS_FILE) }, items.map(feedEntry)),
@@ -164,7 +201,9 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   };
 
   // Which sections each language has, for the language switch of archive pages.
-  const sectionsOf = new Map(model.languages.map((a) => [a.lang, new Set(sectionLists(a).map((l) => sectionDir(l.section)))]));
+  const sectionsOf = new Map(
+    model.languages.map((a) => [a.lang, new Set(sectionLists(a).map((l) => sectionDir(l.section)))]),
+  );
   const sitemap: SitemapUrl[] = [];
   const langAlternates = [
     ...config.languages.map((l) => ({ hreflang: l, href: links.absolute(`${l}/`) })),
@@ -180,13 +219,20 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       archive.topics.map(([t, l]) => [t, l.length]),
     ]);
     const latest = archive.releases.slice(0, pageSize);
-    page(`${lang}/index.html`, key('home', lang, rids(latest), navKey), (link) => ({ page: 'home', view: homePage(ctx, lang, latest, link) }));
-    sitemap.push({ loc: links.absolute(`${lang}/`), alternates: config.languages.length > 1 ? langAlternates : [] });
+    page(`${lang}/index.html`, key('home', lang, rids(latest), navKey), (link) => ({
+      page: 'home',
+      view: homePage(ctx, lang, latest, link),
+    }));
+    sitemap.push({
+      loc: links.absolute(`${lang}/`),
+      alternates: config.languages.length > 1 ? langAlternates : [],
+    });
 
     for (const list of sectionLists(archive)) {
       const first = sectionDir(list.section);
       const counterparts: Record<string, string> = {};
-      for (const l of config.languages) if (l !== lang && sectionsOf.get(l)?.has(first)) counterparts[l] = `${l}/${first}`;
+      for (const l of config.languages)
+        if (l !== lang && sectionsOf.get(l)?.has(first)) counterparts[l] = `${l}/${first}`;
       const cpKey = JSON.stringify(counterparts);
       const pages = Math.max(1, Math.ceil(list.releases.length / pageSize));
       for (let p = 1; p <= pages; p++) {
@@ -200,15 +246,23 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       sitemap.push({ loc: links.absolute(`${lang}/${first}`) });
       if (list.section.kind !== 'year') feeds(lang, list.section, list.releases);
     }
-    page(`${lang}/topics/index.html`, key('topics', lang, navKey), (link) => ({ page: 'topics', view: topicsPage(ctx, lang, link) }));
+    page(`${lang}/topics/index.html`, key('topics', lang, navKey), (link) => ({
+      page: 'topics',
+      view: topicsPage(ctx, lang, link),
+    }));
     sitemap.push({ loc: links.absolute(`${lang}/topics/`) });
-    page(`${lang}/search/index.html`, key('search', lang), (link) => ({ page: 'search', view: searchPage(ctx, lang, link) }));
+    page(`${lang}/search/index.html`, key('search', lang), (link) => ({
+      page: 'search',
+      view: searchPage(ctx, lang, link),
+    }));
 
     for (const r of archive.releases) {
       const versions = model.translations.get(r.id);
       const entry: SitemapUrl = { loc: links.absolute(releaseOutputPath(r)), lastmod: r.localDate };
       if (versions?.length) {
-        const all = [r, ...versions].sort((a, b) => config.languages.indexOf(a.lang) - config.languages.indexOf(b.lang));
+        const all = [r, ...versions].sort(
+          (a, b) => config.languages.indexOf(a.lang) - config.languages.indexOf(b.lang),
+        );
         const byDefault = all.find((v) => v.lang === config.defaultLanguage) ?? all[0]!;
         entry.alternates = [
           ...all.map((v) => ({ hreflang: v.lang, href: links.absolute(releaseOutputPath(v)) })),
@@ -224,7 +278,14 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   outputs.push({
     path: '404.html',
     key: key('404'),
-    make: { kind: 'page', job: () => ({ path: '404.html', page: 'not-found', view: notFoundPage(ctx, (to) => links.href(null, to)) }) },
+    make: {
+      kind: 'page',
+      job: () => ({
+        path: '404.html',
+        page: 'not-found',
+        view: notFoundPage(ctx, (to) => links.href(null, to)),
+      }),
+    },
   });
   for (const file of sitemapFiles(sitemap, config.site.baseUrl)) {
     text(file.path, createHash('sha256').update(file.text).digest('hex').slice(0, 32), () => file.text);

@@ -47,7 +47,8 @@ function sizeImages(html: string, images: MarkdownParts['images']): string {
     const image = images[m[1]!] ?? bySrc.get(m[1]!);
     if (!image) return tag;
     let out = tag.replace(m[0], ` src="${image.src}"`);
-    if (image.width && !/\swidth=/.test(out)) out = out.replace(/^<img/, `<img width="${image.width}" height="${image.height}"`);
+    if (image.width && !/\swidth=/.test(out))
+      out = out.replace(/^<img/, `<img width="${image.width}" height="${image.height}"`);
     return out;
   });
 }
@@ -89,19 +90,27 @@ export function createRenderer(sources: RenderSources, base: ViewBase): Render {
   for (const [name, source] of Object.entries(sources.partials)) hb.registerPartial(name, source);
   const options = { strict: false, preventIndent: true } as const;
   const layout = hb.compile(sources.layout, options);
-  const pages = new Map(Object.entries(sources.pages).map(([name, source]) => [name, hb.compile(source, options)]));
+  const pages = new Map(
+    Object.entries(sources.pages).map(([name, source]) => [name, hb.compile(source, options)]),
+  );
 
   return (input) => {
     const job: PageJob =
       'release' in input
-        ? { path: input.path, page: 'release', ...releasePage(base, input.release, (to) => base.links.href(dirOf(input.path), to)) }
+        ? {
+            path: input.path,
+            page: 'release',
+            ...releasePage(base, input.release, (to) => base.links.href(dirOf(input.path), to)),
+          }
         : input;
     const page = pages.get(job.page);
-    if (!page) throw new TemplateRenderError(job.page, job.path, `there is no template pages/${job.page}.hbs`);
+    if (!page)
+      throw new TemplateRenderError(job.page, job.path, `there is no template pages/${job.page}.hbs`);
     let view = job.view;
     if (job.markdown) {
       const images = job.markdown.images;
-      const resolveUrl = (url: string, kind: 'link' | 'image') => (kind === 'image' ? (images[url]?.src ?? url) : url);
+      const resolveUrl = (url: string, kind: 'link' | 'image') =>
+        kind === 'image' ? (images[url]?.src ?? url) : url;
       let bodyHtml = renderMarkdown(job.markdown.body, { resolveUrl }).html;
       if (bodyHtml.includes('<img')) bodyHtml = sizeImages(bodyHtml, images);
       view = { ...view, bodyHtml };

@@ -25,7 +25,8 @@ export function selectReleases(releases: readonly Release[], options: SelectOpti
   for (const r of releases) {
     const due = r.publishAt.getTime() > now;
     if (!r.draft && due && (!nextDue || r.publishAt < nextDue)) nextDue = r.publishAt;
-    if (isPublished(r, options.now) || ((!r.draft || options.drafts) && (!due || options.future))) visible.push(r);
+    if (isPublished(r, options.now) || ((!r.draft || options.drafts) && (!due || options.future)))
+      visible.push(r);
   }
   return { visible, hidden: releases.length - visible.length, ...(nextDue ? { nextDue } : {}) };
 }

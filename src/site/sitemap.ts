@@ -16,7 +16,9 @@ function urlset(urls: SitemapUrl[]): string {
   const body = urls
     .map(
       (u) =>
-        `<url><loc>${x(u.loc)}</loc>${u.lastmod ? `<lastmod>${u.lastmod}</lastmod>` : ''}${(u.alternates ?? [])
+        `<url><loc>${x(u.loc)}</loc>${u.lastmod ? `<lastmod>${u.lastmod}</lastmod>` : ''}${(
+          u.alternates ?? []
+        )
           .map((a) => `<xhtml:link rel="alternate" hreflang="${x(a.hreflang)}" href="${x(a.href)}"/>`)
           .join('')}</url>\n`,
     )

@@ -10,7 +10,16 @@ import { diag, type Diagnostic } from '../core/diagnostic.js';
 export const BUILTIN_SITE_TEMPLATES = fileURLToPath(new URL('../../templates/site/', import.meta.url));
 
 /** The page templates a build uses (files `pages/<name>.hbs`). */
-export const PAGE_TEMPLATES = ['release', 'list', 'home', 'topics', 'search', 'not-found', 'root', 'feed-item'] as const;
+export const PAGE_TEMPLATES = [
+  'release',
+  'list',
+  'home',
+  'topics',
+  'search',
+  'not-found',
+  'root',
+  'feed-item',
+] as const;
 export type PageTemplate = (typeof PAGE_TEMPLATES)[number];
 
 /** What a renderer needs: plain data, so it can be handed to worker threads. */
@@ -73,10 +82,15 @@ export function loadSiteTemplates(config: Config): { templates?: SiteTemplates; 
       files.set(rel, { file, bytes: readFileSync(file) });
     } catch (e) {
       diagnostics.push(
-        diag('site-template-unreadable', 'error', `Cannot read the template (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, {
-          file: shownPath(config, file),
-          hint: 'Check that the file exists and is readable.',
-        }),
+        diag(
+          'site-template-unreadable',
+          'error',
+          `Cannot read the template (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+          {
+            file: shownPath(config, file),
+            hint: 'Check that the file exists and is readable.',
+          },
+        ),
       );
     }
   }
@@ -132,7 +146,12 @@ function readStrings(file: string): Record<string, string> | undefined {
     return undefined;
   }
   const value = JSON.parse(text) as unknown;
-  if (!value || typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string'))
+  if (
+    !value ||
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    Object.values(value).some((v) => typeof v !== 'string')
+  )
     throw new Error('it must be a JSON object of strings, like the built-in one');
   return value as Record<string, string>;
 }
@@ -141,7 +160,11 @@ function readStrings(file: string): Record<string, string> | undefined {
  * Per language: the built-in strings of that language (English for languages scs has none for), then
  * any keys the project sets in `<templates>/site/strings/<lang>.json`.
  */
-function loadStrings(config: Config, ownDir: string, diagnostics: Diagnostic[]): Record<string, Record<string, string>> {
+function loadStrings(
+  config: Config,
+  ownDir: string,
+  diagnostics: Diagnostic[],
+): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   const builtin = (lang: string) => readStrings(path.join(BUILTIN_SITE_TEMPLATES, 'strings', `${lang}.json`));
   const english = builtin('en') ?? {};

@@ -41,17 +41,30 @@ export interface ReleaseInput {
 export type Link = (outPath: string) => string;
 type View = Record<string, unknown>;
 
-const OG_LOCALES: Record<string, string> = { sv: 'sv_SE', en: 'en_GB', fi: 'fi_FI', nb: 'nb_NO', da: 'da_DK', de: 'de_DE' };
+const OG_LOCALES: Record<string, string> = {
+  sv: 'sv_SE',
+  en: 'en_GB',
+  fi: 'fi_FI',
+  nb: 'nb_NO',
+  da: 'da_DK',
+  de: 'de_DE',
+};
 
 // Most texts have no placeholders and repeat on every page: look each up once.
 const plainTexts = new WeakMap<SiteStrings, Map<string, string>>();
 const t = (ctx: ViewBase, lang: string, key: string, values?: Record<string, unknown>) => {
   if (values) return translate(ctx.strings, lang, key, values);
   let memo = plainTexts.get(ctx.strings);
-  if (!memo) plainTexts.set(ctx.strings, (memo = new Map()));
+  if (!memo) {
+    memo = new Map();
+    plainTexts.set(ctx.strings, memo);
+  }
   const id = `${lang}\0${key}`;
   let text = memo.get(id);
-  if (text === undefined) memo.set(id, (text = translate(ctx.strings, lang, key)));
+  if (text === undefined) {
+    text = translate(ctx.strings, lang, key);
+    memo.set(id, text);
+  }
   return text;
 };
 
@@ -80,7 +93,8 @@ export function topicLabel(config: Config, lang: string, topic: string): string 
 export function feedTitle(ctx: ViewBase, lang: string, section: Section): string {
   const site = ctx.config.site.name[lang]!;
   if (section.kind === 'all') return t(ctx, lang, 'feed.title', { site });
-  const label = section.kind === 'topic' ? topicLabel(ctx.config, lang, section.topic) : sectionLabel(ctx, lang, section);
+  const label =
+    section.kind === 'topic' ? topicLabel(ctx.config, lang, section.topic) : sectionLabel(ctx, lang, section);
   return t(ctx, lang, 'feed.title.section', { site, section: label });
 }
 
@@ -89,8 +103,18 @@ function feedLinks(ctx: ViewBase, lang: string, link: Link, sections: Section[])
     const dir = `${lang}/${feedDir(section)}`;
     const title = feedTitle(ctx, lang, section);
     return [
-      { type: 'application/rss+xml', title, href: link(dir + RSS_FILE), label: `${t(ctx, lang, 'feeds.rss')}${section.kind === 'all' ? '' : `: ${title}`}` },
-      { type: 'application/atom+xml', title, href: link(dir + ATOM_FILE), label: `${t(ctx, lang, 'feeds.atom')}${section.kind === 'all' ? '' : `: ${title}`}` },
+      {
+        type: 'application/rss+xml',
+        title,
+        href: link(dir + RSS_FILE),
+        label: `${t(ctx, lang, 'feeds.rss')}${section.kind === 'all' ? '' : `: ${title}`}`,
+      },
+      {
+        type: 'application/atom+xml',
+        title,
+        href: link(dir + ATOM_FILE),
+        label: `${t(ctx, lang, 'feeds.atom')}${section.kind === 'all' ? '' : `: ${title}`}`,
+      },
     ];
   });
 }
@@ -146,7 +170,9 @@ function chrome(ctx: ViewBase, lang: string, link: Link, o: ChromeOptions): View
     if (o.alternates) {
       const all = { ...counterparts, [lang]: o.self };
       view.alternates = [
-        ...config.languages.filter((l) => all[l]).map((l) => ({ hreflang: l, href: links.absolute(all[l]!) })),
+        ...config.languages
+          .filter((l) => all[l])
+          .map((l) => ({ hreflang: l, href: links.absolute(all[l]!) })),
         { hreflang: 'x-default', href: links.absolute(all[config.defaultLanguage] ?? o.self) },
       ];
     }
@@ -209,7 +235,9 @@ export function bodyImages(ctx: ViewContext, r: Release): BodyImages {
       }
       if (!IMAGE_EXTENSIONS.test(decoded)) continue;
       // "/images/x.jpg" is relative to the project root, as for the hero image; anything else to the file.
-      const file = decoded.startsWith('/') ? path.join(ctx.config.root, decoded) : path.resolve(path.dirname(r.path), decoded);
+      const file = decoded.startsWith('/')
+        ? path.join(ctx.config.root, decoded)
+        : path.resolve(path.dirname(r.path), decoded);
       const asset = ctx.images.get(file);
       if (asset) {
         out.found[url] = asset;
@@ -228,7 +256,11 @@ export function releaseInput(ctx: ViewContext, r: Release, body: BodyImages): Re
   const hero = r.image?.file ? ctx.images.get(r.image.file) : undefined;
   return {
     release: r,
-    translations: (ctx.model.translations.get(r.id) ?? []).map((o) => ({ lang: o.lang, localDate: o.localDate, slug: o.slug })),
+    translations: (ctx.model.translations.get(r.id) ?? []).map((o) => ({
+      lang: o.lang,
+      localDate: o.localDate,
+      slug: o.slug,
+    })),
     ...(hero ? { hero } : {}),
     images: body.found,
   };
@@ -254,7 +286,10 @@ function releaseParts(ctx: ViewBase, input: ReleaseInput, link: Link): View {
       email: c.email,
       phone: c.phone,
     })),
-    topics: r.topics.map((id) => ({ label: topicLabel(config, r.lang, id), href: link(`${r.lang}/topics/${id}/`) })),
+    topics: r.topics.map((id) => ({
+      label: topicLabel(config, r.lang, id),
+      href: link(`${r.lang}/topics/${id}/`),
+    })),
     translations: input.translations.map((o) => ({
       lang: o.lang,
       href: link(releaseOutputPath(o)),
@@ -266,7 +301,8 @@ function releaseParts(ctx: ViewBase, input: ReleaseInput, link: Link): View {
 function markdownParts(input: ReleaseInput, link: Link) {
   const r = input.release;
   const images: MarkdownParts['images'] = {};
-  for (const [url, a] of Object.entries(input.images)) images[url] = { src: link(a.out), ...(a.width ? { width: a.width, height: a.height } : {}) };
+  for (const [url, a] of Object.entries(input.images))
+    images[url] = { src: link(a.out), ...(a.width ? { width: a.width, height: a.height } : {}) };
   return { body: r.body, ...(r.boilerplate ? { boilerplate: r.boilerplate.markdown } : {}), images };
 }
 
@@ -278,7 +314,9 @@ export function releasePage(ctx: ViewBase, input: ReleaseInput, link: Link) {
   const release = releaseParts(ctx, input, link);
   const description = plainText(r.lead);
   const url = ctx.links.absolute(self);
-  const image = release.image as { absolute: string; alt: string; width?: number; height?: number } | undefined;
+  const image = release.image as
+    | { absolute: string; alt: string; width?: number; height?: number }
+    | undefined;
   const publisher = {
     '@type': 'Organization',
     name: config.organization.name,
@@ -302,7 +340,9 @@ export function releasePage(ctx: ViewBase, input: ReleaseInput, link: Link) {
       url,
       locale: OG_LOCALES[r.lang],
       publishedTime: releaseDateTime(config, r),
-      ...(image ? { image: { url: image.absolute, alt: image.alt, width: image.width, height: image.height } } : {}),
+      ...(image
+        ? { image: { url: image.absolute, alt: image.alt, width: image.width, height: image.height } }
+        : {}),
     },
     jsonLd: jsonForScript({
       '@context': 'https://schema.org',
@@ -315,7 +355,9 @@ export function releasePage(ctx: ViewBase, input: ReleaseInput, link: Link) {
       mainEntityOfPage: url,
       ...(image ? { image: [image.absolute] } : {}),
       articleSection: release.typeLabel,
-      ...(r.topics.length ? { keywords: r.topics.map((id) => topicLabel(config, r.lang, id)).join(', ') } : {}),
+      ...(r.topics.length
+        ? { keywords: r.topics.map((id) => topicLabel(config, r.lang, id)).join(', ') }
+        : {}),
       author: publisher,
       publisher,
     }),
@@ -332,7 +374,11 @@ export function releasePage(ctx: ViewBase, input: ReleaseInput, link: Link) {
 export function feedItem(ctx: ViewBase, input: ReleaseInput) {
   const link: Link = (p) => ctx.links.absolute(p);
   return {
-    view: { lang: input.release.lang, release: releaseParts(ctx, input, link), site: { organization: ctx.config.organization.name } },
+    view: {
+      lang: input.release.lang,
+      release: releaseParts(ctx, input, link),
+      site: { organization: ctx.config.organization.name },
+    },
     markdown: markdownParts(input, link),
   };
 }
@@ -342,7 +388,10 @@ const entryMemo = new WeakMap<SiteStrings, WeakMap<Release, View>>();
 /** A release in a list; the same on every page that lists it but for the link. */
 export function entry(ctx: ViewBase, r: Release, link: Link): View {
   let memo = entryMemo.get(ctx.strings);
-  if (!memo) entryMemo.set(ctx.strings, (memo = new WeakMap()));
+  if (!memo) {
+    memo = new WeakMap();
+    entryMemo.set(ctx.strings, memo);
+  }
   let base = memo.get(r);
   if (!base) {
     base = {
@@ -372,17 +421,22 @@ export function archiveNav(ctx: ViewContext, lang: string, link: Link, current?:
   return {
     types: [
       item({ kind: 'all' }, t(ctx, lang, 'archive.all'), archive.releases.length),
-      ...archive.types.map(([type, list]) => item({ kind: 'type', type }, t(ctx, lang, `types.${type}`), list.length)),
+      ...archive.types.map(([type, list]) =>
+        item({ kind: 'type', type }, t(ctx, lang, `types.${type}`), list.length),
+      ),
     ],
     years: archive.years.map(([year, list]) => item({ kind: 'year', year }, year, list.length)),
-    topics: archive.topics.map(([topic, list]) => item({ kind: 'topic', topic }, topicLabel(ctx.config, lang, topic), list.length)),
+    topics: archive.topics.map(([topic, list]) =>
+      item({ kind: 'topic', topic }, topicLabel(ctx.config, lang, topic), list.length),
+    ),
   };
 }
 
 function pagination(page: number, pages: number, href: (page: number) => string) {
   if (pages < 2) return undefined;
   const shown = new Set<number>();
-  for (let p = 1; p <= pages; p++) if (pages <= 9 || p === 1 || p === pages || Math.abs(p - page) <= 2) shown.add(p);
+  for (let p = 1; p <= pages; p++)
+    if (pages <= 9 || p === 1 || p === pages || Math.abs(p - page) <= 2) shown.add(p);
   const links: View[] = [];
   let last = 0;
   for (const p of [...shown].sort((a, b) => a - b)) {
@@ -414,8 +468,10 @@ export function listPage(
   const label = sectionLabel(ctx, lang, section);
   const self = `${lang}/${sectionDir(section, page)}`;
   const trail: { label: string; href?: string }[] = [];
-  if (section.kind === 'topic') trail.push({ label: t(ctx, lang, 'topics.title'), href: link(`${lang}/topics/`) });
-  else if (section.kind !== 'all') trail.push({ label: t(ctx, lang, 'archive.title'), href: link(`${lang}/archive/`) });
+  if (section.kind === 'topic')
+    trail.push({ label: t(ctx, lang, 'topics.title'), href: link(`${lang}/topics/`) });
+  else if (section.kind !== 'all')
+    trail.push({ label: t(ctx, lang, 'archive.title'), href: link(`${lang}/archive/`) });
   if (page > 1) {
     trail.push({ label, href: link(`${lang}/${sectionDir(section)}`) });
     trail.push({ label: t(ctx, lang, 'pagination.page', { page }) });
@@ -518,6 +574,10 @@ export function rootPage(ctx: ViewContext, link: Link): View {
     heading: t(ctx, lang, 'root.title'),
     refresh: link(`${lang}/`),
     languages: [],
-    rootLanguages: config.languages.map((l) => ({ lang: l, href: link(`${l}/`), siteName: config.site.name[l] })),
+    rootLanguages: config.languages.map((l) => ({
+      lang: l,
+      href: link(`${l}/`),
+      siteName: config.site.name[l],
+    })),
   };
 }

@@ -33,7 +33,9 @@ describe('scs send, publish and status (the binary)', () => {
     expect(published.stderr).toContain(
       'Nobody is mailed: file outbox .scs/outbox/ (no SMTP configured: set SCS_SMTP_URL to send for real).',
     );
-    expect(published.stdout, published.stderr).toContain(`${BERGRUM_SV} → nyheter (5 recipients, outbox): 5 sent`);
+    expect(published.stdout, published.stderr).toContain(
+      `${BERGRUM_SV} → nyheter (5 recipients, outbox): 5 sent`,
+    );
     const files = outbox();
     expect(files).toHaveLength(6);
     expect(readFileSync(path.join(room.dir, '.scs', 'outbox', files[0]!), 'utf8')).toMatch(/^From: .*\r\n/);
@@ -197,7 +199,7 @@ describe('scs send, publish and status (the binary)', () => {
     }
   });
 
-  it('reports the plan on a dry run, status as JSON, and exits 2 on usage mistakes', async () => {
+  it('reports the plan on a dry run and the dispatches as JSON', async () => {
     room = newsroom();
     room.seed('nyheter', readers(3));
     const dry = await scs([
@@ -210,7 +212,18 @@ describe('scs send, publish and status (the binary)', () => {
     expect(dry.stdout).toContain(`${BERGRUM_SV} → nyheter: would start: 3 recipients now`);
     const status = await scs(['status', '--json']);
     expect((JSON.parse(status.stdout) as StatusResult).dispatches).toEqual([]);
+    const sent = await scs(['send', BERGRUM_SV, '--now', DUE]);
+    expect(sent.code).toBe(0);
+    const json = JSON.parse((await scs(['status', 'bergrum-2026', '--json'])).stdout) as StatusResult;
+    expect(json.dispatches).toHaveLength(1);
+    expect(json.dispatches[0]).toMatchObject({
+      dispatch: { releaseId: BERGRUM_SV, listId: 'nyheter', transport: 'outbox', state: 'done', total: 3 },
+      counts: { sent: 3 },
+    });
+  });
 
+  it('exits 2 on usage mistakes and 1 on a release that may not be mailed yet', async () => {
+    room = newsroom();
     const unknown = await scs(['send', 'no-such-release']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('[release-unknown]');
@@ -227,14 +240,5 @@ describe('scs send, publish and status (the binary)', () => {
     ]);
     expect(embargoed.code).toBe(1);
     expect(embargoed.stderr).toContain('[release-not-published]');
-
-    const sent = await scs(['send', BERGRUM_SV, '--now', DUE]);
-    expect(sent.code).toBe(0);
-    const json = JSON.parse((await scs(['status', BERGRUM_SV, '--json'])).stdout) as StatusResult;
-    expect(json.dispatches).toHaveLength(1);
-    expect(json.dispatches[0]).toMatchObject({
-      dispatch: { releaseId: BERGRUM_SV, listId: 'nyheter', transport: 'outbox', state: 'done', total: 3 },
-      counts: { sent: 3 },
-    });
   });
 });

@@ -289,6 +289,10 @@ describe('sending a release (library)', () => {
       ['en/umea-stores-summer-heat-in-old-rock-caverns', 'news', 'planned', 0],
       [BERGRUM_SV, 'nyheter', 'planned', 3],
     ]);
+    const english = await send({ dryRun: true, lang: 'en' });
+    expect(english.dispatches.map((d) => [d.releaseId, d.listId])).toEqual([
+      ['en/umea-stores-summer-heat-in-old-rock-caverns', 'news'],
+    ]);
     expect(server.received).toHaveLength(0);
     const store = room.store();
     try {

@@ -6,7 +6,7 @@ import { lockOutput, stateFiles } from '../../src/site/state.js';
 import { BIN, cleanEnv, runScs } from '../helpers/scs.js';
 import { build, fixtureProject, inode, listTree, projectConfig, read } from './helpers.js';
 
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
@@ -22,7 +22,8 @@ function snapshot(out: string): Map<string, string> {
 
 function sameTrees(a: string, b: string) {
   expect(listTree(a)).toEqual(listTree(b));
-  for (const f of listTree(a)) expect(readFileSync(path.join(a, f)).equals(readFileSync(path.join(b, f))), f).toBe(true);
+  for (const f of listTree(a))
+    expect(readFileSync(path.join(a, f)).equals(readFileSync(path.join(b, f))), f).toBe(true);
 }
 
 /** Adds `n` plain releases to a project, so a build takes long enough to interrupt. */
@@ -31,7 +32,11 @@ function addReleases(dir: string, n: number) {
   for (let i = 0; i < n; i++) {
     const day = String((i % 28) + 1).padStart(2, '0');
     const month = String((i % 12) + 1).padStart(2, '0');
-    const body = Array.from({ length: 12 }, (_, p) => `Stycke ${p} om hamnen nummer ${i}, med *betoning* och en [länk](https://www.sjobris.example/${i}).`).join('\n\n');
+    const body = Array.from(
+      { length: 12 },
+      (_, p) =>
+        `Stycke ${p} om hamnen nummer ${i}, med *betoning* och en [länk](https://www.sjobris.example/${i}).`,
+    ).join('\n\n');
     writeFileSync(
       path.join(dir, 'releases/many', `r${i}.md`),
       `---\ntitle: Hamnnotis nummer ${i}\ndate: 2024-${month}-${day}\ntype: news\nlang: sv\nslug: hamnnotis-${i}\ntopics: [trafik]\n---\n\n${body}\n`,
@@ -91,7 +96,10 @@ describe('atomic builds', () => {
     writeFileSync(partial, '<li>\n{{#if title}}\n{{title}}\n</li>\n');
     const result = await build(dir);
     expect(result.ok).toBe(false);
-    expect(result.diagnostics[0]).toMatchObject({ code: 'site-template-invalid', file: 'templates/site/partials/entry.hbs' });
+    expect(result.diagnostics[0]).toMatchObject({
+      code: 'site-template-invalid',
+      file: 'templates/site/partials/entry.hbs',
+    });
     expect(existsSync(path.join(dir, 'public'))).toBe(false);
   });
 
@@ -104,7 +112,10 @@ describe('atomic builds', () => {
     const before = snapshot(out);
     // Change every page (a new site name), so the build has much to write, and kill it while it writes.
     const config = path.join(dir, 'scs.config.yml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('sv: Hamnverket Sjöbris – Press', 'sv: Avbrutet bygge'));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace('sv: Hamnverket Sjöbris – Press', 'sv: Avbrutet bygge'),
+    );
     const child = spawn(process.execPath, args, { cwd: dir, env: cleanEnv(), stdio: 'ignore' });
     const next = path.join(dir, '.public.scs-next');
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -118,7 +129,8 @@ describe('atomic builds', () => {
     expect(read(out, 'sv/index.html')).not.toContain('Avbrutet bygge');
     const again = runScs(args.slice(1), { cwd: dir });
     expect(again.code).toBe(0);
-    for (const f of listTree(out).filter((p) => p.startsWith('sv/') && p.endsWith('.html'))) expect(read(out, f), f).toContain('Avbrutet bygge');
+    for (const f of listTree(out).filter((p) => p.startsWith('sv/') && p.endsWith('.html')))
+      expect(read(out, f), f).toContain('Avbrutet bygge');
     expect(existsSync(next)).toBe(false);
   });
 

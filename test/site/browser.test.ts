@@ -24,7 +24,14 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -57,7 +64,11 @@ async function open(url: string, options: { javaScriptEnabled?: boolean } = {}) 
 async function axe(page: Page) {
   await page.addScriptTag({ content: AXE });
   const result = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run();
+    const r = await (
+      window as unknown as {
+        axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+      }
+    ).axe.run();
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
   });
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -83,9 +94,13 @@ describe('the archive in a real browser (headless Chromium)', () => {
     ];
     for (const p of pages) {
       const { page, errors, close } = await open(site.url + p);
-      if (p === 'no/such/page/') expect(await page.locator('h1').first().textContent()).toBe('Sidan finns inte');
+      if (p === 'no/such/page/')
+        expect(await page.locator('h1').first().textContent()).toBe('Sidan finns inte');
       else expect(await page.locator('h1').count(), p).toBeGreaterThan(0);
-      expect(errors.filter((e) => !(p === 'no/such/page/' && e.includes('404'))), p).toEqual([]);
+      expect(
+        errors.filter((e) => !(p === 'no/such/page/' && e.includes('404'))),
+        p,
+      ).toEqual([]);
       await close();
     }
   });
@@ -99,7 +114,13 @@ describe('the archive in a real browser (headless Chromium)', () => {
   });
 
   it('has no serious or critical accessibility problems (axe-core) on release, archive, front and search pages', async () => {
-    for (const p of [FERRY, 'sv/archive/', 'en/', 'sv/search/?q=färja', 'sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/']) {
+    for (const p of [
+      FERRY,
+      'sv/archive/',
+      'en/',
+      'sv/search/?q=färja',
+      'sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/',
+    ]) {
       const { page, close } = await open(site.url + p);
       if (p.includes('search')) await page.locator('.pagefind-ui__result').first().waitFor();
       expect(await axe(page), p).toEqual([]);
@@ -123,7 +144,10 @@ describe('the archive in a real browser (headless Chromium)', () => {
     expect(await hit.textContent()).toBe('Nya laddplatser på gästkajen & i småbåtshamnen');
     // Drafts were never indexed.
     await page.locator('.pagefind-ui__search-input').fill('augusti');
-    await page.locator('.pagefind-ui__message').filter({ hasText: /augusti/ }).waitFor();
+    await page
+      .locator('.pagefind-ui__message')
+      .filter({ hasText: /augusti/ })
+      .waitFor();
     expect(await page.locator('.pagefind-ui__result').count()).toBe(0);
     expect(errors).toEqual([]);
     await close();
@@ -139,11 +163,20 @@ describe('the archive in a real browser (headless Chromium)', () => {
   });
 
   it('runs none of the script in a release body or its frontmatter', async () => {
-    for (const p of ['sv/2026/03/10/rubrik-title-script-window-xss-title-script-citat/', 'sv/', 'sv/archive/', 'sv/search/?q=rubrik']) {
+    for (const p of [
+      'sv/2026/03/10/rubrik-title-script-window-xss-title-script-citat/',
+      'sv/',
+      'sv/archive/',
+      'sv/search/?q=rubrik',
+    ]) {
       const { page, dialogs, close } = await open(xssSite.url + p);
       if (p.includes('search')) await page.locator('.pagefind-ui__result').first().waitFor();
-      await page.locator('img').evaluateAll((imgs) => imgs.forEach((i) => i.dispatchEvent(new Event('error'))));
-      await page.locator('p, b, svg').evaluateAll((els) => els.forEach((e) => e.dispatchEvent(new MouseEvent('mouseover'))));
+      await page.locator('img').evaluateAll((imgs) => {
+        for (const i of imgs) i.dispatchEvent(new Event('error'));
+      });
+      await page.locator('p, b, svg').evaluateAll((els) => {
+        for (const e of els) e.dispatchEvent(new MouseEvent('mouseover'));
+      });
       // The body's links lost their javascript: and data: targets: clicking them does nothing.
       for (const link of await page.locator('.release__body a').all()) await link.click();
       expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss), p).toBeUndefined();
@@ -151,20 +184,30 @@ describe('the archive in a real browser (headless Chromium)', () => {
       // No event handler attributes and no javascript: URLs made it into the page.
       const unsafe = await page.evaluate(() =>
         // (Pagefind's own search form, with its javascript:void(0) action, is not release content.)
-        [...document.querySelectorAll('*')].filter((el) => !el.closest('#search')).flatMap((el) =>
-          [...el.attributes]
-            // (The page's own "no favicon" link is the one data: URL allowed.)
-            .filter((a) => /^on/i.test(a.name) || (/^\s*(?:javascript|data):/i.test(a.value) && a.value !== 'data:,'))
-            .map((a) => `${el.tagName} ${a.name}=${a.value}`),
-        ),
+        [...document.querySelectorAll('*')]
+          .filter((el) => !el.closest('#search'))
+          .flatMap((el) =>
+            [...el.attributes]
+              // (The page's own "no favicon" link is the one data: URL allowed.)
+              .filter(
+                (a) =>
+                  /^on/i.test(a.name) || (/^\s*(?:javascript|data):/i.test(a.value) && a.value !== 'data:,'),
+              )
+              .map((a) => `${el.tagName} ${a.name}=${a.value}`),
+          ),
       );
       expect(unsafe, p).toEqual([]);
       // Only the page's own scripts: JSON-LD on release pages, the search loader on the search page.
-      const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.type || s.src.split('/').pop() || 'inline'));
-      for (const s of scripts) expect(s, p).toMatch(/^(?:application\/ld\+json|search-[0-9a-f]+\.js|pagefind-ui\.js)$/);
+      const scripts = await page.evaluate(() =>
+        [...document.scripts].map((s) => s.type || s.src.split('/').pop() || 'inline'),
+      );
+      for (const s of scripts)
+        expect(s, p).toMatch(/^(?:application\/ld\+json|search-[0-9a-f]+\.js|pagefind-ui\.js)$/);
       await close();
     }
-    const { page, close } = await open(`${xssSite.url}sv/2026/03/10/rubrik-title-script-window-xss-title-script-citat/`);
+    const { page, close } = await open(
+      `${xssSite.url}sv/2026/03/10/rubrik-title-script-window-xss-title-script-citat/`,
+    );
     expect(await page.title()).toContain("<script>window.__xss = 'title'</script>");
     expect(await page.locator('h1').textContent()).toContain('& "citat"');
     await close();

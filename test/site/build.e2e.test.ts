@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exampleProject, runScs } from '../helpers/scs.js';
 
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
@@ -21,7 +21,9 @@ describe('scs build (the real binary, on the example newsroom)', () => {
     const r = runScs(['build', ...NOW], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Built 23 pages \(\d+ files\) into public\/ in [\d.]+ s: \d+ written, 0 unchanged, 0 removed\.$/m);
+    expect(r.stdout).toMatch(
+      /^Built 23 pages \(\d+ files\) into public\/ in [\d.]+ s: \d+ written, 0 unchanged, 0 removed\.$/m,
+    );
     expect(r.stdout).toMatch(/^Search: 3 pages indexed in [\d.]+ s\.$/m);
     expect(r.stdout).toContain('3 releases published, 2 hidden (drafts, future or embargoed).');
     expect(r.stdout.trim().split('\n').at(-1)).toBe('next due: 2027-01-15T08:00+01:00');
@@ -57,10 +59,15 @@ describe('scs build (the real binary, on the example newsroom)', () => {
     const dir = project();
     runScs(['build', ...NOW, '--no-search'], { cwd: dir });
     const before = readFileSync(path.join(dir, BERGRUM), 'utf8');
-    writeFileSync(path.join(dir, 'releases/2026/trasig.sv.md'), '---\ntitle: Trasig\ndate: 2026-02-30\ncontacts: [okand]\n---\n\nText.\n');
+    writeFileSync(
+      path.join(dir, 'releases/2026/trasig.sv.md'),
+      '---\ntitle: Trasig\ndate: 2026-02-30\ncontacts: [okand]\n---\n\nText.\n',
+    );
     const r = runScs(['build', ...NOW], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('releases/2026/trasig.sv.md:3:7 error The date "2026-02-30" does not exist. [date-impossible]');
+    expect(r.stderr).toContain(
+      'releases/2026/trasig.sv.md:3:7 error The date "2026-02-30" does not exist. [date-impossible]',
+    );
     expect(r.stderr).toContain('Build stopped; public/ is unchanged.');
     expect(r.stdout).toBe('');
     expect(readFileSync(path.join(dir, BERGRUM), 'utf8')).toBe(before);
@@ -71,13 +78,45 @@ describe('scs build (the real binary, on the example newsroom)', () => {
 
   it('takes --out, --base-url, --drafts and --future', () => {
     const dir = project();
-    const r = runScs(['build', ...NOW, '--no-search', '--out', 'site', '--base-url', 'https://example.org/press/', '--drafts', '--future'], { cwd: dir });
+    const r = runScs(
+      [
+        'build',
+        ...NOW,
+        '--no-search',
+        '--out',
+        'site',
+        '--base-url',
+        'https://example.org/press/',
+        '--drafts',
+        '--future',
+      ],
+      { cwd: dir },
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('5 releases published.');
-    const page = readFileSync(path.join(dir, 'site/sv/2026/10/14/umea-lagrar-sommarvarme-i-gamla-bergrum/index.html'), 'utf8');
-    expect(page).toContain('<link rel="canonical" href="https://example.org/press/sv/2026/10/14/umea-lagrar-sommarvarme-i-gamla-bergrum/">');
-    expect(existsSync(path.join(dir, 'site/en/2026/12/10/winter-cycling-survey-shows-what-keeps-people-on-their-bikes/index.html'))).toBe(true);
-    expect(existsSync(path.join(dir, 'site/sv/2027/01/15/skelleftea-testar-fossilfria-arbetsmaskiner-pa-byggarbetsplatser/index.html'))).toBe(true);
+    const page = readFileSync(
+      path.join(dir, 'site/sv/2026/10/14/umea-lagrar-sommarvarme-i-gamla-bergrum/index.html'),
+      'utf8',
+    );
+    expect(page).toContain(
+      '<link rel="canonical" href="https://example.org/press/sv/2026/10/14/umea-lagrar-sommarvarme-i-gamla-bergrum/">',
+    );
+    expect(
+      existsSync(
+        path.join(
+          dir,
+          'site/en/2026/12/10/winter-cycling-survey-shows-what-keeps-people-on-their-bikes/index.html',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      existsSync(
+        path.join(
+          dir,
+          'site/sv/2027/01/15/skelleftea-testar-fossilfria-arbetsmaskiner-pa-byggarbetsplatser/index.html',
+        ),
+      ),
+    ).toBe(true);
     expect(readFileSync(path.join(dir, 'site/404.html'), 'utf8')).toContain('href="/press/sv/"');
     expect(existsSync(path.join(dir, 'public'))).toBe(false);
   });

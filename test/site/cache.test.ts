@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/scs.js';
 import { build, fixtureProject, inode, listTree, read } from './helpers.js';
 
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
@@ -24,7 +24,10 @@ function inodes(out: string): Map<string, number> {
 /** Files whose inode changed (rewritten), appeared or disappeared between two snapshots. */
 function changed(before: Map<string, number>, after: Map<string, number>) {
   return {
-    written: [...after].filter(([f, ino]) => before.has(f) && before.get(f) !== ino).map(([f]) => f).sort(),
+    written: [...after]
+      .filter(([f, ino]) => before.has(f) && before.get(f) !== ino)
+      .map(([f]) => f)
+      .sort(),
     added: [...after.keys()].filter((f) => !before.has(f)).sort(),
     removed: [...before.keys()].filter((f) => !after.has(f)).sort(),
   };
@@ -35,14 +38,16 @@ async function expectSameAsCleanBuild(dir: string, options: Parameters<typeof bu
   const fresh = tempDir('scs-site-fresh-');
   cleanups.push(fresh.cleanup);
   for (const entry of ['scs.config.yml', 'releases', 'templates']) {
-    if (existsSync(path.join(dir, entry))) cpSync(path.join(dir, entry), path.join(fresh.dir, entry), { recursive: true });
+    if (existsSync(path.join(dir, entry)))
+      cpSync(path.join(dir, entry), path.join(fresh.dir, entry), { recursive: true });
   }
   const r = await build(fresh.dir, options);
   expect(r.ok).toBe(true);
   const a = path.join(dir, 'public');
   const b = path.join(fresh.dir, 'public');
   expect(listTree(a)).toEqual(listTree(b));
-  for (const f of listTree(b)) expect(readFileSync(path.join(a, f)).equals(readFileSync(path.join(b, f))), f).toBe(true);
+  for (const f of listTree(b))
+    expect(readFileSync(path.join(a, f)).equals(readFileSync(path.join(b, f))), f).toBe(true);
 }
 
 describe('the build cache', () => {
@@ -70,7 +75,10 @@ describe('the build cache', () => {
     await build(dir);
     const before = inodes(out);
     const file = path.join(dir, EDITED);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('Tolv nya laddplatser', 'Fjorton nya laddplatser'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('Tolv nya laddplatser', 'Fjorton nya laddplatser'),
+    );
     const result = await build(dir);
     expect(result.ok).toBe(true);
     expect(read(out, EDITED_PAGE)).toContain('Fjorton nya laddplatser');
@@ -108,7 +116,10 @@ describe('the build cache', () => {
     const before = inodes(out);
     const partial = path.join(dir, 'templates/site/partials/site-footer.hbs');
     mkdirSync(path.dirname(partial), { recursive: true });
-    writeFileSync(partial, '<footer class="site-footer"><p>Egen sidfot för {{site.organization}}</p></footer>\n');
+    writeFileSync(
+      partial,
+      '<footer class="site-footer"><p>Egen sidfot för {{site.organization}}</p></footer>\n',
+    );
     const result = await build(dir);
     expect(result.ok).toBe(true);
     const pages = listTree(out).filter((f) => f.endsWith('.html'));
@@ -131,7 +142,10 @@ describe('the build cache', () => {
     const out = path.join(dir, 'public');
     await build(dir);
     const config = path.join(dir, 'scs.config.yml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('sv: Hamnverket Sjöbris – Press', 'sv: Sjöbris hamn – Pressrum'));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace('sv: Hamnverket Sjöbris – Press', 'sv: Sjöbris hamn – Pressrum'),
+    );
     await build(dir);
     for (const page of listTree(out).filter((f) => f.startsWith('sv/') && f.endsWith('.html'))) {
       expect(read(out, page), page).toContain('Sjöbris hamn – Pressrum');
@@ -191,7 +205,10 @@ describe('the build cache', () => {
     const dir = project();
     await build(dir, { search: true });
     const file = path.join(dir, EDITED);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('Tolv nya laddplatser', 'Tretton nya laddplatser'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('Tolv nya laddplatser', 'Tretton nya laddplatser'),
+    );
     const result = await build(dir, { search: true });
     expect(result.search.reused).toBe(false);
     expect(result.search.pages).toBe(4);

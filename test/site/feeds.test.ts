@@ -3,7 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build, fixtureProject, read } from './helpers.js';
 
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
@@ -16,7 +16,11 @@ async function output() {
   return path.join(p.dir, 'public');
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['item', 'entry', 'category', 'url', 'xhtml:link'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  isArray: (name) => ['item', 'entry', 'category', 'url', 'xhtml:link'].includes(name),
+});
 function parse(xml: string) {
   expect(XMLValidator.validate(xml)).toBe(true);
   return parser.parse(xml);
@@ -52,7 +56,8 @@ describe('feeds', () => {
     expect(content).toContain('<a href="tel:+4631702044">+46 31 70 20 44</a>');
     expect(content).toContain('Om Hamnverket Sjöbris');
     // No relative URL anywhere in the feed content.
-    for (const m of content.matchAll(/(?:href|src)="([^"]*)"/g)) expect(m[1]).toMatch(/^(?:https:\/\/|mailto:|tel:)/);
+    for (const m of content.matchAll(/(?:href|src)="([^"]*)"/g))
+      expect(m[1]).toMatch(/^(?:https:\/\/|mailto:|tel:)/);
     expect(ferry.description).toMatch(/^Från den 4 maj trafikeras linjen/);
   });
 
@@ -63,10 +68,15 @@ describe('feeds', () => {
     expect(feed['@xml:lang']).toBe('sv');
     expect(feed.title).toBe('Hamnverket Sjöbris – Press – Nyheter');
     expect(feed.id).toBe('https://press.sjobris.example/sv/archive/news/atom.xml');
-    expect(feed.entry.map((e: { title: string }) => e.title)).toEqual(['Nya laddplatser på gästkajen & i småbåtshamnen', 'Farleden muddras i vinter']);
+    expect(feed.entry.map((e: { title: string }) => e.title)).toEqual([
+      'Nya laddplatser på gästkajen & i småbåtshamnen',
+      'Farleden muddras i vinter',
+    ]);
     expect(feed.updated).toBe('2026-02-09T23:00:00Z');
     const first = feed.entry[0];
-    expect(first.id).toBe('https://press.sjobris.example/sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/');
+    expect(first.id).toBe(
+      'https://press.sjobris.example/sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/',
+    );
     expect(first.link['@href']).toBe(first.id);
     expect(first.content['@type']).toBe('html');
     expect(first.content['#text']).toContain('<blockquote>');
@@ -77,15 +87,24 @@ describe('feeds', () => {
   it('has feeds per type and per topic that list only their releases', async () => {
     const out = await output();
     const releases = parse(read(out, 'en/archive/press-releases/feed.xml')).rss.channel;
-    expect(releases.item.map((i: { title: string }) => i.title)).toEqual(['The electric ferry starts in May']);
+    expect(releases.item.map((i: { title: string }) => i.title)).toEqual([
+      'The electric ferry starts in May',
+    ]);
     const topic = parse(read(out, 'sv/topics/trafik/atom.xml')).feed;
-    expect(topic.entry.map((e: { title: string }) => e.title)).toEqual(['Elfärjan börjar gå i maj', 'Farleden muddras i vinter']);
+    expect(topic.entry.map((e: { title: string }) => e.title)).toEqual([
+      'Elfärjan börjar gå i maj',
+      'Farleden muddras i vinter',
+    ]);
     expect(topic.title).toBe('Hamnverket Sjöbris – Press – Trafik');
   });
 
   it('writes a sitemap with hreflang alternates and a robots.txt that points at it', async () => {
     const out = await output();
-    const urls = parse(read(out, 'sitemap.xml')).urlset.url as { loc: string; lastmod?: string; 'xhtml:link'?: { '@hreflang': string; '@href': string }[] }[];
+    const urls = parse(read(out, 'sitemap.xml')).urlset.url as {
+      loc: string;
+      lastmod?: string;
+      'xhtml:link'?: { '@hreflang': string; '@href': string }[];
+    }[];
     const ferry = urls.find((u) => u.loc === FERRY)!;
     expect(ferry.lastmod).toBe('2026-03-02');
     expect(ferry['xhtml:link']!.map((l) => [l['@hreflang'], l['@href']])).toEqual([
@@ -95,6 +114,8 @@ describe('feeds', () => {
     ]);
     for (const u of urls) expect(u.loc).toMatch(/^https:\/\/press\.sjobris\.example\//);
     expect(urls.some((u) => u.loc.includes('hamnfesten'))).toBe(false);
-    expect(read(out, 'robots.txt')).toBe('User-agent: *\nAllow: /\n\nSitemap: https://press.sjobris.example/sitemap.xml\n');
+    expect(read(out, 'robots.txt')).toBe(
+      'User-agent: *\nAllow: /\n\nSitemap: https://press.sjobris.example/sitemap.xml\n',
+    );
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build, FIXTURES, fixtureProject, listTree } from './helpers.js';
 
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
@@ -32,7 +32,8 @@ describe('golden output of the fixture site', () => {
     for (const file of files) {
       const actual = readFileSync(path.join(out, file));
       const wanted = readFileSync(path.join(expected, file));
-      if (/\.(?:html|xml|txt|css|js)$/.test(file)) expect(actual.toString('utf8'), file).toBe(wanted.toString('utf8'));
+      if (/\.(?:html|xml|txt|css|js)$/.test(file))
+        expect(actual.toString('utf8'), file).toBe(wanted.toString('utf8'));
       else expect(actual.equals(wanted), file).toBe(true);
     }
   });

@@ -23,7 +23,11 @@ export function projectConfig(dir: string, overrides: { outDir?: string; baseUrl
 }
 
 /** Builds a project with the library, without search unless asked (fast, no Pagefind binary). */
-export function build(dir: string, options: Partial<BuildOptions> = {}, overrides: { outDir?: string; baseUrl?: string } = {}) {
+export function build(
+  dir: string,
+  options: Partial<BuildOptions> = {},
+  overrides: { outDir?: string; baseUrl?: string } = {},
+) {
   return buildSite(projectConfig(dir, overrides), { now: NOW, search: false, ...options });
 }
 

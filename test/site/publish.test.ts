@@ -6,7 +6,7 @@ import { selectReleases } from '../../src/site/select.js';
 import { checkReleases } from '../../src/content/load.js';
 import { build, fixtureProject, listTree, NOW, projectConfig, read } from './helpers.js';
 
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
@@ -23,7 +23,9 @@ const PUBLISHED = 'sv/2026/03/02/elfarjan-borjar-ga-i-maj/';
 
 /** Every file of the output that mentions a release by its title or its address. */
 function mentions(out: string, title: string, address: string): string[] {
-  return listTree(out).filter((f) => /\.(?:html|xml)$/.test(f) && (read(out, f).includes(title) || read(out, f).includes(address)));
+  return listTree(out).filter(
+    (f) => /\.(?:html|xml)$/.test(f) && (read(out, f).includes(title) || read(out, f).includes(address)),
+  );
 }
 
 describe('what is published when', () => {
@@ -45,7 +47,16 @@ describe('what is published when', () => {
     }
     // The published one is everywhere it belongs.
     const everywhere = mentions(out, 'Elfärjan börjar gå i maj', PUBLISHED);
-    for (const f of ['sv/index.html', 'sv/archive/index.html', 'sv/archive/2026/index.html', 'sv/archive/press-releases/index.html', 'sv/topics/trafik/index.html', 'sv/feed.xml', 'sv/atom.xml', 'sitemap.xml']) {
+    for (const f of [
+      'sv/index.html',
+      'sv/archive/index.html',
+      'sv/archive/2026/index.html',
+      'sv/archive/press-releases/index.html',
+      'sv/topics/trafik/index.html',
+      'sv/feed.xml',
+      'sv/atom.xml',
+      'sitemap.xml',
+    ]) {
       expect(everywhere).toContain(f);
     }
   });
@@ -124,7 +135,10 @@ describe('what is published when', () => {
     const dir = project();
     await build(dir);
     const before = listTree(path.join(dir, 'public'));
-    writeFileSync(path.join(dir, 'releases/2026/trasig.md'), '---\ntitle: Trasig\ndate: 2026-02-30\n---\n\nText.\n');
+    writeFileSync(
+      path.join(dir, 'releases/2026/trasig.md'),
+      '---\ntitle: Trasig\ndate: 2026-02-30\n---\n\nText.\n',
+    );
     const result = await build(dir);
     expect(result.ok).toBe(false);
     expect(result.diagnostics.map((d) => d.code)).toContain('date-impossible');

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { diag, ScsError } from '../../core/diagnostic.js';
 import { localDateTime } from '../../core/time.js';
-import { type BuildResult, buildSite } from '../../site/build.js';
+import type { BuildResult } from '../../site/build.js';
 import { type Cli, resolveNow } from '../context.js';
 import { formatDiagnostics } from '../output.js';
 
@@ -29,7 +29,11 @@ export function checkBaseUrl(value: string | undefined): string | undefined {
   }
   if (!ok) {
     throw new ScsError(
-      [diag('usage', 'error', `--base-url "${value}" is not an http(s) URL.`, { hint: 'Write the full public address, e.g. https://press.example.org/.' })],
+      [
+        diag('usage', 'error', `--base-url "${value}" is not an http(s) URL.`, {
+          hint: 'Write the full public address, e.g. https://press.example.org/.',
+        }),
+      ],
       2,
     );
   }
@@ -39,7 +43,14 @@ export function checkBaseUrl(value: string | undefined): string | undefined {
 function parseThreads(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new ScsError([diag('usage', 'error', `--threads "${value}" is not a positive whole number.`, { hint: 'Use 1 to render in one thread, or the number of cores.' })], 2);
+    throw new ScsError(
+      [
+        diag('usage', 'error', `--threads "${value}" is not a positive whole number.`, {
+          hint: 'Use 1 to render in one thread, or the number of cores.',
+        }),
+      ],
+      2,
+    );
   }
   return Number(value);
 }
@@ -85,6 +96,8 @@ export function buildCommand(cli: Cli): Command {
         ...(baseUrl ? { baseUrl } : {}),
       });
       const now = resolveNow(opts.now, config.timeZone);
+      // Loaded here, so other commands do not pay for the site builder at start-up.
+      const { buildSite } = await import('../../site/build.js');
       const result = await buildSite(config, {
         now,
         drafts: !!opts.drafts,
@@ -98,7 +111,8 @@ export function buildCommand(cli: Cli): Command {
         cli.out(JSON.stringify(buildJson(result, config.timeZone), null, 2));
         return;
       }
-      if (result.diagnostics.length) cli.err(formatDiagnostics(result.diagnostics, 'pretty', { root: config.root, color: cli.color }));
+      if (result.diagnostics.length)
+        cli.err(formatDiagnostics(result.diagnostics, 'pretty', { root: config.root, color: cli.color }));
       const out = path.relative(cli.cwd, result.outDir) || '.';
       if (!result.ok) {
         cli.err(cli.c.red(`Build stopped; ${out}/ is unchanged.`));
@@ -114,7 +128,9 @@ export function buildCommand(cli: Cli): Command {
       else if (search.reused) cli.out('Search: index unchanged.');
       else cli.out(`Search: ${search.pages} pages indexed in ${seconds(t.search)}.`);
       const releases = (n: number) => `${n} release${n === 1 ? '' : 's'}`;
-      cli.out(`${releases(result.releases)} published${result.hidden ? `, ${result.hidden} hidden (drafts, future or embargoed)` : ''}.`);
+      cli.out(
+        `${releases(result.releases)} published${result.hidden ? `, ${result.hidden} hidden (drafts, future or embargoed)` : ''}.`,
+      );
       if (result.nextDue) cli.out(`next due: ${localDateTime(result.nextDue, config.timeZone)}`);
     });
 }

@@ -1,21 +1,28 @@
 import { Command } from 'commander';
 import { diag, ScsError } from '../../core/diagnostic.js';
-import { renderEmailPreview } from '../../email/preview.js';
-import { startPreview } from '../../site/preview/preview.js';
 import { type Cli, resolveNow } from '../context.js';
 import { formatDiagnostics } from '../output.js';
 import { checkBaseUrl } from './build.js';
 
 function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) {
-    throw new ScsError([diag('usage', 'error', `--port "${value}" is not a port number.`, { hint: 'Use a number from 1 to 65535 (0 picks a free one).' })], 2);
+    throw new ScsError(
+      [
+        diag('usage', 'error', `--port "${value}" is not a port number.`, {
+          hint: 'Use a number from 1 to 65535 (0 picks a free one).',
+        }),
+      ],
+      2,
+    );
   }
   return Number(value);
 }
 
 export function previewCommand(cli: Cli): Command {
   return new Command('preview')
-    .description('Serve the archive locally with drafts, rebuild and reload on every change, and show newsletter previews.')
+    .description(
+      'Serve the archive locally with drafts, rebuild and reload on every change, and show newsletter previews.',
+    )
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '4000')
     .option('--base-url <url>', 'public base URL of the archive (overrides site.baseUrl)')
@@ -23,12 +30,26 @@ export function previewCommand(cli: Cli): Command {
     .option('--no-future', 'hide releases dated in the future or under embargo')
     .option('--no-search', 'leave out the search index (faster rebuilds)')
     .option('--now <date-time>', 'a fixed current time (default: the real time at each build)')
-    .action(async function (this: Command, opts: { host: string; port: string; baseUrl?: string; drafts: boolean; future: boolean; search: boolean; now?: string }) {
+    .action(async function (
+      this: Command,
+      opts: {
+        host: string;
+        port: string;
+        baseUrl?: string;
+        drafts: boolean;
+        future: boolean;
+        search: boolean;
+        now?: string;
+      },
+    ) {
       const port = parsePort(opts.port);
       const baseUrl = checkBaseUrl(opts.baseUrl);
       const loadConfig = () => cli.config(this, baseUrl ? { baseUrl } : {});
       const first = loadConfig();
       const now = opts.now === undefined ? undefined : resolveNow(opts.now, first.timeZone);
+      // Loaded here, so other commands do not pay for the preview (and the email renderer) at start-up.
+      const { startPreview } = await import('../../site/preview/preview.js');
+      const { renderEmailPreview } = await import('../../email/preview.js');
       const preview = await startPreview({
         host: opts.host,
         port,
@@ -39,9 +60,15 @@ export function previewCommand(cli: Cli): Command {
         loadConfig,
         emailPreview: renderEmailPreview,
         onBuild: ({ ok, diagnostics, result, reason }) => {
-          if (diagnostics.length) cli.err(formatDiagnostics(diagnostics, 'pretty', { root: first.root, color: cli.color }));
+          if (diagnostics.length)
+            cli.err(formatDiagnostics(diagnostics, 'pretty', { root: first.root, color: cli.color }));
           const what = reason === 'start' ? 'Built' : `Rebuilt (${reason})`;
-          if (ok && result) cli.err(cli.c.dim(`${what}: ${result.pages} pages, ${result.written} files written in ${result.timings.total} ms.`));
+          if (ok && result)
+            cli.err(
+              cli.c.dim(
+                `${what}: ${result.pages} pages, ${result.written} files written in ${result.timings.total} ms.`,
+              ),
+            );
           else cli.err(cli.c.red(`${what}: failed; showing the last good build.`));
         },
       });

@@ -1,8 +1,5 @@
 import { Command } from 'commander';
 import { diag, ScsError } from '../../core/diagnostic.js';
-import { createTransport } from '../../delivery/create-transport.js';
-import { listen, shutdown } from '../../serve/listen.js';
-import { createServer } from '../../serve/server.js';
 import { checkListsConfigured } from '../../subscribers/lists.js';
 import type { Cli } from '../context.js';
 import { openProjectStore } from './subscribers.js';
@@ -33,7 +30,13 @@ export function serveCommand(cli: Cli): Command {
       const port = parsePort(opts.port);
       const config = cli.config(this);
       checkListsConfigured(config);
-      const store = openProjectStore(cli, config);
+      // Loaded on use, so that `scs --help` and other commands start fast.
+      const [{ createTransport }, { listen, shutdown }, { createServer }] = await Promise.all([
+        import('../../delivery/create-transport.js'),
+        import('../../serve/listen.js'),
+        import('../../serve/server.js'),
+      ]);
+      const store = await openProjectStore(cli, config);
       const transport = createTransport(config);
       const server = createServer(config, store, transport, {
         onRequest: (r) =>

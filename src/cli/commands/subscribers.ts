@@ -5,20 +5,10 @@ import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import type { Config } from '../../config/types.js';
 import { localDateTime } from '../../core/time.js';
-import { createTransport } from '../../delivery/create-transport.js';
-import { openStore } from '../../store/open.js';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../store/subscriber-types.js';
 import type { Store } from '../../store/types.js';
-import { exportSubscribers, subscriberJson } from '../../subscribers/export.js';
-import { type ImportEntry, type ImportReport, importSubscribers } from '../../subscribers/import.js';
+import type { ImportEntry, ImportReport } from '../../subscribers/import.js';
 import { checkListsKnown } from '../../subscribers/lists.js';
-import {
-  addSubscriber,
-  describeSubscriber,
-  eraseSubscriber,
-  removeSubscriber,
-} from '../../subscribers/manage.js';
-import { resolveSecret } from '../../subscribers/tokens.js';
 import type { Cli } from '../context.js';
 import { formatDiagnostics } from '../output.js';
 
@@ -37,7 +27,12 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}`;
  * Opens the store, and says so plainly when scs has just generated the project's secret key, since
  * every link it signs from now on depends on that key.
  */
-export function openProjectStore(cli: Cli, config: Config): Store {
+export async function openProjectStore(cli: Cli, config: Config): Promise<Store> {
+  // Loaded on use, so that `scs --help` and other commands start fast.
+  const [{ resolveSecret }, { openStore }] = await Promise.all([
+    import('../../subscribers/tokens.js'),
+    import('../../store/open.js'),
+  ]);
   const secret = resolveSecret(config);
   if (secret.created) {
     cli.err(
@@ -56,7 +51,7 @@ async function withStore<T>(
   run: (config: Config, store: Store) => T | Promise<T>,
 ): Promise<T> {
   const config = cli.config(command);
-  const store = openProjectStore(cli, config);
+  const store = await openProjectStore(cli, config);
   try {
     return await run(config, store);
   } finally {
@@ -107,6 +102,11 @@ export function subscribersCommand(cli: Cli): Command {
         json?: boolean;
       },
     ) {
+      const [{ addSubscriber }, { subscriberJson }, { createTransport }] = await Promise.all([
+        import('../../subscribers/manage.js'),
+        import('../../subscribers/export.js'),
+        import('../../delivery/create-transport.js'),
+      ]);
       await withStore(cli, this, async (config, store) => {
         const transport = opts.confirmed ? undefined : createTransport(config);
         try {
@@ -160,6 +160,10 @@ export function subscribersCommand(cli: Cli): Command {
     .addOption(listOption())
     .option('--json', 'print the result as JSON')
     .action(async function (this: Command, email: string, opts: { list: string[]; json?: boolean }) {
+      const [{ removeSubscriber }, { subscriberJson }] = await Promise.all([
+        import('../../subscribers/manage.js'),
+        import('../../subscribers/export.js'),
+      ]);
       await withStore(cli, this, (config, store) => {
         const { subscriber, left } = removeSubscriber(config, store, {
           email,
@@ -191,6 +195,7 @@ export function subscribersCommand(cli: Cli): Command {
       this: Command,
       opts: { list?: string; status?: SubscriberStatus; json?: boolean },
     ) {
+      const { subscriberJson } = await import('../../subscribers/export.js');
       await withStore(cli, this, (config, store) => {
         if (opts.list) checkListsKnown(config, [opts.list]);
         const rows = store.subscribers.list({
@@ -228,6 +233,10 @@ export function subscribersCommand(cli: Cli): Command {
     .argument('<email>', 'email address')
     .option('--json', 'print JSON')
     .action(async function (this: Command, email: string, opts: { json?: boolean }) {
+      const [{ describeSubscriber }, { subscriberJson }] = await Promise.all([
+        import('../../subscribers/manage.js'),
+        import('../../subscribers/export.js'),
+      ]);
       await withStore(cli, this, (config, store) => {
         const r = describeSubscriber(store, email);
         if (opts.json) {
@@ -290,6 +299,7 @@ export function subscribersCommand(cli: Cli): Command {
     .argument('<email>', 'email address')
     .option('--json', 'print the result as JSON')
     .action(async function (this: Command, email: string, opts: { json?: boolean }) {
+      const { eraseSubscriber } = await import('../../subscribers/manage.js');
       await withStore(cli, this, (_config, store) => {
         const r = eraseSubscriber(store, { email, now: new Date() });
         if (opts.json)
@@ -312,6 +322,7 @@ export function subscribersCommand(cli: Cli): Command {
       'write to this file (replaced whole, never half-written) instead of standard output',
     )
     .action(async function (this: Command, opts: { list?: string; format: 'csv' | 'json'; output?: string }) {
+      const { exportSubscribers } = await import('../../subscribers/export.js');
       await withStore(cli, this, async (config, store) => {
         if (opts.list) checkListsKnown(config, [opts.list]);
         const chunks = Readable.from(
@@ -357,6 +368,7 @@ export function subscribersCommand(cli: Cli): Command {
         json?: boolean;
       },
     ) {
+      const { importSubscribers } = await import('../../subscribers/import.js');
       await withStore(cli, this, (config, store) => {
         const report = importSubscribers(config, store, {
           file: path.resolve(cli.cwd, file),

@@ -77,7 +77,11 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       diagnostics = [...diagnostics, ...result.diagnostics];
     }
     const ok = !hasErrors(diagnostics);
-    const visible = selectReleases(checked.releases, { now, drafts: options.drafts, future: options.future }).visible;
+    const visible = selectReleases(checked.releases, {
+      now,
+      drafts: options.drafts,
+      future: options.future,
+    }).visible;
     const strings = loadSiteTemplates(config).templates?.sources.strings ?? state?.strings ?? {};
     state = {
       config,

@@ -20,7 +20,11 @@ export interface PreviewState {
   failure?: Diagnostic[];
 }
 
-export type EmailPreview = (config: Config, release: Release, options: { listId?: string }) => Promise<string>;
+export type EmailPreview = (
+  config: Config,
+  release: Release,
+  options: { listId?: string },
+) => Promise<string>;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -53,7 +57,10 @@ const BAR_STYLE =
 
 function diagnosticLines(diagnostics: Diagnostic[]): string {
   return diagnostics
-    .map((d) => `${d.file ? `${d.file}${d.line ? `:${d.line}` : ''} ` : ''}${d.severity} ${d.message} [${d.code}]${d.hint ? `\n  hint: ${d.hint}` : ''}`)
+    .map(
+      (d) =>
+        `${d.file ? `${d.file}${d.line ? `:${d.line}` : ''} ` : ''}${d.severity} ${d.message} [${d.code}]${d.hint ? `\n  hint: ${d.hint}` : ''}`,
+    )
     .join('\n');
 }
 
@@ -68,7 +75,10 @@ function previewParts(state: PreviewState, lang: string, release?: Release): str
     const lists = Object.values(state.config.newsletter.lists).filter((l) => l.lang === release.lang);
     const base = `${EMAIL_PATH}${release.lang}/${release.slug}/`;
     const links = lists.length
-      ? lists.map((l) => `<a style="color:#fff" href="${esc(`${base}?list=${encodeURIComponent(l.id)}`)}">${esc(t('preview.emailList', { list: l.name[lang] ?? l.id }))}</a>`)
+      ? lists.map(
+          (l) =>
+            `<a style="color:#fff" href="${esc(`${base}?list=${encodeURIComponent(l.id)}`)}">${esc(t('preview.emailList', { list: l.name[lang] ?? l.id }))}</a>`,
+        )
       : [`<a style="color:#fff" href="${esc(base)}">${esc(t('preview.email'))}</a>`];
     html += `<aside aria-label="${esc(t('preview.label'))}" style="${BAR_STYLE}"><strong>${esc(t('preview.label'))}</strong>${links.join('')}<span>${esc(t('preview.source', { file: release.file }))}</span></aside>`;
   }
@@ -80,13 +90,28 @@ function inject(page: string, extra: string): string {
   return at < 0 ? page + extra : page.slice(0, at) + extra + page.slice(at);
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+) {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers });
   res.end(body);
 }
 
-function messagePage(state: PreviewState, lang: string, status: number, title: string, text: string, back?: string): string {
-  const backLink = back ? `<p><a href="${esc(back)}">${esc(translate(state.strings, lang, 'preview.back'))}</a></p>` : '';
+function messagePage(
+  state: PreviewState,
+  lang: string,
+  status: number,
+  title: string,
+  text: string,
+  back?: string,
+): string {
+  const backLink = back
+    ? `<p><a href="${esc(back)}">${esc(translate(state.strings, lang, 'preview.back'))}</a></p>`
+    : '';
   return `<!doctype html><html lang="${esc(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title></head><body style="font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem"><h1>${status} ${esc(title)}</h1><p>${esc(text)}</p>${backLink}${previewParts(state, lang)}</body></html>`;
 }
 
@@ -94,7 +119,10 @@ function messagePage(state: PreviewState, lang: string, status: number, title: s
  * The preview's HTTP server: the built archive from disk (pages get live reload and, for releases, a
  * toolbar), Server-Sent Events that tell pages to reload, and the newsletter preview of a release.
  */
-export function createPreviewServer(getState: () => PreviewState, emailPreview: EmailPreview): { server: Server; reload(): void } {
+export function createPreviewServer(
+  getState: () => PreviewState,
+  emailPreview: EmailPreview,
+): { server: Server; reload(): void } {
   const clients = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     handle(req, res).catch((e: Error) => {
@@ -112,7 +140,11 @@ export function createPreviewServer(getState: () => PreviewState, emailPreview: 
       return;
     }
     if (url.pathname === EVENTS_PATH) {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       res.write(': connected\n\n');
       clients.add(res);
       req.on('close', () => clients.delete(res));
@@ -163,14 +195,26 @@ export function createPreviewServer(getState: () => PreviewState, emailPreview: 
     const folder = path.relative(state.outDir, path.dirname(file)).split(path.sep).join('/');
     const release = state.pages.get(`${folder}/`);
     const pageLang = folder.split('/', 1)[0] || lang;
-    const html = inject(readFileSync(file, 'utf8'), previewParts(state, state.config.languages.includes(pageLang) ? pageLang : lang, release));
+    const html = inject(
+      readFileSync(file, 'utf8'),
+      previewParts(state, state.config.languages.includes(pageLang) ? pageLang : lang, release),
+    );
     send(res, 200, type, req.method === 'HEAD' ? '' : html);
   }
 
   function notFound(state: PreviewState, res: ServerResponse) {
     const page = statSafe(path.join(state.outDir, '404.html'))?.isFile()
-      ? inject(readFileSync(path.join(state.outDir, '404.html'), 'utf8'), previewParts(state, state.config.defaultLanguage))
-      : messagePage(state, state.config.defaultLanguage, 404, 'Not found', 'Nothing is built at this address.');
+      ? inject(
+          readFileSync(path.join(state.outDir, '404.html'), 'utf8'),
+          previewParts(state, state.config.defaultLanguage),
+        )
+      : messagePage(
+          state,
+          state.config.defaultLanguage,
+          404,
+          'Not found',
+          'Nothing is built at this address.',
+        );
     send(res, 404, TYPES['.html']!, page);
   }
 
@@ -179,7 +223,18 @@ export function createPreviewServer(getState: () => PreviewState, emailPreview: 
     const release = state.releases.get(`${lang}/${slug}`);
     const shownLang = state.config.languages.includes(lang) ? lang : state.config.defaultLanguage;
     if (!release) {
-      send(res, 404, TYPES['.html']!, messagePage(state, shownLang, 404, 'Not found', `No release ${lang}/${slug} is shown in the preview.`));
+      send(
+        res,
+        404,
+        TYPES['.html']!,
+        messagePage(
+          state,
+          shownLang,
+          404,
+          'Not found',
+          `No release ${lang}/${slug} is shown in the preview.`,
+        ),
+      );
       return;
     }
     const listId = url.searchParams.get('list') ?? undefined;
@@ -188,8 +243,22 @@ export function createPreviewServer(getState: () => PreviewState, emailPreview: 
       const html = await emailPreview(state.config, release, listId ? { listId } : {});
       send(res, 200, TYPES['.html']!, inject(html, previewParts(state, release.lang)));
     } catch (e) {
-      const text = translate(state.strings, release.lang, 'preview.emailFailed', { message: (e as Error).message });
-      send(res, 500, TYPES['.html']!, messagePage(state, release.lang, 500, translate(state.strings, release.lang, 'preview.email'), text, back));
+      const text = translate(state.strings, release.lang, 'preview.emailFailed', {
+        message: (e as Error).message,
+      });
+      send(
+        res,
+        500,
+        TYPES['.html']!,
+        messagePage(
+          state,
+          release.lang,
+          500,
+          translate(state.strings, release.lang, 'preview.email'),
+          text,
+          back,
+        ),
+      );
     }
   }
 

@@ -7,7 +7,9 @@ function watchedPlaces(config: Config): { dir: string; recursive: boolean; only?
   return [
     { dir: config.releasesDir, recursive: true },
     { dir: config.templatesDir, recursive: true },
-    ...(config.file ? [{ dir: path.dirname(config.file), recursive: false, only: path.basename(config.file) }] : []),
+    ...(config.file
+      ? [{ dir: path.dirname(config.file), recursive: false, only: path.basename(config.file) }]
+      : []),
   ];
 }
 
@@ -22,16 +24,20 @@ export class ProjectWatcher {
 
   refresh(config: Config): void {
     const wanted = watchedPlaces(config);
-    const keys = new Set(wanted.map((w) => `${w.dir}|${w.only ?? ''}`));
-    for (const [key, w] of this.watchers) {
-      if (!keys.has(key)) {
-        w.close();
-        this.watchers.delete(key);
+    const keys = new Set<string>();
+    for (const wish of wanted) {
+      // A folder that does not exist yet (no templates/ so far): watch the nearest one that does, for it
+      // to appear. The rebuild that follows calls refresh() again, which then watches the folder itself.
+      let place = wish;
+      if (!existsSync(wish.dir)) {
+        let parent = wish.dir;
+        while (!existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
+        const child = path.relative(parent, wish.dir).split(path.sep)[0]!;
+        place = { dir: parent, recursive: false, only: child };
       }
-    }
-    for (const place of wanted) {
       const key = `${place.dir}|${place.only ?? ''}`;
-      if (this.watchers.has(key) || !existsSync(place.dir)) continue;
+      keys.add(key);
+      if (this.watchers.has(key)) continue;
       try {
         const w = watch(place.dir, { recursive: place.recursive }, (_event, name) => {
           const file = name ? String(name) : '';
@@ -45,6 +51,12 @@ export class ProjectWatcher {
         this.watchers.set(key, w);
       } catch {
         // Gone between the check and the watch: the next refresh tries again.
+      }
+    }
+    for (const [key, w] of this.watchers) {
+      if (!keys.has(key)) {
+        w.close();
+        this.watchers.delete(key);
       }
     }
   }

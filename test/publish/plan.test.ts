@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/types.js';
+import { checkReleases } from '../../src/content/load.js';
+import type { Release } from '../../src/content/types.js';
+import { planPublish } from '../../src/publish/plan.js';
+import type { Dispatch } from '../../src/store/ledger-types.js';
+import { BERGRUM_EN, BERGRUM_SV, DUE_DATE, newsroom, type Newsroom } from './newsroom.js';
+
+const ELCYKEL = 'sv/elcykelpoolen-pa-alidhem-fordubblas-efter-forsta-aret';
+const SKELLEFTEA = 'sv/skelleftea-testar-fossilfria-arbetsmaskiner-pa-byggarbetsplatser';
+
+describe('what scs publish sends (the plan)', () => {
+  let room: Newsroom;
+  let config: Config;
+  let releases: Release[];
+  beforeAll(() => {
+    room = newsroom();
+    const base = room.config();
+    // A third list that only wants energy news.
+    const energi = { id: 'energi', lang: 'sv', name: { sv: 'Energi', en: 'Energy' }, topics: ['energi'] };
+    config = { ...base, newsletter: { ...base.newsletter, lists: { ...base.newsletter.lists, energi } } };
+    releases = checkReleases(config).releases;
+  });
+  afterAll(() => room.cleanup());
+
+  const dispatch = (releaseId: string, listId: string, state: Dispatch['state']): Dispatch => ({
+    id: Math.floor(Math.random() * 1e6),
+    releaseId,
+    listId,
+    lang: releaseId.slice(0, 2),
+    transport: 'smtp',
+    subject: 's',
+    releaseHash: 'h',
+    state,
+    pauseReason: null,
+    total: 1,
+    plannedAt: DUE_DATE,
+    startedAt: null,
+    finishedAt: null,
+  });
+  const pairs = (plan: ReturnType<typeof planPublish>) =>
+    plan.dispatches.map((d) => `${d.release.id} → ${d.list.id}${d.existing ? ' (resume)' : ''}`);
+
+  it('sends what has come due to every list of its language and topics, and nothing older than maxAge', () => {
+    const plan = planPublish(config, releases, [], DUE_DATE);
+    expect(pairs(plan)).toEqual([
+      `${BERGRUM_EN} → news`,
+      `${BERGRUM_SV} → nyheter`,
+      `${BERGRUM_SV} → energi`,
+    ]);
+    expect(plan.tooOld).toEqual([ELCYKEL]);
+    expect(plan.skipped).toEqual([]);
+  });
+
+  it('waits for the embargo, skips drafts, and lets topics pick the lists', () => {
+    const before = planPublish(config, releases, [], new Date('2027-01-15T06:59:00Z'));
+    expect(pairs(before)).toEqual([]);
+    const after = planPublish(config, releases, [], new Date('2027-01-15T07:00:00Z'));
+    expect(pairs(after)).toEqual([`${SKELLEFTEA} → nyheter`, `${SKELLEFTEA} → energi`]);
+    // A month after the draft's date it is still a draft: never mailed.
+    expect(pairs(planPublish(config, releases, [], new Date('2026-12-11T10:00:00Z')))).toEqual([]);
+  });
+
+  it('reports newsletter: false and releases no list takes', () => {
+    const noMail = releases.map((r) => (r.id === BERGRUM_SV ? { ...r, newsletter: false } : r));
+    const onlyEnergy = {
+      ...config,
+      newsletter: { ...config.newsletter, lists: { energi: config.newsletter.lists.energi! } },
+    };
+    expect(planPublish(config, noMail, [], DUE_DATE).skipped).toEqual([
+      { releaseId: BERGRUM_SV, reason: 'newsletter-off' },
+    ]);
+    expect(planPublish(onlyEnergy, releases, [], DUE_DATE).skipped).toEqual([
+      { releaseId: BERGRUM_EN, reason: 'no-list' },
+    ]);
+  });
+
+  it('never starts a dispatch twice, resumes unfinished ones first, and names those it cannot resume', () => {
+    const existing = [
+      dispatch(BERGRUM_SV, 'nyheter', 'done'),
+      dispatch(BERGRUM_SV, 'energi', 'paused'),
+      dispatch(ELCYKEL, 'nyheter', 'open'),
+      dispatch('sv/removed-since', 'nyheter', 'open'),
+    ];
+    const plan = planPublish(config, releases, existing, DUE_DATE);
+    expect(pairs(plan)).toEqual([
+      `${ELCYKEL} → nyheter (resume)`,
+      `${BERGRUM_SV} → energi (resume)`,
+      `${BERGRUM_EN} → news`,
+    ]);
+    expect(plan.skipped).toEqual([
+      { releaseId: BERGRUM_SV, listId: 'nyheter', reason: 'already-sent' },
+      { releaseId: 'sv/removed-since', listId: 'nyheter', reason: 'withdrawn' },
+    ]);
+    expect(plan.tooOld).toEqual([]);
+  });
+});
