@@ -19,7 +19,19 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
   .version;
 
 /** Every command, in the order `scs --help` lists them. */
-const COMMANDS: ((cli: Cli) => Command)[] = [initCommand, newCommand, checkCommand, buildCommand, previewCommand, emailCommand, subscribersCommand, serveCommand, sendCommand, publishCommand, statusCommand];
+const COMMANDS: ((cli: Cli) => Command)[] = [
+  initCommand,
+  newCommand,
+  checkCommand,
+  buildCommand,
+  previewCommand,
+  emailCommand,
+  publishCommand,
+  sendCommand,
+  statusCommand,
+  subscribersCommand,
+  serveCommand,
+];
 
 export function createProgram(cli: Cli): Command {
   const program = new Command('scs')
@@ -33,7 +45,16 @@ export function createProgram(cli: Cli): Command {
       outputError: (s, write) => write(cli.c.red(s)),
     })
     .exitOverride();
-  for (const make of COMMANDS) program.addCommand(make(cli).exitOverride());
+  for (const make of COMMANDS) program.addCommand(make(cli));
+  // addCommand copies nothing: give every command, however deeply nested, the program's output and
+  // exit handling, so that a usage error anywhere ends in exit code 2 rather than process.exit.
+  const inherit = (parent: Command) => {
+    for (const sub of parent.commands) {
+      sub.copyInheritedSettings(parent);
+      inherit(sub);
+    }
+  };
+  inherit(program);
   return program;
 }
 

@@ -68,12 +68,7 @@ const listSummary = (s: Subscriber) =>
 
 export function subscribersCommand(cli: Cli): Command {
   const command = new Command('subscribers')
-    .description('Manage newsletter subscribers: add, remove, list, show, erase (GDPR), export, import.')
-    // Nested commands do not inherit the program's output and exit handling by themselves
-    // (addCommand copies nothing): without this a usage error would exit the process directly.
-    .hook('preSubcommand', (self, sub) => {
-      sub.copyInheritedSettings(self.parent ?? self);
-    });
+    .description('Manage newsletter subscribers: add, remove, list, show, erase (GDPR), export, import.');
 
   command
     .command('add')
