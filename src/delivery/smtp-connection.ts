@@ -42,21 +42,17 @@ function fastTransform(original: TransformFn): TransformFn {
     for (let i = chunk.indexOf(CR); i !== -1; i = chunk.indexOf(CR, i + 1)) carriageReturns++;
     // Every LF follows a CR; equal counts mean every CR is followed by an LF too.
     if (carriageReturns !== lineEnds) return original.call(this, chunk, encoding, done);
-    let out = chunk;
-    if (dots.length) {
-      const parts: Buffer[] = [];
-      let from = 0;
-      for (const at of dots) {
-        parts.push(chunk.subarray(from, at), EXTRA_DOT);
-        from = at;
-      }
-      parts.push(chunk.subarray(from));
-      out = Buffer.concat(parts, chunk.length + dots.length);
+    // The pieces between stuffed dots go out as views of the message: no copy of it is made.
+    let from = 0;
+    for (const at of dots) {
+      if (at > from) this.push(chunk.subarray(from, at));
+      this.push(EXTRA_DOT);
+      from = at;
     }
+    this.push(from ? chunk.subarray(from) : chunk);
     this.inByteCount += chunk.length;
-    this.outByteCount += out.length;
+    this.outByteCount += chunk.length + dots.length;
     this.lastByte = chunk[chunk.length - 1]!;
-    this.push(out);
     done();
   };
 }
