@@ -66,6 +66,7 @@ export interface DispatchRunResult {
 
 const PROGRESS_EVERY_MS = 250;
 const READ_AHEAD = 256;
+const REFILL_WAIT_MS = 2;
 const RATE_WINDOW_MS = 5_000;
 
 /**
@@ -96,7 +97,10 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   const outcomes: DeliveryOutcome[] = [];
   const window = new FailureWindow(ctx.failureWindow?.size, ctx.failureWindow?.limit);
   const bucket = new TokenBucket(settings.rate, clock().getTime());
-  const refillAt = Math.max(1, Math.floor(settings.concurrency / 4));
+  // Free slots are refilled together (each refill is a commit, which costs more than its rows): when
+  // half of them are free, or when one has waited REFILL_WAIT_MS, which only a slow server makes happen.
+  const refillAt = Math.max(1, Math.ceil(settings.concurrency / 2));
+  let freedAt: number | undefined;
   let inFlight = 0;
   let queue: DueDelivery[] = [];
   let halt: { state: 'paused' | 'stopped'; reason: string } | undefined;
@@ -133,6 +137,7 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
 
   const settle = (d: DueDelivery, result: SendResult) => {
     inFlight--;
+    freedAt ??= performance.now();
     counts.sending--;
     const attempts = d.attempts + 1;
     if (result.ok) {
@@ -196,8 +201,9 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
       const claims: DeliveryClaim[] = [];
       const batch: [DueDelivery, OutgoingMessage][] = [];
       let found = 0;
-      // Slots are refilled a few at a time: each refill is a commit, which costs more than its rows.
-      const refill = settings.concurrency - inFlight >= refillAt || inFlight === 0;
+      const waited = freedAt === undefined ? 0 : performance.now() - freedAt;
+      const refill =
+        settings.concurrency - inFlight >= refillAt || inFlight === 0 || waited >= REFILL_WAIT_MS;
       const tokens = bucket.available(now.getTime());
       if (!halt && !failure && refill) {
         const room = Math.min(settings.concurrency - inFlight, tokens);
@@ -229,6 +235,7 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
           }
         }
       }
+      if (refill) freedAt = undefined;
       if (outcomes.length || claims.length) {
         const claimed = timed('ledgerMs', () => ledger.record(id, outcomes.splice(0), claims, now));
         const mine = claimed.length === claims.length ? undefined : new Set(claimed);
@@ -260,7 +267,8 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
       }
       if (found > 0 && !halt) continue;
       if (inFlight === 0 && (halt || failure)) break;
-      let waitMs: number | undefined;
+      let waitMs: number | undefined =
+        refill || halt || failure || freedAt === undefined ? undefined : REFILL_WAIT_MS - waited;
       if (!halt && !failure && refill) {
         if (tokens < 1) waitMs = bucket.waitMs(now.getTime());
         else {

@@ -236,6 +236,7 @@ async function buildInto(
   result.pages = plan.pages;
 
   const staging = new Staging(config.site.outDir, state.output, !!options.clean);
+  const empty = staging.has.size === 0;
   const desired: Record<string, string> = {};
   const todo: PlannedOutput[] = [];
   for (const o of plan.outputs) {
@@ -252,12 +253,12 @@ async function buildInto(
   }
 
   const pageJobs = todo.filter((o) => o.make.kind === 'page').length;
-  const pool = new RenderPool(templates.sources, base, threadCount(pageJobs, options.threads), local);
+  const pool = new RenderPool(templates.sources, base, threadCount(pageJobs, options.threads), local, empty);
   for (const o of todo) {
     const make = o.make;
     if (make.kind === 'page') pool.add(staging.dir, make.job());
-    else if (make.kind === 'text') writeFresh(staging.dir, o.path, make.text());
-    else if (make.kind === 'bytes') writeFresh(staging.dir, o.path, make.bytes);
+    else if (make.kind === 'text') writeFresh(staging.dir, o.path, make.text(), empty);
+    else if (make.kind === 'bytes') writeFresh(staging.dir, o.path, make.bytes, empty);
     else copyFresh(staging.dir, o.path, make.file);
   }
   const rendered = await pool.finish();

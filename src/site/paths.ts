@@ -45,6 +45,8 @@ export const RSS_FILE = 'feed.xml';
 export const ATOM_FILE = 'atom.xml';
 export const PAGEFIND_DIR = 'pagefind/';
 
+const SAFE_PATH = /^(?:[a-z0-9_-][a-z0-9._-]*\/?)*$/i;
+
 /** Folder part of an output path: "sv/archive/index.html" → "sv/archive/". */
 export function dirOf(outPath: string): string {
   return outPath.slice(0, outPath.lastIndexOf('/') + 1);
@@ -70,10 +72,10 @@ export class Links {
   absolute(outPath: string): string {
     const slash = outPath.indexOf('/');
     const lang = slash > 0 ? outPath.slice(0, slash) : '';
-    if (this.config.site.languageBaseUrls[lang]) {
-      return new URL(outPath.slice(slash + 1), this.config.site.languageBaseUrls[lang]).href;
-    }
-    return new URL(outPath, this.config.site.baseUrl).href;
+    const base = this.config.site.languageBaseUrls[lang];
+    const [rel, against] = base ? [outPath.slice(slash + 1), base] : [outPath, this.config.site.baseUrl];
+    // Paths scs makes are plain (slugs, dates, hashes): joining is resolving, and much cheaper.
+    return SAFE_PATH.test(rel) ? against + rel : new URL(rel, against).href;
   }
 
   /**

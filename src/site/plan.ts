@@ -204,8 +204,24 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const sectionsOf = new Map(
     model.languages.map((a) => [a.lang, new Set(sectionLists(a).map((l) => sectionDir(l.section)))]),
   );
-  const sitemap: SitemapUrl[] = [];
-  const langAlternates = [
+  // Sitemap entries are made only when the sitemap must be written.
+  const sitemap: (() => SitemapUrl)[] = [];
+  const releaseSitemapEntry = (r: Release): SitemapUrl => {
+    const entry: SitemapUrl = { loc: links.absolute(releaseOutputPath(r)), lastmod: r.localDate };
+    const versions = model.translations.get(r.id);
+    if (versions?.length) {
+      const all = [r, ...versions].sort(
+        (a, b) => config.languages.indexOf(a.lang) - config.languages.indexOf(b.lang),
+      );
+      const byDefault = all.find((v) => v.lang === config.defaultLanguage) ?? all[0]!;
+      entry.alternates = [
+        ...all.map((v) => ({ hreflang: v.lang, href: links.absolute(releaseOutputPath(v)) })),
+        { hreflang: 'x-default', href: links.absolute(releaseOutputPath(byDefault)) },
+      ];
+    }
+    return entry;
+  };
+  const langAlternates = () => [
     ...config.languages.map((l) => ({ hreflang: l, href: links.absolute(`${l}/`) })),
     { hreflang: 'x-default', href: links.absolute(`${config.defaultLanguage}/`) },
   ];
@@ -223,10 +239,10 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       page: 'home',
       view: homePage(ctx, lang, latest, link),
     }));
-    sitemap.push({
+    sitemap.push(() => ({
       loc: links.absolute(`${lang}/`),
-      alternates: config.languages.length > 1 ? langAlternates : [],
-    });
+      alternates: config.languages.length > 1 ? langAlternates() : [],
+    }));
 
     for (const list of sectionLists(archive)) {
       const first = sectionDir(list.section);
@@ -243,34 +259,20 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
           view: listPage(ctx, lang, list, p, pages, entries, link, counterparts),
         }));
       }
-      sitemap.push({ loc: links.absolute(`${lang}/${first}`) });
+      sitemap.push(() => ({ loc: links.absolute(`${lang}/${first}`) }));
       if (list.section.kind !== 'year') feeds(lang, list.section, list.releases);
     }
     page(`${lang}/topics/index.html`, key('topics', lang, navKey), (link) => ({
       page: 'topics',
       view: topicsPage(ctx, lang, link),
     }));
-    sitemap.push({ loc: links.absolute(`${lang}/topics/`) });
+    sitemap.push(() => ({ loc: links.absolute(`${lang}/topics/`) }));
     page(`${lang}/search/index.html`, key('search', lang), (link) => ({
       page: 'search',
       view: searchPage(ctx, lang, link),
     }));
 
-    for (const r of archive.releases) {
-      const versions = model.translations.get(r.id);
-      const entry: SitemapUrl = { loc: links.absolute(releaseOutputPath(r)), lastmod: r.localDate };
-      if (versions?.length) {
-        const all = [r, ...versions].sort(
-          (a, b) => config.languages.indexOf(a.lang) - config.languages.indexOf(b.lang),
-        );
-        const byDefault = all.find((v) => v.lang === config.defaultLanguage) ?? all[0]!;
-        entry.alternates = [
-          ...all.map((v) => ({ hreflang: v.lang, href: links.absolute(releaseOutputPath(v)) })),
-          { hreflang: 'x-default', href: links.absolute(releaseOutputPath(byDefault)) },
-        ];
-      }
-      sitemap.push(entry);
-    }
+    for (const r of archive.releases) sitemap.push(() => releaseSitemapEntry(r));
   }
 
   page('index.html', key('root'), (link) => ({ page: 'root', view: rootPage(ctx, link) }));
@@ -287,9 +289,15 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       }),
     },
   });
-  for (const file of sitemapFiles(sitemap, config.site.baseUrl)) {
-    text(file.path, createHash('sha256').update(file.text).digest('hex').slice(0, 32), () => file.text);
-  }
+  // The sitemap changes only with the set of pages and their language versions.
+  const sitemapKey = key(
+    'sitemap',
+    model.languages
+      .map((a) => a.releases.map((r) => `${r.id}@${r.localDate}~${r.translationKey ?? ''}`).join(','))
+      .join('|'),
+  );
+  const sitemapParts = sitemapFiles(sitemap.length, () => sitemap.map((u) => u()), config.site.baseUrl);
+  for (const part of sitemapParts) text(part.path, sitemapKey, part.text);
   const robots = robotsTxt(config.site.baseUrl);
   text('robots.txt', createHash('sha256').update(robots).digest('hex').slice(0, 32), () => robots);
 

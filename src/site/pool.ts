@@ -39,7 +39,7 @@ export function threadCount(pages: number, requested?: number): number {
  */
 export class RenderPool {
   private readonly workers: { worker: Worker; busy: number }[] = [];
-  private readonly queue: { id: number; dir: string; jobs: RenderJob[] }[] = [];
+  private readonly queue: { id: number; dir: string; empty: boolean; jobs: RenderJob[] }[] = [];
   private pending: RenderJob[] = [];
   private pendingDir = '';
   private nextId = 0;
@@ -49,11 +49,15 @@ export class RenderPool {
   private crashed: Error | undefined;
   private wake: (() => void) | undefined;
 
+  /**
+   * `emptyFolder`: the folder written into held nothing when the build began (see writeFresh).
+   */
   constructor(
     sources: RenderSources,
     base: ViewBase,
     threads: number,
     private readonly local: () => Render,
+    private readonly emptyFolder = false,
   ) {
     if (threads < 2 || !existsSync(WORKER)) return;
     const { links: _links, ...plain } = base;
@@ -92,7 +96,7 @@ export class RenderPool {
 
   private flush(): void {
     if (!this.pending.length) return;
-    this.queue.push({ id: this.nextId++, dir: this.pendingDir, jobs: this.pending });
+    this.queue.push({ id: this.nextId++, dir: this.pendingDir, empty: this.emptyFolder, jobs: this.pending });
     this.pending = [];
     this.dispatch();
   }
@@ -111,7 +115,7 @@ export class RenderPool {
 
   private renderHere(dir: string, job: RenderJob): void {
     try {
-      writeFresh(dir, job.path, this.local()(job));
+      writeFresh(dir, job.path, this.local()(job), this.emptyFolder);
       this.written++;
     } catch (e) {
       this.failures.push(

@@ -9,11 +9,11 @@ import type { BatchResult } from './pool.js';
 /** Renders batches of pages for pool.ts and writes them straight into the output folder. */
 const data = workerData as { sources: RenderSources; base: Omit<ViewBase, 'links'> };
 const render = createRenderer(data.sources, { ...data.base, links: new Links(data.base.config) });
-parentPort!.on('message', (batch: { id: number; dir: string; jobs: RenderJob[] }) => {
+parentPort!.on('message', (batch: { id: number; dir: string; empty: boolean; jobs: RenderJob[] }) => {
   const result: BatchResult = { id: batch.id, written: 0, failures: [] };
   for (const job of batch.jobs) {
     try {
-      writeFresh(batch.dir, job.path, render(job));
+      writeFresh(batch.dir, job.path, render(job), batch.empty);
       result.written++;
     } catch (e) {
       result.failures.push(

@@ -1,7 +1,8 @@
 import Handlebars from 'handlebars';
-import { renderInline, renderMarkdown } from '../render/markdown.js';
+import { renderMarkdown } from '../render/markdown.js';
 import { translate } from './strings.js';
-import type { RenderSources } from './templates.js';
+import { COMPILE_OPTIONS, type RenderSources } from './templates.js';
+import { inlineMarkdown, sharedMarkdown } from './text.js';
 import { dirOf } from './paths.js';
 import { type ReleaseInput, releasePage, type ViewBase } from './views.js';
 
@@ -71,24 +72,27 @@ export class TemplateRenderError extends Error {
  */
 export function createRenderer(sources: RenderSources, base: ViewBase): Render {
   const hb = Handlebars.create();
+  // Most texts have no placeholders: look each up once per language.
+  const plain = new Map<string, string>();
   hb.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => {
     const lang = (options.hash.lang as string | undefined) ?? (options.data.root as { lang: string }).lang;
-    return translate(sources.strings, lang, key, options.hash as Record<string, unknown>);
-  });
-  // Leads repeat on many archive pages: render each once per thread.
-  const inlineCache = new Map<string, string>();
-  hb.registerHelper('inline', (markdown: unknown) => {
-    const md = typeof markdown === 'string' ? markdown : '';
-    let html = inlineCache.get(md);
-    if (html === undefined) {
-      html = renderInline(md);
-      inlineCache.set(md, html);
+    const values = options.hash as Record<string, unknown>;
+    if (Object.keys(values).length) return translate(sources.strings, lang, key, values);
+    const id = `${lang}\0${key}`;
+    let text = plain.get(id);
+    if (text === undefined) {
+      text = translate(sources.strings, lang, key);
+      plain.set(id, text);
     }
-    return new hb.SafeString(html);
+    return text;
   });
+  hb.registerHelper(
+    'inline',
+    (markdown: unknown) => new hb.SafeString(inlineMarkdown(typeof markdown === 'string' ? markdown : '')),
+  );
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   for (const [name, source] of Object.entries(sources.partials)) hb.registerPartial(name, source);
-  const options = { strict: false, preventIndent: true } as const;
+  const options = COMPILE_OPTIONS;
   const layout = hb.compile(sources.layout, options);
   const pages = new Map(
     Object.entries(sources.pages).map(([name, source]) => [name, hb.compile(source, options)]),
@@ -114,7 +118,7 @@ export function createRenderer(sources: RenderSources, base: ViewBase): Render {
       let bodyHtml = renderMarkdown(job.markdown.body, { resolveUrl }).html;
       if (bodyHtml.includes('<img')) bodyHtml = sizeImages(bodyHtml, images);
       view = { ...view, bodyHtml };
-      if (job.markdown.boilerplate) view.boilerplateHtml = renderMarkdown(job.markdown.boilerplate).html;
+      if (job.markdown.boilerplate) view.boilerplateHtml = sharedMarkdown(job.markdown.boilerplate);
     }
     try {
       const body = page(view);

@@ -22,6 +22,14 @@ export const PAGE_TEMPLATES = [
 ] as const;
 export type PageTemplate = (typeof PAGE_TEMPLATES)[number];
 
+/** How templates are compiled: only scs's helpers exist, so every other {{name}} is a plain value. */
+export const COMPILE_OPTIONS = {
+  strict: false,
+  preventIndent: true,
+  knownHelpers: { t: true, inline: true, eq: true },
+  knownHelpersOnly: true,
+} as const;
+
 /** What a renderer needs: plain data, so it can be handed to worker threads. */
 export interface RenderSources {
   layout: string;
@@ -104,7 +112,8 @@ export function loadSiteTemplates(config: Config): { templates?: SiteTemplates; 
     if (!rel.endsWith('.hbs')) continue;
     const source = text(rel);
     try {
-      Handlebars.parse(source);
+      // Compiling (not just parsing) also catches a helper scs does not have.
+      Handlebars.precompile(source, COMPILE_OPTIONS);
     } catch (e) {
       const message = (e as Error).message;
       const line = /line (\d+)/.exec(message)?.[1];
@@ -112,7 +121,7 @@ export function loadSiteTemplates(config: Config): { templates?: SiteTemplates; 
         diag('site-template-invalid', 'error', `The template does not parse: ${message.split('\n')[0]}`, {
           file: shownPath(config, file),
           ...(line ? { line: Number(line) } : {}),
-          hint: 'Fix the Handlebars syntax ({{…}}, {{#if}} … {{/if}}); compare with the built-in template of the same name.',
+          hint: 'Fix the Handlebars syntax ({{…}}, {{#if}} … {{/if}}); the helpers are t, inline and eq besides the built-in ones. Compare with the built-in template of the same name.',
         }),
       );
       continue;

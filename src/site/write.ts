@@ -19,7 +19,28 @@ function fresh(dir: string, rel: string, create: (file: string) => void): void {
   create(file);
 }
 
-export function writeFresh(dir: string, rel: string, data: string | Uint8Array): void {
+/** Folders this thread made, so that files sharing one do not each try to make it. */
+const made = new Set<string>();
+
+/**
+ * Writes `rel` below `dir`. In a folder that was empty when the build began (a cold build) most files
+ * go into folders that do not exist yet: making the folder first saves a failed open per file.
+ */
+export function writeFresh(dir: string, rel: string, data: string | Uint8Array, emptyFolder = false): void {
+  if (emptyFolder) {
+    const file = path.join(dir, rel);
+    const parent = path.dirname(file);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    try {
+      writeFileSync(file, data, { flag: 'wx' });
+      return;
+    } catch {
+      // A folder removed since, or a file already there: the careful way below.
+    }
+  }
   fresh(dir, rel, (file) => writeFileSync(file, data, { flag: 'wx' }));
 }
 
