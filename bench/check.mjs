@@ -14,13 +14,17 @@ for (const n of sizes) {
     const r = timeScs(['check', '--format', 'json'], dir);
     const diagnostics = JSON.parse(r.stdout);
     if (r.code !== 0 || diagnostics.length) {
-      console.error(`check of ${n} releases was not clean (exit ${r.code}, ${diagnostics.length} diagnostics)`);
+      console.error(
+        `check of ${n} releases was not clean (exit ${r.code}, ${diagnostics.length} diagnostics)`,
+      );
       failed = true;
     }
     runs.push(r);
   }
   const wall = median(runs.map((r) => r.seconds));
   const peak = Math.max(...runs.map((r) => r.peakMB));
-  console.log(`scs check  N=${n}  wall ${fmt(wall)} s (median of ${RUNS})  peak ${fmt(peak, 0)} MB  ${fmt((n / wall), 0)} releases/s`);
+  console.log(
+    `scs check  N=${n}  wall ${fmt(wall)} s (median of ${RUNS})  peak ${fmt(peak, 0)} MB  ${fmt(n / wall, 0)} releases/s`,
+  );
 }
 process.exitCode = failed ? 1 : 0;

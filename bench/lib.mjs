@@ -34,7 +34,13 @@ export function timeScs(args, cwd, env = {}) {
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const m = /scs-maxrss-kb=(\d+)/.exec(r.stderr);
-  return { seconds, peakMB: m ? Number(m[1]) / 1024 : Number.NaN, code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return {
+    seconds,
+    peakMB: m ? Number(m[1]) / 1024 : Number.NaN,
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+  };
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];

@@ -62,7 +62,12 @@ export { listen, shutdown } from './serve/listen.js';
 export { renderNewsletter } from './email/render.js';
 export { personalize } from './email/personalize.js';
 export { renderEmailPreview } from './email/preview.js';
-export { planEmailInspection, writeInspectFiles, type InspectOptions, type InspectPlan } from './email/inspect.js';
+export {
+  planEmailInspection,
+  writeInspectFiles,
+  type InspectOptions,
+  type InspectPlan,
+} from './email/inspect.js';
 export { findRelease, listFor } from './email/select.js';
 export { sampleRecipient, renderSampleEmail } from './email/sample.js';
 export type { MessageTemplate, EmailRecipient, PersonalizedMessage } from './email/types.js';

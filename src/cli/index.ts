@@ -15,8 +15,9 @@ import { subscribersCommand } from './commands/subscribers.js';
 import { createCli, type Cli, type CliIO } from './context.js';
 import { formatDiagnostics } from './output.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** Every command, in the order `scs --help` lists them. */
 const COMMANDS: ((cli: Cli) => Command)[] = [

@@ -17,7 +17,6 @@ import type { Release, ReleaseImage } from './types.js';
 /** Titles longer than this make poor email subjects (warning); the email checks stop at 150. */
 export const TITLE_WARN_LENGTH = 120;
 
-
 export interface ParseResult {
   release?: Release;
   diagnostics: Diagnostic[];

@@ -67,8 +67,9 @@ const listSummary = (s: Subscriber) =>
     .join(', ') || '–';
 
 export function subscribersCommand(cli: Cli): Command {
-  const command = new Command('subscribers')
-    .description('Manage newsletter subscribers: add, remove, list, show, erase (GDPR), export, import.');
+  const command = new Command('subscribers').description(
+    'Manage newsletter subscribers: add, remove, list, show, erase (GDPR), export, import.',
+  );
 
   command
     .command('add')
