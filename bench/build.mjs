@@ -37,13 +37,9 @@ let failed = false;
 for (const n of sizes) {
   const dir = corpus(n);
   const out = path.join(OUT_ROOT, `scs-bench-out-${n}`);
+  // The cache holds the spare output folders too (when on the same file system as the output).
   const reset = () => {
-    for (const p of [
-      out,
-      path.join(OUT_ROOT, `.scs-bench-out-${n}.scs-prev`),
-      path.join(OUT_ROOT, `.scs-bench-out-${n}.scs-next`),
-      path.join(dir, '.scs'),
-    ]) {
+    for (const p of [out, path.join(OUT_ROOT, `.scs-bench-out-${n}.scs-prev`), path.join(dir, '.scs')]) {
       rmSync(p, { recursive: true, force: true });
     }
   };

@@ -71,3 +71,6 @@ export {
 export { findRelease, listFor } from './email/select.js';
 export { sampleRecipient, renderSampleEmail } from './email/sample.js';
 export type { MessageTemplate, EmailRecipient, PersonalizedMessage } from './email/types.js';
+export { buildSite, type BuildOptions, type BuildResult } from './site/build.js';
+export { selectReleases, type Selection, type SelectOptions } from './site/select.js';
+export { startPreview, type Preview, type PreviewOptions } from './site/preview/preview.js';

@@ -8,7 +8,7 @@ import type { Release } from '../content/types.js';
 import { type Diagnostic, diag, hasErrors } from '../core/diagnostic.js';
 import { ImageRegistry } from './images.js';
 import { siteModel } from './model.js';
-import { isForeignOutput, Staging } from './output.js';
+import { isForeignOutput, Staging, workFolders } from './output.js';
 import { Links, PAGEFIND_DIR } from './paths.js';
 import { assetPaths, type PlannedOutput, planSite } from './plan.js';
 import { type RenderFailure, RenderPool, threadCount } from './pool.js';
@@ -180,7 +180,7 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
       );
       return finish(false);
     }
-    await buildInto(config, options, templates, selection.visible, state, files.state, result, started);
+    await buildInto(config, options, templates, selection.visible, state, files, result, started);
     return finish(true);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -207,7 +207,7 @@ async function buildInto(
   templates: NonNullable<ReturnType<typeof loadSiteTemplates>['templates']>,
   visible: Release[],
   state: ReturnType<typeof readState>,
-  stateFile: string,
+  files: ReturnType<typeof stateFiles>,
   result: BuildResult,
   started: number,
 ): Promise<void> {
@@ -235,7 +235,8 @@ async function buildInto(
   result.diagnostics.push(...plan.diagnostics);
   result.pages = plan.pages;
 
-  const staging = new Staging(config.site.outDir, state.output, !!options.clean);
+  const out = config.site.outDir;
+  const staging = new Staging(out, workFolders(out, files.dir, files.id), state.output, !!options.clean);
   const empty = staging.has.size === 0;
   const desired: Record<string, string> = {};
   const todo: PlannedOutput[] = [];
@@ -256,7 +257,7 @@ async function buildInto(
   const pool = new RenderPool(templates.sources, base, threadCount(pageJobs, options.threads), local, empty);
   for (const o of todo) {
     const make = o.make;
-    if (make.kind === 'page') pool.add(staging.dir, make.job());
+    if (make.kind === 'page') await pool.add(staging.dir, make.job());
     else if (make.kind === 'text') writeFresh(staging.dir, o.path, make.text(), empty);
     else if (make.kind === 'bytes') writeFresh(staging.dir, o.path, make.bytes, empty);
     else copyFresh(staging.dir, o.path, make.file);
@@ -283,7 +284,7 @@ async function buildInto(
 
   const output = staging.commit(desired);
   result.files = Object.keys(desired).length;
-  writeState(stateFile, { output, images: images.toJSON() });
+  writeState(files.state, { output, images: images.toJSON() });
 }
 
 /**

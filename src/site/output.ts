@@ -33,13 +33,35 @@ function folderId(dir: string): string | undefined {
   }
 }
 
-/** The folders next to the output: the spare (last build's output) and the one being filled. */
-export function siblingFolders(out: string): { prev: string; next: string } {
+export interface WorkFolders {
+  /** The spare: the previous build's output. */
+  prev: string;
+  /** The new output while it is being filled. */
+  next: string;
+}
+
+function device(dir: string): number | undefined {
+  try {
+    return statSync(dir).dev;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where the spare and the folder being filled live: in the cache folder (`<cache>/<name>.prev`,
+ * `.next`) when it is on the output's file system, since they are swapped in by renaming; otherwise
+ * next to the output (`.<out>.scs-prev`, `.scs-next`).
+ */
+export function workFolders(out: string, cacheDir: string, name: string): WorkFolders {
+  mkdirSync(cacheDir, { recursive: true });
+  const parent = path.dirname(out);
+  mkdirSync(parent, { recursive: true });
+  if (device(parent) === device(cacheDir)) {
+    return { prev: path.join(cacheDir, `${name}.prev`), next: path.join(cacheDir, `${name}.next`) };
+  }
   const base = path.basename(out);
-  return {
-    prev: path.join(path.dirname(out), `.${base}.scs-prev`),
-    next: path.join(path.dirname(out), `.${base}.scs-next`),
-  };
+  return { prev: path.join(parent, `.${base}.scs-prev`), next: path.join(parent, `.${base}.scs-next`) };
 }
 
 /** True when `out` holds files that scs did not write (a folder it must not replace). */
@@ -58,7 +80,7 @@ export function isForeignOutput(out: string, state: OutputState): boolean {
 }
 
 /**
- * A build in progress. The new output is assembled in a folder next to the output and swapped in with
+ * A build in progress. The new output is assembled in a work folder (see workFolders) and swapped in with
  * two renames only when complete, so a failed or interrupted build leaves the published folder as it
  * was. To keep warm builds cheap the folder being filled is the previous build's output (the spare),
  * in which only changed files are replaced; unchanged files that changed since are hard-linked from the
@@ -70,15 +92,13 @@ export class Staging {
   readonly has: Map<string, string>;
   private readonly current: Record<string, string>;
   private readonly outKnown: boolean;
-  private readonly folders: { prev: string; next: string };
-
   constructor(
     readonly out: string,
+    private readonly folders: WorkFolders,
     private readonly state: OutputState,
     clean: boolean,
   ) {
-    this.folders = siblingFolders(out);
-    const { prev, next } = this.folders;
+    const { prev, next } = folders;
     // A leftover of an interrupted build: its content is unknown.
     if (existsSync(next)) rmSync(next, { recursive: true, force: true });
     let has: Record<string, string> = {};

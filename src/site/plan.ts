@@ -86,7 +86,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const key = (...parts: string[]) => {
     const h = createHash('sha1').update(ctx.global);
     for (const part of parts) h.update('\0').update(part);
-    return h.digest('hex');
+    return h.digest('base64url').slice(0, 20);
   };
   // What identifies a release's content: its file (the slug may come from the name) and its bytes.
   const ids = new Map<Release, string>();

@@ -26,20 +26,22 @@ export const PARALLEL_THRESHOLD = 400;
 const BATCH = 64;
 const WORKER = fileURLToPath(new URL('./render-worker.js', import.meta.url));
 
-/** How many threads to use for `pages` pages; `requested` (e.g. --threads) wins when given. */
+/** How many threads render (this one included) for `pages` pages; `requested` (e.g. --threads) wins. */
 export function threadCount(pages: number, requested?: number): number {
   if (requested !== undefined) return Math.max(1, Math.floor(requested));
   return pages < PARALLEL_THRESHOLD ? 1 : availableParallelism();
 }
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Renders pages and writes them into a folder, on worker threads when there are several (each worker
- * compiles the templates once), otherwise in this thread. Under a TypeScript test runner there is no
- * compiled worker script, so it renders here.
+ * Renders pages and writes them into a folder. With `threads` > 1 it starts `threads - 1` workers (each
+ * compiles the templates once) and renders in this thread too: a batch goes to a worker with room for
+ * it, or is rendered here. Under a TypeScript test runner there is no compiled worker script, so
+ * everything renders here.
  */
 export class RenderPool {
   private readonly workers: { worker: Worker; busy: number }[] = [];
-  private readonly queue: { id: number; dir: string; empty: boolean; jobs: RenderJob[] }[] = [];
   private pending: RenderJob[] = [];
   private pendingDir = '';
   private nextId = 0;
@@ -61,7 +63,7 @@ export class RenderPool {
   ) {
     if (threads < 2 || !existsSync(WORKER)) return;
     const { links: _links, ...plain } = base;
-    for (let i = 0; i < threads; i++) {
+    for (let i = 1; i < threads; i++) {
       const worker = new Worker(WORKER, { workerData: { sources, base: plain } });
       const slot = { worker, busy: 0 };
       worker.on('message', (r: BatchResult) => {
@@ -69,7 +71,7 @@ export class RenderPool {
         this.inFlight--;
         this.written += r.written;
         this.failures.push(...r.failures);
-        this.dispatch();
+        if (!this.inFlight) this.wake?.();
       });
       worker.on('error', (e) => {
         this.crashed = e;
@@ -79,38 +81,28 @@ export class RenderPool {
     }
   }
 
-  get parallel(): boolean {
-    return this.workers.length > 0;
-  }
-
   /** Queues a page; it is written into `dir` by the time finish() resolves. */
-  add(dir: string, job: RenderJob): void {
-    if (!this.parallel) {
-      this.renderHere(dir, job);
-      return;
-    }
+  async add(dir: string, job: RenderJob): Promise<void> {
     this.pendingDir = dir;
     this.pending.push(job);
-    if (this.pending.length >= BATCH) this.flush();
+    if (this.pending.length >= BATCH) await this.flush();
   }
 
-  private flush(): void {
-    if (!this.pending.length) return;
-    this.queue.push({ id: this.nextId++, dir: this.pendingDir, empty: this.emptyFolder, jobs: this.pending });
+  private async flush(): Promise<void> {
+    const jobs = this.pending;
+    if (!jobs.length) return;
     this.pending = [];
-    this.dispatch();
-  }
-
-  private dispatch(): void {
     // Two batches per worker keep it busy while the next one is on its way.
-    for (const slot of this.workers) {
-      while (slot.busy < 2 && this.queue.length) {
-        slot.worker.postMessage(this.queue.shift());
-        slot.busy++;
-        this.inFlight++;
-      }
+    const slot = this.workers.find((w) => w.busy < 2);
+    if (slot) {
+      slot.worker.postMessage({ id: this.nextId++, dir: this.pendingDir, empty: this.emptyFolder, jobs });
+      slot.busy++;
+      this.inFlight++;
+    } else {
+      for (const job of jobs) this.renderHere(this.pendingDir, job);
     }
-    if (!this.queue.length && !this.inFlight) this.wake?.();
+    // Let finished workers report back, so they get the next batch.
+    if (this.workers.length) await nextTurn();
   }
 
   private renderHere(dir: string, job: RenderJob): void {
@@ -128,9 +120,9 @@ export class RenderPool {
 
   /** Waits for every queued page, then stops the workers. */
   async finish(): Promise<{ written: number; failures: RenderFailure[] }> {
-    this.flush();
+    await this.flush();
     try {
-      while ((this.queue.length || this.inFlight) && !this.crashed) {
+      while (this.inFlight && !this.crashed) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
         });

@@ -92,10 +92,9 @@ export function createRenderer(sources: RenderSources, base: ViewBase): Render {
   );
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   for (const [name, source] of Object.entries(sources.partials)) hb.registerPartial(name, source);
-  const options = COMPILE_OPTIONS;
-  const layout = hb.compile(sources.layout, options);
+  const layout = hb.compile(sources.layout, COMPILE_OPTIONS);
   const pages = new Map(
-    Object.entries(sources.pages).map(([name, source]) => [name, hb.compile(source, options)]),
+    Object.entries(sources.pages).map(([name, source]) => [name, hb.compile(source, COMPILE_OPTIONS)]),
   );
 
   return (input) => {

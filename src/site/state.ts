@@ -11,10 +11,10 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import type { OutputState } from './output.js';
+import type { FolderState, OutputState } from './output.js';
 
 /** Bump when the meaning of saved state changes. */
-const STATE_VERSION = 1;
+const STATE_VERSION = 2;
 
 /** What a build leaves in `.scs/cache/site/` for the next one. */
 export interface BuildState {
@@ -23,28 +23,64 @@ export interface BuildState {
   images?: unknown;
 }
 
-/** Files of one output folder's cache: its state and its lock. */
-export function stateFiles(config: Config, outDir: string): { state: string; lock: string } {
+/** Files of one output folder's cache: its state, its lock, and the name its work folders take. */
+export function stateFiles(
+  config: Config,
+  outDir: string,
+): { dir: string; id: string; state: string; lock: string } {
   const id = createHash('sha256').update(outDir).digest('hex').slice(0, 16);
   const dir = path.join(config.stateDir, 'cache', 'site');
-  return { state: path.join(dir, `${id}.json`), lock: path.join(dir, `${id}.lock`) };
+  return { dir, id, state: path.join(dir, `${id}.json`), lock: path.join(dir, `${id}.lock`) };
+}
+
+/**
+ * On disk the spare folder's files are kept as their difference from the current output's (null: not
+ * there), which is small: the two differ only by what the last build changed.
+ */
+interface SavedState {
+  version: number;
+  output: { current?: FolderState; prev?: { id: string; diff: Record<string, string | null> } };
+  images?: unknown;
 }
 
 /** The saved state; an empty one when there is none or it cannot be read (a cold build follows). */
 export function readState(file: string): BuildState {
   try {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as BuildState & { version?: number };
-    if (saved.version === STATE_VERSION && saved.output) return saved;
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
+    if (saved.version !== STATE_VERSION || !saved.output) return { output: {} };
+    const { current, prev } = saved.output;
+    const output: OutputState = current ? { current } : {};
+    if (current && prev) {
+      const files = { ...current.files };
+      for (const [rel, key] of Object.entries(prev.diff)) {
+        if (key === null) delete files[rel];
+        else files[rel] = key;
+      }
+      output.prev = { id: prev.id, files };
+    }
+    return { output, ...(saved.images ? { images: saved.images } : {}) };
   } catch {
     // Missing or damaged: start over.
+    return { output: {} };
   }
-  return { output: {} };
 }
 
 export function writeState(file: string, state: BuildState): void {
+  const { current, prev } = state.output;
+  const saved: SavedState = {
+    version: STATE_VERSION,
+    output: current ? { current } : {},
+    images: state.images,
+  };
+  if (current && prev) {
+    const diff: Record<string, string | null> = {};
+    for (const [rel, key] of Object.entries(prev.files)) if (current.files[rel] !== key) diff[rel] = key;
+    for (const rel of Object.keys(current.files)) if (!(rel in prev.files)) diff[rel] = null;
+    saved.output.prev = { id: prev.id, diff };
+  }
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ version: STATE_VERSION, ...state }));
+  writeFileSync(tmp, JSON.stringify(saved));
   renameSync(tmp, file);
 }
 

@@ -112,8 +112,7 @@ export function loadSiteTemplates(config: Config): { templates?: SiteTemplates; 
     if (!rel.endsWith('.hbs')) continue;
     const source = text(rel);
     try {
-      // Compiling (not just parsing) also catches a helper scs does not have.
-      Handlebars.precompile(source, COMPILE_OPTIONS);
+      Handlebars.parse(source);
     } catch (e) {
       const message = (e as Error).message;
       const line = /line (\d+)/.exec(message)?.[1];

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lockOutput, stateFiles } from '../../src/site/state.js';
 import { BIN, cleanEnv, runScs } from '../helpers/scs.js';
-import { build, fixtureProject, inode, listTree, projectConfig, read } from './helpers.js';
+import { build, fixtureProject, inode, listTree, projectConfig, read, workFolder } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -117,7 +117,7 @@ describe('atomic builds', () => {
       readFileSync(config, 'utf8').replace('sv: Hamnverket Sjöbris – Press', 'sv: Avbrutet bygge'),
     );
     const child = spawn(process.execPath, args, { cwd: dir, env: cleanEnv(), stdio: 'ignore' });
-    const next = path.join(dir, '.public.scs-next');
+    const next = workFolder(dir, 'next');
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     for (let i = 0; i < 2000; i++) {
       if (existsSync(path.join(next, 'sv/2024')) && readdirSync(path.join(next, 'sv/2024')).length > 3) break;
@@ -166,6 +166,6 @@ describe('atomic builds', () => {
     const result = await build(dir, {}, { outDir: 'not-a-folder/public' });
     expect(result.ok).toBe(false);
     expect(result.diagnostics[0]).toMatchObject({ code: 'site-write-failed' });
-    expect(result.diagnostics[0]!.message).toMatch(/ENOTDIR/);
+    expect(result.diagnostics[0]!.message).toMatch(/^Cannot write the output \((?:ENOTDIR|EEXIST) on not-a-folder/);
   });
 });

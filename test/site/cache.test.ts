@@ -1,8 +1,17 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/scs.js';
-import { build, fixtureProject, inode, listTree, read } from './helpers.js';
+import { build, fixtureProject, inode, listTree, read, workFolder } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -64,8 +73,9 @@ describe('the build cache', () => {
       expect(again.unchanged).toBe(first.files);
       expect(changed(snapshot, inodes(out))).toEqual({ written: [], added: [], removed: [] });
     }
-    // The spare folder next to the output is the previous build, kept for the next one.
-    expect(existsSync(path.join(dir, '.public.scs-prev'))).toBe(true);
+    // The spare folder in the cache is the previous build, kept for the next one; nothing lies next to public/.
+    expect(existsSync(workFolder(dir, 'prev'))).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['.scs', 'public', 'releases', 'scs.config.yml']);
   });
 
   it('re-renders an edited release and only the lists and feeds that show it', async () => {

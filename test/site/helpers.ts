@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { type BuildOptions, buildSite } from '../../src/site/build.js';
+import { stateFiles } from '../../src/site/state.js';
 import { REPO, tempDir } from '../helpers/scs.js';
 
 export const FIXTURES = path.join(REPO, 'test', 'fixtures', 'site');
@@ -29,6 +30,13 @@ export function build(
   overrides: { outDir?: string; baseUrl?: string } = {},
 ) {
   return buildSite(projectConfig(dir, overrides), { now: NOW, search: false, ...options });
+}
+
+/** The spare (`prev`) or in-progress (`next`) output folder of a project's default output. */
+export function workFolder(dir: string, kind: 'prev' | 'next'): string {
+  const config = projectConfig(dir);
+  const files = stateFiles(config, config.site.outDir);
+  return path.join(files.dir, `${files.id}.${kind}`);
 }
 
 /** Every file below `dir`, as sorted relative paths with forward slashes. */
