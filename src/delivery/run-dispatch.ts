@@ -7,6 +7,7 @@ import type {
   LedgerRepo,
 } from '../store/ledger-types.js';
 import { FailureWindow } from './failure-window.js';
+import { RateMeter } from './rate-meter.js';
 import { TokenBucket } from './token-bucket.js';
 import type { OutgoingMessage, SendResult, Transport } from './transport.js';
 
@@ -67,7 +68,6 @@ export interface DispatchRunResult {
 const PROGRESS_EVERY_MS = 250;
 const READ_AHEAD = 256;
 const REFILL_WAIT_MS = 2;
-const RATE_WINDOW_MS = 5_000;
 
 /**
  * Sends one dispatch's pending recipients. The order for each message is: check the subscriber is still
@@ -108,17 +108,14 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   const notify = () => wake?.();
   ctx.signal?.addEventListener('abort', notify);
 
-  const samples: [number, number][] = [];
+  const meter = new RateMeter();
   let lastProgress = 0;
   const progress = (final: boolean) => {
     if (!ctx.onProgress) return;
     const t = performance.now();
     if (!final && t - lastProgress < PROGRESS_EVERY_MS) return;
     lastProgress = t;
-    samples.push([t, run.sent + run.failed]);
-    while (samples.length > 2 && t - samples[0]![0] > RATE_WINDOW_MS) samples.shift();
-    const [t0, n0] = samples[0]!;
-    const rate = t > t0 ? ((run.sent + run.failed - n0) * 1000) / (t - t0) : 0;
+    const rate = meter.add(t, run.sent + run.failed);
     const left = counts.pending + counts.sending;
     ctx.onProgress({
       dispatch,

@@ -8,7 +8,8 @@ export interface FeedEntry {
   title: string;
   date: Date;
   summary: string;
-  contentHtml: string;
+  /** The full content as HTML, already escaped for XML (it is shared by several feeds). */
+  contentXml: string;
   categories: string[];
 }
 
@@ -36,7 +37,7 @@ export function rssFeed(info: FeedInfo, entries: FeedEntry[]): string {
 <guid isPermaLink="true">${x(e.url)}</guid>
 <pubDate>${e.date.toUTCString()}</pubDate>
 <description>${x(e.summary)}</description>
-<content:encoded>${x(e.contentHtml)}</content:encoded>
+<content:encoded>${e.contentXml}</content:encoded>
 ${e.categories.map((c) => `<category>${x(c)}</category>\n`).join('')}</item>
 `,
   );
@@ -66,7 +67,7 @@ export function atomFeed(info: FeedInfo, entries: FeedEntry[]): string {
 <published>${rfc3339(e.date)}</published>
 <updated>${rfc3339(e.date)}</updated>
 <summary>${x(e.summary)}</summary>
-<content type="html">${x(e.contentHtml)}</content>
+<content type="html">${e.contentXml}</content>
 ${e.categories.map((c) => `<category term="${x(c)}"/>\n`).join('')}</entry>
 `,
   );

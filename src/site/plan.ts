@@ -9,7 +9,7 @@ import { ATOM_FILE, dirOf, feedDir, RSS_FILE, type Section, sectionDir } from '.
 import type { PageJob, RenderJob } from './renderer.js';
 import { robotsTxt, type SitemapUrl, sitemapFiles } from './sitemap.js';
 import type { SiteAsset } from './templates.js';
-import { plainText } from './text.js';
+import { escapeXml, plainText } from './text.js';
 import {
   bodyImages,
   feedItem,
@@ -161,27 +161,31 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   }
 
   // Full content for feeds, rendered once per release however many feeds carry it.
-  const contents = new Map<string, string>();
+  const contents = new Map<string, FeedEntry>();
   const feedEntry = (r: Release): FeedEntry => {
-    let html = contents.get(r.id);
-    if (html === undefined) {
+    let entry = contents.get(r.id);
+    if (!entry) {
       const item = feedItem(ctx, inputs.get(r.id)!.input);
-      html = ctx.renderHere({ path: releaseOutputPath(r), page: 'feed-item', layout: false, ...item });
-      contents.set(r.id, html);
+      const html = ctx.renderHere({ path: releaseOutputPath(r), page: 'feed-item', layout: false, ...item });
+      entry = {
+        url: links.absolute(releaseOutputPath(r)),
+        title: r.title,
+        date: r.date,
+        summary: plainText(r.lead),
+        contentXml: escapeXml(html),
+        categories: r.topics.map((t) => topicLabel(config, r.lang, t)),
+      };
+      contents.set(r.id, entry);
     }
-    return {
-      url: links.absolute(releaseOutputPath(r)),
-      title: r.title,
-      date: r.date,
-      summary: plainText(r.lead),
-      contentHtml: html,
-      categories: r.topics.map((t) => topicLabel(config, r.lang, t)),
-    };
+    return entry;
   };
   const feeds = (lang: string, section: Section, releases: Release[]) => {
     const dir = `${lang}/${feedDir(section)}`;
     const items = releases.slice(0, FEED_SIZE);
-    const itemsKey = items.map((r) => `${rid(r)}:${inputs.get(r.id)!.key}`).join(',');
+    // An entry shows the release, its images, and (to a template that wants them) its language versions.
+    const itemsKey = items
+      .map((r) => `${rid(r)}:${inputs.get(r.id)!.key}:${rids(model.translations.get(r.id) ?? [])}`)
+      .join(',');
     const info = () => ({
       title: feedTitle(ctx, lang, section),
       description: config.site.description?.[lang] ?? config.site.name[lang]!,

@@ -21,8 +21,8 @@ export interface BatchResult {
   failures: RenderFailure[];
 }
 
-/** Below this many pages, starting workers costs more than it saves. */
-export const PARALLEL_THRESHOLD = 400;
+/** Below this many pages a worker costs more to start (it loads and compiles everything) than it saves. */
+export const PARALLEL_THRESHOLD = 2000;
 const BATCH = 64;
 const WORKER = fileURLToPath(new URL('./render-worker.js', import.meta.url));
 

@@ -130,15 +130,24 @@ interface ChromeOptions {
   alternates?: boolean;
   feeds?: Section[];
   searchForm?: boolean;
+  /**
+   * Pages whose links to the header, footer and assets are the same (all release pages of a language
+   * lie equally deep below it): those parts are made once and shared.
+   */
+  shared?: string;
 }
 
-/** What every page has: head, header, language switch and footer. */
-function chrome(ctx: ViewBase, lang: string, link: Link, o: ChromeOptions): View {
-  const { config, links } = ctx;
-  const counterparts = o.counterparts ?? {};
-  const view: View = {
-    lang,
-    title: o.title,
+const sharedParts = new WeakMap<ViewBase, Map<string, View>>();
+
+/** The header, footer, assets and language feed links, as seen from one page. */
+function commonParts(ctx: ViewBase, lang: string, link: Link, shared?: string): View {
+  let memo = sharedParts.get(ctx);
+  if (shared) {
+    const hit = memo?.get(shared);
+    if (hit) return hit;
+  }
+  const { config } = ctx;
+  const parts: View = {
     assets: { css: link(ctx.assets.css), search: link(ctx.assets.search) },
     site: {
       name: config.site.name[lang],
@@ -152,6 +161,27 @@ function chrome(ctx: ViewBase, lang: string, link: Link, o: ChromeOptions): View
       search: link(`${lang}/search/`),
       feed: link(`${lang}/${RSS_FILE}`),
     },
+    feeds: feedLinks(ctx, lang, link, [{ kind: 'all' }]),
+  };
+  if (shared) {
+    if (!memo) {
+      memo = new Map();
+      sharedParts.set(ctx, memo);
+    }
+    memo.set(shared, parts);
+  }
+  return parts;
+}
+
+/** What every page has: head, header, language switch and footer. */
+function chrome(ctx: ViewBase, lang: string, link: Link, o: ChromeOptions): View {
+  const { config, links } = ctx;
+  const counterparts = o.counterparts ?? {};
+  const common = commonParts(ctx, lang, link, o.shared);
+  const view: View = {
+    lang,
+    title: o.title,
+    ...common,
     languages:
       config.languages.length > 1
         ? config.languages.map((l) => ({
@@ -161,7 +191,9 @@ function chrome(ctx: ViewBase, lang: string, link: Link, o: ChromeOptions): View
             current: l === lang,
           }))
         : [],
-    feeds: feedLinks(ctx, lang, link, [{ kind: 'all' }, ...(o.feeds ?? [])]),
+    feeds: o.feeds?.length
+      ? [...(common.feeds as View[]), ...feedLinks(ctx, lang, link, o.feeds)]
+      : common.feeds,
     showSearchForm: o.searchForm !== false,
   };
   if (o.description) view.description = o.description;
@@ -329,6 +361,8 @@ export function releasePage(ctx: ViewBase, input: ReleaseInput, link: Link) {
       self,
       counterparts: Object.fromEntries(input.translations.map((o) => [o.lang, releaseOutputPath(o)])),
       alternates: true,
+      // Release pages all lie at <lang>/YYYY/MM/DD/<slug>/.
+      shared: `release:${r.lang}`,
     }),
     release,
     breadcrumbs: breadcrumbs(ctx, r.lang, link, [{ label: `[${r.localDate}] ${r.title}` }]),

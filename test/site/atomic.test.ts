@@ -166,6 +166,8 @@ describe('atomic builds', () => {
     const result = await build(dir, {}, { outDir: 'not-a-folder/public' });
     expect(result.ok).toBe(false);
     expect(result.diagnostics[0]).toMatchObject({ code: 'site-write-failed' });
-    expect(result.diagnostics[0]!.message).toMatch(/^Cannot write the output \((?:ENOTDIR|EEXIST) on not-a-folder/);
+    expect(result.diagnostics[0]!.message).toMatch(
+      /^Cannot write the output \((?:ENOTDIR|EEXIST) on not-a-folder/,
+    );
   });
 });

@@ -12,6 +12,9 @@ import {
   type NewDispatch,
 } from '../ledger-types.js';
 
+/** Page cache while holding the dispatch lock (negative: KiB). */
+const SENDER_CACHE_KIB = -4096;
+
 interface DispatchRow {
   id: number;
   release_id: string;
@@ -71,6 +74,7 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
   // Sending commits a small transaction every few messages, touching the same few pages again and
   // again; checkpointing every 1,000 pages (the default) would write them back over and over.
   db.pragma('wal_autocheckpoint = 10000');
+  let senderCache: number | undefined;
   const q = {
     find: db.prepare('SELECT * FROM dispatches WHERE release_id = ? AND list_id = ? AND transport = ?'),
     get: db.prepare('SELECT * FROM dispatches WHERE id = ?'),
@@ -288,13 +292,22 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
       q.setState.run({ state, reason, at: now.getTime(), dispatchId });
     },
     acquireLock(holder, isStale) {
-      return acquireLock.immediate(holder, isStale);
+      const attempt = acquireLock.immediate(holder, isStale);
+      if (attempt.acquired && senderCache === undefined) {
+        // This connection now sends: it reads each subscriber once per dispatch and writes the ledger
+        // in order, so a big page cache would only hold memory (tens of MB for 100,000 subscribers).
+        senderCache = db.pragma('cache_size', { simple: true }) as number;
+        db.pragma(`cache_size = ${SENDER_CACHE_KIB}`);
+      }
+      return attempt;
     },
     heartbeat(token, now) {
       return q.heartbeat.run(now.getTime(), token).changes === 1;
     },
     releaseLock(token) {
       q.release.run(token);
+      if (senderCache !== undefined) db.pragma(`cache_size = ${senderCache}`);
+      senderCache = undefined;
     },
     currentLock() {
       const row = q.lock.get() as LockRow | undefined;
