@@ -8,8 +8,12 @@ export interface FoundFiles {
   diagnostics: Diagnostic[];
 }
 
-/** Every `*.md` below the given folders or files; dot-folders and node_modules are skipped. */
-export function findReleaseFiles(roots: string[], show: (abs: string) => string): FoundFiles {
+/**
+ * Every `*.md` below the given folders or files; dot-folders, node_modules and the `exclude` folders
+ * (the build output, which may sit inside the releases folder) are skipped.
+ */
+export function findReleaseFiles(roots: string[], show: (abs: string) => string, exclude: string[] = []): FoundFiles {
+  const skip = new Set(exclude);
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
   const walk = (dir: string) => {
@@ -33,6 +37,7 @@ export function findReleaseFiles(roots: string[], show: (abs: string) => string)
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const abs = path.join(dir, entry.name);
+      if (skip.has(abs)) continue;
       if (entry.isDirectory()) {
         if (entry.name.endsWith('.md')) {
           diagnostics.push(

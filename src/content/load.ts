@@ -26,7 +26,7 @@ const byDateDesc = (a: Release, b: Release) =>
 export function loadReleases(config: Config, options: LoadOptions = {}): LoadResult {
   const show = (abs: string) => path.relative(config.root, abs).split(path.sep).join('/') || '.';
   const roots = [config.releasesDir, ...(options.paths ?? []).map((p) => path.resolve(config.root, p))];
-  const found = findReleaseFiles(roots, show);
+  const found = findReleaseFiles(roots, show, [config.site.outDir, config.stateDir]);
   const parsed = parseFilesParallel(config, found.files);
   const releases = parsed.releases;
   const diagnostics: Diagnostic[] = [...found.diagnostics, ...parsed.diagnostics];

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { hasErrors } from '../../core/diagnostic.js';
-import { planEmailInspection, writeInspectFiles } from '../../email/inspect.js';
 import { resolveNow, type Cli } from '../context.js';
 import { formatDiagnostics } from '../output.js';
 
@@ -23,6 +22,8 @@ export function emailCommand(cli: Cli): Command {
       opts: { lang?: string; list?: string; out?: string; now?: string },
     ) {
       const config = cli.config(this);
+      // MJML is heavy: load it only when this command runs.
+      const { planEmailInspection, writeInspectFiles } = await import('../../email/inspect.js');
       const plan = await planEmailInspection(config, {
         release,
         ...(opts.lang ? { lang: opts.lang } : {}),
