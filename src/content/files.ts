@@ -12,7 +12,11 @@ export interface FoundFiles {
  * Every `*.md` below the given folders or files; dot-folders, node_modules and the `exclude` folders
  * (the build output, which may sit inside the releases folder) are skipped.
  */
-export function findReleaseFiles(roots: string[], show: (abs: string) => string, exclude: string[] = []): FoundFiles {
+export function findReleaseFiles(
+  roots: string[],
+  show: (abs: string) => string,
+  exclude: string[] = [],
+): FoundFiles {
   const skip = new Set(exclude);
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];

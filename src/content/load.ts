@@ -1,14 +1,19 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { findReleaseFiles } from './files.js';
+import { ParseCache } from './cache.js';
 import { parseFilesParallel } from './parallel.js';
+import type { FileResult } from './read.js';
 import { crossFileRules } from './rules.js';
 import type { Release } from './types.js';
 
 export interface LoadOptions {
   /** Files or folders to report on; default every release below the config's releases folder. */
   paths?: string[];
+  /** Reuse results for unchanged files from `.scs/cache/` (default true). */
+  cache?: boolean;
 }
 
 export interface LoadResult {
@@ -19,6 +24,19 @@ export interface LoadResult {
   files: string[];
 }
 
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+function statOrUndefined(abs: string): { size: number; mtimeMs: number } | undefined {
+  try {
+    const st = statSync(abs);
+    return { size: st.size, mtimeMs: st.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
 const byDateDesc = (a: Release, b: Release) =>
   b.date.getTime() - a.date.getTime() || a.id.localeCompare(b.id);
 
@@ -27,9 +45,31 @@ export function loadReleases(config: Config, options: LoadOptions = {}): LoadRes
   const show = (abs: string) => path.relative(config.root, abs).split(path.sep).join('/') || '.';
   const roots = [config.releasesDir, ...(options.paths ?? []).map((p) => path.resolve(config.root, p))];
   const found = findReleaseFiles(roots, show, [config.site.outDir, config.stateDir]);
-  const parsed = parseFilesParallel(config, found.files);
-  const releases = parsed.releases;
-  const diagnostics: Diagnostic[] = [...found.diagnostics, ...parsed.diagnostics];
+  const cache = options.cache === false ? undefined : new ParseCache(config, VERSION);
+  const stats = new Map<string, { size: number; mtimeMs: number }>();
+  const results: FileResult[] = [];
+  const todo: string[] = [];
+  for (const abs of found.files) {
+    const st = cache && statOrUndefined(abs);
+    const hit = st && cache.get(abs, st.size, st.mtimeMs, existsSync);
+    if (hit) results.push(hit);
+    else {
+      todo.push(abs);
+      if (st) stats.set(abs, st);
+    }
+  }
+  for (const r of parseFilesParallel(config, todo)) {
+    results.push(r);
+    const st = stats.get(r.path);
+    if (cache && st) cache.set(r, st.size, st.mtimeMs);
+  }
+  cache?.save(new Set(found.files));
+  const releases: Release[] = [];
+  const diagnostics: Diagnostic[] = [...found.diagnostics];
+  for (const r of results) {
+    if (r.release) releases.push(r.release);
+    diagnostics.push(...r.diagnostics);
+  }
   releases.sort(byDateDesc);
   return { releases, diagnostics, files: found.files.map(show) };
 }

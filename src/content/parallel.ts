@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Config } from '../config/types.js';
-import { type ParsedFiles, parseFiles } from './read.js';
+import { type FileResult, parseFiles } from './read.js';
 
 /** Below this many files a worker costs more to start than it saves. */
 const PARALLEL_THRESHOLD = 600;
@@ -13,7 +13,7 @@ const WORKER = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
  * Parses release files on all cores while keeping the call synchronous: the main thread takes its
  * own share, then blocks on each worker's signal and reads the result straight off its port.
  */
-export function parseFilesParallel(config: Config, files: readonly string[]): ParsedFiles {
+export function parseFilesParallel(config: Config, files: readonly string[]): FileResult[] {
   const threads = Math.min(availableParallelism(), Math.ceil(files.length / (PARALLEL_THRESHOLD / 2)));
   // Under a TypeScript test runner there is no compiled worker: parse in this thread.
   if (threads < 2 || files.length < PARALLEL_THRESHOLD || !existsSync(WORKER))
@@ -29,18 +29,14 @@ export function parseFilesParallel(config: Config, files: readonly string[]): Pa
     });
     jobs.push({ worker, port: port1, signal });
   }
-  const own = parseFiles(config, files.slice(0, share));
-  const releases = [...own.releases];
-  const diagnostics = [...own.diagnostics];
+  const results = parseFiles(config, files.slice(0, share));
   for (const job of jobs) {
     Atomics.wait(job.signal, 0, 0);
     const message = receiveMessageOnPort(job.port);
     if (!message) throw new Error('a release parser thread ended without a result');
-    const part = message.message as ParsedFiles;
-    releases.push(...part.releases);
-    diagnostics.push(...part.diagnostics);
+    for (const r of message.message as FileResult[]) results.push(r);
     job.port.close();
     void job.worker.terminate();
   }
-  return { releases, diagnostics };
+  return results;
 }

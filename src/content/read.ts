@@ -8,9 +8,13 @@ import type { Release } from './types.js';
 /** Releases are a few KB; anything past this is a mistake (a pasted binary, a runaway export). */
 export const MAX_RELEASE_BYTES = 1024 * 1024;
 
-export interface ParsedFiles {
-  releases: Release[];
+/** What one file gave, with the other files its checks looked at (for the cache to re-check). */
+export interface FileResult {
+  path: string;
+  release?: Release;
   diagnostics: Diagnostic[];
+  /** Paths whose existence a rule tested (images), and what it found. */
+  deps: [string, boolean][];
 }
 
 /** Reads a file whole, refusing overly large ones without reading them. */
@@ -64,28 +68,23 @@ function readRelease(abs: string, file: string): { bytes?: Buffer; diagnostic?: 
 }
 
 /** Reads and validates the given release files (absolute paths), one by one. */
-export function parseFiles(config: Config, files: readonly string[]): ParsedFiles {
-  const releases: Release[] = [];
-  const diagnostics: Diagnostic[] = [];
+export function parseFiles(config: Config, files: readonly string[]): FileResult[] {
   const exists = new Map<string, boolean>();
-  const fileExists = (p: string) => {
-    let v = exists.get(p);
-    if (v === undefined) {
-      v = existsSync(p);
-      exists.set(p, v);
-    }
-    return v;
-  };
-  for (const abs of files) {
+  return files.map((abs) => {
     const file = path.relative(config.root, abs).split(path.sep).join('/');
     const read = readRelease(abs, file);
-    if (read.diagnostic) {
-      diagnostics.push(read.diagnostic);
-      continue;
-    }
+    if (read.diagnostic) return { path: abs, diagnostics: [read.diagnostic], deps: [] };
+    const deps: [string, boolean][] = [];
+    const fileExists = (p: string) => {
+      let v = exists.get(p);
+      if (v === undefined) {
+        v = existsSync(p);
+        exists.set(p, v);
+      }
+      deps.push([p, v]);
+      return v;
+    };
     const result = parseRelease({ file, path: abs, bytes: read.bytes! }, config, fileExists);
-    diagnostics.push(...result.diagnostics);
-    if (result.release) releases.push(result.release);
-  }
-  return { releases, diagnostics };
+    return { path: abs, ...result, deps };
+  });
 }

@@ -19,7 +19,7 @@ describe('scs check fixtures', () => {
   it.each(cases)('%s', (name) => {
     const dir = path.join(ROOT, name);
     const config = loadConfig({ root: dir, configFile: CONFIG, env: {} });
-    const result = checkReleases(config);
+    const result = checkReleases(config, { cache: false });
     const actual = result.diagnostics.map(({ file, line, column, code, severity }) => ({
       file,
       line,

@@ -5,7 +5,14 @@ import type { DispatchProgress, DispatchReport } from '../../src/publish/types.j
 import { BERGRUM_SV } from './newsroom.js';
 
 const stream = (tty: boolean) => {
-  const out = { text: '', isTTY: tty, write: (s: string) => ((out.text += s), true) };
+  const out = {
+    text: '',
+    isTTY: tty,
+    write(s: string) {
+      out.text += s;
+      return true;
+    },
+  };
   return out;
 };
 const cliWith = (tty: boolean) => {
