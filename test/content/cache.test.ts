@@ -42,6 +42,5 @@ describe('the release cache', () => {
     );
     const changed = loadConfig({ root: p.dir, env: {} });
     expect(checkReleases(changed).diagnostics.map((d) => d.code)).toContain('topic-unknown');
-
   });
 });
