@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderEmailPreview } from '../../src/email/preview.js';
 import { fillSlots, sampleRecipient } from '../../src/email/sample.js';
@@ -25,18 +26,7 @@ describe('the HTML email in Chromium', () => {
   let browser: Browser;
   let p: Project;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     p = project();
     p.write(
       'releases/2026/2026-11-05-bred.sv.md',

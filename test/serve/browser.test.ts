@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/delivery/create-transport.js';
 import { listen, shutdown } from '../../src/serve/listen.js';
@@ -17,18 +18,7 @@ describe('the sign-up form in Chromium', () => {
   let base: string;
   let p: ReturnType<typeof subscriberProject>;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     p = subscriberProject();
     server = createServer(p.config, p.store, createTransport(p.config));
     base = `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}`;
