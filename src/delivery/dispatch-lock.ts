@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { LedgerRepo, LockHolder } from '../store/ledger-types.js';
+import { processAlive } from '../core/process.js';
 
 /** A live holder refreshes its heartbeat this often… */
 export const HEARTBEAT_MS = 5_000;
@@ -17,16 +18,6 @@ export interface HeldLock {
 }
 
 export type LockResult = { ok: true; lock: HeldLock } | { ok: false; holder: LockHolder };
-
-/** Whether a process with this id exists on this machine (EPERM: it exists, but is someone else's). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * A holder is gone when it ran on this machine and its process no longer exists, or when its

@@ -12,6 +12,7 @@ import {
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import type { FolderState, OutputState } from './output.js';
+import { processAlive } from '../core/process.js';
 
 /** Bump when the meaning of saved state changes. */
 const STATE_VERSION = 2;
@@ -84,15 +85,6 @@ export function writeState(file: string, state: BuildState): void {
   renameSync(tmp, file);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Takes the build lock of an output folder. Returns a release function, or the pid of the live
  * process that holds it. A lock left by a process that died is taken over.
@@ -117,7 +109,7 @@ export function lockOutput(file: string): { release: () => void } | { holder: nu
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(readFileSync(file, 'utf8'));
       // An empty lock is being written by another build right now.
-      if (!holder || alive(holder)) return { holder };
+      if (!holder || processAlive(holder)) return { holder };
       unlinkSync(file);
     }
   }
