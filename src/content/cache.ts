@@ -7,18 +7,39 @@ import type { FileResult } from './read.js';
 import type { Release } from './types.js';
 
 /** Bump when the Release model or the rules change, so old results are never reused. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 interface Entry extends Omit<FileResult, 'release'> {
   size: number;
   mtimeMs: number;
-  /** The release with its body as UTF-8 bytes: half the size of V8's two-byte strings on disk. */
-  release?: Omit<Release, 'body'> & { body: Buffer };
+  /** The release without its body, which is read back from the (unchanged) file from `bodyLine` on. */
+  release?: Omit<Release, 'body'>;
 }
 
 interface CacheFile {
   key: string;
   entries: Map<string, Entry>;
+}
+
+function withoutBody(release: Release): Omit<Release, 'body'> {
+  const { body: _body, ...rest } = release;
+  return rest;
+}
+
+/** The text of a release file from a 1-based line to the end (the body as parseRelease leaves it). */
+function readBody(abs: string, line: number): string | undefined {
+  try {
+    let text = readFileSync(abs, 'utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    let at = 0;
+    for (let n = 1; n < line; n++) {
+      at = text.indexOf('\n', at) + 1;
+      if (at === 0) return '';
+    }
+    return text.slice(at);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -52,7 +73,9 @@ export class ParseCache {
     if (!e || e.size !== size || e.mtimeMs !== mtimeMs) return undefined;
     if (e.deps.some(([p, was]) => exists(p) !== was)) return undefined;
     const { release, ...rest } = e;
-    return release ? { ...rest, release: { ...release, body: release.body.toString('utf8') } } : rest;
+    if (!release) return rest;
+    const body = readBody(abs, release.bodyLine);
+    return body === undefined ? undefined : { ...rest, release: { ...release, body } };
   }
 
   set(result: FileResult, size: number, mtimeMs: number): void {
@@ -61,7 +84,7 @@ export class ParseCache {
       ...rest,
       size,
       mtimeMs,
-      ...(release ? { release: { ...release, body: Buffer.from(release.body) } } : {}),
+      ...(release ? { release: withoutBody(release) } : {}),
     });
     this.dirty = true;
   }

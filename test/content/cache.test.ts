@@ -13,7 +13,13 @@ describe('the release cache', () => {
     const p = exampleProject();
     cleanup = p.cleanup;
     const config = loadConfig({ root: p.dir, env: {} });
+    // Bodies are read back from the files on a hit: include a BOM, CRLF lines and a derived lead.
+    writeFileSync(
+      path.join(p.dir, 'releases/crlf.md'),
+      '\uFEFF---\r\ntitle: Radslut\r\ndate: 2026-01-10\r\n---\r\n\r\nIngress.\r\n\r\n\r\n  Indraget stycke.\r\n',
+    );
     const first = checkReleases(config);
+    expect(first.releases.find((r) => r.slug === 'radslut')!.body).toBe('  Indraget stycke.\r\n');
     expect(first.diagnostics).toEqual([]);
     expect(existsSync(path.join(p.dir, '.scs/cache/releases.bin'))).toBe(true);
     // Same answer from the cache, Dates and all.
