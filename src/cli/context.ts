@@ -68,3 +68,18 @@ export function resolveNow(value: string | undefined, timeZone: string): Date {
   }
   return parsed.instant;
 }
+
+/** `--port`: 0 to 65535 (0 lets the system pick a free port). */
+export function parsePort(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new ScsError(
+      [
+        diag('usage', 'error', `--port "${value}" is not a port number.`, {
+          hint: 'Use a number from 1 to 65535, such as 8080 (0 picks a free one).',
+        }),
+      ],
+      2,
+    );
+  }
+  return Number(value);
+}

@@ -1,22 +1,7 @@
 import { Command } from 'commander';
-import { diag, ScsError } from '../../core/diagnostic.js';
-import { type Cli, resolveNow } from '../context.js';
+import { type Cli, parsePort, resolveNow } from '../context.js';
 import { formatDiagnostics } from '../output.js';
 import { checkBaseUrl } from './build.js';
-
-function parsePort(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) {
-    throw new ScsError(
-      [
-        diag('usage', 'error', `--port "${value}" is not a port number.`, {
-          hint: 'Use a number from 1 to 65535 (0 picks a free one).',
-        }),
-      ],
-      2,
-    );
-  }
-  return Number(value);
-}
 
 export function previewCommand(cli: Cli): Command {
   return new Command('preview')

@@ -1,23 +1,7 @@
 import { Command } from 'commander';
-import { diag, ScsError } from '../../core/diagnostic.js';
 import { checkListsConfigured } from '../../subscribers/lists.js';
-import type { Cli } from '../context.js';
+import { type Cli, parsePort } from '../context.js';
 import { openProjectStore } from './subscribers.js';
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) {
-    throw new ScsError(
-      [
-        diag('usage', 'error', `--port "${value}" is not a port number.`, {
-          hint: 'Use a number from 1 to 65535, such as 8080.',
-        }),
-      ],
-      2,
-    );
-  }
-  return port;
-}
 
 export function serveCommand(cli: Cli): Command {
   return new Command('serve')
