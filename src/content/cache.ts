@@ -1,108 +1,113 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import type { Config } from '../config/types.js';
-import type { FileResult } from './read.js';
-import type { Release } from './types.js';
+import type { Parsed } from './parallel.js';
+import { type Pack, PackWriter, readPackFile, writePackFile } from './packing.js';
+import { type FileRecord, readRecord, writeRecord, writeRemoved } from './record.js';
 
-/** Bump when the Release model or the rules change, so old results are never reused. */
-const CACHE_VERSION = 2;
+/** Bump when the Release model, the rules or the record layout change: old results are never reused. */
+const CACHE_VERSION = 5;
 
-interface Entry extends Omit<FileResult, 'release'> {
-  size: number;
-  mtimeMs: number;
-  /** The release without its body, which is read back from the (unchanged) file from `bodyLine` on. */
-  release?: Omit<Release, 'body'>;
-}
-
-interface CacheFile {
-  key: string;
-  entries: Map<string, Entry>;
-}
-
-function withoutBody(release: Release): Omit<Release, 'body'> {
-  const { body: _body, ...rest } = release;
-  return rest;
-}
-
-/** The text of a release file from a 1-based line to the end (the body as parseRelease leaves it). */
-function readBody(abs: string, line: number): string | undefined {
-  try {
-    let text = readFileSync(abs, 'utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    let at = 0;
-    for (let n = 1; n < line; n++) {
-      at = text.indexOf('\n', at) + 1;
-      if (at === 0) return '';
-    }
-    return text.slice(at);
-  } catch {
-    return undefined;
-  }
-}
+/** While the journal holds fewer entries than this share of the cache, a run writes only the journal. */
+const JOURNAL_SHARE = 0.05;
 
 /**
  * Results of reading release files, reused while a file's size and modification time, the existence
  * of what it refers to, and the config are unchanged: a rebuild after editing one release reads one file.
+ *
+ * On disk: `releases.bin`, and `releases.journal.bin` with what changed since it was written, so a run
+ * that re-read a few files writes a few records, not all of them. Every record is checked against its
+ * file before use, so a journal left beside a newer cache by an interrupted run cannot give a stale result.
  */
 export class ParseCache {
   private readonly file: string;
+  private readonly journalFile: string;
   private readonly key: string;
-  private entries = new Map<string, Entry>();
-  private dirty = false;
+  private readonly entries = new Map<string, FileRecord>();
+  /** Records changed since `releases.bin` was written (null: the file is gone). */
+  private readonly journal = new Map<string, FileRecord | null>();
+  private readonly hasBase: boolean;
 
-  constructor(config: Config, version: string) {
+  constructor(
+    private readonly config: Config,
+    version: string,
+  ) {
     this.file = path.join(config.stateDir, 'cache', 'releases.bin');
+    this.journalFile = path.join(config.stateDir, 'cache', 'releases.journal.bin');
     // Secrets are not part of the result: leave the environment out of the key.
     const { env: _env, ...rest } = config;
     this.key = createHash('sha256')
       .update(JSON.stringify([CACHE_VERSION, version, rest]))
       .digest('hex');
-    try {
-      const data = deserialize(readFileSync(this.file)) as CacheFile;
-      if (data.key === this.key) this.entries = data.entries;
-      else this.dirty = true;
-    } catch {
-      // No cache yet, or one from another version: start empty.
-    }
+    this.hasBase = this.read(this.file, false);
+    if (this.hasBase) this.read(this.journalFile, true);
   }
 
-  get(abs: string, size: number, mtimeMs: number, exists: (p: string) => boolean): FileResult | undefined {
+  /** Loads a cache file's records; false when there is none, or it is damaged or for another key. */
+  private read(file: string, journal: boolean): boolean {
+    const records: (FileRecord | string)[] = [];
+    try {
+      const { header, reader } = readPackFile(file);
+      if (header.key !== this.key) return false;
+      while (!reader.done) records.push(readRecord(reader, this.config));
+    } catch {
+      // None yet, or damaged: use none of it.
+      return false;
+    }
+    for (const e of records) {
+      const abs = typeof e === 'string' ? e : e.path;
+      if (journal) this.journal.set(abs, typeof e === 'string' ? null : e);
+      if (typeof e === 'string') this.entries.delete(abs);
+      else this.entries.set(abs, e);
+    }
+    return true;
+  }
+
+  /** Whether there is a record for the file at all (only then is it worth a stat). */
+  has(abs: string): boolean {
+    return this.entries.has(abs);
+  }
+
+  get(abs: string, size: number, mtimeMs: number, exists: (p: string) => boolean): FileRecord | undefined {
     const e = this.entries.get(abs);
     if (!e || e.size !== size || e.mtimeMs !== mtimeMs) return undefined;
     if (e.deps.some(([p, was]) => exists(p) !== was)) return undefined;
-    const { release, ...rest } = e;
-    if (!release) return rest;
-    const body = readBody(abs, release.bodyLine);
-    return body === undefined ? undefined : { ...rest, release: { ...release, body } };
+    return e;
   }
 
-  set(result: FileResult, size: number, mtimeMs: number): void {
-    const { release, ...rest } = result;
-    this.entries.set(result.path, {
-      ...rest,
-      size,
-      mtimeMs,
-      ...(release ? { release: withoutBody(release) } : {}),
-    });
-    this.dirty = true;
-  }
-
-  /** Drops entries for files that are gone, and writes the cache atomically when it changed. */
-  save(present: ReadonlySet<string>): void {
-    for (const k of this.entries.keys()) {
-      if (!present.has(k)) {
-        this.entries.delete(k);
-        this.dirty = true;
+  /**
+   * Writes this run's changes atomically: the files parsed (already packed by the threads that parsed
+   * them) and the ones that are gone. Only a journal, while that stays small.
+   */
+  save(present: ReadonlySet<string>, parsed: Parsed): void {
+    const gone = [...this.entries.keys()].filter((k) => !present.has(k));
+    if (!parsed.records.length && !gone.length) return;
+    const fresh = new Set(parsed.records.map((r) => r.path));
+    const older = (from: Iterable<[string, FileRecord | null]>): Pack => {
+      const w = new PackWriter();
+      for (const [abs, e] of from) {
+        if (fresh.has(abs) || gone.includes(abs)) continue;
+        if (e) writeRecord(w, this.config, e);
+        else writeRemoved(w, abs);
       }
-    }
-    if (!this.dirty) return;
+      return w.finish();
+    };
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, serialize({ key: this.key, entries: this.entries } satisfies CacheFile));
-      renameSync(tmp, this.file);
+      const changes = new Set([...this.journal.keys(), ...fresh, ...gone]).size;
+      if (this.hasBase && changes < this.entries.size * JOURNAL_SHARE) {
+        const removed = new PackWriter();
+        for (const abs of gone) writeRemoved(removed, abs);
+        writePackFile(this.journalFile, { key: this.key }, [
+          older(this.journal),
+          ...parsed.packs,
+          removed.finish(),
+        ]);
+      } else {
+        writePackFile(this.file, { key: this.key }, [older(this.entries), ...parsed.packs]);
+        rmSync(this.journalFile, { force: true });
+      }
     } catch {
       // A cache that cannot be written only costs time on the next run.
     }

@@ -1,6 +1,29 @@
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
+
+/** A path as shown to the user: relative to the project root, with forward slashes. */
+export function projectPath(root: string, abs: string): string {
+  // The common case without path.relative, which is slow enough to show over ten thousand files.
+  const rel =
+    abs.startsWith(root) && abs[root.length] === path.sep
+      ? abs.slice(root.length + 1)
+      : path.relative(root, abs);
+  return path.sep === '/' ? rel : rel.split(path.sep).join('/');
+}
+
+/** existsSync that asks once per path: many releases share an image. */
+export function existsOnce(): (p: string) => boolean {
+  const seen = new Map<string, boolean>();
+  return (p) => {
+    let v = seen.get(p);
+    if (v === undefined) {
+      v = existsSync(p);
+      seen.set(p, v);
+    }
+    return v;
+  };
+}
 
 export interface FoundFiles {
   /** Absolute paths of `*.md` files, sorted. */

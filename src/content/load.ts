@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
-import { findReleaseFiles } from './files.js';
+import { existsOnce, findReleaseFiles, projectPath } from './files.js';
 import { ParseCache } from './cache.js';
 import { parseFilesParallel } from './parallel.js';
 import type { FileResult } from './read.js';
@@ -42,28 +42,22 @@ const byDateDesc = (a: Release, b: Release) =>
 
 /** Reads and validates every release file; diagnostics per file, no rules across files. */
 export function loadReleases(config: Config, options: LoadOptions = {}): LoadResult {
-  const show = (abs: string) => path.relative(config.root, abs).split(path.sep).join('/') || '.';
+  const show = (abs: string) => projectPath(config.root, abs) || '.';
   const roots = [config.releasesDir, ...(options.paths ?? []).map((p) => path.resolve(config.root, p))];
   const found = findReleaseFiles(roots, show, [config.site.outDir, config.stateDir]);
   const cache = options.cache === false ? undefined : new ParseCache(config, VERSION);
-  const stats = new Map<string, { size: number; mtimeMs: number }>();
   const results: FileResult[] = [];
   const todo: string[] = [];
+  const exists = existsOnce();
   for (const abs of found.files) {
-    const st = cache && statOrUndefined(abs);
-    const hit = st && cache.get(abs, st.size, st.mtimeMs, existsSync);
+    const st = cache?.has(abs) ? statOrUndefined(abs) : undefined;
+    const hit = st && cache!.get(abs, st.size, st.mtimeMs, exists);
     if (hit) results.push(hit);
-    else {
-      todo.push(abs);
-      if (st) stats.set(abs, st);
-    }
+    else todo.push(abs);
   }
-  for (const r of parseFilesParallel(config, todo)) {
-    results.push(r);
-    const st = stats.get(r.path);
-    if (cache && st) cache.set(r, st.size, st.mtimeMs);
-  }
-  cache?.save(new Set(found.files));
+  const parsed = parseFilesParallel(config, todo);
+  results.push(...parsed.records);
+  cache?.save(new Set(found.files), parsed);
   const releases: Release[] = [];
   const diagnostics: Diagnostic[] = [...found.diagnostics];
   for (const r of results) {
@@ -83,7 +77,7 @@ export function checkReleases(config: Config, options: LoadOptions = {}): LoadRe
   let diagnostics = [...loaded.diagnostics, ...crossFileRules(loaded.releases)];
   let files = loaded.files;
   if (options.paths?.length) {
-    const show = (abs: string) => path.relative(config.root, abs).split(path.sep).join('/') || '.';
+    const show = (abs: string) => projectPath(config.root, abs) || '.';
     const wanted = options.paths.map((p) => show(path.resolve(config.root, p)));
     const inScope = (f?: string) => !!f && wanted.some((w) => w === '.' || f === w || f.startsWith(`${w}/`));
     diagnostics = diagnostics.filter((d) => inScope(d.file));

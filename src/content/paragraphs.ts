@@ -13,23 +13,31 @@ export interface Paragraph {
 const NOT_PARAGRAPH =
   /^(?:#{1,6}\s|>|[*+-]\s|\d+[.)]\s|```|~~~|\||<|!\[[^\]]*\]\([^)]*\)\s*$|(?:[-*_]\s*){3,}$|\s{4})/;
 
+const FENCE = /^\s*(```|~~~)/;
+const BLANK = /^\s*$/;
+const BREAKS_PARAGRAPH = /^\s*(?:#{1,6}\s|```|~~~)/;
+
 /** Plain paragraphs (not headings, lists, code, tables, HTML or image-only lines). */
 export function paragraphs(markdown: string): Paragraph[] {
-  const lines = markdown.split('\n');
+  // Line boundaries only: most lines are looked at once and never copied.
   const starts: number[] = [];
-  for (let n = 0, at = 0; n < lines.length; n++) {
+  const ends: number[] = [];
+  for (let at = 0; at <= markdown.length; ) {
+    let end = markdown.indexOf('\n', at);
+    if (end === -1) end = markdown.length;
     starts.push(at);
-    at += lines[n]!.length + 1;
+    ends.push(end > at && markdown.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    at = end + 1;
   }
+  const lineAt = (i: number) => markdown.slice(starts[i], ends[i]);
   const out: Paragraph[] = [];
   let fence: string | undefined;
   let i = 0;
-  while (i < lines.length) {
-    const line = lines[i]!.replace(/\r$/, '');
-    const trimmed = line.trimStart();
-    const fenceMatch = /^(```|~~~)/.exec(trimmed);
+  while (i < starts.length) {
+    const line = lineAt(i);
+    const fenceMatch = FENCE.exec(line);
     if (fence) {
-      if (fenceMatch && trimmed.startsWith(fence)) fence = undefined;
+      if (fenceMatch && line.trimStart().startsWith(fence)) fence = undefined;
       i++;
       continue;
     }
@@ -38,29 +46,22 @@ export function paragraphs(markdown: string): Paragraph[] {
       i++;
       continue;
     }
-    if (trimmed === '') {
+    if (BLANK.test(line)) {
       i++;
       continue;
     }
     const start = i;
     const plain = !NOT_PARAGRAPH.test(line);
-    const block: string[] = [];
-    while (
-      i < lines.length &&
-      lines[i]!.trim() !== '' &&
-      !(i > start && /^(#{1,6}\s|```|~~~)/.test(lines[i]!.trimStart()))
-    ) {
-      block.push(lines[i]!.replace(/\r$/, '').trim());
+    i++;
+    while (i < starts.length) {
+      const next = lineAt(i);
+      if (BLANK.test(next) || BREAKS_PARAGRAPH.test(next)) break;
       i++;
     }
     if (plain) {
-      out.push({
-        text: block.join(' '),
-        line: start,
-        endLine: i,
-        offset: starts[start]!,
-        endOffset: starts[i - 1]! + lines[i - 1]!.length,
-      });
+      let text = line.trim();
+      for (let j = start + 1; j < i; j++) text += ` ${lineAt(j).trim()}`;
+      out.push({ text, line: start, endLine: i, offset: starts[start]!, endOffset: ends[i - 1]! });
     }
   }
   return out;

@@ -8,11 +8,13 @@ import { parsePhone } from '../core/phone.js';
 import { didYouMean, schemaDiagnostics, shapeKeys } from '../core/schema-diagnostics.js';
 import { SLUG_RE, slugify } from '../core/slug.js';
 import { localDate, parseDateTime } from '../core/time.js';
+import { countNewlines } from '../core/source-map.js';
 import { parseYaml } from '../core/yaml.js';
+import { findBodyImages } from './body-images.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
 import { frontmatterSchema } from './schema.js';
-import type { Release, ReleaseImage } from './types.js';
+import type { Boilerplate, Release, ReleaseImage } from './types.js';
 
 /** Titles longer than this make poor email subjects (warning); the email checks stop at 150. */
 export const TITLE_WARN_LENGTH = 120;
@@ -72,7 +74,8 @@ export function parseRelease(
       ],
     };
   }
-  const yaml = parseYaml(split.yaml, file, split.yamlLine);
+  // A copy of its own, so that values taken from the frontmatter do not keep the whole file alive.
+  const yaml = parseYaml(detach(split.yaml), file, split.yamlLine);
   if (yaml.diagnostics.length) return { diagnostics: yaml.diagnostics };
   if (
     yaml.value === null ||
@@ -275,16 +278,15 @@ export function parseRelease(
 
   let boilerplate: Release['boilerplate'];
   if (fm.boilerplate !== undefined) {
-    const known = config.boilerplates[fm.boilerplate];
-    if (known) boilerplate = { id: fm.boilerplate, markdown: known[lang] ?? known[config.defaultLanguage]! };
-    else if (/^[a-z0-9][a-z0-9_-]*$/.test(fm.boilerplate)) {
+    boilerplate = registryBoilerplate(config, fm.boilerplate, lang);
+    if (!boilerplate && /^[a-z0-9][a-z0-9_-]*$/.test(fm.boilerplate)) {
       error(
         'boilerplate-unknown',
         `Unknown boilerplate "${fm.boilerplate}".`,
         ['boilerplate'],
         `Declare it under "boilerplates" in the config, or write the text inline.${didYouMean(fm.boilerplate, Object.keys(config.boilerplates))}`,
       );
-    } else boilerplate = { markdown: fm.boilerplate };
+    } else boilerplate ??= { markdown: fm.boilerplate };
   }
 
   fm.topics.forEach((t, i) => {
@@ -309,7 +311,7 @@ export function parseRelease(
     !QUOTE_START.test(first.text) &&
     split.body.slice(0, first.offset).trim() === ''
   ) {
-    lead = first.text;
+    lead = detach(first.text);
     const rest = split.body.slice(first.endOffset);
     body = rest.replace(/^\s*\n/, '');
     bodyLine = split.bodyLine + countNewlines(split.body, 0, split.body.length - body.length);
@@ -336,8 +338,8 @@ export function parseRelease(
     lang,
     slug,
     lead,
-    body,
     bodyLine,
+    bodyImages: findBodyImages(body, bodyLine, srcFile.path, config.root),
     contacts,
     topics: fm.topics,
     draft: fm.draft,
@@ -352,10 +354,18 @@ export function parseRelease(
   return { release, diagnostics };
 }
 
-function countNewlines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
+/** A boilerplate of the config's registry in a release's language; undefined for an unknown id. */
+export function registryBoilerplate(config: Config, id: string, lang: string): Boilerplate | undefined {
+  const known = config.boilerplates[id];
+  return known ? { id, markdown: known[lang] ?? known[config.defaultLanguage]! } : undefined;
+}
+
+/**
+ * A flat copy of a string. Slices share their parent's memory in V8, so a short value cut from a
+ * release file would otherwise keep the whole file in memory for as long as the model lives.
+ */
+function detach(s: string): string {
+  return ` ${s}`.slice(1);
 }
 
 /** Points at the first byte that is not UTF-8. */

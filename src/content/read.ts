@@ -1,8 +1,9 @@
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
-import path from 'node:path';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { existsOnce, projectPath } from './files.js';
 import { parseRelease } from './parse.js';
+import type { FileRecord } from './record.js';
 import type { Release } from './types.js';
 
 /** Releases are a few KB; anything past this is a mistake (a pasted binary, a runaway export). */
@@ -17,74 +18,84 @@ export interface FileResult {
   deps: [string, boolean][];
 }
 
-/** Reads a file whole, refusing overly large ones without reading them. */
-function readRelease(abs: string, file: string): { bytes?: Buffer; diagnostic?: Diagnostic } {
-  let fd: number | undefined;
-  try {
-    fd = openSync(abs, 'r');
-    const { size } = fstatSync(fd);
-    if (size > MAX_RELEASE_BYTES) {
-      return {
-        diagnostic: diag(
-          'file-too-large',
-          'error',
-          `The file is ${(size / 1048576).toFixed(1)} MB; releases may be at most 1 MB.`,
-          {
-            file,
-            line: 1,
-            column: 1,
-            hint: 'Move large material (images, attachments) out of the Markdown and link to it.',
-          },
-        ),
-      };
-    }
-    const bytes = Buffer.allocUnsafe(size);
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, bytes, off, size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return { bytes: bytes.subarray(0, off) };
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return {
-      diagnostic: diag(
-        code === 'EISDIR' ? 'file-is-directory' : 'file-unreadable',
-        'error',
-        `Cannot read the file (${code ?? (e as Error).message}).`,
-        {
-          file,
-          hint:
-            code === 'EACCES'
-              ? 'Give yourself read permission on it.'
-              : 'Check that the file exists and is a regular, readable file (a broken link?).',
-        },
-      ),
-    };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
+const diagnostic = (code: string, message: string, file: string, hint: string, at1 = false) =>
+  diag(code, 'error', message, { file, ...(at1 ? { line: 1, column: 1 } : {}), hint });
 
-/** Reads and validates the given release files (absolute paths), one by one. */
-export function parseFiles(config: Config, files: readonly string[]): FileResult[] {
-  const exists = new Map<string, boolean>();
-  return files.map((abs) => {
-    const file = path.relative(config.root, abs).split(path.sep).join('/');
-    const read = readRelease(abs, file);
-    if (read.diagnostic) return { path: abs, diagnostics: [read.diagnostic], deps: [] };
+/**
+ * Reads and validates release files one by one. Files are read into one buffer that grows as needed,
+ * not a new one each: ten thousand allocations of outside memory otherwise make the garbage collector
+ * run far more often.
+ */
+export class FileReader {
+  private buffer = Buffer.allocUnsafeSlow(64 * 1024);
+  private readonly exists = existsOnce();
+
+  constructor(private readonly config: Config) {}
+
+  parse(abs: string): FileRecord {
+    const file = projectPath(this.config.root, abs);
+    const read = this.read(abs, file);
+    if ('diagnostic' in read)
+      return { path: abs, diagnostics: [read.diagnostic], deps: [], size: read.size, mtimeMs: read.mtimeMs };
     const deps: [string, boolean][] = [];
     const fileExists = (p: string) => {
-      let v = exists.get(p);
-      if (v === undefined) {
-        v = existsSync(p);
-        exists.set(p, v);
-      }
+      const v = this.exists(p);
       deps.push([p, v]);
       return v;
     };
-    const result = parseRelease({ file, path: abs, bytes: read.bytes! }, config, fileExists);
-    return { path: abs, ...result, deps };
-  });
+    const result = parseRelease({ file, path: abs, bytes: read.bytes }, this.config, fileExists);
+    return { path: abs, ...result, deps, size: read.size, mtimeMs: read.mtimeMs };
+  }
+
+  /**
+   * The file's bytes (valid until the next read) with its size and modification time, refusing
+   * overly large files without reading them.
+   */
+  private read(
+    abs: string,
+    file: string,
+  ): { size: number; mtimeMs: number } & ({ bytes: Buffer } | { diagnostic: Diagnostic }) {
+    let fd: number | undefined;
+    let stat = { size: -1, mtimeMs: 0 };
+    try {
+      fd = openSync(abs, 'r');
+      const { size, mtimeMs } = fstatSync(fd);
+      stat = { size, mtimeMs };
+      if (size > MAX_RELEASE_BYTES) {
+        return {
+          ...stat,
+          diagnostic: diagnostic(
+            'file-too-large',
+            `The file is ${(size / 1048576).toFixed(1)} MB; releases may be at most 1 MB.`,
+            file,
+            'Move large material (images, attachments) out of the Markdown and link to it.',
+            true,
+          ),
+        };
+      }
+      if (size > this.buffer.length) this.buffer = Buffer.allocUnsafeSlow(size);
+      let off = 0;
+      while (off < size) {
+        const n = readSync(fd, this.buffer, off, size - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+      return { ...stat, bytes: this.buffer.subarray(0, off) };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return {
+        ...stat,
+        diagnostic: diagnostic(
+          code === 'EISDIR' ? 'file-is-directory' : 'file-unreadable',
+          `Cannot read the file (${code ?? (e as Error).message}).`,
+          file,
+          code === 'EACCES'
+            ? 'Give yourself read permission on it.'
+            : 'Check that the file exists and is a regular, readable file (a broken link?).',
+        ),
+      };
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import type { Contact } from '../config/types.js';
+import type { BodyImage } from './body-images.js';
 
 export const RELEASE_TYPES = ['news', 'press-release'] as const;
 export type ReleaseType = (typeof RELEASE_TYPES)[number];
@@ -41,10 +42,13 @@ export interface Release {
   slug: string;
   /** The lead as plain text (inline Markdown allowed). */
   lead: string;
-  /** Markdown body; when the lead was taken from the first paragraph, that paragraph is left out. */
-  body: string;
-  /** 1-based line in the file where `body` starts. */
+  /**
+   * 1-based line in the file where the Markdown body starts (after the first paragraph, when that
+   * became the lead). The body itself is not kept: `readReleaseBody` reads it when it is rendered.
+   */
   bodyLine: number;
+  /** Local images the body refers to. */
+  bodyImages: BodyImage[];
   image?: ReleaseImage;
   contacts: Contact[];
   boilerplate?: Boilerplate;

@@ -1,4 +1,13 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { createRequire } from 'node:module';
+import type { CountryCode } from 'libphonenumber-js/max';
+
+type Lib = typeof import('libphonenumber-js/max');
+let lib: Lib | undefined;
+/** Loaded on first use, synchronously: its metadata costs a tenth of a second that most runs never need. */
+const phoneLib = (): Lib => {
+  lib ??= createRequire(import.meta.url)('libphonenumber-js/max') as Lib;
+  return lib;
+};
 
 export interface ParsedPhone {
   /** As written, for display. */
@@ -18,7 +27,7 @@ export function parsePhone(text: string, defaultRegion = 'SE'): ParsedPhone | un
     .replace(/^\+\s+/, '+')
     .replace(/^00(?=[1-9])/, '+');
   if (!/^\+?[\d\s\-().]{5,}$/.test(cleaned)) return undefined;
-  const parsed = parsePhoneNumberFromString(cleaned, defaultRegion as CountryCode);
+  const parsed = phoneLib().parsePhoneNumberFromString(cleaned, defaultRegion as CountryCode);
   if (!parsed?.isValid()) return undefined;
   return { display: text.trim(), e164: parsed.number };
 }

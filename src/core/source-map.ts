@@ -25,3 +25,10 @@ export class LineIndex {
     return this.starts.length;
   }
 }
+
+/** Line breaks in `text` between two offsets. */
+export function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readReleaseBody } from '../content/body.js';
 import type { Token } from 'markdown-it';
 import type { Config } from '../config/types.js';
 import type { Release } from '../content/types.js';
@@ -117,7 +118,7 @@ function sources(config: Config, release: Release, at: Locator): Source[] {
     return (key.line ? key : at.find(release.path, release.lead.slice(0, 40))).line ?? 1;
   };
   list.push({ markdown: release.lead, file: release.path, line: leadLine });
-  list.push({ markdown: release.body, file: release.path, line: () => release.bodyLine });
+  list.push({ markdown: readReleaseBody(release), file: release.path, line: () => release.bodyLine });
   const bp = release.boilerplate;
   if (bp) {
     const inConfig = bp.id !== undefined && config.file !== undefined;

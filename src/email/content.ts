@@ -1,3 +1,4 @@
+import { readReleaseBody } from '../content/body.js';
 import type { Config, NewsletterList } from '../config/types.js';
 import { releaseUrl } from '../content/permalink.js';
 import type { Release } from '../content/types.js';
@@ -67,7 +68,7 @@ export function emailContent(
     title: release.title,
     subject: config.newsletter.subjectPrefix + release.title,
     lead: release.lead,
-    body: release.body,
+    body: readReleaseBody(release),
     contacts: release.contacts.map((c) => ({
       name: c.name,
       ...(c.role?.[lang] ? { role: c.role[lang] } : {}),

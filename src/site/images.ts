@@ -22,9 +22,6 @@ interface Known {
   height?: number;
 }
 
-/** File extensions copied as images; anything else a Markdown image points at is left alone. */
-export const IMAGE_EXTENSIONS = /\.(?:jpe?g|png|gif|webp|avif|svg)$/i;
-
 /**
  * The local images a build copies. What it learns (content hash and dimensions, keyed by size and
  * modification time) is kept between builds, so an unchanged image is not read again.

@@ -1,9 +1,10 @@
-import path from 'node:path';
 import type { Config } from '../config/types.js';
+import { readReleaseBody } from '../content/body.js';
+import { imageUrlPath } from '../content/body-images.js';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
 import { localDateTime } from '../core/time.js';
-import { IMAGE_EXTENSIONS, type ImageAsset, type ImageRegistry } from './images.js';
+import type { ImageAsset, ImageRegistry } from './images.js';
 import type { SectionList, SiteModel } from './model.js';
 import type { MarkdownParts } from './renderer.js';
 import { ATOM_FILE, feedDir, type Links, RSS_FILE, type Section, sectionDir } from './paths.js';
@@ -237,10 +238,6 @@ function heroImage(ctx: ViewBase, input: ReleaseInput, link: Link) {
   };
 }
 
-const MD_IMAGE = /!\[[^\]]*\]\(\s*<?([^)\s>]+)/g;
-const MD_REFERENCE = /^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)/gm;
-const HTML_IMAGE = /<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)/gi;
-
 export interface BodyImages {
   /** Image URL as written → its copy. */
   found: Record<string, ImageAsset>;
@@ -248,37 +245,15 @@ export interface BodyImages {
   missing: { url: string; line: number }[];
 }
 
-/** Local images in a release body, found without a full Markdown parse. */
+/** The copies of the local images a release body shows. */
 export function bodyImages(ctx: ViewContext, r: Release): BodyImages {
   const out: BodyImages = { found: {}, missing: [] };
-  const body = r.body;
-  if (!body.includes('![') && !body.includes('<img')) return out;
-  const seen = new Set<string>();
-  for (const re of [MD_IMAGE, MD_REFERENCE, HTML_IMAGE]) {
-    for (const m of body.matchAll(re)) {
-      const url = m[1]!;
-      if (seen.has(url) || /^(?:[a-z][a-z0-9+.-]*:|\/\/|#)/i.test(url)) continue;
-      seen.add(url);
-      let decoded = url.replace(/[?#].*$/, '');
-      try {
-        decoded = decodeURI(decoded);
-      } catch {
-        // Keep it as written.
-      }
-      if (!IMAGE_EXTENSIONS.test(decoded)) continue;
-      // "/images/x.jpg" is relative to the project root, as for the hero image; anything else to the file.
-      const file = decoded.startsWith('/')
-        ? path.join(ctx.config.root, decoded)
-        : path.resolve(path.dirname(r.path), decoded);
-      const asset = ctx.images.get(file);
-      if (asset) {
-        out.found[url] = asset;
-        out.found[encodeURI(decoded)] = asset;
-      } else {
-        const line = r.bodyLine + body.slice(0, m.index).split('\n').length - 1;
-        out.missing.push({ url, line });
-      }
-    }
+  for (const image of r.bodyImages) {
+    const asset = ctx.images.get(image.file);
+    if (asset) {
+      out.found[image.url] = asset;
+      out.found[encodeURI(imageUrlPath(image.url))] = asset;
+    } else out.missing.push({ url: image.url, line: image.line });
   }
   return out;
 }
@@ -335,7 +310,11 @@ function markdownParts(input: ReleaseInput, link: Link) {
   const images: MarkdownParts['images'] = {};
   for (const [url, a] of Object.entries(input.images))
     images[url] = { src: link(a.out), ...(a.width ? { width: a.width, height: a.height } : {}) };
-  return { body: r.body, ...(r.boilerplate ? { boilerplate: r.boilerplate.markdown } : {}), images };
+  return {
+    body: readReleaseBody(r),
+    ...(r.boilerplate ? { boilerplate: r.boilerplate.markdown } : {}),
+    images,
+  };
 }
 
 /** A release page. */

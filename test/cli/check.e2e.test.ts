@@ -143,6 +143,41 @@ describe('scs check (the real binary)', () => {
   });
 });
 
+describe('scs check on many releases (parser threads and the cache)', () => {
+  it('gives the same answer in threads, from the cache and after an edit', () => {
+    const dir = project();
+    // Enough files for the parser threads; every 97th has an error, every 89th a warning.
+    for (let i = 0; i < 700; i++) {
+      const quote = i % 89 === 0 ? '– Ett citat utan talare.\n' : '– Bra, säger Anna Berg, vd.\n';
+      writeFileSync(
+        path.join(dir, `releases/massa-${i}.md`),
+        `---\ntitle: Nyhet nummer ${i} om cykelbanor\ndate: ${i % 97 === 0 ? '2025-02-30' : '2025-02-14'}\n` +
+          `contacts: [karin-holmqvist]\nboilerplate: stadslabbet\ntopics: [mobilitet]\n---\n\nIngress ${i}.\n\n${quote}`,
+      );
+    }
+    const check = () => {
+      const r = runScs(['check', '--format', 'json'], { cwd: dir });
+      return {
+        code: r.code,
+        diagnostics: JSON.parse(r.stdout) as { code: string; file: string; line: number }[],
+      };
+    };
+    const cold = check();
+    expect(cold.code).toBe(1);
+    const summary = cold.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}`);
+    expect(summary.filter((s) => s.startsWith('date-impossible'))).toHaveLength(8);
+    expect(summary.filter((s) => s.startsWith('quote-unattributed'))).toHaveLength(8);
+    expect(summary).toContain('date-impossible releases/massa-97.md:3');
+    expect(summary).toContain('quote-unattributed releases/massa-89.md:11');
+    expect(check()).toEqual(cold);
+
+    const fixed = path.join(dir, 'releases/massa-97.md');
+    writeFileSync(fixed, readFileSync(fixed, 'utf8').replace('2025-02-30', '2025-02-14'));
+    const edited = check();
+    expect(edited.diagnostics).toEqual(cold.diagnostics.filter((d) => d.file !== 'releases/massa-97.md'));
+  });
+});
+
 describe('scs new and scs init', () => {
   it('writes a new release from config defaults, prints its path and refuses to overwrite', () => {
     const dir = project();

@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
+import { readReleaseBody } from '../../src/content/body.js';
 import { checkReleases } from '../../src/content/load.js';
 import { exampleProject } from '../helpers/scs.js';
 
@@ -13,13 +14,13 @@ describe('the release cache', () => {
     const p = exampleProject();
     cleanup = p.cleanup;
     const config = loadConfig({ root: p.dir, env: {} });
-    // Bodies are read back from the files on a hit: include a BOM, CRLF lines and a derived lead.
+    // Bodies are read back from the files: include a BOM, CRLF lines and a derived lead.
     writeFileSync(
       path.join(p.dir, 'releases/crlf.md'),
       '\uFEFF---\r\ntitle: Radslut\r\ndate: 2026-01-10\r\n---\r\n\r\nIngress.\r\n\r\n\r\n  Indraget stycke.\r\n',
     );
     const first = checkReleases(config);
-    expect(first.releases.find((r) => r.slug === 'radslut')!.body).toBe('  Indraget stycke.\r\n');
+    expect(readReleaseBody(first.releases.find((r) => r.slug === 'radslut')!)).toBe('  Indraget stycke.\r\n');
     expect(first.diagnostics).toEqual([]);
     expect(existsSync(path.join(p.dir, '.scs/cache/releases.bin'))).toBe(true);
     // Same answer from the cache, Dates and all.
@@ -48,5 +49,63 @@ describe('the release cache', () => {
     );
     const changed = loadConfig({ root: p.dir, env: {} });
     expect(checkReleases(changed).diagnostics.map((d) => d.code)).toContain('topic-unknown');
+  });
+});
+
+describe('the cache on disk', () => {
+  const cacheFiles = (dir: string) => ({
+    base: path.join(dir, '.scs/cache/releases.bin'),
+    journal: path.join(dir, '.scs/cache/releases.journal.bin'),
+  });
+
+  it('writes only a journal for a few changes, and folds it in when it grows', () => {
+    const p = exampleProject();
+    cleanup = p.cleanup;
+    for (let i = 0; i < 40; i++) {
+      writeFileSync(
+        path.join(p.dir, `releases/extra-${i}.md`),
+        `---\ntitle: Extra nummer ${i}\ndate: 2025-03-${String((i % 28) + 1).padStart(2, '0')}\n---\n\nIngress ${i}.\n`,
+      );
+    }
+    const config = loadConfig({ root: p.dir, env: {} });
+    const files = cacheFiles(p.dir);
+    const first = checkReleases(config);
+    expect(first.diagnostics).toEqual([]);
+    expect(existsSync(files.base)).toBe(true);
+    expect(existsSync(files.journal)).toBe(false);
+    const base = readFileSync(files.base);
+
+    // One edit and one removal: the journal records them, the cache itself is not rewritten.
+    writeFileSync(
+      path.join(p.dir, 'releases/extra-3.md'),
+      '---\ntitle: Ändrad\ndate: 2025-03-04\n---\n\nNy.\n',
+    );
+    rmSync(path.join(p.dir, 'releases/extra-4.md'));
+    const second = checkReleases(config);
+    expect(readFileSync(files.base)).toEqual(base);
+    expect(existsSync(files.journal)).toBe(true);
+    expect(second.releases.map((r) => r.title)).toContain('Ändrad');
+    expect(second.releases.some((r) => r.file === 'releases/extra-4.md')).toBe(false);
+    // What the cache and journal give back is what reading the files gives.
+    const fresh = checkReleases(config, { cache: false });
+    expect(checkReleases(config)).toEqual(fresh);
+
+    // A journal left beside a newer cache (a run interrupted between its two writes) gives nothing stale.
+    const journal = readFileSync(files.journal);
+    for (let i = 10; i < 20; i++) appendFileSync(path.join(p.dir, `releases/extra-${i}.md`), '\nMer.\n');
+    checkReleases(config);
+    expect(existsSync(files.journal)).toBe(false);
+    writeFileSync(files.journal, journal);
+    expect(checkReleases(config)).toEqual(checkReleases(config, { cache: false }));
+  });
+
+  it('starts over from a damaged cache', () => {
+    const p = exampleProject();
+    cleanup = p.cleanup;
+    const config = loadConfig({ root: p.dir, env: {} });
+    const expected = checkReleases(config);
+    const files = cacheFiles(p.dir);
+    writeFileSync(files.base, readFileSync(files.base).subarray(0, 200));
+    expect(checkReleases(config)).toEqual(expected);
   });
 });

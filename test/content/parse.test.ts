@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { checkReleases } from '../../src/content/load.js';
+import { bodyFromText } from '../../src/content/body.js';
 import { parseRelease } from '../../src/content/parse.js';
 import { isPublished } from '../../src/content/types.js';
 import { REPO } from '../helpers/scs.js';
@@ -13,25 +14,27 @@ const parse = (text: string) =>
     config,
     () => true,
   );
+/** The body as a renderer reads it back from the file. */
+const body = (text: string) => bodyFromText(text, parse(text).release!.bodyLine);
 
 describe('parseRelease', () => {
   it('takes the lead from the first paragraph and keeps it out of the body, with line numbers intact', () => {
-    const { release, diagnostics } = parse(
-      '---\ntitle: Rubrik\ndate: 2026-01-10\n---\n\nFörsta stycket\nfortsätter här.\n\n## Mellanrubrik\n\nBrödtext.\n',
-    );
+    const text =
+      '---\ntitle: Rubrik\ndate: 2026-01-10\n---\n\nFörsta stycket\nfortsätter här.\n\n## Mellanrubrik\n\nBrödtext.\n';
+    const { release, diagnostics } = parse(text);
     expect(diagnostics).toEqual([]);
     expect(release!.lead).toBe('Första stycket fortsätter här.');
-    expect(release!.body).toBe('## Mellanrubrik\n\nBrödtext.\n');
+    expect(body(text)).toBe('## Mellanrubrik\n\nBrödtext.\n');
     expect(release!.bodyLine).toBe(9);
   });
 
   it('keeps the body whole when the lead is given, or when the body starts with a heading or a quote', () => {
-    const given = parse('---\ntitle: R\ndate: 2026-01-10\nlead: Egen ingress.\n---\n\nStycke.\n').release!;
-    expect(given.lead).toBe('Egen ingress.');
-    expect(given.body).toBe('\nStycke.\n');
-    const heading = parse('---\ntitle: R\ndate: 2026-01-10\n---\n## Rubrik\n\nStycke.\n').release!;
-    expect(heading.lead).toBe('');
-    expect(heading.body).toBe('## Rubrik\n\nStycke.\n');
+    const given = '---\ntitle: R\ndate: 2026-01-10\nlead: Egen ingress.\n---\n\nStycke.\n';
+    expect(parse(given).release!.lead).toBe('Egen ingress.');
+    expect(body(given)).toBe('\nStycke.\n');
+    const heading = '---\ntitle: R\ndate: 2026-01-10\n---\n## Rubrik\n\nStycke.\n';
+    expect(parse(heading).release!.lead).toBe('');
+    expect(body(heading)).toBe('## Rubrik\n\nStycke.\n');
     const quote = parse('---\ntitle: R\ndate: 2026-01-10\n---\n– Citat, säger Anna Berg, vd.\n').release!;
     expect(quote.lead).toBe('');
   });
@@ -88,6 +91,23 @@ Text.
     expect(remote.image!.file).toBeUndefined();
     const bad = parse('---\ntitle: R\ndate: 2026-01-10\nimage: {src: "javascript:alert(1)", alt: A}\n---\n');
     expect(bad.diagnostics.map((d) => d.code)).toEqual(['image-src-invalid']);
+  });
+
+  it('lists the local images of the body with their lines, and nothing else the body links to', () => {
+    const { release } = parse(
+      [
+        '---\ntitle: R\ndate: 2026-01-10\n---\n\nIngress.\n',
+        '![Karta](bilder/karta%20ny.png "Kartan")\n',
+        '<img alt="x" src="/media/logo.svg">\n',
+        '![Extern](https://cdn.test.example/a.jpg) [länk](dokument.pdf) ![igen](bilder/karta%20ny.png)\n',
+        '![ref][r]\n\n[r]: ./bilder/ref.webp?v=2\n[doc]: ./rapport.pdf\n',
+      ].join('\n'),
+    );
+    expect(release!.bodyImages).toEqual([
+      { url: 'bilder/karta%20ny.png', file: path.join(REPO, 'releases/bilder/karta ny.png'), line: 8 },
+      { url: './bilder/ref.webp?v=2', file: path.join(REPO, 'releases/bilder/ref.webp'), line: 16 },
+      { url: '/media/logo.svg', file: path.join(REPO, 'media/logo.svg'), line: 10 },
+    ]);
   });
 });
 
