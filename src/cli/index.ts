@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ScsError } from '../core/diagnostic.js';
 import { buildCommand } from './commands/build.js';
@@ -14,10 +13,7 @@ import { statusCommand } from './commands/status.js';
 import { subscribersCommand } from './commands/subscribers.js';
 import { createCli, type Cli, type CliIO } from './context.js';
 import { formatDiagnostics } from './output.js';
-
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+import { SCS_VERSION } from '../core/version.js';
 
 /** Every command, in the order `scs --help` lists them. */
 const COMMANDS: ((cli: Cli) => Command)[] = [
@@ -37,7 +33,7 @@ const COMMANDS: ((cli: Cli) => Command)[] = [
 export function createProgram(cli: Cli): Command {
   const program = new Command('scs')
     .description('Press releases in Markdown → a static press archive and newsletters, sent safely.')
-    .version(VERSION, '-v, --version')
+    .version(SCS_VERSION, '-v, --version')
     .option('-c, --config <file>', 'configuration file (default: ./scs.config.yml)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({

@@ -5,6 +5,7 @@ import { parsePhone } from '../core/phone.js';
 import { schemaDiagnostics, shapeKeys, didYouMean } from '../core/schema-diagnostics.js';
 import { isValidTimeZone, parseDuration } from '../core/time.js';
 import { parseYaml, type YamlPath } from '../core/yaml.js';
+import { ConfigCache } from './cache.js';
 import { configSchema, type ConfigInput, type LocalizedInput } from './schema.js';
 import type { Config, Contact, Localized, NewsletterList } from './types.js';
 
@@ -57,6 +58,12 @@ export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
       ],
     };
   }
+  const overrides = options.overrides ?? {};
+  const env = options.env ?? process.env;
+  const cache = new ConfigCache(root, found, text, overrides);
+  const cached = cache.get();
+  if (cached)
+    return { config: { ...cached, env: secrets(env, root, cached.newsletter.from) }, diagnostics: [] };
   const yaml = parseYaml(text, file);
   if (yaml.diagnostics.length)
     return { diagnostics: yaml.diagnostics.map((d) => ({ ...d, code: `config-${d.code}` })) };
@@ -80,14 +87,16 @@ export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
       ),
     };
   }
-  return resolveConfig(parsed.data, {
+  const result = resolveConfig(parsed.data, {
     root,
     file: found,
     shownFile: file,
     locate: yaml.locate,
-    overrides: options.overrides ?? {},
-    env: options.env ?? process.env,
+    overrides,
+    env,
   });
+  if (result.config && !result.diagnostics.length) cache.set(result.config);
+  return result;
 }
 
 /** Reads the config or throws a ScsError (exit code 2) carrying its diagnostics. */
@@ -237,8 +246,6 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
   const org = input.organization;
   const from = nl?.from ?? { name: org.name, email: `press@${new URL(baseUrl).hostname}` };
 
-  const env = ctx.env;
-  const dkimKey = env.SCS_DKIM_PRIVATE_KEY;
   const config: Config = {
     root: ctx.root,
     file: ctx.file,
@@ -278,22 +285,28 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
       lists,
       delivery: nl?.delivery ?? configSchemaDeliveryDefaults(),
     },
-    env: {
-      ...(env.SCS_SMTP_URL ? { smtpUrl: env.SCS_SMTP_URL } : {}),
-      ...(env.SCS_SECRET ? { secret: env.SCS_SECRET } : {}),
-      database: path.resolve(ctx.root, env.SCS_DATABASE ?? '.scs/scs.db'),
-      ...(dkimKey
-        ? {
-            dkim: {
-              privateKey: dkimKey,
-              selector: env.SCS_DKIM_SELECTOR ?? 'scs',
-              domain: env.SCS_DKIM_DOMAIN ?? from.email.split('@')[1]!,
-            },
-          }
-        : {}),
-    },
+    env: secrets(ctx.env, ctx.root, from),
   };
   return { config, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** The settings that come from the environment only: secrets, and where the database lives. */
+function secrets(env: NodeJS.ProcessEnv, root: string, from: { email: string }): Config['env'] {
+  const dkimKey = env.SCS_DKIM_PRIVATE_KEY;
+  return {
+    ...(env.SCS_SMTP_URL ? { smtpUrl: env.SCS_SMTP_URL } : {}),
+    ...(env.SCS_SECRET ? { secret: env.SCS_SECRET } : {}),
+    database: path.resolve(root, env.SCS_DATABASE ?? '.scs/scs.db'),
+    ...(dkimKey
+      ? {
+          dkim: {
+            privateKey: dkimKey,
+            selector: env.SCS_DKIM_SELECTOR ?? 'scs',
+            domain: env.SCS_DKIM_DOMAIN ?? from.email.split('@')[1]!,
+          },
+        }
+      : {}),
+  };
 }
 
 function configSchemaDeliveryDefaults() {

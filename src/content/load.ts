@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
@@ -8,6 +8,7 @@ import { parseFilesParallel } from './parallel.js';
 import type { FileResult } from './read.js';
 import { crossFileRules } from './rules.js';
 import type { Release } from './types.js';
+import { SCS_VERSION } from '../core/version.js';
 
 export interface LoadOptions {
   /** Files or folders to report on; default every release below the config's releases folder. */
@@ -23,10 +24,6 @@ export interface LoadResult {
   /** The release files looked at (relative paths). */
   files: string[];
 }
-
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
 
 function statOrUndefined(abs: string): { size: number; mtimeMs: number } | undefined {
   try {
@@ -45,7 +42,7 @@ export function loadReleases(config: Config, options: LoadOptions = {}): LoadRes
   const show = (abs: string) => projectPath(config.root, abs) || '.';
   const roots = [config.releasesDir, ...(options.paths ?? []).map((p) => path.resolve(config.root, p))];
   const found = findReleaseFiles(roots, show, [config.site.outDir, config.stateDir]);
-  const cache = options.cache === false ? undefined : new ParseCache(config, VERSION);
+  const cache = options.cache === false ? undefined : new ParseCache(config, SCS_VERSION);
   const results: FileResult[] = [];
   const todo: string[] = [];
   const exists = existsOnce();

@@ -2,11 +2,12 @@ import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:f
 
 /**
  * A compact form for many records: every value goes into one of two streams, numbers into a
- * Float64Array and strings as UTF-8 into one byte block (their byte lengths into the numbers). A pack
- * crosses to another thread without copying (both streams are transferable), and reading it allocates
- * nothing but the values asked for, each string decoded straight out of the bytes: ten thousand
- * releases load without the garbage collector copying hundreds of thousands of values around.
- * Packs written one after the other read back as one (see writePackFile).
+ * Float64Array and strings as UTF-8 into one byte block (each string's length in UTF-16 units goes into
+ * the numbers; the strings of a record are encoded together). Reading decodes the block once and cuts
+ * it into slices. A pack crosses to another thread without copying (both streams are transferable),
+ * and reading it allocates little beyond the values asked for: ten thousand releases load without the
+ * garbage collector copying hundreds of thousands of values around. Packs written one after the other
+ * read back as one (see writePackFile).
  */
 export interface Pack {
   numbers: Float64Array<ArrayBuffer>;
@@ -16,9 +17,11 @@ export interface Pack {
 export class PackWriter {
   private numbers: Float64Array<ArrayBuffer> = new Float64Array(4096);
   private count = 0;
-  // Strings are encoded as they come, so that none is kept alive until the end.
   private bytes = Buffer.allocUnsafeSlow(64 * 1024);
   private used = 0;
+  /** The open record: where its segment's byte length goes, and its strings so far. */
+  private slot = -1;
+  private segment = '';
 
   num(n: number): void {
     if (this.count === this.numbers.length) {
@@ -33,7 +36,23 @@ export class PackWriter {
     this.num(b ? 1 : 0);
   }
 
+  /** Starts a record; every string until the next record or the end is one segment. */
+  record(): void {
+    this.close();
+    this.slot = this.count;
+    this.num(0);
+  }
+
   str(s: string): void {
+    if (this.slot < 0) throw new Error('a string outside a record');
+    this.num(s.length);
+    this.segment += s;
+  }
+
+  /** Encodes the open record's strings, so that none is kept alive until the end. */
+  private close(): void {
+    if (this.slot < 0) return;
+    const s = this.segment;
     // UTF-8 takes at most three bytes for each UTF-16 unit.
     if (this.used + s.length * 3 > this.bytes.length) {
       const grown = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.used + s.length * 3));
@@ -42,7 +61,9 @@ export class PackWriter {
     }
     const n = this.bytes.write(s, this.used);
     this.used += n;
-    this.num(n);
+    this.numbers[this.slot] = n;
+    this.slot = -1;
+    this.segment = '';
   }
 
   /** An optional string: -1 for absent. */
@@ -62,6 +83,7 @@ export class PackWriter {
   }
 
   finish(): Pack {
+    this.close();
     return {
       numbers: this.numbers.slice(0, this.count),
       bytes: new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.used),
@@ -112,13 +134,19 @@ export function readPackFile(file: string): { header: Record<string, unknown>; r
 
 export class PackReader {
   private readonly numbers: Float64Array;
-  private readonly bytes: Buffer;
+  /**
+   * All the strings, decoded in one go: one large string that the garbage collector never moves,
+   * of which every string read is a slice.
+   */
+  private readonly strings: string;
   private at = 0;
-  private offset = 0;
+  private char = 0;
 
   constructor(pack: Pack) {
     this.numbers = pack.numbers;
-    this.bytes = Buffer.from(pack.bytes.buffer, pack.bytes.byteOffset, pack.bytes.byteLength);
+    this.strings = Buffer.from(pack.bytes.buffer, pack.bytes.byteOffset, pack.bytes.byteLength).toString(
+      'utf8',
+    );
   }
 
   get done(): boolean {
@@ -135,13 +163,25 @@ export class PackReader {
     return this.num() === 1;
   }
 
+  /** Moves to the next record (whose segment's byte length only the writer needs). */
+  record(): void {
+    this.num();
+  }
+
   str(): string {
-    return this.take(this.num());
+    const end = this.char + this.num();
+    if (end > this.strings.length) throw new RangeError('packed data ends early');
+    const s = this.strings.slice(this.char, end);
+    this.char = end;
+    return s;
   }
 
   opt(): string | undefined {
-    const length = this.num();
-    return length < 0 ? undefined : this.take(length);
+    if (this.numbers[this.at] === -1) {
+      this.at++;
+      return undefined;
+    }
+    return this.str();
   }
 
   json<T>(): T {
@@ -152,14 +192,5 @@ export class PackReader {
     const out: T[] = [];
     for (let n = this.num(); n > 0; n--) out.push(each());
     return out;
-  }
-
-  /** The next `length` bytes of the string block, decoded. */
-  private take(length: number): string {
-    const end = this.offset + length;
-    if (end > this.bytes.length) throw new RangeError('packed data ends early');
-    const s = this.bytes.toString('utf8', this.offset, end);
-    this.offset = end;
-    return s;
   }
 }

@@ -21,6 +21,7 @@ export interface FileRecord extends FileResult {
  * nothing is written that the path and the config give again (id, file).
  */
 export function writeRecord(w: PackWriter, config: Config, e: FileRecord): void {
+  w.record();
   w.num(1);
   w.str(e.path);
   w.num(e.size);
@@ -76,12 +77,14 @@ export function writeRecord(w: PackWriter, config: Config, e: FileRecord): void 
 
 /** Marks a file as gone, in a journal of changes. */
 export function writeRemoved(w: PackWriter, abs: string): void {
+  w.record();
   w.num(0);
   w.str(abs);
 }
 
 /** Reads back a record written by writeRecord with the same config, or the path writeRemoved marked. */
 export function readRecord(r: PackReader, config: Config): FileRecord | string {
+  r.record();
   if (r.num() === 0) return r.str();
   const abs = r.str();
   const size = r.num();

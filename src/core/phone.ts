@@ -1,13 +1,8 @@
-import { createRequire } from 'node:module';
 import type { CountryCode } from 'libphonenumber-js/max';
+import { lazyRequire } from './lazy-require.js';
 
-type Lib = typeof import('libphonenumber-js/max');
-let lib: Lib | undefined;
-/** Loaded on first use, synchronously: its metadata costs a tenth of a second that most runs never need. */
-const phoneLib = (): Lib => {
-  lib ??= createRequire(import.meta.url)('libphonenumber-js/max') as Lib;
-  return lib;
-};
+// Its metadata takes a tenth of a second to load, and most runs find their config in the cache.
+const phoneLib = lazyRequire<typeof import('libphonenumber-js/max')>('libphonenumber-js/max');
 
 export interface ParsedPhone {
   /** As written, for display. */

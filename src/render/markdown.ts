@@ -1,6 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
+import type sanitizeHtml from 'sanitize-html';
+import { lazyRequire } from '../core/lazy-require.js';
 import { ATTRIBUTION_START, QUOTE_START } from '../content/paragraphs.js';
 
 /**
@@ -20,6 +21,9 @@ export interface RenderedMarkdown {
   /** Link URLs as written. */
   links: string[];
 }
+
+// Only Markdown with raw HTML in it needs the sanitizer.
+const sanitizer = lazyRequire<typeof sanitizeHtml>('sanitize-html');
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -154,14 +158,14 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions = {}):
   visit(tokens);
   let html = md.renderer.render(tokens, md.options, env);
   // Sanitising is only needed where the author wrote raw HTML; plain Markdown is escaped by the renderer.
-  if (rawHtml) html = sanitizeHtml(html, SANITIZE);
+  if (rawHtml) html = sanitizer()(html, SANITIZE);
   return { html, images, links };
 }
 
 /** Renders one line of inline Markdown (a lead, a boilerplate sentence) without a wrapping paragraph. */
 export function renderInline(markdown: string): string {
   const html = md.renderInline(markdown);
-  return /<[a-z!/]/i.test(markdown) ? sanitizeHtml(html, SANITIZE) : html;
+  return /<[a-z!/]/i.test(markdown) ? sanitizer()(html, SANITIZE) : html;
 }
 
 /** The token stream, for renderers of other formats (the plain-text email). */

@@ -238,16 +238,16 @@ async function buildInto(
   const out = config.site.outDir;
   const staging = new Staging(out, workFolders(out, files.dir, files.id), state.output, !!options.clean);
   const empty = staging.has.size === 0;
-  const desired: Record<string, string> = {};
+  const desired = new Map<string, string>();
   const todo: PlannedOutput[] = [];
   for (const o of plan.outputs) {
-    desired[o.path] = o.key;
+    desired.set(o.path, o.key);
     // Kept in the spare, or linked from the current output: either way the file does not change.
     if (staging.has.get(o.path) === o.key || staging.link(o.path, o.key)) result.unchanged++;
     else todo.push(o);
   }
   for (const rel of staging.has.keys()) {
-    if (desired[rel] === undefined && !rel.startsWith(PAGEFIND_DIR)) {
+    if (!desired.has(rel) && !rel.startsWith(PAGEFIND_DIR)) {
       staging.remove(rel);
       result.removed++;
     }
@@ -283,7 +283,7 @@ async function buildInto(
   if (hasErrors(result.diagnostics)) return;
 
   const output = staging.commit(desired);
-  result.files = Object.keys(desired).length;
+  result.files = desired.size;
   writeState(files.state, { output, images: images.toJSON() });
 }
 
@@ -294,7 +294,7 @@ async function buildInto(
 async function placeSearchIndex(
   staging: Staging,
   outputs: PlannedOutput[],
-  desired: Record<string, string>,
+  desired: Map<string, string>,
   result: BuildResult,
   enabled: boolean,
 ): Promise<void> {
@@ -308,7 +308,7 @@ async function placeSearchIndex(
   for (const o of outputs) if (o.searchable) h.update(`${o.path}\0${o.key}\0`);
   const key = h.digest('hex').slice(0, 32);
   if (old.length && old.every(([, k]) => k === key)) {
-    for (const [rel] of old) desired[rel] = key;
+    for (const [rel] of old) desired.set(rel, key);
     result.unchanged += old.length;
     result.search.reused = true;
     return;
@@ -317,7 +317,7 @@ async function placeSearchIndex(
   if (current.length && current.every(([, k]) => k === key)) {
     for (const [rel] of old) staging.remove(rel);
     if (current.every(([rel]) => staging.link(rel, key))) {
-      for (const [rel] of current) desired[rel] = key;
+      for (const [rel] of current) desired.set(rel, key);
       result.unchanged += current.length;
       result.search.reused = true;
       return;
@@ -333,7 +333,7 @@ async function placeSearchIndex(
     );
     return;
   }
-  for (const rel of index.files) desired[rel] = key;
+  for (const rel of index.files) desired.set(rel, key);
   result.written += index.files.length;
   result.search.pages = index.pages;
 }

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { imageSize } from 'image-size';
+import { lazyRequire } from '../core/lazy-require.js';
 import { slugify } from '../core/slug.js';
+
+// Needed only for images the registry has not measured before.
+const imageSizeLib = lazyRequire<typeof import('image-size')>('image-size');
 
 /** A local image as it appears in the output. */
 export interface ImageAsset {
@@ -57,7 +60,7 @@ export class ImageRegistry {
           hash: createHash('sha256').update(bytes).digest('hex'),
         };
         try {
-          const { width, height } = imageSize(bytes);
+          const { width, height } = imageSizeLib().imageSize(bytes);
           if (width && height) Object.assign(known, { width, height });
         } catch {
           // Not a format image-size knows: the page shows it without width and height.

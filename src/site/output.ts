@@ -15,7 +15,7 @@ import path from 'node:path';
 export interface FolderState {
   /** Identity of the folder (device, inode, birth time), which survives renames. */
   id: string;
-  files: Record<string, string>;
+  files: Map<string, string>;
 }
 
 /** What scs knows about an output folder and its spare, kept in `.scs/cache/site/`. */
@@ -90,7 +90,7 @@ export class Staging {
   readonly dir: string;
   /** Files already in `dir`: path → key. */
   readonly has: Map<string, string>;
-  private readonly current: Record<string, string>;
+  private readonly current: ReadonlyMap<string, string>;
   private readonly outKnown: boolean;
   constructor(
     readonly out: string,
@@ -101,23 +101,22 @@ export class Staging {
     const { prev, next } = folders;
     // A leftover of an interrupted build: its content is unknown.
     if (existsSync(next)) rmSync(next, { recursive: true, force: true });
-    let has: Record<string, string> = {};
+    this.has = new Map();
     if (existsSync(prev)) {
       if (!clean && state.prev && folderId(prev) === state.prev.id) {
         renameSync(prev, next);
-        has = state.prev.files;
+        this.has = new Map(state.prev.files);
       } else rmSync(prev, { recursive: true, force: true });
     }
     mkdirSync(next, { recursive: true });
     this.dir = next;
-    this.has = new Map(Object.entries(has));
     this.outKnown = !clean && !!state.current && folderId(out) === state.current.id;
-    this.current = this.outKnown ? state.current!.files : {};
+    this.current = this.outKnown ? state.current!.files : new Map();
   }
 
   /** Hard-links the current output's copy of `rel` when it has the same key; false when it cannot. */
   link(rel: string, key: string): boolean {
-    if (this.current[rel] !== key) return false;
+    if (this.current.get(rel) !== key) return false;
     const target = path.join(this.dir, rel);
     try {
       if (this.has.delete(rel)) unlinkSync(target);
@@ -137,7 +136,7 @@ export class Staging {
 
   /** The current output's files below `prefix` with their keys. */
   currentFiles(prefix: string): [string, string][] {
-    return Object.entries(this.current).filter(([rel]) => rel.startsWith(prefix));
+    return [...this.current].filter(([rel]) => rel.startsWith(prefix));
   }
 
   /** Removes a file the new output does not have, and folders it leaves empty. */
@@ -158,7 +157,7 @@ export class Staging {
   }
 
   /** Swaps the new output in; the old one becomes the spare. Returns the state to save. */
-  commit(files: Record<string, string>): OutputState {
+  commit(files: Map<string, string>): OutputState {
     const { prev } = this.folders;
     const hadOutput = existsSync(this.out);
     if (hadOutput) renameSync(this.out, prev);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { quickHash } from '../core/quick-hash.js';
 import { type FeedEntry, FEED_SIZE, atomFeed, rssFeed } from './feeds.js';
 import { sectionLists } from './model.js';
 import { ATOM_FILE, dirOf, feedDir, RSS_FILE, type Section, sectionDir } from './paths.js';
@@ -83,11 +84,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const outputs: PlannedOutput[] = [];
   const diagnostics: Diagnostic[] = [];
   const pageSize = config.site.pageSize;
-  const key = (...parts: string[]) => {
-    const h = createHash('sha1').update(ctx.global);
-    for (const part of parts) h.update('\0').update(part);
-    return h.digest('base64url').slice(0, 20);
-  };
+  const key = (...parts: string[]) => quickHash([ctx.global, ...parts]);
   // What identifies a release's content: its file (the slug may come from the name) and its bytes.
   const ids = new Map<Release, string>();
   const rid = (r: Release) => {

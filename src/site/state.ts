@@ -11,11 +11,11 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import type { FolderState, OutputState } from './output.js';
+import type { OutputState } from './output.js';
 import { processAlive } from '../core/process.js';
 
 /** Bump when the meaning of saved state changes. */
-const STATE_VERSION = 2;
+const STATE_VERSION = 3;
 
 /** What a build leaves in `.scs/cache/site/` for the next one. */
 export interface BuildState {
@@ -34,14 +34,27 @@ export function stateFiles(
   return { dir, id, state: path.join(dir, `${id}.json`), lock: path.join(dir, `${id}.lock`) };
 }
 
+/** A folder's files on disk: paths and keys in two lists (quicker to read back than an object). */
+interface SavedFolder {
+  id: string;
+  paths: string[];
+  keys: string[];
+}
+
 /**
- * On disk the spare folder's files are kept as their difference from the current output's (null: not
- * there), which is small: the two differ only by what the last build changed.
+ * On disk the spare folder's files are kept as their difference from the current output's (null key:
+ * not there), which is small: the two differ only by what the last build changed.
  */
 interface SavedState {
   version: number;
-  output: { current?: FolderState; prev?: { id: string; diff: Record<string, string | null> } };
+  output: { current?: SavedFolder; prev?: { id: string; paths: string[]; keys: (string | null)[] } };
   images?: unknown;
+}
+
+function zip<V>(paths: string[], keys: V[]): Map<string, V> {
+  const out = new Map<string, V>();
+  for (let i = 0; i < paths.length; i++) out.set(paths[i]!, keys[i]!);
+  return out;
 }
 
 /** The saved state; an empty one when there is none or it cannot be read (a cold build follows). */
@@ -50,12 +63,14 @@ export function readState(file: string): BuildState {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
     if (saved.version !== STATE_VERSION || !saved.output) return { output: {} };
     const { current, prev } = saved.output;
-    const output: OutputState = current ? { current } : {};
-    if (current && prev) {
-      const files = { ...current.files };
-      for (const [rel, key] of Object.entries(prev.diff)) {
-        if (key === null) delete files[rel];
-        else files[rel] = key;
+    const output: OutputState = current
+      ? { current: { id: current.id, files: zip(current.paths, current.keys) } }
+      : {};
+    if (output.current && prev) {
+      const files = new Map(output.current.files);
+      for (const [rel, key] of zip(prev.paths, prev.keys)) {
+        if (key === null) files.delete(rel);
+        else files.set(rel, key);
       }
       output.prev = { id: prev.id, files };
     }
@@ -70,14 +85,20 @@ export function writeState(file: string, state: BuildState): void {
   const { current, prev } = state.output;
   const saved: SavedState = {
     version: STATE_VERSION,
-    output: current ? { current } : {},
+    output: current
+      ? { current: { id: current.id, paths: [...current.files.keys()], keys: [...current.files.values()] } }
+      : {},
     images: state.images,
   };
   if (current && prev) {
-    const diff: Record<string, string | null> = {};
-    for (const [rel, key] of Object.entries(prev.files)) if (current.files[rel] !== key) diff[rel] = key;
-    for (const rel of Object.keys(current.files)) if (!(rel in prev.files)) diff[rel] = null;
-    saved.output.prev = { id: prev.id, diff };
+    const diff = { id: prev.id, paths: [] as string[], keys: [] as (string | null)[] };
+    const change = (rel: string, key: string | null) => {
+      diff.paths.push(rel);
+      diff.keys.push(key);
+    };
+    for (const [rel, key] of prev.files) if (current.files.get(rel) !== key) change(rel, key);
+    for (const rel of current.files.keys()) if (!prev.files.has(rel)) change(rel, null);
+    saved.output.prev = diff;
   }
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, readConfig } from '../../src/config/load.js';
@@ -61,6 +61,25 @@ describe('loadConfig', () => {
     expect(config.site.baseUrl).toBe('https://staging.test.example/');
     expect(config.site.languageBaseUrls.en).toBe('https://staging.test.example/en/');
     expect(config.site.outDir).toBe(path.join(root, 'dist-site'));
+  });
+
+  it('reuses the last valid config until the file or the overrides change, never storing secrets', () => {
+    const root = project(MINIMAL);
+    const env = { SCS_SECRET: 'hemligt-1', SCS_DKIM_PRIVATE_KEY: 'nyckel' };
+    const first = loadConfig({ root, env });
+    const cacheFile = path.join(root, '.scs/cache/config.json');
+    expect(existsSync(cacheFile)).toBe(true);
+    expect(readFileSync(cacheFile, 'utf8')).not.toMatch(/hemligt|nyckel/);
+    // From the cache: the same object, with the secrets of this run's environment.
+    expect(loadConfig({ root, env })).toEqual(first);
+    expect(loadConfig({ root, env: {} }).env).toEqual({ database: path.join(root, '.scs/scs.db') });
+    expect(loadConfig({ root, env, overrides: { outDir: 'ut' } }).site.outDir).toBe(path.join(root, 'ut'));
+    writeFileSync(path.join(root, 'scs.config.yml'), MINIMAL.replace('Testpress', 'Ny press'));
+    expect(loadConfig({ root, env }).site.name.sv).toBe('Ny press');
+    // A config with errors is reported every time, and never cached.
+    writeFileSync(path.join(root, 'scs.config.yml'), `${MINIMAL}timeZone: Europe/Atlantis\n`);
+    for (let i = 0; i < 2; i++)
+      expect(readConfig({ root, env }).diagnostics.map((d) => d.code)).toEqual(['config-timezone-invalid']);
   });
 
   it('loads the example newsroom', () => {

@@ -8,6 +8,7 @@ let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
 function sample(w: PackWriter, n: number) {
+  w.record();
   w.str(`Pressmeddelande ${n} – så här: ”citat” 🚲`);
   w.num(n + 0.25);
   w.bool(n % 2 === 0);
@@ -17,6 +18,7 @@ function sample(w: PackWriter, n: number) {
 }
 
 function readSample(r: PackReader) {
+  r.record();
   return [r.str(), r.num(), r.bool(), r.opt(), r.json(), r.list(() => r.str())];
 }
 
@@ -25,9 +27,11 @@ describe('packs', () => {
     const w = new PackWriter();
     // Past the first buffer and number block, so both grow.
     const long = 'Lång brödtext – '.repeat(10_000);
+    w.record();
     w.str(long);
     for (let i = 0; i < 3000; i++) sample(w, i);
     const r = new PackReader(w.finish());
+    r.record();
     expect(r.str()).toBe(long);
     for (let i = 0; i < 3000; i++) {
       expect(readSample(r)).toEqual([
@@ -41,6 +45,7 @@ describe('packs', () => {
     }
     expect(r.done).toBe(true);
     expect(() => r.num()).toThrow(RangeError);
+    expect(() => new PackWriter().str('x')).toThrow(/outside a record/);
   });
 
   it('written one after the other to a file, read back as one', () => {

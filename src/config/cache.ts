@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SCS_VERSION } from '../core/version.js';
+import type { Config } from './types.js';
+
+/** Bump when the Config shape changes. */
+const CONFIG_CACHE_VERSION = 1;
+
+/** A valid config as loaded, without the secrets (which are never written anywhere). */
+export type CachedConfig = Omit<Config, 'env'>;
+
+/**
+ * The last valid config, so that a run whose config file did not change skips parsing and validating
+ * it (and loading the YAML parser, the schema and the phone number metadata that takes). Stored in
+ * `.scs/cache/config.json` under a key made of everything the result depends on.
+ */
+export class ConfigCache {
+  private readonly file: string;
+  readonly key: string;
+
+  constructor(root: string, configFile: string, text: string, overrides: unknown) {
+    this.file = path.join(root, '.scs', 'cache', 'config.json');
+    this.key = createHash('sha256')
+      .update(
+        JSON.stringify([
+          CONFIG_CACHE_VERSION,
+          SCS_VERSION,
+          process.version,
+          root,
+          configFile,
+          overrides,
+          text,
+        ]),
+      )
+      .digest('hex');
+  }
+
+  get(): CachedConfig | undefined {
+    try {
+      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as { key: string; config: CachedConfig };
+      return saved.key === this.key ? saved.config : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(config: Config): void {
+    const { env: _secrets, ...rest } = config;
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ key: this.key, config: rest }));
+      renameSync(tmp, this.file);
+    } catch {
+      // A cache that cannot be written only costs time on the next run.
+    }
+  }
+}
