@@ -15,6 +15,7 @@ await build({
   entryPoints: {
     scs: 'dist/cli/index.js',
     'parse-worker': 'dist/content/parse-worker.js',
+    'scan-worker': 'dist/content/scan-worker.js',
     'render-worker': 'dist/site/render-worker.js',
   },
   outdir: 'dist/bundle',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import type { Parsed } from './parallel.js';
@@ -11,6 +11,21 @@ const CACHE_VERSION = 6;
 
 /** While the journal holds fewer entries than this share of the cache, a run writes only the journal. */
 const JOURNAL_SHARE = 0.05;
+
+/** Where the cache lives. */
+function cacheFiles(config: Config) {
+  const dir = path.join(config.stateDir, 'cache');
+  return { file: path.join(dir, 'releases.bin'), journal: path.join(dir, 'releases.journal.bin') };
+}
+
+/** The size of the cache on disk (0: none), a measure of how big the tree was. */
+export function parseCacheSize(config: Config): number {
+  try {
+    return statSync(cacheFiles(config).file).size;
+  } catch {
+    return 0;
+  }
+}
 
 /**
  * Results of reading release files, reused while a file's size and modification time, the existence
@@ -33,8 +48,7 @@ export class ParseCache {
     private readonly config: Config,
     version: string,
   ) {
-    this.file = path.join(config.stateDir, 'cache', 'releases.bin');
-    this.journalFile = path.join(config.stateDir, 'cache', 'releases.journal.bin');
+    ({ file: this.file, journal: this.journalFile } = cacheFiles(config));
     // Secrets are not part of the result: leave the environment out of the key.
     const { env: _env, ...rest } = config;
     this.key = createHash('sha256')

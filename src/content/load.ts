@@ -1,9 +1,9 @@
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
-import { existsOnce, findReleaseFiles, projectPath } from './files.js';
-import { ParseCache } from './cache.js';
+import { existsOnce, projectPath } from './files.js';
+import { startScan } from './scan.js';
+import { ParseCache, parseCacheSize } from './cache.js';
 import { parseFilesParallel } from './parallel.js';
 import type { FileResult } from './read.js';
 import { crossFileRules } from './rules.js';
@@ -25,14 +25,8 @@ export interface LoadResult {
   files: string[];
 }
 
-function statOrUndefined(abs: string): { size: number; mtimeMs: number } | undefined {
-  try {
-    const st = statSync(abs);
-    return { size: st.size, mtimeMs: st.mtimeMs };
-  } catch {
-    return undefined;
-  }
-}
+/** About a thousand releases: from there a second thread scanning the tree pays for its start. */
+const BIG_CACHE_BYTES = 1024 * 1024;
 
 const byDateDesc = (a: Release, b: Release) =>
   b.date.getTime() - a.date.getTime() || a.id.localeCompare(b.id);
@@ -41,17 +35,23 @@ const byDateDesc = (a: Release, b: Release) =>
 export function loadReleases(config: Config, options: LoadOptions = {}): LoadResult {
   const show = (abs: string) => projectPath(config.root, abs) || '.';
   const roots = [config.releasesDir, ...(options.paths ?? []).map((p) => path.resolve(config.root, p))];
-  const found = findReleaseFiles(roots, show, [config.site.outDir, config.stateDir]);
+  const cacheSize = options.cache === false ? 0 : parseCacheSize(config);
+  // With a big cache, the tree is scanned on another thread while this one loads the cache.
+  const scanning = startScan(
+    { root: config.root, roots, exclude: [config.site.outDir, config.stateDir], stats: cacheSize > 0 },
+    cacheSize > BIG_CACHE_BYTES,
+  );
   const cache = options.cache === false ? undefined : new ParseCache(config, SCS_VERSION);
+  const found = scanning.wait();
   const results: FileResult[] = [];
   const todo: string[] = [];
   const exists = existsOnce();
-  for (const abs of found.files) {
-    const st = cache?.has(abs) ? statOrUndefined(abs) : undefined;
-    const hit = st && cache!.get(abs, st.size, st.mtimeMs, exists);
+  found.files.forEach((abs, i) => {
+    const size = found.sizes?.[i] ?? -1;
+    const hit = size >= 0 && cache?.get(abs, size, found.mtimes![i]!, exists);
     if (hit) results.push(hit);
     else todo.push(abs);
-  }
+  });
   const parsed = parseFilesParallel(config, todo);
   results.push(...parsed.records);
   cache?.save(new Set(found.files), parsed);

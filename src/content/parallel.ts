@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Config } from '../config/types.js';
+import { type SyncWorker, startSyncWorker } from '../core/sync-worker.js';
 import { type Pack, PackReader, PackWriter } from './packing.js';
 import { FileReader } from './read.js';
 import { type FileRecord, readRecord, writeRecord } from './record.js';
@@ -47,36 +46,25 @@ export function parseShared(
 
 /**
  * Parses release files on all cores while keeping the call synchronous: the main thread parses too,
- * then blocks on each worker's signal and reads its packed records straight off its port.
+ * then takes each worker's packed records. Small trees are parsed here alone.
  */
 export function parseFilesParallel(config: Config, files: readonly string[]): Parsed {
   const threads = Math.min(availableParallelism(), Math.ceil(files.length / (PARALLEL_THRESHOLD / 2)));
   const next = new Int32Array(new SharedArrayBuffer(4));
   const records = new Array<FileRecord>(files.length);
-  // Under a TypeScript test runner there is no compiled worker: parse in this thread.
-  if (threads < 2 || files.length < PARALLEL_THRESHOLD || !existsSync(WORKER))
-    return { records, packs: [parseShared(config, files, next, records).pack] };
-  const jobs = [];
-  for (let t = 1; t < threads; t++) {
-    const { port1, port2 } = new MessageChannel();
-    const signal = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(WORKER, {
-      workerData: { config, files, next, port: port2, signal },
-      transferList: [port2],
-    });
-    jobs.push({ worker, port: port1, signal });
+  const workers: SyncWorker<SharedResult>[] = [];
+  if (files.length >= PARALLEL_THRESHOLD) {
+    for (let t = 1; t < threads; t++) {
+      const worker = startSyncWorker<SharedResult>(WORKER, { config, files, next });
+      if (worker) workers.push(worker);
+    }
   }
   const packs = [parseShared(config, files, next, records).pack];
-  for (const job of jobs) {
-    Atomics.wait(job.signal, 0, 0);
-    const message = receiveMessageOnPort(job.port);
-    if (!message) throw new Error('a release parser thread ended without a result');
-    const { indexes, pack } = message.message as SharedResult;
+  for (const worker of workers) {
+    const { indexes, pack } = worker.wait();
     const r = new PackReader(pack);
     for (const i of indexes) records[i] = readRecord(r, config) as FileRecord;
     packs.push(pack);
-    job.port.close();
-    void job.worker.terminate();
   }
   return { records, packs };
 }

@@ -1,0 +1,53 @@
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startSyncWorker } from '../core/sync-worker.js';
+import { type FoundFiles, findReleaseFiles, projectPath } from './files.js';
+
+export interface ScanInput {
+  root: string;
+  /** Folders or files to look in. */
+  roots: string[];
+  /** Folders to leave out (the output, the state folder). */
+  exclude: string[];
+  /** Whether to stat every file found (only worth it with a cache to compare against). */
+  stats: boolean;
+}
+
+export interface Scan extends FoundFiles {
+  /** Size and modification time of each file, when asked for (size -1: it could not be stat'ed). */
+  sizes?: Float64Array<ArrayBuffer>;
+  mtimes?: Float64Array<ArrayBuffer>;
+}
+
+/** Finds the release files, and their sizes and modification times. */
+export function scan(input: ScanInput): Scan {
+  const found: Scan = findReleaseFiles(
+    input.roots,
+    (abs) => projectPath(input.root, abs) || '.',
+    input.exclude,
+  );
+  if (!input.stats) return found;
+  const sizes = new Float64Array(found.files.length);
+  const mtimes = new Float64Array(found.files.length);
+  found.files.forEach((abs, i) => {
+    try {
+      const st = statSync(abs);
+      sizes[i] = st.size;
+      mtimes[i] = st.mtimeMs;
+    } catch {
+      sizes[i] = -1;
+    }
+  });
+  return { ...found, sizes, mtimes };
+}
+
+const WORKER = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
+
+/**
+ * Starts a scan, on a worker thread when `inWorker` (a big tree: its ten thousand system calls then
+ * run while this thread loads the cache); `wait` returns the result.
+ */
+export function startScan(input: ScanInput, inWorker: boolean): { wait(): Scan } {
+  const worker = inWorker ? startSyncWorker<Scan>(WORKER, { input }) : undefined;
+  return worker ?? { wait: () => scan(input) };
+}
