@@ -3,11 +3,14 @@
 // Node 20 loads one file far faster than the hundreds of ES modules scs and its validators are made of:
 // this takes about a tenth of a second off every command. The library (dist/index.js) is not bundled.
 // The packages that only some commands load stay outside, so that the others do not pay for them.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const INLINE = new Set(['commander', 'zod', 'yaml', 'libphonenumber-js']);
+
+// Chunks are named by content: without this, old ones would pile up (and the build hashes them all).
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   // Flat names: the code finds its workers next to itself, and templates and package.json two levels up,
