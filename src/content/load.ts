@@ -25,8 +25,8 @@ export interface LoadResult {
   files: string[];
 }
 
-/** About a thousand releases: from there a second thread scanning the tree pays for its start. */
-const BIG_CACHE_BYTES = 1024 * 1024;
+/** About four thousand releases: from there a second thread scanning the tree pays for its start. */
+const BIG_CACHE_BYTES = 4 * 1024 * 1024;
 
 const byDateDesc = (a: Release, b: Release) =>
   b.date.getTime() - a.date.getTime() || a.id.localeCompare(b.id);

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
 import type { Config } from '../config/types.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { handlebars } from '../render/handlebars.js';
 
 /** The templates shipped with scs; a project overrides any of them under `<templates>/email/`. */
 export const BUILTIN_EMAIL_TEMPLATES = fileURLToPath(new URL('../../templates/email/', import.meta.url));
@@ -84,7 +84,7 @@ export function loadEmailTemplates(config: Config): {
   const cached = compiledCache.get(config.templatesDir);
   if (cached?.key === key) return { templates: cached.templates, diagnostics };
 
-  const hb = Handlebars.create();
+  const hb = handlebars().create();
   for (const s of sources) {
     try {
       hb.parse(s.text);

@@ -1,10 +1,11 @@
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { renderMarkdown } from '../render/markdown.js';
 import { translate } from './strings.js';
 import { COMPILE_OPTIONS, type RenderSources } from './templates.js';
 import { inlineMarkdown, sharedMarkdown } from './text.js';
 import { dirOf } from './paths.js';
 import { type ReleaseInput, releasePage, type ViewBase } from './views.js';
+import { handlebars } from '../render/handlebars.js';
 
 export interface MarkdownParts {
   body: string;
@@ -71,7 +72,7 @@ export class TemplateRenderError extends Error {
  * and the page body handed to the layout.
  */
 export function createRenderer(sources: RenderSources, base: ViewBase): Render {
-  const hb = Handlebars.create();
+  const hb = handlebars().create();
   // Most texts have no placeholders: look each up once per language.
   const plain = new Map<string, string>();
   hb.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => {

@@ -146,14 +146,15 @@ describe('scs check (the real binary)', () => {
 describe('scs check on many releases (parser threads and the cache)', () => {
   it('gives the same answer in threads, from the cache and after an edit', () => {
     const dir = project();
-    // Enough files for the parser threads, and for a cache big enough that later runs scan the tree on
-    // a thread of its own; every 97th has an error, every 89th a warning.
+    // Enough files for the parser threads, and long leads for a cache big enough (over 4 MB) that later
+    // runs scan the tree on a thread of their own; every 97th has an error, every 89th a warning.
+    const lead = 'Cykelbanan byggs ut längs älven och får belysning hela vägen. '.repeat(28);
     for (let i = 0; i < 2500; i++) {
       const quote = i % 89 === 0 ? '– Ett citat utan talare.\n' : '– Bra, säger Anna Berg, vd.\n';
       writeFileSync(
         path.join(dir, `releases/massa-${i}.md`),
         `---\ntitle: Nyhet nummer ${i} om cykelbanor\ndate: ${i % 97 === 0 ? '2025-02-30' : '2025-02-14'}\n` +
-          `contacts: [karin-holmqvist]\nboilerplate: stadslabbet\ntopics: [mobilitet]\n---\n\nIngress ${i}.\n\n${quote}`,
+          `contacts: [karin-holmqvist]\nboilerplate: stadslabbet\ntopics: [mobilitet]\n---\n\nIngress ${i}. ${lead}\n\n${quote}`,
       );
     }
     const check = () => {
@@ -170,7 +171,7 @@ describe('scs check on many releases (parser threads and the cache)', () => {
     expect(summary.filter((s) => s.startsWith('quote-unattributed'))).toHaveLength(29);
     expect(summary).toContain('date-impossible releases/massa-97.md:3');
     expect(summary).toContain('quote-unattributed releases/massa-89.md:11');
-    expect(statSync(path.join(dir, '.scs/cache/releases.bin')).size).toBeGreaterThan(1024 * 1024);
+    expect(statSync(path.join(dir, '.scs/cache/releases.bin')).size).toBeGreaterThan(4 * 1024 * 1024);
     expect(check()).toEqual(cold);
 
     const fixed = path.join(dir, 'releases/massa-97.md');
