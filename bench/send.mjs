@@ -92,7 +92,7 @@ function run(label, dir, env, n) {
   const ledger = d.timings.ledgerMs / d.elapsedMs;
   console.log(
     `${label.padEnd(26)} N=${n}  ${fmt(n / seconds, 0)} msg/s (sending ${fmt(seconds)} s, whole command ${fmt(r.seconds)} s)  ` +
-      `peak ${fmt(r.peakMB, 0)} MB  ledger ${fmt(ledger * 100, 1)}%  store checks ${fmt((d.timings.storeMs / d.elapsedMs) * 100, 1)}%  ` +
+      `peak ${fmt(r.peakMB, 0)} MB  ledger ${fmt(ledger * 100, 1)}% (${fmt(d.timings.ledgerMs / 1000)} s)  store checks ${fmt((d.timings.storeMs / d.elapsedMs) * 100, 1)}%  ` +
       `building ${fmt((d.timings.buildMs / d.elapsedMs) * 100, 1)}%`,
   );
   return { rate: n / seconds, peak: r.peakMB, ledger };

@@ -38,8 +38,8 @@ export interface DispatchContext {
   ledger: LedgerRepo;
   transport: Transport;
   settings: DispatchSettings;
-  /** Whether the recipient may still be mailed right now (confirmed, on the list, not suppressed). */
-  isDeliverable(subscriberId: number): boolean;
+  /** Which of these recipients may still be mailed right now (confirmed, on the list, not suppressed). */
+  deliverable(subscriberIds: number[]): Set<number>;
   /** The server refused the address for good: suppress it. */
   bounced(email: string, reply: string, now: Date): void;
   /** The finished message for a recipient, or why none can be made for them. */
@@ -98,11 +98,18 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   const window = new FailureWindow(ctx.failureWindow?.size, ctx.failureWindow?.limit);
   const bucket = new TokenBucket(settings.rate, clock().getTime());
   // Free slots are refilled together (each refill is a commit, which costs more than its rows): when
-  // half of them are free, or when one has waited REFILL_WAIT_MS, which only a slow server makes happen.
-  const refillAt = Math.max(1, Math.ceil(settings.concurrency / 2));
+  // three quarters of them are free, or when one has waited REFILL_WAIT_MS, which only a slow server
+  // makes happen. (Against a fast server, refilling at half made more, smaller commits and sent no faster.)
+  const refillAt = Math.max(1, Math.ceil((settings.concurrency * 3) / 4));
   let freedAt: number | undefined;
   let inFlight = 0;
   let queue: DueDelivery[] = [];
+  // How far the sweep through the dispatch (in subscriber order) has read; retries come back anyway.
+  let after = 0;
+  const readAhead = (now: Date) => {
+    queue = timed('ledgerMs', () => ledger.due(id, READ_AHEAD, now, after));
+    after = Math.max(after, queue.at(-1)?.subscriberId ?? 0);
+  };
   let halt: { state: 'paused' | 'stopped'; reason: string } | undefined;
   let wake: (() => void) | undefined;
   const notify = () => wake?.();
@@ -207,12 +214,16 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
         if (room > 0) {
           // Read ahead: one query per few hundred recipients. The rows stay pending until claimed, and a
           // claim succeeds only for a row still pending, so a stale read can never send anyone twice.
-          if (!queue.length) queue = timed('ledgerMs', () => ledger.due(id, READ_AHEAD, now));
+          if (!queue.length) readAhead(now);
           const due = queue.splice(0, room);
           found = due.length;
+          // One look-up for the batch: a read transaction per recipient cost more than the ledger itself.
+          const deliverable = due.length
+            ? timed('storeMs', () => ctx.deliverable(due.map((d) => d.subscriberId)))
+            : new Set<number>();
           for (const d of due) {
             counts.pending--;
-            if (!timed('storeMs', () => ctx.isDeliverable(d.subscriberId))) {
+            if (!deliverable.has(d.subscriberId)) {
               outcome(d, {
                 status: 'skipped',
                 attempts: d.attempts,
@@ -233,7 +244,10 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
         }
       }
       if (refill) freedAt = undefined;
-      if (outcomes.length || claims.length) {
+      // Outcomes wait for the next refill's commit rather than taking one of their own: until then their
+      // rows stay `sending`, but no new row becomes `sending` before they are recorded, so a crash still
+      // leaves at most `concurrency` in doubt. Only a halt records them at once.
+      if (claims.length || (outcomes.length && (refill || halt || failure))) {
         const claimed = timed('ledgerMs', () => ledger.record(id, outcomes.splice(0), claims, now));
         const mine = claimed.length === claims.length ? undefined : new Set(claimed);
         for (const [d, message] of batch) {
@@ -271,7 +285,17 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
         else {
           // Nothing due right now: whoever is left waits for a retry.
           const retryAt = timed('ledgerMs', () => ledger.nextRetryAt(id));
-          if (retryAt === undefined && inFlight === 0) break;
+          if (retryAt === undefined && inFlight === 0) {
+            if (after === 0) break;
+            // One more sweep from the start before calling it done, so that nobody put back behind the
+            // sweep while it ran (added to the dispatch, say) is left out; they are counted afresh.
+            after = 0;
+            readAhead(now);
+            if (!queue.length) break;
+            const afresh = timed('ledgerMs', () => ledger.counts(id));
+            Object.assign(counts, afresh);
+            continue;
+          }
           if (retryAt !== undefined) waitMs = retryAt.getTime() - now.getTime();
         }
       }

@@ -11,6 +11,12 @@ const MAX_NAME = 200;
 /** https or http (for local test servers); printable ASCII without anything that ends a header or attribute. */
 const SAFE_URL = /^https?:\/\/[!#-;=?-~]+$/;
 
+/** A printable-ASCII `<left@right>` with nothing that could end or fold a header. */
+const SAFE_MESSAGE_ID = /^<[!-;=?-~]+@[!-;=?-~]+>$/;
+
+/** A new, globally unique Message-ID in the sender's domain. */
+export const newMessageId = (domain: string) => `<${randomUUID()}@${domain}>`;
+
 /**
  * One recipient's copy of a rendered newsletter: splices the recipient's address, name and
  * unsubscribe URL into the pre-encoded template and assembles the MIME message (signed with DKIM
@@ -22,7 +28,7 @@ const SAFE_URL = /^https?:\/\/[!#-;=?-~]+$/;
 export function personalize(
   template: MessageTemplate,
   recipient: EmailRecipient,
-  options: { now: Date; test?: boolean },
+  options: { now: Date; test?: boolean; messageId?: string | null },
 ): PersonalizedMessage {
   const { unsubscribeUrl } = recipient;
   const email = headerAddress(recipient.email);
@@ -78,7 +84,11 @@ export function personalize(
   fill(compiled.html, htmlValues);
   body.push(compiled.bodyEnd);
 
-  const messageId = `<${randomUUID()}@${template.domain}>`;
+  // The ledger's Message-ID (the same for every attempt) when it has a sound one.
+  const messageId =
+    options.messageId && SAFE_MESSAGE_ID.test(options.messageId)
+      ? options.messageId
+      : newMessageId(template.domain);
   const fields = [
     ...(options.test ? compiled.headTop.test : compiled.headTop.normal),
     addressHeader('To', email, name),

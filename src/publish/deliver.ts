@@ -5,6 +5,7 @@ import { renderNewsletter } from '../email/render.js';
 import { DELIVERY_STATUSES, type DeliveryCounts } from '../store/ledger-types.js';
 import { resolveSecret } from '../subscribers/tokens.js';
 import { messageBuilder } from './messages.js';
+import { newMessageId } from '../email/personalize.js';
 import type { PlannedDispatch } from './plan.js';
 import type { DeliverySession } from './session.js';
 import type { DeliveryRunOptions, DispatchReport } from './types.js';
@@ -102,9 +103,10 @@ export async function deliver(
       );
     }
     const now = clock();
+    const messageId = () => newMessageId(template.domain);
     const added =
       p.existing && options.topUp
-        ? ledger.addRecipients(p.existing.id, store.subscribers.recipients(p.list.id), now)
+        ? ledger.addRecipients(p.existing.id, store.subscribers.recipients(p.list.id), now, messageId)
         : 0;
     const dispatch = p.existing
       ? added
@@ -121,6 +123,7 @@ export async function deliver(
           },
           store.subscribers.recipients(p.list.id),
           now,
+          messageId,
         );
     const requeued = options.resendUncertain ? ledger.requeueUncertain(dispatch.id, now) : 0;
     const base = {
@@ -156,7 +159,7 @@ export async function deliver(
       ledger,
       transport,
       settings: options.settings,
-      isDeliverable: (id) => store.subscribers.isDeliverable(id, dispatch.listId),
+      deliverable: (ids) => store.subscribers.deliverable(dispatch.listId, ids),
       bounced: (email, reply, now) => store.subscribers.markBounced(email, reply, now),
       build,
       clock,

@@ -6,7 +6,11 @@ import type { MessageTemplate } from '../email/types.js';
 import type { LedgerRecipient } from '../store/ledger-types.js';
 import { unsubscribeUrl } from '../subscribers/tokens.js';
 
-export type BuildMessage = (recipient: LedgerRecipient, now: Date) => OutgoingMessage | { error: string };
+/** A recipient, with the Message-ID the ledger assigned them when there is one. */
+export type BuildMessage = (
+  recipient: LedgerRecipient & { messageId?: string | null },
+  now: Date,
+) => OutgoingMessage | { error: string };
 
 /**
  * Each recipient's message from the once-rendered template: their address, name and signed unsubscribe
@@ -29,6 +33,7 @@ export function messageBuilder(
         { email: recipient.email, name: recipient.name, unsubscribeUrl: url },
         {
           now,
+          messageId: recipient.messageId,
           ...(options.test ? { test: true } : {}),
         },
       );

@@ -56,10 +56,19 @@ export interface LedgerRecipient {
   name: string | null;
 }
 
+/**
+ * Makes each snapshotted recipient's Message-ID. Assigned once, at planning, every attempt (a retry, a
+ * `--resend-uncertain`) carries the same one, so a receiving server can tell a repeat; and a claim then
+ * rewrites its row at the same size, which keeps the send's small commits small.
+ */
+export type MessageIdSource = () => string;
+
 /** A recipient whose turn has come (pending, and past any retry delay). */
 export interface DueDelivery extends LedgerRecipient {
   /** Attempts made so far. */
   attempts: number;
+  /** The Message-ID every attempt carries, when one was assigned at planning. */
+  messageId: string | null;
 }
 
 /** "About to hand this message to the transport": committed before it is. */
@@ -115,12 +124,22 @@ export interface LedgerRepo {
    * Plans a dispatch: the dispatch and a `pending` row per recipient, in one transaction (all or nothing).
    * The recipients may be streamed from the same store (the subscriber repository's `recipients`).
    */
-  createDispatch(dispatch: NewDispatch, recipients: Iterable<LedgerRecipient>, now: Date): Dispatch;
+  createDispatch(
+    dispatch: NewDispatch,
+    recipients: Iterable<LedgerRecipient>,
+    now: Date,
+    messageId?: MessageIdSource,
+  ): Dispatch;
   /**
    * Adds recipients not in the dispatch yet (subscribed since it was planned) as `pending`, in one
    * transaction; anyone already in it, whatever their status, is left alone. Returns how many were added.
    */
-  addRecipients(dispatchId: number, recipients: Iterable<LedgerRecipient>, now: Date): number;
+  addRecipients(
+    dispatchId: number,
+    recipients: Iterable<LedgerRecipient>,
+    now: Date,
+    messageId?: MessageIdSource,
+  ): number;
   counts(dispatchId: number): DeliveryCounts;
   /** The most recent failed, uncertain and retrying recipients, newest first. */
   problems(dispatchId: number, limit: number): DeliveryProblem[];
@@ -133,8 +152,12 @@ export interface LedgerRepo {
   /** `uncertain → pending` (for `--resend-uncertain`); returns how many. */
   requeueUncertain(dispatchId: number, now: Date): number;
 
-  /** Up to `limit` pending recipients whose turn has come, in subscriber order. */
-  due(dispatchId: number, limit: number, now: Date): DueDelivery[];
+  /**
+   * Up to `limit` pending recipients whose turn has come, in subscriber order. With `after`, only those
+   * past that subscriber, and those waiting for a retry wherever they are: a send sweeps the dispatch,
+   * passing the last subscriber it got, so that it never reads the rows it has finished with again.
+   */
+  due(dispatchId: number, limit: number, now: Date, after?: number): DueDelivery[];
   /** When the earliest pending recipient waiting for a retry is due; undefined when none waits. */
   nextRetryAt(dispatchId: number): Date | undefined;
   /**

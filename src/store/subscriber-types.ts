@@ -105,6 +105,8 @@ export interface SubscriberRepo {
   recipients(listId: string): IterableIterator<Recipient>;
   /** Whether this subscriber may be mailed on this list right now (confirmed, on the list, not suppressed). */
   isDeliverable(subscriberId: number, listId: string): boolean;
+  /** Which of these subscribers may be mailed on this list right now, in one read. */
+  deliverable(listId: string, subscriberIds: readonly number[]): Set<number>;
   /** A hard bounce: status bounced, address suppressed. */
   markBounced(email: string, detail: string, now: Date): void;
   /** A spam complaint (feedback loop): status complained, address suppressed. */

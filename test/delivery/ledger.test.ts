@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireDispatchLock, isStale, STALE_AFTER_MS } from '../../src/delivery/dispatch-lock.js';
@@ -123,6 +124,62 @@ describe('the ledger', () => {
     expect(ledger.counts(d.id)).toMatchObject({ uncertain: 0, pending: 2 });
   });
 
+  it('claims a batch in one go: exactly the rows asked for that are still pending', () => {
+    const ids = room.seed('nyheter', readers(6));
+    store = room.store();
+    const { ledger } = store;
+    const d = ledger.createDispatch(plan, store.subscribers.recipients('nyheter'), T);
+    store.subscribers.erase(ids[2]!);
+    const claims = [1, 2, 3].map((i) => ({ subscriberId: ids[i]!, messageId: `<${i}@x>` }));
+    expect(ledger.record(d.id, [], claims, T)).toEqual([ids[1], ids[3]]);
+    expect(ledger.counts(d.id)).toMatchObject({ pending: 3, sending: 2, skipped: 1 });
+    expect(ledger.due(d.id, 10, T).map((r) => r.subscriberId)).toEqual([ids[0], ids[4], ids[5]]);
+    // The outcomes of a batch and the claims of the next commit together.
+    expect(
+      ledger.record(
+        d.id,
+        [
+          { subscriberId: ids[1]!, status: 'sent', attempts: 1, reply: '250 ok' },
+          { subscriberId: ids[3]!, status: 'sent', attempts: 1, reply: '250 ok' },
+        ],
+        [4, 5].map((i) => ({ subscriberId: ids[i]!, messageId: `<${i}@x>` })),
+        T,
+      ),
+    ).toEqual([ids[4], ids[5]]);
+    expect(ledger.counts(d.id)).toMatchObject({ pending: 1, sending: 2, sent: 2, skipped: 1 });
+  });
+
+  it('lets a send sweep on from where it got to, bringing back the retries it has passed', () => {
+    const ids = room.seed('nyheter', readers(6));
+    store = room.store();
+    const { ledger } = store;
+    const d = ledger.createDispatch(plan, store.subscribers.recipients('nyheter'), T);
+    const first = ledger.due(d.id, 3, T);
+    expect(first.map((r) => r.subscriberId)).toEqual(ids.slice(0, 3));
+    const after = first.at(-1)!.subscriberId;
+    ledger.record(
+      d.id,
+      [],
+      first.map((r) => ({ subscriberId: r.subscriberId, messageId: `<${r.subscriberId}@x>` })),
+      T,
+    );
+    ledger.record(
+      d.id,
+      [
+        { subscriberId: ids[0]!, status: 'sent', attempts: 1, reply: '250 ok' },
+        { subscriberId: ids[1]!, status: 'pending', attempts: 1, reply: '451 later', retryAt: at(1000) },
+        // Put back without a retry time (the server refused us): only a sweep from the start finds it.
+        { subscriberId: ids[2]!, status: 'pending', attempts: 0, reply: '535 no' },
+      ],
+      [],
+      T,
+    );
+    expect(ledger.nextRetryAt(d.id)).toEqual(at(1000));
+    expect(ledger.due(d.id, 10, at(999), after).map((r) => r.subscriberId)).toEqual(ids.slice(3));
+    expect(ledger.due(d.id, 2, at(1000), after).map((r) => r.subscriberId)).toEqual([ids[1], ids[3]]);
+    expect(ledger.due(d.id, 10, at(1000)).map((r) => r.subscriberId)).toEqual(ids.slice(1));
+  });
+
   it('adds later subscribers to an existing dispatch, never anyone twice', () => {
     room.seed('nyheter', readers(2));
     store = room.store();
@@ -131,6 +188,40 @@ describe('the ledger', () => {
     expect(store.ledger.addRecipients(d.id, store.subscribers.recipients('nyheter'), T)).toBe(1);
     expect(store.ledger.addRecipients(d.id, store.subscribers.recipients('nyheter'), T)).toBe(0);
     expect(store.ledger.get(d.id)?.total).toBe(3);
+  });
+
+  it('assigns each recipient a Message-ID when planning, and keeps it through retries and requeues', () => {
+    room.seed('nyheter', readers(3));
+    store = room.store();
+    let n = 0;
+    const d = store.ledger.createDispatch(
+      plan,
+      store.subscribers.recipients('nyheter'),
+      T,
+      () => `<m${++n}@x>`,
+    );
+    room.seed('nyheter', ['late@example.com']);
+    store.ledger.addRecipients(d.id, store.subscribers.recipients('nyheter'), T, () => `<m${++n}@x>`);
+    const due = store.ledger.due(d.id, 10, T);
+    expect(due.map((r) => r.messageId)).toEqual([
+      '<m1@x>',
+      '<m2@x>',
+      '<m3@x>',
+      expect.stringMatching(/^<m\d+@x>$/),
+    ]);
+    expect(new Set(due.map((r) => r.messageId)).size).toBe(4);
+    const [first] = due;
+    store.ledger.record(d.id, [], [{ subscriberId: first!.subscriberId, messageId: first!.messageId! }], T);
+    store.ledger.record(
+      d.id,
+      [{ subscriberId: first!.subscriberId, status: 'pending', attempts: 1, reply: '451', retryAt: at(10) }],
+      [],
+      T,
+    );
+    expect(store.ledger.due(d.id, 1, at(10))[0]).toMatchObject({
+      subscriberId: first!.subscriberId,
+      messageId: '<m1@x>',
+    });
   });
 
   it('forgets the address of an erased subscriber', () => {
@@ -205,6 +296,26 @@ describe('the dispatch lock', () => {
     const third = acquireDispatchLock(open().ledger, 'scs send sv/x', clock);
     expect(third.ok).toBe(true);
     if (third.ok) third.lock.release();
+  });
+
+  it('writes a send back into the database when released, giving the WAL its disk space back', () => {
+    room.seed('nyheter', readers(50));
+    const store = open();
+    const { ledger } = store;
+    const wal = `${room.config().env.database}-wal`;
+    const taken = acquireDispatchLock(ledger, 'scs publish', () => new Date());
+    const d = ledger.createDispatch(plan, store.subscribers.recipients('nyheter'), T);
+    const due = ledger.due(d.id, 50, T);
+    ledger.record(
+      d.id,
+      [],
+      due.map((r) => ({ subscriberId: r.subscriberId, messageId: `<${r.subscriberId}@x>` })),
+      T,
+    );
+    expect(statSync(wal).size).toBeGreaterThan(0);
+    if (taken.ok) taken.lock.release();
+    expect(statSync(wal).size).toBe(0);
+    expect(ledger.counts(d.id)).toMatchObject({ sending: 50 });
   });
 
   it('is taken over from a holder that is gone, and the old holder finds out', () => {

@@ -8,7 +8,7 @@ export interface SmtpScript {
   /** At RCPT TO; `attempt` counts this address's RCPT commands so far (1 for the first). */
   rcpt?(to: string, attempt: number): Verdict;
   /** After the whole message arrived, before the reply. */
-  data?(to: string, attempt: number): Verdict;
+  data?(to: string, attempt: number, raw: Buffer): Verdict;
   /** Wait this long before answering a message (to make a dispatch slow enough to interrupt). */
   delayMs?: number;
   /** While set, no message is answered until it resolves (a server that stalls). */
@@ -94,7 +94,7 @@ export async function startSmtpServer(script: SmtpScript = {}): Promise<TestSmtp
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const to = session.envelope.rcptTo[0]!.address;
-        const verdict = script.data?.(to, bump(dataAttempts, to));
+        const verdict = script.data?.(to, bump(dataAttempts, to), Buffer.concat(chunks));
         const answer = () => {
           if (verdict === 'drop') return drop(session);
           if (verdict) return callback(reply(verdict));

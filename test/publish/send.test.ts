@@ -57,6 +57,7 @@ describe('sending a release (library)', () => {
 
   it('retries temporary failures with exponential backoff, and gives up after maxAttempts', async () => {
     const seen = new Map<string, number[]>();
+    const flakyIds: string[] = [];
     await setUp(
       { retryBaseMs: 60, maxAttempts: 3 },
       {
@@ -67,7 +68,11 @@ describe('sending a release (library)', () => {
           if (to.startsWith('never')) return { code: 452, message: '4.2.2 Mailbox full' };
           return undefined;
         },
-        data: (to, attempt) => (to.startsWith('flaky') && attempt === 1 ? 'drop' : undefined),
+        data(to, attempt, raw) {
+          if (!to.startsWith('flaky')) return undefined;
+          flakyIds.push(/^Message-ID: (.*)\r$/m.exec(raw.toString())![1]!);
+          return attempt === 1 ? 'drop' : undefined;
+        },
       },
     );
     room.seed('nyheter', ['slow@example.com', 'never@example.com', 'flaky@example.com', 'fine@example.com']);
@@ -84,6 +89,9 @@ describe('sending a release (library)', () => {
     expect(b! - a!).toBeGreaterThanOrEqual(60);
     expect(c! - b!).toBeGreaterThanOrEqual(120);
     expect(seen.get('never@example.com')).toHaveLength(3);
+    // Every attempt carries the Message-ID assigned when the dispatch was planned.
+    expect(flakyIds).toHaveLength(2);
+    expect(flakyIds[1]).toBe(flakyIds[0]);
 
     const store = room.store();
     try {

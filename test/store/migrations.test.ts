@@ -93,6 +93,40 @@ describe('the SQLite store', () => {
     db.close();
   });
 
+  it('upgrades a ledger planned before sends swept the dispatch (schema 2), queue and retries intact', () => {
+    const config = project();
+    openStore(config).close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.env.database}${suffix}`, { force: true });
+    const old = new Database(config.env.database);
+    migrate(old, MIGRATIONS.slice(0, 2), 'old.db');
+    old.exec(`
+      INSERT INTO dispatches (id, release_id, lang, list_id, transport, subject, release_hash, state, total, planned_at)
+        VALUES (1, 'sv/x', 'sv', 'nyheter', 'smtp', 'X', 'h', 'open', 3, 0);
+      INSERT INTO deliveries (dispatch_id, subscriber_id, email, status, attempts, next_attempt_at, updated_at) VALUES
+        (1, 1, 'a@example.com', 'sent', 1, 0, 0),
+        (1, 2, 'b@example.com', 'pending', 1, 5000, 0),
+        (1, 3, 'c@example.com', 'pending', 0, 0, 0);
+    `);
+    old.close();
+    const store = openStore(config);
+    try {
+      expect(store.ledger.due(1, 10, new Date(4999)).map((r) => r.email)).toEqual(['c@example.com']);
+      expect(store.ledger.nextRetryAt(1)).toEqual(new Date(5000));
+      expect(store.ledger.due(1, 10, new Date(5000), 3).map((r) => r.email)).toEqual(['b@example.com']);
+    } finally {
+      store.close();
+    }
+    const db = new Database(config.env.database, { readonly: true });
+    const indexes = db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' ORDER BY name",
+      )
+      .pluck()
+      .all();
+    expect(indexes).toEqual(['deliveries_retry', 'deliveries_subscriber']);
+    db.close();
+  });
+
   it('runs each step once, even when opened again and again', () => {
     const config = project();
     openStore(config).close();

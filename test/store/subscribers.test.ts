@@ -56,6 +56,10 @@ describe('the subscriber repository', () => {
     expect(p.store.subscribers.isDeliverable(a, 'nyheter')).toBe(true);
     expect(p.store.subscribers.isDeliverable(a, 'news')).toBe(false);
     expect(p.store.subscribers.isDeliverable(e, 'nyheter')).toBe(false);
+    const all = [a, d, e, 999_999];
+    expect(p.store.subscribers.deliverable('nyheter', all)).toEqual(new Set([a, d]));
+    expect(p.store.subscribers.deliverable('news', all)).toEqual(new Set([d]));
+    expect(p.store.subscribers.deliverable('nyheter', [])).toEqual(new Set());
   });
 
   it('marks a hard bounce: status, history, suppression — and the person is no longer deliverable', () => {

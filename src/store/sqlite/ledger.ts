@@ -7,13 +7,22 @@ import {
   type Dispatch,
   type DispatchState,
   type LedgerRecipient,
+  type MessageIdSource,
   type LedgerRepo,
   type LockHolder,
   type NewDispatch,
 } from '../ledger-types.js';
 
-/** Page cache while holding the dispatch lock (negative: KiB). */
-const SENDER_CACHE_KIB = -4096;
+/**
+ * Settings while this connection holds the dispatch lock, and so sends. It reads each subscriber once per
+ * dispatch and writes the ledger in order, so a big page cache would only hold memory (tens of MB for
+ * 100,000 subscribers): 4 MiB. It commits a small transaction every few messages (some 0.7 pages of WAL
+ * per message), and a checkpoint in the middle of that stalls the send: it must fsync the WAL and the
+ * database, which waits for whatever else the machine has written (with the outbox, gigabytes of
+ * messages: 0.1–1.5 s each). So the WAL may grow to 131,072 pages (512 MiB, some 180,000 messages)
+ * before one; releasing the lock checkpoints once for the whole send.
+ */
+const SENDER_PRAGMAS = { cache_size: -4096, wal_autocheckpoint: 131_072 } as const;
 
 interface DispatchRow {
   id: number;
@@ -39,6 +48,9 @@ interface LockRow {
   started_at: number;
   heartbeat_at: number;
 }
+
+/** A due recipient as a raw row: subscriber id, email, name, attempts, Message-ID. */
+type DueRow = [number, string, string | null, number, string | null];
 
 const optionalDate = (ms: number | null) => (ms === null ? null : new Date(ms));
 
@@ -71,10 +83,11 @@ const toHolder = (row: LockRow): LockHolder => ({
 
 /** The ledger on SQLite, in the same database (and so the same transactions) as the subscribers. */
 export function createSqliteLedger(db: Database.Database): LedgerRepo {
-  // Sending commits a small transaction every few messages, touching the same few pages again and
-  // again; checkpointing every 1,000 pages (the default) would write them back over and over.
+  // Small transactions touch the same few pages again and again; checkpointing every 1,000 pages (the
+  // default) would write them back over and over. The sender goes further (SENDER_PRAGMAS).
   db.pragma('wal_autocheckpoint = 10000');
-  let senderCache: number | undefined;
+  /** The settings SENDER_PRAGMAS replaced, while this connection holds the lock. */
+  let beforeSending: Record<string, number> | undefined;
   const q = {
     find: db.prepare('SELECT * FROM dispatches WHERE release_id = ? AND list_id = ? AND transport = ?'),
     get: db.prepare('SELECT * FROM dispatches WHERE id = ?'),
@@ -83,8 +96,8 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
       INSERT INTO dispatches (release_id, lang, list_id, transport, subject, release_hash, state, total, planned_at)
       VALUES (?, ?, ?, ?, ?, ?, 'open', 0, ?)`),
     insertDelivery: db.prepare(`
-      INSERT INTO deliveries (dispatch_id, subscriber_id, email, name, status, updated_at)
-      VALUES (?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING`),
+      INSERT INTO deliveries (dispatch_id, subscriber_id, email, name, status, message_id, updated_at)
+      VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING`),
     addTotal: db.prepare('UPDATE dispatches SET total = total + ? WHERE id = ?'),
     counts: db.prepare('SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = ? GROUP BY status'),
     problems: db.prepare(`
@@ -100,16 +113,25 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     requeue: db.prepare(
       "UPDATE deliveries SET status = 'pending', next_attempt_at = 0, updated_at = ? WHERE dispatch_id = ? AND status = 'uncertain'",
     ),
-    // The primary key would serve the order too, but walks every row already sent: the partial index
-    // holds only the pending ones.
-    due: db.prepare(`
-      SELECT subscriber_id AS subscriberId, email, name, attempts FROM deliveries INDEXED BY deliveries_pending
-      WHERE dispatch_id = ? AND status = 'pending' AND next_attempt_at <= ?
-      ORDER BY subscriber_id LIMIT ?`),
+    // A range of the primary key: the sweep starts where it left off, so it never walks the rows sent.
+    // Raw rows (arrays): better-sqlite3 is slow to build an object per row, and these come by hundreds.
+    dueAfter: db
+      .prepare(`
+        SELECT subscriber_id, email, name, attempts, message_id FROM deliveries
+        WHERE dispatch_id = ? AND subscriber_id > ? AND status = 'pending' AND next_attempt_at <= ?
+        ORDER BY subscriber_id LIMIT ?`)
+      .raw(),
+    dueRetries: db
+      .prepare(`
+        SELECT subscriber_id, email, name, attempts, message_id FROM deliveries INDEXED BY deliveries_retry
+        WHERE dispatch_id = ? AND status = 'pending' AND next_attempt_at > 0 AND next_attempt_at <= ?
+          AND subscriber_id <= ?
+        ORDER BY subscriber_id LIMIT ?`)
+      .raw(),
     nextRetry: db
-      .prepare(
-        "SELECT min(next_attempt_at) FROM deliveries INDEXED BY deliveries_pending WHERE dispatch_id = ? AND status = 'pending'",
-      )
+      .prepare(`
+        SELECT min(next_attempt_at) FROM deliveries INDEXED BY deliveries_retry
+        WHERE dispatch_id = ? AND status = 'pending' AND next_attempt_at > 0`)
       .pluck(),
     claim: db.prepare(`
       UPDATE deliveries SET status = 'sending', message_id = ?, updated_at = ?
@@ -131,10 +153,15 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     release: db.prepare('DELETE FROM dispatch_lock WHERE id = 1 AND token = ?'),
   };
 
-  const insertRecipients = (id: number, recipients: Iterable<LedgerRecipient>, at: number) => {
+  const insertRecipients = (
+    id: number,
+    recipients: Iterable<LedgerRecipient>,
+    at: number,
+    messageId?: MessageIdSource,
+  ) => {
     let added = 0;
     for (const r of recipients)
-      added += q.insertDelivery.run(id, r.subscriberId, r.email, r.name, at).changes;
+      added += q.insertDelivery.run(id, r.subscriberId, r.email, r.name, messageId?.() ?? null, at).changes;
     q.addTotal.run(added, id);
     return added;
   };
@@ -151,7 +178,12 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
   };
 
   const createDispatch = db.transaction(
-    (dispatch: NewDispatch, recipients: Iterable<LedgerRecipient>, at: number) => {
+    (
+      dispatch: NewDispatch,
+      recipients: Iterable<LedgerRecipient>,
+      at: number,
+      messageId?: MessageIdSource,
+    ) => {
       const id = Number(
         q.insertDispatch.run(
           dispatch.releaseId,
@@ -163,7 +195,7 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
           at,
         ).lastInsertRowid,
       );
-      insertRecipients(id, recipients, at);
+      insertRecipients(id, recipients, at, messageId);
       return id;
     },
   );
@@ -236,12 +268,12 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
       const ids = filter.releaseIds && new Set(filter.releaseIds);
       return ids ? all.filter((d) => ids.has(d.releaseId)) : all;
     },
-    createDispatch(dispatch, recipients, now) {
-      const id = streaming(() => createDispatch.immediate(dispatch, recipients, now.getTime()));
+    createDispatch(dispatch, recipients, now, messageId) {
+      const id = streaming(() => createDispatch.immediate(dispatch, recipients, now.getTime(), messageId));
       return toDispatch(q.get.get(id) as DispatchRow);
     },
-    addRecipients(dispatchId, recipients, now) {
-      return streaming(() => addRecipients.immediate(dispatchId, recipients, now.getTime()));
+    addRecipients(dispatchId, recipients, now, messageId) {
+      return streaming(() => addRecipients.immediate(dispatchId, recipients, now.getTime(), messageId));
     },
     counts(dispatchId) {
       const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;
@@ -278,8 +310,19 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     requeueUncertain(dispatchId, now) {
       return q.requeue.run(now.getTime(), dispatchId).changes;
     },
-    due(dispatchId, limit, now) {
-      return q.due.all(dispatchId, now.getTime(), limit) as ReturnType<LedgerRepo['due']>;
+    due(dispatchId, limit, now, after = 0) {
+      const at = now.getTime();
+      // The retries all lie before the rest, so the two lists together keep to subscriber order.
+      let rows = (after > 0 ? q.dueRetries.all(dispatchId, at, after, limit) : []) as DueRow[];
+      if (rows.length < limit)
+        rows = rows.concat(q.dueAfter.all(dispatchId, after, at, limit - rows.length) as DueRow[]);
+      return rows.map(([subscriberId, email, name, attempts, messageId]) => ({
+        subscriberId,
+        email,
+        name,
+        attempts,
+        messageId,
+      }));
     },
     nextRetryAt(dispatchId) {
       const ms = q.nextRetry.get(dispatchId) as number | null;
@@ -293,11 +336,12 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     },
     acquireLock(holder, isStale) {
       const attempt = acquireLock.immediate(holder, isStale);
-      if (attempt.acquired && senderCache === undefined) {
-        // This connection now sends: it reads each subscriber once per dispatch and writes the ledger
-        // in order, so a big page cache would only hold memory (tens of MB for 100,000 subscribers).
-        senderCache = db.pragma('cache_size', { simple: true }) as number;
-        db.pragma(`cache_size = ${SENDER_CACHE_KIB}`);
+      if (attempt.acquired && !beforeSending) {
+        beforeSending = {};
+        for (const [name, value] of Object.entries(SENDER_PRAGMAS)) {
+          beforeSending[name] = db.pragma(name, { simple: true }) as number;
+          db.pragma(`${name} = ${value}`);
+        }
       }
       return attempt;
     },
@@ -306,8 +350,12 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     },
     releaseLock(token) {
       q.release.run(token);
-      if (senderCache !== undefined) db.pragma(`cache_size = ${senderCache}`);
-      senderCache = undefined;
+      if (!beforeSending) return;
+      for (const [name, value] of Object.entries(beforeSending)) db.pragma(`${name} = ${value}`);
+      beforeSending = undefined;
+      // Write the send's pages back into the database now, and give the WAL's disk space back, rather
+      // than leave them to whichever connection closes last (`scs serve` may keep one open for days).
+      db.pragma('wal_checkpoint(TRUNCATE)');
     },
     currentLock() {
       const row = q.lock.get() as LockRow | undefined;

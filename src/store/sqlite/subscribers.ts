@@ -108,9 +108,14 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
       WHERE m.list_id = ? AND ${DELIVERABLE}
       ORDER BY m.subscriber_id`),
-    deliverable: db.prepare(`
-      SELECT 1 FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
-      WHERE m.list_id = ? AND m.subscriber_id = ? AND ${DELIVERABLE}`),
+    // CROSS JOIN keeps the given ids as the outer loop: left to itself the planner scans the whole list.
+    deliverable: db
+      .prepare(`
+        SELECT m.subscriber_id FROM json_each(?) j
+        CROSS JOIN subscriptions m ON m.list_id = ? AND m.subscriber_id = j.value
+        JOIN subscribers s ON s.id = m.subscriber_id
+        WHERE ${DELIVERABLE}`)
+      .pluck(),
     byEmail: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.email = ?`),
     byId: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.id = ?`),
     byEmails: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.email IN (SELECT value FROM json_each(?))`),
@@ -155,7 +160,10 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       return q.recipients.iterate(listId) as IterableIterator<Recipient>;
     },
     isDeliverable(subscriberId, listId) {
-      return q.deliverable.get(listId, subscriberId) !== undefined;
+      return repo.deliverable(listId, [subscriberId]).has(subscriberId);
+    },
+    deliverable(listId, subscriberIds) {
+      return new Set(q.deliverable.all(JSON.stringify(subscriberIds), listId) as number[]);
     },
     markBounced(email, detail, now) {
       markUndeliverable(email, 'bounced', detail, now);

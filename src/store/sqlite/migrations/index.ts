@@ -1,6 +1,7 @@
 import type { Migration } from '../migrate.js';
 import { migration as m001 } from './001-subscribers.js';
 import { migration as m002 } from './002-ledger.js';
+import { migration as m003 } from './003-ledger-sweep.js';
 
 /** Every schema step, oldest first. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [m001, m002];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];

@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type DispatchContext, runDispatch } from '../../src/delivery/run-dispatch.js';
+import type { OutgoingMessage, SendResult, Transport } from '../../src/delivery/transport.js';
+import type { LedgerRecipient, LedgerRepo, NewDispatch } from '../../src/store/ledger-types.js';
+import type { Store } from '../../src/store/types.js';
+import { newsroom, readers, type Newsroom } from '../publish/newsroom.js';
+
+const plan: NewDispatch = {
+  releaseId: 'sv/x',
+  lang: 'sv',
+  listId: 'nyheter',
+  transport: 'smtp',
+  subject: 'X',
+  releaseHash: 'h1',
+};
+const OK: SendResult = { ok: true, response: '250 ok' };
+const LATER: SendResult = { ok: false, permanent: false, scope: 'connection', response: '451 later' };
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A transport that answers through `answer`, and keeps what it was given. */
+function transport(answer: (m: OutgoingMessage, attempt: number) => Promise<SendResult>) {
+  const sent: string[] = [];
+  const t: Transport & { sent: string[] } = {
+    kind: 'smtp',
+    description: 'test',
+    sent,
+    send(m) {
+      sent.push(m.to);
+      return answer(m, sent.filter((to) => to === m.to).length);
+    },
+    async close() {},
+  };
+  return t;
+}
+
+/** The ledger, with a look after every commit at what a crash at that moment would leave in doubt. */
+function watched(ledger: LedgerRepo, dispatchId: number) {
+  const commits = { outcomesOnly: 0, mostSending: 0 };
+  const watchedLedger: LedgerRepo = {
+    ...ledger,
+    record(id, outcomes, claims, now) {
+      const claimed = ledger.record(id, outcomes, claims, now);
+      if (!claims.length) commits.outcomesOnly++;
+      commits.mostSending = Math.max(commits.mostSending, ledger.counts(dispatchId).sending);
+      return claimed;
+    },
+  };
+  return { ledger: watchedLedger, commits };
+}
+
+describe('the send loop', () => {
+  let room: Newsroom;
+  let store: Store;
+  beforeEach(() => {
+    room = newsroom();
+  });
+  afterEach(() => {
+    store?.close();
+    room.cleanup();
+  });
+
+  const context = (
+    over: Partial<DispatchContext> & Pick<DispatchContext, 'dispatch' | 'ledger' | 'transport'>,
+  ): DispatchContext => {
+    let n = 0;
+    return {
+      settings: { concurrency: 4, rate: 0, maxAttempts: 3, retryBaseMs: 5 },
+      deliverable: (ids) => new Set(ids),
+      bounced: () => {},
+      build: (d) => ({
+        from: 'press@example.com',
+        to: d.email,
+        raw: Buffer.from('Subject: X\r\n\r\nHej\r\n'),
+        messageId: `<${d.subscriberId}.${n++}@test>`,
+      }),
+      clock: () => new Date(),
+      ...over,
+    };
+  };
+  const planned = (recipients?: (all: LedgerRecipient[]) => LedgerRecipient[]) => {
+    const all = [...store.subscribers.recipients('nyheter')];
+    return store.ledger.createDispatch(plan, recipients ? recipients(all) : all, new Date());
+  };
+
+  it('never has more than `concurrency` recipients in doubt, and records outcomes with the next claims', async () => {
+    room.seed('nyheter', readers(120));
+    store = room.store();
+    const dispatch = planned();
+    const { ledger, commits } = watched(store.ledger, dispatch.id);
+    const t = transport(() => tick(Math.random() * 3).then(() => OK));
+    const result = await runDispatch(context({ dispatch, ledger, transport: t }));
+    expect(result).toMatchObject({ state: 'done', counts: { sent: 120, sending: 0, pending: 0 } });
+    expect(new Set(t.sent).size).toBe(120);
+    expect(t.sent).toHaveLength(120);
+    // A crash at any commit would have left at most 4 uncertain.
+    expect(commits.mostSending).toBeLessThanOrEqual(4);
+    // Outcomes ride along with claims; only the last few, with nobody left to claim, have their own.
+    expect(commits.outcomesOnly).toBeLessThanOrEqual(4);
+  });
+
+  it('leaves at most `concurrency` uncertain when the run dies mid-batch', async () => {
+    room.seed('nyheter', readers(30));
+    store = room.store();
+    const dispatch = planned();
+    const hung: (() => void)[] = [];
+    // The first ten get through, then the server stops answering: the run is stuck, as if killed.
+    const t = transport(() =>
+      t.sent.length <= 10 ? Promise.resolve(OK) : new Promise((resolve) => hung.push(() => resolve(OK))),
+    );
+    const controller = new AbortController();
+    const running = runDispatch(
+      context({ dispatch, ledger: store.ledger, transport: t, signal: controller.signal }),
+    );
+    while (hung.length < 4) await tick(1);
+    const next = room.store();
+    try {
+      // Exactly the four with the server: the ten before them were recorded with the last claims.
+      expect(next.ledger.markInterrupted(new Date()).get(dispatch.id)).toBe(4);
+      expect(next.ledger.counts(dispatch.id)).toMatchObject({
+        sent: 10,
+        uncertain: 4,
+        sending: 0,
+        pending: 16,
+      });
+    } finally {
+      next.close();
+    }
+    controller.abort('test over');
+    for (const answer of hung) answer();
+    expect((await running).state).toBe('stopped');
+  });
+
+  it('brings back the retries the sweep has passed, and looks again from the start before it is done', async () => {
+    const ids = room.seed('nyheter', readers(40));
+    store = room.store();
+    // The first subscriber joins the dispatch only once the sweep is well past them.
+    const dispatch = planned((all) => all.filter((r) => r.subscriberId !== ids[0]));
+    const late = [...store.subscribers.recipients('nyheter')].filter((r) => r.subscriberId === ids[0]);
+    const t = transport((m, attempt) => {
+      if (t.sent.length === 20) store.ledger.addRecipients(dispatch.id, late, new Date());
+      return Promise.resolve(m.to.endsWith('7@example.com') && attempt === 1 ? LATER : OK);
+    });
+    const result = await runDispatch(context({ dispatch, ledger: store.ledger, transport: t }));
+    expect(result).toMatchObject({ state: 'done', counts: { sent: 40, pending: 0 }, run: { retried: 4 } });
+    expect(t.sent.filter((to) => to === 'reader0000@example.com')).toHaveLength(1);
+    expect(t.sent.filter((to) => to === 'reader0017@example.com')).toHaveLength(2);
+    expect(t.sent).toHaveLength(44);
+  });
+});
