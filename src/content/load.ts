@@ -5,6 +5,7 @@ import { existsOnce, projectPath } from './files.js';
 import { startScan } from './scan.js';
 import { ParseCache, parseCacheSize } from './cache.js';
 import { parseFilesParallel } from './parallel.js';
+import { cancelParsers } from './parser-threads.js';
 import type { FileResult } from './read.js';
 import { crossFileRules } from './rules.js';
 import type { Release } from './types.js';
@@ -36,6 +37,8 @@ export function loadReleases(config: Config, options: LoadOptions = {}): LoadRes
   const show = (abs: string) => projectPath(config.root, abs) || '.';
   const roots = [config.releasesDir, ...(options.paths ?? []).map((p) => path.resolve(config.root, p))];
   const cacheSize = options.cache === false ? 0 : parseCacheSize(config);
+  // The cache serves most files: parser threads started ahead would only compete with the scan.
+  if (cacheSize > 0) cancelParsers();
   // With a big cache, the tree is scanned on another thread while this one loads the cache.
   const scanning = startScan(
     { root: config.root, roots, exclude: [config.site.outDir, config.stateDir], stats: cacheSize > 0 },

@@ -1,14 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
-import { type SyncWorker, startSyncWorker } from '../core/sync-worker.js';
+import type { SyncWorker } from '../core/sync-worker.js';
 import { type Pack, PackReader, PackWriter } from './packing.js';
 import { FileReader } from './read.js';
+import { cancelParsers, takeParsers } from './parser-threads.js';
 import { type FileRecord, readRecord, writeRecord } from './record.js';
 
 /** Below this many files a worker costs more to start than it saves. */
 const PARALLEL_THRESHOLD = 600;
-const WORKER = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
 
 /** Parsed files, as objects in file order, and packed (in the order parsed) for the cache. */
 export interface Parsed {
@@ -52,13 +51,10 @@ export function parseFilesParallel(config: Config, files: readonly string[]): Pa
   const threads = Math.min(availableParallelism(), Math.ceil(files.length / (PARALLEL_THRESHOLD / 2)));
   const next = new Int32Array(new SharedArrayBuffer(4));
   const records = new Array<FileRecord>(files.length);
-  const workers: SyncWorker<SharedResult>[] = [];
-  if (files.length >= PARALLEL_THRESHOLD) {
-    for (let t = 1; t < threads; t++) {
-      const worker = startSyncWorker<SharedResult>(WORKER, { config, files, next });
-      if (worker) workers.push(worker);
-    }
-  }
+  let workers: SyncWorker<SharedResult>[] = [];
+  if (files.length >= PARALLEL_THRESHOLD)
+    workers = takeParsers(threads - 1).map((w) => w.start({ config, files, next }));
+  else cancelParsers();
   const packs = [parseShared(config, files, next, records).pack];
   for (const worker of workers) {
     const { indexes, pack } = worker.wait();

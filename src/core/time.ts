@@ -63,12 +63,21 @@ function probeOffset(ms: number, timeZone: string): number {
   return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
 }
 
-/** Per zone and UTC year: the offset at the start of the year and each change during it. */
-const transitions = new Map<string, { start: number; changes: { at: number; offset: number }[] }>();
+interface YearTransitions {
+  start: number;
+  changes: { at: number; offset: number }[];
+}
 
-function yearTransitions(year: number, timeZone: string) {
-  const key = `${timeZone}|${year}`;
-  let t = transitions.get(key);
+/** Per zone, per UTC year: the offset at the start of the year and each change during it. */
+const transitions = new Map<string, Map<number, YearTransitions>>();
+
+function yearTransitions(year: number, timeZone: string): YearTransitions {
+  let zone = transitions.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    transitions.set(timeZone, zone);
+  }
+  let t = zone.get(year);
   if (t) return t;
   const from = Date.UTC(year, 0, 1);
   const start = probeOffset(from, timeZone);
@@ -94,17 +103,21 @@ function yearTransitions(year: number, timeZone: string) {
     prev = o;
   }
   t = { start, changes };
-  transitions.set(key, t);
+  zone.set(year, t);
   return t;
 }
 
-/** Offset of `timeZone` from UTC at `instant`, in minutes (e.g. 60 for CET). */
-export function offsetMinutes(instant: Date, timeZone: string): number {
-  const ms = instant.getTime();
+/** Offset at `ms` (Unix milliseconds), in minutes: every release date asks this several times. */
+function offsetAt(ms: number, timeZone: string): number {
   const t = yearTransitions(new Date(ms).getUTCFullYear(), timeZone);
   let offset = t.start;
   for (const c of t.changes) if (ms >= c.at) offset = c.offset;
   return offset;
+}
+
+/** Offset of `timeZone` from UTC at `instant`, in minutes (e.g. 60 for CET). */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  return offsetAt(instant.getTime(), timeZone);
 }
 
 function wallClock(instant: Date, timeZone: string): WallClock {
@@ -125,12 +138,12 @@ function wallClock(instant: Date, timeZone: string): WallClock {
  */
 export function zonedTimeToInstant(w: WallClock, ms: number, timeZone: string): Date {
   const guess = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, ms);
-  const before = offsetMinutes(new Date(guess - 86400000), timeZone);
-  const after = offsetMinutes(new Date(guess + 86400000), timeZone);
-  const valid = [guess - before * 60000, guess - after * 60000]
-    .filter((c) => offsetMinutes(new Date(c), timeZone) * 60000 === guess - c)
-    .sort((x, y) => x - y);
-  return new Date(valid[0] ?? guess - before * 60000);
+  // The candidates: the wall time read with the offset of the day before, and of the day after.
+  const early = guess - offsetAt(guess - 86400000, timeZone) * 60000;
+  const late = guess - offsetAt(guess + 86400000, timeZone) * 60000;
+  const valid = (c: number) => offsetAt(c, timeZone) * 60000 === guess - c;
+  const [a, b] = early <= late ? [early, late] : [late, early];
+  return new Date(valid(a) ? a : valid(b) ? b : early);
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -5,6 +5,7 @@ import { localDateTime } from '../../core/time.js';
 import type { BuildResult } from '../../site/build.js';
 import { type Cli, resolveNow } from '../context.js';
 import { formatDiagnostics } from '../output.js';
+import { prestartParsers } from '../../content/parser-threads.js';
 
 export interface BuildFlags {
   out?: string;
@@ -89,6 +90,7 @@ export function buildCommand(cli: Cli): Command {
     .option('--threads <n>', 'rendering threads (default: all cores for large builds)')
     .option('--json', 'print the result as JSON on stdout')
     .action(async function (this: Command, opts: BuildFlags) {
+      prestartParsers();
       const baseUrl = checkBaseUrl(opts.baseUrl);
       const threads = parseThreads(opts.threads);
       const config = cli.config(this, {

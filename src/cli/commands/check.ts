@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Cli } from '../context.js';
 import { formatDiagnostics, summaryLine, type DiagnosticFormat } from '../output.js';
+import { prestartParsers } from '../../content/parser-threads.js';
 
 export function checkCommand(cli: Cli): Command {
   return new Command('check')
@@ -17,6 +18,7 @@ export function checkCommand(cli: Cli): Command {
       paths: string[],
       opts: { format: DiagnosticFormat; strict?: boolean },
     ) {
+      prestartParsers();
       const config = cli.config(this);
       // Loaded on use, so that `scs --help` and other commands start fast.
       const { checkReleases } = await import('../../content/load.js');

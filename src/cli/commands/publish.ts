@@ -16,6 +16,7 @@ import {
   transportLine,
 } from '../dispatch-output.js';
 import { formatDiagnostics } from '../output.js';
+import { prestartParsers } from '../../content/parser-threads.js';
 
 const SKIPS: Record<SkipReason, string> = {
   'already-sent': 'already sent',
@@ -34,6 +35,7 @@ export function publishCommand(cli: Cli): Command {
     .option('--dry-run', 'check and show what would be built and sent; write and send nothing')
     .option('--json', 'print the result as JSON (progress as JSON lines on stderr)')
     .action(async function (this: Command, opts: { now?: string; dryRun?: boolean; json?: boolean }) {
+      prestartParsers();
       const config = cli.config(this);
       const { publish } = await import('../../publish/publish.js');
       const now = resolveNow(opts.now, config.timeZone);
