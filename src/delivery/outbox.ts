@@ -23,7 +23,8 @@ export function createOutboxTransport(dir: string, shownDir = dir): Transport {
       try {
         writeFileSync(tmp, message.raw);
         renameSync(tmp, path.join(dir, name));
-        return { ok: true, response: `250 written to ${name}` };
+        // Short: the ledger keeps every reply, and the file is found by the Message-ID in its name.
+        return { ok: true, response: '250 written to the outbox' };
       } catch (e) {
         return {
           ok: false,
