@@ -29,8 +29,9 @@ export interface LoadResult {
 /** About four thousand releases: from there a second thread scanning the tree pays for its start. */
 const BIG_CACHE_BYTES = 4 * 1024 * 1024;
 
+// Ties by id in code-point order: ids are ASCII slugs, and a locale-aware comparison costs ten times more.
 const byDateDesc = (a: Release, b: Release) =>
-  b.date.getTime() - a.date.getTime() || a.id.localeCompare(b.id);
+  b.date.getTime() - a.date.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Reads and validates every release file; diagnostics per file, no rules across files. */
 export function loadReleases(config: Config, options: LoadOptions = {}): LoadResult {

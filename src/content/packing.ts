@@ -15,13 +15,19 @@ export interface Pack {
 }
 
 export class PackWriter {
-  private numbers: Float64Array<ArrayBuffer> = new Float64Array(4096);
+  private numbers: Float64Array<ArrayBuffer>;
   private count = 0;
-  private bytes = Buffer.allocUnsafeSlow(64 * 1024);
+  private bytes: Buffer<ArrayBuffer>;
   private used = 0;
   /** The open record: where its segment's byte length goes, and its strings so far. */
   private slot = -1;
   private segment = '';
+
+  /** `records` and `bytesEach`: how much to expect, so that the buffers seldom grow (each growth copies). */
+  constructor(records = 64, bytesEach = 1024) {
+    this.numbers = new Float64Array(Math.max(4096, records * 64));
+    this.bytes = Buffer.allocUnsafeSlow(Math.max(64 * 1024, records * bytesEach));
+  }
 
   num(n: number): void {
     if (this.count === this.numbers.length) {

@@ -32,7 +32,8 @@ export function parseShared(
   keep?: FileRecord[],
 ): SharedResult {
   const reader = new FileReader(config);
-  const w = new PackWriter();
+  // A release packs into about a kilobyte of text and a few dozen numbers.
+  const w = new PackWriter(Math.ceil(files.length / availableParallelism()) + 16, 1280);
   const indexes: number[] = [];
   for (let i = Atomics.add(next, 0, 1); i < files.length; i = Atomics.add(next, 0, 1)) {
     const record = reader.parse(files[i]!);

@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config, Contact } from '../config/types.js';
@@ -10,6 +9,7 @@ import { SLUG_RE, slugify } from '../core/slug.js';
 import { localDate, parseDateTime } from '../core/time.js';
 import { countNewlines } from '../core/source-map.js';
 import { parseYaml } from '../core/yaml.js';
+import { sha256Hex } from '../core/sha256.js';
 import { findBodyImages } from './body-images.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
@@ -345,7 +345,7 @@ export function parseRelease(
     draft: fm.draft,
     newsletter: fm.newsletter,
     publishAt: embargo && embargo > date.instant ? embargo : date.instant,
-    hash: createHash('sha256').update(srcFile.bytes).digest('hex'),
+    hash: sha256Hex(srcFile.bytes),
   };
   if (image) release.image = image;
   if (boilerplate) release.boilerplate = boilerplate;

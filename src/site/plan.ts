@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
@@ -27,6 +26,7 @@ import {
   topicsPage,
   type ViewContext,
 } from './views.js';
+import { sha256Hex } from '../core/sha256.js';
 
 /** One file of the archive: its cache key, and how to make it when the key is not already built. */
 export interface PlannedOutput {
@@ -67,7 +67,7 @@ export function assetPaths(assets: SiteAsset[]): {
     const hashed = asset.name === 'site.css' || asset.name === 'search.js';
     if (!hashed) return { path: `assets/${asset.name}`, asset };
     const ext = path.posix.extname(asset.name);
-    const hash = createHash('sha256').update(asset.bytes).digest('hex').slice(0, 10);
+    const hash = sha256Hex(asset.bytes).slice(0, 10);
     return { path: `assets/${asset.name.slice(0, -ext.length)}-${hash}${ext}`, asset };
   });
   const find = (name: string) => files.find((f) => f.asset.name === name)?.path ?? `assets/${name}`;
@@ -113,7 +113,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   for (const f of assetFiles) {
     outputs.push({
       path: f.path,
-      key: createHash('sha256').update(f.asset.bytes).digest('hex').slice(0, 32),
+      key: sha256Hex(f.asset.bytes).slice(0, 32),
       make: { kind: 'bytes', bytes: f.asset.bytes },
     });
   }
@@ -300,7 +300,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const sitemapParts = sitemapFiles(sitemap.length, () => sitemap.map((u) => u()), config.site.baseUrl);
   for (const part of sitemapParts) text(part.path, sitemapKey, part.text);
   const robots = robotsTxt(config.site.baseUrl);
-  text('robots.txt', createHash('sha256').update(robots).digest('hex').slice(0, 32), () => robots);
+  text('robots.txt', sha256Hex(robots).slice(0, 32), () => robots);
 
   for (const image of ctx.images.assets()) {
     outputs.push({ path: image.out, key: image.out, make: { kind: 'copy', file: image.file } });
