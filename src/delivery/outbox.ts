@@ -8,18 +8,20 @@ export const outboxDescription = (shownDir: string) =>
 
 /**
  * A mail server's pickup folder: one `.eml` per message, written atomically (temporary name, then
- * rename) so that a reader never sees half a message.
+ * rename) so that a reader never sees half a message. The file is named after the Message-ID, which the
+ * ledger assigns once per recipient: writing a message again (after a run died while writing it)
+ * replaces the same file, so the folder never holds a message twice.
  */
 export function createOutboxTransport(dir: string, shownDir = dir): Transport {
   mkdirSync(dir, { recursive: true });
-  let seq = 0;
   return {
     kind: 'outbox',
+    idempotent: true,
     description: outboxDescription(shownDir),
     async send(message: OutgoingMessage): Promise<SendResult> {
       const id = message.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_');
-      const name = `${Date.now()}-${process.pid}-${(seq++).toString(36)}-${id}.eml`;
-      const tmp = path.join(dir, `.${name}.tmp`);
+      const name = `${id}.eml`;
+      const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);
       try {
         writeFileSync(tmp, message.raw);
         renameSync(tmp, path.join(dir, name));

@@ -68,13 +68,16 @@ export interface DispatchRunResult {
 const PROGRESS_EVERY_MS = 250;
 const READ_AHEAD = 256;
 const REFILL_WAIT_MS = 2;
+/** Claims per commit for a transport that cannot make a second copy (the outbox): nothing is in doubt. */
+const IDEMPOTENT_BATCH = 64;
 
 /**
  * Sends one dispatch's pending recipients. The order for each message is: check the subscriber is still
  * deliverable, build the message, commit `sending` (with its Message-ID) to the ledger, hand it to the
  * transport, and commit the outcome. Commits are batched (the claims for free slots together with the
  * outcomes that came in meanwhile), so a crash leaves at most `concurrency` recipients `sending`, to be
- * marked uncertain by the next run. Temporary failures come back after an exponential backoff;
+ * marked uncertain by the next run (with the outbox, which cannot make a second copy, they are simply
+ * written again, and a commit covers a larger batch). Temporary failures come back after an exponential backoff;
  * permanent ones are final and the address is suppressed; failures piling up pause the dispatch.
  */
 export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResult> {
@@ -97,10 +100,15 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   const outcomes: DeliveryOutcome[] = [];
   const window = new FailureWindow(ctx.failureWindow?.size, ctx.failureWindow?.limit);
   const bucket = new TokenBucket(settings.rate, clock().getTime());
+  // Messages in flight at once: with a transport that may have delivered a message when a run dies, the
+  // concurrency, which bounds how many can be in doubt; with one that cannot deliver twice, a batch.
+  const slots = transport.idempotent
+    ? Math.max(settings.concurrency, IDEMPOTENT_BATCH)
+    : settings.concurrency;
   // Free slots are refilled together (each refill is a commit, which costs more than its rows): when
   // three quarters of them are free, or when one has waited REFILL_WAIT_MS, which only a slow server
   // makes happen. (Against a fast server, refilling at half made more, smaller commits and sent no faster.)
-  const refillAt = Math.max(1, Math.ceil((settings.concurrency * 3) / 4));
+  const refillAt = Math.max(1, Math.ceil((slots * 3) / 4));
   let freedAt: number | undefined;
   let inFlight = 0;
   let queue: DueDelivery[] = [];
@@ -206,11 +214,10 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
       const batch: [DueDelivery, OutgoingMessage][] = [];
       let found = 0;
       const waited = freedAt === undefined ? 0 : performance.now() - freedAt;
-      const refill =
-        settings.concurrency - inFlight >= refillAt || inFlight === 0 || waited >= REFILL_WAIT_MS;
+      const refill = slots - inFlight >= refillAt || inFlight === 0 || waited >= REFILL_WAIT_MS;
       const tokens = bucket.available(now.getTime());
       if (!halt && !failure && refill) {
-        const room = Math.min(settings.concurrency - inFlight, tokens);
+        const room = Math.min(slots - inFlight, tokens);
         if (room > 0) {
           // Read ahead: one query per few hundred recipients. The rows stay pending until claimed, and a
           // claim succeeds only for a row still pending, so a stale read can never send anyone twice.

@@ -158,6 +158,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
   return {
     kind: 'smtp',
     description: smtpDescription(server),
+    idempotent: false,
     send(message) {
       if (closing) {
         return Promise.resolve({

@@ -37,6 +37,12 @@ export interface Transport {
   readonly kind: 'smtp' | 'outbox';
   /** For people: "file outbox .scs/outbox/ (no SMTP configured)" or "SMTP smtp://mail.example.se:587". */
   readonly description: string;
+  /**
+   * Whether handing over the same message again can never make a second copy (the outbox: the same
+   * Message-ID rewrites the same file). Such a transport leaves nothing in doubt when a run dies, so
+   * the send loop may claim a larger batch at a time than it has messages in flight.
+   */
+  readonly idempotent: boolean;
   send(message: OutgoingMessage): Promise<SendResult>;
   close(): Promise<void>;
 }

@@ -145,8 +145,9 @@ export interface LedgerRepo {
   problems(dispatchId: number, limit: number): DeliveryProblem[];
 
   /**
-   * After a run died: every `sending` row (its message was with the transport) becomes `uncertain`.
-   * Only call this while holding the lock. Returns the count per dispatch.
+   * After a run died: every `sending` row (its message was with the transport) becomes `uncertain`;
+   * over the outbox, which rewrites the same file for the same Message-ID, `pending` again. Only call
+   * this while holding the lock. Returns the uncertain count per dispatch.
    */
   markInterrupted(now: Date): Map<number, number>;
   /** `uncertain → pending` (for `--resend-uncertain`); returns how many. */

@@ -18,10 +18,11 @@ const LATER: SendResult = { ok: false, permanent: false, scope: 'connection', re
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A transport that answers through `answer`, and keeps what it was given. */
-function transport(answer: (m: OutgoingMessage, attempt: number) => Promise<SendResult>) {
+function transport(answer: (m: OutgoingMessage, attempt: number) => Promise<SendResult>, idempotent = false) {
   const sent: string[] = [];
   const t: Transport & { sent: string[] } = {
-    kind: 'smtp',
+    kind: idempotent ? 'outbox' : 'smtp',
+    idempotent,
     description: 'test',
     sent,
     send(m) {
@@ -35,12 +36,13 @@ function transport(answer: (m: OutgoingMessage, attempt: number) => Promise<Send
 
 /** The ledger, with a look after every commit at what a crash at that moment would leave in doubt. */
 function watched(ledger: LedgerRepo, dispatchId: number) {
-  const commits = { outcomesOnly: 0, mostSending: 0 };
+  const commits = { outcomesOnly: 0, withClaims: 0, mostSending: 0 };
   const watchedLedger: LedgerRepo = {
     ...ledger,
     record(id, outcomes, claims, now) {
       const claimed = ledger.record(id, outcomes, claims, now);
       if (!claims.length) commits.outcomesOnly++;
+      else commits.withClaims++;
       commits.mostSending = Math.max(commits.mostSending, ledger.counts(dispatchId).sending);
       return claimed;
     },
@@ -77,9 +79,12 @@ describe('the send loop', () => {
       ...over,
     };
   };
-  const planned = (recipients?: (all: LedgerRecipient[]) => LedgerRecipient[]) => {
+  const planned = (
+    recipients?: (all: LedgerRecipient[]) => LedgerRecipient[],
+    over: Partial<NewDispatch> = {},
+  ) => {
     const all = [...store.subscribers.recipients('nyheter')];
-    return store.ledger.createDispatch(plan, recipients ? recipients(all) : all, new Date());
+    return store.ledger.createDispatch({ ...plan, ...over }, recipients ? recipients(all) : all, new Date());
   };
 
   it('never has more than `concurrency` recipients in doubt, and records outcomes with the next claims', async () => {
@@ -124,6 +129,50 @@ describe('the send loop', () => {
       });
     } finally {
       next.close();
+    }
+    controller.abort('test over');
+    for (const answer of hung) answer();
+    expect((await running).state).toBe('stopped');
+  });
+
+  it('claims a batch per commit over a transport that cannot deliver twice, and leaves nobody in doubt', async () => {
+    room.seed('nyheter', readers(200));
+    store = room.store();
+    const dispatch = planned(undefined, { transport: 'outbox' });
+    const { ledger, commits } = watched(store.ledger, dispatch.id);
+    const t = transport(() => Promise.resolve(OK), true);
+    const result = await runDispatch(context({ dispatch, ledger, transport: t }));
+    expect(result).toMatchObject({ state: 'done', counts: { sent: 200, sending: 0, pending: 0 } });
+    expect(new Set(t.sent).size).toBe(200);
+    // Batches of 64 although the concurrency is 4: four commits with claims rather than fifty.
+    expect(commits.withClaims).toBeLessThanOrEqual(6);
+    expect(commits.mostSending).toBeGreaterThan(4);
+
+    // A run that dies with messages in flight leaves them to be written again, not uncertain.
+    room.seed('nyheter', readers(30, 'late'));
+    const next = planned(undefined, { transport: 'outbox', releaseId: 'sv/y' });
+    const hung: (() => void)[] = [];
+    const stuck = transport(
+      () =>
+        stuck.sent.length <= 10
+          ? Promise.resolve(OK)
+          : new Promise((resolve) => hung.push(() => resolve(OK))),
+      true,
+    );
+    const controller = new AbortController();
+    const running = runDispatch(
+      context({ dispatch: next, ledger: store.ledger, transport: stuck, signal: controller.signal }),
+    );
+    while (hung.length < 20) await tick(1);
+    const other = room.store();
+    try {
+      expect(other.ledger.markInterrupted(new Date()).has(next.id)).toBe(false);
+      const counts = other.ledger.counts(next.id);
+      expect(counts).toMatchObject({ sending: 0, uncertain: 0 });
+      expect(counts.sent + counts.pending).toBe(230);
+      expect(counts.pending).toBeGreaterThanOrEqual(20);
+    } finally {
+      other.close();
     }
     controller.abort('test over');
     for (const answer of hung) answer();

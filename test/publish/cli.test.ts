@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PublishResult } from '../../src/publish/publish.js';
@@ -134,6 +134,46 @@ describe('scs send, publish and status (the binary)', () => {
     expect(done.code).toBe(0);
     expect(server.received).toHaveLength(70);
     for (const email of [...sv, ...readers(10, 'english')]) expect(server.count(email)).toBe(1);
+  });
+
+  it('after kill -9 mid-dispatch to the outbox, resumes with nobody uncertain and no message twice', async () => {
+    // Slowed by the rate limit, so that the run can be killed midway.
+    room = newsroom({ rate: 400 });
+    const sv = readers(600);
+    room.seed('nyheter', sv);
+    const child = spawn(process.execPath, [BIN, 'send', BERGRUM_SV, '--now', DUE], {
+      cwd: room.dir,
+      env: { ...cleanEnv(), ...room.env },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    const started = Date.now();
+    while (!existsSync(path.join(room.dir, '.scs', 'outbox')) || outbox().length < 100) {
+      if (Date.now() - started > 20_000) throw new Error('the send never got going');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(outbox().length).toBeLessThan(600);
+
+    const resumed = await scs(['send', BERGRUM_SV, '--now', DUE, '--json']);
+    expect(resumed.code).toBe(0);
+    const result = JSON.parse(resumed.stdout) as SendReleaseResult;
+    expect(result.recovered).toEqual([]);
+    expect(result.dispatches[0]).toMatchObject({
+      state: 'done',
+      start: 'resumed',
+      counts: { sent: 600, uncertain: 0, pending: 0, sending: 0 },
+    });
+    // One file per recipient: a message written again replaced its own file.
+    const files = outbox();
+    expect(files).toHaveLength(600);
+    const to = files.map(
+      (f) => /^To: .*<(.+)>\r$/m.exec(readFileSync(path.join(room.dir, '.scs', 'outbox', f), 'utf8'))![1],
+    );
+    expect(new Set(to)).toEqual(new Set(sv));
   });
 
   it('after kill -9 mid-dispatch, resumes: nobody missing, nobody twice except the few uncertain', async () => {

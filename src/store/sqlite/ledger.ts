@@ -11,6 +11,7 @@ import {
   type LedgerRepo,
   type LockHolder,
   type NewDispatch,
+  type TransportKind,
 } from '../ledger-types.js';
 
 /**
@@ -105,11 +106,14 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
       WHERE dispatch_id = ? AND (status IN ('failed', 'uncertain') OR (status = 'pending' AND attempts > 0))
       ORDER BY updated_at DESC, subscriber_id LIMIT ?`),
     // Only an unfinished dispatch can have rows in flight: no need to look at the others.
-    unfinished: db.prepare("SELECT id FROM dispatches WHERE state <> 'done'").pluck(),
+    unfinished: db.prepare("SELECT id, transport FROM dispatches WHERE state <> 'done'").raw(),
     markUncertain: db.prepare(`
       UPDATE deliveries SET status = 'uncertain', updated_at = ?,
         last_reply = 'interrupted while the message was with the transport: it may or may not have been sent'
       WHERE dispatch_id = ? AND status = 'sending'`),
+    // The outbox rewrites the same file for the same Message-ID: its messages in flight are just sent again.
+    markResend: db.prepare(`
+      UPDATE deliveries SET status = 'pending', updated_at = ? WHERE dispatch_id = ? AND status = 'sending'`),
     requeue: db.prepare(
       "UPDATE deliveries SET status = 'pending', next_attempt_at = 0, updated_at = ? WHERE dispatch_id = ? AND status = 'uncertain'",
     ),
@@ -232,9 +236,12 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
 
   const markInterrupted = db.transaction((at: number) => {
     const found = new Map<number, number>();
-    for (const id of q.unfinished.all() as number[]) {
-      const count = q.markUncertain.run(at, id).changes;
-      if (count) found.set(id, count);
+    for (const [id, transport] of q.unfinished.all() as [number, TransportKind][]) {
+      if (transport === 'outbox') q.markResend.run(at, id);
+      else {
+        const count = q.markUncertain.run(at, id).changes;
+        if (count) found.set(id, count);
+      }
     }
     return found;
   });
