@@ -68,7 +68,7 @@ export interface DispatchRunResult {
 const PROGRESS_EVERY_MS = 250;
 const READ_AHEAD = 256;
 const REFILL_WAIT_MS = 2;
-/** Claims per commit for a transport that cannot make a second copy (the outbox): nothing is in doubt. */
+/** Messages at once with a transport that cannot make a second copy (the outbox): nothing is in doubt. */
 const IDEMPOTENT_BATCH = 64;
 
 /**
@@ -76,8 +76,9 @@ const IDEMPOTENT_BATCH = 64;
  * deliverable, build the message, commit `sending` (with its Message-ID) to the ledger, hand it to the
  * transport, and commit the outcome. Commits are batched (the claims for free slots together with the
  * outcomes that came in meanwhile), so a crash leaves at most `concurrency` recipients `sending`, to be
- * marked uncertain by the next run (with the outbox, which cannot make a second copy, they are simply
- * written again, and a commit covers a larger batch). Temporary failures come back after an exponential backoff;
+ * marked uncertain by the next run. The outbox, which cannot make a second copy, is not claimed at all:
+ * after a crash its messages are simply written again, so its outcomes are committed in larger batches.
+ * Temporary failures come back after an exponential backoff;
  * permanent ones are final and the address is suppressed; failures piling up pause the dispatch.
  */
 export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResult> {
@@ -101,7 +102,8 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   const window = new FailureWindow(ctx.failureWindow?.size, ctx.failureWindow?.limit);
   const bucket = new TokenBucket(settings.rate, clock().getTime());
   // Messages in flight at once: with a transport that may have delivered a message when a run dies, the
-  // concurrency, which bounds how many can be in doubt; with one that cannot deliver twice, a batch.
+  // concurrency, which bounds how many can be in doubt; with one that cannot deliver twice, a batch
+  // (each refill commits the outcomes that came in).
   const slots = transport.idempotent
     ? Math.max(settings.concurrency, IDEMPOTENT_BATCH)
     : settings.concurrency;
@@ -114,9 +116,13 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   let queue: DueDelivery[] = [];
   // How far the sweep through the dispatch (in subscriber order) has read; retries come back anyway.
   let after = 0;
+  // Without claims (see below), the rows of messages in flight or with outcomes not yet committed are
+  // still `pending`: a retry among them must not be read again meanwhile.
+  const unsettled = transport.idempotent ? new Set<number>() : undefined;
   const readAhead = (now: Date) => {
     queue = timed('ledgerMs', () => ledger.due(id, READ_AHEAD, now, after));
     after = Math.max(after, queue.at(-1)?.subscriberId ?? 0);
+    if (unsettled?.size) queue = queue.filter((d) => !unsettled.has(d.subscriberId));
   };
   let halt: { state: 'paused' | 'stopped'; reason: string } | undefined;
   let wake: (() => void) | undefined;
@@ -254,11 +260,20 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
       // Outcomes wait for the next refill's commit rather than taking one of their own: until then their
       // rows stay `sending`, but no new row becomes `sending` before they are recorded, so a crash still
       // leaves at most `concurrency` in doubt. Only a halt records them at once.
+      // A transport that cannot deliver twice needs no claims: a message it had when the run died is
+      // simply sent again, so its rows stay `pending` until their outcome is recorded.
       if (claims.length || (outcomes.length && (refill || halt || failure))) {
-        const claimed = timed('ledgerMs', () => ledger.record(id, outcomes.splice(0), claims, now));
-        const mine = claimed.length === claims.length ? undefined : new Set(claimed);
+        const claiming = transport.idempotent ? [] : claims;
+        const recorded = outcomes.splice(0);
+        const claimed =
+          claiming.length || recorded.length
+            ? timed('ledgerMs', () => ledger.record(id, recorded, claiming, now))
+            : [];
+        if (unsettled) for (const o of recorded) unsettled.delete(o.subscriberId);
+        const mine = claiming.length === claimed.length ? undefined : new Set(claimed);
         for (const [d, message] of batch) {
           if (mine && !mine.has(d.subscriberId)) continue;
+          unsettled?.add(d.subscriberId);
           counts.sending++;
           inFlight++;
           bucket.take(1, now.getTime());
