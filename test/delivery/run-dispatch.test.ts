@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DispatchContext, runDispatch } from '../../src/delivery/run-dispatch.js';
 import type { OutgoingMessage, SendResult, Transport } from '../../src/delivery/transport.js';
-import type { LedgerRecipient, LedgerRepo, NewDispatch } from '../../src/store/ledger-types.js';
+import type { Dispatch, LedgerRecipient, LedgerRepo, NewDispatch } from '../../src/store/ledger-types.js';
 import type { Store } from '../../src/store/types.js';
 import { newsroom, readers, type Newsroom } from '../publish/newsroom.js';
 
@@ -87,6 +87,39 @@ describe('the send loop', () => {
     return store.ledger.createDispatch({ ...plan, ...over }, recipients ? recipients(all) : all, new Date());
   };
 
+  /**
+   * Runs the dispatch over a transport that answers the first ten messages and then never again, as if
+   * the run were killed; once `stuckAt` messages wait, `inspect` looks at the ledger from another
+   * connection, as the next run would.
+   */
+  const stuckRun = async (
+    dispatch: Dispatch,
+    idempotent: boolean,
+    stuckAt: number,
+    inspect: (next: Store) => void,
+  ) => {
+    const hung: (() => void)[] = [];
+    const t = transport(
+      () =>
+        t.sent.length <= 10 ? Promise.resolve(OK) : new Promise((resolve) => hung.push(() => resolve(OK))),
+      idempotent,
+    );
+    const controller = new AbortController();
+    const running = runDispatch(
+      context({ dispatch, ledger: store.ledger, transport: t, signal: controller.signal }),
+    );
+    while (hung.length < stuckAt) await tick(1);
+    const next = room.store();
+    try {
+      inspect(next);
+    } finally {
+      next.close();
+    }
+    controller.abort('test over');
+    for (const answer of hung) answer();
+    expect((await running).state).toBe('stopped');
+  };
+
   it('never has more than `concurrency` recipients in doubt, and records outcomes with the next claims', async () => {
     room.seed('nyheter', readers(120));
     store = room.store();
@@ -107,18 +140,7 @@ describe('the send loop', () => {
     room.seed('nyheter', readers(30));
     store = room.store();
     const dispatch = planned();
-    const hung: (() => void)[] = [];
-    // The first ten get through, then the server stops answering: the run is stuck, as if killed.
-    const t = transport(() =>
-      t.sent.length <= 10 ? Promise.resolve(OK) : new Promise((resolve) => hung.push(() => resolve(OK))),
-    );
-    const controller = new AbortController();
-    const running = runDispatch(
-      context({ dispatch, ledger: store.ledger, transport: t, signal: controller.signal }),
-    );
-    while (hung.length < 4) await tick(1);
-    const next = room.store();
-    try {
+    await stuckRun(dispatch, false, 4, (next) => {
       // Exactly the four with the server: the ten before them were recorded with the last claims.
       expect(next.ledger.markInterrupted(new Date()).get(dispatch.id)).toBe(4);
       expect(next.ledger.counts(dispatch.id)).toMatchObject({
@@ -127,12 +149,7 @@ describe('the send loop', () => {
         sending: 0,
         pending: 16,
       });
-    } finally {
-      next.close();
-    }
-    controller.abort('test over');
-    for (const answer of hung) answer();
-    expect((await running).state).toBe('stopped');
+    });
   });
 
   it('commits in batches over a transport that cannot deliver twice, and leaves nobody in doubt', async () => {
@@ -161,32 +178,13 @@ describe('the send loop', () => {
     // A run that dies with messages in flight leaves them to be written again, not uncertain.
     room.seed('nyheter', readers(30, 'late'));
     const next = planned(undefined, { transport: 'outbox', releaseId: 'sv/y' });
-    const hung: (() => void)[] = [];
-    const stuck = transport(
-      () =>
-        stuck.sent.length <= 10
-          ? Promise.resolve(OK)
-          : new Promise((resolve) => hung.push(() => resolve(OK))),
-      true,
-    );
-    const controller = new AbortController();
-    const running = runDispatch(
-      context({ dispatch: next, ledger: store.ledger, transport: stuck, signal: controller.signal }),
-    );
-    while (hung.length < 20) await tick(1);
-    const other = room.store();
-    try {
+    await stuckRun(next, true, 20, (other) => {
       expect(other.ledger.markInterrupted(new Date()).has(next.id)).toBe(false);
       const counts = other.ledger.counts(next.id);
       expect(counts).toMatchObject({ sending: 0, uncertain: 0 });
       expect(counts.sent + counts.pending).toBe(230);
       expect(counts.pending).toBeGreaterThanOrEqual(20);
-    } finally {
-      other.close();
-    }
-    controller.abort('test over');
-    for (const answer of hung) answer();
-    expect((await running).state).toBe('stopped');
+    });
   });
 
   it('brings back the retries the sweep has passed, and looks again from the start before it is done', async () => {
