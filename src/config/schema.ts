@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A text given once for all languages, or per language (`{sv: …, en: …}`). */
 export const localized = z.union([z.string().min(1), z.record(z.string(), z.string().min(1))]);
