@@ -69,7 +69,7 @@ const PROGRESS_EVERY_MS = 250;
 const READ_AHEAD = 256;
 const REFILL_WAIT_MS = 2;
 /** Messages at once with a transport that cannot make a second copy (the outbox): nothing is in doubt. */
-const IDEMPOTENT_BATCH = 64;
+const IDEMPOTENT_BATCH = 256;
 
 /**
  * Sends one dispatch's pending recipients. The order for each message is: check the subscriber is still

@@ -170,7 +170,7 @@ describe('the send loop', () => {
     });
     expect(new Set(t.sent).size).toBe(200);
     expect(t.sent).toHaveLength(220);
-    // No claims, and outcomes in batches of 64 although the concurrency is 4: a few commits, not sixty.
+    // No claims, and outcomes in batches of 256 although the concurrency is 4: a few commits, not sixty.
     expect(commits.withClaims).toBe(0);
     expect(commits.outcomesOnly).toBeLessThanOrEqual(10);
     expect(commits.mostSending).toBe(0);
