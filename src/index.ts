@@ -3,7 +3,13 @@ export type { Diagnostic, Severity } from './core/diagnostic.js';
 export { ScsError, hasErrors, summarize } from './core/diagnostic.js';
 export { loadConfig, readConfig, type LoadConfigOptions } from './config/load.js';
 export type { Config, Contact, Localized, NewsletterList } from './config/types.js';
-export { loadReleases, checkReleases, type LoadOptions, type LoadResult } from './content/load.js';
+export {
+  loadReleases,
+  checkReleases,
+  type LoadOptions,
+  type LoadResult,
+  type LoadSession,
+} from './content/load.js';
 export { readReleaseBody } from './content/body.js';
 export { parseRelease } from './content/parse.js';
 export { planNewRelease, planInit, writeNewFiles, type PlannedFile } from './content/scaffold.js';

@@ -18,6 +18,14 @@ function cacheFiles(config: Config) {
   return { file: path.join(dir, 'releases.bin'), journal: path.join(dir, 'releases.journal.bin') };
 }
 
+/** Identifies what a cache's results depend on. Secrets are not part of them: the environment is left out. */
+function cacheKey(config: Config, version: string): string {
+  const { env: _env, ...rest } = config;
+  return createHash('sha256')
+    .update(JSON.stringify([CACHE_VERSION, version, rest]))
+    .digest('hex');
+}
+
 /** The size of the cache on disk (0: none), a measure of how big the tree was. */
 export function parseCacheSize(config: Config): number {
   try {
@@ -42,18 +50,14 @@ export class ParseCache {
   private readonly entries = new Map<string, FileRecord>();
   /** Records changed since `releases.bin` was written (null: the file is gone). */
   private readonly journal = new Map<string, FileRecord | null>();
-  private readonly hasBase: boolean;
+  private hasBase: boolean;
 
   constructor(
     private readonly config: Config,
     version: string,
   ) {
     ({ file: this.file, journal: this.journalFile } = cacheFiles(config));
-    // Secrets are not part of the result: leave the environment out of the key.
-    const { env: _env, ...rest } = config;
-    this.key = createHash('sha256')
-      .update(JSON.stringify([CACHE_VERSION, version, rest]))
-      .digest('hex');
+    this.key = cacheKey(config, version);
     this.hasBase = this.read(this.file, false);
     if (this.hasBase) this.read(this.journalFile, true);
   }
@@ -76,6 +80,11 @@ export class ParseCache {
       else this.entries.set(abs, e);
     }
     return true;
+  }
+
+  /** Whether this cache is for `config` (the same settings and scs), so that a long-lived process may keep it. */
+  isFor(config: Config, version: string): boolean {
+    return this.key === cacheKey(config, version);
   }
 
   /** Whether there is a record for the file at all (only then is it worth a stat). */
@@ -110,7 +119,8 @@ export class ParseCache {
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
       const changes = new Set([...this.journal.keys(), ...fresh, ...gone]).size;
-      if (this.hasBase && changes < this.entries.size * JOURNAL_SHARE) {
+      const journalOnly = this.hasBase && changes < this.entries.size * JOURNAL_SHARE;
+      if (journalOnly) {
         const removed = new PackWriter();
         for (const abs of gone) writeRemoved(removed, abs);
         writePackFile(this.journalFile, { key: this.key }, [
@@ -121,6 +131,17 @@ export class ParseCache {
       } else {
         writePackFile(this.file, { key: this.key }, [older(this.entries), ...parsed.packs]);
         rmSync(this.journalFile, { force: true });
+      }
+      // Kept up to date for the next run of a process that keeps this cache (`scs preview`).
+      if (!journalOnly) this.journal.clear();
+      this.hasBase = true;
+      for (const r of parsed.records) {
+        this.entries.set(r.path, r);
+        if (journalOnly) this.journal.set(r.path, r);
+      }
+      for (const abs of gone) {
+        this.entries.delete(abs);
+        if (journalOnly) this.journal.set(abs, null);
       }
     } catch {
       // A cache that cannot be written only costs time on the next run.

@@ -16,6 +16,16 @@ export interface LoadOptions {
   paths?: string[];
   /** Reuse results for unchanged files from `.scs/cache/` (default true). */
   cache?: boolean;
+  /**
+   * For a process that checks again and again (`scs preview`): the same object on every call keeps the
+   * cache in memory between them, so a check after an edit reads the one file and nothing else.
+   */
+  session?: LoadSession;
+}
+
+/** State a long-lived process keeps between checks (see LoadOptions.session); start with `{}`. */
+export interface LoadSession {
+  cache?: ParseCache;
 }
 
 export interface LoadResult {
@@ -37,15 +47,22 @@ const byDateDesc = (a: Release, b: Release) =>
 export function loadReleases(config: Config, options: LoadOptions = {}): LoadResult {
   const show = (abs: string) => projectPath(config.root, abs) || '.';
   const roots = [config.releasesDir, ...(options.paths ?? []).map((p) => path.resolve(config.root, p))];
+  const kept = options.session?.cache?.isFor(config, SCS_VERSION) ? options.session.cache : undefined;
   const cacheSize = options.cache === false ? 0 : parseCacheSize(config);
   // The cache serves most files: parser threads started ahead would only compete with the scan.
-  if (cacheSize > 0) cancelParsers();
-  // With a big cache, the tree is scanned on another thread while this one loads the cache.
+  if (cacheSize > 0 || kept) cancelParsers();
+  // With a big cache to load, the tree is scanned on another thread meanwhile.
   const scanning = startScan(
-    { root: config.root, roots, exclude: [config.site.outDir, config.stateDir], stats: cacheSize > 0 },
-    cacheSize > BIG_CACHE_BYTES,
+    {
+      root: config.root,
+      roots,
+      exclude: [config.site.outDir, config.stateDir],
+      stats: cacheSize > 0 || !!kept,
+    },
+    !kept && cacheSize > BIG_CACHE_BYTES,
   );
-  const cache = options.cache === false ? undefined : new ParseCache(config, SCS_VERSION);
+  const cache = options.cache === false ? undefined : (kept ?? new ParseCache(config, SCS_VERSION));
+  if (options.session && cache) options.session.cache = cache;
   const found = scanning.wait();
   const results: FileResult[] = [];
   const todo: string[] = [];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { readReleaseBody } from '../../src/content/body.js';
-import { checkReleases } from '../../src/content/load.js';
+import { checkReleases, type LoadSession } from '../../src/content/load.js';
 import { exampleProject } from '../helpers/scs.js';
 
 let cleanup: (() => void) | undefined;
@@ -49,6 +49,36 @@ describe('the release cache', () => {
     );
     const changed = loadConfig({ root: p.dir, env: {} });
     expect(checkReleases(changed).diagnostics.map((d) => d.code)).toContain('topic-unknown');
+  });
+
+  it('keeps the cache in memory for a process that checks again and again, never stale', () => {
+    const p = exampleProject();
+    cleanup = p.cleanup;
+    const config = loadConfig({ root: p.dir, env: {} });
+    const session: LoadSession = {};
+    const first = checkReleases(config, { session });
+    expect(session.cache).toBeDefined();
+    // Unchanged files give the very same results, not read again from disk or the cache file.
+    rmSync(path.join(p.dir, '.scs/cache'), { recursive: true });
+    const again = checkReleases(config, { session });
+    expect(again.releases).toHaveLength(first.releases.length);
+    for (const [i, r] of again.releases.entries()) expect(r).toBe(first.releases[i]);
+
+    // An edit, a new file and a removed one are all seen, in this run and the next.
+    const file = path.join(p.dir, 'releases/2026/2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md');
+    appendFileSync(file, '\n– Ett nytt citat utan talare.\n');
+    writeFileSync(path.join(p.dir, 'releases/ny.md'), '---\ntitle: Ny\ndate: 2026-01-10\n---\n\nIngress.\n');
+    const edited = checkReleases(config, { session });
+    expect(edited.diagnostics.map((d) => d.code)).toEqual(['quote-unattributed']);
+    expect(edited.releases.map((r) => r.slug)).toContain('ny');
+    rmSync(path.join(p.dir, 'releases/ny.md'));
+    const after = checkReleases(config, { session });
+    expect(after.releases.map((r) => r.slug)).not.toContain('ny');
+    expect(after.diagnostics.map((d) => d.code)).toEqual(['quote-unattributed']);
+
+    // Another config does not reuse the results kept for the old one.
+    const changed = { ...config, topics: {} };
+    expect(checkReleases(changed, { session }).diagnostics.map((d) => d.code)).toContain('topic-unknown');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Config } from '../../config/types.js';
-import { checkReleases } from '../../content/load.js';
+import { checkReleases, type LoadSession } from '../../content/load.js';
 import { releaseOutputPath } from '../../content/permalink.js';
 import { type Diagnostic, hasErrors, ScsError } from '../../core/diagnostic.js';
 import { listen, shutdown } from '../../serve/listen.js';
@@ -51,6 +51,8 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   const watcher = new ProjectWatcher((file) => schedule(path.basename(file) || 'change'));
+  // The release cache stays in memory between rebuilds: one edit, one file read.
+  const session: LoadSession = {};
 
   async function build(reason: string): Promise<void> {
     let config: Config;
@@ -63,7 +65,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       return;
     }
     const now = options.now ?? new Date();
-    const checked = checkReleases(config);
+    const checked = checkReleases(config, { session });
     let diagnostics = checked.diagnostics;
     let result: BuildResult | undefined;
     if (!hasErrors(diagnostics)) {
