@@ -4,6 +4,7 @@
 // Targets on a 2-core machine (issue 3): 10,000 releases cold faster than Eleventy 3 on the same corpus
 // (COMPARE=1 runs ../shared/bench/compare-eleventy.sh for the ratio), a warm rebuild with one release
 // changed in ≤ 0.5 s, peak memory ≤ 1 GB. Outputs go to tmpfs when there is one, as in the comparison.
+// It also times rebuilds in one long-lived process, as `scs preview` makes them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -73,6 +74,21 @@ for (const n of sizes) {
     );
     const same = build(dir, out, ['--no-search']);
     console.log(`           warm, nothing changed: ${fmt(same.seconds)} s`);
+    // As `scs preview` rebuilds: in one process that keeps the release cache in memory.
+    const previewEdits = [0, 1, 2].map((i) => files[files.length - 1 - i]);
+    for (const f of previewEdits) if (!originals.has(f)) originals.set(f, readFileSync(f, 'utf8'));
+    const inProcess = spawnSync(
+      process.execPath,
+      [path.join(REPO, 'bench', 'rebuild-in-process.mjs'), dir, out, NOW, ...previewEdits],
+      { encoding: 'utf8' },
+    );
+    if (inProcess.status !== 0)
+      throw new Error(`in-process rebuild failed:\n${inProcess.stderr.slice(0, 2000)}`);
+    const previewTimes = JSON.parse(inProcess.stdout);
+    console.log(
+      `           in one process, as scs preview rebuilds after an edit: ${fmt(median(previewTimes))} s median of ${previewTimes.length} ` +
+        `(each ${previewTimes.map((t) => fmt(t)).join(' / ')} s)`,
+    );
     edit(RUNS);
     const search = build(dir, out);
     console.log(
