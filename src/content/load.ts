@@ -47,7 +47,10 @@ const byDateDesc = (a: Release, b: Release) =>
 export function loadReleases(config: Config, options: LoadOptions = {}): LoadResult {
   const show = (abs: string) => projectPath(config.root, abs) || '.';
   const roots = [config.releasesDir, ...(options.paths ?? []).map((p) => path.resolve(config.root, p))];
-  const kept = options.session?.cache?.isFor(config, SCS_VERSION) ? options.session.cache : undefined;
+  const kept =
+    options.cache !== false && options.session?.cache?.isFor(config, SCS_VERSION)
+      ? options.session.cache
+      : undefined;
   const cacheSize = options.cache === false ? 0 : parseCacheSize(config);
   // The cache serves most files: parser threads started ahead would only compete with the scan.
   if (cacheSize > 0 || kept) cancelParsers();

@@ -125,6 +125,8 @@ export async function deliver(
           now,
           messageId,
         );
+    // A dispatch planned by an earlier scs may have recipients without one; every attempt needs the same.
+    if (p.existing) ledger.assignMessageIds(dispatch.id, messageId);
     const requeued = options.resendUncertain ? ledger.requeueUncertain(dispatch.id, now) : 0;
     const base = {
       releaseId: dispatch.releaseId,

@@ -152,6 +152,11 @@ export interface LedgerRepo {
   markInterrupted(now: Date): Map<number, number>;
   /** `uncertain → pending` (for `--resend-uncertain`); returns how many. */
   requeueUncertain(dispatchId: number, now: Date): number;
+  /**
+   * Gives a Message-ID to the recipients still to be sent to who have none (planned before scs assigned
+   * them at planning); returns how many.
+   */
+  assignMessageIds(dispatchId: number, messageId: MessageIdSource): number;
 
   /**
    * Up to `limit` pending recipients whose turn has come, in subscriber order. With `after`, only those

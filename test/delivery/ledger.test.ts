@@ -224,6 +224,24 @@ describe('the ledger', () => {
     });
   });
 
+  it('gives a Message-ID to recipients of a dispatch planned without them, and to no one else', () => {
+    room.seed('nyheter', readers(3));
+    store = room.store();
+    const d = store.ledger.createDispatch(plan, store.subscribers.recipients('nyheter'), T);
+    const [first] = store.ledger.due(d.id, 1, T);
+    store.ledger.record(d.id, [], [{ subscriberId: first!.subscriberId, messageId: '<sent@x>' }], T);
+    store.ledger.record(
+      d.id,
+      [{ subscriberId: first!.subscriberId, status: 'sent', attempts: 1, reply: '250' }],
+      [],
+      T,
+    );
+    let n = 0;
+    expect(store.ledger.assignMessageIds(d.id, () => `<late${++n}@x>`)).toBe(2);
+    expect(store.ledger.assignMessageIds(d.id, () => '<again@x>')).toBe(0);
+    expect(store.ledger.due(d.id, 10, T).map((r) => r.messageId)).toEqual(['<late1@x>', '<late2@x>']);
+  });
+
   it('forgets the address of an erased subscriber', () => {
     const [id] = room.seed('nyheter', ['erase.me@example.com']);
     store = room.store();

@@ -114,6 +114,14 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     // The outbox rewrites the same file for the same Message-ID: its messages in flight are just sent again.
     markResend: db.prepare(`
       UPDATE deliveries SET status = 'pending', updated_at = ? WHERE dispatch_id = ? AND status = 'sending'`),
+    withoutMessageId: db
+      .prepare(
+        "SELECT subscriber_id FROM deliveries WHERE dispatch_id = ? AND message_id IS NULL AND status IN ('pending', 'uncertain')",
+      )
+      .pluck(),
+    setMessageId: db.prepare(
+      'UPDATE deliveries SET message_id = ? WHERE dispatch_id = ? AND subscriber_id = ? AND message_id IS NULL',
+    ),
     requeue: db.prepare(
       "UPDATE deliveries SET status = 'pending', next_attempt_at = 0, updated_at = ? WHERE dispatch_id = ? AND status = 'uncertain'",
     ),
@@ -313,6 +321,16 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     },
     markInterrupted(now) {
       return markInterrupted.immediate(now.getTime());
+    },
+    assignMessageIds(dispatchId, messageId) {
+      return db
+        .transaction(() => {
+          let n = 0;
+          for (const id of q.withoutMessageId.all(dispatchId) as number[])
+            n += q.setMessageId.run(messageId(), dispatchId, id).changes;
+          return n;
+        })
+        .immediate();
     },
     requeueUncertain(dispatchId, now) {
       return q.requeue.run(now.getTime(), dispatchId).changes;
