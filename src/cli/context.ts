@@ -52,6 +52,19 @@ export function createCli(io: CliIO): Cli {
   return cli;
 }
 
+/** Resolves with the signal's name at the first Ctrl+C (SIGINT) or SIGTERM: how long-running commands end. */
+export function untilStopped(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
 /** `--now <date-time>` (read in the configured time zone), or the real clock. */
 export function resolveNow(value: string | undefined, timeZone: string): Date {
   if (value === undefined) return new Date();

@@ -28,6 +28,22 @@ import {
 } from './views.js';
 import { sha256Hex } from '../core/sha256.js';
 
+/** Short ids of releases, kept while a release is (a long-lived process rebuilds with the same objects). */
+const ids = new WeakMap<Release, string>();
+
+/**
+ * What identifies a release's content in keys: its file (the slug may come from the name) and its bytes,
+ * hashed short, since list pages and feeds put dozens of them into one key.
+ */
+function rid(r: Release): string {
+  let id = ids.get(r);
+  if (id === undefined) {
+    id = quickHash([r.file, r.hash]);
+    ids.set(r, id);
+  }
+  return id;
+}
+
 /** One file of the archive: its cache key, and how to make it when the key is not already built. */
 export interface PlannedOutput {
   /** Relative to the output folder, forward slashes. */
@@ -85,16 +101,6 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const diagnostics: Diagnostic[] = [];
   const pageSize = config.site.pageSize;
   const key = (...parts: string[]) => quickHash([ctx.global, ...parts]);
-  // What identifies a release's content: its file (the slug may come from the name) and its bytes.
-  const ids = new Map<Release, string>();
-  const rid = (r: Release) => {
-    let id = ids.get(r);
-    if (id === undefined) {
-      id = `${r.file}:${r.hash.slice(0, 24)}`;
-      ids.set(r, id);
-    }
-    return id;
-  };
   const rids = (list: Release[]) => list.map(rid).join(',');
   const linkFrom = (outPath: string): Link => {
     const dir = dirOf(outPath);
@@ -119,8 +125,10 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   }
 
   // Release pages: each depends on its own file, its language versions and its images only, so adding
-  // a release re-renders no other release page.
-  const inputs = new Map<string, { input: ReleaseInput; key: string }>();
+  // a release re-renders no other release page. Their inputs are gathered only for pages and feed
+  // entries that are made.
+  const imageKeys = new Map<string, string>();
+  const inputs = new Map<string, () => ReleaseInput>();
   for (const lang of model.languages) {
     for (const r of lang.releases) {
       const body = bodyImages(ctx, r);
@@ -138,12 +146,12 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
           ),
         );
       }
-      const input = releaseInput(ctx, r, body);
-      const imageKey = [
-        input.hero?.out ?? r.image?.url ?? '',
-        ...Object.values(body.found).map((a) => a.out),
-      ].join('|');
-      inputs.set(r.id, { input, key: imageKey });
+      const hero = r.image?.file ? ctx.images.get(r.image.file)?.out : r.image?.url;
+      const imageKey = [hero ?? '', ...Object.values(body.found).map((a) => a.out)].join('|');
+      imageKeys.set(r.id, imageKey);
+      let made: ReleaseInput | undefined;
+      const input = () => (made ??= releaseInput(ctx, r, body));
+      inputs.set(r.id, input);
       const state = isPublished(r, ctx.now) ? '' : r.draft ? 'draft' : `due:${r.publishAt.toISOString()}`;
       const translations = rids(model.translations.get(r.id) ?? []);
       const outPath = `${releaseOutputPath(r)}index.html`;
@@ -151,7 +159,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       outputs.push({
         path: outPath,
         key: key('release', rid(r), translations, imageKey, state),
-        make: { kind: 'page', job: () => ({ path: outPath, release: input }) },
+        make: { kind: 'page', job: () => ({ path: outPath, release: input() }) },
         searchable: true,
       });
     }
@@ -162,7 +170,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const feedEntry = (r: Release): FeedEntry => {
     let entry = contents.get(r.id);
     if (!entry) {
-      const item = feedItem(ctx, inputs.get(r.id)!.input);
+      const item = feedItem(ctx, inputs.get(r.id)!());
       const html = ctx.renderHere({ path: releaseOutputPath(r), page: 'feed-item', layout: false, ...item });
       entry = {
         url: links.absolute(releaseOutputPath(r)),
@@ -181,7 +189,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     const items = releases.slice(0, FEED_SIZE);
     // An entry shows the release, its images, and (to a template that wants them) its language versions.
     const itemsKey = items
-      .map((r) => `${rid(r)}:${inputs.get(r.id)!.key}:${rids(model.translations.get(r.id) ?? [])}`)
+      .map((r) => `${rid(r)}:${imageKeys.get(r.id)}:${rids(model.translations.get(r.id) ?? [])}`)
       .join(',');
     const info = () => ({
       title: feedTitle(ctx, lang, section),

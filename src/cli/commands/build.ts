@@ -2,8 +2,10 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { diag, ScsError } from '../../core/diagnostic.js';
 import { localDateTime } from '../../core/time.js';
+import type { Config } from '../../config/types.js';
 import type { BuildResult } from '../../site/build.js';
-import { type Cli, resolveNow } from '../context.js';
+import type { WatchOptions } from '../../site/watch.js';
+import { type Cli, resolveNow, untilStopped } from '../context.js';
 import { formatDiagnostics } from '../output.js';
 import { prestartParsers } from '../../content/parser-threads.js';
 
@@ -17,6 +19,7 @@ export interface BuildFlags {
   clean?: boolean;
   threads?: string;
   json?: boolean;
+  watch?: boolean;
 }
 
 /** --base-url must be an absolute http(s) URL. */
@@ -88,16 +91,23 @@ export function buildCommand(cli: Cli): Command {
     .option('--no-search', 'leave out the search index')
     .option('--clean', 'ignore the cache and render every file again')
     .option('--threads <n>', 'rendering threads (default: all cores for large builds)')
-    .option('--json', 'print the result as JSON on stdout')
+    .option('--json', 'print the result as JSON on stdout (with --watch: a line per build)')
+    .option('--watch', 'rebuild whenever a release, a template or the config changes, until Ctrl+C')
     .action(async function (this: Command, opts: BuildFlags) {
       prestartParsers();
       const baseUrl = checkBaseUrl(opts.baseUrl);
       const threads = parseThreads(opts.threads);
-      const config = cli.config(this, {
-        ...(opts.out ? { outDir: opts.out } : {}),
-        ...(baseUrl ? { baseUrl } : {}),
-      });
+      const overrides = { ...(opts.out ? { outDir: opts.out } : {}), ...(baseUrl ? { baseUrl } : {}) };
+      const config = cli.config(this, overrides);
       const now = resolveNow(opts.now, config.timeZone);
+      if (opts.watch) {
+        await watchBuilds(cli, opts, config, {
+          loadConfig: () => cli.config(this, overrides),
+          ...(opts.now === undefined ? {} : { now }),
+          ...(threads ? { threads } : {}),
+        });
+        return;
+      }
       // Loaded here, so other commands do not pay for the site builder at start-up.
       const { buildSite } = await import('../../site/build.js');
       const result = await buildSite(config, {
@@ -109,30 +119,83 @@ export function buildCommand(cli: Cli): Command {
         ...(threads ? { threads } : {}),
       });
       cli.exit(result.ok ? 0 : 1);
-      if (opts.json) {
-        cli.out(JSON.stringify(buildJson(result, config.timeZone), null, 2));
-        return;
-      }
-      if (result.diagnostics.length)
-        cli.err(formatDiagnostics(result.diagnostics, 'pretty', { root: config.root, color: cli.color }));
-      const out = path.relative(cli.cwd, result.outDir) || '.';
-      if (!result.ok) {
-        cli.err(cli.c.red(`Build stopped; ${out}/ is unchanged.`));
-        return;
-      }
-      const t = result.timings;
-      cli.out(
-        `Built ${result.pages} pages (${result.files} files) into ${out}/ in ${seconds(t.check + t.build)}: ` +
-          `${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed.`,
-      );
-      const search = result.search;
-      if (!search.enabled) cli.out('Search: not built (--no-search).');
-      else if (search.reused) cli.out('Search: index unchanged.');
-      else cli.out(`Search: ${search.pages} pages indexed in ${seconds(t.search)}.`);
-      const releases = (n: number) => `${n} release${n === 1 ? '' : 's'}`;
-      cli.out(
-        `${releases(result.releases)} published${result.hidden ? `, ${result.hidden} hidden (drafts, future or embargoed)` : ''}.`,
-      );
-      if (result.nextDue) cli.out(`next due: ${localDateTime(result.nextDue, config.timeZone)}`);
+      if (opts.json) cli.out(JSON.stringify(buildJson(result, config.timeZone), null, 2));
+      else reportBuild(cli, result, config, `Built ${result.pages} pages (${result.files} files)`);
     });
+}
+
+/**
+ * The build's outcome for a person: diagnostics, what was written, then (unless `brief`: a rebuild in
+ * watch mode) search, what is published, and what comes due.
+ */
+function reportBuild(
+  cli: Cli,
+  result: BuildResult,
+  config: Config,
+  heading: string,
+  options: { ms?: number; brief?: boolean } = {},
+): void {
+  if (result.diagnostics.length)
+    cli.err(formatDiagnostics(result.diagnostics, 'pretty', { root: config.root, color: cli.color }));
+  const out = path.relative(cli.cwd, result.outDir) || '.';
+  if (!result.ok) {
+    cli.err(cli.c.red(`Build stopped; ${out}/ is unchanged.`));
+    return;
+  }
+  const t = result.timings;
+  cli.out(
+    `${heading} into ${out}/ in ${seconds(options.ms ?? t.check + t.build)}: ` +
+      `${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed.`,
+  );
+  if (options.brief) return;
+  const search = result.search;
+  if (!search.enabled) cli.out('Search: not built (--no-search).');
+  else if (search.reused) cli.out('Search: index unchanged.');
+  else cli.out(`Search: ${search.pages} pages indexed in ${seconds(t.search)}.`);
+  const releases = (n: number) => `${n} release${n === 1 ? '' : 's'}`;
+  cli.out(
+    `${releases(result.releases)} published${result.hidden ? `, ${result.hidden} hidden (drafts, future or embargoed)` : ''}.`,
+  );
+  if (result.nextDue) cli.out(`next due: ${localDateTime(result.nextDue, config.timeZone)}`);
+}
+
+/**
+ * `scs build --watch`: a report per build (a JSON line each with --json) until Ctrl+C. Mistakes in a
+ * release or the config are reported and the watch goes on; the output stays as the last good build.
+ */
+async function watchBuilds(
+  cli: Cli,
+  opts: BuildFlags,
+  first: Config,
+  options: Pick<WatchOptions, 'loadConfig' | 'now' | 'threads'>,
+): Promise<void> {
+  const { watchSite } = await import('../../site/watch.js');
+  const watching = await watchSite({
+    ...options,
+    drafts: !!opts.drafts,
+    future: !!opts.future,
+    search: opts.search,
+    onBuild: (e) => {
+      const config = e.config ?? first;
+      if (opts.json) {
+        const json = e.result
+          ? buildJson(e.result, config.timeZone)
+          : { ok: false, diagnostics: e.diagnostics };
+        cli.out(JSON.stringify({ reason: e.reason, elapsedMs: e.elapsedMs, ...json }));
+      } else if (e.result) {
+        const isStart = e.reason === 'start';
+        const heading = first
+          ? `Built ${e.result.pages} pages (${e.result.files} files)`
+          : `Rebuilt (${e.reason})`;
+        const result = { ...e.result, diagnostics: e.diagnostics };
+        reportBuild(cli, result, config, heading, { ms: e.elapsedMs, brief: !isStart });
+      } else {
+        cli.err(formatDiagnostics(e.diagnostics, 'pretty', { root: config.root, color: cli.color }));
+        cli.err(cli.c.red(`Not built (${e.reason}); the output is as the last good build left it.`));
+      }
+    },
+  });
+  cli.err('Watching releases, templates and the config. Press Ctrl+C to stop.');
+  await untilStopped();
+  await watching.close();
 }

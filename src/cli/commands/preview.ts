@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { type Cli, parsePort, resolveNow } from '../context.js';
+import { type Cli, parsePort, resolveNow, untilStopped } from '../context.js';
 import { formatDiagnostics } from '../output.js';
 import { checkBaseUrl } from './build.js';
 
@@ -59,15 +59,7 @@ export function previewCommand(cli: Cli): Command {
       });
       cli.out(`Preview on ${preview.url}`);
       cli.err('Watching releases, templates and the config. Press Ctrl+C to stop.');
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped();
       await preview.close();
     });
 }

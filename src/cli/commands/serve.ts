@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { checkListsConfigured } from '../../subscribers/lists.js';
-import { type Cli, parsePort } from '../context.js';
+import { type Cli, parsePort, untilStopped } from '../context.js';
 import { openProjectStore } from './subscribers.js';
 
 export function serveCommand(cli: Cli): Command {
@@ -41,15 +41,7 @@ export function serveCommand(cli: Cli): Command {
             'Press Ctrl+C to stop.',
           ].join('\n'),
         );
-        const signal = await new Promise<string>((resolve) => {
-          const stop = (s: string) => {
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-            resolve(s);
-          };
-          process.on('SIGINT', stop);
-          process.on('SIGTERM', stop);
-        });
+        const signal = await untilStopped();
         cli.err(`${signal}: finishing open requests…`);
         await shutdown(server);
         cli.err('Stopped.');

@@ -6,10 +6,10 @@ import { releaseOutputPath } from '../../content/permalink.js';
 import { type Diagnostic, hasErrors, ScsError } from '../../core/diagnostic.js';
 import { listen, shutdown } from '../../serve/listen.js';
 import { type BuildResult, buildSite } from '../build.js';
+import { type LoopBuild, RebuildLoop } from '../rebuild-loop.js';
 import { selectReleases } from '../select.js';
 import { loadSiteTemplates } from '../templates.js';
 import { createPreviewServer, type EmailPreview, type PreviewState } from './server.js';
-import { ProjectWatcher } from './watch.js';
 
 export interface PreviewOptions {
   host: string;
@@ -46,15 +46,10 @@ function previewConfig(config: Config): Config {
  */
 export async function startPreview(options: PreviewOptions): Promise<Preview> {
   let state: PreviewState | undefined;
-  let running: Promise<void> | undefined;
-  let again: string | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-  const watcher = new ProjectWatcher((file) => schedule(path.basename(file) || 'change'));
   // The release cache stays in memory between rebuilds: one edit, one file read.
   const session: LoadSession = {};
 
-  async function build(reason: string): Promise<void> {
+  async function build(reason: string): Promise<LoopBuild> {
     let config: Config;
     try {
       config = previewConfig(options.loadConfig());
@@ -62,7 +57,8 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       if (!(e instanceof ScsError) || !state) throw e;
       state = { ...state, failure: e.diagnostics };
       options.onBuild?.({ ok: false, diagnostics: e.diagnostics, reason });
-      return;
+      live.reload();
+      return {};
     }
     const now = options.now ?? new Date();
     const checked = checkReleases(config, { session });
@@ -93,45 +89,23 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       strings,
       ...(ok ? {} : { failure: diagnostics.filter((d) => d.severity === 'error') }),
     };
-    watcher.refresh(config);
     options.onBuild?.({ ok, diagnostics, ...(result ? { result } : {}), reason });
-  }
-
-  function run(reason: string): Promise<void> {
-    if (running) {
-      again = reason;
-      return running;
-    }
-    running = (async () => {
-      try {
-        await build(reason);
-        live.reload();
-        while (again !== undefined && !closed) {
-          const next = again;
-          again = undefined;
-          await build(next);
-          live.reload();
-        }
-      } finally {
-        running = undefined;
-      }
-    })();
-    return running;
-  }
-
-  function schedule(reason: string) {
-    if (closed) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => void run(reason), options.debounceMs ?? 120);
+    live.reload();
+    return { config, ...(result?.nextDue ? { nextDue: result.nextDue } : {}) };
   }
 
   const live = createPreviewServer(() => state!, options.emailPreview);
-  await build('start');
+  const loop = new RebuildLoop({
+    build,
+    followClock: !options.now,
+    ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
+  });
+  await loop.start();
   let address: AddressInfo;
   try {
     address = await listen(live.server, options.host, options.port);
   } catch (e) {
-    watcher.close();
+    await loop.close();
     throw e;
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -139,10 +113,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   return {
     url: `http://${host}:${address.port}${basePath}`,
     close: async () => {
-      closed = true;
-      clearTimeout(timer);
-      watcher.close();
-      await running;
+      await loop.close();
       live.server.closeAllConnections();
       await shutdown(live.server, 1000);
     },

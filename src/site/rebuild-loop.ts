@@ -1,0 +1,96 @@
+import path from 'node:path';
+import type { Config } from '../config/types.js';
+import { ProjectWatcher } from './watcher.js';
+
+/** What one build tells the loop. */
+export interface LoopBuild {
+  /** The config it used: its releases, templates and config file are watched next (none: keep watching as before). */
+  config?: Config;
+  /** When the next hidden release comes due. */
+  nextDue?: Date;
+}
+
+export interface RebuildLoopOptions {
+  build: (reason: string) => Promise<LoopBuild>;
+  /** Wait this long after a change for more changes before rebuilding (an editor saves in steps). */
+  debounceMs?: number;
+  /** Rebuild when a hidden release comes due (with the real clock; not with a fixed one). */
+  followClock: boolean;
+}
+
+/** setTimeout's longest delay (about 24.8 days); a later due time is reached in steps. */
+const MAX_DELAY = 2 ** 31 - 1;
+
+/**
+ * Runs a build, then again after every change to what the archive is built from, and when a hidden
+ * release comes due: one build at a time, with the changes made meanwhile coalesced into one more.
+ * Shared by `scs preview` and `scs build --watch`.
+ */
+export class RebuildLoop {
+  private running: Promise<void> | undefined;
+  private again: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private dueTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly watcher = new ProjectWatcher((file) => this.schedule(path.basename(file) || 'change'));
+
+  constructor(private readonly options: RebuildLoopOptions) {}
+
+  /** The first build; watching starts with it. */
+  start(): Promise<void> {
+    return this.run('start');
+  }
+
+  private run(reason: string): Promise<void> {
+    if (this.running) {
+      this.again = reason;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        await this.once(reason);
+        while (this.again !== undefined && !this.closed) {
+          const next = this.again;
+          this.again = undefined;
+          await this.once(next);
+        }
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private async once(reason: string): Promise<void> {
+    const built = await this.options.build(reason);
+    if (this.closed) return;
+    if (built.config) this.watcher.refresh(built.config);
+    clearTimeout(this.dueTimer);
+    if (built.nextDue && this.options.followClock) this.wakeAt(built.nextDue);
+  }
+
+  private wakeAt(due: Date): void {
+    const wait = due.getTime() - Date.now();
+    this.dueTimer = setTimeout(
+      () => (wait > MAX_DELAY ? this.wakeAt(due) : this.schedule('due')),
+      Math.max(0, Math.min(wait, MAX_DELAY)),
+    );
+    // Waiting for a due time alone does not keep the process alive.
+    this.dueTimer.unref();
+  }
+
+  private schedule(reason: string): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(reason), this.options.debounceMs ?? 120);
+  }
+
+  /** Stops watching and waits for a build in progress to finish. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.dueTimer);
+    this.watcher.close();
+    await this.running;
+  }
+}

@@ -1,0 +1,76 @@
+import type { Config } from '../config/types.js';
+import { checkReleases, type LoadSession } from '../content/load.js';
+import { type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.js';
+import { type BuildOptions, type BuildResult, buildSite } from './build.js';
+import { RebuildLoop } from './rebuild-loop.js';
+
+export interface WatchOptions extends Omit<BuildOptions, 'now' | 'releases' | 'clean'> {
+  /** A fixed clock; default the real time at each build (and a rebuild when a hidden release comes due). */
+  now?: Date;
+  /** Reads the config (again after it changed); throws ScsError when it is invalid. */
+  loadConfig: () => Config;
+  /** Told about every build. */
+  onBuild: (event: WatchEvent) => void;
+  /** Wait this long after a change for more changes before rebuilding. */
+  debounceMs?: number;
+}
+
+export interface WatchEvent {
+  ok: boolean;
+  /** The config the build used; absent when it could not be read. */
+  config?: Config;
+  /** What started the build: "start", the name of the changed file, or "due". */
+  reason: string;
+  diagnostics: Diagnostic[];
+  /** Absent when the config or the releases had errors (nothing was built). */
+  result?: BuildResult;
+  /** Milliseconds the check and the build took together. */
+  elapsedMs: number;
+}
+
+export interface Watching {
+  /** Stops watching, after the build in progress. */
+  close(): Promise<void>;
+}
+
+/**
+ * `scs build --watch`: builds the archive, then rebuilds it whenever a release, a template or the config
+ * changes, and when a hidden release comes due. Release files are read once; a rebuild after an edit
+ * reads the edited file and renders what depends on it. A failed build leaves the output as it was.
+ */
+export async function watchSite(options: WatchOptions): Promise<Watching> {
+  const { loadConfig, onBuild, debounceMs, now: fixedNow, ...buildOptions } = options;
+  // The release cache stays in memory between rebuilds.
+  const session: LoadSession = {};
+  const loop = new RebuildLoop({
+    followClock: !fixedNow,
+    ...(debounceMs === undefined ? {} : { debounceMs }),
+    build: async (reason) => {
+      const started = performance.now();
+      const elapsedMs = () => Math.round(performance.now() - started);
+      let config: Config;
+      try {
+        config = loadConfig();
+      } catch (e) {
+        if (!(e instanceof ScsError)) throw e;
+        onBuild({ ok: false, reason, diagnostics: e.diagnostics, elapsedMs: elapsedMs() });
+        return {};
+      }
+      const checked = checkReleases(config, { session });
+      if (hasErrors(checked.diagnostics)) {
+        onBuild({ ok: false, config, reason, diagnostics: checked.diagnostics, elapsedMs: elapsedMs() });
+        return { config };
+      }
+      const result = await buildSite(config, {
+        ...buildOptions,
+        now: fixedNow ?? new Date(),
+        releases: checked.releases,
+      });
+      const diagnostics = [...checked.diagnostics, ...result.diagnostics];
+      onBuild({ ok: result.ok, config, reason, diagnostics, result, elapsedMs: elapsedMs() });
+      return { config, ...(result.nextDue ? { nextDue: result.nextDue } : {}) };
+    },
+  });
+  await loop.start();
+  return { close: () => loop.close() };
+}
