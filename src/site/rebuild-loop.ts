@@ -82,7 +82,7 @@ export class RebuildLoop {
   private schedule(reason: string): void {
     if (this.closed) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(reason), this.options.debounceMs ?? 120);
+    this.timer = setTimeout(() => void this.run(reason), this.options.debounceMs ?? 50);
   }
 
   /** Stops watching and waits for a build in progress to finish. */
