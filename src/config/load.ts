@@ -79,10 +79,11 @@ export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
       ],
     };
   }
-  const parsed = configSchema.safeParse(yaml.value);
+  const schema = configSchema();
+  const parsed = schema.safeParse(yaml.value);
   if (!parsed.success) {
     return {
-      diagnostics: schemaDiagnostics(parsed.error.issues, yaml, file, (p) => shapeKeys(configSchema, p)).map(
+      diagnostics: schemaDiagnostics(parsed.error.issues, yaml, file, (p) => shapeKeys(schema, p)).map(
         (d) => ({ ...d, code: d.code.startsWith('config-') ? d.code : `config-${d.code}` }),
       ),
     };
@@ -310,5 +311,5 @@ function secrets(env: NodeJS.ProcessEnv, root: string, from: { email: string }):
 }
 
 function configSchemaDeliveryDefaults() {
-  return configSchema.shape.newsletter.unwrap().shape.delivery.parse(undefined);
+  return configSchema().shape.newsletter.unwrap().shape.delivery.parse(undefined);
 }

@@ -13,7 +13,7 @@ import { sha256Hex } from '../core/sha256.js';
 import { findBodyImages } from './body-images.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
-import { frontmatterSchema } from './schema.js';
+import { frontmatterSchema, type Frontmatter } from './schema.js';
 import type { Boilerplate, Release, ReleaseImage } from './types.js';
 
 /** Titles longer than this make poor email subjects (warning); the email checks stop at 150. */
@@ -99,11 +99,10 @@ export function parseRelease(
       ],
     };
   }
-  const parsed = frontmatterSchema.safeParse(yaml.value);
+  const schema = frontmatterSchema();
+  const parsed = schema.safeParse(yaml.value);
   if (!parsed.success) {
-    diagnostics.push(
-      ...schemaDiagnostics(parsed.error.issues, yaml, file, (p) => shapeKeys(frontmatterSchema, p)),
-    );
+    diagnostics.push(...schemaDiagnostics(parsed.error.issues, yaml, file, (p) => shapeKeys(schema, p)));
   }
   // Keep checking the fields that are fine, so that one run reports every problem in the file.
   const fm = parsed.success ? parsed.data : validFields(yaml.value as Record<string, unknown>);
@@ -390,13 +389,14 @@ function arrayElement(schema: unknown): SafeParser | undefined {
   return def.type === 'array' ? def.element : undefined;
 }
 
-type Fields = ReturnType<typeof frontmatterSchema.parse>;
 type SafeParser = { safeParse(v: unknown): { success: boolean; data?: unknown } };
 
 /** The frontmatter with each invalid field replaced by its default (or left out). */
-function validFields(raw: Record<string, unknown>): Partial<Fields> & Omit<Fields, 'title' | 'date'> {
+function validFields(
+  raw: Record<string, unknown>,
+): Partial<Frontmatter> & Omit<Frontmatter, 'title' | 'date'> {
   const out: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(frontmatterSchema.shape) as [string, SafeParser][]) {
+  for (const [key, schema] of Object.entries(frontmatterSchema().shape) as [string, SafeParser][]) {
     const r = schema.safeParse(raw[key]);
     const item = arrayElement(schema);
     if (!r.success && item && Array.isArray(raw[key])) {
@@ -410,7 +410,7 @@ function validFields(raw: Record<string, unknown>): Partial<Fields> & Omit<Field
     const value = r.success ? r : schema.safeParse(undefined);
     if (value.success && value.data !== undefined) out[key] = value.data;
   }
-  return out as Partial<Fields> & Omit<Fields, 'title' | 'date'>;
+  return out as Partial<Frontmatter> & Omit<Frontmatter, 'title' | 'date'>;
 }
 
 /** A run of adjacent quote paragraphs needs an attribution by its end. */

@@ -1,36 +1,43 @@
-import * as z from 'zod';
+import type * as Z from 'zod';
+import { lazy } from '../core/lazy-require.js';
+import { zod } from '../core/zod.js';
 import { RELEASE_TYPES } from './types.js';
 
-const inlineContact = z.strictObject({
-  name: z.string().min(1),
-  role: z.string().min(1).optional(),
-  organization: z.string().min(1).optional(),
-  email: z.email(),
-  phone: z.union([z.string(), z.number()]).optional(),
+/**
+ * The frontmatter of a release, as written. Cross-checks against the config happen in parse.ts.
+ * Built on first use: runs whose releases all come from the parse cache never load zod.
+ */
+export const frontmatterSchema = lazy(() => {
+  const z = zod();
+  const inlineContact = z.strictObject({
+    name: z.string().min(1),
+    role: z.string().min(1).optional(),
+    organization: z.string().min(1).optional(),
+    email: z.email(),
+    phone: z.union([z.string(), z.number()]).optional(),
+  });
+  return z.strictObject({
+    title: z.string().trim().min(1, 'the title is empty'),
+    date: z.string(),
+    type: z.enum(RELEASE_TYPES).default('press-release'),
+    lang: z.string().optional(),
+    lead: z.string().trim().min(1).optional(),
+    image: z
+      .strictObject({
+        src: z.string().min(1),
+        alt: z.string().optional(),
+        credit: z.string().optional(),
+      })
+      .optional(),
+    contacts: z.array(z.union([z.string(), inlineContact])).default([]),
+    boilerplate: z.string().min(1).optional(),
+    topics: z.array(z.string()).default([]),
+    translationKey: z.string().min(1).optional(),
+    embargo: z.string().optional(),
+    draft: z.boolean().default(false),
+    newsletter: z.boolean().default(true),
+    slug: z.string().optional(),
+  });
 });
 
-/** The frontmatter of a release, as written. Cross-checks against the config happen in parse.ts. */
-export const frontmatterSchema = z.strictObject({
-  title: z.string().trim().min(1, 'the title is empty'),
-  date: z.string(),
-  type: z.enum(RELEASE_TYPES).default('press-release'),
-  lang: z.string().optional(),
-  lead: z.string().trim().min(1).optional(),
-  image: z
-    .strictObject({
-      src: z.string().min(1),
-      alt: z.string().optional(),
-      credit: z.string().optional(),
-    })
-    .optional(),
-  contacts: z.array(z.union([z.string(), inlineContact])).default([]),
-  boilerplate: z.string().min(1).optional(),
-  topics: z.array(z.string()).default([]),
-  translationKey: z.string().min(1).optional(),
-  embargo: z.string().optional(),
-  draft: z.boolean().default(false),
-  newsletter: z.boolean().default(true),
-  slug: z.string().optional(),
-});
-
-export type Frontmatter = z.infer<typeof frontmatterSchema>;
+export type Frontmatter = Z.infer<ReturnType<typeof frontmatterSchema>>;

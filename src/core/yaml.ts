@@ -1,7 +1,12 @@
-import { isMap, isSeq, isScalar, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import { diag, type Diagnostic, type Position } from './diagnostic.js';
 import { fastYaml } from './fast-yaml.js';
+import { lazyRequire } from './lazy-require.js';
 import { LineIndex } from './source-map.js';
+
+// Needed only for what fastYaml declines and for positions in diagnostics: runs that find the config
+// and the releases in their caches never load it.
+const yamlLib = lazyRequire<typeof import('yaml')>('yaml');
 
 export type YamlPath = readonly (string | number)[];
 
@@ -35,6 +40,7 @@ export function parseYaml(text: string, file: string, firstLine = 1): ParsedYaml
 }
 
 function parseYamlFully(text: string, file: string, firstLine: number): ParsedYaml {
+  const { isMap, isSeq, isScalar, parseDocument } = yamlLib();
   const doc: Document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const lines = new LineIndex(text);
   const at = (offset: number): Position => {
