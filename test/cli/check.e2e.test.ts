@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exampleProject, runScs, tempDir } from '../helpers/scs.js';
@@ -19,6 +19,33 @@ describe('scs check (the real binary)', () => {
     const r = runScs(['check'], { cwd: project() });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/No problems in \d+ files\./);
+  });
+
+  it('loads neither zod nor the YAML parser when the config and the releases come from the caches', () => {
+    const dir = project();
+    // Preloaded in every thread: notes, as it exits, which of the two packages it loaded. The bundled CLI
+    // requires them as vendor/zod.cjs and vendor/yaml.cjs; zod also marks itself with a global when
+    // loaded otherwise (bundled into an ES module, or imported from node_modules).
+    const hook = path.join(dir, '.hook.cjs');
+    const log = path.join(dir, '.loaded');
+    writeFileSync(
+      hook,
+      `process.on('exit', () => {
+        const names = Object.keys(require.cache).map((f) => /[\\\\/](zod|yaml)(\\.cjs$|[\\\\/])/.exec(f)?.[1]);
+        if (globalThis.__zod_globalConfig) names.push('zod');
+        require('node:fs').appendFileSync(${JSON.stringify(log)}, names.filter(Boolean).join('\\n') + '\\n');
+      });`,
+    );
+    const loaded = () => {
+      const r = runScs(['check'], { cwd: dir, env: { NODE_OPTIONS: `--require ${JSON.stringify(hook)}` } });
+      expect(r.code).toBe(0);
+      const names = new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean));
+      rmSync(log);
+      return [...names].sort();
+    };
+    // The first run validates the config, nested deeper than fastYaml reads: proof that the hook sees both.
+    expect(loaded()).toEqual(['yaml', 'zod']);
+    expect(loaded()).toEqual([]);
   });
 
   it('reports every problem in every file at once, with a code frame and a summary', () => {
