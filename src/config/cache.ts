@@ -5,7 +5,10 @@ import { SCS_VERSION } from '../core/version.js';
 import type { Config } from './types.js';
 
 /** Bump when the Config shape changes. */
-const CONFIG_CACHE_VERSION = 1;
+const CONFIG_CACHE_VERSION = 2;
+
+/** Entries kept: `scs check` and `scs build --out …` in turn must not push each other out. */
+const MAX_ENTRIES = 4;
 
 /** A valid config as loaded, without the secrets (which are never written anywhere). */
 export type CachedConfig = Omit<Config, 'env'>;
@@ -37,23 +40,35 @@ export class ConfigCache {
   }
 
   get(): CachedConfig | undefined {
-    try {
-      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as { key: string; config: CachedConfig };
-      return saved.key === this.key ? saved.config : undefined;
-    } catch {
-      return undefined;
-    }
+    return this.read().find((e) => e.key === this.key)?.config;
   }
 
+  /** Keeps the newest entries: one per set of command-line overrides in use (`--out`, `--base-url`). */
   set(config: Config): void {
     const { env: _secrets, ...rest } = config;
+    const entries = [{ key: this.key, config: rest }, ...this.read().filter((e) => e.key !== this.key)].slice(
+      0,
+      MAX_ENTRIES,
+    );
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ key: this.key, config: rest }));
+      writeFileSync(tmp, JSON.stringify({ version: CONFIG_CACHE_VERSION, entries }));
       renameSync(tmp, this.file);
     } catch {
       // A cache that cannot be written only costs time on the next run.
+    }
+  }
+
+  private read(): { key: string; config: CachedConfig }[] {
+    try {
+      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as {
+        version?: number;
+        entries?: { key: string; config: CachedConfig }[];
+      };
+      return saved.version === CONFIG_CACHE_VERSION && Array.isArray(saved.entries) ? saved.entries : [];
+    } catch {
+      return [];
     }
   }
 }

@@ -63,7 +63,7 @@ describe('loadConfig', () => {
     expect(config.site.outDir).toBe(path.join(root, 'dist-site'));
   });
 
-  it('reuses the last valid config until the file or the overrides change, never storing secrets', () => {
+  it('reuses a valid config until the file changes, one entry per set of overrides, never storing secrets', () => {
     const root = project(MINIMAL);
     const env = { SCS_SECRET: 'hemligt-1', SCS_DKIM_PRIVATE_KEY: 'nyckel' };
     const first = loadConfig({ root, env });
@@ -74,6 +74,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ root, env })).toEqual(first);
     expect(loadConfig({ root, env: {} }).env).toEqual({ database: path.join(root, '.scs/scs.db') });
     expect(loadConfig({ root, env, overrides: { outDir: 'ut' } }).site.outDir).toBe(path.join(root, 'ut'));
+    // `scs check` and `scs build --out ut` in turn: each keeps its entry.
+    const outDirs = () =>
+      (
+        JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: { config: { site: { outDir: string } } }[] }
+      ).entries
+        .map((e) => path.relative(root, e.config.site.outDir))
+        .sort();
+    expect(outDirs()).toEqual(['public', 'ut']);
+    expect(loadConfig({ root, env })).toEqual(first);
+    expect(outDirs()).toEqual(['public', 'ut']);
     writeFileSync(path.join(root, 'scs.config.yml'), MINIMAL.replace('Testpress', 'Ny press'));
     expect(loadConfig({ root, env }).site.name.sv).toBe('Ny press');
     // A config with errors is reported every time, and never cached.
