@@ -5,7 +5,8 @@ import { COMPILE_OPTIONS, type RenderSources } from './templates.js';
 import { inlineMarkdown, sharedMarkdown } from './text.js';
 import { dirOf } from './paths.js';
 import { type ReleaseInput, releasePage, type ViewBase } from './views.js';
-import { handlebars } from '../render/handlebars.js';
+import { handlebars, handlebarsRuntime } from '../render/handlebars.js';
+import { builtinPrecompiled, compilerRevision, sourceHash, usableSpecs } from './precompiled.js';
 
 export interface MarkdownParts {
   body: string;
@@ -67,12 +68,20 @@ export class TemplateRenderError extends Error {
 }
 
 /**
- * Compiles the templates once. Every `{{value}}` is HTML-escaped by Handlebars; the only unescaped
- * values are HTML made here from sanitised Markdown (`bodyHtml`, `boilerplateHtml`, `{{inline …}}`)
- * and the page body handed to the layout.
+ * Compiles the templates once (those not compiled ahead: see precompiled.ts). Every `{{value}}` is
+ * HTML-escaped by Handlebars; the only unescaped values are HTML made here from sanitised Markdown
+ * (`bodyHtml`, `boilerplateHtml`, `{{inline …}}`) and the page body handed to the layout.
  */
-export function createRenderer(sources: RenderSources, base: ViewBase): Render {
-  const hb = handlebars().create();
+export function createRenderer(
+  sources: RenderSources,
+  base: ViewBase,
+  precompiled = builtinPrecompiled(),
+): Render {
+  const specs = usableSpecs(precompiled, compilerRevision(handlebarsRuntime()));
+  const specOf = (source: string) => specs?.[sourceHash(source)];
+  const all = [sources.layout, ...Object.values(sources.pages), ...Object.values(sources.partials)];
+  // Handlebars' runtime alone will do when every template was compiled ahead.
+  const hb = (all.every(specOf) ? handlebarsRuntime : handlebars)().create();
   // Most texts have no placeholders: look each up once per language.
   const plain = new Map<string, string>();
   hb.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => {
@@ -92,11 +101,15 @@ export function createRenderer(sources: RenderSources, base: ViewBase): Render {
     (markdown: unknown) => new hb.SafeString(inlineMarkdown(typeof markdown === 'string' ? markdown : '')),
   );
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  for (const [name, source] of Object.entries(sources.partials)) hb.registerPartial(name, source);
-  const layout = hb.compile(sources.layout, COMPILE_OPTIONS);
-  const pages = new Map(
-    Object.entries(sources.pages).map(([name, source]) => [name, hb.compile(source, COMPILE_OPTIONS)]),
-  );
+  const template = (source: string) => {
+    const spec = specOf(source);
+    return spec ? hb.template(spec) : hb.compile(source, COMPILE_OPTIONS);
+  };
+  // Partials go in compiled, not as text, which Handlebars would compile without COMPILE_OPTIONS when
+  // called from a template compiled ahead (whose spec does not carry them).
+  for (const [name, source] of Object.entries(sources.partials)) hb.registerPartial(name, template(source));
+  const layout = template(sources.layout);
+  const pages = new Map(Object.entries(sources.pages).map(([name, source]) => [name, template(source)]));
 
   return (input) => {
     const job: PageJob =
