@@ -8,11 +8,12 @@ import { didYouMean, schemaDiagnostics, shapeKeys } from '../core/schema-diagnos
 import { SLUG_RE, slugify } from '../core/slug.js';
 import { localDate, parseDateTime } from '../core/time.js';
 import { countNewlines } from '../core/source-map.js';
-import { parseYaml } from '../core/yaml.js';
+import { type ParsedYaml, parseYaml } from '../core/yaml.js';
 import { sha256Hex } from '../core/sha256.js';
 import { findBodyImages } from './body-images.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
+import { quickFrontmatter } from './quick-frontmatter.js';
 import { frontmatterSchema, type Frontmatter } from './schema.js';
 import type { Boilerplate, Release, ReleaseImage } from './types.js';
 
@@ -99,13 +100,8 @@ export function parseRelease(
       ],
     };
   }
-  const schema = frontmatterSchema();
-  const parsed = schema.safeParse(yaml.value);
-  if (!parsed.success) {
-    diagnostics.push(...schemaDiagnostics(parsed.error.issues, yaml, file, (p) => shapeKeys(schema, p)));
-  }
-  // Keep checking the fields that are fine, so that one run reports every problem in the file.
-  const fm = parsed.success ? parsed.data : validFields(yaml.value as Record<string, unknown>);
+  const quick = quickFrontmatter(yaml.value as Record<string, unknown>);
+  const { fm, valid } = quick ? { fm: quick, valid: true } : checkedFrontmatter(yaml, file, diagnostics);
   const title = fm.title ?? '';
   const at = (p: (string | number)[], part?: 'key' | 'value') => ({ file, ...yaml.locate(p, part) });
   const error = (
@@ -324,7 +320,7 @@ export function parseRelease(
     ),
   );
 
-  if (!parsed.success || diagnostics.some((d) => d.severity === 'error') || !date.ok) return { diagnostics };
+  if (!valid || diagnostics.some((d) => d.severity === 'error') || !date.ok) return { diagnostics };
   const release: Release = {
     id: `${lang}/${slug}`,
     file,
@@ -390,6 +386,18 @@ function arrayElement(schema: unknown): SafeParser | undefined {
 }
 
 type SafeParser = { safeParse(v: unknown): { success: boolean; data?: unknown } };
+
+/**
+ * The frontmatter as the schema judges it, its problems added to `diagnostics`. When it is not valid,
+ * the fields that are fine, so that one run reports every problem in the file.
+ */
+function checkedFrontmatter(yaml: ParsedYaml, file: string, diagnostics: Diagnostic[]) {
+  const schema = frontmatterSchema();
+  const parsed = schema.safeParse(yaml.value);
+  if (parsed.success) return { fm: parsed.data, valid: true };
+  diagnostics.push(...schemaDiagnostics(parsed.error.issues, yaml, file, (p) => shapeKeys(schema, p)));
+  return { fm: validFields(yaml.value as Record<string, unknown>), valid: false };
+}
 
 /** The frontmatter with each invalid field replaced by its default (or left out). */
 function validFields(
