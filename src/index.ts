@@ -81,3 +81,4 @@ export type { MessageTemplate, EmailRecipient, PersonalizedMessage } from './ema
 export { buildSite, type BuildOptions, type BuildResult } from './site/build.js';
 export { selectReleases, type Selection, type SelectOptions } from './site/select.js';
 export { startPreview, type Preview, type PreviewOptions } from './site/preview/preview.js';
+export { watchSite, type Watching, type WatchEvent, type WatchOptions } from './site/watch.js';
