@@ -104,8 +104,9 @@ for (const n of sizes) {
   timeScs(['check'], dir); // warm the file cache
   const files = releaseFiles(dir);
   const originals = new Map();
+  // Recent releases, the ones most often edited: each is in its language's, type's and topics' feeds.
   const edit = (i) => {
-    const file = files[Math.floor((files.length * (i + 1)) / (RUNS + 2))];
+    const file = files[files.length - 6 - i];
     if (!originals.has(file)) originals.set(file, readFileSync(file, 'utf8'));
     writeFileSync(file, `${readFileSync(file, 'utf8')}\nTillägg ${i} efter redigering.\n`);
   };
@@ -133,6 +134,8 @@ for (const n of sizes) {
     console.log(`           warm, nothing changed: ${fmt(same.seconds)} s`);
     // As `scs build --watch` (and `scs preview`) rebuild: one process that keeps the release cache in memory.
     const watchEdits = [0, 1, 2, 3, 4].map((i) => files[files.length - 1 - i]);
+    // And an old one, in no feed.
+    watchEdits.push(files[Math.floor(files.length / 3)]);
     for (const f of watchEdits) if (!originals.has(f)) originals.set(f, readFileSync(f, 'utf8'));
     const watched = await watchRebuilds(dir, out, watchEdits);
     console.log(

@@ -6,6 +6,7 @@ import type { Config } from '../config/types.js';
 import { checkReleases } from '../content/load.js';
 import type { Release } from '../content/types.js';
 import { type Diagnostic, diag, hasErrors } from '../core/diagnostic.js';
+import { FeedItemCache } from './feed-items.js';
 import { ImageRegistry } from './images.js';
 import { siteModel } from './model.js';
 import { isForeignOutput, Staging, workFolders } from './output.js';
@@ -228,8 +229,16 @@ async function buildInto(
   const global = createHash('sha256')
     .update(`${codeVersion()}\0${templates.hash}\0${configHash(config)}`)
     .digest('hex');
+  const feedItems = new FeedItemCache(path.join(files.dir, `${files.id}.feeds`), !options.clean);
   const plan = planSite(
-    { ...base, model: siteModel(config, visible), images, global, renderHere: (job) => local()(job) },
+    {
+      ...base,
+      model: siteModel(config, visible),
+      images,
+      global,
+      renderHere: (job) => local()(job),
+      feedItems,
+    },
     assets.files,
   );
   result.diagnostics.push(...plan.diagnostics);
@@ -283,6 +292,7 @@ async function buildInto(
   if (hasErrors(result.diagnostics)) return;
 
   const output = staging.commit(desired);
+  feedItems.prune(plan.feedItems);
   result.files = desired.size;
   writeState(files.state, { output, images: images.toJSON() });
 }

@@ -4,6 +4,7 @@ import { isPublished, type Release } from '../content/types.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { quickHash } from '../core/quick-hash.js';
 import { type FeedEntry, FEED_SIZE, atomFeed, rssFeed } from './feeds.js';
+import type { FeedItemStore } from './feed-items.js';
 import { sectionLists } from './model.js';
 import { ATOM_FILE, dirOf, feedDir, RSS_FILE, type Section, sectionDir } from './paths.js';
 import type { PageJob, RenderJob } from './renderer.js';
@@ -44,6 +45,18 @@ function rid(r: Release): string {
   return id;
 }
 
+const sitemapIds = new WeakMap<Release, string>();
+
+/** What the sitemap shows of a release (its address and language versions), hashed short. */
+function sitemapId(r: Release): string {
+  let id = sitemapIds.get(r);
+  if (id === undefined) {
+    id = quickHash([r.id, r.localDate, r.translationKey ?? '']);
+    sitemapIds.set(r, id);
+  }
+  return id;
+}
+
 /** One file of the archive: its cache key, and how to make it when the key is not already built. */
 export interface PlannedOutput {
   /** Relative to the output folder, forward slashes. */
@@ -61,6 +74,8 @@ export interface PlannedOutput {
 
 export interface SitePlan {
   outputs: PlannedOutput[];
+  /** The keys of every entry of every feed (what the cache of feed entries must keep). */
+  feedItems: Set<string>;
   /** HTML pages among the outputs. */
   pages: number;
   diagnostics: Diagnostic[];
@@ -71,6 +86,8 @@ export interface PlanContext extends ViewContext {
   global: string;
   /** Renders a fragment (feed content) in this thread. */
   renderHere: (job: PageJob) => string;
+  /** Feed entries rendered by earlier builds, by key; none: render every entry a feed needs. */
+  feedItems?: FeedItemStore;
 }
 
 /** Output paths of the built-in assets, named by their content so browsers may cache them forever. */
@@ -100,7 +117,9 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const outputs: PlannedOutput[] = [];
   const diagnostics: Diagnostic[] = [];
   const pageSize = config.site.pageSize;
-  const key = (...parts: string[]) => quickHash([ctx.global, ...parts]);
+  // The global hash made short: it goes into every one of ten thousand keys.
+  const global = quickHash([ctx.global]);
+  const key = (...parts: string[]) => quickHash([global, ...parts]);
   const rids = (list: Release[]) => list.map(rid).join(',');
   const linkFrom = (outPath: string): Link => {
     const dir = dirOf(outPath);
@@ -127,8 +146,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   // Release pages: each depends on its own file, its language versions and its images only, so adding
   // a release re-renders no other release page. Their inputs are gathered only for pages and feed
   // entries that are made.
-  const imageKeys = new Map<string, string>();
-  const inputs = new Map<string, () => ReleaseInput>();
+  const pieces = new Map<Release, { imageKey: string; input: () => ReleaseInput }>();
   for (const lang of model.languages) {
     for (const r of lang.releases) {
       const body = bodyImages(ctx, r);
@@ -148,10 +166,9 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       }
       const hero = r.image?.file ? ctx.images.get(r.image.file)?.out : r.image?.url;
       const imageKey = [hero ?? '', ...Object.values(body.found).map((a) => a.out)].join('|');
-      imageKeys.set(r.id, imageKey);
       let made: ReleaseInput | undefined;
       const input = () => (made ??= releaseInput(ctx, r, body));
-      inputs.set(r.id, input);
+      pieces.set(r, { imageKey, input });
       const state = isPublished(r, ctx.now) ? '' : r.draft ? 'draft' : `due:${r.publishAt.toISOString()}`;
       const translations = rids(model.translations.get(r.id) ?? []);
       const outPath = `${releaseOutputPath(r)}index.html`;
@@ -165,19 +182,42 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     }
   }
 
-  // Full content for feeds, rendered once per release however many feeds carry it.
+  // An entry shows the release, its images, and (to a template that wants them) its language versions:
+  // its key, which names its content in the cache of feed entries, says all that.
+  const itemKeys = new Map<string, string>();
+  const itemKey = (r: Release) => {
+    let k = itemKeys.get(r.id);
+    if (k === undefined) {
+      k = key('feed-item', rid(r), pieces.get(r)!.imageKey, rids(model.translations.get(r.id) ?? []));
+      itemKeys.set(r.id, k);
+    }
+    return k;
+  };
+  // Full content for feeds, rendered once per release however many feeds carry it, and only when the
+  // cache does not have it.
   const contents = new Map<string, FeedEntry>();
   const feedEntry = (r: Release): FeedEntry => {
     let entry = contents.get(r.id);
     if (!entry) {
-      const item = feedItem(ctx, inputs.get(r.id)!());
-      const html = ctx.renderHere({ path: releaseOutputPath(r), page: 'feed-item', layout: false, ...item });
+      const k = itemKey(r);
+      let contentXml = ctx.feedItems?.get(k);
+      if (contentXml === undefined) {
+        const item = feedItem(ctx, pieces.get(r)!.input());
+        const html = ctx.renderHere({
+          path: releaseOutputPath(r),
+          page: 'feed-item',
+          layout: false,
+          ...item,
+        });
+        contentXml = escapeXml(html);
+        ctx.feedItems?.set(k, contentXml);
+      }
       entry = {
         url: links.absolute(releaseOutputPath(r)),
         title: r.title,
         date: r.date,
         summary: plainText(r.lead),
-        contentXml: escapeXml(html),
+        contentXml,
         categories: r.topics.map((t) => topicLabel(config, r.lang, t)),
       };
       contents.set(r.id, entry);
@@ -187,10 +227,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const feeds = (lang: string, section: Section, releases: Release[]) => {
     const dir = `${lang}/${feedDir(section)}`;
     const items = releases.slice(0, FEED_SIZE);
-    // An entry shows the release, its images, and (to a template that wants them) its language versions.
-    const itemsKey = items
-      .map((r) => `${rid(r)}:${imageKeys.get(r.id)}:${rids(model.translations.get(r.id) ?? [])}`)
-      .join(',');
+    const itemsKey = items.map(itemKey).join(',');
     const info = () => ({
       title: feedTitle(ctx, lang, section),
       description: config.site.description?.[lang] ?? config.site.name[lang]!,
@@ -301,9 +338,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   // The sitemap changes only with the set of pages and their language versions.
   const sitemapKey = key(
     'sitemap',
-    model.languages
-      .map((a) => a.releases.map((r) => `${r.id}@${r.localDate}~${r.translationKey ?? ''}`).join(','))
-      .join('|'),
+    model.languages.map((a) => a.releases.map(sitemapId).join(',')).join('|'),
   );
   const sitemapParts = sitemapFiles(sitemap.length, () => sitemap.map((u) => u()), config.site.baseUrl);
   for (const part of sitemapParts) text(part.path, sitemapKey, part.text);
@@ -314,5 +349,5 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     outputs.push({ path: image.out, key: image.out, make: { kind: 'copy', file: image.file } });
   }
   const pages = outputs.filter((o) => o.make.kind === 'page').length;
-  return { outputs, pages, diagnostics };
+  return { outputs, pages, diagnostics, feedItems: new Set(itemKeys.values()) };
 }

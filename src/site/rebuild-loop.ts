@@ -16,6 +16,8 @@ export interface RebuildLoopOptions {
   debounceMs?: number;
   /** Rebuild when a hidden release comes due (with the real clock; not with a fixed one). */
   followClock: boolean;
+  /** A folder the build reads cannot be watched: its changes go unnoticed. */
+  onUnwatchable?: (dir: string, code: string) => void;
 }
 
 /** setTimeout's longest delay (about 24.8 days); a later due time is reached in steps. */
@@ -32,9 +34,14 @@ export class RebuildLoop {
   private timer: NodeJS.Timeout | undefined;
   private dueTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly watcher = new ProjectWatcher((file) => this.schedule(path.basename(file) || 'change'));
+  private readonly watcher: ProjectWatcher;
 
-  constructor(private readonly options: RebuildLoopOptions) {}
+  constructor(private readonly options: RebuildLoopOptions) {
+    this.watcher = new ProjectWatcher(
+      (file) => this.schedule(path.basename(file) || 'change'),
+      options.onUnwatchable,
+    );
+  }
 
   /** The first build; watching starts with it. */
   start(): Promise<void> {

@@ -245,8 +245,12 @@ export interface BodyImages {
   missing: { url: string; line: number }[];
 }
 
+const NO_BODY_IMAGES: BodyImages = { found: {}, missing: [] };
+
 /** The copies of the local images a release body shows. */
 export function bodyImages(ctx: ViewContext, r: Release): BodyImages {
+  // Most releases show none: one shared answer for them (its users only read it).
+  if (!r.bodyImages.length) return NO_BODY_IMAGES;
   const out: BodyImages = { found: {}, missing: [] };
   for (const image of r.bodyImages) {
     const asset = ctx.images.get(image.file);

@@ -13,6 +13,8 @@ export interface WatchOptions extends Omit<BuildOptions, 'now' | 'releases' | 'c
   onBuild: (event: WatchEvent) => void;
   /** Wait this long after a change for more changes before rebuilding. */
   debounceMs?: number;
+  /** A folder the build reads cannot be watched (e.g. ENOSPC): its changes go unnoticed. */
+  onUnwatchable?: (dir: string, code: string) => void;
 }
 
 export interface WatchEvent {
@@ -39,12 +41,13 @@ export interface Watching {
  * reads the edited file and renders what depends on it. A failed build leaves the output as it was.
  */
 export async function watchSite(options: WatchOptions): Promise<Watching> {
-  const { loadConfig, onBuild, debounceMs, now: fixedNow, ...buildOptions } = options;
+  const { loadConfig, onBuild, debounceMs, onUnwatchable, now: fixedNow, ...buildOptions } = options;
   // The release cache stays in memory between rebuilds.
   const session: LoadSession = {};
   const loop = new RebuildLoop({
     followClock: !fixedNow,
     ...(debounceMs === undefined ? {} : { debounceMs }),
+    ...(onUnwatchable ? { onUnwatchable } : {}),
     build: async (reason) => {
       const started = performance.now();
       const elapsedMs = () => Math.round(performance.now() - started);

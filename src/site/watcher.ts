@@ -65,8 +65,18 @@ function watchedPlaces(config: Config, skip: readonly string[]): Place[] {
 export class ProjectWatcher {
   /** By place: the watcher, and the identity of the folder it watches. */
   private readonly watchers = new Map<string, { watcher: FSWatcher; id: string }>();
+  /** Folders that could not be watched, told once each. */
+  private readonly failed = new Set<string>();
 
-  constructor(private readonly onChange: (what: string) => void) {}
+  /**
+   * `onUnwatchable`: a folder that exists cannot be watched (e.g. ENOSPC, the system's limit of watched
+   * folders): changes in it would go unnoticed, which the user must know. `watchFolder`: for tests.
+   */
+  constructor(
+    private readonly onChange: (what: string) => void,
+    private readonly onUnwatchable?: (dir: string, code: string) => void,
+    private readonly watchFolder: typeof watch = watch,
+  ) {}
 
   refresh(config: Config): void {
     const skip = [config.site.outDir, config.stateDir];
@@ -90,7 +100,7 @@ export class ProjectWatcher {
       known?.watcher.close();
       this.watchers.delete(key);
       try {
-        const watcher = watch(place.dir, (_event, name) => {
+        const watcher = this.watchFolder(place.dir, (_event, name) => {
           const file = name ? String(name) : '';
           if (place.only && file !== place.only) return;
           if (file && ignored(place.dir, file, skip)) return;
@@ -101,8 +111,13 @@ export class ProjectWatcher {
           this.watchers.delete(key);
         });
         this.watchers.set(key, { watcher, id });
-      } catch {
+        this.failed.delete(place.dir);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
         // Gone between the check and the watch: the next refresh tries again.
+        if (code === 'ENOENT' || code === 'ENOTDIR' || this.failed.has(place.dir)) continue;
+        this.failed.add(place.dir);
+        this.onUnwatchable?.(place.dir, code);
       }
     }
     for (const [key, known] of this.watchers) {

@@ -106,6 +106,25 @@ describe('ProjectWatcher', () => {
     appendFileSync(file, '\nTillägg.\n');
     await next;
   });
+
+  it('tells once of a folder that cannot be watched, such as past the system limit', () => {
+    const dir = project();
+    const told: [string, string][] = [];
+    const failing = (() => {
+      throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
+    }) as unknown as typeof import('node:fs').watch;
+    const watcher = new ProjectWatcher(
+      () => {},
+      (folder, code) => told.push([folder, code]),
+      failing,
+    );
+    cleanups.push(() => watcher.close());
+    const config = projectConfig(dir);
+    watcher.refresh(config);
+    watcher.refresh(config);
+    expect(told).toContainEqual([path.join(dir, 'releases/2026'), 'ENOSPC']);
+    expect(new Set(told.map(([folder]) => folder)).size).toBe(told.length);
+  });
 });
 
 describe('RebuildLoop', () => {

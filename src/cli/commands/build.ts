@@ -159,6 +159,21 @@ function reportBuild(
   if (result.nextDue) cli.out(`next due: ${localDateTime(result.nextDue, config.timeZone)}`);
 }
 
+/** Tells the user of a folder whose changes a watch cannot follow, and what to do. */
+export function warnUnwatchable(cli: Cli, root: string): (dir: string, code: string) => void {
+  return (dir, code) => {
+    const hint =
+      code === 'ENOSPC'
+        ? 'The system limit of watched folders is reached: raise it (on Linux: sudo sysctl fs.inotify.max_user_watches=524288).'
+        : 'Check that you may read the folder; rebuild by hand after changing files in it.';
+    cli.err(
+      cli.c.yellow(
+        `warning: cannot watch ${path.relative(root, dir) || '.'}/ (${code}): changes there are not picked up. ${hint}`,
+      ),
+    );
+  };
+}
+
 /**
  * `scs build --watch`: a report per build (a JSON line each with --json) until Ctrl+C. Mistakes in a
  * release or the config are reported and the watch goes on; the output stays as the last good build.
@@ -175,6 +190,7 @@ async function watchBuilds(
     drafts: !!opts.drafts,
     future: !!opts.future,
     search: opts.search,
+    onUnwatchable: warnUnwatchable(cli, first.root),
     onBuild: (e) => {
       const config = e.config ?? first;
       if (opts.json) {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { type Cli, parsePort, resolveNow, untilStopped } from '../context.js';
 import { formatDiagnostics } from '../output.js';
-import { checkBaseUrl } from './build.js';
+import { checkBaseUrl, warnUnwatchable } from './build.js';
 
 export function previewCommand(cli: Cli): Command {
   return new Command('preview')
@@ -44,6 +44,7 @@ export function previewCommand(cli: Cli): Command {
         ...(now ? { now } : {}),
         loadConfig,
         emailPreview: renderEmailPreview,
+        onUnwatchable: warnUnwatchable(cli, first.root),
         onBuild: ({ ok, diagnostics, result, reason }) => {
           if (diagnostics.length)
             cli.err(formatDiagnostics(diagnostics, 'pretty', { root: first.root, color: cli.color }));

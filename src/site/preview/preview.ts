@@ -27,6 +27,8 @@ export interface PreviewOptions {
   onBuild?: (event: { ok: boolean; diagnostics: Diagnostic[]; result?: BuildResult; reason: string }) => void;
   /** Wait this long after a change for more changes before rebuilding. */
   debounceMs?: number;
+  /** A folder the build reads cannot be watched (e.g. ENOSPC): its changes go unnoticed. */
+  onUnwatchable?: (dir: string, code: string) => void;
 }
 
 export interface Preview {
@@ -99,6 +101,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     build,
     followClock: !options.now,
     ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
+    ...(options.onUnwatchable ? { onUnwatchable: options.onUnwatchable } : {}),
   });
   await loop.start();
   let address: AddressInfo;
