@@ -265,6 +265,7 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
         : {}),
       languageBaseUrls,
       pageSize: input.site.pageSize,
+      feedSize: input.site.feedSize,
       outDir: path.resolve(ctx.root, ctx.overrides.outDir ?? input.site.out),
       phoneRegion: input.site.phoneRegion,
     },

@@ -59,6 +59,8 @@ export const configSchema = lazy(() => {
       /** Base URL of each language's part of the site; default `<baseUrl><lang>/`. */
       languageBaseUrls: z.record(z.string(), httpUrl).default({}),
       pageSize: z.int().min(1).max(500).default(20),
+      /** Releases per feed, with their full content. */
+      feedSize: z.int().min(1).max(500).default(20),
       out: z.string().default('public'),
       phoneRegion: z.string().length(2).default('SE'),
     }),

@@ -68,6 +68,8 @@ export interface Config {
     /** Absolute base URL of each language's part of the site, with a trailing slash. */
     languageBaseUrls: Localized;
     pageSize: number;
+    /** Releases per feed (the newest), each with its full content. */
+    feedSize: number;
     outDir: string;
     phoneRegion: string;
   };

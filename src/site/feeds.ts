@@ -1,8 +1,5 @@
 import { escapeXml } from './text.js';
 
-/** Releases per feed: the newest ones, with their full content. */
-export const FEED_SIZE = 50;
-
 export interface FeedEntry {
   url: string;
   title: string;

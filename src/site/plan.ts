@@ -3,7 +3,7 @@ import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { quickHash } from '../core/quick-hash.js';
-import { type FeedEntry, FEED_SIZE, atomFeed, rssFeed } from './feeds.js';
+import { type FeedEntry, atomFeed, rssFeed } from './feeds.js';
 import type { FeedItemStore } from './feed-items.js';
 import { sectionLists } from './model.js';
 import { ATOM_FILE, dirOf, feedDir, RSS_FILE, type Section, sectionDir } from './paths.js';
@@ -226,7 +226,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   };
   const feeds = (lang: string, section: Section, releases: Release[]) => {
     const dir = `${lang}/${feedDir(section)}`;
-    const items = releases.slice(0, FEED_SIZE);
+    const items = releases.slice(0, config.site.feedSize);
     const itemsKey = items.map(itemKey).join(',');
     const info = () => ({
       title: feedTitle(ctx, lang, section),

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,9 +9,13 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-async function output() {
+async function output(config?: (yaml: string) => string) {
   const p = fixtureProject();
   cleanups.push(p.cleanup);
+  if (config) {
+    const file = path.join(p.dir, 'scs.config.yml');
+    writeFileSync(file, config(readFileSync(file, 'utf8')));
+  }
   const result = await build(p.dir);
   expect(result.ok).toBe(true);
   return path.join(p.dir, 'public');
@@ -29,6 +34,16 @@ function parse(xml: string) {
 const FERRY = 'https://press.sjobris.example/sv/2026/03/02/elfarjan-borjar-ga-i-maj/';
 
 describe('feeds', () => {
+  it('carry the site.feedSize newest releases', async () => {
+    const out = await output((yaml) => yaml.replace(/^site:\n/m, 'site:\n  feedSize: 2\n'));
+    const titles = (xml: string) => (parse(xml).rss.channel.item as { title: string }[]).map((i) => i.title);
+    expect(titles(read(out, 'sv/feed.xml'))).toEqual([
+      'Elfärjan börjar gå i maj',
+      'Nya laddplatser på gästkajen & i småbåtshamnen',
+    ]);
+    expect(parse(read(out, 'sv/atom.xml')).feed.entry).toHaveLength(2);
+  });
+
   it('RSS 2.0 per language: newest first, absolute links, full content, dates from the releases', async () => {
     const out = await output();
     const rss = parse(read(out, 'sv/feed.xml')).rss;
