@@ -15,6 +15,7 @@ const VENDORED = [
   'handlebars',
   'handlebars/runtime',
   'image-size',
+  'markdown-it',
   'yaml',
   'zod',
 ];

@@ -1,7 +1,7 @@
-import MarkdownIt from 'markdown-it';
+import type MarkdownItType from 'markdown-it';
 import type { Token } from 'markdown-it';
 import type sanitizeHtml from 'sanitize-html';
-import { lazyRequire } from '../core/lazy-require.js';
+import { lazy, lazyRequire } from '../core/lazy-require.js';
 import { ATTRIBUTION_START, QUOTE_START } from '../content/paragraphs.js';
 
 /**
@@ -88,26 +88,31 @@ const SANITIZE: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
 };
 
-const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
+/** The Markdown parser, made on first use: a build with nothing to render never loads it. */
+const markdownIt = lazy(() => {
+  const MarkdownIt = lazyRequire<typeof MarkdownItType>('markdown-it')();
+  const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
 
-// The page title is the only h1: headings in a body start at h2.
-md.core.ruler.push('scs_headings', (state) => {
-  for (const t of state.tokens) {
-    if ((t.type === 'heading_open' || t.type === 'heading_close') && t.tag === 'h1') t.tag = 'h2';
-  }
-});
+  // The page title is the only h1: headings in a body start at h2.
+  md.core.ruler.push('scs_headings', (state) => {
+    for (const t of state.tokens) {
+      if ((t.type === 'heading_open' || t.type === 'heading_close') && t.tag === 'h1') t.tag = 'h2';
+    }
+  });
 
-// "– Quote, säger NAME, ROLE." → <p class="quote">… <span class="quote__attribution">säger NAME, ROLE.</span></p>
-md.core.ruler.push('scs_quotes', (state) => {
-  const tokens = state.tokens;
-  for (let i = 0; i + 2 < tokens.length; i++) {
-    const open = tokens[i]!;
-    const inline = tokens[i + 1]!;
-    if (open.type !== 'paragraph_open' || inline.type !== 'inline' || !QUOTE_START.test(inline.content))
-      continue;
-    open.attrJoin('class', 'quote');
-    markAttribution(inline, state.Token);
-  }
+  // "– Quote, säger NAME, ROLE." → <p class="quote">… <span class="quote__attribution">säger NAME, ROLE.</span></p>
+  md.core.ruler.push('scs_quotes', (state) => {
+    const tokens = state.tokens;
+    for (let i = 0; i + 2 < tokens.length; i++) {
+      const open = tokens[i]!;
+      const inline = tokens[i + 1]!;
+      if (open.type !== 'paragraph_open' || inline.type !== 'inline' || !QUOTE_START.test(inline.content))
+        continue;
+      open.attrJoin('class', 'quote');
+      markAttribution(inline, state.Token);
+    }
+  });
+  return md;
 });
 
 function markAttribution(inline: Token, TokenClass: typeof Token) {
@@ -134,6 +139,7 @@ function markAttribution(inline: Token, TokenClass: typeof Token) {
 /** Renders a Markdown document. */
 export function renderMarkdown(markdown: string, options: MarkdownOptions = {}): RenderedMarkdown {
   const env = {};
+  const md = markdownIt();
   const tokens = md.parse(markdown, env);
   const images: string[] = [];
   const links: string[] = [];
@@ -164,11 +170,11 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions = {}):
 
 /** Renders one line of inline Markdown (a lead, a boilerplate sentence) without a wrapping paragraph. */
 export function renderInline(markdown: string): string {
-  const html = md.renderInline(markdown);
+  const html = markdownIt().renderInline(markdown);
   return /<[a-z!/]/i.test(markdown) ? sanitizer()(html, SANITIZE) : html;
 }
 
 /** The token stream, for renderers of other formats (the plain-text email). */
 export function parseMarkdown(markdown: string): Token[] {
-  return md.parse(markdown, {});
+  return markdownIt().parse(markdown, {});
 }
