@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
+import { cacheFiles } from './cache-files.js';
 import type { Parsed } from './parallel.js';
 import { type Pack, PackWriter, readPackFile, writePackFile } from './packing.js';
 import { type FileRecord, readRecord, writeRecord, writeRemoved } from './record.js';
@@ -12,27 +13,12 @@ const CACHE_VERSION = 6;
 /** While the journal holds fewer entries than this share of the cache, a run writes only the journal. */
 const JOURNAL_SHARE = 0.05;
 
-/** Where the cache lives. */
-function cacheFiles(config: Config) {
-  const dir = path.join(config.stateDir, 'cache');
-  return { file: path.join(dir, 'releases.bin'), journal: path.join(dir, 'releases.journal.bin') };
-}
-
 /** Identifies what a cache's results depend on. Secrets are not part of them: the environment is left out. */
 function cacheKey(config: Config, version: string): string {
   const { env: _env, ...rest } = config;
   return createHash('sha256')
     .update(JSON.stringify([CACHE_VERSION, version, rest]))
     .digest('hex');
-}
-
-/** The size of the cache on disk (0: none), a measure of how big the tree was. */
-export function parseCacheSize(config: Config): number {
-  try {
-    return statSync(cacheFiles(config).file).size;
-  } catch {
-    return 0;
-  }
 }
 
 /**

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type IdleWorker, spawnSyncWorker } from '../core/sync-worker.js';
+import type { Config } from '../config/types.js';
+import { parseCacheSize } from './cache-files.js';
 import type { SharedResult } from './parallel.js';
 
 // Kept apart from the parser itself: a command starts these threads before it has loaded anything else.
@@ -8,12 +10,13 @@ const WORKER = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
 const idle: IdleWorker<SharedResult>[] = [];
 
 /**
- * Starts parser threads ahead of a parse that may need them. A thread takes about a quarter of a second
- * to load its code; started first thing, it loads while the command reads its config and walks the tree
- * on the other core. The next parse takes them; a parse too small for them, or one the cache serves,
- * stops them.
+ * Starts parser threads ahead of a parse that will need them: one with no release cache to serve it. A
+ * thread takes about a quarter of a second to load its code; started early, it loads while the command
+ * walks the tree on the other core. The next parse takes them; a parse too small for them stops them.
+ * With a cache they are not started: booting them would only slow the run the cache makes quick.
  */
-export function prestartParsers(): void {
+export function prestartParsers(config: Config): void {
+  if (parseCacheSize(config) > 0) return;
   while (idle.length < availableParallelism() - 1) {
     const worker = spawnSyncWorker<SharedResult>(WORKER);
     if (!worker) break;

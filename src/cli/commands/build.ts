@@ -94,11 +94,11 @@ export function buildCommand(cli: Cli): Command {
     .option('--json', 'print the result as JSON on stdout (with --watch: a line per build)')
     .option('--watch', 'rebuild whenever a release, a template or the config changes, until Ctrl+C')
     .action(async function (this: Command, opts: BuildFlags) {
-      prestartParsers();
       const baseUrl = checkBaseUrl(opts.baseUrl);
       const threads = parseThreads(opts.threads);
       const overrides = { ...(opts.out ? { outDir: opts.out } : {}), ...(baseUrl ? { baseUrl } : {}) };
       const config = cli.config(this, overrides);
+      prestartParsers(config);
       const now = resolveNow(opts.now, config.timeZone);
       if (opts.watch) {
         await watchBuilds(cli, opts, config, {

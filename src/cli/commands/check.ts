@@ -18,8 +18,8 @@ export function checkCommand(cli: Cli): Command {
       paths: string[],
       opts: { format: DiagnosticFormat; strict?: boolean },
     ) {
-      prestartParsers();
       const config = cli.config(this);
+      prestartParsers(config);
       // Loaded on use, so that `scs --help` and other commands start fast.
       const { checkReleases } = await import('../../content/load.js');
       const result = checkReleases(config, { paths });

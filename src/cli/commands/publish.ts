@@ -35,8 +35,8 @@ export function publishCommand(cli: Cli): Command {
     .option('--dry-run', 'check and show what would be built and sent; write and send nothing')
     .option('--json', 'print the result as JSON (progress as JSON lines on stderr)')
     .action(async function (this: Command, opts: { now?: string; dryRun?: boolean; json?: boolean }) {
-      prestartParsers();
       const config = cli.config(this);
+      prestartParsers(config);
       const { publish } = await import('../../publish/publish.js');
       const now = resolveNow(opts.now, config.timeZone);
       const stop = stopOnSignals(cli);

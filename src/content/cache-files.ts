@@ -1,0 +1,18 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/types.js';
+
+/** Where the release cache lives (a module of its own: commands ask before loading the parser). */
+export function cacheFiles(config: Config) {
+  const dir = path.join(config.stateDir, 'cache');
+  return { file: path.join(dir, 'releases.bin'), journal: path.join(dir, 'releases.journal.bin') };
+}
+
+/** The size of the release cache on disk (0: none), a measure of how big the tree was. */
+export function parseCacheSize(config: Config): number {
+  try {
+    return statSync(cacheFiles(config).file).size;
+  } catch {
+    return 0;
+  }
+}
