@@ -61,9 +61,12 @@ export function findReleaseFiles(
       );
       return;
     }
+    // `dir` is absolute and normalised, an entry name a single segment: joined without path.join,
+    // which normalises all over again (ten thousand times in a large tree).
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const abs = path.join(dir, entry.name);
+      const abs = prefix + entry.name;
       if (skip.has(abs)) continue;
       if (entry.isDirectory()) {
         if (entry.name.endsWith('.md')) {

@@ -16,7 +16,7 @@ import { type RenderFailure, RenderPool, threadCount } from './pool.js';
 import { createRenderer, type Render } from './renderer.js';
 import { buildSearchIndex } from './search.js';
 import { selectReleases } from './select.js';
-import { lockOutput, readState, stateFiles, writeState } from './state.js';
+import { type BuildSession, lockOutput, readState, stateFiles, writeState } from './state.js';
 import { loadSiteTemplates } from './templates.js';
 import type { ViewBase } from './views.js';
 import { copyFresh, writeFresh } from './write.js';
@@ -33,6 +33,8 @@ export interface BuildOptions {
   clean?: boolean;
   /** Threads for rendering; default: all cores when there are many pages to render. */
   threads?: number;
+  /** For a process that builds again and again: the same object each time saves reading back its state. */
+  session?: BuildSession;
 }
 
 export interface BuildResult {
@@ -167,7 +169,7 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
     return finish(false);
   }
   try {
-    const state = readState(files.state);
+    const state = readState(files.state, options.session);
     if (isForeignOutput(outDir, state.output)) {
       result.diagnostics.push(
         diag(
@@ -294,7 +296,7 @@ async function buildInto(
   const output = staging.commit(desired);
   feedItems.prune(plan.feedItems);
   result.files = desired.size;
-  writeState(files.state, { output, images: images.toJSON() });
+  writeState(files.state, { output, images: images.toJSON() }, options.session);
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  statSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -57,8 +58,31 @@ function zip<V>(paths: string[], keys: V[]): Map<string, V> {
   return out;
 }
 
+/**
+ * What a long-lived process (`scs build --watch`, `scs preview`) keeps between builds: the state it last
+ * wrote, used again while the file is the one it wrote (another build of the same output replaces it).
+ */
+export interface BuildSession {
+  state?: { file: string; stamp: string; value: BuildState };
+}
+
+function stamp(file: string): string | undefined {
+  try {
+    const st = statSync(file);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The saved state; an empty one when there is none or it cannot be read (a cold build follows). */
-export function readState(file: string): BuildState {
+export function readState(file: string, session?: BuildSession): BuildState {
+  const kept = session?.state;
+  if (kept && kept.file === file && kept.stamp === stamp(file)) return kept.value;
+  return readStateFile(file);
+}
+
+function readStateFile(file: string): BuildState {
   try {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
     if (saved.version !== STATE_VERSION || !saved.output) return { output: {} };
@@ -81,7 +105,7 @@ export function readState(file: string): BuildState {
   }
 }
 
-export function writeState(file: string, state: BuildState): void {
+export function writeState(file: string, state: BuildState, session?: BuildSession): void {
   const { current, prev } = state.output;
   const saved: SavedState = {
     version: STATE_VERSION,
@@ -104,6 +128,8 @@ export function writeState(file: string, state: BuildState): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(saved));
   renameSync(tmp, file);
+  const written = stamp(file);
+  if (session) session.state = written ? { file, stamp: written, value: state } : undefined;
 }
 
 /**

@@ -2,9 +2,10 @@ import type { Config } from '../config/types.js';
 import { checkReleases, type LoadSession } from '../content/load.js';
 import { type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.js';
 import { type BuildOptions, type BuildResult, buildSite } from './build.js';
+import type { BuildSession } from './state.js';
 import { RebuildLoop } from './rebuild-loop.js';
 
-export interface WatchOptions extends Omit<BuildOptions, 'now' | 'releases' | 'clean'> {
+export interface WatchOptions extends Omit<BuildOptions, 'now' | 'releases' | 'clean' | 'session'> {
   /** A fixed clock; default the real time at each build (and a rebuild when a hidden release comes due). */
   now?: Date;
   /** Reads the config (again after it changed); throws ScsError when it is invalid. */
@@ -42,8 +43,9 @@ export interface Watching {
  */
 export async function watchSite(options: WatchOptions): Promise<Watching> {
   const { loadConfig, onBuild, debounceMs, onUnwatchable, now: fixedNow, ...buildOptions } = options;
-  // The release cache stays in memory between rebuilds.
+  // The release cache and the build state stay in memory between rebuilds.
   const session: LoadSession = {};
+  const buildSession: BuildSession = {};
   const loop = new RebuildLoop({
     followClock: !fixedNow,
     ...(debounceMs === undefined ? {} : { debounceMs }),
@@ -68,6 +70,7 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
         ...buildOptions,
         now: fixedNow ?? new Date(),
         releases: checked.releases,
+        session: buildSession,
       });
       const diagnostics = [...checked.diagnostics, ...result.diagnostics];
       onBuild({ ok: result.ok, config, reason, diagnostics, result, elapsedMs: elapsedMs() });

@@ -258,6 +258,18 @@ describe('the build cache', () => {
     await expectSameAsCleanBuild(dir);
   });
 
+  it('keeps the build state in memory for a session, until another build replaces the file', async () => {
+    const dir = project();
+    const session = {};
+    const first = await build(dir, { session });
+    expect((await build(dir, { session })).written).toBe(0);
+    // Another process wrote the state (here: an unreadable one): the session must not trust its copy.
+    const config = projectConfig(dir);
+    writeFileSync(stateFiles(config, config.site.outDir).state, '{}');
+    expect((await build(dir, { session })).written).toBe(first.files);
+    await expectSameAsCleanBuild(dir);
+  });
+
   it('renders everything again with clean, and starts over when the cache is gone', async () => {
     const dir = project();
     const first = await build(dir);

@@ -7,6 +7,7 @@ import { type Diagnostic, hasErrors, ScsError } from '../../core/diagnostic.js';
 import { listen, shutdown } from '../../serve/listen.js';
 import { type BuildResult, buildSite } from '../build.js';
 import { type LoopBuild, RebuildLoop } from '../rebuild-loop.js';
+import type { BuildSession } from '../state.js';
 import { selectReleases } from '../select.js';
 import { loadSiteTemplates } from '../templates.js';
 import { createPreviewServer, type EmailPreview, type PreviewState } from './server.js';
@@ -48,8 +49,9 @@ function previewConfig(config: Config): Config {
  */
 export async function startPreview(options: PreviewOptions): Promise<Preview> {
   let state: PreviewState | undefined;
-  // The release cache stays in memory between rebuilds: one edit, one file read.
+  // The release cache and the build state stay in memory between rebuilds: one edit, one file read.
   const session: LoadSession = {};
+  const buildSession: BuildSession = {};
 
   async function build(reason: string): Promise<LoopBuild> {
     let config: Config;
@@ -73,6 +75,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         future: options.future,
         search: options.search,
         releases: checked.releases,
+        session: buildSession,
       });
       diagnostics = [...diagnostics, ...result.diagnostics];
     }
