@@ -27,6 +27,12 @@ const project = () => {
 const EDITED = 'releases/2026/2026-02-10-nya-laddplatser-pa-gastkajen.sv.md';
 const EDITED_PAGE = 'sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/index.html';
 
+/** Edits the EDITED release: `from` becomes `to`. */
+function editRelease(dir: string, from: string, to: string) {
+  const file = path.join(dir, EDITED);
+  writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+}
+
 function inodes(out: string): Map<string, number> {
   return new Map(listTree(out).map((f) => [f, inode(out, f)]));
 }
@@ -85,11 +91,7 @@ describe('the build cache', () => {
     await build(dir);
     await build(dir);
     const before = inodes(out);
-    const file = path.join(dir, EDITED);
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace('Tolv nya laddplatser', 'Fjorton nya laddplatser'),
-    );
+    editRelease(dir, 'Tolv nya laddplatser', 'Fjorton nya laddplatser');
     const result = await build(dir);
     expect(result.ok).toBe(true);
     expect(read(out, EDITED_PAGE)).toContain('Fjorton nya laddplatser');
@@ -114,7 +116,7 @@ describe('the build cache', () => {
     expect(result.written).toBe(12);
     await expectSameAsCleanBuild(dir);
     // The build after that starts from the older spare: it must catch up with both changes.
-    writeFileSync(file, readFileSync(file, 'utf8').replace('Fjorton', 'Femton'));
+    editRelease(dir, 'Fjorton', 'Femton');
     await build(dir);
     expect(read(out, EDITED_PAGE)).toContain('Femton nya laddplatser');
     await expectSameAsCleanBuild(dir);
@@ -215,11 +217,7 @@ describe('the build cache', () => {
   it('rebuilds the search index when a published page changes', async () => {
     const dir = project();
     await build(dir, { search: true });
-    const file = path.join(dir, EDITED);
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace('Tolv nya laddplatser', 'Tretton nya laddplatser'),
-    );
+    editRelease(dir, 'Tolv nya laddplatser', 'Tretton nya laddplatser');
     const result = await build(dir, { search: true });
     expect(result.search.reused).toBe(false);
     expect(result.search.pages).toBe(4);
@@ -238,11 +236,7 @@ describe('the build cache', () => {
     expect(first.length).toBeGreaterThan(3);
     // Mark every cached entry: what a rebuild takes from the cache keeps the mark.
     for (const name of first) writeFileSync(path.join(entries, name), `MARK-${name}`);
-    const file = path.join(dir, EDITED);
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace('Tolv nya laddplatser', 'Fjorton nya laddplatser'),
-    );
+    editRelease(dir, 'Tolv nya laddplatser', 'Fjorton nya laddplatser');
     const result = await build(dir);
     expect(result.ok).toBe(true);
     const feed = read(out, 'sv/feed.xml');
@@ -276,8 +270,7 @@ describe('the build cache', () => {
     const clean = await build(dir, { clean: true });
     expect(clean.written).toBe(first.files);
     rmSync(path.join(dir, '.scs'), { recursive: true });
-    const file = path.join(dir, EDITED);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('Tolv nya laddplatser', 'Elva nya laddplatser'));
+    editRelease(dir, 'Tolv nya laddplatser', 'Elva nya laddplatser');
     const cold = await build(dir);
     expect(cold.ok).toBe(true);
     expect(cold.written).toBe(first.files);
