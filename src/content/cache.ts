@@ -15,9 +15,11 @@ const JOURNAL_SHARE = 0.05;
 
 /** Identifies what a cache's results depend on. Secrets are not part of them: the environment is left out. */
 function cacheKey(config: Config, version: string): string {
-  const { env: _env, ...rest } = config;
+  // Where the archive goes and how it looks change no release's result: `scs check` and
+  // `scs build --out …` share the cache. The environment holds secrets, and is left out too.
+  const { env: _env, site, newsletter: _newsletter, ...rest } = config;
   return createHash('sha256')
-    .update(JSON.stringify([CACHE_VERSION, version, rest]))
+    .update(JSON.stringify([CACHE_VERSION, version, rest, site.phoneRegion]))
     .digest('hex');
 }
 

@@ -1,4 +1,12 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -10,6 +18,23 @@ let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
 describe('the release cache', () => {
+  it('is shared by runs that differ only in where the archive goes or how it looks', () => {
+    const p = exampleProject();
+    cleanup = p.cleanup;
+    const cacheFile = path.join(p.dir, '.scs/cache/releases.bin');
+    checkReleases(loadConfig({ root: p.dir, env: {} }));
+    const written = statSync(cacheFile).mtimeMs;
+    // As `scs build --out dist --base-url …` after `scs check`: nothing is read again, nothing written.
+    const other = loadConfig({
+      root: p.dir,
+      env: {},
+      overrides: { outDir: 'dist', baseUrl: 'https://staging.example.org/' },
+    });
+    expect(checkReleases(other).diagnostics).toEqual([]);
+    expect(statSync(cacheFile).mtimeMs).toBe(written);
+    expect(existsSync(path.join(p.dir, '.scs/cache/releases.journal.bin'))).toBe(false);
+  });
+
   it('reuses unchanged files and never returns a stale result', () => {
     const p = exampleProject();
     cleanup = p.cleanup;
