@@ -45,14 +45,14 @@ export function previewCommand(cli: Cli): Command {
         loadConfig,
         emailPreview: renderEmailPreview,
         onUnwatchable: warnUnwatchable(cli, first.root),
-        onBuild: ({ ok, diagnostics, result, reason }) => {
+        onBuild: ({ ok, diagnostics, result, reason, elapsedMs }) => {
           if (diagnostics.length)
             cli.err(formatDiagnostics(diagnostics, 'pretty', { root: first.root, color: cli.color }));
           const what = reason === 'start' ? 'Built' : `Rebuilt (${reason})`;
           if (ok && result)
             cli.err(
               cli.c.dim(
-                `${what}: ${result.pages} pages, ${result.written} files written in ${result.timings.total} ms.`,
+                `${what}: ${result.pages} pages, ${result.written} files written in ${elapsedMs} ms.`,
               ),
             );
           else cli.err(cli.c.red(`${what}: failed; showing the last good build.`));

@@ -25,7 +25,14 @@ export interface PreviewOptions {
   loadConfig: () => Config;
   emailPreview: EmailPreview;
   /** Told about every build, for the terminal. */
-  onBuild?: (event: { ok: boolean; diagnostics: Diagnostic[]; result?: BuildResult; reason: string }) => void;
+  onBuild?: (event: {
+    ok: boolean;
+    diagnostics: Diagnostic[];
+    result?: BuildResult;
+    reason: string;
+    /** Milliseconds the check and the build took together. */
+    elapsedMs: number;
+  }) => void;
   /** Wait this long after a change for more changes before rebuilding. */
   debounceMs?: number;
   /** A folder the build reads cannot be watched (e.g. ENOSPC): its changes go unnoticed. */
@@ -54,13 +61,15 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const buildSession: BuildSession = {};
 
   async function build(reason: string): Promise<LoopBuild> {
+    const started = performance.now();
+    const elapsedMs = () => Math.round(performance.now() - started);
     let config: Config;
     try {
       config = previewConfig(options.loadConfig());
     } catch (e) {
       if (!(e instanceof ScsError) || !state) throw e;
       state = { ...state, failure: e.diagnostics };
-      options.onBuild?.({ ok: false, diagnostics: e.diagnostics, reason });
+      options.onBuild?.({ ok: false, diagnostics: e.diagnostics, reason, elapsedMs: elapsedMs() });
       live.reload();
       return {};
     }
@@ -94,7 +103,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       strings,
       ...(ok ? {} : { failure: diagnostics.filter((d) => d.severity === 'error') }),
     };
-    options.onBuild?.({ ok, diagnostics, ...(result ? { result } : {}), reason });
+    options.onBuild?.({ ok, diagnostics, ...(result ? { result } : {}), reason, elapsedMs: elapsedMs() });
     live.reload();
     return { config, ...(result?.nextDue ? { nextDue: result.nextDue } : {}) };
   }
