@@ -5,7 +5,7 @@ import { type BuildOptions, type BuildResult, buildSite } from './build.js';
 import type { BuildSession } from './state.js';
 import { RebuildLoop } from './rebuild-loop.js';
 
-export interface WatchOptions extends Omit<BuildOptions, 'now' | 'releases' | 'clean' | 'session'> {
+export interface WatchOptions extends Omit<BuildOptions, 'now' | 'releases' | 'session'> {
   /** A fixed clock; default the real time at each build (and a rebuild when a hidden release comes due). */
   now?: Date;
   /** Reads the config (again after it changed); throws ScsError when it is invalid. */
@@ -42,7 +42,9 @@ export interface Watching {
  * reads the edited file and renders what depends on it. A failed build leaves the output as it was.
  */
 export async function watchSite(options: WatchOptions): Promise<Watching> {
-  const { loadConfig, onBuild, debounceMs, onUnwatchable, now: fixedNow, ...buildOptions } = options;
+  const { loadConfig, onBuild, debounceMs, onUnwatchable, now: fixedNow, clean, ...buildOptions } = options;
+  // `clean` is for the first build: the ones after it build on it.
+  let first = true;
   // The release cache and the build state stay in memory between rebuilds.
   const session: LoadSession = {};
   const buildSession: BuildSession = {};
@@ -71,7 +73,9 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
         now: fixedNow ?? new Date(),
         releases: checked.releases,
         session: buildSession,
+        clean: !!clean && first,
       });
+      if (result.ok) first = false;
       const diagnostics = [...checked.diagnostics, ...result.diagnostics];
       onBuild({ ok: result.ok, config, reason, diagnostics, result, elapsedMs: elapsedMs() });
       return { config, ...(result.nextDue ? { nextDue: result.nextDue } : {}) };

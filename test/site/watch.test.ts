@@ -7,7 +7,7 @@ import { RebuildLoop } from '../../src/site/rebuild-loop.js';
 import { type WatchEvent, watchSite } from '../../src/site/watch.js';
 import { ProjectWatcher } from '../../src/site/watcher.js';
 import { BIN, cleanEnv } from '../helpers/scs.js';
-import { fixtureProject, inode, NOW, projectConfig, read } from './helpers.js';
+import { build, fixtureProject, inode, NOW, projectConfig, read } from './helpers.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -193,6 +193,28 @@ describe('watchSite (scs build --watch)', () => {
     writeFileSync(file, original);
     expect(await next).toMatchObject({ ok: true });
     expect(read(dir, FERRY_PAGE)).not.toContain('Ett nytt stycke om elfärjan.');
+  });
+
+  it('renders everything again in the first build with clean, and builds on it after', async () => {
+    const dir = project();
+    await build(dir);
+    const built = events<WatchEvent>();
+    const watching = await watchSite({
+      loadConfig: () => projectConfig(dir),
+      now: NOW,
+      search: false,
+      clean: true,
+      debounceMs: 50,
+      onBuild: (e) => built.push(e),
+    });
+    cleanups.push(() => watching.close());
+    const start = built.seen[0]!.result!;
+    expect(start.written).toBe(start.files);
+    const next = built.next();
+    appendFileSync(path.join(dir, FERRY_FILE), '\nEtt tillägg.\n');
+    const edited = (await next).result!;
+    expect(edited.written).toBeGreaterThan(0);
+    expect(edited.written).toBeLessThan(start.files);
   });
 
   it('runs as "scs build --watch --json": a JSON line per build, and stops on Ctrl+C', async () => {

@@ -105,6 +105,7 @@ export function buildCommand(cli: Cli): Command {
           loadConfig: () => cli.config(this, overrides),
           ...(opts.now === undefined ? {} : { now }),
           ...(threads ? { threads } : {}),
+          clean: !!opts.clean,
         });
         return;
       }
@@ -182,7 +183,7 @@ async function watchBuilds(
   cli: Cli,
   opts: BuildFlags,
   first: Config,
-  options: Pick<WatchOptions, 'loadConfig' | 'now' | 'threads'>,
+  options: Pick<WatchOptions, 'loadConfig' | 'now' | 'threads' | 'clean'>,
 ): Promise<void> {
   const { watchSite } = await import('../../site/watch.js');
   const watching = await watchSite({
