@@ -29,33 +29,27 @@ import {
 } from './views.js';
 import { sha256Hex } from '../core/sha256.js';
 
-/** Short ids of releases, kept while a release is (a long-lived process rebuilds with the same objects). */
-const ids = new WeakMap<Release, string>();
+/** A value computed once per release object (a long-lived process rebuilds with the same objects). */
+function perRelease<T>(make: (r: Release) => T): (r: Release) => T {
+  const memo = new WeakMap<Release, T>();
+  return (r) => {
+    let value = memo.get(r);
+    if (value === undefined) {
+      value = make(r);
+      memo.set(r, value);
+    }
+    return value;
+  };
+}
 
 /**
  * What identifies a release's content in keys: its file (the slug may come from the name) and its bytes,
  * hashed short, since list pages and feeds put dozens of them into one key.
  */
-function rid(r: Release): string {
-  let id = ids.get(r);
-  if (id === undefined) {
-    id = quickHash([r.file, r.hash]);
-    ids.set(r, id);
-  }
-  return id;
-}
-
-const sitemapIds = new WeakMap<Release, string>();
+const rid = perRelease((r) => quickHash([r.file, r.hash]));
 
 /** What the sitemap shows of a release (its address and language versions), hashed short. */
-function sitemapId(r: Release): string {
-  let id = sitemapIds.get(r);
-  if (id === undefined) {
-    id = quickHash([r.id, r.localDate, r.translationKey ?? '']);
-    sitemapIds.set(r, id);
-  }
-  return id;
-}
+const sitemapId = perRelease((r) => quickHash([r.id, r.localDate, r.translationKey ?? '']));
 
 /** One file of the archive: its cache key, and how to make it when the key is not already built. */
 export interface PlannedOutput {

@@ -195,8 +195,9 @@ async function watchBuilds(
     onBuild: (e) => {
       const config = e.config ?? first;
       if (opts.json) {
+        // The check's warnings as well as the build's.
         const json = e.result
-          ? buildJson(e.result, config.timeZone)
+          ? buildJson({ ...e.result, diagnostics: e.diagnostics }, config.timeZone)
           : { ok: false, diagnostics: e.diagnostics };
         cli.out(JSON.stringify({ reason: e.reason, elapsedMs: e.elapsedMs, ...json }));
       } else if (e.result) {
