@@ -9,7 +9,8 @@ import { type Diagnostic, diag, hasErrors } from '../core/diagnostic.js';
 import { FeedItemCache } from './feed-items.js';
 import { ImageRegistry } from './images.js';
 import { siteModel } from './model.js';
-import { isForeignOutput, Staging, workFolders } from './output.js';
+import { buildInputs } from './inputs.js';
+import { isForeignOutput, isLastOutput, Staging, workFolders } from './output.js';
 import { Links, PAGEFIND_DIR } from './paths.js';
 import { assetPaths, type PlannedOutput, planSite } from './plan.js';
 import { type RenderFailure, RenderPool, threadCount } from './pool.js';
@@ -231,6 +232,18 @@ async function buildInto(
   const global = createHash('sha256')
     .update(`${codeVersion()}\0${templates.hash}\0${configHash(config)}`)
     .digest('hex');
+  const search = options.search !== false;
+  const inputs = buildInputs(global, search, visible, options.now);
+  if (!options.clean && state.last?.inputs === inputs && isLastOutput(config.site.outDir, state.output)) {
+    // Made from the same inputs as the output in place: planning it again would give every file the key
+    // it has. Nothing is written, swapped or saved.
+    result.pages = state.last.pages;
+    result.diagnostics.push(...state.last.diagnostics);
+    result.files = result.unchanged = state.output.current!.files.size;
+    result.search.reused = search;
+    result.timings.build = Math.round(performance.now() - started) - result.timings.check;
+    return;
+  }
   const feedItems = new FeedItemCache(path.join(files.dir, `${files.id}.feeds`), !options.clean);
   const plan = planSite(
     {
@@ -258,10 +271,7 @@ async function buildInto(
     else todo.push(o);
   }
   for (const rel of staging.has.keys()) {
-    if (!desired.has(rel) && !rel.startsWith(PAGEFIND_DIR)) {
-      staging.remove(rel);
-      result.removed++;
-    }
+    if (!desired.has(rel) && !rel.startsWith(PAGEFIND_DIR)) staging.remove(rel);
   }
 
   const pageJobs = todo.filter((o) => o.make.kind === 'page').length;
@@ -293,10 +303,14 @@ async function buildInto(
   result.timings.search = Math.round(performance.now() - searchStarted);
   if (hasErrors(result.diagnostics)) return;
 
+  // Counted against the output being replaced (the spare the new one was made in may be older).
+  const previous = isLastOutput(config.site.outDir, state.output) ? state.output.current!.files : new Map();
+  for (const rel of previous.keys()) if (!desired.has(rel)) result.removed++;
   const output = staging.commit(desired);
   feedItems.prune(plan.feedItems);
   result.files = desired.size;
-  writeState(files.state, { output, images: images.toJSON() }, options.session);
+  const last = { inputs, pages: plan.pages, diagnostics: plan.diagnostics };
+  writeState(files.state, { output, images: images.toJSON(), last }, options.session);
 }
 
 /**
@@ -313,7 +327,6 @@ async function placeSearchIndex(
   const old = [...staging.has].filter(([rel]) => rel.startsWith(PAGEFIND_DIR));
   if (!enabled) {
     for (const [rel] of old) staging.remove(rel);
-    result.removed += old.length;
     return;
   }
   const h = createHash('sha256');

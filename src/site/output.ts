@@ -64,10 +64,15 @@ export function workFolders(out: string, cacheDir: string, name: string): WorkFo
   return { prev: path.join(parent, `.${base}.scs-prev`), next: path.join(parent, `.${base}.scs-next`) };
 }
 
+/** True when `out` is the folder the last build left (not replaced or removed since). */
+export function isLastOutput(out: string, state: OutputState): boolean {
+  return !!state.current && folderId(out) === state.current.id;
+}
+
 /** True when `out` holds files that scs did not write (a folder it must not replace). */
 export function isForeignOutput(out: string, state: OutputState): boolean {
   if (!existsSync(out)) return false;
-  if (state.current && folderId(out) === state.current.id) return false;
+  if (isLastOutput(out, state)) return false;
   let entries: string[];
   try {
     entries = readdirSync(out);
@@ -110,7 +115,7 @@ export class Staging {
     }
     mkdirSync(next, { recursive: true });
     this.dir = next;
-    this.outKnown = !clean && !!state.current && folderId(out) === state.current.id;
+    this.outKnown = !clean && isLastOutput(out, state);
     this.current = this.outKnown ? state.current!.files : new Map();
   }
 

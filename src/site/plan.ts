@@ -46,10 +46,15 @@ function perRelease<T>(make: (r: Release) => T): (r: Release) => T {
  * What identifies a release's content in keys: its file (the slug may come from the name) and its bytes,
  * hashed short, since list pages and feeds put dozens of them into one key.
  */
-const rid = perRelease((r) => quickHash([r.file, r.hash]));
+export const rid = perRelease((r) => quickHash([r.file, r.hash]));
 
 /** What the sitemap shows of a release (its address and language versions), hashed short. */
 const sitemapId = perRelease((r) => quickHash([r.id, r.localDate, r.translationKey ?? '']));
+
+/** How a release's page differs by the clock: published (''), a draft, or due at a time (with --future). */
+export function releaseState(r: Release, now: Date): string {
+  return isPublished(r, now) ? '' : r.draft ? 'draft' : `due:${r.publishAt.toISOString()}`;
+}
 
 /** One file of the archive: its cache key, and how to make it when the key is not already built. */
 export interface PlannedOutput {
@@ -163,7 +168,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       let made: ReleaseInput | undefined;
       const input = () => (made ??= releaseInput(ctx, r, body));
       pieces.set(r, { imageKey, input });
-      const state = isPublished(r, ctx.now) ? '' : r.draft ? 'draft' : `due:${r.publishAt.toISOString()}`;
+      const state = releaseState(r, ctx.now);
       const translations = rids(model.translations.get(r.id) ?? []);
       const outPath = `${releaseOutputPath(r)}index.html`;
       // The page's view is built where it is rendered (a worker thread, when there are many).

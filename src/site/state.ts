@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import type { OutputState } from './output.js';
 import { processAlive } from '../core/process.js';
 
@@ -23,6 +24,8 @@ export interface BuildState {
   output: OutputState;
   /** The image registry (see images.ts). */
   images?: unknown;
+  /** What the last build was made from (see inputs.ts), and what it reported beyond the output. */
+  last?: { inputs: string; pages: number; diagnostics: Diagnostic[] };
 }
 
 /** Files of one output folder's cache: its state, its lock, and the name its work folders take. */
@@ -50,6 +53,7 @@ interface SavedState {
   version: number;
   output: { current?: SavedFolder; prev?: { id: string; paths: string[]; keys: (string | null)[] } };
   images?: unknown;
+  last?: BuildState['last'];
 }
 
 function zip<V>(paths: string[], keys: V[]): Map<string, V> {
@@ -98,7 +102,11 @@ function readStateFile(file: string): BuildState {
       }
       output.prev = { id: prev.id, files };
     }
-    return { output, ...(saved.images ? { images: saved.images } : {}) };
+    return {
+      output,
+      ...(saved.images ? { images: saved.images } : {}),
+      ...(saved.last ? { last: saved.last } : {}),
+    };
   } catch {
     // Missing or damaged: start over.
     return { output: {} };
@@ -113,6 +121,7 @@ export function writeState(file: string, state: BuildState, session?: BuildSessi
       ? { current: { id: current.id, paths: [...current.files.keys()], keys: [...current.files.values()] } }
       : {},
     images: state.images,
+    ...(state.last ? { last: state.last } : {}),
   };
   if (current && prev) {
     const diff = { id: prev.id, paths: [] as string[], keys: [] as (string | null)[] };

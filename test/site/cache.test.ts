@@ -1,4 +1,5 @@
 import {
+  appendFileSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -70,19 +71,44 @@ describe('the build cache', () => {
   it('writes nothing when nothing changed, from the second and from later builds', async () => {
     const dir = project();
     const out = path.join(dir, 'public');
+    // A missing body image: a warning every build reports, whether it plans or not.
+    appendFileSync(path.join(dir, EDITED), '\n![Kajen i dimma](saknas.jpg)\n');
     const first = await build(dir);
     expect(first.written).toBe(first.files);
+    expect(first.diagnostics.map((d) => d.code)).toEqual(['site-image-missing']);
     const snapshot = inodes(out);
+    const folder = inode(dir, 'public');
     for (let i = 0; i < 3; i++) {
       const again = await build(dir);
       expect(again.ok).toBe(true);
       expect(again.written).toBe(0);
       expect(again.unchanged).toBe(first.files);
+      expect(again.pages).toBe(first.pages);
+      expect(again.diagnostics).toEqual(first.diagnostics);
       expect(changed(snapshot, inodes(out))).toEqual({ written: [], added: [], removed: [] });
+      // Made from the same inputs as the output in place: not even swapped.
+      expect(inode(dir, 'public')).toBe(folder);
     }
-    // The spare folder in the cache is the previous build, kept for the next one; nothing lies next to public/.
+    // A build that changes something swaps the new output in; the old one is kept in the cache as the
+    // spare for the next build, and nothing lies next to public/.
+    editRelease(dir, 'Tolv nya laddplatser', 'Tretton nya laddplatser');
+    expect((await build(dir)).written).toBeGreaterThan(0);
+    expect(inode(dir, 'public')).not.toBe(folder);
     expect(existsSync(workFolder(dir, 'prev'))).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['.scs', 'public', 'releases', 'scs.config.yml']);
+    await expectSameAsCleanBuild(dir);
+  });
+
+  it('builds again when the output folder was removed, or the clock makes a release due', async () => {
+    const dir = project();
+    const first = await build(dir);
+    rmSync(path.join(dir, 'public'), { recursive: true });
+    expect((await build(dir)).written).toBe(first.files);
+    // The summer release is published on 2026-06-01: the same files, a later clock.
+    const later = await build(dir, { now: new Date('2026-07-01T10:00:00Z') });
+    expect(later.written).toBeGreaterThan(0);
+    expect(later.releases).toBeGreaterThan(first.releases);
+    await expectSameAsCleanBuild(dir, { now: new Date('2026-07-01T10:00:00Z') });
   });
 
   it('re-renders an edited release and only the lists and feeds that show it', async () => {
