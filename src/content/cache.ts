@@ -80,6 +80,12 @@ export class ParseCache {
     return this.entries.has(abs);
   }
 
+  /** The size and modification time a file had when its record was made (none: no usable record). */
+  stamp(abs: string): { size: number; mtimeMs: number } | undefined {
+    const e = this.entries.get(abs);
+    return e && e.size >= 0 ? { size: e.size, mtimeMs: e.mtimeMs } : undefined;
+  }
+
   get(abs: string, size: number, mtimeMs: number, exists: (p: string) => boolean): FileRecord | undefined {
     const e = this.entries.get(abs);
     if (!e || e.size !== size || e.mtimeMs !== mtimeMs) return undefined;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { existsOnce, projectPath } from './files.js';
-import { startScan } from './scan.js';
+import { scan, startScan } from './scan.js';
 import { ParseCache } from './cache.js';
 import { parseCacheSize } from './cache-files.js';
 import { parseFilesParallel } from './parallel.js';
@@ -27,6 +27,14 @@ export interface LoadOptions {
 /** State a long-lived process keeps between checks (see LoadOptions.session); start with `{}`. */
 export interface LoadSession {
   cache?: ParseCache;
+  /**
+   * Set before a check by a caller that watches the files (`scs build --watch`, `scs preview`): the files
+   * a watcher saw change since the last check. Every other file the cache knows is taken as it was then,
+   * without asking the file system (ten thousand calls in a large tree). Used by one check.
+   */
+  changed?: ReadonlySet<string>;
+  /** The release files the last check found. */
+  files?: readonly string[];
 }
 
 export interface LoadResult {
@@ -52,6 +60,8 @@ export function loadReleases(config: Config, options: LoadOptions = {}): LoadRes
     options.cache !== false && options.session?.cache?.isFor(config, SCS_VERSION)
       ? options.session.cache
       : undefined;
+  const changed = kept ? options.session?.changed : undefined;
+  if (options.session) delete options.session.changed;
   const cacheSize = options.cache === false ? 0 : parseCacheSize(config);
   // The cache serves most files: parser threads started ahead would only compete with the scan.
   if (cacheSize > 0 || kept) cancelParsers();
@@ -64,10 +74,12 @@ export function loadReleases(config: Config, options: LoadOptions = {}): LoadRes
       stats: cacheSize > 0 || !!kept,
     },
     !kept && cacheSize > BIG_CACHE_BYTES,
+    changed && kept ? (abs) => (changed.has(abs) ? undefined : kept.stamp(abs)) : undefined,
   );
   const cache = options.cache === false ? undefined : (kept ?? new ParseCache(config, SCS_VERSION));
   if (options.session && cache) options.session.cache = cache;
   const found = scanning.wait();
+  if (options.session && !options.paths?.length) options.session.files = found.files;
   const results: FileResult[] = [];
   const todo: string[] = [];
   const exists = existsOnce();
@@ -88,6 +100,27 @@ export function loadReleases(config: Config, options: LoadOptions = {}): LoadRes
   }
   releases.sort(byDateDesc);
   return { releases, diagnostics, files: found.files.map(show) };
+}
+
+/**
+ * Whether the release files are still what the session's last check found: no file added or gone, each
+ * with the size and modification time it had, and the images it names still there or still missing.
+ * For a watching process, after a check that took the watcher's word (LoadSession.changed) for which
+ * files changed: false means the watcher missed something, and the next check must ask about every file.
+ */
+export function releasesUnchanged(config: Config, session: LoadSession): boolean {
+  const cache = session.cache;
+  const before = session.files;
+  if (!cache || !before) return false;
+  const found = scan({
+    root: config.root,
+    roots: [config.releasesDir],
+    exclude: [config.site.outDir, config.stateDir],
+    stats: true,
+  });
+  if (found.files.length !== before.length || found.files.some((f, i) => f !== before[i])) return false;
+  const exists = existsOnce();
+  return found.files.every((abs, i) => !!cache.get(abs, found.sizes![i]!, found.mtimes![i]!, exists));
 }
 
 /**

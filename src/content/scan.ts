@@ -19,8 +19,11 @@ export interface Scan extends FoundFiles {
   mtimes?: Float64Array<ArrayBuffer>;
 }
 
+/** What is already known of a file's size and modification time (undefined: ask the file system). */
+export type KnownStamp = (abs: string) => { size: number; mtimeMs: number } | undefined;
+
 /** Finds the release files, and their sizes and modification times. */
-export function scan(input: ScanInput): Scan {
+export function scan(input: ScanInput, known?: KnownStamp): Scan {
   const found: Scan = findReleaseFiles(
     input.roots,
     (abs) => projectPath(input.root, abs) || '.',
@@ -30,6 +33,12 @@ export function scan(input: ScanInput): Scan {
   const sizes = new Float64Array(found.files.length);
   const mtimes = new Float64Array(found.files.length);
   found.files.forEach((abs, i) => {
+    const stamp = known?.(abs);
+    if (stamp) {
+      sizes[i] = stamp.size;
+      mtimes[i] = stamp.mtimeMs;
+      return;
+    }
     try {
       const st = statSync(abs);
       sizes[i] = st.size;
@@ -47,7 +56,7 @@ const WORKER = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
  * Starts a scan, on a worker thread when `inWorker` (a big tree: its ten thousand system calls then
  * run while this thread loads the cache); `wait` returns the result.
  */
-export function startScan(input: ScanInput, inWorker: boolean): { wait(): Scan } {
+export function startScan(input: ScanInput, inWorker: boolean, known?: KnownStamp): { wait(): Scan } {
   const worker = inWorker ? startSyncWorker<Scan>(WORKER, { input }) : undefined;
-  return worker ?? { wait: () => scan(input) };
+  return worker ?? { wait: () => scan(input, known) };
 }

@@ -4,14 +4,27 @@ import { ProjectWatcher } from './watcher.js';
 
 /** What one build tells the loop. */
 export interface LoopBuild {
-  /** The config it used: its releases, templates and config file are watched next (none: keep watching as before). */
+  /**
+   * The config it used: its releases, templates and config file are watched next. None: it could not be
+   * read, and the watch goes on as before.
+   */
   config?: Config;
   /** When the next hidden release comes due. */
   nextDue?: Date;
 }
 
 export interface RebuildLoopOptions {
-  build: (reason: string) => Promise<LoopBuild>;
+  /**
+   * `changed`: the files the watcher reported since the last build began; undefined when every file must
+   * be looked at (the first build, new folders, a watcher that failed, a verification that found more).
+   */
+  build: (reason: string, changed?: ReadonlySet<string>) => Promise<LoopBuild>;
+  /**
+   * After a build that trusted `changed`: whether the files are still as that build found them. False
+   * (the watcher missed a change: an overflowing event queue, a file system without events) brings a
+   * build that looks at every file.
+   */
+  verify?: () => boolean;
   /** Wait this long after a change for more changes before rebuilding (an editor saves in steps). */
   debounceMs?: number;
   /** Rebuild when a hidden release comes due (with the real clock; not with a fixed one). */
@@ -34,13 +47,15 @@ export class RebuildLoop {
   private timer: NodeJS.Timeout | undefined;
   private dueTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Files the watcher reported since the current build began; undefined: look at every file next time. */
+  private changed: Set<string> | undefined;
   private readonly watcher: ProjectWatcher;
 
   constructor(private readonly options: RebuildLoopOptions) {
-    this.watcher = new ProjectWatcher(
-      (file) => this.schedule(path.basename(file) || 'change'),
-      options.onUnwatchable,
-    );
+    this.watcher = new ProjectWatcher((file) => {
+      this.changed?.add(file);
+      this.schedule(path.basename(file) || 'change');
+    }, options.onUnwatchable);
   }
 
   /** The first build; watching starts with it. */
@@ -69,9 +84,17 @@ export class RebuildLoop {
   }
 
   private async once(reason: string): Promise<void> {
-    const built = await this.options.build(reason);
+    const changed = this.changed;
+    this.changed = new Set();
+    const built = await this.options.build(reason, changed);
     if (this.closed) return;
-    if (built.config) this.watcher.refresh(built.config);
+    // Without a config nothing was looked at; and a folder watched only now may have got files before:
+    // either way the next build looks at every file.
+    if (!built.config || this.watcher.refresh(built.config)) this.changed = undefined;
+    if (changed && this.options.verify && !this.options.verify()) {
+      this.changed = undefined;
+      this.schedule('verify');
+    }
     clearTimeout(this.dueTimer);
     if (built.nextDue && this.options.followClock) this.wakeAt(built.nextDue);
   }

@@ -1,5 +1,5 @@
 import type { Config } from '../config/types.js';
-import { checkReleases, type LoadSession } from '../content/load.js';
+import { checkReleases, type LoadSession, releasesUnchanged } from '../content/load.js';
 import { type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.js';
 import { type BuildOptions, type BuildResult, buildSite } from './build.js';
 import type { BuildSession } from './state.js';
@@ -48,14 +48,15 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
   // The release cache and the build state stay in memory between rebuilds.
   const session: LoadSession = {};
   const buildSession: BuildSession = {};
+  let config: Config | undefined;
   const loop = new RebuildLoop({
     followClock: !fixedNow,
+    verify: () => !!config && releasesUnchanged(config, session),
     ...(debounceMs === undefined ? {} : { debounceMs }),
     ...(onUnwatchable ? { onUnwatchable } : {}),
-    build: async (reason) => {
+    build: async (reason, changed) => {
       const started = performance.now();
       const elapsedMs = () => Math.round(performance.now() - started);
-      let config: Config;
       try {
         config = loadConfig();
       } catch (e) {
@@ -63,6 +64,7 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
         onBuild({ ok: false, reason, diagnostics: e.diagnostics, elapsedMs: elapsedMs() });
         return {};
       }
+      if (changed) session.changed = changed;
       const checked = checkReleases(config, { session });
       if (hasErrors(checked.diagnostics)) {
         onBuild({ ok: false, config, reason, diagnostics: checked.diagnostics, elapsedMs: elapsedMs() });

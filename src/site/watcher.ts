@@ -78,7 +78,9 @@ export class ProjectWatcher {
     private readonly watchFolder: typeof watch = watch,
   ) {}
 
-  refresh(config: Config): void {
+  /** Watches what `config` builds from; true when it began watching a folder it did not watch before. */
+  refresh(config: Config): boolean {
+    let added = false;
     const skip = [config.site.outDir, config.stateDir];
     const keys = new Set<string>();
     for (const wish of watchedPlaces(config, skip)) {
@@ -112,6 +114,7 @@ export class ProjectWatcher {
         });
         this.watchers.set(key, { watcher, id });
         this.failed.delete(place.dir);
+        added = true;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
         // Gone between the check and the watch: the next refresh tries again.
@@ -126,6 +129,7 @@ export class ProjectWatcher {
         this.watchers.delete(key);
       }
     }
+    return added;
   }
 
   close(): void {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { readReleaseBody } from '../../src/content/body.js';
-import { checkReleases, type LoadSession } from '../../src/content/load.js';
+import { checkReleases, type LoadSession, releasesUnchanged } from '../../src/content/load.js';
 import { exampleProject } from '../helpers/scs.js';
 
 let cleanup: (() => void) | undefined;
@@ -111,6 +111,37 @@ describe('the cache on disk', () => {
   const cacheFiles = (dir: string) => ({
     base: path.join(dir, '.scs/cache/releases.bin'),
     journal: path.join(dir, '.scs/cache/releases.journal.bin'),
+  });
+
+  it("takes a watcher's word for which files changed, and tells when that missed one", () => {
+    const p = exampleProject();
+    cleanup = p.cleanup;
+    const config = loadConfig({ root: p.dir, env: {} });
+    const session: LoadSession = {};
+    checkReleases(config, { session });
+    expect(releasesUnchanged(config, session)).toBe(true);
+    const seen = path.join(p.dir, 'releases/2026/2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md');
+    const missed = path.join(p.dir, 'releases/2026/2026-10-14-umea-lagrar-sommarvarme-i-gamla-bergrum.sv.md');
+    appendFileSync(seen, '\n– Ett citat utan talare.\n');
+    appendFileSync(missed, '\n– Ett annat citat utan talare.\n');
+    const added = path.join(p.dir, 'releases/2026/2026-11-01-ny.sv.md');
+    writeFileSync(added, '---\ntitle: Ny\ndate: 2026-11-01\n---\n\nIngress.\n\n– Tyst citat.\n');
+    // Told of one edit only: that file is read again, and a new file is found, but the other edit is not
+    // looked at...
+    session.changed = new Set([seen]);
+    const hinted = checkReleases(config, { session });
+    expect(session.changed).toBeUndefined();
+    const unattributed = (r: typeof hinted) =>
+      r.diagnostics.filter((d) => d.code === 'quote-unattributed').map((d) => path.basename(d.file!));
+    expect(unattributed(hinted).sort()).toEqual([path.basename(added), path.basename(seen)].sort());
+    // ...which the verification notices, and a check without the hint reads it.
+    expect(releasesUnchanged(config, session)).toBe(false);
+    expect(unattributed(checkReleases(config, { session })).sort()).toEqual(
+      [path.basename(added), path.basename(seen), path.basename(missed)].sort(),
+    );
+    expect(releasesUnchanged(config, session)).toBe(true);
+    rmSync(added);
+    expect(releasesUnchanged(config, session)).toBe(false);
   });
 
   it('writes only a journal for a few changes, and folds it in when it grows', () => {

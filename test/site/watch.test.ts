@@ -128,6 +128,48 @@ describe('ProjectWatcher', () => {
 });
 
 describe('RebuildLoop', () => {
+  it('tells a build which files changed, or that it must look at every file', async () => {
+    const dir = project();
+    const config: Config = projectConfig(dir);
+    const builds = events<{ reason: string; changed?: string[] }>();
+    let verified = true;
+    const loop = new RebuildLoop({
+      followClock: false,
+      debounceMs: 30,
+      verify: () => verified,
+      build: async (reason, changed) => {
+        builds.push({ reason, ...(changed ? { changed: [...changed] } : {}) });
+        return { config };
+      },
+    });
+    cleanups.push(() => loop.close());
+    await loop.start();
+    const file = path.join(dir, FERRY_FILE);
+    // One change, and the build it brings (after the events of the change have all come).
+    const change = async (make: () => void, reason: string) => {
+      const next = builds.next((b) => b.reason === reason);
+      make();
+      const built = await next;
+      await settle(150);
+      return built.changed;
+    };
+    const edit = () => appendFileSync(file, '\nTillägg.\n');
+    // The first build looks at everything, and so does the next: the folders were watched only after it.
+    expect(builds.seen[0]).toEqual({ reason: 'start' });
+    expect(await change(edit, path.basename(file))).toBeUndefined();
+    expect(await change(edit, path.basename(file))).toEqual([file]);
+    // A new folder: files may have come into it before it was watched.
+    const folder = path.join(dir, 'releases/2027');
+    expect(await change(() => mkdirSync(folder), '2027')).toEqual([folder]);
+    expect(await change(edit, path.basename(file))).toBeUndefined();
+    expect(await change(edit, path.basename(file))).toEqual([file]);
+    // Until a verification finds the watcher missed something.
+    verified = false;
+    const verify = builds.next((b) => b.reason === 'verify');
+    await change(edit, path.basename(file));
+    expect(await verify).toEqual({ reason: 'verify' });
+  });
+
   it('rebuilds when a hidden release comes due, with the real clock only', async () => {
     const dir = project();
     const config: Config = projectConfig(dir);

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Config } from '../../config/types.js';
-import { checkReleases, type LoadSession } from '../../content/load.js';
+import { checkReleases, type LoadSession, releasesUnchanged } from '../../content/load.js';
 import { releaseOutputPath } from '../../content/permalink.js';
 import { type Diagnostic, hasErrors, ScsError } from '../../core/diagnostic.js';
 import { listen, shutdown } from '../../serve/listen.js';
@@ -60,7 +60,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const session: LoadSession = {};
   const buildSession: BuildSession = {};
 
-  async function build(reason: string): Promise<LoopBuild> {
+  async function build(reason: string, changed?: ReadonlySet<string>): Promise<LoopBuild> {
     const started = performance.now();
     const elapsedMs = () => Math.round(performance.now() - started);
     let config: Config;
@@ -74,6 +74,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       return {};
     }
     const now = options.now ?? new Date();
+    if (changed) session.changed = changed;
     const checked = checkReleases(config, { session });
     let diagnostics = checked.diagnostics;
     let result: BuildResult | undefined;
@@ -111,6 +112,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const live = createPreviewServer(() => state!, options.emailPreview);
   const loop = new RebuildLoop({
     build,
+    verify: () => !!state && releasesUnchanged(state.config, session),
     followClock: !options.now,
     ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
     ...(options.onUnwatchable ? { onUnwatchable: options.onUnwatchable } : {}),
