@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { memoize } from '../core/memo.js';
 
 /** A path as shown to the user: relative to the project root, with forward slashes. */
 export function projectPath(root: string, abs: string): string {
@@ -14,15 +15,7 @@ export function projectPath(root: string, abs: string): string {
 
 /** existsSync that asks once per path: many releases share an image. */
 export function existsOnce(): (p: string) => boolean {
-  const seen = new Map<string, boolean>();
-  return (p) => {
-    let v = seen.get(p);
-    if (v === undefined) {
-      v = existsSync(p);
-      seen.set(p, v);
-    }
-    return v;
-  };
+  return memoize((p: string) => existsSync(p));
 }
 
 export interface FoundFiles {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { memoize } from '../core/memo.js';
 import { quickHash } from '../core/quick-hash.js';
 import { type FeedEntry, atomFeed, rssFeed } from './feeds.js';
 import type { FeedItemStore } from './feed-items.js';
@@ -29,27 +30,18 @@ import {
 } from './views.js';
 import { sha256Hex } from '../core/sha256.js';
 
-/** A value computed once per release object (a long-lived process rebuilds with the same objects). */
-function perRelease<T>(make: (r: Release) => T): (r: Release) => T {
-  const memo = new WeakMap<Release, T>();
-  return (r) => {
-    let value = memo.get(r);
-    if (value === undefined) {
-      value = make(r);
-      memo.set(r, value);
-    }
-    return value;
-  };
-}
-
 /**
  * What identifies a release's content in keys: its file (the slug may come from the name) and its bytes,
- * hashed short, since list pages and feeds put dozens of them into one key.
+ * hashed short, since list pages and feeds put dozens of them into one key. Kept per release object while
+ * it lives: a watching process rebuilds with the same objects.
  */
-export const rid = perRelease((r) => quickHash([r.file, r.hash]));
+export const rid = memoize((r: Release) => quickHash([r.file, r.hash]), new WeakMap());
 
 /** What the sitemap shows of a release (its address and language versions), hashed short. */
-const sitemapId = perRelease((r) => quickHash([r.id, r.localDate, r.translationKey ?? '']));
+const sitemapId = memoize(
+  (r: Release) => quickHash([r.id, r.localDate, r.translationKey ?? '']),
+  new WeakMap(),
+);
 
 /** How a release's page differs by the clock: published (''), a draft, or due at a time (with --future). */
 export function releaseState(r: Release, now: Date): string {
