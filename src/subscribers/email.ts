@@ -53,3 +53,19 @@ export function normalizeEmail(input: string): EmailCheck {
   if (email.length > 254) return { ok: false, reason: 'the address is longer than 254 characters' };
   return { ok: true, email };
 }
+
+/**
+ * The one identity of an address: trimmed, NFC, the whole address lower-cased and the domain in its
+ * ASCII (IDNA) form. Uniqueness, suppression hashes and rate limits key on this, so that
+ * "Bob@X.se" and "bob@x.se" are one person; the address as typed is kept for display and sending.
+ */
+export function addressKey(email: string): string {
+  const text = email.trim().normalize('NFC');
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text.toLowerCase();
+  const domain = text
+    .slice(at + 1)
+    .replace(/\.$/, '')
+    .toLowerCase();
+  return `${text.slice(0, at).toLowerCase()}@${domainToASCII(domain) || domain}`;
+}
