@@ -5,7 +5,7 @@ import { smtpDescription } from '../delivery/smtp-transport.js';
 import { parseSmtpUrl, type SmtpServer } from '../delivery/smtp-url.js';
 import { type DoctorCheck, failed, passed } from './types.js';
 
-const TITLE = 'SMTP';
+const TITLE = 'Mail server';
 
 /** The step of the conversation nodemailer was at when it failed, for people. */
 function step(command: string | undefined): string {
