@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
 import type { Config } from '../config/types.js';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { diag, ScsError, type Severity } from '../core/diagnostic.js';
 import { loadDkimSigner } from '../email/dkim.js';
 import { type DoctorCheck, failed, passed, skipped } from './types.js';
 
@@ -116,42 +116,32 @@ export async function checkDkim(config: Config, resolver: TxtResolver): Promise<
   const ours = spki(createPublicKey(signer.key));
   const record = `v=DKIM1; k=rsa; p=${ours.toString('base64')}`;
   const published = found.records.map(tags).filter((t) => t.has('p'));
-  if (!published.length) {
-    return [
-      keyCheck,
-      failed(
-        'dkim-dns',
-        DNS,
-        diag(
-          'doctor-dkim-dns-missing',
-          'warning',
-          `No DKIM key record at ${name}: receivers cannot verify the signatures.`,
-          {
-            hint: `Publish a TXT record at ${name}: ${record}`,
-          },
-        ),
-      ),
-    ];
-  }
   if (published.some((t) => publishedKey(t.get('p')!)?.equals(ours))) {
     return [keyCheck, passed('dkim-dns', DNS, `${name} publishes the public key of SCS_DKIM_PRIVATE_KEY.`)];
   }
-  const revoked = published.every((t) => t.get('p') === '');
-  return [
+  const problem = (code: string, severity: Severity, message: string, hint: string): DoctorCheck[] => [
     keyCheck,
     failed(
       'dkim-dns',
       DNS,
-      diag(
-        'doctor-dkim-dns-mismatch',
-        'error',
-        `The DKIM record at ${name} ${revoked ? 'revokes the key (empty p=)' : 'holds another public key than SCS_DKIM_PRIVATE_KEY'}: receivers will find every signature broken.`,
-        {
-          hint: `Publish a TXT record at ${name}: ${record} — or set SCS_DKIM_PRIVATE_KEY and SCS_DKIM_SELECTOR to the key published there.`,
-        },
-      ),
+      diag(code, severity, message, { hint: `Publish a TXT record at ${name}: ${record}${hint}` }),
     ),
   ];
+  if (!published.length) {
+    return problem(
+      'doctor-dkim-dns-missing',
+      'warning',
+      `No DKIM key record at ${name}: receivers cannot verify the signatures.`,
+      '',
+    );
+  }
+  const revoked = published.every((t) => t.get('p') === '');
+  return problem(
+    'doctor-dkim-dns-mismatch',
+    'error',
+    `The DKIM record at ${name} ${revoked ? 'revokes the key (empty p=)' : 'holds another public key than SCS_DKIM_PRIVATE_KEY'}: receivers will find every signature broken.`,
+    ' — or set SCS_DKIM_PRIVATE_KEY and SCS_DKIM_SELECTOR to the key published there.',
+  );
 }
 
 interface PolicySpec {

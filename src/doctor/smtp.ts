@@ -2,7 +2,7 @@ import type { Config } from '../config/types.js';
 import { diag, ScsError } from '../core/diagnostic.js';
 import type { SmtpError } from '../delivery/classify.js';
 import { smtpDescription } from '../delivery/smtp-transport.js';
-import { parseSmtpUrl, type SmtpServer } from '../delivery/smtp-url.js';
+import { connectionOptions, parseSmtpUrl, type SmtpServer } from '../delivery/smtp-url.js';
 import { type DoctorCheck, failed, passed } from './types.js';
 
 const TITLE = 'Mail server';
@@ -16,7 +16,8 @@ function step(command: string | undefined): string {
 }
 
 function problem(server: SmtpServer, err: SmtpError & { syscall?: string }, timeoutMs: number): DoctorCheck {
-  const at = `${smtpDescription(server)}: ${step(err.command)} failed`;
+  const where = smtpDescription(server);
+  const at = `${where}: ${step(err.command)} failed`;
   const reason = (err.response ?? err.message).replace(/\s+/g, ' ').trim();
   if (err.code === 'EAUTH' || err.code === 'ENOAUTH') {
     return failed(
@@ -37,7 +38,8 @@ function problem(server: SmtpServer, err: SmtpError & { syscall?: string }, time
     return failed(
       'smtp',
       TITLE,
-      diag('doctor-smtp-tls', 'error', `${at}: TLS failed (${reason}).`, {
+      // nodemailer names no step for TLS failures: they happen while connecting or at STARTTLS.
+      diag('doctor-smtp-tls', 'error', `${where}: TLS failed (${reason}).`, {
         hint: 'Use smtps:// with port 465 for TLS from the start, smtp:// with 587 for STARTTLS; the server needs a valid certificate for the host name in SCS_SMTP_URL.',
       }),
     );
@@ -82,18 +84,8 @@ export async function checkSmtp(config: Config, timeoutMs: number): Promise<Doct
   // Loaded on first use, as everywhere: nodemailer is large.
   const { default: nodemailer } = await import('nodemailer');
   const transporter = nodemailer.createTransport({
-    host: server.host,
-    port: server.port,
-    secure: server.secure,
-    requireTLS: server.requireTLS,
-    ignoreTLS: server.ignoreTLS,
-    tls: { rejectUnauthorized: server.rejectUnauthorized },
-    ...(server.name ? { name: server.name } : {}),
+    ...connectionOptions(server, timeoutMs),
     ...(server.auth ? { auth: server.auth } : {}),
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-    logger: false,
   });
   try {
     await transporter.verify();

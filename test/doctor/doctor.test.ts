@@ -123,6 +123,22 @@ describe('doctor', () => {
     expect(check(r, 'smtp')).toMatchObject({ status: 'error', code: 'doctor-smtp-tls' });
   });
 
+  it('upgrades with STARTTLS when offered, checking the certificate', async () => {
+    const tls = await startSmtpServer({ auth: { user: 'press', pass: PASSWORD }, starttls: true });
+    try {
+      // The test server's certificate is self-made, which a real check refuses …
+      const strict = await run({ SCS_SMTP_URL: tls.url.replace('?rejectUnauthorized=false', '') });
+      expect(check(strict, 'smtp')).toMatchObject({ status: 'error', code: 'doctor-smtp-tls' });
+      expect(check(strict, 'smtp').detail).toMatch(/\(STARTTLS when offered\): TLS failed \(.*certificate/);
+      // … and ?rejectUnauthorized=false accepts; the login then goes over TLS.
+      const lenient = await run({ SCS_SMTP_URL: tls.url });
+      expect(check(lenient, 'smtp')).toMatchObject({ status: 'ok' });
+      expect(JSON.stringify([strict, lenient])).not.toContain(PASSWORD);
+    } finally {
+      await tls.close();
+    }
+  });
+
   it('reports a missing or broken SCS_SMTP_URL as errors', async () => {
     const unset = await run({ SCS_SMTP_URL: undefined });
     expect(check(unset, 'smtp')).toMatchObject({ status: 'error', code: 'doctor-smtp-unset' });
