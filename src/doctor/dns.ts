@@ -102,7 +102,10 @@ export async function checkDkim(config: Config, resolver: TxtResolver): Promise<
   }
   const { signer, diagnostics } = loadDkimSigner(config);
   if (!signer) {
-    return [failed('dkim-key', KEY, diagnostics[0]!), skipped('dkim-dns', DNS, 'the DKIM key does not load.')];
+    return [
+      failed('dkim-key', KEY, diagnostics[0]!),
+      skipped('dkim-dns', DNS, 'the DKIM key does not load.'),
+    ];
   }
   const bits = signer.key.asymmetricKeyDetails?.modulusLength;
   const keyCheck = passed(
