@@ -121,6 +121,10 @@ describe('doctor', () => {
     // TLS from the first byte to a server that speaks plain SMTP.
     const r = await run({ SCS_SMTP_URL: `smtps://press:${PASSWORD}@127.0.0.1:${smtp.port}` });
     expect(check(r, 'smtp')).toMatchObject({ status: 'error', code: 'doctor-smtp-tls' });
+    // STARTTLS required of a server that does not offer it.
+    const required = await run({ SCS_SMTP_URL: `${smtp.url}?requireTLS=true` });
+    expect(check(required, 'smtp')).toMatchObject({ status: 'error', code: 'doctor-smtp-tls' });
+    expect(check(required, 'smtp').detail).toContain('(STARTTLS required): TLS failed');
   });
 
   it('upgrades with STARTTLS when offered, checking the certificate', async () => {
