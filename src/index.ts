@@ -81,4 +81,13 @@ export type { MessageTemplate, EmailRecipient, PersonalizedMessage } from './ema
 export { buildSite, type BuildOptions, type BuildResult } from './site/build.js';
 export { selectReleases, type Selection, type SelectOptions } from './site/select.js';
 export { startPreview, type Preview, type PreviewOptions } from './site/preview/preview.js';
+export {
+  doctor,
+  dnsResolver,
+  type DoctorOptions,
+  type DoctorResult,
+  type DoctorCheck,
+  type CheckStatus,
+  type TxtResolver,
+} from './doctor/doctor.js';
 export { watchSite, type Watching, type WatchEvent, type WatchOptions } from './site/watch.js';

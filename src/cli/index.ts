@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ScsError } from '../core/diagnostic.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
+import { doctorCommand } from './commands/doctor.js';
 import { emailCommand } from './commands/email.js';
 import { initCommand } from './commands/init.js';
 import { newCommand } from './commands/new.js';
@@ -28,6 +29,7 @@ const COMMANDS: ((cli: Cli) => Command)[] = [
   statusCommand,
   subscribersCommand,
   serveCommand,
+  doctorCommand,
 ];
 
 export function createProgram(cli: Cli): Command {

@@ -1,6 +1,6 @@
 import { classifySmtpError, type SmtpError } from './classify.js';
 import { FastSmtpConnection } from './smtp-connection.js';
-import type { SmtpServer } from './smtp-url.js';
+import { connectionOptions, type SmtpServer } from './smtp-url.js';
 import type { OutgoingMessage, SendResult, Transport } from './transport.js';
 
 export interface SmtpTransportOptions {
@@ -72,19 +72,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
 
   function open(): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const smtp = new FastSmtpConnection({
-        host: server.host,
-        port: server.port,
-        secure: server.secure,
-        requireTLS: server.requireTLS,
-        ignoreTLS: server.ignoreTLS,
-        tls: { rejectUnauthorized: server.rejectUnauthorized },
-        ...(server.name ? { name: server.name } : {}),
-        connectionTimeout: options.timeoutMs,
-        greetingTimeout: options.timeoutMs,
-        socketTimeout: options.timeoutMs,
-        logger: false,
-      });
+      const smtp = new FastSmtpConnection(connectionOptions(server, options.timeoutMs));
       const conn: Connection = { smtp, sent: 0, retired: false };
       let ready = false;
       // Before the handshake is done an error fails the opening; afterwards it ends the connection

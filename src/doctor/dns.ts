@@ -1,0 +1,221 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { Resolver } from 'node:dns/promises';
+import type { Config } from '../config/types.js';
+import { diag, ScsError, type Severity } from '../core/diagnostic.js';
+import { loadDkimSigner } from '../email/dkim.js';
+import { type DoctorCheck, failed, passed, skipped } from './types.js';
+
+/** The one thing the checks ask of DNS; a `node:dns/promises` Resolver does it. */
+export type TxtResolver = Pick<Resolver, 'resolveTxt'>;
+
+/** A resolver asking `server` ("127.0.0.1:5353", "[::1]:53"), or the system's servers when undefined. */
+export function dnsResolver(server: string | undefined, timeoutMs: number): TxtResolver {
+  const resolver = new Resolver({ timeout: timeoutMs, tries: 2 });
+  if (server === undefined) return resolver;
+  try {
+    resolver.setServers([server]);
+  } catch {
+    throw new ScsError(
+      [
+        diag('usage', 'error', `The DNS server "${server}" is not an IP address with an optional port.`, {
+          hint: 'Write it as 127.0.0.1:5353 or [::1]:53 (--dns-server or SCS_DNS_SERVER).',
+        }),
+      ],
+      2,
+    );
+  }
+  return resolver;
+}
+
+type Lookup = { records: string[] } | { failure: DoctorCheck };
+
+/** The TXT records at `name`, each joined from its strings; none when the name or the records do not exist. */
+async function lookupTxt(resolver: TxtResolver, name: string, id: string, title: string): Promise<Lookup> {
+  try {
+    return { records: (await resolver.resolveTxt(name)).map((strings) => strings.join('')) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTFOUND' || code === 'ENODATA') return { records: [] };
+    // SERVFAIL, a timeout, a refusal: DNS could not say, which is no proof of a wrong setup.
+    return {
+      failure: failed(
+        id,
+        title,
+        diag(
+          'doctor-dns-lookup',
+          'warning',
+          `Looking up the TXT records of ${name} failed (${code ?? (e as Error).message}).`,
+          {
+            hint: "Check that the domain's name servers answer, and run scs doctor again (SCS_DNS_SERVER or --dns-server asks another DNS server).",
+          },
+        ),
+      ),
+    };
+  }
+}
+
+/** "k=rsa; p=MIIB…" → {k: "rsa", p: "MIIB…"}, tag names lower-cased. */
+function tags(record: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const part of record.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) map.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+  }
+  return map;
+}
+
+const spki = (publicKey: KeyObject) => publicKey.export({ type: 'spki', format: 'der' });
+
+/** The published key as SPKI DER; p= holds SubjectPublicKeyInfo, or by some tools a bare RSAPublicKey. */
+function publishedKey(p: string): Buffer | undefined {
+  const der = Buffer.from(p.replace(/\s+/g, ''), 'base64');
+  for (const type of ['spki', 'pkcs1'] as const) {
+    try {
+      return spki(createPublicKey({ key: der, format: 'der', type }));
+    } catch {
+      // not this encoding
+    }
+  }
+  return undefined;
+}
+
+/** That SCS_DKIM_PRIVATE_KEY loads, and that DNS publishes its public key at `<selector>._domainkey.<domain>`. */
+export async function checkDkim(config: Config, resolver: TxtResolver): Promise<DoctorCheck[]> {
+  const KEY = 'DKIM key';
+  const DNS = 'DKIM key in DNS';
+  if (!config.env.dkim) {
+    return [
+      failed(
+        'dkim-key',
+        KEY,
+        diag(
+          'doctor-dkim-unset',
+          'warning',
+          'SCS_DKIM_PRIVATE_KEY is not set: messages go out without a DKIM signature.',
+          {
+            hint: 'Large mailbox providers expect newsletters to be DKIM-signed: generate a key (openssl genrsa -out dkim.pem 2048), publish its public key in DNS, and set SCS_DKIM_PRIVATE_KEY (and SCS_DKIM_SELECTOR).',
+          },
+        ),
+      ),
+      skipped('dkim-dns', DNS, 'no DKIM key to look for.'),
+    ];
+  }
+  const { signer, diagnostics } = loadDkimSigner(config);
+  if (!signer) {
+    return [
+      failed('dkim-key', KEY, diagnostics[0]!),
+      skipped('dkim-dns', DNS, 'the DKIM key does not load.'),
+    ];
+  }
+  const bits = signer.key.asymmetricKeyDetails?.modulusLength;
+  const keyCheck = passed(
+    'dkim-key',
+    KEY,
+    `an RSA key${bits ? ` of ${bits} bits` : ''} signs for ${signer.domain} with selector "${signer.selector}".`,
+  );
+  const name = `${signer.selector}._domainkey.${signer.domain}`;
+  const found = await lookupTxt(resolver, name, 'dkim-dns', DNS);
+  if ('failure' in found) return [keyCheck, found.failure];
+  const ours = spki(createPublicKey(signer.key));
+  const record = `v=DKIM1; k=rsa; p=${ours.toString('base64')}`;
+  const published = found.records.map(tags).filter((t) => t.has('p'));
+  if (published.some((t) => publishedKey(t.get('p')!)?.equals(ours))) {
+    return [keyCheck, passed('dkim-dns', DNS, `${name} publishes the public key of SCS_DKIM_PRIVATE_KEY.`)];
+  }
+  const problem = (code: string, severity: Severity, message: string, hint: string): DoctorCheck[] => [
+    keyCheck,
+    failed(
+      'dkim-dns',
+      DNS,
+      diag(code, severity, message, { hint: `Publish a TXT record at ${name}: ${record}${hint}` }),
+    ),
+  ];
+  if (!published.length) {
+    return problem(
+      'doctor-dkim-dns-missing',
+      'warning',
+      `No DKIM key record at ${name}: receivers cannot verify the signatures.`,
+      '',
+    );
+  }
+  const revoked = published.every((t) => t.get('p') === '');
+  return problem(
+    'doctor-dkim-dns-mismatch',
+    'error',
+    `The DKIM record at ${name} ${revoked ? 'revokes the key (empty p=)' : 'holds another public key than SCS_DKIM_PRIVATE_KEY'}: receivers will find every signature broken.`,
+    ' — or set SCS_DKIM_PRIVATE_KEY and SCS_DKIM_SELECTOR to the key published there.',
+  );
+}
+
+interface PolicySpec {
+  id: 'spf' | 'dmarc';
+  title: string;
+  /** Where the record lives. */
+  name: string;
+  /** The version tag that makes a TXT record one of these. */
+  version: string;
+  missingHint: string;
+  /** A remark on the record found, if any. */
+  note?(record: string): string | undefined;
+}
+
+/** Exactly one record of a kind at a name: none is a warning, several an error (receivers then ignore them all). */
+async function checkPolicy(resolver: TxtResolver, spec: PolicySpec): Promise<DoctorCheck> {
+  const found = await lookupTxt(resolver, spec.name, spec.id, spec.title);
+  if ('failure' in found) return found.failure;
+  const version = new RegExp(`^${spec.version}(\\s|;|$)`, 'i');
+  const records = found.records.filter((r) => version.test(r.trim()));
+  if (!records.length) {
+    return failed(
+      spec.id,
+      spec.title,
+      diag(
+        `doctor-${spec.id}-missing`,
+        'warning',
+        `No ${spec.title} record (${spec.version}) at ${spec.name}.`,
+        {
+          hint: spec.missingHint,
+        },
+      ),
+    );
+  }
+  if (records.length > 1) {
+    return failed(
+      spec.id,
+      spec.title,
+      diag(
+        `doctor-${spec.id}-multiple`,
+        'error',
+        `${spec.name} has ${records.length} ${spec.title} records; receivers ignore them all: ${records.map((r) => `"${r}"`).join(', ')}.`,
+        { hint: `Merge them into one TXT record at ${spec.name}.` },
+      ),
+    );
+  }
+  const note = spec.note?.(records[0]!);
+  return passed(spec.id, spec.title, `${spec.name}: "${records[0]}"${note ? ` (${note})` : ''}.`);
+}
+
+/** The SPF and DMARC records of the sender's domain (newsletter.from). */
+export function checkSenderPolicies(config: Config, resolver: TxtResolver): Promise<DoctorCheck>[] {
+  const domain = config.newsletter.from.email.split('@')[1]!;
+  return [
+    checkPolicy(resolver, {
+      id: 'spf',
+      title: 'SPF',
+      name: domain,
+      version: 'v=spf1',
+      missingHint: `Publish a TXT record at ${domain} that names your mail server, e.g. "v=spf1 include:<your provider's SPF domain> ~all".`,
+    }),
+    checkPolicy(resolver, {
+      id: 'dmarc',
+      title: 'DMARC',
+      name: `_dmarc.${domain}`,
+      version: 'v=DMARC1',
+      missingHint: `Publish a TXT record at _dmarc.${domain}, e.g. "v=DMARC1; p=none; rua=mailto:dmarc@${domain}", and tighten p= once reports show your mail passes.`,
+      note: (record) =>
+        tags(record).get('p')?.toLowerCase() === 'none'
+          ? 'p=none: receivers only report mail that fails, they do not reject it'
+          : undefined,
+    }),
+  ];
+}

@@ -1,0 +1,50 @@
+import { type Diagnostic, diag } from '../core/diagnostic.js';
+
+export type CheckStatus = 'ok' | 'warning' | 'error' | 'skipped';
+
+/** One thing `scs doctor` looked at, and what it found. */
+export interface DoctorCheck {
+  /** Stable: smtp, dkim-key, dkim-dns, spf, dmarc, site, serve. */
+  id: string;
+  /** What was checked, for people ("SMTP", "DKIM key in DNS", …). */
+  title: string;
+  status: CheckStatus;
+  /** What was found; never a password or a private key. */
+  detail: string;
+  /** The diagnostic code, when the status is a warning or an error. */
+  code?: string;
+  /** What to do about it. */
+  hint?: string;
+}
+
+export const passed = (id: string, title: string, detail: string): DoctorCheck => ({
+  id,
+  title,
+  status: 'ok',
+  detail,
+});
+
+export const skipped = (id: string, title: string, detail: string): DoctorCheck => ({
+  id,
+  title,
+  status: 'skipped',
+  detail,
+});
+
+/** A check that found a problem, told as the diagnostic that names it. */
+export const failed = (id: string, title: string, d: Diagnostic): DoctorCheck => ({
+  id,
+  title,
+  status: d.severity,
+  detail: d.message,
+  code: d.code,
+  ...(d.hint ? { hint: d.hint } : {}),
+});
+
+/** The diagnostic of a check that found a problem. */
+export function checkDiagnostic(check: DoctorCheck): Diagnostic | undefined {
+  if (check.status !== 'warning' && check.status !== 'error') return undefined;
+  return diag(check.code ?? `doctor-${check.id}`, check.status, check.detail, {
+    ...(check.hint ? { hint: check.hint } : {}),
+  });
+}
