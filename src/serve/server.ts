@@ -255,20 +255,33 @@ export function createServer(
     return done('confirmation queued');
   }
 
+  /** The subscriber a link's token is for, and the language to speak (theirs, unless the link asks). */
+  function linkSubscriber(
+    url: URL,
+    purpose: TokenPurpose,
+    lang: string,
+    explicitLang: boolean,
+    whenGone: Reply,
+  ): { claims: TokenClaims; subscriber: Subscriber; l: string } | { reply: Reply } {
+    const v = verified(url, purpose, lang);
+    if ('reply' in v) return v;
+    const subscriber = repo.get(v.claims.subscriberId);
+    if (!subscriber) return { reply: whenGone };
+    return { claims: v.claims, subscriber, l: explicitLang ? lang : subscriber.lang };
+  }
+
   /** The confirmation link's page: it asks, so that a link scanner opening it confirms nothing. */
   function getConfirm(url: URL, lang: string, explicitLang: boolean): Reply {
-    const v = verified(url, 'confirm', lang);
+    const v = linkSubscriber(url, 'confirm', lang, explicitLang, gone(lang, 'subscriber gone'));
     if ('reply' in v) return v.reply;
-    const subscriber = repo.get(v.claims.subscriberId);
-    if (!subscriber) return gone(lang, 'subscriber gone');
-    const l = explicitLang ? lang : subscriber.lang;
+    const { claims, subscriber, l } = v;
     return {
       status: 200,
       lang: l,
       body: confirmPage(config, l, {
         token: url.searchParams.get('token')!,
         email: subscriber.email,
-        listNames: listNames(v.claims.lists, l),
+        listNames: listNames(claims.lists, l),
       }),
     };
   }
@@ -307,19 +320,22 @@ export function createServer(
   }
 
   function getUnsubscribe(url: URL, lang: string, explicitLang: boolean): Reply {
-    const v = verified(url, 'unsubscribe', lang);
-    if ('reply' in v) return v.reply;
-    const subscriber = repo.get(v.claims.subscriberId);
-    if (!subscriber)
-      return message(
+    const v = linkSubscriber(
+      url,
+      'unsubscribe',
+      lang,
+      explicitLang,
+      message(
         200,
         lang,
         (t) => t.goneTitle,
         (t) => [t.gone],
         { note: 'subscriber gone' },
-      );
-    const l = explicitLang ? lang : subscriber.lang;
-    const listId = v.claims.lists[0]!;
+      ),
+    );
+    if ('reply' in v) return v.reply;
+    const { claims, subscriber, l } = v;
+    const listId = claims.lists[0]!;
     const on = subscriber.subscriptions.filter((s) => s.status !== 'unsubscribed');
     if (!on.some((s) => s.listId === listId)) {
       return message(
