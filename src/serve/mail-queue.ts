@@ -11,7 +11,7 @@ export const REAL_TIMERS: Timers = {
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-/** One attempt at one mail, for the log (no address: personal data lives only in the store). */
+/** One attempt at one mail, for the log (named by subscriber id, not address: personal data lives in the store). */
 export interface MailLog {
   /** What the mail is, for people ("confirmation for subscriber 12"). */
   what: string;
