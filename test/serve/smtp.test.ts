@@ -16,14 +16,18 @@ describe('scs serve with an SMTP server on 127.0.0.1', () => {
   let server: SubscriptionServer;
   let base: string;
   let mails: MailLog[];
-  /** The waits the retries asked for; each retry then runs at once. */
+  /** The waits the retries asked for; each retry then runs at once, unless they are held. */
   let waits: number[];
+  let holdRetries: boolean;
+  let onRetrying: (() => void) | undefined;
   const timers: Timers = {
     set: (fn, ms) => {
       waits.push(ms);
-      return setImmediate(fn);
+      return holdRetries ? Symbol('held') : setImmediate(fn);
     },
-    clear: (handle) => clearImmediate(handle as NodeJS.Immediate),
+    clear: (handle) => {
+      if (typeof handle !== 'symbol') clearImmediate(handle as NodeJS.Immediate);
+    },
   };
   beforeEach(async () => {
     smtp = await startSmtpServer();
@@ -31,7 +35,14 @@ describe('scs serve with an SMTP server on 127.0.0.1', () => {
     transport = createTransport(p.config);
     mails = [];
     waits = [];
-    server = createServer(p.config, p.store, transport, { timers, onMail: (m) => mails.push(m) });
+    holdRetries = false;
+    server = createServer(p.config, p.store, transport, {
+      timers,
+      onMail: (m) => {
+        mails.push(m);
+        if (m.outcome === 'retrying') onRetrying?.();
+      },
+    });
     base = `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}`;
   });
   afterEach(async () => {
@@ -125,5 +136,19 @@ describe('scs serve with an SMTP server on 127.0.0.1', () => {
     server.once('close', () => release());
     await shutdown(server);
     expect(smtp.count('last@example.org')).toBe(1);
+  });
+
+  it('gives a mail waiting for its retry a last attempt when it shuts down', async () => {
+    holdRetries = true;
+    smtp.script.rcpt = (_to, attempt) => (attempt === 1 ? { code: 451, message: '4.3.0 Later' } : undefined);
+    const retrying = new Promise<void>((resolve) => {
+      onRetrying = resolve;
+    });
+    expect((await subscribe('waiting@example.org')).status).toBe(200);
+    await retrying;
+    expect(smtp.count('waiting@example.org')).toBe(0);
+    await shutdown(server);
+    expect(smtp.count('waiting@example.org')).toBe(1);
+    expect(mails.map((m) => m.outcome)).toEqual(['retrying', 'sent']);
   });
 });
