@@ -467,7 +467,11 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
     const hostile = 'URGENT: verify your account at http://evil.example/login';
     await subscribe({ email: 'zoe@example.com', lists: 'news', lang: 'en', name: hostile });
     const [raw] = await outbox();
-    expect(raw!.toString('utf8')).not.toMatch(/URGENT|evil\.example/);
+    const mail = await simpleParser(raw!);
+    const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join() : mail.to?.text;
+    for (const shown of [raw!.toString('utf8'), mail.text, mail.html, to, mail.subject])
+      expect(shown).not.toMatch(/URGENT|evil\.example/);
+    expect(to).toBe('zoe@example.com');
     expect(subscriber('zoe@example.com')).toMatchObject({ name: hostile, lang: 'en', status: 'pending' });
     await subscribe({
       email: 'zoe@example.com',
