@@ -57,7 +57,10 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
   };
 
   function attempt(what: string, send: () => Promise<SendResult>, n: number) {
-    const run = send()
+    // Begun on the next turn of the event loop, once the reply is out: not even composing the mail
+    // (signing it, reading the DKIM key) may delay it.
+    const run = new Promise((resolve) => setImmediate(resolve))
+      .then(send)
       .catch(
         (e: Error): SendResult => ({ ok: false, permanent: true, response: e.message, scope: 'message' }),
       )
