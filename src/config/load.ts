@@ -6,6 +6,7 @@ import { schemaDiagnostics, shapeKeys, didYouMean } from '../core/schema-diagnos
 import { isValidTimeZone, parseDuration } from '../core/time.js';
 import { parseYaml, type YamlPath } from '../core/yaml.js';
 import { ConfigCache } from './cache.js';
+import { parseAddressRange } from './trust-proxy.js';
 import { configSchema, type ConfigInput, type LocalizedInput } from './schema.js';
 import type { Config, Contact, Localized, NewsletterList } from './types.js';
 
@@ -244,6 +245,15 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
       );
     return ms ?? fallback;
   };
+  input.serve.trustProxy.forEach((entry, i) => {
+    if (!parseAddressRange(entry))
+      error(
+        'trust-proxy-invalid',
+        `"${entry}" in serve.trustProxy is neither an IP address nor a CIDR range.`,
+        ['serve', 'trustProxy', i],
+        'Write the address your proxy connects from (127.0.0.1) or its network (10.0.0.0/8, 2001:db8::/32).',
+      );
+  });
   const org = input.organization;
   const from = nl?.from ?? { name: org.name, email: `press@${new URL(baseUrl).hostname}` };
 
@@ -287,6 +297,7 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
       lists,
       delivery: nl?.delivery ?? configSchemaDeliveryDefaults(),
     },
+    serve: { trustProxy: input.serve.trustProxy.map((entry) => entry.trim()) },
     env: secrets(ctx.env, ctx.root, from),
   };
   return { config, diagnostics: sortDiagnostics(diagnostics) };

@@ -82,6 +82,12 @@ export const configSchema = lazy(() => {
         delivery: deliverySchema.default(deliverySchema.parse({})),
       })
       .optional(),
+    serve: z
+      .strictObject({
+        /** The proxies (addresses or CIDR ranges) whose X-Forwarded-For `scs serve` believes. */
+        trustProxy: z.array(z.string()).default([]),
+      })
+      .default({ trustProxy: [] }),
   });
 });
 

@@ -77,5 +77,9 @@ export interface Config {
   boilerplates: Record<string, Localized>;
   topics: Record<string, Localized>;
   newsletter: NewsletterConfig;
+  serve: {
+    /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; none by default. */
+    trustProxy: string[];
+  };
   env: EnvSettings;
 }

@@ -37,10 +37,14 @@ export function listen(server: Server, host: string, port: number): Promise<Addr
 
 /**
  * Stops taking new connections, lets running requests finish (at most `graceMs`), and closes idle
- * keep-alive connections.
+ * keep-alive connections; then lets a server with work of its own after the replies (the confirmation
+ * mails of `scs serve`) finish it, at most `graceMs` more.
  */
-export function shutdown(server: Server, graceMs = 10000): Promise<void> {
-  return new Promise((resolve) => {
+export async function shutdown(
+  server: Server & { drain?(graceMs: number): Promise<void> },
+  graceMs = 10000,
+): Promise<void> {
+  await new Promise<void>((resolve) => {
     const force = setTimeout(() => server.closeAllConnections(), graceMs);
     force.unref();
     server.close(() => {
@@ -49,4 +53,5 @@ export function shutdown(server: Server, graceMs = 10000): Promise<void> {
     });
     server.closeIdleConnections();
   });
+  await server.drain?.(graceMs);
 }

@@ -108,20 +108,60 @@ export function subscribePage(config: Config, lang: string, state: FormState = {
   return page(config, lang, fill(t.subscribeTitle, { organization: config.organization.name }), content);
 }
 
-/** The page behind a List-Unsubscribe link: it asks, and changes nothing until the button is pressed. */
+/**
+ * A page that asks, and changes nothing until its button posts the form back with the link's token:
+ * mail providers' link scanners open links, but do not press buttons.
+ */
+function questionPage(
+  config: Config,
+  lang: string,
+  title: string,
+  question: string,
+  action: { path: string; token: string },
+  buttons: string,
+): string {
+  const target = `${action.path}?token=${encodeURIComponent(action.token)}`;
+  return page(
+    config,
+    lang,
+    title,
+    `<p>${esc(question)}</p><form method="post" action="${esc(target)}">${buttons}</form>`,
+  );
+}
+
+/** The page behind a List-Unsubscribe link. */
 export function unsubscribePage(
   config: Config,
   lang: string,
   options: { token: string; email: string; listName: string; onOtherLists: boolean },
 ): string {
   const t = pageTexts(lang);
-  const action = `unsubscribe?token=${encodeURIComponent(options.token)}`;
-  const content =
-    `<p>${esc(fill(t.unsubscribeQuestion, { list: options.listName, email: options.email }))}</p>` +
-    `<form method="post" action="${esc(action)}"><button type="submit" name="scope" value="list">${esc(t.unsubscribeButton)}</button>` +
-    (options.onOtherLists
-      ? `<button type="submit" class="secondary" name="scope" value="all">${esc(t.unsubscribeAllButton)}</button>`
-      : '') +
-    '</form>';
-  return page(config, lang, t.unsubscribeTitle, content);
+  return questionPage(
+    config,
+    lang,
+    t.unsubscribeTitle,
+    fill(t.unsubscribeQuestion, { list: options.listName, email: options.email }),
+    { path: 'unsubscribe', token: options.token },
+    `<button type="submit" name="scope" value="list">${esc(t.unsubscribeButton)}</button>` +
+      (options.onOtherLists
+        ? `<button type="submit" class="secondary" name="scope" value="all">${esc(t.unsubscribeAllButton)}</button>`
+        : ''),
+  );
+}
+
+/** The page behind the confirmation mail's link. */
+export function confirmPage(
+  config: Config,
+  lang: string,
+  options: { token: string; email: string; listNames: string },
+): string {
+  const t = pageTexts(lang);
+  return questionPage(
+    config,
+    lang,
+    t.confirmTitle,
+    fill(t.confirmQuestion, { email: options.email, lists: options.listNames }),
+    { path: 'confirm', token: options.token },
+    `<button type="submit">${esc(t.confirmButton)}</button>`,
+  );
 }

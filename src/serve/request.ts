@@ -1,25 +1,46 @@
 import type { IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
+import { type BlockList, isIP } from 'node:net';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** "::ffff:192.0.2.1", as an IPv4 peer shows on a server listening on "::", is 192.0.2.1. */
+const plain = (ip: string) => ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+
+const family = (ip: string) => (isIP(ip) === 6 ? 'ipv6' : 'ipv4');
 
 /**
- * The visitor's address. Behind the organisation's proxy every connection comes from the proxy, so
- * X-Forwarded-For is used — but only from a loopback peer (the proxy on the same machine), and only its
- * last entry (the one that proxy added); anything else could be forged by the client.
+ * The visitor's address: the connection's, or — when the connection comes from a proxy named in
+ * `serve.trustProxy` — the rightmost X-Forwarded-For entry that is not such a proxy. Entries to the
+ * left of it are whatever the client sent, so they are never believed.
  */
-export function clientIp(req: IncomingMessage): string {
-  const peer = req.socket.remoteAddress ?? '';
+export function clientIp(req: IncomingMessage, trusted?: BlockList): string {
+  let ip = plain(req.socket.remoteAddress ?? '');
   const forwarded = req.headers['x-forwarded-for'];
-  if (LOOPBACK.has(peer) && typeof forwarded === 'string') {
-    const last = forwarded
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .at(-1);
-    if (last && isIP(last)) return last;
+  if (!trusted || typeof forwarded !== 'string') return ip;
+  const hops = forwarded.split(',').map((s) => plain(s.trim()));
+  while (trusted.check(ip, family(ip))) {
+    const hop = hops.pop();
+    if (hop === undefined || !isIP(hop)) break;
+    ip = hop;
   }
-  return peer.replace(/^::ffff:/, '');
+  return ip;
+}
+
+/**
+ * The key an address is rate-limited under: an IPv4 address itself, an IPv6 address its /64 — the
+ * network one household or server usually gets, whose 2^64 addresses would each pass a per-address limit.
+ */
+export function rateKey(ip: string): string {
+  if (isIP(ip) !== 6) return ip;
+  // An IPv4 tail ("::ffff:192.0.2.1") and a zone ("%eth0") lie beyond the first 64 bits.
+  const text = ip
+    .toLowerCase()
+    .replace(/%.*$/, '')
+    .replace(/\d+\.\d+\.\d+\.\d+$/, '0:0');
+  const [head, tail] = text.split('::').map((part) => (part ? part.split(':') : []));
+  const groups = tail ? [...head!, ...Array(8 - head!.length - tail.length).fill('0'), ...tail] : head!;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 /** The request target as a URL, or undefined when it cannot be one. */

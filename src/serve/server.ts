@@ -4,16 +4,18 @@ import type { Transport } from '../delivery/transport.js';
 import { fill } from '../email/strings.js';
 import type { Subscriber } from '../store/subscriber-types.js';
 import type { Store } from '../store/types.js';
-import { sendConfirmation } from '../subscribers/confirmation.js';
-import { normalizeEmail } from '../subscribers/email.js';
+import { trustedProxies } from '../config/trust-proxy.js';
+import { composeConfirmation } from '../subscribers/confirmation.js';
+import { addressKey, normalizeEmail } from '../subscribers/email.js';
 import { unknownLists } from '../subscribers/lists.js';
 import { confirmSubscription, unsubscribe } from '../subscribers/membership.js';
 import { requestSubscription } from '../subscribers/subscribe.js';
 import { resolveSecret, type TokenClaims, type TokenPurpose, verifyToken } from '../subscribers/tokens.js';
 import { BadRequest, type FormFields, parseForm, readBody } from './body.js';
-import { type FormState, messagePage, subscribePage, unsubscribePage } from './pages.js';
+import { createMailQueue, type MailLog, type Timers } from './mail-queue.js';
+import { confirmPage, type FormState, messagePage, subscribePage, unsubscribePage } from './pages.js';
 import { createRateLimiter, type RateLimit } from './rate-limit.js';
-import { clientIp, negotiateLanguage, requestUrl } from './request.js';
+import { clientIp, negotiateLanguage, rateKey, requestUrl } from './request.js';
 import { type PageTexts, pageTexts } from './texts.js';
 
 export interface ServeOptions {
@@ -22,7 +24,7 @@ export interface ServeOptions {
   /** Default: `resolveSecret(config)`. */
   secret?: string;
   limits?: {
-    /** Sign-ups from one IP address. Default 20 an hour. */
+    /** Sign-ups from one IPv4 address or IPv6 /64. Default 20 an hour. */
     perIp?: RateLimit;
     /** Confirmation mails to one address. Default 3 a day. */
     perAddress?: RateLimit;
@@ -31,6 +33,18 @@ export interface ServeOptions {
   maxBodyBytes?: number;
   /** Called once per request, for the access log. Paths are logged without the query (tokens stay out). */
   onRequest?: (entry: RequestLog) => void;
+  /** Called for each attempt at a confirmation mail (sent after the reply, retried as in `newsletter.delivery`). */
+  onMail?: (entry: MailLog) => void;
+  /** The timers of the confirmation mails' retries (tests run them at once); default the real ones. */
+  timers?: Timers;
+}
+
+/** The HTTP server, and the confirmation mails it sends in the background. */
+export interface SubscriptionServer extends http.Server {
+  /** Resolves when no confirmation mail is being sent or waiting for a retry. */
+  idle(): Promise<void>;
+  /** For shutdown, after the server has closed: the last attempts at the mails, at most `graceMs`. */
+  drain(graceMs: number): Promise<void>;
 }
 
 export interface RequestLog {
@@ -67,9 +81,17 @@ export function createServer(
   store: Store,
   transport: Transport,
   options: ServeOptions = {},
-): http.Server {
+): SubscriptionServer {
   const secret = options.secret ?? resolveSecret(config).secret;
   const now = options.now ?? (() => new Date());
+  const proxies = config.serve.trustProxy.length ? trustedProxies(config.serve.trustProxy) : undefined;
+  const ipOf = (req: IncomingMessage) => clientIp(req, proxies);
+  const mail = createMailQueue({
+    maxAttempts: config.newsletter.delivery.maxAttempts,
+    retryBaseMs: config.newsletter.delivery.retryBaseMs,
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.onMail ? { onMail: options.onMail } : {}),
+  });
   const perIp = createRateLimiter(options.limits?.perIp ?? DEFAULT_LIMITS.perIp);
   const perAddress = createRateLimiter(options.limits?.perAddress ?? DEFAULT_LIMITS.perAddress);
   const maxBody = options.maxBodyBytes ?? 16 * 1024;
@@ -98,6 +120,14 @@ export function createServer(
       ...(extra.headers ? { headers: extra.headers } : {}),
     };
   };
+  const gone = (lang: string, note: string) =>
+    message(
+      410,
+      lang,
+      (t) => t.goneTitle,
+      (t) => [t.gone],
+      { signUpLink: true, note },
+    );
   const badRequest = (e: BadRequest, lang: string): Reply =>
     message(
       e.status,
@@ -149,21 +179,6 @@ export function createServer(
   }
 
   async function postSubscribe(req: IncomingMessage, lang: string): Promise<Reply> {
-    const ip = clientIp(req);
-    const limited = perIp.hit(ip, now());
-    if (!limited.allowed) {
-      const seconds = Math.ceil(limited.retryAfterMs / 1000);
-      return message(
-        429,
-        lang,
-        (t) => t.tooManyTitle,
-        (t) => [fill(t.tooMany, { minutes: String(Math.ceil(seconds / 60)) })],
-        {
-          note: 'rate limited (IP)',
-          headers: { 'Retry-After': String(seconds) },
-        },
-      );
-    }
     const fields = await readForm(req);
     const one = (name: string) => fields.get(name)?.[0] ?? '';
     const formLang = one('lang');
@@ -200,8 +215,9 @@ export function createServer(
     if (name.length > MAX_NAME) return refuse(t.nameTooLong, 'name', 'name too long');
     if (/\p{Cc}/u.test(name)) return refuse(t.badRequest, 'name', 'control character');
 
-    // From here on every outcome looks the same to the visitor, so the page reveals nothing about
-    // whether the address is already subscribed, suppressed or limited.
+    // From here on every outcome gets the same reply, byte for byte and without waiting on the mail
+    // server, so that it reveals nothing about whether the address is new, subscribed, suppressed or
+    // limited.
     const done = (note: string) =>
       message(
         200,
@@ -217,7 +233,9 @@ export function createServer(
         { note },
       );
     if (one('website') !== '') return done('honeypot');
-    if (!perAddress.hit(email.email, now()).allowed) return done('rate limited (address)');
+    const ip = ipOf(req);
+    if (!perIp.hit(rateKey(ip), now()).allowed) return done('rate limited (IP)');
+    if (!perAddress.hit(addressKey(email.email), now()).allowed) return done('rate limited (address)');
     const at = now();
     const confirmation = requestSubscription(repo, {
       email: email.email,
@@ -228,37 +246,61 @@ export function createServer(
       now: at,
     });
     if (!confirmation) return done('no mail due');
-    const sent = await sendConfirmation(config, secret, transport, confirmation, at);
-    if (!sent.ok)
-      return message(
-        503,
-        l,
-        (t) => t.sendFailedTitle,
-        (t) => [t.sendFailed],
-        {
-          note: `confirmation failed: ${sent.response}`,
-          headers: { 'Retry-After': '300' },
-        },
-      );
-    return done('confirmation sent');
+    // Composed once: every attempt sends the same message (one Message-ID, one link).
+    let composed: ReturnType<typeof composeConfirmation> | undefined;
+    mail.add(`confirmation for subscriber ${confirmation.subscriberId}`, async () => {
+      composed ??= composeConfirmation(config, secret, confirmation, at);
+      return transport.send(await composed);
+    });
+    return done('confirmation queued');
   }
 
-  function getConfirm(req: IncomingMessage, url: URL, lang: string, explicitLang: boolean): Reply {
+  /** The subscriber a link's token is for, and the language to speak (theirs, unless the link asks). */
+  function linkSubscriber(
+    url: URL,
+    purpose: TokenPurpose,
+    lang: string,
+    explicitLang: boolean,
+    whenGone: Reply,
+  ): { claims: TokenClaims; subscriber: Subscriber; l: string } | { reply: Reply } {
+    const v = verified(url, purpose, lang);
+    if ('reply' in v) return v;
+    const subscriber = repo.get(v.claims.subscriberId);
+    if (!subscriber) return { reply: whenGone };
+    return { claims: v.claims, subscriber, l: explicitLang ? lang : subscriber.lang };
+  }
+
+  /** The confirmation link's page: it asks, so that a link scanner opening it confirms nothing. */
+  function getConfirm(url: URL, lang: string, explicitLang: boolean): Reply {
+    const v = linkSubscriber(url, 'confirm', lang, explicitLang, gone(lang, 'subscriber gone'));
+    if ('reply' in v) return v.reply;
+    const { claims, subscriber, l } = v;
+    return {
+      status: 200,
+      lang: l,
+      body: confirmPage(config, l, {
+        token: url.searchParams.get('token')!,
+        email: subscriber.email,
+        listNames: listNames(claims.lists, l),
+      }),
+    };
+  }
+
+  async function postConfirm(
+    req: IncomingMessage,
+    url: URL,
+    lang: string,
+    explicitLang: boolean,
+  ): Promise<Reply> {
     const v = verified(url, 'confirm', lang);
     if ('reply' in v) return v.reply;
+    await readForm(req);
     const result = confirmSubscription(repo, v.claims.subscriberId, v.claims.lists, {
       now: now(),
       source: 'form',
-      ip: clientIp(req),
+      ip: ipOf(req),
     });
-    if (result.kind === 'gone')
-      return message(
-        410,
-        lang,
-        (t) => t.goneTitle,
-        (t) => [t.gone],
-        { signUpLink: true, note: 'subscriber gone' },
-      );
+    if (result.kind === 'gone') return gone(lang, 'subscriber gone');
     const l = explicitLang ? lang : result.subscriber.lang;
     if (result.kind === 'nothing')
       return message(
@@ -278,19 +320,22 @@ export function createServer(
   }
 
   function getUnsubscribe(url: URL, lang: string, explicitLang: boolean): Reply {
-    const v = verified(url, 'unsubscribe', lang);
-    if ('reply' in v) return v.reply;
-    const subscriber = repo.get(v.claims.subscriberId);
-    if (!subscriber)
-      return message(
+    const v = linkSubscriber(
+      url,
+      'unsubscribe',
+      lang,
+      explicitLang,
+      message(
         200,
         lang,
         (t) => t.goneTitle,
         (t) => [t.gone],
         { note: 'subscriber gone' },
-      );
-    const l = explicitLang ? lang : subscriber.lang;
-    const listId = v.claims.lists[0]!;
+      ),
+    );
+    if ('reply' in v) return v.reply;
+    const { claims, subscriber, l } = v;
+    const listId = claims.lists[0]!;
     const on = subscriber.subscriptions.filter((s) => s.status !== 'unsubscribed');
     if (!on.some((s) => s.listId === listId)) {
       return message(
@@ -336,7 +381,7 @@ export function createServer(
     const result = unsubscribe(repo, v.claims.subscriberId, scope === 'all' ? 'all' : v.claims.lists, {
       now: now(),
       source: oneClick ? 'one-click' : 'unsubscribe page',
-      ip: clientIp(req),
+      ip: ipOf(req),
     });
     const subscriber: Subscriber | undefined = result.subscriber;
     const l = explicitLang || !subscriber ? lang : subscriber.lang;
@@ -409,9 +454,9 @@ export function createServer(
             if (method === 'POST') return await postSubscribe(req, lang);
             return allow('GET, HEAD, POST');
           case '/confirm':
-            if (req.method === 'HEAD') return { status: 200, lang, body: '' };
-            if (method === 'GET') return getConfirm(req, url, lang, explicitLang);
-            return allow('GET, HEAD');
+            if (method === 'GET') return getConfirm(url, lang, explicitLang);
+            if (method === 'POST') return await postConfirm(req, url, lang, explicitLang);
+            return allow('GET, HEAD, POST');
           case '/unsubscribe':
             if (method === 'GET') return getUnsubscribe(url, lang, explicitLang);
             if (method === 'POST') return await postUnsubscribe(req, url, lang, explicitLang);
@@ -472,7 +517,7 @@ export function createServer(
   });
   server.requestTimeout = 15000;
   server.headersTimeout = 10000;
-  return server;
+  return Object.assign(server, { idle: mail.idle, drain: mail.drain });
 }
 
 /** "7 days", "12 timmar". */

@@ -23,10 +23,9 @@ export interface PageTexts {
   tooLarge: string;
   unsupportedType: string;
   badRequest: string;
-  tooManyTitle: string;
-  tooMany: string;
-  sendFailedTitle: string;
-  sendFailed: string;
+  confirmTitle: string;
+  confirmQuestion: string;
+  confirmButton: string;
   confirmedTitle: string;
   confirmed: string;
   nothingToConfirm: string;
@@ -79,10 +78,9 @@ const sv: PageTexts = {
   tooLarge: 'Förfrågan är för stor.',
   unsupportedType: 'Formuläret skickades i ett format som inte stöds.',
   badRequest: 'Förfrågan kunde inte tolkas.',
-  tooManyTitle: 'För många försök',
-  tooMany: 'Det har kommit för många anmälningar från ditt nätverk. Försök igen om {minutes} minuter.',
-  sendFailedTitle: 'Mejlet kunde inte skickas',
-  sendFailed: 'Vi kunde inte skicka bekräftelsemejlet just nu. Försök igen om en stund.',
+  confirmTitle: 'Bekräfta prenumerationen',
+  confirmQuestion: 'Ska {email} få {lists}? Tryck på knappen för att bekräfta.',
+  confirmButton: 'Ja, bekräfta prenumerationen',
   confirmedTitle: 'Prenumerationen är bekräftad',
   confirmed: 'Tack! {email} får nu {lists}.',
   nothingToConfirm: 'Det finns inget kvar att bekräfta: prenumerationen är redan bekräftad eller avslutad.',
@@ -135,10 +133,9 @@ const en: PageTexts = {
   tooLarge: 'The request is too large.',
   unsupportedType: 'The form was sent in a format that is not supported.',
   badRequest: 'The request could not be understood.',
-  tooManyTitle: 'Too many attempts',
-  tooMany: 'There have been too many sign-ups from your network. Please try again in {minutes} minutes.',
-  sendFailedTitle: 'The email could not be sent',
-  sendFailed: 'We could not send the confirmation email just now. Please try again in a while.',
+  confirmTitle: 'Confirm your subscription',
+  confirmQuestion: 'Should {email} receive {lists}? Press the button to confirm.',
+  confirmButton: 'Yes, confirm the subscription',
   confirmedTitle: 'Subscription confirmed',
   confirmed: 'Thank you! {email} will now receive {lists}.',
   nothingToConfirm: 'There is nothing left to confirm: the subscription is already confirmed or has ended.',

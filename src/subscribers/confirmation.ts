@@ -10,7 +10,7 @@ import { confirmUrl } from './tokens.js';
 interface ConfirmationTexts {
   locale: string;
   subject: string;
-  greeting: (name: string | null) => string;
+  greeting: string;
   intro: string;
   button: string;
   expires: string;
@@ -22,7 +22,7 @@ const TEXTS: Record<string, ConfirmationTexts> = {
   sv: {
     locale: 'sv-SE',
     subject: 'Bekräfta din prenumeration – {organization}',
-    greeting: (name) => (name ? `Hej ${name}!` : 'Hej!'),
+    greeting: 'Hej!',
     intro:
       'Tack för att du vill prenumerera på {lists}. Bekräfta att {email} är din adress genom att öppna länken:',
     button: 'Bekräfta prenumerationen',
@@ -33,7 +33,7 @@ const TEXTS: Record<string, ConfirmationTexts> = {
   en: {
     locale: 'en-GB',
     subject: 'Confirm your subscription – {organization}',
-    greeting: (name) => (name ? `Hello ${name},` : 'Hello,'),
+    greeting: 'Hello,',
     intro:
       'Thank you for subscribing to {lists}. Please confirm that {email} is your address by opening this link:',
     button: 'Confirm the subscription',
@@ -43,10 +43,13 @@ const TEXTS: Record<string, ConfirmationTexts> = {
   },
 };
 
+/**
+ * Everything in the mail is the organisation's own text but the address: anyone can type into the form,
+ * and what they type (a name such as "URGENT: verify at http://…") must never go out DKIM-signed.
+ */
 export interface ConfirmationRequest {
   subscriberId: number;
   email: string;
-  name: string | null;
   lang: string;
   /** The lists waiting for confirmation. */
   lists: string[];
@@ -72,7 +75,7 @@ export async function composeConfirmation(
       timeZone: config.timeZone,
     }).format(new Date(now.getTime() + config.newsletter.confirmTokenTtlMs)),
   };
-  const paragraphs = [t.greeting(request.name), fill(t.intro, values)];
+  const paragraphs = [t.greeting, fill(t.intro, values)];
   const closing = [fill(t.expires, values), t.notYou];
   const text = [...paragraphs, url, ...closing].join('\n\n') + '\n';
   const p = (s: string) => `<p style="margin:0 0 16px">${escapeHtml(s)}</p>`;
@@ -109,7 +112,7 @@ export async function composeConfirmation(
   });
   const info = await composer.sendMail({
     from: { name: from.name, address: from.email },
-    to: request.name ? { name: request.name, address: request.email } : request.email,
+    to: request.email,
     ...(config.newsletter.replyTo ? { replyTo: config.newsletter.replyTo } : {}),
     subject: fill(t.subject, values),
     text,

@@ -64,7 +64,7 @@ const INACTIVE = new Set(['unsubscribed', 'bounced', 'complained']);
  * Decides, as data, what a request does to the store. The rules that protect people live here: a
  * suppressed or unsubscribed address never comes back without the operator's explicit `force` — except
  * through the form after an unsubscription or erasure, where the person must confirm again (double opt-in)
- * before anything is sent; a form submission never edits a confirmed subscriber's details.
+ * before anything is sent; a form submission never edits an existing subscriber's details.
  */
 export function planEnrolment(
   current: Subscriber | undefined,
@@ -151,8 +151,9 @@ export function planEnrolment(
     changes.consent = consent;
     fields.push('pending again');
   }
-  // Anyone can type an address into the form: only the person's own confirmation settles their details.
-  const mayEdit = !form || current.status === 'pending';
+  // Anyone can type someone else's address into the form: a form post never changes the details of
+  // a subscriber who exists, confirmed or not (the name and language of the first sign-up stay).
+  const mayEdit = !form;
   if (mayEdit && req.name !== null && req.name !== current.name) {
     changes.name = req.name;
     fields.push('name');

@@ -112,7 +112,6 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
       {
         subscriberId: subscriber.id,
         email,
-        name: subscriber.name,
         lang: subscriber.lang,
         lists: plan.awaiting,
       },

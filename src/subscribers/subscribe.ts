@@ -46,7 +46,6 @@ export function requestSubscription(
     return {
       subscriberId: id,
       email: subscriber.email,
-      name: subscriber.name,
       lang: request.lang,
       lists: plan.awaiting,
     };

@@ -1,20 +1,21 @@
-import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/delivery/create-transport.js';
 import { listen, shutdown } from '../../src/serve/listen.js';
-import { createServer } from '../../src/serve/server.js';
+import { createServer, type SubscriptionServer } from '../../src/serve/server.js';
 import { subscriberProject } from '../subscribers/project.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** The sign-up form as people meet it: in Chromium, checked by axe, filled in and sent. */
+/** The sign-up form and the confirmation page as people meet them: in Chromium, checked by axe, used. */
 describe('the sign-up form in Chromium', () => {
   let browser: Browser;
-  let server: Server;
+  let server: SubscriptionServer;
   let base: string;
   let p: ReturnType<typeof subscriberProject>;
   beforeAll(async () => {
@@ -64,7 +65,7 @@ describe('the sign-up form in Chromium', () => {
     });
   }
 
-  it('subscribes from a real browser submission, the relative form action and the checkboxes included', async () => {
+  it('subscribes from a real browser submission (relative form action, checkboxes), and confirms with the button on the confirmation page', async () => {
     const page = await open(`${base}/newsletter/subscribe?lang=en`);
     await page.fill('#email', 'browser.user@example.com');
     await page.fill('#name', 'Björn Webb');
@@ -84,5 +85,22 @@ describe('the sign-up form in Chromium', () => {
       ],
     ]);
     await page.close();
+
+    // The link in the mail opens a page that asks; only its button confirms.
+    await server.idle();
+    const outbox = path.join(p.config.stateDir, 'outbox');
+    const [file] = readdirSync(outbox).filter((f) => f.endsWith('.eml'));
+    const mail = await simpleParser(readFileSync(path.join(outbox, file!)));
+    const link = new URL(/https:\/\/\S+\/confirm\?token=[\w.-]+/.exec(mail.text ?? '')![0]);
+    const confirmPage = await open(`${base}${link.pathname}${link.search}`);
+    expect(await confirmPage.getAttribute('html', 'lang')).toBe('en');
+    expect(await confirmPage.textContent('h1')).toBe('Confirm your subscription');
+    expect(await violations(confirmPage)).toEqual([]);
+    expect(p.store.subscribers.find('browser.user@example.com')!.status).toBe('pending');
+    await confirmPage.getByRole('button', { name: 'Yes, confirm the subscription' }).click();
+    await confirmPage.waitForSelector('h1:text("Subscription confirmed")');
+    expect(await violations(confirmPage)).toEqual([]);
+    expect(p.store.subscribers.find('browser.user@example.com')!.status).toBe('confirmed');
+    await confirmPage.close();
   });
 });

@@ -1,23 +1,28 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/delivery/create-transport.js';
 import { listen, shutdown } from '../../src/serve/listen.js';
-import { createServer, type ServeOptions } from '../../src/serve/server.js';
+import { createServer, type ServeOptions, type SubscriptionServer } from '../../src/serve/server.js';
 import { resolveSecret, signToken, unsubscribeUrl } from '../../src/subscribers/tokens.js';
 import { later, subscriberProject, T0 } from '../subscribers/project.js';
 
 describe('scs serve (in process, on 127.0.0.1)', () => {
   let p: ReturnType<typeof subscriberProject>;
-  let server: Server;
+  let server: SubscriptionServer;
   let base: string;
   let clock: Date;
 
-  const start = async (options: ServeOptions = {}) => {
+  let notes: string[];
+  const start = async (options: ServeOptions = {}, config = p.config) => {
     clock = T0;
-    server = createServer(p.config, p.store, createTransport(p.config), { now: () => clock, ...options });
+    notes = [];
+    server = createServer(config, p.store, createTransport(config), {
+      now: () => clock,
+      onRequest: (r) => notes.push(r.note ?? ''),
+      ...options,
+    });
     const address = await listen(server, '127.0.0.1', 0);
     base = `http://127.0.0.1:${address.port}`;
   };
@@ -30,7 +35,9 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
     p.cleanup();
   });
 
-  const outbox = () => {
+  /** The mails sent, once the server has sent (or given up on) every confirmation mail. */
+  const outbox = async () => {
+    await server.idle();
     const dir = path.join(p.config.stateDir, 'outbox');
     try {
       return readdirSync(dir)
@@ -62,6 +69,8 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
     const mail = await simpleParser(raw);
     return /https:\/\/\S+\/confirm\?token=[\w.-]+/.exec(mail.text ?? '')![0];
   };
+  /** What the button on the confirmation page does. */
+  const confirm = (link: string) => fetch(local(link), { method: 'POST', redirect: 'manual' });
   const subscriber = (email: string) => p.store.subscribers.find(email);
 
   it('serves the sign-up form in the configured languages, with safe headers and no cookie', async () => {
@@ -89,11 +98,13 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
     expect(negotiated).toContain('<html lang="en">');
   });
 
-  it('runs the double opt-in end to end: form → confirmation mail in the outbox → link → confirmed', async () => {
-    const res = await subscribe(
-      { email: ' Tove.Ahl@Example.COM ', name: 'Tove Ahl', lists: 'nyheter', lang: 'sv' },
-      { 'x-forwarded-for': '203.0.113.9' },
-    );
+  it('runs the double opt-in end to end: form → confirmation mail in the outbox → link → button → confirmed', async () => {
+    const res = await subscribe({
+      email: ' Tove.Ahl@Example.COM ',
+      name: 'Tove Ahl',
+      lists: 'nyheter',
+      lang: 'sv',
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Titta i din inkorg');
     const pending = subscriber('Tove.Ahl@example.com')!;
@@ -101,25 +112,40 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
       status: 'pending',
       name: 'Tove Ahl',
       lang: 'sv',
-      consent: { source: 'form', ip: '203.0.113.9', confirmedAt: null },
+      consent: { source: 'form', ip: '127.0.0.1', confirmedAt: null },
     });
     expect([...p.store.subscribers.recipients('nyheter')]).toEqual([]);
 
-    const mails = outbox();
+    const mails = await outbox();
     expect(mails).toHaveLength(1);
     const mail = await simpleParser(mails[0]!);
     expect(mail.subject).toBe('Bekräfta din prenumeration – Stadslabbet Norrsken');
-    expect(mail.to).toMatchObject({ value: [{ address: 'Tove.Ahl@example.com', name: 'Tove Ahl' }] });
+    expect(mail.to).toMatchObject({ value: [{ address: 'Tove.Ahl@example.com', name: '' }] });
     expect(mail.from).toMatchObject({ value: [{ address: 'press@stadslabbet.example' }] });
     expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
-    expect(mail.text).toContain('Hej Tove Ahl!');
+    expect(mail.text!.startsWith('Hej!\n')).toBe(true);
     expect(mail.text).toContain('Nyheter från Stadslabbet Norrsken');
     const link = await confirmLink(mails[0]!);
     expect(link.startsWith('https://press.stadslabbet.example/newsletter/confirm?token=')).toBe(true);
     expect(mail.html).toContain(link.replace(/&/g, '&amp;'));
 
     clock = later(3600_000);
-    const confirmed = await fetch(local(link), { redirect: 'manual' });
+    // Opening the link (as a mail provider's link scanner does) only shows the question.
+    for (const method of ['GET', 'HEAD']) {
+      const page = await fetch(local(link), { method, redirect: 'manual' });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      if (method === 'GET') {
+        expect(html).toContain('Ska Tove.Ahl@example.com få Nyheter från Stadslabbet Norrsken?');
+        expect(html).toContain(
+          `<form method="post" action="confirm?token=${new URL(link).searchParams.get('token')}"><button type="submit">Ja, bekräfta prenumerationen</button></form>`,
+        );
+      }
+    }
+    expect(subscriber('Tove.Ahl@example.com')!.status).toBe('pending');
+    expect([...p.store.subscribers.recipients('nyheter')]).toEqual([]);
+
+    const confirmed = await confirm(link);
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toContain(
       'Tack! Tove.Ahl@example.com får nu Nyheter från Stadslabbet Norrsken.',
@@ -130,19 +156,19 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
     expect([...p.store.subscribers.recipients('nyheter')].map((r) => r.email)).toEqual([
       'Tove.Ahl@example.com',
     ]);
-    expect(s.consent).toMatchObject({ source: 'form', ip: '203.0.113.9', at: T0 });
+    expect(s.consent).toMatchObject({ source: 'form', ip: '127.0.0.1', at: T0 });
     expect(p.store.subscribers.history(s.id).map((e) => [e.kind, e.listId, e.ip])).toEqual([
       ['confirmed', 'nyheter', '127.0.0.1'],
     ]);
 
-    const again = await fetch(local(link));
+    const again = await confirm(link);
     expect(again.status).toBe(200);
     expect(await again.text()).toContain('Det finns inget kvar att bekräfta');
   });
 
   it('sends a confirmed subscriber no second mail, and answers exactly as for a new one', async () => {
     const first = await (await subscribe({ email: 'ulla@example.com', lists: 'news', lang: 'en' })).text();
-    await fetch(local(await confirmLink(outbox()[0]!)));
+    await confirm(await confirmLink((await outbox())[0]!));
     expect(subscriber('ulla@example.com')!.status).toBe('confirmed');
     const repeat = await subscribe({ email: 'ulla@example.com', lists: 'news', lang: 'en' });
     expect(repeat.status).toBe(200);
@@ -151,16 +177,17 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
       fresh.replaceAll('viktor@example.com', 'X'),
     );
     expect(first.replaceAll('ulla@example.com', 'X')).toBe(fresh.replaceAll('viktor@example.com', 'X'));
-    expect(outbox()).toHaveLength(2);
+    expect(await outbox()).toHaveLength(2);
   });
 
   it('lets a confirmation link expire, and refuses forged and tampered ones — changing nothing', async () => {
     await subscribe({ email: 'wilma@example.com', lists: 'nyheter' });
-    const link = await confirmLink(outbox()[0]!);
+    const link = await confirmLink((await outbox())[0]!);
     clock = later(7 * 86400_000);
-    const expired = await fetch(local(link));
-    expect(expired.status).toBe(410);
-    expect(await expired.text()).toContain('Länken har gått ut');
+    for (const expired of [await fetch(local(link)), await confirm(link)]) {
+      expect(expired.status).toBe(410);
+      expect(await expired.text()).toContain('Länken har gått ut');
+    }
     clock = T0;
 
     const id = subscriber('wilma@example.com')!.id;
@@ -176,9 +203,11 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
       unsubscribeUrl(p.config, resolveSecret(p.config).secret, id, 'nyheter'),
     ).searchParams.get('token')!;
     for (const bad of [forged, tampered, 'garbage', unsubscribeToken, '']) {
-      const res = await fetch(`${base}/confirm?token=${encodeURIComponent(bad)}`);
-      expect(res.status).toBe(400);
-      expect(await res.text()).toContain('Länken fungerar inte');
+      for (const method of ['GET', 'POST']) {
+        const res = await fetch(`${base}/confirm?token=${encodeURIComponent(bad)}`, { method });
+        expect(res.status).toBe(400);
+        expect(await res.text()).toContain('Länken fungerar inte');
+      }
     }
     expect(subscriber('wilma@example.com')!.status).toBe('pending');
   });
@@ -188,7 +217,7 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
     let id: number;
     beforeEach(async () => {
       await subscribe({ email: 'xena@example.com', lists: ['nyheter', 'news'], lang: 'en' });
-      await fetch(local(await confirmLink(outbox()[0]!)));
+      await confirm(await confirmLink((await outbox())[0]!));
       id = subscriber('xena@example.com')!.id;
       token = new URL(unsubscribeUrl(p.config, resolveSecret(p.config).secret, id, 'news')).searchParams.get(
         'token',
@@ -261,10 +290,10 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
     it('lets someone who left come back only through a new confirmation', async () => {
       await post(`/unsubscribe?token=${token}`, 'scope=all');
       await subscribe({ email: 'xena@example.com', lists: 'news', lang: 'en' });
-      expect(outbox()).toHaveLength(2);
+      expect(await outbox()).toHaveLength(2);
       expect(subscriber('xena@example.com')!.status).toBe('unsubscribed');
       expect(p.store.subscribers.isDeliverable(id, 'news')).toBe(false);
-      await fetch(local(await confirmLink(outbox()[1]!)));
+      await confirm(await confirmLink((await outbox())[1]!));
       expect(subscriber('xena@example.com')!.status).toBe('confirmed');
       expect(p.store.subscribers.suppression('xena@example.com')).toBeUndefined();
       expect(p.store.subscribers.isDeliverable(id, 'news')).toBe(true);
@@ -277,7 +306,7 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
     const res = await subscribe({ email: 'yngve@example.com', lists: 'nyheter' });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Titta i din inkorg');
-    expect(outbox()).toHaveLength(0);
+    expect(await outbox()).toHaveLength(0);
     expect(subscriber('yngve@example.com')).toBeUndefined();
   });
 
@@ -319,7 +348,7 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
     const html = await res.text();
     expect(html).toContain(text);
     expect([...p.store.subscribers.list()]).toEqual([]);
-    expect(outbox()).toEqual([]);
+    expect(await outbox()).toEqual([]);
   });
 
   it('keeps what was typed when the form comes back with an error', async () => {
@@ -346,37 +375,111 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Titta i din inkorg');
     expect([...p.store.subscribers.list()]).toEqual([]);
-    expect(outbox()).toEqual([]);
+    expect(await outbox()).toEqual([]);
   });
 
-  it('limits sign-ups per IP (429 with Retry-After) and confirmation mails per address (silently)', async () => {
+  it('limits sign-ups per IP and confirmation mails per address, silently', async () => {
     await shutdown(server);
     await start({
       limits: { perIp: { limit: 3, windowMs: 60_000 }, perAddress: { limit: 2, windowMs: 3_600_000 } },
     });
-    const from = (ip: string) => ({ 'x-forwarded-for': `198.51.100.1, ${ip}` });
     for (let i = 0; i < 3; i++)
-      expect(
-        (await subscribe({ email: `p${i}@example.com`, lists: 'news' }, from('192.0.2.10'))).status,
-      ).toBe(200);
-    const limited = await subscribe({ email: 'p9@example.com', lists: 'news' }, from('192.0.2.10'));
-    expect(limited.status).toBe(429);
-    expect(limited.headers.get('retry-after')).toBe('60');
-    expect(await limited.text()).toContain('För många försök');
+      expect((await subscribe({ email: `p${i}@example.com`, lists: 'news' })).status).toBe(200);
+    const limited = await subscribe({ email: 'p9@example.com', lists: 'news' });
+    expect(limited.status).toBe(200);
+    expect(limited.headers.get('retry-after')).toBeNull();
+    expect(await limited.text()).toContain('Titta i din inkorg');
+    expect(notes.at(-1)).toBe('rate limited (IP)');
     expect(subscriber('p9@example.com')).toBeUndefined();
-    expect((await subscribe({ email: 'p9@example.com', lists: 'news' }, from('192.0.2.11'))).status).toBe(
-      200,
-    );
     clock = later(61_000);
-    expect((await subscribe({ email: 'p8@example.com', lists: 'news' }, from('192.0.2.10'))).status).toBe(
-      200,
-    );
+    expect((await subscribe({ email: 'p8@example.com', lists: 'news' })).status).toBe(200);
+    expect(subscriber('p8@example.com')).toBeDefined();
 
-    const before = outbox().length;
-    for (const ip of ['192.0.2.20', '192.0.2.21', '192.0.2.22']) {
-      expect((await subscribe({ email: 'target@example.com', lists: 'news' }, from(ip))).status).toBe(200);
+    // One person, however the address is written.
+    clock = later(200_000);
+    const before = (await outbox()).length;
+    for (const email of ['target@example.com', 'Target@Example.com', 'TARGET@example.com'])
+      expect((await subscribe({ email, lists: 'news' })).status).toBe(200);
+    expect((await outbox()).length - before).toBe(2);
+    expect(notes.at(-1)).toBe('rate limited (address)');
+  });
+
+  it('answers every sign-up byte for byte alike: new, known, suppressed or rate-limited', async () => {
+    await shutdown(server);
+    await start({ limits: { perIp: { limit: 3, windowMs: 60_000 } } });
+    const form = { email: 'same@example.com', lists: 'news', lang: 'en', name: 'Sam' };
+    const replies: { status: number; headers: [string, string][]; body: string }[] = [];
+    const ask = async () => {
+      const res = await subscribe(form);
+      const headers = [...res.headers].filter(([k]) => k !== 'date');
+      replies.push({ status: res.status, headers, body: await res.text() });
+    };
+    await ask();
+    await confirm(await confirmLink((await outbox())[0]!));
+    await ask();
+    p.store.subscribers.markBounced('same@example.com', '550 5.1.1 no such user', T0);
+    await ask();
+    await ask();
+    expect(notes.filter((n) => n !== 'confirmed')).toEqual([
+      'confirmation queued',
+      'no mail due',
+      'no mail due',
+      'rate limited (IP)',
+    ]);
+    expect(replies[0]!.status).toBe(200);
+    for (const reply of replies.slice(1)) expect(reply).toEqual(replies[0]);
+  });
+
+  it('believes X-Forwarded-For only from the proxies in serve.trustProxy', async () => {
+    await shutdown(server);
+    await start({ limits: { perIp: { limit: 1, windowMs: 60_000 } } });
+    await subscribe({ email: 'a@example.com', lists: 'news' }, { 'x-forwarded-for': '203.0.113.1' });
+    await subscribe({ email: 'b@example.com', lists: 'news' }, { 'x-forwarded-for': '203.0.113.2' });
+    expect(subscriber('a@example.com')!.consent.ip).toBe('127.0.0.1');
+    expect(subscriber('b@example.com')).toBeUndefined();
+    expect(notes.at(-1)).toBe('rate limited (IP)');
+
+    for (const [i, [trustProxy, forwarded, ip]] of (
+      [
+        [['127.0.0.1'], '198.51.100.7, 203.0.113.9', '203.0.113.9'],
+        [['127.0.0.0/8', '10.0.0.0/8'], '198.51.100.7, 203.0.113.9, 10.1.2.3', '203.0.113.9'],
+        [['127.0.0.1'], '127.0.0.1', '127.0.0.1'],
+        [['127.0.0.1'], 'not-an-address', '127.0.0.1'],
+        [['10.0.0.0/8'], '203.0.113.9', '127.0.0.1'],
+        [['::1', '127.0.0.1'], '2001:db8::7', '2001:db8::7'],
+      ] as const
+    ).entries()) {
+      await shutdown(server);
+      await start({}, { ...p.config, serve: { trustProxy: [...trustProxy] } });
+      const email = `c${i}@example.com`;
+      await subscribe({ email, lists: 'news' }, { 'x-forwarded-for': forwarded });
+      const s = subscriber(email)!;
+      expect([forwarded, s.consent.ip]).toEqual([forwarded, ip]);
+      const mail = (await outbox()).find((m) => m.includes(email))!;
+      const link = local(await confirmLink(mail));
+      await fetch(link, { method: 'POST', headers: { 'x-forwarded-for': forwarded } });
+      const confirmed = p.store.subscribers.history(s.id).find((e) => e.kind === 'confirmed')!;
+      expect(confirmed.ip).toBe(ip);
     }
-    expect(outbox().length - before).toBe(2);
+  });
+
+  it('leaves the name out of the confirmation mail, and lets no form post change a subscriber', async () => {
+    const hostile = 'URGENT: verify your account at http://evil.example/login';
+    await subscribe({ email: 'zoe@example.com', lists: 'news', lang: 'en', name: hostile });
+    const [raw] = await outbox();
+    const mail = await simpleParser(raw!);
+    const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join() : mail.to?.text;
+    for (const shown of [raw!.toString('utf8'), mail.text, mail.html, to, mail.subject])
+      expect(shown).not.toMatch(/URGENT|evil\.example/);
+    expect(to).toBe('zoe@example.com');
+    expect(subscriber('zoe@example.com')).toMatchObject({ name: hostile, lang: 'en', status: 'pending' });
+    await subscribe({
+      email: 'zoe@example.com',
+      lists: ['news', 'nyheter'],
+      lang: 'sv',
+      name: 'Someone Else',
+    });
+    expect(subscriber('zoe@example.com')).toMatchObject({ name: hostile, lang: 'en', status: 'pending' });
   });
 
   it('answers unknown paths with 404 and wrong methods with 405', async () => {

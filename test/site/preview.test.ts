@@ -54,6 +54,24 @@ async function get(
   return { status: res.status, body: await res.text(), headers: Object.fromEntries(res.headers) };
 }
 
+/** A request exactly as written: the target unnormalised, any Host header. */
+function raw(
+  port: number,
+  target: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: target, headers, setHost: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 describe('scs preview', () => {
   it('serves the archive with drafts marked, a toolbar and live reload that the built files do not have', async () => {
     const { dir, preview } = await start();
@@ -95,6 +113,33 @@ describe('scs preview', () => {
         .end();
     });
     expect(traversal).toBe(404);
+  });
+
+  it('answers only requests addressed to this machine (DNS rebinding), and never redirects off the site', async () => {
+    const { preview } = await start();
+    const port = Number(new URL(preview.url).port);
+    for (const host of ['localhost', '127.0.0.1', '[::1]'])
+      expect((await raw(port, `/${DRAFT}`, { host: `${host}:${port}` })).status).toBe(200);
+    for (const host of [
+      `evil.example:${port}`,
+      'localhost',
+      `127.0.0.1:${port + 1}`,
+      `localhost.evil.example:${port}`,
+    ]) {
+      const res = await raw(port, `/${DRAFT}`, { host });
+      expect([res.status, res.body.includes('hamnfesten')]).toEqual([421, false]);
+    }
+    for (const target of [
+      '/.//evil.example/..%2Fsv',
+      '//evil.example/%2E%2E/sv',
+      '/./\\evil.example/..%2Fsv',
+    ]) {
+      const res = await raw(port, target, { host: `127.0.0.1:${port}` });
+      expect(res.status).toBe(301);
+      const location = String(res.headers.location);
+      expect(location).toMatch(/^\/(?![/\\])/);
+      expect(new URL(location, preview.url).origin).toBe(new URL(preview.url).origin);
+    }
   });
 
   it('rebuilds when a release changes and tells open pages to reload', async () => {

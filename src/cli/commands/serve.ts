@@ -27,6 +27,10 @@ export function serveCommand(cli: Cli): Command {
           cli.err(
             `${new Date().toISOString()} ${r.method} ${r.path} ${r.status} ${r.ms} ms${r.note ? ` ${cli.c.dim(r.note)}` : ''}`,
           ),
+        onMail: (m) =>
+          cli.err(
+            `${new Date().toISOString()} mail ${m.what}: ${m.outcome} (attempt ${m.attempt}${m.retryInMs === undefined ? '' : `, next in ${Math.round(m.retryInMs / 1000)} s`}) ${cli.c.dim(m.response)}`,
+          ),
       });
       try {
         const address = await listen(server, opts.host, port);
@@ -38,6 +42,7 @@ export function serveCommand(cli: Cli): Command {
             `  public address: ${config.newsletter.endpoint} (newsletter.endpoint; serve it through your HTTPS proxy)`,
             `  store: ${store.description}`,
             `  confirmation mails: ${transport.description}`,
+            `  X-Forwarded-For believed from: ${config.serve.trustProxy.join(', ') || 'nobody (serve.trustProxy)'}`,
             'Press Ctrl+C to stop.',
           ].join('\n'),
         );

@@ -132,6 +132,12 @@ export function createPreviewServer(
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    // Drafts and embargoed releases are for this machine: a page on another site whose name a DNS
+    // rebinding attack points at 127.0.0.1 arrives with that site's name as Host, and is turned away.
+    if (!localHosts(req.socket.localPort).has(req.headers.host?.toLowerCase() ?? '')) {
+      send(res, 421, 'text/plain; charset=utf-8', 'The preview answers only to localhost.\n');
+      return;
+    }
     const state = getState();
     const lang = state.config.defaultLanguage;
     const url = new URL(req.url ?? '/', 'http://preview.invalid');
@@ -176,7 +182,10 @@ export function createPreviewServer(
     let st = statSafe(file);
     if (st?.isDirectory()) {
       if (!pathname.endsWith('/')) {
-        send(res, 301, 'text/plain; charset=utf-8', '', { location: `${url.pathname}/${url.search}` });
+        // To the folder's own path, never the request's: "//evil.example/…" is another site to a browser.
+        const folder = path.relative(state.outDir, file).split(path.sep).map(encodeURIComponent).join('/');
+        const location = `${basePath}${folder ? `${folder}/` : ''}${url.search}`;
+        send(res, 301, 'text/plain; charset=utf-8', '', { location });
         return;
       }
       file = path.join(file, 'index.html');
@@ -268,6 +277,11 @@ export function createPreviewServer(
       for (const res of clients) res.write('event: reload\ndata: 1\n\n');
     },
   };
+}
+
+/** The Host headers a browser on this machine sends for the preview's port. */
+function localHosts(port: number | undefined): Set<string> {
+  return new Set(['localhost', '127.0.0.1', '[::1]'].map((h) => `${h}:${port}`));
 }
 
 function statSafe(file: string) {
