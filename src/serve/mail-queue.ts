@@ -17,6 +17,7 @@ export interface MailLog {
   what: string;
   attempt: number;
   outcome: 'sent' | 'retrying' | 'failed';
+  /** The server's reply, with any address in it masked: logs must hold no personal data. */
   response: string;
   /** When retrying: the wait before the next attempt. */
   retryInMs?: number;
@@ -66,11 +67,27 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
       )
       .then((result) => {
         if (result.ok)
-          return options.onMail?.({ what, attempt: n, outcome: 'sent', response: result.response });
+          return options.onMail?.({
+            what,
+            attempt: n,
+            outcome: 'sent',
+            response: maskAddresses(result.response),
+          });
         if (result.permanent || closed || n >= options.maxAttempts)
-          return options.onMail?.({ what, attempt: n, outcome: 'failed', response: result.response });
+          return options.onMail?.({
+            what,
+            attempt: n,
+            outcome: 'failed',
+            response: maskAddresses(result.response),
+          });
         const retryInMs = options.retryBaseMs * 2 ** (n - 1);
-        options.onMail?.({ what, attempt: n, outcome: 'retrying', response: result.response, retryInMs });
+        options.onMail?.({
+          what,
+          attempt: n,
+          outcome: 'retrying',
+          response: maskAddresses(result.response),
+          retryInMs,
+        });
         const next = () => {
           waiting.delete(handle);
           attempt(what, send, n + 1);
@@ -113,4 +130,9 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
       clearTimeout(timer);
     },
   };
+}
+
+/** SMTP replies often quote the recipient ("550 5.1.1 <bob@x.se>: no such user"). */
+export function maskAddresses(text: string): string {
+  return text.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '<address>');
 }

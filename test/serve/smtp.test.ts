@@ -118,11 +118,13 @@ describe('scs serve with an SMTP server on 127.0.0.1', () => {
     expect(waits).toEqual([2000, 4000, 8000, 16000]);
   });
 
-  it('does not retry a permanent refusal', async () => {
-    smtp.script.rcpt = () => ({ code: 550, message: '5.1.1 No such user' });
-    expect((await subscribe('nobody@example.org')).status).toBe(200);
+  it('does not retry a permanent refusal, and logs the reply without the address it quotes', async () => {
+    smtp.script.rcpt = () => ({ code: 550, message: '5.1.1 <Nobody@Example.org>: No such user' });
+    expect((await subscribe('Nobody@Example.org')).status).toBe(200);
     await server.idle();
     expect(mails.map((m) => [m.outcome, m.response])).toEqual([['failed', expect.stringContaining('550')]]);
+    expect(mails[0]!.response).toContain('<address>');
+    expect(JSON.stringify(mails).toLowerCase()).not.toContain('nobody@example.org');
     expect(waits).toEqual([]);
   });
 
