@@ -5,7 +5,7 @@ import { SCS_VERSION } from '../core/version.js';
 import type { Config } from './types.js';
 
 /** Bump when the Config shape changes. */
-const CONFIG_CACHE_VERSION = 3;
+const CONFIG_CACHE_VERSION = 4;
 
 /** Entries kept: `scs check` and `scs build --out …` in turn must not push each other out. */
 const MAX_ENTRIES = 4;
