@@ -165,7 +165,7 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
   for (const [cid, c] of Object.entries(input.contacts)) {
     const contact: Contact = { id: cid, name: c.name, email: c.email };
     if (c.role) contact.role = localize(c.role, ['contacts', cid, 'role']);
-    if (c.organization) contact.organization = c.organization;
+    if (c.organization) contact.organization = localize(c.organization, ['contacts', cid, 'organization']);
     if (c.phone !== undefined) {
       const phone = parsePhone(String(c.phone), input.site.phoneRegion);
       if (phone) contact.phone = phone;
@@ -255,7 +255,9 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
       );
   });
   const org = input.organization;
-  const from = nl?.from ?? { name: org.name, email: `press@${new URL(baseUrl).hostname}` };
+  const orgNames = localize(org.name, ['organization', 'name']);
+  const orgName = orgNames[defaultLanguage]!;
+  const from = nl?.from ?? { name: orgName, email: `press@${new URL(baseUrl).hostname}` };
 
   const config: Config = {
     root: ctx.root,
@@ -263,7 +265,7 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
     timeZone: input.timeZone,
     languages,
     defaultLanguage,
-    organization: { ...org },
+    organization: { ...org, name: orgName, names: orgNames },
     releasesDir: path.resolve(ctx.root, input.releases),
     templatesDir: path.resolve(ctx.root, input.templates),
     stateDir: path.resolve(ctx.root, '.scs'),

@@ -13,7 +13,7 @@ export const configSchema = lazy(() => {
   const contactSchema = z.strictObject({
     name: z.string().min(1),
     role: localized.optional(),
-    organization: z.string().min(1).optional(),
+    organization: localized.optional(),
     email: z.email(),
     phone: z.union([z.string(), z.number()]).optional(),
   });
@@ -40,7 +40,7 @@ export const configSchema = lazy(() => {
 
   return z.strictObject({
     organization: z.strictObject({
-      name: z.string().min(1),
+      name: localized,
       url: httpUrl.optional(),
       logo: z.string().optional(),
     }),

@@ -9,7 +9,7 @@ export interface Contact {
   id?: string;
   name: string;
   role?: Localized;
-  organization?: string;
+  organization?: Localized;
   email: string;
   phone?: ParsedPhone;
 }
@@ -55,7 +55,14 @@ export interface Config {
   timeZone: string;
   languages: string[];
   defaultLanguage: string;
-  organization: { name: string; url?: string; logo?: string };
+  organization: {
+    /** The name in the default language, where no other language applies (e.g. the sender's name). */
+    name: string;
+    /** The name in each language: pages and emails use their own language's. */
+    names: Localized;
+    url?: string;
+    logo?: string;
+  };
   releasesDir: string;
   /** The project's own template overrides (`templates/site`, `templates/email` below it). */
   templatesDir: string;

@@ -256,7 +256,8 @@ export function parseRelease(
     }
     const contact: Contact = { name: c.name, email: c.email };
     if (c.role) contact.role = Object.fromEntries(config.languages.map((l) => [l, c.role!]));
-    if (c.organization) contact.organization = c.organization;
+    if (c.organization)
+      contact.organization = Object.fromEntries(config.languages.map((l) => [l, c.organization!]));
     if (c.phone !== undefined) {
       const phone = parsePhone(String(c.phone), config.site.phoneRegion);
       if (phone) contact.phone = phone;

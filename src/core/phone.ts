@@ -5,7 +5,7 @@ import { lazyRequire } from './lazy-require.js';
 const phoneLib = lazyRequire<typeof import('libphonenumber-js/max')>('libphonenumber-js/max');
 
 export interface ParsedPhone {
-  /** As written, for display. */
+  /** For display: national format for numbers of the default region, international format otherwise. */
   display: string;
   /** E.164, for `tel:` links. */
   e164: string;
@@ -13,7 +13,8 @@ export interface ParsedPhone {
 
 /**
  * Parses a phone number as press offices write them ("010-788 65 82", "+46 10-788 66 09",
- * "+ 4610-788 68 67"), with `defaultRegion` for national numbers. Undefined when it is not a valid number.
+ * "+ 4610-788 68 67"), with `defaultRegion` (the organisation's country) for national numbers.
+ * Undefined when it is not a valid number.
  */
 export function parsePhone(text: string, defaultRegion = 'SE'): ParsedPhone | undefined {
   // A space after "+" is a common typing habit, not a different number.
@@ -24,5 +25,7 @@ export function parsePhone(text: string, defaultRegion = 'SE'): ParsedPhone | un
   if (!/^\+?[\d\s\-().]{5,}$/.test(cleaned)) return undefined;
   const parsed = phoneLib().parsePhoneNumberFromString(cleaned, defaultRegion as CountryCode);
   if (!parsed?.isValid()) return undefined;
-  return { display: text.trim(), e164: parsed.number };
+  // However it was typed, readers see one consistent format: their own for numbers at home.
+  const display = parsed.country === defaultRegion ? parsed.formatNational() : parsed.formatInternational();
+  return { display, e164: parsed.number };
 }

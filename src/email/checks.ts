@@ -66,7 +66,7 @@ export function checkFields(
   };
   configured(config.newsletter.from.name, 'newsletter.from.name');
   configured(content.listName, `The name of list "${content.list.id}"`);
-  configured(config.organization.name, 'organization.name');
+  configured(content.organization.name, 'organization.name');
   const logo = config.organization.logo;
   if (logo && !isHttpUrl(logo)) {
     out.push(
@@ -82,7 +82,7 @@ export function checkFields(
     );
   }
   release.contacts.forEach((c, i) => {
-    const bad = [c.name, content.contacts[i]?.role, c.organization, c.email].find(
+    const bad = [c.name, content.contacts[i]?.role, content.contacts[i]?.organization, c.email].find(
       (v) => v && hasControlCharacters(v),
     );
     if (!bad) return;

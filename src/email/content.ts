@@ -58,7 +58,7 @@ export function emailContent(
     lang,
     strings,
     organization: {
-      name: org.name,
+      name: org.names[lang] ?? org.name,
       ...(org.url ? { url: org.url } : {}),
       // The site does not publish a local logo, so only a URL can appear in an email (checks.ts warns).
       ...(org.logo && isHttpUrl(org.logo) ? { logoUrl: org.logo } : {}),
@@ -72,7 +72,7 @@ export function emailContent(
     contacts: release.contacts.map((c) => ({
       name: c.name,
       ...(c.role?.[lang] ? { role: c.role[lang] } : {}),
-      ...(c.organization ? { organization: c.organization } : {}),
+      ...(c.organization?.[lang] ? { organization: c.organization[lang] } : {}),
       email: c.email,
       ...(c.phone ? { phone: c.phone } : {}),
     })),
@@ -92,7 +92,7 @@ export function emailContent(
   }
   if (release.boilerplate) {
     content.boilerplate = {
-      heading: fill(strings.aboutHeading, { organization: org.name }),
+      heading: fill(strings.aboutHeading, { organization: content.organization.name }),
       markdown: release.boilerplate.markdown,
     };
   }

@@ -1,6 +1,7 @@
 import mjml2html from 'mjml';
 import type { Release } from '../content/types.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { breakableAddressHtml } from '../render/address-html.js';
 import { parseMarkdown } from '../render/markdown.js';
 import { emailBodyHtml } from './body-html.js';
 import type { EmailContent } from './content.js';
@@ -31,7 +32,7 @@ export function htmlView(content: EmailContent, markers: Record<Slot, string>, y
       : undefined,
     leadHtml: content.lead ? emailBodyHtml(content.lead, content.resolveUrl) : '',
     bodyHtml: emailBodyHtml(content.body, content.resolveUrl),
-    contacts: content.contacts,
+    contacts: content.contacts.map((c) => ({ ...c, emailHtml: breakableAddressHtml(c.email) })),
     boilerplate: content.boilerplate
       ? {
           heading: content.boilerplate.heading,

@@ -11,7 +11,8 @@ main{max-width:34rem;margin:3rem auto;padding:2rem;background:#fff;border-radius
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 1rem}
 label,legend{display:block;font-weight:600;margin:1rem 0 .25rem}
 input[type=email],input[type=text]{width:100%;padding:.6rem;font:inherit;border:1px solid #767676;border-radius:4px}
-fieldset{border:0;padding:0;margin:0}
+fieldset{border:0;padding:0;margin:1rem 0 0;min-width:0}
+legend{padding:0;margin:0 0 .25rem}
 fieldset label{font-weight:400;margin:.25rem 0}
 .desc{display:block;color:#555;font-size:.9rem;margin-left:1.6rem}
 button{margin-top:1.25rem;padding:.65rem 1.2rem;font:inherit;font-weight:600;color:#fff;background:#0b5cad;border:0;border-radius:4px;cursor:pointer}
@@ -26,11 +27,12 @@ a{color:#0b5cad}
 
 /** A whole page in one language. */
 export function page(config: Config, lang: string, title: string, content: string): string {
+  const org = config.organization.names[lang] ?? config.organization.name;
   return (
     `<!doctype html>\n<html lang="${esc(lang)}"><head><meta charset="utf-8">` +
     '<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">' +
-    `<title>${esc(title)} – ${esc(config.organization.name)}</title><style>${STYLE}</style></head>` +
-    `<body><main><p class="org">${esc(config.organization.name)}</p><h1>${esc(title)}</h1>${content}</main></body></html>\n`
+    `<title>${esc(title)} – ${esc(org)}</title><style>${STYLE}</style></head>` +
+    `<body><main><p class="org">${esc(org)}</p><h1>${esc(title)}</h1>${content}</main></body></html>\n`
   );
 }
 
@@ -104,8 +106,15 @@ export function subscribePage(config: Config, lang: string, state: FormState = {
     `<div class="hp" aria-hidden="true"><label for="website">${esc(t.honeypot)}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>` +
     `<button type="submit">${esc(t.submit)}</button></form>` +
     `<p class="small">${esc(t.privacy)}</p>` +
-    (otherLanguages.length ? `<nav>${otherLanguages.join(' · ')}</nav>` : '');
-  return page(config, lang, fill(t.subscribeTitle, { organization: config.organization.name }), content);
+    `<nav><a href="${esc(config.site.languageBaseUrls[lang] ?? config.site.baseUrl)}"><span aria-hidden="true">← </span>${esc(t.backToPressRoom)}</a>` +
+    (otherLanguages.length ? ` · ${otherLanguages.join(' · ')}` : '') +
+    '</nav>';
+  return page(
+    config,
+    lang,
+    fill(t.subscribeTitle, { organization: config.organization.names[lang] ?? config.organization.name }),
+    content,
+  );
 }
 
 /**

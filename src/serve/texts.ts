@@ -6,6 +6,7 @@ export interface PageTexts {
   emailLabel: string;
   nameLabel: string;
   listsLegend: string;
+  backToPressRoom: string;
   singleList: string;
   submit: string;
   honeypot: string;
@@ -59,6 +60,7 @@ const sv: PageTexts = {
   emailLabel: 'E-postadress',
   nameLabel: 'Namn (frivilligt)',
   listsLegend: 'Välj utskick',
+  backToPressRoom: 'Tillbaka till pressrummet',
   singleList: 'Du får {list}.',
   submit: 'Prenumerera',
   honeypot: 'Lämna det här fältet tomt',
@@ -114,6 +116,7 @@ const en: PageTexts = {
   emailLabel: 'Email address',
   nameLabel: 'Name (optional)',
   listsLegend: 'Choose newsletters',
+  backToPressRoom: 'Back to the press room',
   singleList: 'You will receive {list}.',
   submit: 'Subscribe',
   honeypot: 'Leave this field empty',

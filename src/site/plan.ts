@@ -225,7 +225,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       lang,
       home: links.absolute(`${lang}/${section.kind === 'all' ? '' : sectionDir(section)}`),
       author: {
-        name: config.organization.name,
+        name: config.organization.names[lang]!,
         ...(config.organization.url ? { url: config.organization.url } : {}),
       },
     });

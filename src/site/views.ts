@@ -4,6 +4,7 @@ import { imageUrlPath } from '../content/body-images.js';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
 import { localDateTime } from '../core/time.js';
+import { breakableAddressHtml } from '../render/address-html.js';
 import type { ImageAsset, ImageRegistry } from './images.js';
 import type { SectionList, SiteModel } from './model.js';
 import type { MarkdownParts } from './renderer.js';
@@ -153,7 +154,7 @@ function commonParts(ctx: ViewBase, lang: string, link: Link, shared?: string): 
     site: {
       name: config.site.name[lang],
       description: config.site.description?.[lang],
-      organization: config.organization.name,
+      organization: config.organization.names[lang],
       organizationUrl: config.organization.url,
       subscribe: `${config.newsletter.endpoint}subscribe?lang=${encodeURIComponent(lang)}`,
       home: link(`${lang}/`),
@@ -293,8 +294,9 @@ function releaseParts(ctx: ViewBase, input: ReleaseInput, link: Link): View {
     contacts: r.contacts.map((c) => ({
       name: c.name,
       role: c.role?.[r.lang],
-      organization: c.organization,
+      organization: c.organization?.[r.lang],
       email: c.email,
+      emailHtml: breakableAddressHtml(c.email),
       phone: c.phone,
     })),
     topics: r.topics.map((id) => ({
@@ -334,7 +336,7 @@ export function releasePage(ctx: ViewBase, input: ReleaseInput, link: Link) {
     | undefined;
   const publisher = {
     '@type': 'Organization',
-    name: config.organization.name,
+    name: config.organization.names[r.lang],
     ...(config.organization.url ? { url: config.organization.url } : {}),
   };
   const view: View = {
@@ -394,7 +396,7 @@ export function feedItem(ctx: ViewBase, input: ReleaseInput) {
     view: {
       lang: input.release.lang,
       release: releaseParts(ctx, input, link),
-      site: { organization: ctx.config.organization.name },
+      site: { organization: ctx.config.organization.names[input.release.lang] },
     },
     markdown: markdownParts(input, link),
   };

@@ -66,7 +66,7 @@ export async function composeConfirmation(
   const url = confirmUrl(config, secret, request.subscriberId, request.lists, now);
   const listNames = request.lists.map((id) => config.newsletter.lists[id]?.name[request.lang] ?? id);
   const values = {
-    organization: config.organization.name,
+    organization: config.organization.names[request.lang] ?? config.organization.name,
     lists: new Intl.ListFormat(t.locale, { type: 'conjunction' }).format(listNames),
     email: request.email,
     expires: new Intl.DateTimeFormat(t.locale, {

@@ -160,6 +160,19 @@ describe('the MIME message', () => {
     }
   });
 
+  it("names the organisation in the email's language, with addresses that wrap between their parts", () => {
+    const html = fillSlots(en, RECIPIENT).html;
+    expect(html).toContain('About Norrsken Urban Lab');
+    expect(html).toContain('Sent by Norrsken Urban Lab');
+    expect(html).toContain('Project Manager, Energy and Mobility, Norrsken Urban Lab');
+    expect(html).not.toContain('Stadslabbet Norrsken');
+    expect(fillSlots(sv, RECIPIENT).html).toContain('Om Stadslabbet Norrsken');
+    // "<wbr>" after "@" and before dots (not anywhere: the column's CSS would break mid-word).
+    expect(html).toContain('>oskar<wbr>.lindahl@<wbr>stadslabbet<wbr>.example</a>');
+    // Configured as "+46 90-16 45 31": shown in the national format, on one line.
+    expect(html).toMatch(/<a href="tel:\+4690164531" style="[^"]*white-space:nowrap">090-16 45 31<\/a>/);
+  });
+
   it('uses absolute URLs everywhere in the HTML', () => {
     const html = fillSlots(sv, RECIPIENT).html;
     const urls = [...html.matchAll(/\s(?:href|src)="([^"]*)"/g)].map((m) => m[1]!);

@@ -90,7 +90,7 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
 
     const en = await (await fetch(`${base}/newsletter/subscribe?lang=en`)).text();
     expect(en).toContain('<html lang="en">');
-    expect(en).toContain('Subscribe to news from Stadslabbet Norrsken');
+    expect(en).toContain('Subscribe to news from Norrsken Urban Lab');
     expect(en).toMatch(/value="news" checked> News from Norrsken Urban Lab/);
     const negotiated = await (
       await fetch(`${base}/subscribe`, { headers: { 'accept-language': 'en-GB,en;q=0.8,sv;q=0.5' } })

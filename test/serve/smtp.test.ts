@@ -66,7 +66,7 @@ describe('scs serve with an SMTP server on 127.0.0.1', () => {
       ['press@stadslabbet.example', 'smtp.reader@example.org'],
     ]);
     const mail = await simpleParser(smtp.received[0]!.raw);
-    expect(mail.subject).toBe('Confirm your subscription – Stadslabbet Norrsken');
+    expect(mail.subject).toBe('Confirm your subscription – Norrsken Urban Lab');
     const link = new URL(/https:\/\/\S+\/confirm\?token=[\w.-]+/.exec(mail.text ?? '')![0]);
     const confirmed = await fetch(`${base}${link.pathname}${link.search}`, { method: 'POST' });
     expect(await confirmed.text()).toContain(

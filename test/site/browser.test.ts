@@ -203,6 +203,71 @@ describe('the archive in a real browser (headless Chromium)', () => {
     await close();
   });
 
+  it('wraps a long contact address in a 390 px wide column only after "@" or before a dot', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${site.url}sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/`);
+    const link = page.locator('.contact__reach a[href^="mailto:maja"]');
+    expect((await link.boundingBox())!.width).toBeLessThanOrEqual(390);
+    // The text of each rendered line, from the line box of each character.
+    const lines = await link.evaluate((a) => {
+      const range = document.createRange();
+      const out: { top: number; text: string }[] = [];
+      const walker = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (let i = 0; i < text.length; i++) {
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const top = range.getClientRects()[0]!.top;
+          const line = out.at(-1);
+          if (line && Math.abs(line.top - top) < 2) line.text += text[i];
+          else out.push({ top, text: text[i]! });
+        }
+      }
+      return out.map((l) => l.text);
+    });
+    expect(lines.join('')).toBe('maja.holm@kommunikationsavdelningen.sjobrisenergiaktiebolaget.example');
+    expect(lines.length).toBeGreaterThan(1);
+    for (let i = 1; i < lines.length; i++)
+      expect(lines[i - 1]!.endsWith('@') || lines[i]!.startsWith('.'), lines.join(' | ')).toBe(true);
+    await context.close();
+  });
+
+  it('starts search excerpts in the release text, not in the type, date or photo credit', async () => {
+    const { page, close } = await open(`${site.url}sv/search/?q=elfärjan`);
+    const excerpt = page.locator('.pagefind-ui__result-excerpt').first();
+    await excerpt.waitFor();
+    const text = (await excerpt.textContent()) ?? '';
+    expect(text).not.toMatch(/Pressmeddelande|2026-03-02|Foto|Hamnverket/);
+    expect(text).toContain('Elfärjan');
+    // The type is still a filter and the date still a detail of the result.
+    await expect
+      .poll(() => page.locator('.pagefind-ui__filter-name').allTextContents())
+      .toEqual(['Typ', 'Ämne']);
+    expect(await page.locator('.pagefind-ui__result-tag').first().textContent()).toContain('2026-03-02');
+    await close();
+  });
+
+  it("shows Pagefind's filter box in the site's look: a plain panel, in the site's font", async () => {
+    const { page, close } = await open(`${site.url}sv/search/?q=elfärjan`);
+    const panel = page.locator('.pagefind-ui__filter-panel');
+    await panel.waitFor();
+    const look = await panel.evaluate((el) => {
+      const s = getComputedStyle(el);
+      const name = getComputedStyle(el.querySelector('.pagefind-ui__filter-name')!);
+      return {
+        border: s.borderTopStyle,
+        background: s.backgroundColor,
+        font: name.fontFamily === getComputedStyle(document.body).fontFamily,
+        // Not stretched to the height of the results beside it.
+        height: el.getBoundingClientRect().height < 200,
+      };
+    });
+    expect(look).toEqual({ border: 'none', background: 'rgb(244, 246, 248)', font: true, height: true });
+    await close();
+  });
+
   it('is readable without JavaScript', async () => {
     const { page, close } = await open(site.url + FERRY, { javaScriptEnabled: false });
     expect(await page.locator('h1').textContent()).toBe('Elfärjan börjar gå i maj');

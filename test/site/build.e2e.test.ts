@@ -29,7 +29,17 @@ describe('scs build (the real binary, on the example newsroom)', () => {
     expect(r.stdout.trim().split('\n').at(-1)).toBe('next due: 2027-01-15T08:00+01:00');
     const page = readFileSync(path.join(dir, BERGRUM), 'utf8');
     expect(page).toContain('<h1 class="release__title">Umeå lagrar sommarvärme i gamla bergrum</h1>');
-    expect(page).toContain('href="tel:+4690164531">+46 90-16 45 31</a>');
+    expect(page).toContain('href="tel:+4690164531">090-16 45 31</a>');
+    // Written "+ 4690-17 72 40" in the release.
+    expect(
+      readFileSync(
+        path.join(
+          dir,
+          'public/sv/2026/09/02/elcykelpoolen-pa-alidhem-fordubblas-efter-forsta-aret/index.html',
+        ),
+        'utf8',
+      ),
+    ).toContain('<a href="tel:+4690177240">090-17 72 40</a>');
     expect(existsSync(path.join(dir, 'public/pagefind/pagefind-ui.js'))).toBe(true);
     // Nothing changed: nothing written.
     const again = runScs(['build', ...NOW], { cwd: dir });

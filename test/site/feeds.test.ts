@@ -68,7 +68,7 @@ describe('feeds', () => {
     const content: string = ferry['content:encoded'];
     expect(content).toContain('<h2>Tidtabellen</h2>');
     expect(content).toContain('src="https://press.sjobris.example/assets/images/farja-');
-    expect(content).toContain('<a href="tel:+4631702044">+46 31 70 20 44</a>');
+    expect(content).toContain('<a href="tel:+4631702044">031-70 20 44</a>');
     expect(content).toContain('Om Hamnverket Sjöbris');
     // No relative URL anywhere in the feed content.
     for (const m of content.matchAll(/(?:href|src)="([^"]*)"/g))

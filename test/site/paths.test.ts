@@ -105,7 +105,7 @@ describe('pages of a real build', () => {
       headline: 'The electric ferry starts in May',
       datePublished: '2026-03-02T10:00+01:00',
       inLanguage: 'en',
-      publisher: { '@type': 'Organization', name: 'Hamnverket Sjöbris' },
+      publisher: { '@type': 'Organization', name: 'Sjöbris Harbour' },
     });
     expect(ld.image[0]).toMatch(
       /^https:\/\/press\.sjobris\.example\/assets\/images\/farja-[0-9a-f]{10}\.png$/,

@@ -185,7 +185,7 @@ describe('scs subscribers (the real binary)', { timeout: 240_000 }, () => {
     });
     const page = await fetch(`${url}subscribe?lang=en`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Subscribe to news from Stadslabbet Norrsken');
+    expect(await page.text()).toContain('Subscribe to news from Norrsken Urban Lab');
     const code = await new Promise<number | null>((resolve) => {
       child.on('exit', (c) => resolve(c));
       child.kill('SIGTERM');
