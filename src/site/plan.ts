@@ -37,11 +37,8 @@ import { sha256Hex } from '../core/sha256.js';
  */
 export const rid = memoize((r: Release) => quickHash([r.file, r.hash]), new WeakMap());
 
-/** What the sitemap shows of a release (its address and language versions), hashed short. */
-const sitemapId = memoize(
-  (r: Release) => quickHash([r.id, r.localDate, r.translationKey ?? '']),
-  new WeakMap(),
-);
+/** A release page's address (its date, the sitemap's lastmod, is part of it), hashed short. */
+const sitemapId = memoize((r: Release) => quickHash([releaseOutputPath(r)]), new WeakMap());
 
 /** How a release's page differs by the clock: published (''), a draft, or due at a time (with --future). */
 export function releaseState(r: Release, now: Date): string {
@@ -241,12 +238,15 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const sectionsOf = new Map(
     model.languages.map((a) => [a.lang, new Set(sectionLists(a).map((l) => sectionDir(l.section)))]),
   );
-  // Sitemap entries are made only when the sitemap must be written.
-  const sitemap: (() => SitemapUrl)[] = [];
-  const releaseSitemapEntry = (r: Release): SitemapUrl => {
+  // Sitemap entries are made only when the sitemap must be written. Each comes with what it is made
+  // from (the page's path; a release's with its language versions'), and the sitemap's key is made of
+  // those: any page that appears, goes or moves (a topic's first release) changes it.
+  const sitemap: { from: string; url: () => SitemapUrl }[] = [];
+  const inSitemap = (outPath: string, url: () => SitemapUrl = () => ({ loc: links.absolute(outPath) })) =>
+    sitemap.push({ from: outPath, url });
+  const releaseSitemapEntry = (r: Release, versions: Release[]): SitemapUrl => {
     const entry: SitemapUrl = { loc: links.absolute(releaseOutputPath(r)), lastmod: r.localDate };
-    const versions = model.translations.get(r.id);
-    if (versions?.length) {
+    if (versions.length) {
       const all = [r, ...versions].sort(
         (a, b) => config.languages.indexOf(a.lang) - config.languages.indexOf(b.lang),
       );
@@ -276,7 +276,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       page: 'home',
       view: homePage(ctx, lang, latest, link),
     }));
-    sitemap.push(() => ({
+    inSitemap(`${lang}/`, () => ({
       loc: links.absolute(`${lang}/`),
       alternates: config.languages.length > 1 ? langAlternates() : [],
     }));
@@ -296,20 +296,26 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
           view: listPage(ctx, lang, list, p, pages, entries, link, counterparts),
         }));
       }
-      sitemap.push(() => ({ loc: links.absolute(`${lang}/${first}`) }));
+      inSitemap(`${lang}/${first}`);
       if (list.section.kind !== 'year') feeds(lang, list.section, list.releases);
     }
     page(`${lang}/topics/index.html`, key('topics', lang, navKey), (link) => ({
       page: 'topics',
       view: topicsPage(ctx, lang, link),
     }));
-    sitemap.push(() => ({ loc: links.absolute(`${lang}/topics/`) }));
+    inSitemap(`${lang}/topics/`);
     page(`${lang}/search/index.html`, key('search', lang), (link) => ({
       page: 'search',
       view: searchPage(ctx, lang, link),
     }));
 
-    for (const r of archive.releases) sitemap.push(() => releaseSitemapEntry(r));
+    for (const r of archive.releases) {
+      const versions = model.translations.get(r.id) ?? [];
+      sitemap.push({
+        from: [r, ...versions].map(sitemapId).join(','),
+        url: () => releaseSitemapEntry(r, versions),
+      });
+    }
   }
 
   page('index.html', key('root'), (link) => ({ page: 'root', view: rootPage(ctx, link) }));
@@ -326,12 +332,8 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       }),
     },
   });
-  // The sitemap changes only with the set of pages and their language versions.
-  const sitemapKey = key(
-    'sitemap',
-    model.languages.map((a) => a.releases.map(sitemapId).join(',')).join('|'),
-  );
-  const sitemapParts = sitemapFiles(sitemap.length, () => sitemap.map((u) => u()), config.site.baseUrl);
+  const sitemapKey = key('sitemap', sitemap.map((e) => e.from).join('|'));
+  const sitemapParts = sitemapFiles(sitemap.length, () => sitemap.map((e) => e.url()), config.site.baseUrl);
   for (const part of sitemapParts) text(part.path, sitemapKey, part.text);
   const robots = robotsTxt(config.site.baseUrl);
   text('robots.txt', sha256Hex(robots).slice(0, 32), () => robots);

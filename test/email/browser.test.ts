@@ -54,8 +54,9 @@ describe('the HTML email in Chromium', () => {
     );
   });
   afterAll(async () => {
+    // Only what beforeAll made before it stopped (as for a missing browser).
     await browser?.close();
-    p.cleanup();
+    p?.cleanup();
   });
 
   for (const id of [

@@ -58,7 +58,7 @@ export function newsroom(
       const store = openStore(config());
       try {
         const now = new Date('2026-10-01T08:00:00Z');
-        const consent = { source: 'import' as const, at: now, ip: null, confirmedAt: now };
+        const consent = { source: 'import' as const, at: now, ip: null, detail: null, confirmedAt: now };
         const lang = config().newsletter.lists[listId]!.lang;
         return store.subscribers.insertMany(
           emails.map((email, i) => ({

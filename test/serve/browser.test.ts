@@ -25,9 +25,10 @@ describe('the sign-up form in Chromium', () => {
     base = `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}`;
   });
   afterAll(async () => {
+    // Only what beforeAll made before it stopped (as for a missing browser).
     await browser?.close();
-    await shutdown(server);
-    p.cleanup();
+    if (server) await shutdown(server);
+    p?.cleanup();
   });
 
   const open = async (url: string): Promise<Page> => {

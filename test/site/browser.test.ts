@@ -15,6 +15,8 @@ let xssSite: { url: string; close: () => Promise<void> };
 const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
+  // First: without a browser nothing else is worth making.
+  browser = await launchChromium();
   const basic = fixtureProject('basic');
   const xss = fixtureProject('xss');
   cleanups.push(basic.cleanup, xss.cleanup);
@@ -22,7 +24,6 @@ beforeAll(async () => {
   expect((await build(xss.dir, { search: true })).ok).toBe(true);
   site = await serveStatic(path.join(basic.dir, 'public'));
   xssSite = await serveStatic(path.join(xss.dir, 'public'));
-  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -200,6 +200,26 @@ describe('the build cache', () => {
     await expectSameAsCleanBuild(dir);
   });
 
+  it('lists a new topic page in the sitemap when a release is the first with that topic', async () => {
+    const dir = project();
+    const out = path.join(dir, 'public');
+    const config = path.join(dir, 'scs.config.yml');
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        '  miljo: { sv: Miljö, en: Environment }\n',
+        '  miljo: { sv: Miljö, en: Environment }\n  hamnar: { sv: Hamnar, en: Harbours }\n',
+      ),
+    );
+    await build(dir);
+    await build(dir);
+    expect(read(out, 'sitemap.xml')).not.toContain('/topics/hamnar/');
+    editRelease(dir, 'topics: [miljo]', 'topics: [miljo, hamnar]');
+    expect((await build(dir)).ok).toBe(true);
+    expect(read(out, 'sitemap.xml')).toContain('<loc>https://press.sjobris.example/sv/topics/hamnar/</loc>');
+    await expectSameAsCleanBuild(dir);
+  });
+
   it('follows image changes: a new copy under a new name, the old one gone', async () => {
     const dir = project();
     const out = path.join(dir, 'public');

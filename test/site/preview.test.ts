@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renderEmailPreview } from '../../src/email/preview.js';
 import type { BuildResult } from '../../src/site/build.js';
 import { type Preview, startPreview } from '../../src/site/preview/preview.js';
+import type { EmailPreview } from '../../src/site/preview/server.js';
 import { BIN, cleanEnv } from '../helpers/scs.js';
 import { fixtureProject, NOW, projectConfig } from './helpers.js';
 
@@ -24,7 +25,7 @@ interface Started {
   nextBuild: () => Promise<{ ok: boolean; result?: BuildResult }>;
 }
 
-async function start(emailPreview = renderEmailPreview, dir?: string): Promise<Started> {
+async function start(emailPreview: EmailPreview = renderEmailPreview, dir?: string): Promise<Started> {
   if (!dir) {
     const p = fixtureProject();
     cleanups.push(p.cleanup);

@@ -260,35 +260,63 @@ describe('watchSite (scs build --watch)', () => {
   });
 
   it('runs as "scs build --watch --json": a JSON line per build, and stops on Ctrl+C', async () => {
-    const dir = project();
-    const child = spawn(
-      process.execPath,
-      [BIN, 'build', '--watch', '--json', '--no-search', '--now', '2026-04-01T12:00'],
-      { cwd: dir, env: cleanEnv() },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+    const watch = watchScs(project(), ['--json']);
     const lines = () =>
-      stdout
+      watch
+        .stdout()
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l) as { reason: string; ok: boolean; written: number; elapsedMs: number });
-    const waitFor = async (n: number) => {
-      for (let i = 0; i < 200 && lines().length < n; i++) await settle(50);
-      expect(lines().length, stderr).toBeGreaterThanOrEqual(n);
-    };
-    await waitFor(1);
-    while (!stderr.includes('Press Ctrl+C')) await settle(20);
+    await watch.until(() => lines().length >= 1 && watch.stderr().includes('Press Ctrl+C'));
     expect(lines()[0]).toMatchObject({ reason: 'start', ok: true });
-    appendFileSync(path.join(dir, FERRY_FILE), '\nEtt tillägg.\n');
-    await waitFor(2);
+    appendFileSync(path.join(watch.dir, FERRY_FILE), '\nEtt tillägg.\n');
+    await watch.until(() => lines().length >= 2);
     expect(lines()[1]).toMatchObject({ reason: path.basename(FERRY_FILE), ok: true });
     expect(lines()[1]!.written).toBeGreaterThan(0);
-    expect(read(dir, FERRY_PAGE)).toContain('Ett tillägg.');
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(read(watch.dir, FERRY_PAGE)).toContain('Ett tillägg.');
+    expect(await watch.stop()).toBe(0);
+  });
+
+  it('runs as "scs build --watch": "Built" for the first build, then one "Rebuilt (<file>)" line per rebuild', async () => {
+    const watch = watchScs(project());
+    await watch.until(() => watch.stderr().includes('Press Ctrl+C'));
+    expect(watch.stdout()).toMatch(/^Built \d+ pages \(\d+ files\) into public\/ in [\d.]+ s: /m);
+    appendFileSync(path.join(watch.dir, FERRY_FILE), '\nEtt tillägg.\n');
+    await watch.until(() => watch.stdout().split(' into public/').length > 2);
+    expect(watch.stdout()).toMatch(
+      /^Rebuilt \(2026-03-02-elfarjan-borjar-ga-i-maj\.sv\.md\) into public\/ in [\d.]+ s: [1-9]\d* written, \d+ unchanged, 0 removed\.$/m,
+    );
+    expect(watch.stdout().match(/^Built /gm)).toHaveLength(1);
+    expect(await watch.stop()).toBe(0);
   });
 });
+
+/** The real `scs build --watch` in `dir`, its output so far, a wait for a condition, and Ctrl+C. */
+function watchScs(dir: string, flags: string[] = []) {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'build', '--watch', '--no-search', '--now', '2026-04-01T12:00', ...flags],
+    { cwd: dir, env: cleanEnv() },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  cleanups.push(() => {
+    child.kill('SIGINT');
+  });
+  return {
+    dir,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async until(test: () => boolean) {
+      for (let i = 0; i < 400 && !test(); i++) await settle(50);
+      expect(test(), `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe(true);
+    },
+    stop() {
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
+}

@@ -182,7 +182,7 @@ export function warnUnwatchable(cli: Cli, root: string): (dir: string, code: str
 async function watchBuilds(
   cli: Cli,
   opts: BuildFlags,
-  first: Config,
+  initial: Config,
   options: Pick<WatchOptions, 'loadConfig' | 'now' | 'threads' | 'clean'>,
 ): Promise<void> {
   const { watchSite } = await import('../../site/watch.js');
@@ -191,9 +191,9 @@ async function watchBuilds(
     drafts: !!opts.drafts,
     future: !!opts.future,
     search: opts.search,
-    onUnwatchable: warnUnwatchable(cli, first.root),
+    onUnwatchable: warnUnwatchable(cli, initial.root),
     onBuild: (e) => {
-      const config = e.config ?? first;
+      const config = e.config ?? initial;
       if (opts.json) {
         // The check's warnings as well as the build's.
         const json = e.result
@@ -202,7 +202,7 @@ async function watchBuilds(
         cli.out(JSON.stringify({ reason: e.reason, elapsedMs: e.elapsedMs, ...json }));
       } else if (e.result) {
         const isStart = e.reason === 'start';
-        const heading = first
+        const heading = isStart
           ? `Built ${e.result.pages} pages (${e.result.files} files)`
           : `Rebuilt (${e.reason})`;
         const result = { ...e.result, diagnostics: e.diagnostics };

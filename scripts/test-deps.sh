@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests run against (real components, no mocks), unless they are
+# installed already: then it does nothing, and asks for no network. Used by `npm run test:all` and .ci/run.
+set -euo pipefail
+
+# One package a line; the tests that need it in the comment.
+PACKAGES=(
+  chromium          # headless browser: test/*/browser.test.ts (Debian's package, never a downloaded browser)
+  fonts-dejavu-core # a font for Chromium to lay out the pages and emails with
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "test-deps: not a Debian/Ubuntu system; install these yourself: ${missing[*]}" >&2
+  exit 1
+fi
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+echo "test-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
