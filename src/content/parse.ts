@@ -330,20 +330,13 @@ export function parseRelease(
     ),
   );
 
-  const markdown: MarkdownSource[] = [
-    { markdown: body, line: bodyLine, lines: true, at: { line: bodyLine, column: 1 } },
-  ];
-  if (fm.lead !== undefined) {
-    const at = yaml.locate(['lead']);
-    markdown.push({ markdown: fm.lead, line: at.line, lines: false, at });
-  } else if (lead) {
-    const at = { line: split.bodyLine + first!.line, column: 1 };
-    markdown.push({ markdown: lead, line: at.line, lines: false, at });
-  }
-  if (boilerplate && boilerplate.id === undefined) {
-    const at = yaml.locate(['boilerplate']);
-    markdown.push({ markdown: boilerplate.markdown, line: at.line, lines: false, at });
-  }
+  // Raw HTML the sanitiser will change, wherever Markdown is written.
+  const markdown: MarkdownSource[] = [{ markdown: body, at: { line: bodyLine, column: 1 }, mapped: true }];
+  if (fm.lead !== undefined) markdown.push({ markdown: fm.lead, at: yaml.locate(['lead']), mapped: false });
+  else if (lead)
+    markdown.push({ markdown: lead, at: { line: split.bodyLine + first!.line, column: 1 }, mapped: false });
+  if (boilerplate && boilerplate.id === undefined)
+    markdown.push({ markdown: boilerplate.markdown, at: yaml.locate(['boilerplate']), mapped: false });
   diagnostics.push(...rawHtmlWarnings(file, text, markdown));
 
   if (!valid || diagnostics.some((d) => d.severity === 'error') || !date.ok) return { diagnostics };

@@ -7,12 +7,10 @@ import type { Token } from 'markdown-it';
 /** Markdown of a release, and where it is written in the file. */
 export interface MarkdownSource {
   markdown: string;
-  /** The line it starts on. */
-  line: number;
-  /** Whether its lines are the file's lines from `line` on (the body), or a YAML value (lead, boilerplate). */
-  lines: boolean;
-  /** Where to point when a removed part cannot be found in the file (a value with YAML escapes). */
+  /** Where it starts; also where to point when a removed part is not found as written (YAML escapes). */
   at: Position;
+  /** Whether its lines are the file's lines from there on (the body), not a YAML value (lead, boilerplate). */
+  mapped: boolean;
 }
 
 /** Anything markdown-it may take for raw HTML starts like this: most releases have none, and skip the parse. */
@@ -38,10 +36,11 @@ export function rawHtmlWarnings(
     if (!MAYBE_HTML.test(source.markdown)) continue;
     index ??= new LineIndex(text);
     const lines = index;
+    // Where the previous warning pointed: the next one looks for its needle after it.
     let cursor = 0;
     const visit = (tokens: readonly Token[], line: number) => {
       for (const t of tokens) {
-        const here = source.lines && t.map ? source.line + t.map[0] : line;
+        const here = source.mapped && t.map ? source.at.line + t.map[0] : line;
         if (t.type === 'html_block' || t.type === 'html_inline') {
           const removed = removedBySanitiser(t.content);
           if (removed.length === 0) continue;
@@ -51,6 +50,7 @@ export function rawHtmlWarnings(
           re.lastIndex = Math.max(cursor, lines.offsetOf(here));
           const found = re.exec(text);
           if (found) cursor = found.index + 1;
+          const fallback = source.mapped ? { line: here, column: 1 } : source.at;
           const shown =
             removed.slice(0, 3).map(clip).join(', ') +
             (removed.length > 3 ? ` and ${removed.length - 3} more` : '');
@@ -61,11 +61,7 @@ export function rawHtmlWarnings(
               `This HTML is not published as written: the sanitiser removes ${shown}.`,
               {
                 file,
-                ...(found
-                  ? lines.position(found.index)
-                  : source.lines
-                    ? { line: here, column: 1 }
-                    : source.at),
+                ...(found ? lines.position(found.index) : fallback),
                 hint: 'Pages, feeds and emails keep only safe HTML: no scripts, event handlers, frames, forms, SVG or MathML, and only http(s), mailto and tel URLs. Remove it, or write it in Markdown.',
               },
             ),
@@ -74,7 +70,7 @@ export function rawHtmlWarnings(
         if (t.children) visit(t.children, here);
       }
     };
-    visit(parseMarkdown(source.markdown), source.line);
+    visit(parseMarkdown(source.markdown), source.at.line);
   }
   return out;
 }
