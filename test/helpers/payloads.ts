@@ -8,6 +8,8 @@ export interface Payload {
   name: string;
   /** Hostile Markdown/HTML (without blank lines) that would run `js` if it reached a page unsanitised. */
   html: (js: string) => string;
+  /** Markdown does not read it as raw HTML (a Markdown link, HTML that is a code span or text). */
+  notHtml?: true;
 }
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
@@ -30,7 +32,11 @@ export const PAYLOADS: readonly Payload[] = [
   { name: 'malformed img with script', html: (js) => `<IMG """><SCRIPT>${js}</SCRIPT>">` },
   { name: 'img javascript: src', html: (js) => `<IMG SRC="javascript:${js};">` },
   { name: 'img javascript: src, mixed case, unquoted', html: (js) => `<IMG SRC=JaVaScRiPt:${js}>` },
-  { name: 'img javascript: src in grave accents', html: (js) => `<IMG SRC=\`javascript:${js}\`>` },
+  {
+    name: 'img javascript: src in grave accents',
+    html: (js) => `<IMG SRC=\`javascript:${js}\`>`,
+    notHtml: true,
+  },
   { name: 'img src as decimal entities', html: (js) => `<IMG SRC=${decimal(`javascript:${js}`)}>` },
   {
     name: 'img src as hex entities without semicolons',
@@ -107,14 +113,21 @@ export const PAYLOADS: readonly Payload[] = [
   },
   { name: 'style element', html: () => "<style>@import 'https://xss.invalid/xss.css';</style>" },
   { name: 'link element', html: (js) => `<link rel="stylesheet" href="javascript:${js}">` },
-  { name: 'Markdown link to javascript:', html: (js) => `[link](javascript:${js})` },
-  { name: 'Markdown link to entity-encoded javascript:', html: (js) => `[link](&#106;avascript:${js})` },
-  { name: 'Markdown image from javascript:', html: (js) => `![alt](javascript:${js})` },
+  { name: 'Markdown link to javascript:', html: (js) => `[link](javascript:${js})`, notHtml: true },
+  {
+    name: 'Markdown link to entity-encoded javascript:',
+    html: (js) => `[link](&#106;avascript:${js})`,
+    notHtml: true,
+  },
+  { name: 'Markdown image from javascript:', html: (js) => `![alt](javascript:${js})`, notHtml: true },
   {
     name: 'Markdown image from data: SVG',
     html: (js) => `![alt](data:image/svg+xml;base64,${base64(`<svg onload="${js}"/>`)})`,
+    notHtml: true,
   },
-  { name: 'Markdown autolink to javascript:', html: (js) => `<javascript:${js}>` },
+  { name: 'Markdown autolink to javascript:', html: (js) => `<javascript:${js}>`, notHtml: true },
+  // Text that a careless consumer (a feed summary decoded twice) would turn into markup.
+  { name: 'markup written as entities', html: (js) => `&lt;img src=x onerror=${js}&gt;`, notHtml: true },
 ];
 
 /** Elements that may run script, load a document or take over the page. */
