@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config, Contact } from '../config/types.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { parsePhone } from '../core/phone.js';
+import { hasControlCharacters } from '../email/mime.js';
 import { didYouMean, schemaDiagnostics, shapeKeys } from '../core/schema-diagnostics.js';
 import { SLUG_RE, slugify } from '../core/slug.js';
 import { localDate, parseDateTime } from '../core/time.js';
@@ -14,6 +15,7 @@ import { findBodyImages } from './body-images.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
 import { quickFrontmatter } from './quick-frontmatter.js';
+import { type MarkdownSource, rawHtmlWarnings } from './raw-html.js';
 import { frontmatterSchema, type Frontmatter } from './schema.js';
 import type { Boilerplate, Release, ReleaseImage } from './types.js';
 
@@ -192,6 +194,14 @@ export function parseRelease(
     slug = 'release';
   }
 
+  if (hasControlCharacters(title)) {
+    error(
+      'title-line-break',
+      'The title contains a line break or control character; it could not be an email subject.',
+      ['title'],
+      'Write the title on one line; for a long title, do not use "|" or ">" block style in YAML.',
+    );
+  }
   if (title.length > TITLE_WARN_LENGTH) {
     warn(
       'title-too-long',
@@ -320,6 +330,15 @@ export function parseRelease(
       'End the quote with ", säger NAME, ROLE." (or ", says NAME, ROLE."), so readers know who speaks.',
     ),
   );
+
+  // Raw HTML the sanitiser will change, wherever Markdown is written.
+  const markdown: MarkdownSource[] = [{ markdown: body, at: { line: bodyLine, column: 1 }, mapped: true }];
+  if (fm.lead !== undefined) markdown.push({ markdown: fm.lead, at: yaml.locate(['lead']), mapped: false });
+  else if (lead)
+    markdown.push({ markdown: lead, at: { line: split.bodyLine + first!.line, column: 1 }, mapped: false });
+  if (boilerplate && boilerplate.id === undefined)
+    markdown.push({ markdown: boilerplate.markdown, at: yaml.locate(['boilerplate']), mapped: false });
+  diagnostics.push(...rawHtmlWarnings(file, text, markdown));
 
   if (!valid || diagnostics.some((d) => d.severity === 'error') || !date.ok) return { diagnostics };
   const release: Release = {

@@ -15,6 +15,10 @@ export class LineIndex {
     }
     return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
   }
+  /** 0-based offset of the start of a 1-based line (the end of the text past the last line). */
+  offsetOf(line: number): number {
+    return this.starts[line - 1] ?? this.text.length;
+  }
   lineText(line: number): string {
     const start = this.starts[line - 1];
     if (start === undefined) return '';

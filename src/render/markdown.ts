@@ -1,8 +1,8 @@
 import type MarkdownItType from 'markdown-it';
 import type { Token } from 'markdown-it';
-import type sanitizeHtml from 'sanitize-html';
 import { lazy, lazyRequire } from '../core/lazy-require.js';
 import { ATTRIBUTION_START, QUOTE_START } from '../content/paragraphs.js';
+import { keepsUrl, sanitize } from './sanitize.js';
 
 /**
  * Markdown → safe HTML, shared by the site and the email. Raw HTML is allowed but sanitised
@@ -21,72 +21,6 @@ export interface RenderedMarkdown {
   /** Link URLs as written. */
   links: string[];
 }
-
-// Only Markdown with raw HTML in it needs the sanitizer.
-const sanitizer = lazyRequire<typeof sanitizeHtml>('sanitize-html');
-
-const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p',
-    'br',
-    'hr',
-    'h2',
-    'h3',
-    'h4',
-    'h5',
-    'h6',
-    'blockquote',
-    'ul',
-    'ol',
-    'li',
-    'strong',
-    'em',
-    'b',
-    'i',
-    'u',
-    's',
-    'del',
-    'ins',
-    'sub',
-    'sup',
-    'small',
-    'mark',
-    'abbr',
-    'cite',
-    'q',
-    'code',
-    'pre',
-    'a',
-    'img',
-    'figure',
-    'figcaption',
-    'table',
-    'thead',
-    'tbody',
-    'tr',
-    'th',
-    'td',
-    'caption',
-    'span',
-    'div',
-    'dl',
-    'dt',
-    'dd',
-  ],
-  allowedAttributes: {
-    a: ['href', 'title', 'rel'],
-    img: ['src', 'alt', 'title', 'width', 'height'],
-    th: ['align', 'scope', 'colspan', 'rowspan'],
-    td: ['align', 'colspan', 'rowspan'],
-    ol: ['start'],
-    abbr: ['title'],
-    '*': ['class', 'lang'],
-  },
-  allowedSchemes: ['http', 'https', 'mailto', 'tel'],
-  allowedSchemesByTag: { img: ['http', 'https'] },
-  allowProtocolRelative: false,
-  disallowedTagsMode: 'discard',
-};
 
 /** The Markdown parser, made on first use: a build with nothing to render never loads it. */
 const markdownIt = lazy(() => {
@@ -124,16 +58,31 @@ function markAttribution(inline: Token, TokenClass: typeof Token) {
     if (!m) continue;
     const before = new TokenClass('text', '', 0);
     before.content = child.content.slice(0, m.index + 1);
-    const span = new TokenClass('html_inline', '', 0);
-    span.content = '<span class="quote__attribution">';
+    // Markup of scs's own is made of tokens like Markdown's, never raw HTML, which is the author's.
+    const span = new TokenClass('attribution_open', 'span', 1);
+    span.attrSet('class', 'quote__attribution');
     const after = new TokenClass('text', '', 0);
     after.content = child.content.slice(m.index + 1).replace(/^\s+/, ' ');
-    const close = new TokenClass('html_inline', '', 0);
-    close.content = '</span>';
+    const close = new TokenClass('attribution_close', 'span', -1);
     children.splice(j, 1, before, span, after);
     children.push(close);
     return;
   }
+}
+
+/**
+ * Whether rendered tokens need the sanitiser. markdown-it escapes text and attributes and refuses
+ * javascript:, vbscript:, file: and most data: URLs itself, so what is left is raw HTML (every html
+ * token: scs makes none) and URLs of a scheme the sanitiser would not keep.
+ */
+function needsSanitiser(tokens: readonly Token[]): boolean {
+  for (const t of tokens) {
+    if (t.type === 'html_block' || t.type === 'html_inline') return true;
+    if (t.type === 'image' && !keepsUrl(String(t.attrGet('src') ?? ''), 'image')) return true;
+    if (t.type === 'link_open' && !keepsUrl(String(t.attrGet('href') ?? ''), 'link')) return true;
+    if (t.children && needsSanitiser(t.children)) return true;
+  }
+  return false;
 }
 
 /** Renders a Markdown document. */
@@ -143,13 +92,9 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions = {}):
   const tokens = md.parse(markdown, env);
   const images: string[] = [];
   const links: string[] = [];
-  let rawHtml = false;
   const visit = (list: Token[]) => {
     for (const t of list) {
-      if (t.type === 'html_block' || t.type === 'html_inline') {
-        if (!t.content.startsWith('<span class="quote__attribution">') && t.content !== '</span>')
-          rawHtml = true;
-      } else if (t.type === 'image') {
+      if (t.type === 'image') {
         const src = String(t.attrGet('src') ?? '');
         images.push(src);
         if (options.resolveUrl) t.attrSet('src', options.resolveUrl(src, 'image'));
@@ -162,16 +107,17 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions = {}):
     }
   };
   visit(tokens);
-  let html = md.renderer.render(tokens, md.options, env);
-  // Sanitising is only needed where the author wrote raw HTML; plain Markdown is escaped by the renderer.
-  if (rawHtml) html = sanitizer()(html, SANITIZE);
-  return { html, images, links };
+  const html = md.renderer.render(tokens, md.options, env);
+  return { html: needsSanitiser(tokens) ? sanitize(html) : html, images, links };
 }
 
 /** Renders one line of inline Markdown (a lead, a boilerplate sentence) without a wrapping paragraph. */
 export function renderInline(markdown: string): string {
-  const html = markdownIt().renderInline(markdown);
-  return /<[a-z!/]/i.test(markdown) ? sanitizer()(html, SANITIZE) : html;
+  const md = markdownIt();
+  const env = {};
+  const tokens = md.parseInline(markdown, env);
+  const html = md.renderer.render(tokens, md.options, env);
+  return needsSanitiser(tokens) ? sanitize(html) : html;
 }
 
 /** The token stream, for renderers of other formats (the plain-text email). */

@@ -24,7 +24,11 @@ export interface FeedInfo {
 /** RFC 3339 without milliseconds: what Atom readers expect. */
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** RSS 2.0 with the full content in content:encoded. Dates come from the entries, never the clock. */
+/**
+ * RSS 2.0 with the full content in content:encoded. Dates come from the entries, never the clock.
+ * Readers take an item's description for HTML, so the plain-text summary is escaped as HTML, then as
+ * XML: text such as "&lt;img …&gt;" in a lead must not become markup there.
+ */
 export function rssFeed(info: FeedInfo, entries: FeedEntry[]): string {
   const x = escapeXml;
   const items = entries.map(
@@ -33,7 +37,7 @@ export function rssFeed(info: FeedInfo, entries: FeedEntry[]): string {
 <link>${x(e.url)}</link>
 <guid isPermaLink="true">${x(e.url)}</guid>
 <pubDate>${e.date.toUTCString()}</pubDate>
-<description>${x(e.summary)}</description>
+<description>${x(x(e.summary))}</description>
 <content:encoded>${e.contentXml}</content:encoded>
 ${e.categories.map((c) => `<category>${x(c)}</category>\n`).join('')}</item>
 `,

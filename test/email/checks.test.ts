@@ -126,7 +126,14 @@ describe('checks that stop a bad email', () => {
   });
 
   it('stops subjects with line breaks or over 150 characters', async () => {
-    const broken = await render('rad', { title: '|\n  Två\n  rader', slug: 'rad' }, 'Text.');
+    // scs check stops such a title first (title-line-break); this is the email's own guard.
+    p.write(
+      `releases/2026/2026-11-02-rad.sv.md`,
+      releaseFile({ ...base, title: 'Två rader', slug: 'rad' }, 'Text.'),
+    );
+    const { config, release } = p.load();
+    const twoLines = { ...release('sv/rad'), title: 'Två\nrader' };
+    const broken = await renderNewsletter(config, twoLines, { listId: 'nyheter', now: NOW });
     expect(summary(broken)).toEqual(['error email-subject-line-break@5']);
     const long = await render('lang', { title: 'Ord '.repeat(40).trim(), slug: 'lang' }, 'Text.');
     expect(summary(long)).toEqual(['error email-subject-too-long@5']);

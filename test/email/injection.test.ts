@@ -31,13 +31,12 @@ describe('header injection', () => {
   it('rejects a title with CR/LF: no subject line may carry it', async () => {
     p.write(
       'releases/2026/2026-11-03-injektion.sv.md',
-      releaseFile(
-        { title: '"Rubrik\\r\\nBcc: victim@example.com"', slug: 'injektion', date: '2026-11-03', lang: 'sv' },
-        'Text.',
-      ),
+      releaseFile({ title: 'Rubrik', slug: 'injektion', date: '2026-11-03', lang: 'sv' }, 'Text.'),
     );
+    // scs check stops such a title first (title-line-break); this is the email's own guard.
     const { config, release } = p.load();
-    const r = await renderNewsletter(config, release('sv/injektion'), { listId: 'nyheter' });
+    const injected = { ...release('sv/injektion'), title: 'Rubrik\r\nBcc: victim@example.com' };
+    const r = await renderNewsletter(config, injected, { listId: 'nyheter' });
     expect(r.template).toBeUndefined();
     expect(r.diagnostics.map((d) => `${d.code}@${d.line}`)).toEqual(['email-subject-line-break@2']);
   });
