@@ -10,12 +10,12 @@ export interface MigrationContext {
 
 /**
  * One step of the schema. Versions count up from 1 without gaps; a released step never changes. A step
- * may return notes for people (what it merged, say).
+ * may `note` what people should hear about (what it merged, say).
  */
 export type Migration = {
   version: number;
   name: string;
-  up: (db: Database.Database, context: MigrationContext) => string[] | undefined | void;
+  up: (db: Database.Database, context: MigrationContext & { note: (text: string) => void }) => void;
 };
 
 export interface MigrationResult {
@@ -61,10 +61,9 @@ export function migrate(
     db.transaction(() => {
       // Read again under the write lock: another process may have run this step since we looked.
       if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
-      const said = m.up(db, context);
+      m.up(db, { ...context, note: (text) => notes.push(text) });
       db.pragma(`user_version = ${m.version}`);
       applied.push(`${m.version}-${m.name}`);
-      if (said) notes.push(...said);
     }).immediate();
   }
   return { from, to: latest, applied, notes };

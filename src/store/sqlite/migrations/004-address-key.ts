@@ -37,7 +37,7 @@ const sqlRank = (column: string, ranks: string[]) =>
 export const migration: Migration = {
   version: 4,
   name: 'address-key',
-  up(db, { secret, now: at }) {
+  up(db, { secret, now: at, note }) {
     const hash = addressHasher(secret);
     db.exec("ALTER TABLE subscribers ADD COLUMN email_key TEXT NOT NULL DEFAULT ''");
     const rows = db
@@ -64,7 +64,9 @@ export const migration: Migration = {
         ON CONFLICT (list_id, subscriber_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
         WHERE ${sqlRank('excluded.status', ['unsubscribed', 'active', 'pending'])} >
           ${sqlRank('status', ['unsubscribed', 'active', 'pending'])}`),
-      moveEvents: db.prepare('UPDATE subscriber_events SET subscriber_id = @into WHERE subscriber_id = @from'),
+      moveEvents: db.prepare(
+        'UPDATE subscriber_events SET subscriber_id = @into WHERE subscriber_id = @from',
+      ),
       // A dispatch that has both rows keeps the survivor's; deleting the other blanks what is left of it.
       moveDeliveries: db.prepare(
         'UPDATE OR IGNORE deliveries SET subscriber_id = @into WHERE subscriber_id = @from',
@@ -75,7 +77,7 @@ export const migration: Migration = {
       delete: db.prepare('DELETE FROM subscribers WHERE id = ?'),
     };
     const now = at.toISOString();
-    const notes: string[] = [];
+    const merges: string[] = [];
     for (const [key, group] of groups) {
       const keyHash = hash(key);
       // Suppressions of any of the addresses as typed now hold for the key.
@@ -97,17 +99,21 @@ export const migration: Migration = {
         q.moveEvents.run(ids);
         q.moveDeliveries.run(ids);
         q.delete.run(other.id);
-        q.event.run(keep.id, now, `merged with ${other.email} (#${other.id}, ${other.status}): the same address`);
+        q.event.run(
+          keep.id,
+          now,
+          `merged with ${other.email} (#${other.id}, ${other.status}): the same address`,
+        );
       }
-      notes.push(
+      merges.push(
         `merged ${group.map((r) => `${r.email} (#${r.id}, ${r.status})`).join(', ')} into #${keep.id} (${keep.status})`,
       );
     }
     db.exec('CREATE UNIQUE INDEX subscribers_email_key ON subscribers (email_key)');
-    if (notes.length)
-      notes.unshift(
-        `Merged ${notes.length} duplicate address${notes.length === 1 ? '' : 'es'} (the same address in other letter case):`,
-      );
-    return notes;
+    if (!merges.length) return;
+    note(
+      `Merged ${merges.length} duplicate address${merges.length === 1 ? '' : 'es'} (the same address in other letter case):`,
+    );
+    for (const m of merges) note(m);
   },
 };
