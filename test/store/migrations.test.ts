@@ -161,6 +161,9 @@ describe('the SQLite store', () => {
         VALUES (1, 'sv/x', 'sv', 'nyheter', 'smtp', 'X', 'h', 'done', 2, 0);
       INSERT INTO deliveries (dispatch_id, subscriber_id, email, status, updated_at) VALUES
         (1, 2, 'bob@example.se', 'sent', 0), (1, 4, 'ada@example.se', 'sent', 0);
+      -- Eve's row after her erasure, as the older trigger left it: the server's reply still quotes her.
+      INSERT INTO deliveries (dispatch_id, subscriber_id, email, status, last_reply, updated_at) VALUES
+        (1, 9, '', 'failed', '550 5.1.1 <Eve@example.se>: no such user', 0);
     `);
     const suppress = old.prepare("INSERT INTO suppressions (hash, reason, created_at) VALUES (?, ?, 'a')");
     suppress.run(hash('Bob@example.se'), 'unsubscribed');
@@ -192,6 +195,7 @@ describe('the SQLite store', () => {
       // His past delivery is still his; Eve's entry still matches the address as it was typed.
       expect(store.ledger.counts(1).sent).toBe(2);
       expect(store.subscribers.suppression('Eve@example.se')?.reason).toBe('erased');
+      expect(store.ledger.problems(1, 10).map((d) => [d.subscriberId, d.reply])).toEqual([[9, null]]);
       expect(() =>
         store.subscribers.insertMany(
           [
