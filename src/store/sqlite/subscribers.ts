@@ -107,12 +107,15 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
     return h;
   };
   /**
-   * The hashes an address may be suppressed under: its key's, and the address as typed, which is how
-   * entries were keyed before the key existed (an address erased then has nothing else left to hash).
+   * The hashes an address may be suppressed under: its key's, and in a database from before the key
+   * the address as typed, how entries were keyed then (an address erased then has nothing else left to
+   * hash). Only such a database pays for the second hash.
    */
+  const bySpelling =
+    db.prepare("SELECT 1 FROM meta WHERE key = 'suppressions-by-spelling'").get() !== undefined;
   const suppressionHashes = (email: string): [string, string] => {
-    const key = addressKey(email);
-    return [hash(key), key === email ? hash(key) : hash(email)];
+    const key = hash(addressKey(email));
+    return [key, bySpelling ? hash(email) : key];
   };
   const q = {
     recipients: db.prepare(`

@@ -32,13 +32,17 @@ const sqlRank = (column: string, ranks: string[]) =>
  * id). Memberships merge list by list the same way (unsubscribed > active > pending); history and
  * deliveries move over; a "merged" event records it. Every suppression of a row's address as typed is
  * copied onto the key's hash. The suppression entries of addresses erased before this step keep the
- * hash of the address as typed (nothing else is left to hash), which lookups still check.
+ * hash of the address as typed (nothing else is left to hash), which lookups of such a database still
+ * check (meta `suppressions-by-spelling`).
  */
 export const migration: Migration = {
   version: 4,
   name: 'address-key',
   up(db, { secret, now: at, note }) {
     const hash = addressHasher(secret);
+    // Entries keyed by an address as typed: only then need lookups look for that spelling too.
+    if (db.prepare('SELECT 1 FROM suppressions LIMIT 1').get())
+      db.prepare("INSERT INTO meta (key, value) VALUES ('suppressions-by-spelling', '1')").run();
     db.exec("ALTER TABLE subscribers ADD COLUMN email_key TEXT NOT NULL DEFAULT ''");
     const rows = db
       .prepare('SELECT id, email, email_hash, name, status, updated_at FROM subscribers ORDER BY id')
@@ -114,6 +118,8 @@ export const migration: Migration = {
     note(
       `Merged ${merges.length} duplicate address${merges.length === 1 ? '' : 'es'} (the same address in other letter case):`,
     );
-    for (const m of merges) note(m);
+    // Each merge is in the person's history; a long list would only scroll past.
+    for (const m of merges.slice(0, 20)) note(m);
+    if (merges.length > 20) note(`… and ${merges.length - 20} more (see "scs subscribers show <email>")`);
   },
 };
