@@ -1,4 +1,5 @@
-import { chmodSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -7,7 +8,7 @@ import { addressHasher, secretFingerprint } from '../../src/store/address-hash.j
 import { openStore } from '../../src/store/open.js';
 import { migrate } from '../../src/store/sqlite/migrate.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations/index.js';
-import { exampleProject } from '../helpers/scs.js';
+import { exampleProject, runScs } from '../helpers/scs.js';
 import { T0 } from '../subscribers/project.js';
 
 /** What migrate needs besides the database (steps 1–3 use none of it). */
@@ -169,6 +170,16 @@ describe('the SQLite store', () => {
     suppress.run(hash('Bob@example.se'), 'unsubscribed');
     suppress.run(hash('Eve@example.se'), 'erased');
     old.close();
+    // The same file, upgraded by the binary in another project: the operator is told what was merged.
+    const other = project({ SCS_SECRET: secret });
+    mkdirSync(path.dirname(other.env.database), { recursive: true });
+    cpSync(config.env.database, other.env.database);
+    const listed = runScs(['subscribers', 'list'], { cwd: other.root, env: { SCS_SECRET: secret } });
+    expect(listed.stderr).toContain(
+      'Merged 1 duplicate address (the same address in other letter case):\n' +
+        'merged Bob@example.se (#1, unsubscribed), bob@example.se (#2, confirmed), BOB@example.se (#3, pending) into #1 (unsubscribed)\n',
+    );
+    expect(listed.stdout.match(/^\S+@example\.se/gim)).toEqual(['Bob@example.se', 'ada@example.se']);
 
     const store = openStore(config, { now: T0 });
     try {
