@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSmtpServer, type TestSmtpServer } from '../delivery/smtp-server.js';
 import { BIN, cleanEnv, runScsAsync } from '../helpers/scs.js';
-import { DUE, type Newsroom, newsroom } from '../publish/newsroom.js';
+import { eraseSubscriber } from '../../src/subscribers/manage.js';
+import { DUE, DUE_DATE, type Newsroom, newsroom } from '../publish/newsroom.js';
 
 /** Every file under `dir` whose bytes mention one of `needles` (in any letter case). */
 function filesMentioning(dir: string, needles: string[]): string[] {
@@ -120,5 +121,25 @@ describe('scs subscribers erase (the binary)', { timeout: 240_000 }, () => {
     ]);
     expect(query('SELECT email FROM subscribers')).toEqual(['anna@example.com']);
     expect((await fetch(`${url}healthz`)).status).toBe(200);
+  });
+
+  it('says when a reader kept the log from being emptied, and a second erase finishes it', () => {
+    room = newsroom();
+    room.seed('nyheter', ['ingrid.holm@example.se']);
+    const store = room.store();
+    // A read that began before the erasure still needs the old pages in the log.
+    const reader = new Database(path.join(room.dir, '.scs', 'scs.db'));
+    try {
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM subscribers').get();
+      const first = eraseSubscriber(room.config(), store, { email: 'ingrid.holm@example.se', now: DUE_DATE });
+      expect([first.erased, first.logCleared]).toEqual([true, false]);
+      reader.exec('COMMIT');
+      const again = eraseSubscriber(room.config(), store, { email: 'ingrid.holm@example.se', now: DUE_DATE });
+      expect([again.erased, again.logCleared]).toEqual([false, true]);
+    } finally {
+      reader.close();
+      store.close();
+    }
   });
 });
