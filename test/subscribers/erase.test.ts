@@ -31,6 +31,7 @@ describe('scs subscribers erase (the binary)', { timeout: 240_000 }, () => {
       await exited;
     }
     await server?.close();
+    serve = server = undefined;
     room?.cleanup();
   });
 
