@@ -5,7 +5,8 @@ import { createSmtpTransport, smtpDescription } from './smtp-transport.js';
 import { parseSmtpUrl } from './smtp-url.js';
 import type { Transport } from './transport.js';
 
-const outboxDir = (config: Config) => {
+/** The file outbox's folder, `<stateDir>/outbox`, and how to show it. */
+export const outboxDir = (config: Config) => {
   const dir = path.join(config.stateDir, 'outbox');
   return { dir, shown: path.relative(config.root, dir) + path.sep };
 };

@@ -1,5 +1,15 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
+import addressparser from 'nodemailer/lib/addressparser';
 import type { OutgoingMessage, SendResult, Transport } from './transport.js';
 
 /** How the outbox presents itself: plainly, since nobody gets these messages. */
@@ -38,4 +48,62 @@ export function createOutboxTransport(dir: string, shownDir = dir): Transport {
     },
     async close() {},
   };
+}
+
+/** More than the head of any message scs writes; a To header past it is not looked for. */
+const HEAD_BYTES = 64 * 1024;
+
+/** The addresses in a message's To and Cc headers (read from its head only). */
+function recipientsOf(file: string): string[] {
+  const buffer = Buffer.alloc(HEAD_BYTES);
+  const fd = openSync(file, 'r');
+  let length: number;
+  try {
+    length = readSync(fd, buffer, 0, HEAD_BYTES, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const text = buffer.toString('utf8', 0, length);
+  const end = text.search(/\r?\n\r?\n/);
+  const head = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  return head
+    .split(/\r?\n/)
+    .flatMap((line) => {
+      const field = /^(?:to|cc):(.*)$/i.exec(line);
+      return field ? addressparser(field[1]!, { flatten: true }).map((a) => a.address) : [];
+    })
+    .filter(Boolean);
+}
+
+/**
+ * Deletes the outbox messages addressed to someone (after an erasure): every file in the folder,
+ * half-written ones included, whose To or Cc header names an address `isRecipient` accepts. Returns how
+ * many were deleted.
+ */
+export function removeOutboxMessages(dir: string, isRecipient: (address: string) => boolean): number {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw e;
+  }
+  let removed = 0;
+  for (const name of entries) {
+    const file = path.join(dir, name);
+    let recipients: string[];
+    try {
+      recipients = recipientsOf(file);
+    } catch (e) {
+      // Gone meanwhile, or not a file (a folder someone put there): nothing of ours to delete.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EISDIR') continue;
+      throw e;
+    }
+    if (recipients.some(isRecipient)) {
+      rmSync(file, { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }

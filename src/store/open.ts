@@ -13,21 +13,30 @@ import type { Store } from './types.js';
 
 /**
  * Opens the project's store: the SQLite file `SCS_DATABASE` (default `.scs/scs.db`), migrated to the
- * newest schema, its suppression list keyed with the project's secret.
+ * newest schema, its suppression list keyed with the project's secret. `now` stamps what a migration
+ * records.
  */
-export function openStore(config: Config): Store {
+export function openStore(config: Config, options: { now?: Date } = {}): Store {
   const file = config.env.database;
   const shown = path.relative(config.root, file) || file;
   const db = openDatabase(file, shown);
   try {
-    migrate(db, MIGRATIONS, shown);
     const { secret } = resolveSecret(config);
-    checkSecret(db, secret, shown);
+    // A migration may hash with the key: an existing database proves it is the right one first.
+    const existing = (db.pragma('user_version', { simple: true }) as number) > 0;
+    if (existing) checkSecret(db, secret, shown);
+    const migration = migrate(db, MIGRATIONS, shown, { secret, now: options.now ?? new Date() });
+    if (!existing) checkSecret(db, secret, shown);
     return {
       kind: 'sqlite',
       description: `SQLite ${shown}`,
+      migration,
       subscribers: createSqliteSubscribers(db, secret),
       ledger: createSqliteLedger(db),
+      checkpoint: () => {
+        const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+        return result?.busy === 0;
+      },
       close: () => db.close(),
     };
   } catch (e) {

@@ -114,9 +114,13 @@ export interface SubscriberRepo {
 
   /** Runs `fn` as one write transaction: all of it happens, or none of it. */
   transaction<T>(fn: () => T): T;
+  /** The subscriber with this address, in whatever letter case it was stored or is given. */
   find(email: string): Subscriber | undefined;
-  /** The stored subscribers among these addresses, by address (for bulk work such as imports). */
-  findMany(emails: readonly string[]): Map<string, Subscriber>;
+  /**
+   * The stored subscribers among these address keys (see addressKey), by key, for bulk work such as
+   * imports: the caller has the keys already.
+   */
+  findMany(keys: readonly string[]): Map<string, Subscriber>;
   get(id: number): Subscriber | undefined;
   /** Streams subscribers in id order. */
   list(filter?: SubscriberFilter): IterableIterator<Subscriber>;
@@ -124,7 +128,10 @@ export interface SubscriberRepo {
   history(subscriberId: number): SubscriberEvent[];
   suppression(email: string): Suppression | undefined;
 
-  /** Adds new subscribers with their memberships, in bulk; returns their ids in the same order. */
+  /**
+   * Adds new subscribers with their memberships, in bulk; returns their ids in the same order. An
+   * address whose key is stored already is refused (a constraint error): look it up first.
+   */
   insertMany(
     entries: readonly { subscriber: NewSubscriber; lists: readonly Membership[] }[],
     now: Date,
@@ -132,7 +139,10 @@ export interface SubscriberRepo {
   update(subscriberId: number, changes: SubscriberChanges, now: Date): void;
   setSubscription(subscriberId: number, listId: string, status: SubscriptionStatus, now: Date): void;
   addEvent(subscriberId: number, event: NewEvent, now: Date): void;
-  /** Keeps a keyed hash of the address, so it cannot come back silently even after erasure. */
+  /**
+   * Keeps a keyed hash of the address's key, so that it cannot come back silently, in any letter case,
+   * even after erasure.
+   */
   suppress(email: string, reason: SuppressionReason, now: Date): void;
   unsuppress(email: string): void;
   /** Deletes the subscriber, memberships and history; the suppression entry (if any) stays. */

@@ -89,3 +89,13 @@ export function parseCsv(input: string, delimiter: string): CsvRecord[] {
   }
   return records;
 }
+
+// A spreadsheet takes a cell starting with one of these for a formula (CSV injection).
+const FORMULA_START = /^[=+\-@\t\r]/;
+const DEFUSED = /^'[=+\-@\t\r]/;
+
+/** A cell a spreadsheet shows as text: a leading `'` before a formula character, as OWASP advises. */
+export const defuseFormula = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
+
+/** The inverse, for reading an export back: the `'` that defuseFormula added goes again. */
+export const undoDefuse = (value: string) => (DEFUSED.test(value) ? value.slice(1) : value);

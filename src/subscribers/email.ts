@@ -13,6 +13,8 @@ const FORBIDDEN = /[\s<>"(),;:\\[\]\x00-\x1f\x7f-\x9f]/;
 
 // An import repeats the same few domains thousands of times; converting each to ASCII is the slow part.
 const domains = new Map<string, boolean>();
+/** The ASCII form of each domain, for addressKey (same reason). */
+const asciiDomains = new Map<string, string>();
 
 function validDomain(domain: string): boolean {
   let valid = domains.get(domain);
@@ -60,12 +62,20 @@ export function normalizeEmail(input: string): EmailCheck {
  * "Bob@X.se" and "bob@x.se" are one person; the address as typed is kept for display and sending.
  */
 export function addressKey(email: string): string {
-  const text = email.trim().normalize('NFC');
+  const trimmed = email.trim();
+  // ASCII is already NFC: skip the (slower) normalisation, as normalizeEmail does.
+  const text = /^[\x20-\x7e]*$/.test(trimmed) ? trimmed : trimmed.normalize('NFC');
   const at = text.lastIndexOf('@');
   if (at < 0) return text.toLowerCase();
   const domain = text
     .slice(at + 1)
     .replace(/\.$/, '')
     .toLowerCase();
-  return `${text.slice(0, at).toLowerCase()}@${domainToASCII(domain) || domain}`;
+  let ascii = asciiDomains.get(domain);
+  if (ascii === undefined) {
+    ascii = domainToASCII(domain) || domain;
+    if (asciiDomains.size >= 10_000) asciiDomains.clear();
+    asciiDomains.set(domain, ascii);
+  }
+  return `${text.slice(0, at).toLowerCase()}@${ascii}`;
 }

@@ -1,5 +1,6 @@
 import type { Subscriber } from '../store/subscriber-types.js';
 import type { Store } from '../store/types.js';
+import { defuseFormula } from './csv.js';
 
 export type ExportFormat = 'csv' | 'json';
 
@@ -46,8 +47,9 @@ export function exportRecord(s: Subscriber): Record<(typeof EXPORT_COLUMNS)[numb
   };
 }
 
-/** RFC 4180 quoting: only where needed. */
-export function csvField(value: string): string {
+/** RFC 4180 quoting, only where needed, of a cell that cannot be taken for a formula. */
+export function csvField(cell: string): string {
+  const value = defuseFormula(cell);
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { diag, type Diagnostic, ScsError } from '../core/diagnostic.js';
-import { CsvError, type CsvRecord, parseCsv } from './csv.js';
+import { CsvError, type CsvRecord, parseCsv, undoDefuse } from './csv.js';
 
 /** The columns scs understands, each under the names people give them (English and Swedish). */
 const COLUMN_NAMES: Record<ImportColumn, string[]> = {
@@ -152,7 +152,8 @@ export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
     const { line, fields: values } = records[i]!;
     if (blank(records[i]!)) continue;
     const fields: CsvRow['fields'] = {};
-    for (const c of columns) fields[c] = values[index[c]!] ?? '';
+    // An export of scs (or a careful spreadsheet) defuses formulas with a leading "'": read the value.
+    for (const c of columns) fields[c] = undoDefuse(values[index[c]!] ?? '');
     const extra = values.length - width;
     rows.push(
       extra > 0 && values.slice(width).some((f) => f !== '')

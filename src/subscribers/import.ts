@@ -3,7 +3,7 @@ import type { Config } from '../config/types.js';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import type { Subscriber, SubscriberRepo, SuppressionReason } from '../store/subscriber-types.js';
 import type { Store } from '../store/types.js';
-import { normalizeEmail } from './email.js';
+import { addressKey, normalizeEmail } from './email.js';
 import { applyEnrolments, type EnrolPlan, planEnrolment } from './enrol.js';
 import { type CsvRow, readSubscriberCsv } from './import-csv.js';
 import { resolveLists, unknownLists } from './lists.js';
@@ -63,6 +63,8 @@ const ROW_STATUSES: readonly string[] = ['confirmed', 'pending', 'unsubscribed',
 interface Candidate {
   line: number;
   email: string;
+  /** The address's identity (addressKey): rows in other letter case are the same person. */
+  key: string;
   name: string | null;
   lang: string | null;
   lists: string[];
@@ -109,13 +111,13 @@ export function importSubscribers(config: Config, store: Store, options: ImportO
     report.invalid.push(diag('import-row-invalid', severity, message, { file: shown, line, hint }));
 
   const readLanguage = languageReader(config);
-  const byEmail = new Map<string, Candidate>();
+  const byKey = new Map<string, Candidate>();
   for (const row of csv.rows) {
     const candidate = validateRow(config, readLanguage, row, defaultLists, invalid);
     if (!candidate) continue;
-    const first = byEmail.get(candidate.email);
+    const first = byKey.get(candidate.key);
     if (!first) {
-      byEmail.set(candidate.email, candidate);
+      byKey.set(candidate.key, candidate);
       continue;
     }
     if (candidate.status !== first.status && candidate.status !== null && first.status !== null) {
@@ -140,9 +142,9 @@ export function importSubscribers(config: Config, store: Store, options: ImportO
   const blocked = report.invalid.length > 0 && !options.skipInvalid;
   const repo = store.subscribers;
   repo.transaction(() => {
-    const candidates = [...byEmail.values()];
-    const stored = repo.findMany(candidates.map((c) => c.email));
-    const plans = candidates.map((c) => planRow(config, repo, stored.get(c.email), c, options, shown));
+    const candidates = [...byKey.values()];
+    const stored = repo.findMany(candidates.map((c) => c.key));
+    const plans = candidates.map((c) => planRow(config, repo, stored.get(c.key), c, options, shown));
     for (const p of plans) record(report, p);
     if (blocked || report.dryRun) return;
     applyEnrolments(
@@ -230,7 +232,15 @@ function validateRow(
     invalid(row.line, 'The row names no list.', 'Fill in its lists column, or pass --list.');
     return undefined;
   }
-  return { line: row.line, email: email.email, name: name || null, lang, lists: lists ?? [], status };
+  return {
+    line: row.line,
+    email: email.email,
+    key: addressKey(email.email),
+    name: name || null,
+    lang,
+    lists: lists ?? [],
+    status,
+  };
 }
 
 /**

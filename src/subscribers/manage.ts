@@ -1,10 +1,12 @@
 import type { Config } from '../config/types.js';
 import { diag, ScsError } from '../core/diagnostic.js';
+import { outboxDir } from '../delivery/create-transport.js';
+import { removeOutboxMessages } from '../delivery/outbox.js';
 import type { SendResult, Transport } from '../delivery/transport.js';
 import type { Subscriber, SubscriberEvent, Suppression } from '../store/subscriber-types.js';
 import type { Store } from '../store/types.js';
 import { sendConfirmation } from './confirmation.js';
-import { normalizeEmail } from './email.js';
+import { addressKey, normalizeEmail } from './email.js';
 import { applyEnrolment, planEnrolment } from './enrol.js';
 import { checkLanguage, checkListsKnown, resolveLists } from './lists.js';
 import { unsubscribe } from './membership.js';
@@ -176,19 +178,36 @@ export interface EraseResult {
   /** False when nothing was stored about the address (it is still suppressed from now on). */
   erased: boolean;
   suppression: Suppression;
+  /** Messages to them deleted from the file outbox. */
+  outboxMessages: number;
+  /**
+   * False when another process was reading the database, so that the write-ahead log (which may still
+   * hold the erased data) could not be emptied; erasing again later finishes it.
+   */
+  logCleared: boolean;
 }
 
 /**
- * `scs subscribers erase` (GDPR right to erasure): deletes the person's data and history; only the keyed
- * hash stays on the suppression list, so the address cannot come back by an import or the form unnoticed.
+ * `scs subscribers erase` (GDPR right to erasure): deletes the person's data and history, the server
+ * replies about them in past dispatches (the store does that) and the messages to them in the file
+ * outbox, then empties the write-ahead log, where the deleted rows would otherwise linger. Only the
+ * keyed hash stays on the suppression list, so the address cannot come back by an import or the form
+ * unnoticed.
  */
-export function eraseSubscriber(store: Store, options: { email: string; now: Date }): EraseResult {
+export function eraseSubscriber(
+  config: Config,
+  store: Store,
+  options: { email: string; now: Date },
+): EraseResult {
   const email = requireEmail(options.email);
   const repo = store.subscribers;
-  return repo.transaction(() => {
+  const result = repo.transaction(() => {
     const subscriber = repo.find(email);
     repo.suppress(email, 'erased', options.now);
     if (subscriber) repo.erase(subscriber.id);
     return { email, erased: subscriber !== undefined, suppression: repo.suppression(email)! };
   });
+  const key = addressKey(email);
+  const outboxMessages = removeOutboxMessages(outboxDir(config).dir, (a) => addressKey(a) === key);
+  return { ...result, outboxMessages, logCleared: store.checkpoint() };
 }

@@ -1,13 +1,18 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { ScsError } from '../../src/core/diagnostic.js';
+import { addressHasher, secretFingerprint } from '../../src/store/address-hash.js';
 import { openStore } from '../../src/store/open.js';
 import { migrate } from '../../src/store/sqlite/migrate.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations/index.js';
-import { exampleProject } from '../helpers/scs.js';
+import { exampleProject, runScs } from '../helpers/scs.js';
 import { T0 } from '../subscribers/project.js';
+
+/** What migrate needs besides the database (steps 1–3 use none of it). */
+const CONTEXT = { secret: 'the-secret-of-this-test-project', now: T0 };
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -65,7 +70,7 @@ describe('the SQLite store', () => {
     rmSync(`${config.env.database}-wal`, { force: true });
     rmSync(`${config.env.database}-shm`, { force: true });
     const old = new Database(config.env.database);
-    migrate(old, MIGRATIONS.slice(0, 1), 'old.db');
+    migrate(old, MIGRATIONS.slice(0, 1), 'old.db', CONTEXT);
     expect(old.pragma('user_version', { simple: true })).toBe(1);
     old.close();
     const reopened = openStore(config);
@@ -98,7 +103,7 @@ describe('the SQLite store', () => {
     openStore(config).close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.env.database}${suffix}`, { force: true });
     const old = new Database(config.env.database);
-    migrate(old, MIGRATIONS.slice(0, 2), 'old.db');
+    migrate(old, MIGRATIONS.slice(0, 2), 'old.db', CONTEXT);
     old.exec(`
       INSERT INTO dispatches (id, release_id, lang, list_id, transport, subject, release_hash, state, total, planned_at)
         VALUES (1, 'sv/x', 'sv', 'nyheter', 'smtp', 'X', 'h', 'open', 3, 0);
@@ -127,12 +132,112 @@ describe('the SQLite store', () => {
     db.close();
   });
 
+  it('gives an older database one key per address, merging duplicates so that no leaver is mailed again', () => {
+    const secret = 'the-secret-of-this-test-project';
+    const config = project({ SCS_SECRET: secret });
+    openStore(config).close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.env.database}${suffix}`, { force: true });
+    const old = new Database(config.env.database);
+    migrate(old, MIGRATIONS.slice(0, 3), 'old.db', { secret, now: T0 });
+    old
+      .prepare("INSERT INTO meta (key, value) VALUES ('secret-fingerprint', ?)")
+      .run(secretFingerprint(secret));
+    // As an older scs stored them: hashes of the addresses as typed. Bob unsubscribed, then an import
+    // put him back in other letter case, confirmed; he also tried the form once more. Eve was erased.
+    const hash = addressHasher(secret);
+    const add = old.prepare(`
+      INSERT INTO subscribers (id, email, email_hash, name, lang, status, consent_source, consent_at,
+        created_at, updated_at)
+      VALUES (?, ?, ?, ?, 'sv', ?, 'import', '2026-01-01T00:00:00.000Z', ?, ?)`);
+    add.run(1, 'Bob@example.se', hash('Bob@example.se'), 'Bob', 'unsubscribed', '2026-01-01', '2026-02-01');
+    add.run(2, 'bob@example.se', hash('bob@example.se'), null, 'confirmed', '2026-03-01', '2026-03-01');
+    add.run(3, 'BOB@example.se', hash('BOB@example.se'), null, 'pending', '2026-03-02', '2026-03-02');
+    add.run(4, 'ada@example.se', hash('ada@example.se'), 'Ada', 'confirmed', '2026-01-01', '2026-01-01');
+    old.exec(`
+      INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at) VALUES
+        ('nyheter', 1, 'unsubscribed', 'a', 'a'), ('nyheter', 2, 'active', 'b', 'b'),
+        ('news', 3, 'pending', 'c', 'c'), ('nyheter', 4, 'active', 'd', 'd');
+      INSERT INTO subscriber_events (subscriber_id, at, kind) VALUES (1, 'a', 'unsubscribed'), (2, 'b', 'added');
+      INSERT INTO dispatches (id, release_id, lang, list_id, transport, subject, release_hash, state, total, planned_at)
+        VALUES (1, 'sv/x', 'sv', 'nyheter', 'smtp', 'X', 'h', 'done', 2, 0);
+      INSERT INTO deliveries (dispatch_id, subscriber_id, email, status, updated_at) VALUES
+        (1, 2, 'bob@example.se', 'sent', 0), (1, 4, 'ada@example.se', 'sent', 0);
+      -- Eve's row after her erasure, as the older trigger left it: the server's reply still quotes her.
+      INSERT INTO deliveries (dispatch_id, subscriber_id, email, status, last_reply, updated_at) VALUES
+        (1, 9, '', 'failed', '550 5.1.1 <Eve@example.se>: no such user', 0);
+    `);
+    const suppress = old.prepare("INSERT INTO suppressions (hash, reason, created_at) VALUES (?, ?, 'a')");
+    suppress.run(hash('Bob@example.se'), 'unsubscribed');
+    suppress.run(hash('Eve@example.se'), 'erased');
+    old.close();
+    // The same file, upgraded by the binary in another project: the operator is told what was merged.
+    const other = project({ SCS_SECRET: secret });
+    mkdirSync(path.dirname(other.env.database), { recursive: true });
+    cpSync(config.env.database, other.env.database);
+    const listed = runScs(['subscribers', 'list'], { cwd: other.root, env: { SCS_SECRET: secret } });
+    expect(listed.stderr).toContain(
+      'Merged 1 duplicate address (the same address in other letter case):\n' +
+        'merged Bob@example.se (#1, unsubscribed), bob@example.se (#2, confirmed), BOB@example.se (#3, pending) into #1 (unsubscribed)\n',
+    );
+    expect(listed.stdout.match(/^\S+@example\.se/gim)).toEqual(['Bob@example.se', 'ada@example.se']);
+
+    const store = openStore(config, { now: T0 });
+    try {
+      expect(store.migration.applied).toEqual(['4-address-key', '5-erase-replies']);
+      expect(store.migration.notes).toEqual([
+        'Merged 1 duplicate address (the same address in other letter case):',
+        'merged Bob@example.se (#1, unsubscribed), bob@example.se (#2, confirmed), BOB@example.se (#3, pending) into #1 (unsubscribed)',
+      ]);
+      const bob = store.subscribers.find('BoB@Example.SE')!;
+      expect([bob.id, bob.email, bob.name, bob.status]).toEqual([1, 'Bob@example.se', 'Bob', 'unsubscribed']);
+      // Leaving a list wins over being on it; the other lists come along.
+      expect(bob.subscriptions.map((m) => [m.listId, m.status])).toEqual([
+        ['news', 'pending'],
+        ['nyheter', 'unsubscribed'],
+      ]);
+      expect(store.subscribers.history(1).map((e) => e.kind)).toEqual([
+        'unsubscribed',
+        'added',
+        'merged',
+        'merged',
+      ]);
+      expect(store.subscribers.suppression('bob@example.se')?.reason).toBe('unsubscribed');
+      expect([...store.subscribers.recipients('nyheter')].map((r) => r.email)).toEqual(['ada@example.se']);
+      // His past delivery is still his; Eve's entry still matches the address as it was typed.
+      expect(store.ledger.counts(1).sent).toBe(2);
+      expect(store.subscribers.suppression('Eve@example.se')?.reason).toBe('erased');
+      expect(store.ledger.problems(1, 10).map((d) => [d.subscriberId, d.reply])).toEqual([[9, null]]);
+      expect(() =>
+        store.subscribers.insertMany(
+          [
+            {
+              subscriber: {
+                email: 'ADA@example.se',
+                name: null,
+                lang: 'sv',
+                status: 'pending',
+                consent: { source: 'cli', at: T0, ip: null, detail: null, confirmedAt: null },
+              },
+              lists: [],
+            },
+          ],
+          T0,
+        ),
+      ).toThrow(/UNIQUE/);
+    } finally {
+      store.close();
+    }
+    const again = openStore(config);
+    expect(again.migration).toMatchObject({ applied: [], notes: [] });
+    again.close();
+  });
+
   it('runs each step once, even when opened again and again', () => {
     const config = project();
     openStore(config).close();
     openStore(config).close();
     const db = new Database(config.env.database);
-    expect(migrate(db, MIGRATIONS, 'x').applied).toEqual([]);
+    expect(migrate(db, MIGRATIONS, 'x', CONTEXT).applied).toEqual([]);
     db.close();
   });
 
@@ -149,7 +254,7 @@ describe('the SQLite store', () => {
         },
       },
     ];
-    expect(() => migrate(db, steps, 'mem')).toThrow();
+    expect(() => migrate(db, steps, 'mem', CONTEXT)).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").pluck().get()).toBe(0);
     db.close();
@@ -175,5 +280,31 @@ describe('the SQLite store', () => {
     openStore(config).close();
     const other = loadConfig({ root: config.root, env: { SCS_SECRET: 'a-completely-different-secret!!' } });
     expect(codeOf(() => openStore(other))).toEqual(['store-secret-mismatch']);
+  });
+});
+
+describe('the database files', () => {
+  it('are readable by their owner only (0600), whatever the umask, also when an older scs left them open', () => {
+    const p = exampleProject();
+    const umask = process.umask(0o000);
+    try {
+      const config = loadConfig({ root: p.dir, env: {} });
+      const modes = () =>
+        ['', '-wal', '-shm'].map((suffix) => statSync(`${config.env.database}${suffix}`).mode & 0o777);
+      const store = openStore(config);
+      expect(modes()).toEqual([0o600, 0o600, 0o600]);
+      store.close();
+      // Files an older scs created, still there while another connection has the database open.
+      const other = new Database(config.env.database);
+      other.pragma('journal_mode = WAL');
+      for (const suffix of ['', '-wal', '-shm']) chmodSync(`${config.env.database}${suffix}`, 0o644);
+      const reopened = openStore(config);
+      expect(modes()).toEqual([0o600, 0o600, 0o600]);
+      reopened.close();
+      other.close();
+    } finally {
+      process.umask(umask);
+      p.cleanup();
+    }
   });
 });

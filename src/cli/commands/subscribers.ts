@@ -42,7 +42,10 @@ export async function openProjectStore(cli: Cli, config: Config): Promise<Store>
       ),
     );
   }
-  return openStore(config);
+  const store = openStore(config);
+  // Said once, by whichever command upgraded the database (the merges are also in each person's history).
+  for (const note of store.migration.notes) cli.err(cli.c.yellow(note));
+  return store;
 }
 
 async function withStore<T>(
@@ -296,15 +299,36 @@ export function subscribersCommand(cli: Cli): Command {
     .option('--json', 'print the result as JSON')
     .action(async function (this: Command, email: string, opts: { json?: boolean }) {
       const { eraseSubscriber } = await import('../../subscribers/manage.js');
-      await withStore(cli, this, (_config, store) => {
-        const r = eraseSubscriber(store, { email, now: new Date() });
+      await withStore(cli, this, (config, store) => {
+        const r = eraseSubscriber(config, store, { email, now: new Date() });
         if (opts.json)
-          return cli.out(json({ email: r.email, erased: r.erased, suppression: r.suppression.reason }));
-        cli.out(
-          r.erased
-            ? `Erased ${r.email}: their data, lists and history are deleted; only a keyed hash stays on the suppression list.`
-            : `Nothing was stored about ${r.email}; the address is now on the suppression list (as a keyed hash).`,
-        );
+          cli.out(
+            json({
+              email: r.email,
+              erased: r.erased,
+              suppression: r.suppression.reason,
+              outboxMessages: r.outboxMessages,
+              logCleared: r.logCleared,
+            }),
+          );
+        else
+          cli.out(
+            r.erased
+              ? `Erased ${r.email}: their data, lists and history are deleted; only a keyed hash stays on the suppression list.`
+              : `Nothing was stored about ${r.email}; the address is now on the suppression list (as a keyed hash).`,
+          );
+        if (r.outboxMessages && !opts.json)
+          cli.err(
+            `Deleted ${r.outboxMessages} message${r.outboxMessages === 1 ? '' : 's'} to them from the file outbox.`,
+          );
+        if (!r.logCleared) {
+          cli.err(
+            cli.c.yellow(
+              'Another process was reading the database, so its write-ahead log (which may still hold the erased data) could not be emptied. Run the same erase again in a moment.',
+            ),
+          );
+          cli.exit(1);
+        }
       });
     });
 

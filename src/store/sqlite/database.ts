@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { diag, ScsError } from '../../core/diagnostic.js';
@@ -8,6 +8,10 @@ export function openDatabase(file: string, shownFile: string): Database.Database
   let db: Database.Database | undefined;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
+    // Personal data: readable by the owner only, whatever the umask. SQLite gives the -wal and -shm
+    // files it creates the database file's mode; files an older scs left get it here.
+    closeSync(openSync(file, 'a', 0o600));
+    for (const suffix of ['', '-wal', '-shm']) ownerOnly(`${file}${suffix}`);
     db = new Database(file);
     // WAL: `scs serve` keeps answering while a send or an import writes.
     db.pragma('journal_mode = WAL');
@@ -29,5 +33,13 @@ export function openDatabase(file: string, shownFile: string): Database.Database
       ],
       2,
     );
+  }
+}
+
+function ownerOnly(file: string): void {
+  try {
+    chmodSync(file, 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { addressKey } from '../../subscribers/email.js';
 import { addressHasher } from '../address-hash.js';
 import type {
   NewEvent,
@@ -88,19 +89,33 @@ function toSubscriber(row: SubscriberRow): Subscriber {
   };
 }
 
-/** The subscriber repository on SQLite; `secret` keys the suppression hashes. */
+/**
+ * The subscriber repository on SQLite; `secret` keys the suppression hashes. Identity is the address key
+ * (addressKey): lookups, uniqueness and suppression all go by it, whatever case an address comes in.
+ */
 export function createSqliteSubscribers(db: Database.Database, secret: string): SubscriberRepo {
   // An import looks every address up on the suppression list, then inserts it: hash each one once.
   const keyedHash = addressHasher(secret);
   const hashes = new Map<string, string>();
-  const hash = (email: string) => {
-    let h = hashes.get(email);
+  const hash = (text: string) => {
+    let h = hashes.get(text);
     if (h === undefined) {
       if (hashes.size >= HASH_CACHE_SIZE) hashes.clear();
-      h = keyedHash(email);
-      hashes.set(email, h);
+      h = keyedHash(text);
+      hashes.set(text, h);
     }
     return h;
+  };
+  /**
+   * The hashes an address may be suppressed under: its key's, and in a database from before the key
+   * the address as typed, how entries were keyed then (an address erased then has nothing else left to
+   * hash). Only such a database pays for the second hash.
+   */
+  const bySpelling =
+    db.prepare("SELECT 1 FROM meta WHERE key = 'suppressions-by-spelling'").get() !== undefined;
+  const suppressionHashes = (email: string): [string, string] => {
+    const key = hash(addressKey(email));
+    return [key, bySpelling ? hash(email) : key];
   };
   const q = {
     recipients: db.prepare(`
@@ -116,24 +131,26 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
         JOIN subscribers s ON s.id = m.subscriber_id
         WHERE ${DELIVERABLE}`)
       .pluck(),
-    byEmail: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.email = ?`),
+    byKey: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.email_key = ?`),
     byId: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.id = ?`),
-    byEmails: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.email IN (SELECT value FROM json_each(?))`),
+    byKeys: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.email_key IN (SELECT value FROM json_each(?))`),
     list: db.prepare(`${SELECT_SUBSCRIBER}
       WHERE (@status IS NULL OR s.status = @status)
         AND (@list IS NULL OR EXISTS (
           SELECT 1 FROM subscriptions m
           WHERE m.subscriber_id = s.id AND m.list_id = @list AND m.status <> 'unsubscribed'))
       ORDER BY s.id`),
-    idByEmail: db.prepare('SELECT id FROM subscribers WHERE email = ?').pluck(),
+    idByKey: db.prepare('SELECT id FROM subscribers WHERE email_key = ?').pluck(),
     history: db.prepare(
       'SELECT at, kind, list_id, source, ip, detail FROM subscriber_events WHERE subscriber_id = ? ORDER BY id',
     ),
-    suppression: db.prepare('SELECT reason, created_at FROM suppressions WHERE hash = ?'),
+    suppression: db.prepare(
+      `SELECT reason, created_at FROM suppressions WHERE hash IN (?, ?) ORDER BY ${rank('reason')} DESC LIMIT 1`,
+    ),
     insert: db.prepare(`
-      INSERT INTO subscribers (email, email_hash, name, lang, status, consent_source, consent_at, consent_ip,
-        consent_detail, confirmed_at, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      INSERT INTO subscribers (email, email_key, email_hash, name, lang, status, consent_source, consent_at,
+        consent_ip, consent_detail, confirmed_at, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     addSubscription: db.prepare(
       'INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -150,7 +167,7 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       INSERT INTO suppressions (hash, reason, created_at) VALUES (@hash, @reason, @now)
       ON CONFLICT (hash) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at
       WHERE ${rank('excluded.reason')} > ${rank('reason')}`),
-    unsuppress: db.prepare('DELETE FROM suppressions WHERE hash = ?'),
+    unsuppress: db.prepare('DELETE FROM suppressions WHERE hash IN (?, ?)'),
     erase: db.prepare('DELETE FROM subscribers WHERE id = ?'),
   };
   const updates = new Map<string, Database.Statement>();
@@ -176,16 +193,16 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       return db.transaction(fn).immediate();
     },
     find(email) {
-      const row = q.byEmail.get(email) as SubscriberRow | undefined;
+      const row = q.byKey.get(addressKey(email)) as SubscriberRow | undefined;
       return row && toSubscriber(row);
     },
-    findMany(emails) {
+    findMany(keys) {
       const found = new Map<string, Subscriber>();
       // In slices, each one query: far cheaper than one query per address.
-      for (let i = 0; i < emails.length; i += 1000) {
-        for (const row of q.byEmails.iterate(JSON.stringify(emails.slice(i, i + 1000)))) {
-          const s = toSubscriber(row as SubscriberRow);
-          found.set(s.email, s);
+      for (let i = 0; i < keys.length; i += 1000) {
+        for (const row of q.byKeys.iterate(JSON.stringify(keys.slice(i, i + 1000)))) {
+          const r = row as SubscriberRow & { email_key: string };
+          found.set(r.email_key, toSubscriber(r));
         }
       }
       return found;
@@ -207,7 +224,7 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       ).map(({ at, list_id, ...rest }) => ({ at: date(at), listId: list_id, ...rest }));
     },
     suppression(email) {
-      const row = q.suppression.get(hash(email)) as
+      const row = q.suppression.get(...suppressionHashes(email)) as
         | { reason: Suppression['reason']; created_at: string }
         | undefined;
       return row && { reason: row.reason, since: date(row.created_at) };
@@ -216,9 +233,11 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       const at = iso(now);
       return entries.map(({ subscriber: s, lists }) => {
         const c = s.consent;
+        const key = addressKey(s.email);
         const info = q.insert.run(
           s.email,
-          hash(s.email),
+          key,
+          hash(key),
           s.name,
           s.lang,
           s.status,
@@ -274,10 +293,10 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       );
     },
     suppress(email, reason: SuppressionReason, now) {
-      q.suppress.run({ hash: hash(email), reason, now: iso(now) });
+      q.suppress.run({ hash: hash(addressKey(email)), reason, now: iso(now) });
     },
     unsuppress(email) {
-      q.unsuppress.run(hash(email));
+      q.unsuppress.run(...suppressionHashes(email));
     },
     erase(subscriberId) {
       q.erase.run(subscriberId);
@@ -286,7 +305,7 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
 
   function markUndeliverable(email: string, status: 'bounced' | 'complained', detail: string, now: Date) {
     repo.transaction(() => {
-      const id = q.idByEmail.get(email) as number | undefined;
+      const id = q.idByKey.get(addressKey(email)) as number | undefined;
       if (id !== undefined) {
         repo.update(id, { status, statusDetail: detail }, now);
         repo.addEvent(id, { kind: status, source: 'delivery', detail }, now);
