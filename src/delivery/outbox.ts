@@ -1,6 +1,7 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OutgoingMessage, SendResult, Transport } from './transport.js';
+import { makePrivateDir } from '../core/private-dir.js';
 
 /** How the outbox presents itself: plainly, since nobody gets these messages. */
 export const outboxDescription = (shownDir: string) =>
@@ -13,7 +14,7 @@ export const outboxDescription = (shownDir: string) =>
  * replaces the same file, so the folder never holds a message twice.
  */
 export function createOutboxTransport(dir: string, shownDir = dir): Transport {
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   return {
     kind: 'outbox',
     idempotent: true,

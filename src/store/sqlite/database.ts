@@ -1,13 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { diag, ScsError } from '../../core/diagnostic.js';
+import { makePrivateDir } from '../../core/private-dir.js';
 
 /** Opens (creating when needed) the SQLite file with the settings every connection needs. */
 export function openDatabase(file: string, shownFile: string): Database.Database {
   let db: Database.Database | undefined;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    makePrivateDir(path.dirname(file));
     db = new Database(file);
     // WAL: `scs serve` keeps answering while a send or an import writes.
     db.pragma('journal_mode = WAL');
