@@ -140,7 +140,7 @@ describe('atomic builds', () => {
     writeFileSync(path.join(dir, 'public', 'my-notes.txt'), 'keep me');
     const result = await build(dir);
     expect(result.ok).toBe(false);
-    expect(result.diagnostics[0]).toMatchObject({ code: 'site-out-foreign' });
+    expect(result.diagnostics[0]).toMatchObject({ code: 'out-not-scs' });
     expect(readFileSync(path.join(dir, 'public', 'my-notes.txt'), 'utf8')).toBe('keep me');
   });
 

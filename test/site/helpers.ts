@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { type BuildOptions, buildSite } from '../../src/site/build.js';
+import { MARKER } from '../../src/site/output.js';
 import { stateFiles } from '../../src/site/state.js';
 import { REPO, tempDir } from '../helpers/scs.js';
 
@@ -39,10 +40,14 @@ export function workFolder(dir: string, kind: 'prev' | 'next'): string {
   return path.join(files.dir, `${files.id}.${kind}`);
 }
 
-/** Every file below `dir`, as sorted relative paths with forward slashes. */
+/**
+ * Every file below `dir`, as sorted relative paths with forward slashes; but not the output's marker,
+ * which names the project (so differs between two copies of it) and is tested on its own.
+ */
 export function listTree(dir: string, rel = ''): string[] {
   const out: string[] = [];
   for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    if (!rel && e.name === MARKER) continue;
     const r = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...listTree(dir, r));
     else out.push(r);
