@@ -166,7 +166,7 @@ export function lockOutput(file: string): { release: () => void } | { holder: nu
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') throw e;
       }
-      const holder = liveHolder(file);
+      const holder = clearDeadHolders(lockHolders(file));
       if (holder) return { holder };
     }
     // Others keep taking and leaving it: one of them holds it now.
@@ -176,31 +176,33 @@ export function lockOutput(file: string): { release: () => void } | { holder: nu
   }
 }
 
-/** The pid of a live holder of the lock; a dead one's mark is removed (0 is returned then). */
-function liveHolder(file: string): number {
-  let names: string[];
+/** A holder of the lock as a build saw it: its pid, and the path of its mark. */
+export interface LockHolder {
+  pid: number;
+  mark: string;
+}
+
+/** Who holds the lock: the marks in its folder, or an older version's lock file (holding the pid). */
+export function lockHolders(file: string): LockHolder[] {
   try {
-    names = readdirSync(file);
+    return readdirSync(file).map((name) => ({ pid: Number.parseInt(name, 10), mark: path.join(file, name) }));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOTDIR') return 0;
-    // A lock file left by an older version: its content is the pid.
-    const pid = Number(readText(file));
-    if (pid && processAlive(pid)) return pid;
-    try {
-      unlinkSync(file);
-    } catch {
-      // Taken over by another build already.
-    }
-    return 0;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') return [];
+    return [{ pid: Number(readText(file)), mark: file }];
   }
-  for (const name of names) {
-    const pid = Number.parseInt(name, 10);
-    if (pid && processAlive(pid)) return pid;
+}
+
+/**
+ * The pid of a live holder among those seen, or 0 once the dead ones' marks are removed. A mark is
+ * removed by its own name, so never a newer holder's, nor a lock folder that replaced an old lock file.
+ */
+export function clearDeadHolders(holders: LockHolder[]): number {
+  for (const h of holders) {
+    if (h.pid && processAlive(h.pid)) return h.pid;
     try {
-      unlinkSync(path.join(file, name));
+      unlinkSync(h.mark);
     } catch {
-      // Removed by another build already.
+      // Removed by another build already, or a folder now.
     }
   }
   return 0;
