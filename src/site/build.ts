@@ -275,7 +275,7 @@ async function buildInto(
   result: BuildResult,
   started: number,
 ): Promise<void> {
-  const images = new ImageRegistry(state.images);
+  const images = new ImageRegistry(state.images, config.root);
   const assets = assetPaths(templates.assets);
   const base: ViewBase = {
     config,
