@@ -113,12 +113,13 @@ describe('an output folder scs did not make', () => {
     expect(snapshot(path.join(dir, 'public.before-scs'))).toEqual(before);
   });
 
-  it('may be an empty folder', () => {
+  it('may be an empty folder, which then carries the marker', () => {
     const dir = project();
     mkdirSync(path.join(dir, 'site'));
     const r = build(dir, '--out', 'site');
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(path.join(dir, 'site', 'index.html'))).toBe(true);
+    expect(existsSync(path.join(dir, 'site', MARKER))).toBe(true);
   });
 });
 
