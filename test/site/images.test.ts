@@ -1,18 +1,10 @@
 import { appendFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runScs, tempDir } from '../helpers/scs.js';
-import { fixtureProject, listTree } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { runScs } from '../helpers/scs.js';
+import { listTree, throwaway } from './helpers.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-const project = () => {
-  const p = fixtureProject();
-  cleanups.push(p.cleanup);
-  return p.dir;
-};
+const { project, folder } = throwaway();
 
 const RELEASE = 'releases/2026/2026-02-10-nya-laddplatser-pa-gastkajen.sv.md';
 const PAGE = 'public/sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/index.html';
@@ -20,9 +12,7 @@ const build = (dir: string) => runScs(['build', '--no-search', '--now', '2026-04
 
 /** A file outside the project that must never be published. */
 function secret(): string {
-  const t = tempDir('scs-secret-');
-  cleanups.push(t.cleanup);
-  const file = path.join(t.dir, 'secret.png');
+  const file = path.join(folder('scs-secret-'), 'secret.png');
   writeFileSync(file, 'TOP SECRET: not an image');
   return file;
 }

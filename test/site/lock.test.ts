@@ -2,14 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clearDeadHolders, lockHolders, lockOutput } from '../../src/site/state.js';
-import { REPO, tempDir } from '../helpers/scs.js';
+import { REPO } from '../helpers/scs.js';
+import { throwaway } from './helpers.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const { folder } = throwaway();
 
 /** A pid no process has (above the kernel's largest). */
 const DEAD = 2147483646;
@@ -69,10 +67,9 @@ async function race(file: string, n: number): Promise<string[]> {
 
 describe('the build lock', () => {
   it('goes to exactly one of many builds that find a stale lock at once', async () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
+    const dir = folder();
     for (let round = 0; round < 4; round++) {
-      const file = path.join(t.dir, `round-${round}.lock`);
+      const file = path.join(dir, `round-${round}.lock`);
       // Left by a build that died: the old form (a file with the pid) in some rounds, the new in others.
       if (round % 2 === 0) writeFileSync(file, String(DEAD));
       else {
@@ -85,10 +82,9 @@ describe('the build lock', () => {
   });
 
   it('never lets the removal of a dead holder remove a live one that came after', () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
+    const dir = folder();
     for (const old of [true, false]) {
-      const file = path.join(t.dir, `${old}.lock`);
+      const file = path.join(dir, `${old}.lock`);
       if (old) writeFileSync(file, String(DEAD));
       else {
         mkdirSync(file);
@@ -108,9 +104,8 @@ describe('the build lock', () => {
   });
 
   it('is taken over from a dead holder, refused while the holder lives, and free again after release', () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const file = path.join(t.dir, 'site.lock');
+    const dir = folder();
+    const file = path.join(dir, 'site.lock');
     mkdirSync(file);
     writeFileSync(path.join(file, `${DEAD}.0123456789abcdef`), '');
     const first = lockOutput(file);

@@ -10,20 +10,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MARKER, projectId } from '../../src/site/output.js';
-import { type RunResult, runScs, tempDir } from '../helpers/scs.js';
-import { fixtureProject, workFolder } from './helpers.js';
+import { type RunResult, runScs } from '../helpers/scs.js';
+import { throwaway, workFolder } from './helpers.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-const project = () => {
-  const p = fixtureProject();
-  cleanups.push(p.cleanup);
-  return p.dir;
-};
+const { project, folder } = throwaway();
 
 const build = (dir: string, ...args: string[]) =>
   runScs(['build', '--no-search', '--now', '2026-04-01T12:00', ...args], { cwd: dir });
@@ -176,16 +168,15 @@ describe('folders that are never an output', () => {
     it(`refuses ${name} before touching anything`, () => {
       const dir = project();
       mkdirSync(path.join(dir, 'templates/site'), { recursive: true });
-      const home = tempDir('scs-home-');
-      cleanups.push(home.cleanup);
-      writeFileSync(path.join(home.dir, '.profile'), 'export EDITOR=vi\n');
-      const before = [snapshot(dir, true), snapshot(home.dir)];
-      const r = runScs(['build', '--no-search', '--out', out(dir, home.dir)], {
+      const home = folder('scs-home-');
+      writeFileSync(path.join(home, '.profile'), 'export EDITOR=vi\n');
+      const before = [snapshot(dir, true), snapshot(home)];
+      const r = runScs(['build', '--no-search', '--out', out(dir, home)], {
         cwd: dir,
-        env: { HOME: home.dir },
+        env: { HOME: home },
       });
       expectRefused(r, 'out-refused', 2, text);
-      expect([snapshot(dir, true), snapshot(home.dir)]).toEqual(before);
+      expect([snapshot(dir, true), snapshot(home)]).toEqual(before);
       expect(existsSync(path.join(dir, '.scs', MARKER))).toBe(false);
     });
   }
