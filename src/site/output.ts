@@ -232,7 +232,7 @@ export class Staging {
     private readonly folders: WorkFolders,
     private readonly state: OutputState,
     clean: boolean,
-    project: string,
+    private readonly project: string,
   ) {
     const { prev, next } = folders;
     // A leftover of an interrupted build: its content is unknown.
@@ -241,7 +241,7 @@ export class Staging {
     if (!clean && state.prev && folderId(prev) === state.prev.id) {
       renameSync(prev, next);
       this.has = new Map(state.prev.files);
-    } else removeOurs(prev, project);
+    } else removeOurs(prev, project, state.prev?.id);
     mkdirSync(next, { recursive: true });
     writeFileSync(path.join(next, MARKER), markerText(project));
     this.dir = next;
@@ -297,6 +297,8 @@ export class Staging {
     const hadOutput = existsSync(this.out);
     if (hadOutput) renameSync(this.out, prev);
     renameSync(this.dir, this.out);
+    // Checked to be ours before the build; one made by a version before markers gets one now.
+    if (hadOutput) writeFileSync(path.join(prev, MARKER), markerText(this.project));
     const current = { id: folderId(this.out)!, files };
     // The old output is a usable spare only when its content is known.
     return this.outKnown && hadOutput ? { current, prev: this.state.current! } : { current };

@@ -130,6 +130,11 @@ describe('the marker', () => {
     rmSync(marker);
     expect(build(dir, '--clean').code).toBe(0);
     expect(existsSync(marker)).toBe(true);
+    // ... and so is the spare it becomes, which the next builds replace.
+    for (let i = 0; i < 2; i++) {
+      const r = build(dir, '--clean');
+      expect(r.code, r.stderr).toBe(0);
+    }
   });
 });
 
