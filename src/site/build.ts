@@ -135,6 +135,20 @@ export function outputRefusal(config: Config): Diagnostic | undefined {
   });
 }
 
+/** A file system error while building (rethrown when it is not one: a bug). */
+function writeFailed(config: Config, e: unknown): Diagnostic {
+  const err = e as NodeJS.ErrnoException;
+  if (!err.code) throw e;
+  return diag(
+    'site-write-failed',
+    'error',
+    `Cannot write the output (${err.code}${err.path ? ` on ${path.relative(config.root, err.path)}` : ''}).`,
+    {
+      hint: 'Check free disk space and that you may write to the output folder, the folder it is in and .scs/. The previous output is unchanged.',
+    },
+  );
+}
+
 function notOurs(config: Config, e: NotOurs): Diagnostic {
   const what = e.dir === config.site.outDir ? 'The output folder' : "The output's spare folder";
   return diag('out-not-scs', 'error', `${what} ${show(config, e.dir)} ${e.why}; scs leaves it as it is.`, {
@@ -198,7 +212,13 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
     return finish(false);
   }
   const files = stateFiles(config, outDir);
-  const lock = lockOutput(files.lock);
+  let lock: ReturnType<typeof lockOutput>;
+  try {
+    lock = lockOutput(files.lock);
+  } catch (e) {
+    result.diagnostics.push(writeFailed(config, e));
+    return finish(false);
+  }
   if ('holder' in lock) {
     result.diagnostics.push(
       diag(
@@ -247,18 +267,7 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
       result.diagnostics.push(notOurs(config, e));
       return finish(false);
     }
-    const err = e as NodeJS.ErrnoException;
-    if (!err.code) throw e;
-    result.diagnostics.push(
-      diag(
-        'site-write-failed',
-        'error',
-        `Cannot write the output (${err.code}${err.path ? ` on ${path.relative(config.root, err.path)}` : ''}).`,
-        {
-          hint: 'Check free disk space and that you may write to the output folder, the folder it is in and .scs/. The previous output is unchanged.',
-        },
-      ),
-    );
+    result.diagnostics.push(writeFailed(config, e));
     return finish(false);
   } finally {
     lock.release();

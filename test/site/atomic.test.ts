@@ -160,6 +160,18 @@ describe('atomic builds', () => {
     expect(existsSync(files.lock)).toBe(false);
   });
 
+  it('turns a .scs/ where the lock cannot be made into a diagnostic, not a crash', async () => {
+    const dir = project();
+    mkdirSync(path.join(dir, '.scs/cache'), { recursive: true });
+    writeFileSync(path.join(dir, '.scs/cache/site'), 'not a folder');
+    const result = await build(dir);
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics[0]).toMatchObject({ code: 'site-write-failed' });
+    expect(result.diagnostics[0]!.message).toMatch(
+      /^Cannot write the output \((?:ENOTDIR|EEXIST) on \.scs\/cache\/site/,
+    );
+  });
+
   it('turns an unwritable output into a diagnostic, not a crash', async () => {
     const dir = project();
     writeFileSync(path.join(dir, 'not-a-folder'), '');
