@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SCS_VERSION } from '../core/version.js';
 import type { Config } from './types.js';
+import { makePrivateDir } from '../core/private-dir.js';
 
 /** Bump when the Config shape changes. */
 const CONFIG_CACHE_VERSION = 4;
@@ -51,7 +52,7 @@ export class ConfigCache {
       MAX_ENTRIES,
     );
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
+      makePrivateDir(path.dirname(this.file));
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ version: CONFIG_CACHE_VERSION, entries }));
       renameSync(tmp, this.file);

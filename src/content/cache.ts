@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { cacheFiles } from './cache-files.js';
 import type { Parsed } from './parallel.js';
 import { type Pack, PackWriter, readPackFile, writePackFile } from './packing.js';
 import { type FileRecord, readRecord, writeRecord, writeRemoved } from './record.js';
+import { makePrivateDir } from '../core/private-dir.js';
 
 /** Bump when the Release model, the rules or the record layout change: old results are never reused. */
 const CACHE_VERSION = 7;
@@ -111,7 +112,7 @@ export class ParseCache {
       return w.finish();
     };
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
+      makePrivateDir(path.dirname(this.file));
       const changes = new Set([...this.journal.keys(), ...fresh, ...gone]).size;
       const journalOnly = this.hasBase && changes < this.entries.size * JOURNAL_SHARE;
       if (journalOnly) {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { diag, type Diagnostic } from '../core/diagnostic.js';
 import { memoize } from '../core/memo.js';
@@ -11,6 +11,36 @@ export function projectPath(root: string, abs: string): string {
       ? abs.slice(root.length + 1)
       : path.relative(root, abs);
   return path.sep === '/' ? rel : rel.split(path.sep).join('/');
+}
+
+/** The real path of a project root, asked once per run. */
+const realRoot = memoize((root: string) => {
+  try {
+    return realpathSync(root);
+  } catch {
+    return root;
+  }
+});
+
+function isInside(dir: string, p: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
+/**
+ * Whether `file` lies outside the project `root`: by its path (through `..`) or, when it exists, by
+ * where its symbolic links lead. An image there would publish any file the user can read.
+ */
+export function outsideProject(root: string, file: string): boolean {
+  if (!isInside(root, path.resolve(file))) return true;
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    // Missing: "image-missing" says so.
+    return false;
+  }
+  return !isInside(realRoot(root), real);
 }
 
 /** existsSync that asks once per path: many releases share an image. */

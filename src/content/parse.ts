@@ -18,6 +18,10 @@ import { quickFrontmatter } from './quick-frontmatter.js';
 import { type MarkdownSource, rawHtmlWarnings } from './raw-html.js';
 import { frontmatterSchema, type Frontmatter } from './schema.js';
 import type { Boilerplate, Release, ReleaseImage } from './types.js';
+import { outsideProject } from './files.js';
+
+/** What to do about an image outside the project (`image-outside-project`). */
+const OUTSIDE_HINT = 'Copy the image into the project (e.g. next to the release) and point to the copy.';
 
 /** Titles longer than this make poor email subjects (warning); the email checks stop at 150. */
 export const TITLE_WARN_LENGTH = 120;
@@ -238,7 +242,14 @@ export function parseRelease(
         ? path.join(config.root, src)
         : path.resolve(path.dirname(srcFile.path), src);
       image.file = resolved;
-      if (!fileExists(resolved)) {
+      if (outsideProject(config.root, resolved)) {
+        error(
+          'image-outside-project',
+          `The image "${src}" lies outside the project folder.`,
+          ['image', 'src'],
+          OUTSIDE_HINT,
+        );
+      } else if (!fileExists(resolved)) {
         error(
           'image-missing',
           `The image file "${src}" does not exist.`,
@@ -339,6 +350,17 @@ export function parseRelease(
   if (boilerplate && boilerplate.id === undefined)
     markdown.push({ markdown: boilerplate.markdown, at: yaml.locate(['boilerplate']), mapped: false });
   diagnostics.push(...rawHtmlWarnings(file, text, markdown));
+  const bodyImages = findBodyImages(body, bodyLine, srcFile.path, config.root);
+  for (const b of bodyImages) {
+    if (!outsideProject(config.root, b.file)) continue;
+    diagnostics.push(
+      diag('image-outside-project', 'error', `The image "${b.url}" lies outside the project folder.`, {
+        file,
+        line: b.line,
+        hint: OUTSIDE_HINT,
+      }),
+    );
+  }
 
   if (!valid || diagnostics.some((d) => d.severity === 'error') || !date.ok) return { diagnostics };
   const release: Release = {
@@ -354,7 +376,7 @@ export function parseRelease(
     slug,
     lead,
     bodyLine,
-    bodyImages: findBodyImages(body, bodyLine, srcFile.path, config.root),
+    bodyImages,
     contacts,
     topics: fm.topics,
     draft: fm.draft,

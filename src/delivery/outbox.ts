@@ -1,16 +1,8 @@
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { OutgoingMessage, SendResult, Transport } from './transport.js';
+import { makePrivateDir } from '../core/private-dir.js';
 
 /** How the outbox presents itself: plainly, since nobody gets these messages. */
 export const outboxDescription = (shownDir: string) =>
@@ -23,7 +15,7 @@ export const outboxDescription = (shownDir: string) =>
  * replaces the same file, so the folder never holds a message twice.
  */
 export function createOutboxTransport(dir: string, shownDir = dir): Transport {
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   return {
     kind: 'outbox',
     idempotent: true,

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { checkReleases } from '../content/load.js';
@@ -7,6 +7,7 @@ import { diag, type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.j
 import { loadDkimSigner } from './dkim.js';
 import { renderSampleEmail } from './sample.js';
 import { findRelease, listFor } from './select.js';
+import { makePrivateDir } from '../core/private-dir.js';
 
 export interface InspectOptions {
   /** A release file (relative to `cwd`) or id. */
@@ -78,7 +79,7 @@ export function writeInspectFiles(files: readonly InspectFile[]): void {
   const temps: string[] = [];
   try {
     for (const f of files) {
-      mkdirSync(path.dirname(f.path), { recursive: true });
+      makePrivateDir(path.dirname(f.path));
       const tmp = path.join(path.dirname(f.path), `.${path.basename(f.path)}.${process.pid}.tmp`);
       writeFileSync(tmp, f.content);
       temps.push(tmp);

@@ -10,7 +10,16 @@ import { FeedItemCache } from './feed-items.js';
 import { ImageRegistry } from './images.js';
 import { siteModel } from './model.js';
 import { buildInputs } from './inputs.js';
-import { isForeignOutput, isLastOutput, Staging, workFolders } from './output.js';
+import {
+  inspectFolder,
+  isLastOutput,
+  moveAside,
+  NotOurs,
+  projectId,
+  refusedOutput,
+  Staging,
+  workFolders,
+} from './output.js';
 import { Links, PAGEFIND_DIR } from './paths.js';
 import { assetPaths, type PlannedOutput, planSite } from './plan.js';
 import { type RenderFailure, RenderPool, threadCount } from './pool.js';
@@ -36,6 +45,11 @@ export interface BuildOptions {
   threads?: number;
   /** For a process that builds again and again: the same object each time saves reading back its state. */
   session?: BuildSession;
+  /**
+   * Take over an output folder scs did not make (or a file at its path): it is moved aside to
+   * `<out>.before-scs`, never deleted.
+   */
+  forceOut?: boolean;
 }
 
 export interface BuildResult {
@@ -106,6 +120,45 @@ function failureDiagnostic(config: Config, f: RenderFailure): Diagnostic {
   });
 }
 
+/** A path as the user knows it: relative to the project when inside it. */
+function show(config: Config, abs: string): string {
+  const rel = path.relative(config.root, abs);
+  return !rel ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
+}
+
+/** Why the output folder must never be used (see refusedOutput), or undefined. */
+export function outputRefusal(config: Config): Diagnostic | undefined {
+  const why = refusedOutput(config);
+  if (!why) return undefined;
+  return diag('out-refused', 'error', `The output folder ${show(config, config.site.outDir)} ${why}.`, {
+    hint: 'Every build replaces its output folder whole: choose a folder of its own, e.g. --out public.',
+  });
+}
+
+/** A file system error while building (rethrown when it is not one: a bug). */
+function writeFailed(config: Config, e: unknown): Diagnostic {
+  const err = e as NodeJS.ErrnoException;
+  if (!err.code) throw e;
+  return diag(
+    'site-write-failed',
+    'error',
+    `Cannot write the output (${err.code}${err.path ? ` on ${path.relative(config.root, err.path)}` : ''}).`,
+    {
+      hint: 'Check free disk space and that you may write to the output folder, the folder it is in and .scs/. The previous output is unchanged.',
+    },
+  );
+}
+
+function notOurs(config: Config, e: NotOurs): Diagnostic {
+  const what = e.dir === config.site.outDir ? 'The output folder' : "The output's spare folder";
+  return diag('out-not-scs', 'error', `${what} ${show(config, e.dir)} ${e.why}; scs leaves it as it is.`, {
+    hint:
+      e.dir === config.site.outDir
+        ? 'Build into a new or empty folder with --out, or add --force-out to move it aside (to <folder>.before-scs) and build there.'
+        : 'Move it away (it is not scs output), then build again.',
+  });
+}
+
 /**
  * Builds the press archive into `config.site.outDir`: check, select what is published, plan every file
  * with a cache key, render what changed (on worker threads when there is much), index the search,
@@ -153,8 +206,19 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
   result.hidden = selection.hidden;
   if (selection.nextDue) result.nextDue = selection.nextDue;
 
+  const refusal = outputRefusal(config);
+  if (refusal) {
+    result.diagnostics.push(refusal);
+    return finish(false);
+  }
   const files = stateFiles(config, outDir);
-  const lock = lockOutput(files.lock);
+  let lock: ReturnType<typeof lockOutput>;
+  try {
+    lock = lockOutput(files.lock);
+  } catch (e) {
+    result.diagnostics.push(writeFailed(config, e));
+    return finish(false);
+  }
   if ('holder' in lock) {
     result.diagnostics.push(
       diag(
@@ -163,42 +227,47 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
         `Another build of this output folder is running${lock.holder ? ` (process ${lock.holder})` : ''}.`,
         {
           file: path.relative(config.root, files.lock),
-          hint: 'Wait for it to finish. If no build is running, delete the lock file.',
+          hint: 'Wait for it to finish. If no build is running, delete that lock folder.',
         },
       ),
     );
     return finish(false);
   }
+  const project = projectId(config.root);
   try {
     const state = readState(files.state, options.session);
-    if (isForeignOutput(outDir, state.output)) {
+    const found = inspectFolder(outDir, project, state.output.current?.id);
+    if (found.kind === 'foreign') {
+      if (!options.forceOut) throw new NotOurs(outDir, found.why);
+      const aside = moveAside(outDir);
       result.diagnostics.push(
         diag(
-          'site-out-foreign',
-          'error',
-          `The output folder ${path.relative(config.root, outDir) || outDir} holds files scs did not write.`,
+          'out-moved-aside',
+          'warning',
+          `--force-out: ${show(config, outDir)} was moved to ${show(config, aside)}.`,
           {
-            hint: 'scs replaces the whole output folder on every build: move those files away, or choose another folder with --out.',
+            hint: 'Delete it once you have kept what you need from it.',
           },
         ),
       );
-      return finish(false);
     }
-    await buildInto(config, options, templates, selection.visible, state, files, result, started);
+    await buildInto(
+      config,
+      options,
+      templates,
+      selection.visible,
+      state,
+      { ...files, project },
+      result,
+      started,
+    );
     return finish(true);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (!err.code) throw e;
-    result.diagnostics.push(
-      diag(
-        'site-write-failed',
-        'error',
-        `Cannot write the output (${err.code}${err.path ? ` on ${path.relative(config.root, err.path)}` : ''}).`,
-        {
-          hint: 'Check free disk space and that you may write to the output folder, the folder it is in and .scs/. The previous output is unchanged.',
-        },
-      ),
-    );
+    if (e instanceof NotOurs) {
+      result.diagnostics.push(notOurs(config, e));
+      return finish(false);
+    }
+    result.diagnostics.push(writeFailed(config, e));
     return finish(false);
   } finally {
     lock.release();
@@ -211,11 +280,11 @@ async function buildInto(
   templates: NonNullable<ReturnType<typeof loadSiteTemplates>['templates']>,
   visible: Release[],
   state: ReturnType<typeof readState>,
-  files: ReturnType<typeof stateFiles>,
+  files: ReturnType<typeof stateFiles> & { project: string },
   result: BuildResult,
   started: number,
 ): Promise<void> {
-  const images = new ImageRegistry(state.images);
+  const images = new ImageRegistry(state.images, config.root);
   const assets = assetPaths(templates.assets);
   const base: ViewBase = {
     config,
@@ -260,7 +329,13 @@ async function buildInto(
   result.pages = plan.pages;
 
   const out = config.site.outDir;
-  const staging = new Staging(out, workFolders(out, files.dir, files.id), state.output, !!options.clean);
+  const staging = new Staging(
+    out,
+    workFolders(out, files.dir, files.id),
+    state.output,
+    !!options.clean,
+    files.project,
+  );
   const empty = staging.has.size === 0;
   const desired = new Map<string, string>();
   const todo: PlannedOutput[] = [];

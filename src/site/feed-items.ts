@@ -1,5 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makePrivateDir } from '../core/private-dir.js';
 
 /** Where planSite finds and leaves the rendered content of feed entries. */
 export interface FeedItemStore {
@@ -32,7 +33,7 @@ export class FeedItemCache implements FeedItemStore {
 
   set(key: string, contentXml: string): void {
     try {
-      mkdirSync(this.dir, { recursive: true });
+      makePrivateDir(this.dir);
       // Written whole or not at all: an entry is trusted by its name.
       const tmp = path.join(this.dir, `.${key}.${process.pid}.tmp`);
       writeFileSync(tmp, contentXml);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { outsideProject } from '../content/files.js';
 import { lazyRequire } from '../core/lazy-require.js';
 import { slugify } from '../core/slug.js';
 
@@ -33,7 +34,11 @@ export class ImageRegistry {
   private readonly known: Record<string, Known>;
   private readonly used = new Map<string, ImageAsset | null>();
 
-  constructor(saved: unknown) {
+  /** With `root`, an image outside the project is never read (the check reports it; its answer may be cached). */
+  constructor(
+    saved: unknown,
+    private readonly root?: string,
+  ) {
     this.known = saved && typeof saved === 'object' ? (saved as Record<string, Known>) : {};
   }
 
@@ -48,6 +53,7 @@ export class ImageRegistry {
   }
 
   private load(file: string): ImageAsset | null {
+    if (this.root !== undefined && outsideProject(this.root, file)) return null;
     let known = this.known[file];
     try {
       const st = statSync(file);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
@@ -11,6 +12,7 @@ import { ATOM_FILE, dirOf, feedDir, RSS_FILE, type Section, sectionDir } from '.
 import type { PageJob, RenderJob } from './renderer.js';
 import { robotsTxt, type SitemapUrl, sitemapFiles } from './sitemap.js';
 import type { SiteAsset } from './templates.js';
+import { safeSvg } from './svg.js';
 import { escapeXml, plainText } from './text.js';
 import {
   bodyImages,
@@ -339,7 +341,14 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   text('robots.txt', sha256Hex(robots).slice(0, 32), () => robots);
 
   for (const image of ctx.images.assets()) {
-    outputs.push({ path: image.out, key: image.out, make: { kind: 'copy', file: image.file } });
+    const file = image.file;
+    const svg = image.out.endsWith('.svg');
+    // An SVG is published sanitised (svg.ts); its own key replaces a copy an older version made raw.
+    outputs.push({
+      path: image.out,
+      key: svg ? `${image.out}:safe` : image.out,
+      make: svg ? { kind: 'text', text: () => safeSvg(readFileSync(file, 'utf8')) } : { kind: 'copy', file },
+    });
   }
   const pages = outputs.filter((o) => o.make.kind === 'page').length;
   return { outputs, pages, diagnostics, feedItems: new Set(itemKeys.values()) };

@@ -1,19 +1,20 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
-  closeSync,
   mkdirSync,
-  openSync,
+  readdirSync,
   readFileSync,
   renameSync,
+  rmdirSync,
+  rmSync,
   statSync,
   unlinkSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { OutputState } from './output.js';
+import { makePrivateDir } from '../core/private-dir.js';
 import { processAlive } from '../core/process.js';
 
 /** Bump when the meaning of saved state changes. */
@@ -133,7 +134,7 @@ export function writeState(file: string, state: BuildState, session?: BuildSessi
     for (const rel of current.files.keys()) if (!prev.files.has(rel)) change(rel, null);
     saved.output.prev = diff;
   }
-  mkdirSync(path.dirname(file), { recursive: true });
+  makePrivateDir(path.dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(saved));
   renameSync(tmp, file);
@@ -144,30 +145,83 @@ export function writeState(file: string, state: BuildState, session?: BuildSessi
 /**
  * Takes the build lock of an output folder. Returns a release function, or the pid of the live
  * process that holds it. A lock left by a process that died is taken over.
+ *
+ * The lock is a folder holding one file named after its holder (`<pid>.<random>`). It is taken by
+ * renaming a folder prepared with that file onto the lock's path: a rename replaces an empty folder
+ * or none, and fails on a folder with a file in it, atomically. A dead holder is removed by deleting
+ * its own file, which cannot remove a newer holder's; so of any number of builds, one wins.
  */
 export function lockOutput(file: string): { release: () => void } | { holder: number } {
-  mkdirSync(path.dirname(file), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
+  makePrivateDir(path.dirname(file));
+  const mine = `${process.pid}.${randomBytes(8).toString('hex')}`;
+  const ready = `${file}.${mine}`;
+  mkdirSync(ready);
+  writeFileSync(path.join(ready, mine), '');
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        renameSync(ready, file);
+        return { release: () => releaseLock(file, mine) };
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') throw e;
+      }
+      const holder = clearDeadHolders(lockHolders(file));
+      if (holder) return { holder };
+    }
+    // Others keep taking and leaving it: one of them holds it now.
+    return { holder: 0 };
+  } finally {
+    rmSync(ready, { recursive: true, force: true });
+  }
+}
+
+/** A holder of the lock as a build saw it: its pid, and the path of its mark. */
+export interface LockHolder {
+  pid: number;
+  mark: string;
+}
+
+/** Who holds the lock: the marks in its folder, or an older version's lock file (holding the pid). */
+export function lockHolders(file: string): LockHolder[] {
+  try {
+    return readdirSync(file).map((name) => ({ pid: Number.parseInt(name, 10), mark: path.join(file, name) }));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') return [];
+    return [{ pid: Number(readText(file)), mark: file }];
+  }
+}
+
+/**
+ * The pid of a live holder among those seen, or 0 once the dead ones' marks are removed. A mark is
+ * removed by its own name, so never a newer holder's, nor a lock folder that replaced an old lock file.
+ */
+export function clearDeadHolders(holders: LockHolder[]): number {
+  for (const h of holders) {
+    if (h.pid && processAlive(h.pid)) return h.pid;
     try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return {
-        release: () => {
-          try {
-            unlinkSync(file);
-          } catch {
-            // Already gone.
-          }
-        },
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = Number(readFileSync(file, 'utf8'));
-      // An empty lock is being written by another build right now.
-      if (!holder || processAlive(holder)) return { holder };
-      unlinkSync(file);
+      unlinkSync(h.mark);
+    } catch {
+      // Removed by another build already, or a folder now.
     }
   }
-  return { holder: 0 };
+  return 0;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function releaseLock(file: string, mine: string): void {
+  try {
+    unlinkSync(path.join(file, mine));
+    // Fails when another build has taken the lock meanwhile (its folder is not empty): that is fine.
+    rmdirSync(file);
+  } catch {
+    // Already gone.
+  }
 }

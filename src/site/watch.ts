@@ -42,8 +42,17 @@ export interface Watching {
  * reads the edited file and renders what depends on it. A failed build leaves the output as it was.
  */
 export async function watchSite(options: WatchOptions): Promise<Watching> {
-  const { loadConfig, onBuild, debounceMs, onUnwatchable, now: fixedNow, clean, ...buildOptions } = options;
-  // `clean` is for the first build: the ones after it build on it.
+  const {
+    loadConfig,
+    onBuild,
+    debounceMs,
+    onUnwatchable,
+    now: fixedNow,
+    clean,
+    forceOut,
+    ...buildOptions
+  } = options;
+  // `clean` and `forceOut` are for the first build: the ones after it build on it.
   let first = true;
   // The release cache and the build state stay in memory between rebuilds.
   const session: LoadSession = {};
@@ -76,6 +85,7 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
         releases: checked.releases,
         session: buildSession,
         clean: !!clean && first,
+        forceOut: !!forceOut && first,
       });
       if (result.ok) first = false;
       const diagnostics = [...checked.diagnostics, ...result.diagnostics];

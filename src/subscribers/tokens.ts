@@ -1,8 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { diag, ScsError } from '../core/diagnostic.js';
+import { makePrivateDir } from '../core/private-dir.js';
 
 /**
  * Signed links for confirming and unsubscribing. A token is `<payload>.<mac>`, both base64url; the
@@ -131,7 +132,7 @@ export function resolveSecret(config: Config): ResolvedSecret {
   const file = path.join(config.stateDir, 'secret');
   const existing = readSecretFile(file);
   if (existing !== undefined) return { secret: existing, generated: true, created: false, file };
-  mkdirSync(config.stateDir, { recursive: true });
+  makePrivateDir(config.stateDir);
   const secret = randomBytes(32).toString('base64url');
   // Written under a private name, then linked into place: link() fails if the file exists, so two
   // processes starting at once agree on one key, and nobody ever reads a half-written file.

@@ -140,7 +140,7 @@ describe('atomic builds', () => {
     writeFileSync(path.join(dir, 'public', 'my-notes.txt'), 'keep me');
     const result = await build(dir);
     expect(result.ok).toBe(false);
-    expect(result.diagnostics[0]).toMatchObject({ code: 'site-out-foreign' });
+    expect(result.diagnostics[0]).toMatchObject({ code: 'out-not-scs' });
     expect(readFileSync(path.join(dir, 'public', 'my-notes.txt'), 'utf8')).toBe('keep me');
   });
 
@@ -158,6 +158,18 @@ describe('atomic builds', () => {
     writeFileSync(files.lock, '2147483646');
     expect((await build(dir)).ok).toBe(true);
     expect(existsSync(files.lock)).toBe(false);
+  });
+
+  it('turns a .scs/ where the lock cannot be made into a diagnostic, not a crash', async () => {
+    const dir = project();
+    mkdirSync(path.join(dir, '.scs/cache'), { recursive: true });
+    writeFileSync(path.join(dir, '.scs/cache/site'), 'not a folder');
+    const result = await build(dir);
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics[0]).toMatchObject({ code: 'site-write-failed' });
+    expect(result.diagnostics[0]!.message).toMatch(
+      /^Cannot write the output \((?:ENOTDIR|EEXIST) on \.scs\/cache\/site/,
+    );
   });
 
   it('turns an unwritable output into a diagnostic, not a crash', async () => {

@@ -2,9 +2,11 @@ import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { type BuildOptions, buildSite } from '../../src/site/build.js';
+import { MARKER } from '../../src/site/output.js';
 import { stateFiles } from '../../src/site/state.js';
 import { REPO, tempDir } from '../helpers/scs.js';
 
@@ -17,6 +19,22 @@ export function fixtureProject(name = 'basic'): { dir: string; cleanup: () => vo
   const t = tempDir('scs-site-');
   cpSync(path.join(FIXTURES, name, 'input'), t.dir, { recursive: true });
   return t;
+}
+
+/**
+ * For a test file: fixture projects and temporary folders made on demand, each removed after the test
+ * that made it.
+ */
+export function throwaway(): { project: (name?: string) => string; folder: (prefix?: string) => string } {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+  const keep = (t: { dir: string; cleanup: () => void }) => {
+    cleanups.push(t.cleanup);
+    return t.dir;
+  };
+  return { project: (name) => keep(fixtureProject(name)), folder: (prefix) => keep(tempDir(prefix)) };
 }
 
 export function projectConfig(dir: string, overrides: { outDir?: string; baseUrl?: string } = {}): Config {
@@ -39,10 +57,14 @@ export function workFolder(dir: string, kind: 'prev' | 'next'): string {
   return path.join(files.dir, `${files.id}.${kind}`);
 }
 
-/** Every file below `dir`, as sorted relative paths with forward slashes. */
+/**
+ * Every file below `dir`, as sorted relative paths with forward slashes; but not the output's marker,
+ * which names the project (so differs between two copies of it) and is tested on its own.
+ */
 export function listTree(dir: string, rel = ''): string[] {
   const out: string[] = [];
   for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    if (!rel && e.name === MARKER) continue;
     const r = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...listTree(dir, r));
     else out.push(r);

@@ -20,6 +20,7 @@ export interface BuildFlags {
   threads?: string;
   json?: boolean;
   watch?: boolean;
+  forceOut?: boolean;
 }
 
 /** --base-url must be an absolute http(s) URL. */
@@ -90,6 +91,7 @@ export function buildCommand(cli: Cli): Command {
     .option('--now <date-time>', 'the current time (for scripts and tests)')
     .option('--no-search', 'leave out the search index')
     .option('--clean', 'ignore the cache and render every file again')
+    .option('--force-out', 'take over an output folder scs did not make: move it aside to <out>.before-scs')
     .option('--threads <n>', 'rendering threads (default: all cores for large builds)')
     .option('--json', 'print the result as JSON on stdout (with --watch: a line per build)')
     .option('--watch', 'rebuild whenever a release, a template or the config changes, until Ctrl+C')
@@ -98,6 +100,10 @@ export function buildCommand(cli: Cli): Command {
       const threads = parseThreads(opts.threads);
       const overrides = { ...(opts.out ? { outDir: opts.out } : {}), ...(baseUrl ? { baseUrl } : {}) };
       const config = cli.config(this, overrides);
+      // Loaded here, so other commands do not pay for the site builder at start-up.
+      const { buildSite, outputRefusal } = await import('../../site/build.js');
+      const refusal = outputRefusal(config);
+      if (refusal) throw new ScsError([refusal], 2);
       prestartParsers(config);
       const now = resolveNow(opts.now, config.timeZone);
       if (opts.watch) {
@@ -106,17 +112,17 @@ export function buildCommand(cli: Cli): Command {
           ...(opts.now === undefined ? {} : { now }),
           ...(threads ? { threads } : {}),
           clean: !!opts.clean,
+          forceOut: !!opts.forceOut,
         });
         return;
       }
-      // Loaded here, so other commands do not pay for the site builder at start-up.
-      const { buildSite } = await import('../../site/build.js');
       const result = await buildSite(config, {
         now,
         drafts: !!opts.drafts,
         future: !!opts.future,
         search: opts.search,
         clean: !!opts.clean,
+        forceOut: !!opts.forceOut,
         ...(threads ? { threads } : {}),
       });
       cli.exit(result.ok ? 0 : 1);
@@ -183,7 +189,7 @@ async function watchBuilds(
   cli: Cli,
   opts: BuildFlags,
   initial: Config,
-  options: Pick<WatchOptions, 'loadConfig' | 'now' | 'threads' | 'clean'>,
+  options: Pick<WatchOptions, 'loadConfig' | 'now' | 'threads' | 'clean' | 'forceOut'>,
 ): Promise<void> {
   const { watchSite } = await import('../../site/watch.js');
   const watching = await watchSite({

@@ -1,13 +1,14 @@
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { diag, ScsError } from '../../core/diagnostic.js';
+import { makePrivateDir } from '../../core/private-dir.js';
 
 /** Opens (creating when needed) the SQLite file with the settings every connection needs. */
 export function openDatabase(file: string, shownFile: string): Database.Database {
   let db: Database.Database | undefined;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    makePrivateDir(path.dirname(file));
     // Personal data: readable by the owner only, whatever the umask. SQLite gives the -wal and -shm
     // files it creates the database file's mode; files an older scs left get it here.
     closeSync(openSync(file, 'a', 0o600));
