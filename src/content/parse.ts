@@ -13,6 +13,7 @@ import { sha256Hex } from '../core/sha256.js';
 import { findBodyImages } from './body-images.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
+import { placeholdersLeft } from './placeholders.js';
 import { quickFrontmatter } from './quick-frontmatter.js';
 import { frontmatterSchema, type Frontmatter } from './schema.js';
 import type { Boilerplate, Release, ReleaseImage } from './types.js';
@@ -319,6 +320,7 @@ export function parseRelease(
       'End the quote with ", säger NAME, ROLE." (or ", says NAME, ROLE."), so readers know who speaks.',
     ),
   );
+  if (!fm.draft) diagnostics.push(...placeholdersLeft(text, file));
 
   if (!valid || diagnostics.some((d) => d.severity === 'error') || !date.ok) return { diagnostics };
   const release: Release = {
