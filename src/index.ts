@@ -12,7 +12,14 @@ export {
 } from './content/load.js';
 export { readReleaseBody } from './content/body.js';
 export { parseRelease } from './content/parse.js';
-export { planNewRelease, planInit, writeNewFiles, type PlannedFile } from './content/scaffold.js';
+export {
+  type InitSettings,
+  initSettings,
+  planInit,
+  planNewRelease,
+  type PlannedFile,
+  writeNewFiles,
+} from './content/scaffold.js';
 export { isPublished, type Release, type ReleaseType } from './content/types.js';
 export { releasePath, releaseUrl, releaseOutputPath } from './content/permalink.js';
 export { renderMarkdown, renderInline } from './render/markdown.js';
