@@ -1,21 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCli } from '../../src/cli/context.js';
 import { createProgram } from '../../src/cli/index.js';
 import { exampleProject, runScs } from '../helpers/scs.js';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
+let example: ReturnType<typeof exampleProject>;
+beforeEach(() => {
+  example = exampleProject();
 });
-const project = () => {
-  const p = exampleProject();
-  cleanups.push(p.cleanup);
-  return p.dir;
-};
+afterEach(() => example.cleanup());
 
 /** Every command the program registers, subcommands included, as argument lists ("subscribers add"). */
 function registeredCommands(): string[][] {
@@ -53,7 +48,7 @@ const SV_FILE = 'releases/2026/2026-10-14-umea-lagrar-sommarvarme-i-gamla-bergru
 
 describe('one set of habits for every command (the real binary)', () => {
   it('ends every help page with -c/--config among the options, examples and the exit codes', () => {
-    const dir = project();
+    const dir = example.dir;
     const commands = registeredCommands();
     expect(commands.length).toBeGreaterThan(15);
     for (const args of commands) {
@@ -70,7 +65,7 @@ describe('one set of habits for every command (the real binary)', () => {
   });
 
   it('prints the result as JSON on stdout with --json, and diagnostics on stderr', () => {
-    const dir = project();
+    const dir = example.dir;
     // A warning (a title over 120 characters) for the diagnostics to go somewhere.
     const file = path.join(dir, SV_FILE);
     writeFileSync(
@@ -103,7 +98,7 @@ describe('one set of habits for every command (the real binary)', () => {
   });
 
   it('finds the config in a parent folder, as git does; its paths stay relative to its folder', () => {
-    const dir = project();
+    const dir = example.dir;
     const below = path.join(dir, 'releases', '2026');
     const all = runScs(['check'], { cwd: below });
     expect(all.code, all.stderr).toBe(0);

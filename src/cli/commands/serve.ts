@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { checkListsConfigured } from '../../subscribers/lists.js';
 import { type Cli, parsePort, untilStopped } from '../context.js';
+import { openProjectStore } from './subscribers.js';
 
 export function serveCommand(cli: Cli): Command {
   return new Command('serve')
@@ -14,13 +15,12 @@ export function serveCommand(cli: Cli): Command {
       const config = cli.config(this);
       checkListsConfigured(config);
       // Loaded on use, so that `scs --help` and other commands start fast.
-      const [{ createTransport }, { listen, shutdown }, { createServer }, { openStore }] = await Promise.all([
+      const [{ createTransport }, { listen, shutdown }, { createServer }] = await Promise.all([
         import('../../delivery/create-transport.js'),
         import('../../serve/listen.js'),
         import('../../serve/server.js'),
-        import('../../store/open.js'),
       ]);
-      const store = openStore(config);
+      const store = await openProjectStore(cli, config);
       const transport = createTransport(config);
       const server = createServer(config, store, transport, {
         onRequest: (r) =>
