@@ -12,8 +12,8 @@ export interface CommandConventions {
   json?: boolean;
   /** Opens the store: its secret key is made (and announced) when the config is loaded. */
   store?: boolean;
-  /** What codes 1 and above mean for this command; 0, 2 and 70 are the same everywhere. */
-  exit?: Partial<Record<1 | 130, string>> & { 0?: string };
+  /** What 0, 1 and 130 mean for this command (2 and 70 are the same everywhere). */
+  exit?: Partial<Record<0 | 1 | 130, string>>;
 }
 
 export const CONVENTIONS: Record<string, CommandConventions> = {
@@ -116,7 +116,7 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
       ['scs subscribers add bo@example.org --list news --confirmed --name "Bo Ek"', 'consent given already'],
     ],
     json: true,
-    exit: { 1: 'the address is suppressed' },
+    exit: { 1: 'the address is suppressed, or the confirmation mail could not be sent' },
   },
   'subscribers remove': {
     examples: [
@@ -139,6 +139,7 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
       ['scs subscribers show anna@example.org --json', 'the same as JSON (a GDPR access answer)'],
     ],
     json: true,
+    exit: { 1: 'no such subscriber' },
   },
   'subscribers erase': {
     examples: [
@@ -210,17 +211,15 @@ export function applyConventions(program: Command): void {
   }
 }
 
-const EXIT = { 2: 'usage or configuration error', 70: 'internal error (a bug in scs: please report it)' };
+/** The codes every command shares (README "Exit codes"); a command's own meanings come on top. */
+const EXIT: Record<number, string> = {
+  0: 'success',
+  2: 'usage or configuration error',
+  70: 'internal error (a bug in scs: please report it)',
+};
 
 function helpFooter(own: CommandConventions): string {
   const examples = own.examples.map(([line, what]) => `  # ${what}\n  $ ${line}`);
-  const codes: [string, string][] = [
-    ['0', own.exit?.[0] ?? 'success'],
-    ...(own.exit?.[1] ? [['1', own.exit[1]] as [string, string]] : []),
-    ['2', EXIT[2]],
-    ...(own.exit?.[130] ? [['130', own.exit[130]] as [string, string]] : []),
-    ['70', EXIT[70]],
-  ];
-  const exit = codes.map(([code, what]) => `  ${code.padEnd(3)}  ${what}`);
+  const exit = Object.entries({ ...EXIT, ...own.exit }).map(([code, what]) => `  ${code.padEnd(3)}  ${what}`);
   return `\nExamples:\n${examples.join('\n\n')}\n\nExit codes:\n${exit.join('\n')}\n`;
 }
