@@ -17,6 +17,18 @@ export interface CommandConventions {
 }
 
 export const CONVENTIONS: Record<string, CommandConventions> = {
+  // `scs` itself.
+  '': {
+    examples: [
+      ['scs init newsroom && cd newsroom && scs check', 'a new newsroom, checked'],
+      ['scs preview', 'write, and watch the archive and newsletters change'],
+      ['scs publish', 'build and send what has come due (from cron)'],
+    ],
+    exit: {
+      1: 'errors in the releases, or an operation that failed (each command says which)',
+      130: 'send or publish stopped by Ctrl+C',
+    },
+  },
   init: {
     examples: [
       ['scs init newsroom', 'set up a newsroom in ./newsroom'],
@@ -199,15 +211,20 @@ export function conventionsOf(command: Command): CommandConventions[] {
 
 export const JSON_HELP = 'print the result as JSON on stdout (messages and progress stay on stderr)';
 
-/** Gives every command below `program` its --json option (where it prints a result) and help footer. */
+/** Gives `scs` and every command below it its --json option (where it prints a result) and help footer. */
 export function applyConventions(program: Command): void {
-  for (const command of program.commands) {
+  program.addHelpText('after', helpFooter(CONVENTIONS['']!));
+  applyBelow(program);
+}
+
+function applyBelow(parent: Command): void {
+  for (const command of parent.commands) {
     const own = CONVENTIONS[commandPath(command)];
     if (!own)
       throw new Error(`No help conventions for "scs ${commandPath(command)}" (src/cli/conventions.ts).`);
     if (own.json && !command.options.some((o) => o.long === '--json')) command.option('--json', JSON_HELP);
     command.addHelpText('after', helpFooter(own));
-    applyConventions(command);
+    applyBelow(command);
   }
 }
 

@@ -49,11 +49,11 @@ const SV_FILE = 'releases/2026/2026-10-14-umea-lagrar-sommarvarme-i-gamla-bergru
 describe('one set of habits for every command (the real binary)', () => {
   it('ends every help page with -c/--config among the options, examples and the exit codes', () => {
     const dir = example.dir;
-    const commands = registeredCommands();
+    const commands = [[], ...registeredCommands()];
     expect(commands.length).toBeGreaterThan(15);
     for (const args of commands) {
       const help = runScs([...args, '--help'], { cwd: dir });
-      const name = args.join(' ');
+      const name = args.join(' ') || 'scs';
       expect(help.code, name).toBe(0);
       expect(help.stdout, name).toContain('-c, --config <file>');
       expect(help.stdout, name).toMatch(/\nExamples:\n {2}# .+\n {2}\$ scs /);
