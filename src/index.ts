@@ -82,7 +82,8 @@ export {
   type InspectOptions,
   type InspectPlan,
 } from './email/inspect.js';
-export { findRelease, listFor } from './email/select.js';
+export { listFor } from './email/select.js';
+export { findRelease, findReleases, type FindReleaseOptions } from './content/find-release.js';
 export { sampleRecipient, renderSampleEmail } from './email/sample.js';
 export type { MessageTemplate, EmailRecipient, PersonalizedMessage } from './email/types.js';
 export { buildSite, type BuildOptions, type BuildResult } from './site/build.js';

@@ -6,12 +6,13 @@ import type { Release } from '../content/types.js';
 import { diag, type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.js';
 import { loadDkimSigner } from './dkim.js';
 import { renderSampleEmail } from './sample.js';
-import { findRelease, listFor } from './select.js';
+import { findRelease } from '../content/find-release.js';
+import { listFor } from './select.js';
 import { makePrivateDir } from '../core/private-dir.js';
 import { relativeFileUrl } from './urls.js';
 
 export interface InspectOptions {
-  /** A release file (relative to `cwd`) or id. */
+  /** The release: id (`sv/<slug>`), file (relative to `cwd`), unique slug or translation key with `lang`. */
   release: string;
   lang?: string;
   listId?: string;
