@@ -1,11 +1,10 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSmtpTransport } from '../../src/delivery/smtp-transport.js';
 import { parseSmtpUrl } from '../../src/delivery/smtp-url.js';
 import type { OutgoingMessage, SendResult, Transport } from '../../src/delivery/transport.js';
 import { personalize } from '../../src/email/personalize.js';
-import { NOW, project, releaseFile, renderOk, verifyDkim } from '../email/helpers.js';
+import { dkimKeys, NOW, project, releaseFile, renderOk, verifyDkim } from '../email/helpers.js';
 import { startSmtpServer, type SmtpScript, type TestSmtpServer } from './smtp-server.js';
 
 const message = (to: string, body = 'Hello.\r\n'): OutgoingMessage => {
@@ -60,11 +59,7 @@ describe('the SMTP transport', () => {
           '...och en rad som börjar med punkter.\n\n.\n\n..\n\nSlut.',
         ),
       );
-      const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-        modulusLength: 2048,
-        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-        publicKeyEncoding: { type: 'spki', format: 'pem' },
-      });
+      const { privateKey, publicKey } = dkimKeys();
       const { config, release } = p.load({ SCS_DKIM_PRIVATE_KEY: privateKey });
       const template = await renderOk(config, release('sv/punkter'), 'nyheter');
       const m = personalize(

@@ -11,6 +11,7 @@ import {
   releaseFile,
   renderOk,
   verifyDkim,
+  dkimKeys,
   type Project,
 } from './helpers.js';
 
@@ -43,11 +44,7 @@ function layout(raw: Buffer) {
 
 describe('DKIM signing', () => {
   let p: Project;
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
+  const { privateKey, publicKey } = dkimKeys();
   beforeAll(() => {
     p = project();
   });

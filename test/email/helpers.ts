@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -130,4 +130,13 @@ export function verifyDkim(
     Buffer.from(tags.b!, 'base64'),
   );
   return { ok, tags, ...(ok ? {} : { reason: 'signature mismatch' }) };
+}
+
+/** A fresh 2048-bit RSA key pair as PEM, for DKIM. */
+export function dkimKeys(): { privateKey: string; publicKey: string } {
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
 }
