@@ -334,12 +334,12 @@ export function parseRelease(
     body = rest.replace(/^\s*\n/, '');
     bodyLine = split.bodyLine + countNewlines(split.body, 0, split.body.length - body.length);
   }
-  quoteWarnings(paras, split.bodyLine, (line) =>
+  quoteWarnings(paras, split.bodyLine, (where) =>
     warn(
       'quote-unattributed',
-      'This quote has no attribution.',
-      { line, column: 1 },
-      'End the quote with ", säger NAME, ROLE." (or ", says NAME, ROLE."), so readers know who speaks.',
+      'This paragraph starts like a quote ("– ") but has no attribution.',
+      where,
+      'End it with who speaks: "– Quote, säger Name, role." (English: "– Quote, says Name, role."). A quote of several paragraphs needs it in the last one.',
     ),
   );
   if (!fm.draft) diagnostics.push(...placeholdersLeft(text, file));
@@ -469,7 +469,7 @@ function validFields(
 function quoteWarnings(
   paras: ReturnType<typeof paragraphs>,
   bodyLine: number,
-  report: (line: number) => void,
+  report: (where: { line: number; column: number }) => void,
 ) {
   for (let i = 0; i < paras.length; i++) {
     const p = paras[i]!;
@@ -477,7 +477,7 @@ function quoteWarnings(
     let j = i;
     while (!parseQuote(paras[j]!.text)?.attribution && paras[j + 1] && QUOTE_START.test(paras[j + 1]!.text))
       j++;
-    if (!parseQuote(paras[j]!.text)?.attribution) report(bodyLine + p.line);
+    if (!parseQuote(paras[j]!.text)?.attribution) report({ line: bodyLine + p.line, column: p.column });
     i = j;
   }
 }
