@@ -21,6 +21,13 @@ interface Report {
   failed: { email: string; lists: string[]; response?: string }[];
 }
 
+/** The report as printed when nobody was skipped. */
+const printed = (head: string, ...people: string[]) =>
+  [
+    head,
+    ...people.map((p) => `  ${p}`),
+    'Skipped: 0 with a confirmation link still valid, 0 pending for less than --older-than.\n',
+  ].join('\n');
 const emails = (entries: { email: string }[]) => entries.map((e) => e.email);
 
 describe('scs subscribers reconfirm (the real binary)', { timeout: 240_000 }, () => {
@@ -59,10 +66,11 @@ describe('scs subscribers reconfirm (the real binary)', { timeout: 240_000 }, ()
     const first = scs('subscribers', 'reconfirm');
     expect(first.code).toBe(0);
     expect(first.stdout).toBe(
-      'Sent 2 confirmation mails through the file outbox .scs/outbox/ (no SMTP configured: set SCS_SMTP_URL to send for real).\n' +
-        '  anna@example.org  nyheter\n' +
-        '  bo@example.org  news, nyheter\n' +
-        'Skipped: 0 with a confirmation link still valid, 0 pending for less than --older-than.\n',
+      printed(
+        'Sent 2 confirmation mails through the file outbox .scs/outbox/ (no SMTP configured: set SCS_SMTP_URL to send for real).',
+        'anna@example.org  nyheter',
+        'bo@example.org  news, nyheter',
+      ),
     );
     const mails = outbox();
     expect(mails).toHaveLength(2);
@@ -132,10 +140,7 @@ describe('scs subscribers reconfirm (the real binary)', { timeout: 240_000 }, ()
     const dry = scs('subscribers', 'reconfirm', '--dry-run');
     expect(dry.code).toBe(0);
     expect(dry.stdout).toBe(
-      'Would send 2 confirmation mails.\n' +
-        '  anna@example.org  nyheter\n' +
-        '  bo@example.org  news\n' +
-        'Skipped: 0 with a confirmation link still valid, 0 pending for less than --older-than.\n',
+      printed('Would send 2 confirmation mails.', 'anna@example.org  nyheter', 'bo@example.org  news'),
     );
     expect(dry.stderr).toContain('Dry run: nothing was sent or recorded.');
     expect(outbox()).toHaveLength(0);
