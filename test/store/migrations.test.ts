@@ -183,7 +183,7 @@ describe('the SQLite store', () => {
 
     const store = openStore(config, { now: T0 });
     try {
-      expect(store.migration.applied).toEqual(['4-address-key', '5-erase-replies']);
+      expect(store.migration.applied).toEqual(['4-address-key', '5-erase-replies', '6-status-detail']);
       expect(store.migration.notes).toEqual([
         'Merged 1 duplicate address (the same address in other letter case):',
         'merged Bob@example.se (#1, unsubscribed), bob@example.se (#2, confirmed), BOB@example.se (#3, pending) into #1 (unsubscribed)',
@@ -230,6 +230,44 @@ describe('the SQLite store', () => {
     const again = openStore(config);
     expect(again.migration).toMatchObject({ applied: [], notes: [] });
     again.close();
+  });
+
+  it('rewrites status details that repeated the status (schema 5), leaving every other detail alone', () => {
+    const config = project();
+    openStore(config).close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.env.database}${suffix}`, { force: true });
+    const old = new Database(config.env.database);
+    migrate(old, MIGRATIONS.slice(0, 5), 'old.db', CONTEXT);
+    const add = old.prepare(`
+      INSERT INTO subscribers (email, email_key, email_hash, lang, status, status_detail, consent_source,
+        consent_at, created_at, updated_at)
+      VALUES (?, ?, 'h', 'sv', ?, ?, 'import', 'a', 'a', 'a')`);
+    const rows: [string, string | null][] = [
+      ['unsubscribed', 'unsubscribed (one-click)'],
+      ['unsubscribed', 'unsubscribed (cli)'],
+      ['bounced', 'marked bounced in people.csv:5'],
+      ['complained', 'marked complained in people.csv:6'],
+      ['bounced', '550 5.1.1 user unknown'],
+      ['bounced', 'marked complained in x.csv:1'],
+      ['confirmed', null],
+    ];
+    rows.forEach(([status, detail], i) => add.run(`p${i}@example.se`, `p${i}@example.se`, status, detail));
+    old.close();
+    const store = openStore(config, { now: T0 });
+    try {
+      expect(store.migration.applied).toEqual(['6-status-detail']);
+      expect([...store.subscribers.list()].map((s) => s.statusDetail)).toEqual([
+        'via one-click',
+        'via cli',
+        'marked in people.csv:5',
+        'marked in people.csv:6',
+        '550 5.1.1 user unknown',
+        'marked complained in x.csv:1',
+        null,
+      ]);
+    } finally {
+      store.close();
+    }
   });
 
   it('runs each step once, even when opened again and again', () => {
