@@ -12,7 +12,14 @@ export {
 } from './content/load.js';
 export { readReleaseBody } from './content/body.js';
 export { parseRelease } from './content/parse.js';
-export { planNewRelease, planInit, writeNewFiles, type PlannedFile } from './content/scaffold.js';
+export {
+  type InitSettings,
+  initSettings,
+  planInit,
+  planNewRelease,
+  type PlannedFile,
+  writeNewFiles,
+} from './content/scaffold.js';
 export { isPublished, type Release, type ReleaseType } from './content/types.js';
 export { releasePath, releaseUrl, releaseOutputPath } from './content/permalink.js';
 export { renderMarkdown, renderInline } from './render/markdown.js';
@@ -75,7 +82,8 @@ export {
   type InspectOptions,
   type InspectPlan,
 } from './email/inspect.js';
-export { findRelease, listFor } from './email/select.js';
+export { listFor } from './email/select.js';
+export { findRelease, findReleases, type FindReleaseOptions } from './content/find-release.js';
 export { sampleRecipient, renderSampleEmail } from './email/sample.js';
 export type { MessageTemplate, EmailRecipient, PersonalizedMessage } from './email/types.js';
 export { buildSite, type BuildOptions, type BuildResult } from './site/build.js';

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { type Diagnostic, diag, ScsError } from '../core/diagnostic.js';
 import { parseDateTime } from '../core/time.js';
 import type { Config } from '../config/types.js';
-import { paint, useColor, type Paint } from './output.js';
+import { resolveSecret } from '../subscribers/tokens.js';
+import { conventionsOf } from './conventions.js';
+import { formatDiagnostics, paint, useColor, type Paint } from './output.js';
 
 /** What a command needs from the outside world; tests may pass their own streams. */
 export interface CliIO {
@@ -19,10 +21,15 @@ export interface Cli extends CliIO {
   c: Paint;
   out(text: string): void;
   err(text: string): void;
+  /** Prints diagnostics for people on stderr (nothing when there are none). */
+  diagnostics(list: readonly Diagnostic[], root: string): void;
   /** Sets the process exit code (the highest wins). */
   exit(code: number): void;
   exitCode: number;
-  /** Loads the project's config, honouring the global --config flag and any overrides. */
+  /**
+   * Loads the project's config, honouring the global --config flag and any overrides, and makes the
+   * secret key of a command that opens the store (announced when new).
+   */
   config(command: Command, overrides?: { baseUrl?: string; outDir?: string }): Config;
 }
 
@@ -34,22 +41,46 @@ export function createCli(io: CliIO): Cli {
     c: paint(color),
     out: (text) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => void io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    diagnostics(list, root) {
+      if (list.length) cli.err(formatDiagnostics(list, 'pretty', { root, color }));
+    },
     exitCode: 0,
     exit(code) {
       cli.exitCode = Math.max(cli.exitCode, code);
     },
     config(command, overrides) {
       const configFile = command.optsWithGlobals().config as string | undefined;
-      const root = configFile ? path.dirname(path.resolve(io.cwd, configFile)) : io.cwd;
-      return loadConfig({
-        root,
-        ...(configFile ? { configFile: path.resolve(io.cwd, configFile) } : {}),
-        overrides: overrides ?? {},
+      const file = configFile ? path.resolve(io.cwd, configFile) : undefined;
+      const { outDir, ...rest } = overrides ?? {};
+      // Without --config, the config is looked for here and in every folder above, as git does; paths
+      // on the command line stay relative to where scs runs.
+      const config = loadConfig({
+        ...(file ? { root: path.dirname(file), configFile: file } : { root: io.cwd, searchParents: true }),
+        overrides: { ...rest, ...(outDir ? { outDir: path.resolve(io.cwd, outDir) } : {}) },
         env: io.env,
       });
+      if (conventionsOf(command).some((c) => c.store) && !command.opts().dryRun)
+        announceNewSecret(cli, config);
+      return config;
     },
   };
   return cli;
+}
+
+/**
+ * The one place a generated secret key is announced: every command that opens the store comes through
+ * here (see `store` in conventions.ts), so the key is made now rather than deep inside a library call.
+ * A dry run writes nothing, so it makes no key either.
+ */
+function announceNewSecret(cli: Cli, config: Config): void {
+  const secret = resolveSecret(config);
+  if (!secret.created) return;
+  cli.err(
+    cli.c.yellow(
+      `No SCS_SECRET set: generated a key in ${path.relative(cli.cwd, secret.file!)} for signed links and the suppression list. ` +
+        'Keep it; in production set SCS_SECRET to that value.',
+    ),
+  );
 }
 
 /** Resolves with the signal's name at the first Ctrl+C (SIGINT) or SIGTERM: how long-running commands end. */

@@ -52,8 +52,12 @@ export function recoveredLines(cli: Cli, recovered: readonly RecoveredDispatch[]
   );
 }
 
-function countsText(c: DeliveryCounts): string {
-  const parts = [`${n(c.sent)} sent`];
+/** With `sentNow` (this run's), what an earlier run sent is told apart: "0 sent now, 6 sent before". */
+function countsText(c: DeliveryCounts, sentNow?: number): string {
+  const before = sentNow === undefined ? 0 : c.sent - sentNow;
+  const parts = [
+    before > 0 ? `${n(c.sent - before)} sent now, ${n(before)} sent before` : `${n(c.sent)} sent`,
+  ];
   if (c.failed) parts.push(`${n(c.failed)} failed`);
   if (c.uncertain) parts.push(`${n(c.uncertain)} uncertain`);
   if (c.skipped) parts.push(`${n(c.skipped)} skipped`);
@@ -77,7 +81,7 @@ export function reportLines(cli: Cli, r: DispatchReport): string[] {
     }
     case 'done': {
       if (r.start === 'finished' && !r.requeued && !r.added) {
-        return [`${head}: already sent earlier (${countsText(r.counts)}); nothing to do.`];
+        return [`${head}: ${countsText(r.counts, r.run.sent)}; nothing to do.`];
       }
       const extra = [
         r.added ? `${n(r.added)} new subscriber${r.added === 1 ? '' : 's'} added` : '',
@@ -89,16 +93,16 @@ export function reportLines(cli: Cli, r: DispatchReport): string[] {
         ? `, ${n(r.run.bounced)} address${r.run.bounced === 1 ? '' : 'es'} suppressed as bounced`
         : '';
       return [
-        `${c.green('✓')} ${head}${note}: ${countsText(r.counts)} in ${duration(r.elapsedMs)}${retried}${bounced}.`,
+        `${c.green('✓')} ${head}${note}: ${countsText(r.counts, r.run.sent)} in ${duration(r.elapsedMs)}${retried}${bounced}.`,
       ];
     }
     case 'paused':
       return [
-        `${c.red('⏸')} ${head}: paused (${countsText(r.counts)}): ${r.reason}. The next run resumes it.`,
+        `${c.red('⏸')} ${head}: paused (${countsText(r.counts, r.run.sent)}): ${r.reason}. The next run resumes it.`,
       ];
     case 'stopped':
       return [
-        `${c.yellow('■')} ${head}: stopped (${countsText(r.counts)}): ${r.reason}. The next run resumes it.`,
+        `${c.yellow('■')} ${head}: stopped (${countsText(r.counts, r.run.sent)}): ${r.reason}. The next run resumes it.`,
       ];
     case 'not-started':
       return [`${c.red('✗')} ${label(r)}: not sent: ${r.reason}.`];

@@ -13,6 +13,7 @@ import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { subscribersCommand } from './commands/subscribers.js';
 import { createCli, type Cli, type CliIO } from './context.js';
+import { applyConventions } from './conventions.js';
 import { formatDiagnostics } from './output.js';
 import { SCS_VERSION } from '../core/version.js';
 
@@ -36,8 +37,13 @@ export function createProgram(cli: Cli): Command {
   const program = new Command('scs')
     .description('Press releases in Markdown → a static press archive and newsletters, sent safely.')
     .version(SCS_VERSION, '-v, --version')
-    .option('-c, --config <file>', 'configuration file (default: ./scs.config.yml)')
+    .option(
+      '-c, --config <file>',
+      'configuration file (default: scs.config.yml here or in the nearest folder above)',
+    )
     .showHelpAfterError('(run with --help for usage)')
+    // Every help page shows -c, --config (a global option) among its options.
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (s) => cli.stdout.write(s),
       writeErr: (s) => cli.stderr.write(s),
@@ -45,6 +51,7 @@ export function createProgram(cli: Cli): Command {
     })
     .exitOverride();
   for (const make of COMMANDS) program.addCommand(make(cli));
+  applyConventions(program);
   // addCommand copies nothing: give every command, however deeply nested, the program's output and
   // exit handling, so that a usage error anywhere ends in exit code 2 rather than process.exit.
   const inherit = (parent: Command) => {

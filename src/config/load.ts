@@ -17,6 +17,11 @@ export interface LoadConfigOptions {
   root?: string;
   /** Config file, relative to root or absolute; default `scs.config.yml`. */
   configFile?: string;
+  /**
+   * Without `configFile`: look for the config in `root` and then in each folder above it, as git looks
+   * for `.git`; the folder it is found in becomes the project root.
+   */
+  searchParents?: boolean;
   /** Values that win over the file (CLI flags). */
   overrides?: { baseUrl?: string; outDir?: string };
   /** Environment to read secrets from; default `process.env`. */
@@ -30,21 +35,30 @@ export interface ConfigResult {
 
 /** Reads and validates the config; never throws on user mistakes. */
 export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
-  const root = path.resolve(options.root ?? '.');
+  const start = path.resolve(options.root ?? '.');
   const candidates = options.configFile ? [options.configFile] : CONFIG_FILES;
-  const found = candidates.map((c) => path.resolve(root, c)).find((f) => existsSync(f));
+  const search = options.searchParents && !options.configFile;
+  const found = search ? findUp(start) : findIn(start, candidates);
   const shown = (f: string) => path.relative(process.cwd(), f) || f;
   if (!found) {
-    const file = path.resolve(root, candidates[0]!);
+    const file = path.resolve(start, candidates[0]!);
     return {
       diagnostics: [
-        diag('config-missing', 'error', `No configuration file: ${shown(file)} does not exist.`, {
-          file: shown(file),
-          hint: 'Run "scs init" to set up a newsroom here, or pass --config <file>.',
-        }),
+        diag(
+          'config-missing',
+          'error',
+          search
+            ? `No configuration file: no ${candidates[0]} in ${shown(start)} or any folder above it.`
+            : `No configuration file: ${shown(file)} does not exist.`,
+          {
+            file: shown(file),
+            hint: 'Run "scs init" to set up a newsroom here, or pass --config <file>.',
+          },
+        ),
       ],
     };
   }
+  const root = search ? path.dirname(found) : start;
   const file = shown(found);
   let text: string;
   try {
@@ -99,6 +113,17 @@ export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
   });
   if (result.config && !result.diagnostics.length) cache.set(result.config);
   return result;
+}
+
+const findIn = (dir: string, names: readonly string[]) =>
+  names.map((c) => path.resolve(dir, c)).find((f) => existsSync(f));
+
+/** The config file in `dir` or the nearest folder above it. */
+function findUp(dir: string): string | undefined {
+  for (let at = dir; ; at = path.dirname(at)) {
+    const found = findIn(at, CONFIG_FILES);
+    if (found || path.dirname(at) === at) return found;
+  }
 }
 
 /** Reads the config or throws a ScsError (exit code 2) carrying its diagnostics. */

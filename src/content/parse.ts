@@ -14,6 +14,7 @@ import { sha256Hex } from '../core/sha256.js';
 import { findBodyImages } from './body-images.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
+import { placeholdersLeft } from './placeholders.js';
 import { quickFrontmatter } from './quick-frontmatter.js';
 import { type MarkdownSource, rawHtmlWarnings } from './raw-html.js';
 import { frontmatterSchema, type Frontmatter } from './schema.js';
@@ -341,6 +342,7 @@ export function parseRelease(
       'End the quote with ", säger NAME, ROLE." (or ", says NAME, ROLE."), so readers know who speaks.',
     ),
   );
+  if (!fm.draft) diagnostics.push(...placeholdersLeft(text, file));
 
   // Raw HTML the sanitiser will change, wherever Markdown is written.
   const markdown: MarkdownSource[] = [{ markdown: body, at: { line: bodyLine, column: 1 }, mapped: true }];

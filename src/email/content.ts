@@ -45,13 +45,15 @@ export function emailContent(
   release: Release,
   list: NewsletterList,
   strings: EmailStrings,
+  /** Where a local image is shown: by default the copy the site publishes (previews show the file). */
+  imageUrl: (file: string) => string = (file) => assetUrl(config, file),
 ): EmailContent {
   const lang = release.lang;
   const webUrl = releaseUrl(config, release);
   const org = config.organization;
   const resolveUrl = (url: string, kind: 'link' | 'image') => {
     if (urlScheme(url) || url.startsWith('//')) return url;
-    if (kind === 'image') return assetUrl(config, localImageFile(config, release.path, url));
+    if (kind === 'image') return imageUrl(localImageFile(config, release.path, url));
     return new URL(url, webUrl).href;
   };
   const content: EmailContent = {
@@ -85,7 +87,7 @@ export function emailContent(
     content.hero = {
       url:
         release.image.url ??
-        assetUrl(config, release.image.file ?? localImageFile(config, release.path, release.image.src)),
+        imageUrl(release.image.file ?? localImageFile(config, release.path, release.image.src)),
       alt: release.image.alt,
       ...(release.image.credit ? { credit: release.image.credit } : {}),
     };

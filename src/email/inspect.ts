@@ -6,11 +6,13 @@ import type { Release } from '../content/types.js';
 import { diag, type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.js';
 import { loadDkimSigner } from './dkim.js';
 import { renderSampleEmail } from './sample.js';
-import { findRelease, listFor } from './select.js';
+import { findRelease } from '../content/find-release.js';
+import { listFor } from './select.js';
 import { makePrivateDir } from '../core/private-dir.js';
+import { relativeFileUrl } from './urls.js';
 
 export interface InspectOptions {
-  /** A release file (relative to `cwd`) or id. */
+  /** The release: id (`sv/<slug>`), file (relative to `cwd`), unique slug or translation key with `lang`. */
   release: string;
   lang?: string;
   listId?: string;
@@ -51,14 +53,18 @@ export async function planEmailInspection(config: Config, options: InspectOption
   if (!found.release) return { files: [], diagnostics: found.diagnostics };
   const release = found.release;
   const list = listFor(config, release, options.listId);
-  const sample = await renderSampleEmail(config, release, list.id, options.now);
+  const dir = path.resolve(options.cwd ?? config.root, options.outDir ?? path.join(config.stateDir, 'email'));
+  // The .html is for looking at before the site is deployed: its images are the files themselves.
+  const sample = await renderSampleEmail(config, release, list.id, options.now, (file) =>
+    relativeFileUrl(dir, file),
+  );
   const own = loaded.diagnostics.filter((d) => d.file === release.file);
   const diagnostics = [...own, ...sample.diagnostics];
   if (!sample.message || !sample.template || hasErrors(diagnostics))
     return { release, listId: list.id, files: [], diagnostics };
-  const dir = path.resolve(options.cwd ?? config.root, options.outDir ?? path.join(config.stateDir, 'email'));
   const base = path.join(dir, `${release.lang}-${release.slug}.${list.id}`);
   const html = Buffer.from(sample.html ?? '');
+  const previewHtml = Buffer.from(sample.previewHtml ?? sample.html ?? '');
   const text = Buffer.from(sample.text ?? '');
   return {
     release,
@@ -66,7 +72,7 @@ export async function planEmailInspection(config: Config, options: InspectOption
     subject: sample.template.subject,
     sizes: { html: html.length, text: text.length, message: sample.message.raw.length },
     files: [
-      { path: `${base}.html`, content: html },
+      { path: `${base}.html`, content: previewHtml },
       { path: `${base}.txt`, content: text },
       { path: `${base}.eml`, content: sample.message.raw },
     ],

@@ -5,6 +5,7 @@ import { escapeHtml } from './mime.js';
 import { renderSampleEmail, type SampleEmail } from './sample.js';
 import { listFor } from './select.js';
 import { fill, loadEmailStrings } from './strings.js';
+import { siteImagePath } from './urls.js';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -65,7 +66,10 @@ export async function renderEmailPreview(
   let sample: SampleEmail;
   try {
     const list = listFor(config, release, options.listId);
-    sample = await renderSampleEmail(config, release, list.id, options.now ?? release.publishAt);
+    // The site is not deployed yet: images come from the preview's own build of it.
+    sample = await renderSampleEmail(config, release, list.id, options.now ?? release.publishAt, (file) =>
+      siteImagePath(config, file),
+    );
   } catch (e) {
     if (!(e instanceof ScsError)) throw e;
     sample = { diagnostics: e.diagnostics };
@@ -86,7 +90,7 @@ export async function renderEmailPreview(
     );
   }
   const frame = (width: number, label: string) =>
-    `<figure><figcaption>${escapeHtml(label)}</figcaption><iframe title="${escapeHtml(label)}" width="${width}" style="width:${width}px" onload="this.style.height=this.contentDocument.documentElement.scrollHeight+'px'" srcdoc="${escapeHtml(sample.html!)}"></iframe></figure>`;
+    `<figure><figcaption>${escapeHtml(label)}</figcaption><iframe title="${escapeHtml(label)}" width="${width}" style="width:${width}px" onload="this.style.height=this.contentDocument.documentElement.scrollHeight+'px'" srcdoc="${escapeHtml(sample.previewHtml ?? sample.html!)}"></iframe></figure>`;
   const headers = headerFields(sample.message.raw)
     .map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
     .join('');

@@ -39,7 +39,7 @@ function sizeWithTypicalValues(text: string, markers: Record<Slot, string>): num
 export async function renderNewsletter(
   config: Config,
   release: Release,
-  options: { listId: string; now?: Date },
+  options: { listId: string; now?: Date; imageUrl?: (file: string) => string },
 ): Promise<{ template?: MessageTemplate; diagnostics: Diagnostic[] }> {
   const list = config.newsletter.lists[options.listId];
   if (!list) return { diagnostics: [unknownList(config, options.listId)] };
@@ -57,7 +57,7 @@ export async function renderNewsletter(
   const strings = loadEmailStrings(config, release.lang);
   const templates = loadEmailTemplates(config);
   const dkim = loadDkimSigner(config);
-  const content = emailContent(config, release, list, strings.strings);
+  const content = emailContent(config, release, list, strings.strings, options.imageUrl);
   const at = new Locator(config.root);
   const diagnostics = [
     ...strings.diagnostics,

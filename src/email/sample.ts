@@ -25,21 +25,33 @@ export interface SampleEmail {
   /** The HTML and text parts as the sample recipient gets them. */
   html?: string;
   text?: string;
+  /** The HTML part with local images shown from `previewImageUrl` (the site is not deployed yet). */
+  previewHtml?: string;
   diagnostics: Diagnostic[];
 }
 
-/** Renders a release for a list and personalises it for the sample recipient. */
+/**
+ * Renders a release for a list and personalises it for the sample recipient. With `previewImageUrl`,
+ * renders it again for `previewHtml`, its local images at the URLs that gives; the message keeps the
+ * published ones.
+ */
 export async function renderSampleEmail(
   config: Config,
   release: Release,
   listId: string,
   now: Date,
+  previewImageUrl?: (file: string) => string,
 ): Promise<SampleEmail> {
   const { template, diagnostics } = await renderNewsletter(config, release, { listId, now });
   if (!template || hasErrors(diagnostics)) return { diagnostics };
   const recipient = sampleRecipient(config, release.lang);
   const message = personalize(template, recipient, { now });
-  return { template, message, ...fillSlots(template, recipient), diagnostics };
+  const sample: SampleEmail = { template, message, ...fillSlots(template, recipient), diagnostics };
+  if (previewImageUrl) {
+    const preview = await renderNewsletter(config, release, { listId, now, imageUrl: previewImageUrl });
+    if (preview.template) sample.previewHtml = fillSlots(preview.template, recipient).html;
+  }
+  return sample;
 }
 
 /** The parts with the recipient's values in place, as a mail client shows them after decoding. */

@@ -15,6 +15,13 @@ export function assetUrl(config: Config, file: string): string {
   return new URL(published, config.site.baseUrl).href;
 }
 
+/** The site's copy of a local image as a path on the site's own host: what `scs preview` serves. */
+export const siteImagePath = (config: Config, file: string) => new URL(assetUrl(config, file)).pathname;
+
+/** A local image file as a URL relative to `dir`: how an HTML file written there shows it. */
+export const relativeFileUrl = (dir: string, file: string) =>
+  path.relative(dir, file).split(path.sep).map(encodeURIComponent).join('/');
+
 /** `mailto:`, `tel:`, `https:` … or undefined for a relative URL. */
 export function urlScheme(url: string): string | undefined {
   const m = /^([a-z][a-z0-9+.-]*):/i.exec(url);

@@ -8,6 +8,7 @@ import type { Dispatch, LockHolder } from '../store/ledger-types.js';
 import { openStore } from '../store/open.js';
 import { deliver, deliverySettings } from './deliver.js';
 import { dryRunReports } from './dry-run.js';
+import { exampleDomainProblems } from './example-domains.js';
 import { planPublish, type PublishPlan, type SkippedDispatch } from './plan.js';
 import { openSession } from './session.js';
 import type { DeliveryRunOptions, DispatchReport, RecoveredDispatch, TransportInfo } from './types.js';
@@ -66,7 +67,8 @@ export async function publish(config: Config, options: PublishOptions): Promise<
     ok: false,
     now: options.now,
     dryRun: !!options.dryRun,
-    diagnostics: [...checked.diagnostics],
+    // Sending for real from the example's config would mail readers links and a sender that do not exist.
+    diagnostics: [...exampleDomainProblems(config), ...checked.diagnostics],
     checkedFiles: checked.files.length,
     transport,
     recovered: [],
@@ -74,7 +76,7 @@ export async function publish(config: Config, options: PublishOptions): Promise<
     skipped: [],
     tooOld: [],
   };
-  if (hasErrors(checked.diagnostics)) return result;
+  if (hasErrors(result.diagnostics)) return result;
   const adopt = (plan: PublishPlan) => {
     result.skipped = plan.skipped;
     result.tooOld = plan.tooOld;

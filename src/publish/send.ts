@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import { diag, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { localDateTime } from '../core/time.js';
+import { findReleases } from '../content/find-release.js';
 import { checkReleases } from '../content/load.js';
 import { isPublished, type Release } from '../content/types.js';
 import { createTransport, describeTransport } from '../delivery/create-transport.js';
@@ -13,12 +14,12 @@ import { deliver, deliverySettings, notStarted } from './deliver.js';
 import { dryRunReports } from './dry-run.js';
 import { messageBuilder } from './messages.js';
 import type { PlannedDispatch } from './plan.js';
-import { listsFor, selectReleases } from './select.js';
+import { listsFor } from './select.js';
 import { openSession } from './session.js';
 import type { DeliveryRunOptions, DispatchReport, RecoveredDispatch, TransportInfo } from './types.js';
 
 export interface SendOptions extends DeliveryRunOptions {
-  /** Id (`sv/<slug>`), file (relative to `cwd`), slug or translation key. */
+  /** Id (`sv/<slug>`), file (relative to `cwd`), unique slug or translation key (see `findReleases`). */
   release: string;
   /** Where a relative file name is looked up; default the project root. */
   cwd?: string;
@@ -115,7 +116,7 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
     return result;
   };
   const test = (options.test ?? []).map(requireEmail);
-  const selected = selectReleases(config, checkReleases(config), options.release, {
+  const selected = findReleases(config, checkReleases(config), options.release, {
     ...(options.lang ? { lang: options.lang } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 import { ScsError } from '../core/diagnostic.js';
+import { findReleases } from '../content/find-release.js';
 import { loadReleases } from '../content/load.js';
 import { describeTransport } from '../delivery/create-transport.js';
 import type { DeliveryCounts, DeliveryProblem, Dispatch, LockHolder } from '../store/ledger-types.js';
 import { openStore } from '../store/open.js';
-import { selectReleases } from './select.js';
 import type { TransportInfo } from './types.js';
 
 export interface DispatchStatus {
@@ -39,7 +39,7 @@ export function dispatchStatus(
   if (options.release !== undefined) {
     const name = options.release;
     try {
-      const selected = selectReleases(
+      const selected = findReleases(
         config,
         loadReleases(config),
         name,

@@ -208,7 +208,7 @@ describe('scs check on many releases (parser threads and the cache)', () => {
   });
 });
 
-describe('scs new and scs init', () => {
+describe('scs new', () => {
   it('writes a new release from config defaults, prints its path and refuses to overwrite', () => {
     const dir = project();
     const r = runScs(['new', 'Ny cykelbana längs älven', '--now', '2026-11-26T10:00'], { cwd: dir });
@@ -229,19 +229,6 @@ describe('scs new and scs init', () => {
     expect(en.stdout.trim()).toBe('releases/2026/2026-12-03-new-cycle-lane.en.md');
     expect(readFileSync(path.join(dir, en.stdout.trim()), 'utf8')).toContain('date: 2026-12-03T08:00+01:00');
     expect(runScs(['new', 'X', '--lang', 'fi'], { cwd: dir }).code).toBe(2);
-  });
-
-  it('sets up a newsroom that checks clean at once, and refuses a folder that is not empty', () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const r = runScs(['init', 'nyhetsrum'], { cwd: t.dir });
-    expect(r.code).toBe(0);
-    const dir = path.join(t.dir, 'nyhetsrum');
-    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toMatch(/\.scs\/[\s\S]*public\//);
-    expect(runScs(['check'], { cwd: dir }).code).toBe(0);
-    const again = runScs(['init', 'nyhetsrum'], { cwd: t.dir });
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain('is not empty');
   });
 
   it('reports an unreadable release instead of crashing', () => {

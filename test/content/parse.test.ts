@@ -21,11 +21,11 @@ const body = (text: string) => bodyFromText(text, parse(text).release!.bodyLine)
 describe('parseRelease', () => {
   it('takes the lead from the first paragraph and keeps it out of the body, with line numbers intact', () => {
     const text =
-      '---\ntitle: Rubrik\ndate: 2026-01-10\n---\n\nFörsta stycket\nfortsätter här.\n\n## Mellanrubrik\n\nBrödtext.\n';
+      '---\ntitle: Rubrik\ndate: 2026-01-10\n---\n\nFörsta stycket\nfortsätter här.\n\n## Så fungerar det\n\nBrödtext.\n';
     const { release, diagnostics } = parse(text);
     expect(diagnostics).toEqual([]);
     expect(release!.lead).toBe('Första stycket fortsätter här.');
-    expect(body(text)).toBe('## Mellanrubrik\n\nBrödtext.\n');
+    expect(body(text)).toBe('## Så fungerar det\n\nBrödtext.\n');
     expect(release!.bodyLine).toBe(9);
   });
 

@@ -36,9 +36,55 @@ describe('scs email', () => {
     expect(list.unsubscribe.url).toBe(
       'https://press.stadslabbet.example/newsletter/unsubscribe?token=SAMPLE-TOKEN-NOT-VALID',
     );
-    expect(mail.html).toBe(readFileSync(`${base}.html`, 'utf8'));
+    // The same email, but for where its images are shown (see the test of local images below).
+    const noSrc = (html: string) => html.replace(/ src="[^"]*"/g, '');
+    expect(noSrc(readFileSync(`${base}.html`, 'utf8'))).toBe(noSrc(mail.html as string));
     expect(mail.text).toBe(readFileSync(`${base}.txt`, 'utf8'));
     expect(readdirSync(path.dirname(base)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('shows local images in the .html from the files themselves, while the .eml keeps the published URLs', async () => {
+    p.write(
+      'releases/2026/2026-10-15-karta.sv.md',
+      releaseFile(
+        {
+          title: 'Karta över bergrummen',
+          date: '2026-10-15',
+          lang: 'sv',
+          image: '{ src: ../images/bergrum.jpg, alt: Bergrummet }',
+        },
+        'Brödtext.\n\n![Karta över bergrummen](/releases/images/bergrum.jpg)\n',
+      ),
+    );
+    const r = runScs(
+      ['email', 'sv/karta-over-bergrummen', '--out', 'granska/mejl', '--now', '2026-10-15T09:30'],
+      {
+        cwd: p.dir,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const base = path.join(p.dir, 'granska/mejl/sv-karta-over-bergrummen.nyheter');
+    const html = readFileSync(`${base}.html`, 'utf8');
+    const sources = [...html.matchAll(/<img\s[^>]*src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(sources).toHaveLength(2);
+    for (const src of sources) {
+      expect(src).not.toMatch(/^https?:/);
+      expect(existsSync(path.resolve(path.dirname(base), decodeURIComponent(src))), src).toBe(true);
+    }
+    expect(path.resolve(path.dirname(base), sources[0]!)).toBe(
+      path.join(p.dir, 'releases/images/bergrum.jpg'),
+    );
+    expect(html).not.toContain('https://press.stadslabbet.example/assets/');
+    const mail = await parse(readFileSync(`${base}.eml`));
+    const published = [...(mail.html as string).matchAll(/<img\s[^>]*src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(published).toEqual([
+      expect.stringMatching(
+        /^https:\/\/press\.stadslabbet\.example\/assets\/images\/bergrum-[0-9a-f]+\.jpg$/,
+      ),
+      expect.stringMatching(
+        /^https:\/\/press\.stadslabbet\.example\/assets\/images\/bergrum-[0-9a-f]+\.jpg$/,
+      ),
+    ]);
   });
 
   it('takes a path, picks the translation with --lang and writes to --out', async () => {

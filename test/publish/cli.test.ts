@@ -262,6 +262,46 @@ describe('scs send, publish and status (the binary)', () => {
     });
   });
 
+  it('tells a repeated send what it sent now from what was sent before', async () => {
+    room = newsroom();
+    room.seed('nyheter', readers(3));
+    const first = await scs(['send', BERGRUM_SV, '--now', DUE]);
+    expect(first.stdout, first.stderr).toContain(`${BERGRUM_SV} → nyheter (3 recipients, outbox): 3 sent in`);
+    const again = await scs(['send', BERGRUM_SV, '--now', DUE]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(
+      `${BERGRUM_SV} → nyheter (3 recipients, outbox): 0 sent now, 3 sent before; nothing to do.\n`,
+    );
+    room.seed('nyheter', ['late@example.com']);
+    const late = await scs(['send', BERGRUM_SV, '--now', DUE]);
+    expect(late.stdout).toContain('(1 new subscriber added): 1 sent now, 3 sent before in');
+    expect(outbox()).toHaveLength(4);
+  });
+
+  it('announces a secret key it generates, whichever command opens the store first', async () => {
+    for (const command of [
+      ['send', BERGRUM_SV, '--now', DUE],
+      ['publish', '--now', DUE],
+    ]) {
+      room = newsroom();
+      const env = { SCS_SECRET: undefined };
+      const key = path.join(room.dir, '.scs', 'secret');
+      // A dry run writes nothing, the key included.
+      const dry = await scs([...command, '--dry-run'], env);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(existsSync(key)).toBe(false);
+      const first = await scs(command, env);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stderr).toContain(
+        'No SCS_SECRET set: generated a key in .scs/secret for signed links and the suppression list.',
+      );
+      expect(existsSync(key)).toBe(true);
+      const second = await scs(command, env);
+      expect(second.stderr).not.toContain('generated a key');
+      room.cleanup();
+    }
+  });
+
   it('exits 2 on usage mistakes and 1 on a release that may not be mailed yet', async () => {
     room = newsroom();
     const unknown = await scs(['send', 'no-such-release']);

@@ -27,8 +27,8 @@ export interface Newsroom {
 }
 
 /**
- * A copy of the example newsroom with its own database and the delivery settings given (tiny retry
- * delays, so that tests of retries take milliseconds).
+ * A copy of the example newsroom on the domain stadslabbet.test, with its own database and the delivery
+ * settings given (tiny retry delays, so that tests of retries take milliseconds).
  */
 export function newsroom(
   delivery: Record<string, number> = {},
@@ -37,12 +37,15 @@ export function newsroom(
   const project = exampleProject();
   const file = path.join(project.dir, 'scs.config.yml');
   const settings = { concurrency: 4, rate: 0, maxAttempts: 5, retryBaseMs: 20, timeoutMs: 5000, ...delivery };
-  let text = readFileSync(file, 'utf8').replace(
-    /^ {2}delivery:\n(?: {4}.*\n?)*/m,
-    `  delivery:\n${Object.entries(settings)
-      .map(([k, v]) => `    ${k}: ${v}\n`)
-      .join('')}`,
-  );
+  // On a domain of its own: publish refuses to mail from the example's `.example` addresses over SMTP.
+  let text = readFileSync(file, 'utf8')
+    .replaceAll('stadslabbet.example', 'stadslabbet.test')
+    .replace(
+      /^ {2}delivery:\n(?: {4}.*\n?)*/m,
+      `  delivery:\n${Object.entries(settings)
+        .map(([k, v]) => `    ${k}: ${v}\n`)
+        .join('')}`,
+    );
   for (const [k, v] of Object.entries(newsletter))
     text = text.replace(new RegExp(`^ {2}${k}: .*$`, 'm'), `  ${k}: ${v}`);
   writeFileSync(file, text);

@@ -45,9 +45,9 @@ describe('sending a release (library)', () => {
     const first = server.received.find((m) => m.to === emails[7])!.raw.toString();
     expect(first).toContain(`To: "Reader 7" <${emails[7]}>`);
     expect(first).toMatch(
-      /List-Unsubscribe: <https:\/\/press\.stadslabbet\.example\/newsletter\/unsubscribe\?token=[\w.-]+>/,
+      /List-Unsubscribe: <https:\/\/press\.stadslabbet\.test\/newsletter\/unsubscribe\?token=[\w.-]+>/,
     );
-    expect(server.received[0]!.from).toBe('press@stadslabbet.example');
+    expect(server.received[0]!.from).toBe('press@stadslabbet.test');
 
     const again = await send();
     expect(again.ok).toBe(true);

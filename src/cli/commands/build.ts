@@ -126,8 +126,11 @@ export function buildCommand(cli: Cli): Command {
         ...(threads ? { threads } : {}),
       });
       cli.exit(result.ok ? 0 : 1);
-      if (opts.json) cli.out(JSON.stringify(buildJson(result, config.timeZone), null, 2));
-      else reportBuild(cli, result, config, `Built ${result.pages} pages (${result.files} files)`);
+      if (opts.json) {
+        // Diagnostics go to stderr, with --json too: stdout is the result alone.
+        cli.diagnostics(result.diagnostics, config.root);
+        cli.out(JSON.stringify(buildJson(result, config.timeZone), null, 2));
+      } else reportBuild(cli, result, config, `Built ${result.pages} pages (${result.files} files)`);
     });
 }
 

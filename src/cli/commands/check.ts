@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { Cli } from '../context.js';
 import { formatDiagnostics, summaryLine, type DiagnosticFormat } from '../output.js';
@@ -8,7 +9,7 @@ export function checkCommand(cli: Cli): Command {
     .description('Validate releases and the config; report every problem at once.')
     .argument('[paths...]', 'release files or folders (default: all releases)')
     .addOption(
-      new Option('--format <format>', 'output format')
+      new Option('--format <format>', 'output format (--json is --format json)')
         .choices(['pretty', 'json', 'github'])
         .default('pretty'),
     )
@@ -16,19 +17,21 @@ export function checkCommand(cli: Cli): Command {
     .action(async function (
       this: Command,
       paths: string[],
-      opts: { format: DiagnosticFormat; strict?: boolean },
+      opts: { format: DiagnosticFormat; strict?: boolean; json?: boolean },
     ) {
       const config = cli.config(this);
       prestartParsers(config);
       // Loaded on use, so that `scs --help` and other commands start fast.
       const { checkReleases } = await import('../../content/load.js');
-      const result = checkReleases(config, { paths });
+      // Relative to where scs runs, which may be below the project root.
+      const result = checkReleases(config, { paths: paths.map((p) => path.resolve(cli.cwd, p)) });
       const { diagnostics } = result;
-      if (opts.format === 'pretty') {
-        if (diagnostics.length)
-          cli.err(formatDiagnostics(diagnostics, 'pretty', { root: config.root, color: cli.color }));
+      // --json is --format json: the diagnostics are this command's result.
+      const format = opts.json ? 'json' : opts.format;
+      if (format === 'pretty') {
+        cli.diagnostics(diagnostics, config.root);
         cli.err(summaryLine(diagnostics, result.files.length));
-      } else cli.out(formatDiagnostics(diagnostics, opts.format, { root: config.root, color: false }));
+      } else cli.out(formatDiagnostics(diagnostics, format, { root: config.root, color: false }));
       const failing = diagnostics.some(
         (d) => d.severity === 'error' || (opts.strict && d.severity === 'warning'),
       );

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { hasErrors } from '../../core/diagnostic.js';
 import { resolveNow, type Cli } from '../context.js';
-import { formatDiagnostics } from '../output.js';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -11,7 +10,7 @@ export function emailCommand(cli: Cli): Command {
     .description(
       "Render a release's newsletter email for a sample recipient: writes .html, .txt and .eml to inspect.",
     )
-    .argument('<release>', 'release file or id (<lang>/<slug>)')
+    .argument('<release>', 'the release: its id (sv/<slug>), file, slug, or translation key with --lang')
     .option('--lang <lang>', 'the version of the release in this language (via translationKey)')
     .option('--list <id>', 'newsletter list (default: the first list in the release language)')
     .option('--out <dir>', 'output folder (default: .scs/email/)')
@@ -19,7 +18,7 @@ export function emailCommand(cli: Cli): Command {
     .action(async function (
       this: Command,
       release: string,
-      opts: { lang?: string; list?: string; out?: string; now?: string },
+      opts: { lang?: string; list?: string; out?: string; now?: string; json?: boolean },
     ) {
       const config = cli.config(this);
       // MJML is heavy: load it only when this command runs.
@@ -32,14 +31,32 @@ export function emailCommand(cli: Cli): Command {
         cwd: cli.cwd,
         now: resolveNow(opts.now, config.timeZone),
       });
-      if (plan.diagnostics.length)
-        cli.err(formatDiagnostics(plan.diagnostics, 'pretty', { root: config.root, color: cli.color }));
-      if (hasErrors(plan.diagnostics) || !plan.sizes) {
+      cli.diagnostics(plan.diagnostics, config.root);
+      const ok = !hasErrors(plan.diagnostics) && !!plan.sizes;
+      if (ok) writeInspectFiles(plan.files);
+      if (opts.json) {
+        cli.out(
+          JSON.stringify(
+            {
+              ok,
+              release: plan.release?.id ?? null,
+              listId: plan.listId ?? null,
+              subject: plan.subject ?? null,
+              sizes: plan.sizes ?? null,
+              files: ok ? plan.files.map((f) => f.path) : [],
+              diagnostics: plan.diagnostics,
+            },
+            null,
+            2,
+          ),
+        );
+      }
+      if (!ok || !plan.sizes) {
         cli.err(cli.c.red('No email written: fix the errors above.'));
         cli.exit(1);
         return;
       }
-      writeInspectFiles(plan.files);
+      if (opts.json) return;
       for (const f of plan.files) cli.out(`${path.relative(cli.cwd, f.path)}  ${kb(f.content.length)}`);
       cli.err(`Subject: ${plan.subject}`);
       cli.err(

@@ -21,6 +21,10 @@ export function newCommand(cli: Cli): Command {
       const planned = planNewRelease(config, { title, ...opts, now: resolveNow(opts.now, config.timeZone) });
       writeNewFiles([planned], config.root);
       cli.out(path.relative(cli.cwd, planned.path));
-      cli.err(cli.c.dim('Created as a draft: remove "draft: true" when it is ready, then run "scs check".'));
+      cli.err(
+        cli.c.dim(
+          'Created as a draft: replace the placeholder texts, remove "draft: true" when it is ready, then run "scs check".',
+        ),
+      );
     });
 }

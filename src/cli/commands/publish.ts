@@ -15,7 +15,6 @@ import {
   tookOverLine,
   transportLine,
 } from '../dispatch-output.js';
-import { formatDiagnostics } from '../output.js';
 import { prestartParsers } from '../../content/parser-threads.js';
 
 const SKIPS: Record<SkipReason, string> = {
@@ -33,7 +32,6 @@ export function publishCommand(cli: Cli): Command {
     )
     .option('--now <date-time>', 'the current time: what is due is decided by it (for scripts and tests)')
     .option('--dry-run', 'check and show what would be built and sent; write and send nothing')
-    .option('--json', 'print the result as JSON (progress as JSON lines on stderr)')
     .action(async function (this: Command, opts: { now?: string; dryRun?: boolean; json?: boolean }) {
       const config = cli.config(this);
       prestartParsers(config);
@@ -54,11 +52,11 @@ export function publishCommand(cli: Cli): Command {
         stop.dispose();
       }
       cli.exit(stop.stopped() ? 130 : result.ok ? 0 : 1);
+      // Diagnostics go to stderr, with --json too: stdout is the result alone.
+      cli.diagnostics(result.diagnostics, config.root);
       if (opts.json) return cli.out(JSON.stringify(result, null, 2));
 
       const { c } = cli;
-      if (result.diagnostics.length)
-        cli.err(formatDiagnostics(result.diagnostics, 'pretty', { root: config.root, color: cli.color }));
       if (!result.site && !result.dryRun && hasErrors(result.diagnostics)) {
         return cli.err(
           c.red(`Nothing was built or sent: fix the errors above (${result.checkedFiles} files checked).`),

@@ -10,7 +10,6 @@ import {
   tookOverLine,
   transportLine,
 } from '../dispatch-output.js';
-import { formatDiagnostics } from '../output.js';
 
 export const parseRate = (value: string): number => {
   const rate = Number(value);
@@ -70,7 +69,6 @@ export function sendCommand(cli: Cli): Command {
       '--now <date-time>',
       'the current time, to decide whether the release is published (for scripts and tests)',
     )
-    .option('--json', 'print the result as JSON (progress as JSON lines on stderr)')
     .action(async function (this: Command, release: string, opts: SendFlags) {
       const config = cli.config(this);
       const { sendRelease } = await import('../../publish/send.js');
@@ -107,10 +105,10 @@ export function sendCommand(cli: Cli): Command {
         progress.done();
         stop.dispose();
       }
+      // Diagnostics go to stderr, with --json too: stdout is the result alone.
+      cli.diagnostics(result.diagnostics, config.root);
       if (opts.json) cli.out(JSON.stringify(result, null, 2));
       else {
-        if (result.diagnostics.length)
-          cli.err(formatDiagnostics(result.diagnostics, 'pretty', { root: config.root, color: cli.color }));
         if (result.busy) cli.err(cli.c.red(busyLine(result.busy, config.timeZone, new Date())));
         if (result.tookOverFrom) cli.err(tookOverLine(result.tookOverFrom));
         for (const line of recoveredLines(cli, result.recovered)) cli.err(line);

@@ -15,7 +15,6 @@ export function statusCommand(cli: Cli): Command {
       (v) => Math.max(0, Number.parseInt(v, 10) || 0),
       5,
     )
-    .option('--json', 'print the result as JSON')
     .action(async function (
       this: Command,
       release: string | undefined,

@@ -1,0 +1,242 @@
+import type { Command } from 'commander';
+
+/**
+ * What every command shares, as in git, gh and Hugo: `-c, --config` in its help, `--json` where it
+ * prints a result (the result on stdout, messages on stderr), and a help page that ends with examples
+ * and exit codes. Kept in one table, so that a command without examples fails the help test.
+ */
+export interface CommandConventions {
+  /** Two or three command lines, each with what it does (shown as a comment above it). */
+  examples: [command: string, what: string][];
+  /** Prints a result, so takes --json. */
+  json?: boolean;
+  /** Opens the store: its secret key is made (and announced) when the config is loaded. */
+  store?: boolean;
+  /** What 0, 1 and 130 mean for this command (2 and 70 are the same everywhere). */
+  exit?: Partial<Record<0 | 1 | 130, string>>;
+}
+
+export const CONVENTIONS: Record<string, CommandConventions> = {
+  // `scs` itself.
+  '': {
+    examples: [
+      ['scs init newsroom && cd newsroom && scs check', 'a new newsroom, checked'],
+      ['scs preview', 'write, and watch the archive and newsletters change'],
+      ['scs publish', 'build and send what has come due (from cron)'],
+    ],
+    exit: {
+      1: 'errors in the releases, or an operation that failed (each command says which)',
+      130: 'send or publish stopped by Ctrl+C',
+    },
+  },
+  init: {
+    examples: [
+      ['scs init newsroom', 'set up a newsroom in ./newsroom'],
+      ['scs init', 'set up the current (empty) folder'],
+    ],
+    exit: { 1: 'the folder is not empty' },
+  },
+  new: {
+    examples: [
+      ['scs new "Umeå lagrar sommarvärme"', 'a draft in the default language, dated today'],
+      ['scs new "Summer heat in old caverns" --lang en --type news', 'an English news item'],
+    ],
+    exit: { 1: 'the file exists already' },
+  },
+  check: {
+    examples: [
+      ['scs check', 'every release and the config'],
+      ['scs check releases/2026 --strict', 'report on one folder; warnings fail too'],
+      ['scs check --json', 'the diagnostics as a JSON array'],
+    ],
+    json: true,
+    exit: { 0: 'no errors (warnings allowed unless --strict)', 1: 'errors found' },
+  },
+  build: {
+    examples: [
+      ['scs build', 'build the archive into public/'],
+      ['scs build --drafts --future --out /tmp/site', 'everything, to look at'],
+      ['scs build --watch --no-search', 'rebuild on every change until Ctrl+C'],
+    ],
+    json: true,
+    exit: { 1: 'the check found errors or the build failed; the previous output is unchanged' },
+  },
+  preview: {
+    examples: [
+      ['scs preview', 'serve the archive with drafts on http://127.0.0.1:4000/'],
+      ['scs preview --port 0 --no-drafts', 'on a free port, as it will be published'],
+    ],
+    exit: { 0: 'stopped with Ctrl+C' },
+  },
+  email: {
+    examples: [
+      ['scs email sv/umea-lagrar-sommarvarme-i-gamla-bergrum', 'by id'],
+      ['scs email bergrum-2026 --lang en', 'by translation key, the English version'],
+      [
+        'scs email releases/2026/2026-10-14-umea-lagrar-sommarvarme-i-gamla-bergrum.sv.md --list nyheter --json',
+        'by file, for one list, as JSON',
+      ],
+    ],
+    json: true,
+    exit: { 0: 'written', 1: 'the email has errors (nothing written)' },
+  },
+  publish: {
+    examples: [
+      ['scs publish', 'check, build, and send what has come due (from cron)'],
+      ['scs publish --dry-run', 'show what would be built and sent'],
+      ['scs publish --json 2>progress.log', 'the result as JSON, progress to a log'],
+    ],
+    json: true,
+    store: true,
+    exit: {
+      1: 'the check or build failed, or a dispatch paused or could not start',
+      130: 'stopped by Ctrl+C after the messages in flight',
+    },
+  },
+  send: {
+    examples: [
+      ['scs send sv/umea-lagrar-sommarvarme-i-gamla-bergrum --dry-run', 'who would get what'],
+      ['scs send bergrum-2026 --test me@example.org', 'every language version, to me only'],
+      ['scs send umea-lagrar-sommarvarme-i-gamla-bergrum --list nyheter', 'by slug, to one list'],
+    ],
+    json: true,
+    store: true,
+    exit: {
+      0: 'sent (single bounces are reported, not fatal)',
+      1: 'a dispatch paused or could not start, the release may not be mailed, or another run is sending',
+      130: 'stopped by Ctrl+C after the messages in flight',
+    },
+  },
+  status: {
+    examples: [
+      ['scs status', 'every dispatch, newest first'],
+      ['scs status bergrum-2026 --problems 20', "one release's dispatches, 20 problems each"],
+      ['scs status --json', 'as JSON'],
+    ],
+    json: true,
+  },
+  subscribers: {
+    examples: [
+      ['scs subscribers add anna@example.org --list nyheter', 'add someone (a confirmation mail goes out)'],
+      ['scs subscribers import people.csv --dry-run', 'what an import would do'],
+    ],
+    store: true,
+  },
+  'subscribers add': {
+    examples: [
+      ['scs subscribers add anna@example.org --list nyheter', 'pending until they confirm'],
+      ['scs subscribers add bo@example.org --list news --confirmed --name "Bo Ek"', 'consent given already'],
+    ],
+    json: true,
+    exit: { 1: 'the address is suppressed, or the confirmation mail could not be sent' },
+  },
+  'subscribers remove': {
+    examples: [
+      ['scs subscribers remove anna@example.org', 'off every list (and suppressed)'],
+      ['scs subscribers remove anna@example.org --list news', 'off one list'],
+    ],
+    json: true,
+    exit: { 1: 'no such subscriber' },
+  },
+  'subscribers list': {
+    examples: [
+      ['scs subscribers list --list nyheter', "one list's subscribers"],
+      ['scs subscribers list --status pending --json', 'those who have not confirmed, as JSON'],
+    ],
+    json: true,
+  },
+  'subscribers show': {
+    examples: [
+      ['scs subscribers show anna@example.org', 'everything stored about one person'],
+      ['scs subscribers show anna@example.org --json', 'the same as JSON (a GDPR access answer)'],
+    ],
+    json: true,
+    exit: { 1: 'no such subscriber' },
+  },
+  'subscribers erase': {
+    examples: [
+      ['scs subscribers erase anna@example.org', 'delete the person; only a suppression hash stays'],
+      ['scs subscribers erase anna@example.org --json', 'the same, reported as JSON'],
+    ],
+    json: true,
+  },
+  'subscribers export': {
+    examples: [
+      ['scs subscribers export -o people.csv', 'everyone as CSV (import reads it back)'],
+      ['scs subscribers export --list news --format json', 'one list with the consent records'],
+    ],
+  },
+  'subscribers import': {
+    examples: [
+      ['scs subscribers import people.csv --list nyheter --dry-run', 'what would happen to each row'],
+      ['scs subscribers import people.csv --confirmed --skip-invalid', 'import, leaving out bad rows'],
+    ],
+    json: true,
+    exit: { 1: 'a row is invalid (nothing written unless --skip-invalid)' },
+  },
+  serve: {
+    examples: [
+      ['scs serve', 'answer on http://127.0.0.1:8080/ behind your HTTPS proxy'],
+      ['scs serve --host 0.0.0.0 --port 9000', 'on every address, port 9000'],
+    ],
+    store: true,
+    exit: { 0: 'stopped with Ctrl+C or SIGTERM after the open requests' },
+  },
+  doctor: {
+    examples: [
+      ['scs doctor', 'check mail server, DKIM, SPF, DMARC, archive and scs serve'],
+      ['scs doctor --dns-server 127.0.0.1:5353 --json', 'ask another DNS server; as JSON'],
+    ],
+    json: true,
+    exit: { 0: 'no errors (warnings allowed)', 1: 'at least one check failed' },
+  },
+};
+
+/** `subscribers add` for the command `add` below `subscribers` (the program itself left out). */
+export function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** The conventions of a command and of the commands it sits in (for `store`). */
+export function conventionsOf(command: Command): CommandConventions[] {
+  const found: CommandConventions[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) {
+    const own = CONVENTIONS[commandPath(c)];
+    if (own) found.push(own);
+  }
+  return found;
+}
+
+export const JSON_HELP = 'print the result as JSON on stdout (messages and progress stay on stderr)';
+
+/** Gives `scs` and every command below it its --json option (where it prints a result) and help footer. */
+export function applyConventions(program: Command): void {
+  program.addHelpText('after', helpFooter(CONVENTIONS['']!));
+  applyBelow(program);
+}
+
+function applyBelow(parent: Command): void {
+  for (const command of parent.commands) {
+    const own = CONVENTIONS[commandPath(command)];
+    if (!own)
+      throw new Error(`No help conventions for "scs ${commandPath(command)}" (src/cli/conventions.ts).`);
+    if (own.json && !command.options.some((o) => o.long === '--json')) command.option('--json', JSON_HELP);
+    command.addHelpText('after', helpFooter(own));
+    applyBelow(command);
+  }
+}
+
+/** The codes every command shares (README "Exit codes"); a command's own meanings come on top. */
+const EXIT: Record<number, string> = {
+  0: 'success',
+  2: 'usage or configuration error',
+  70: 'internal error (a bug in scs: please report it)',
+};
+
+function helpFooter(own: CommandConventions): string {
+  const examples = own.examples.map(([line, what]) => `  # ${what}\n  $ ${line}`);
+  const exit = Object.entries({ ...EXIT, ...own.exit }).map(([code, what]) => `  ${code.padEnd(3)}  ${what}`);
+  return `\nExamples:\n${examples.join('\n\n')}\n\nExit codes:\n${exit.join('\n')}\n`;
+}

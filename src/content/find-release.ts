@@ -1,0 +1,110 @@
+import path from 'node:path';
+import type { Config } from '../config/types.js';
+import { diag, type Diagnostic, ScsError } from '../core/diagnostic.js';
+import { didYouMean } from '../core/schema-diagnostics.js';
+import type { Release } from './types.js';
+
+export interface FindReleaseOptions {
+  /** The version in this language (via translationKey), or only the versions in it. */
+  lang?: string;
+  /** Where a relative file name is looked up; default the project root. */
+  cwd?: string;
+}
+
+type Loaded = { releases: Release[]; diagnostics: Diagnostic[] };
+
+/**
+ * The releases a name on the command line means, the same for every command: an id (`sv/<slug>`) or a
+ * file names one release; a translation key names every language version; a slug names the release
+ * with that slug when there is only one (several: ScsError `release-ambiguous` listing them). `lang`
+ * picks the version in that language. Unknown names throw ScsError (exit 2) with a did-you-mean hint;
+ * a named file that failed validation returns its diagnostics instead.
+ */
+export function findReleases(
+  config: Config,
+  loaded: Loaded,
+  name: string,
+  options: FindReleaseOptions = {},
+): { releases: Release[]; diagnostics: Diagnostic[] } {
+  const abs = path.resolve(options.cwd ?? config.root, name);
+  const exact = loaded.releases.find((r) => r.id === name || r.path === abs);
+  const byKey = loaded.releases.filter((r) => r.translationKey === name);
+  const bySlug = loaded.releases.filter((r) => r.slug === name);
+  const named = exact ? [exact] : byKey.length ? byKey : bySlug;
+  const slugOnly = !exact && !byKey.length;
+  if (!named.length) {
+    const shown = path.relative(config.root, abs).split(path.sep).join('/');
+    const problems = loaded.diagnostics.filter((d) => d.file === shown && d.severity === 'error');
+    if (problems.length) return { releases: [], diagnostics: problems };
+    throw unknownRelease(loaded.releases, name);
+  }
+  const releases = options.lang ? inLanguage(loaded.releases, named, options.lang) : named;
+  if (slugOnly && releases.length > 1) throw ambiguous(name, releases);
+  return { releases, diagnostics: [] };
+}
+
+/** The one release a name means (`scs email`); a translation key with several versions needs `lang`. */
+export function findRelease(
+  config: Config,
+  loaded: Loaded,
+  name: string,
+  options: FindReleaseOptions = {},
+): { release?: Release; diagnostics: Diagnostic[] } {
+  const { releases, diagnostics } = findReleases(config, loaded, name, options);
+  if (releases.length > 1) throw ambiguous(name, releases);
+  return releases[0] ? { release: releases[0], diagnostics } : { diagnostics };
+}
+
+/** The named releases in `lang`, or else the version in `lang` of the first (same translationKey). */
+function inLanguage(all: readonly Release[], named: Release[], lang: string): Release[] {
+  const already = named.filter((r) => r.lang === lang);
+  if (already.length) return already.length === named.length ? named : already;
+  const original = named[0]!;
+  const key = original.translationKey;
+  const versions = key ? all.filter((r) => r.translationKey === key) : [original];
+  const version = versions.find((r) => r.lang === lang);
+  if (version) return [version];
+  throw new ScsError(
+    [
+      diag('release-language-missing', 'error', `${original.id} has no version in "${lang}".`, {
+        file: original.file,
+        hint: key
+          ? `Versions with translationKey "${key}": ${versions.map((r) => r.id).join(', ')}.`
+          : 'Give the release and its translation the same "translationKey" in the frontmatter.',
+      }),
+    ],
+    2,
+  );
+}
+
+function ambiguous(name: string, releases: readonly Release[]): ScsError {
+  const candidates = releases.map((r) => `${r.id} (${r.file})`).join(', ');
+  return new ScsError(
+    [
+      diag('release-ambiguous', 'error', `"${name}" names ${releases.length} releases: ${candidates}.`, {
+        hint: `Name one by its id, e.g. "${releases[0]!.id}", or add --lang ${releases[0]!.lang}.`,
+      }),
+    ],
+    2,
+  );
+}
+
+function unknownRelease(releases: readonly Release[], name: string): ScsError {
+  const ids = releases.map((r) => r.id);
+  const needle = name.toLowerCase();
+  const close = ids.filter((id) => id.includes(needle) || path.basename(needle).includes(id.split('/')[1]!));
+  const suggestion = close.length
+    ? ` Did you mean ${close
+        .slice(0, 3)
+        .map((id) => `"${id}"`)
+        .join(' or ')}?`
+    : didYouMean(name, ids);
+  return new ScsError(
+    [
+      diag('release-unknown', 'error', `No release "${name}".`, {
+        hint: `Name a release by its id (<lang>/<slug>), its slug or its file, e.g. ${ids[0] ?? 'sv/my-release'}.${suggestion}`,
+      }),
+    ],
+    2,
+  );
+}
