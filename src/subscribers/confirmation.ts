@@ -3,6 +3,7 @@ import type { Config } from '../config/types.js';
 import { ScsError } from '../core/diagnostic.js';
 import type { OutgoingMessage, SendResult, Transport } from '../delivery/transport.js';
 import { loadDkimSigner } from '../email/dkim.js';
+import { CONFIRMATION_SENT, type SubscriberRepo } from '../store/subscriber-types.js';
 import { escapeHtml } from '../email/mime.js';
 import { fill } from '../email/strings.js';
 import { confirmUrl } from './tokens.js';
@@ -134,4 +135,20 @@ export async function sendConfirmation(
   now: Date,
 ): Promise<SendResult> {
   return transport.send(await composeConfirmation(config, secret, request, now));
+}
+
+/**
+ * Notes in the person's history that a confirmation mail about these lists went out at `now` (the time
+ * its link's lifetime starts from), so that `scs subscribers reconfirm` leaves them alone until it ends.
+ */
+export function recordConfirmationSent(
+  repo: SubscriberRepo,
+  request: Pick<ConfirmationRequest, 'subscriberId' | 'lists'>,
+  source: string,
+  now: Date,
+): void {
+  repo.transaction(() => {
+    for (const listId of request.lists)
+      repo.addEvent(request.subscriberId, { kind: CONFIRMATION_SENT, listId, source }, now);
+  });
 }

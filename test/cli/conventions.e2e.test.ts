@@ -38,6 +38,7 @@ const PRINTING = [
   'subscribers add',
   'subscribers remove',
   'subscribers list',
+  'subscribers reconfirm',
   'subscribers show',
   'subscribers erase',
   'subscribers import',
