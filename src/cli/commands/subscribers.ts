@@ -11,7 +11,7 @@ import type { Store } from '../../store/types.js';
 import type { ImportEntry, ImportReport } from '../../subscribers/import.js';
 import type { ReconfirmEntry, ReconfirmReport } from '../../subscribers/reconfirm.js';
 import { checkListsKnown } from '../../subscribers/lists.js';
-import { type Cli, resolveNow } from '../context.js';
+import { announceNewSecret, type Cli, resolveNow } from '../context.js';
 import { formatDiagnostics } from '../output.js';
 
 const collect = (value: string, previous: string[]) => [
@@ -25,25 +25,11 @@ const listOption = () =>
   new Option('--list <id>', 'list id (repeat or comma-separate for several)').argParser(collect).default([]);
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}`;
 
-/**
- * Opens the store, and says so plainly when scs has just generated the project's secret key, since
- * every link it signs from now on depends on that key.
- */
+/** Opens the store (announcing a key generated now, and what a migration merged). */
 export async function openProjectStore(cli: Cli, config: Config): Promise<Store> {
   // Loaded on use, so that `scs --help` and other commands start fast.
-  const [{ resolveSecret }, { openStore }] = await Promise.all([
-    import('../../subscribers/tokens.js'),
-    import('../../store/open.js'),
-  ]);
-  const secret = resolveSecret(config);
-  if (secret.created) {
-    cli.err(
-      cli.c.yellow(
-        `No SCS_SECRET set: generated a key in ${path.relative(cli.cwd, secret.file!)} for signed links and the suppression list. ` +
-          'Keep it; in production set SCS_SECRET to that value.',
-      ),
-    );
-  }
+  const { openStore } = await import('../../store/open.js');
+  announceNewSecret(cli, config);
   const store = openStore(config);
   // Said once, by whichever command upgraded the database (the merges are also in each person's history).
   for (const note of store.migration.notes) cli.err(cli.c.yellow(note));
