@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startSyncWorker } from '../core/sync-worker.js';
+import { diag } from '../core/diagnostic.js';
+import { WorkerPool } from '../core/pool.js';
 import { type FoundFiles, findReleaseFiles, projectPath } from './files.js';
 
 export interface ScanInput {
@@ -54,9 +55,29 @@ const WORKER = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
 
 /**
  * Starts a scan, on a worker thread when `inWorker` (a big tree: its ten thousand system calls then
- * run while this thread loads the cache); `wait` returns the result.
+ * run while this thread loads the cache); `wait` resolves to the result. Should that thread fail, the
+ * tree is scanned here, with a warning.
  */
-export function startScan(input: ScanInput, inWorker: boolean, known?: KnownStamp): { wait(): Scan } {
-  const worker = inWorker ? startSyncWorker<Scan>(WORKER, { input }) : undefined;
-  return worker ?? { wait: () => scan(input, known) };
+export function startScan(
+  input: ScanInput,
+  inWorker: boolean,
+  known?: KnownStamp,
+): { wait(): Promise<Scan> } {
+  const pool = inWorker ? WorkerPool.start<ScanInput, Scan>(WORKER, 1) : undefined;
+  if (!pool) return { wait: async () => scan(input, known) };
+  const result = pool.run(input).catch((e: Error) => {
+    const found = scan(input, known);
+    found.diagnostics.push(
+      diag(
+        'worker-failed',
+        'warning',
+        `The thread scanning the release folder ${e.message}; the folder was scanned on the main thread.`,
+        { hint: 'The results are complete. If this repeats, report it.' },
+      ),
+    );
+    return found;
+  });
+  return {
+    wait: () => result.finally(() => pool.close()),
+  };
 }

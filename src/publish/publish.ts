@@ -62,7 +62,7 @@ function existingDispatches(config: Config, kind: TransportInfo['kind']): Dispat
  */
 export async function publish(config: Config, options: PublishOptions): Promise<PublishResult> {
   const transport = describeTransport(config);
-  const checked = checkReleases(config);
+  const checked = await checkReleases(config);
   const result: PublishResult = {
     ok: false,
     now: options.now,

@@ -22,7 +22,7 @@ import {
 } from './output.js';
 import { Links, PAGEFIND_DIR } from './paths.js';
 import { assetPaths, type PlannedOutput, planSite } from './plan.js';
-import { type RenderFailure, RenderPool, threadCount } from './pool.js';
+import { type RenderFailure, RenderPool, renderThreads } from './pool.js';
 import { createRenderer, type Render } from './renderer.js';
 import { buildSearchIndex } from './search.js';
 import { selectReleases } from './select.js';
@@ -189,7 +189,7 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
 
   let releases = options.releases;
   if (!releases) {
-    const checked = checkReleases(config);
+    const checked = await checkReleases(config);
     result.diagnostics.push(...checked.diagnostics);
     releases = checked.releases;
   }
@@ -350,7 +350,13 @@ async function buildInto(
   }
 
   const pageJobs = todo.filter((o) => o.make.kind === 'page').length;
-  const pool = new RenderPool(templates.sources, base, threadCount(pageJobs, options.threads), local, empty);
+  const pool = new RenderPool(
+    templates.sources,
+    base,
+    renderThreads(pageJobs, options.threads),
+    local,
+    empty,
+  );
   for (const o of todo) {
     const make = o.make;
     if (make.kind === 'page') await pool.add(staging.dir, make.job());

@@ -1,16 +1,17 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { createRenderer, type RenderJob, TemplateRenderError } from './renderer.js';
+import { workerData } from 'node:worker_threads';
+import { serveTasks } from '../core/pool.js';
+import { createRenderer, TemplateRenderError } from './renderer.js';
 import { Links } from './paths.js';
 import type { RenderSources } from './templates.js';
 import type { ViewBase } from './views.js';
 import { writeFresh } from './write.js';
-import type { BatchResult } from './pool.js';
+import type { BatchResult, RenderBatch } from './pool.js';
 
 /** Renders batches of pages for pool.ts and writes them straight into the output folder. */
 const data = workerData as { sources: RenderSources; base: Omit<ViewBase, 'links'> };
 const render = createRenderer(data.sources, { ...data.base, links: new Links(data.base.config) });
-parentPort!.on('message', (batch: { id: number; dir: string; empty: boolean; jobs: RenderJob[] }) => {
-  const result: BatchResult = { id: batch.id, written: 0, failures: [] };
+serveTasks<RenderBatch, BatchResult>((batch) => {
+  const result: BatchResult = { written: 0, failures: [] };
   for (const job of batch.jobs) {
     try {
       writeFresh(batch.dir, job.path, render(job), batch.empty);
@@ -23,5 +24,5 @@ parentPort!.on('message', (batch: { id: number; dir: string; empty: boolean; job
       );
     }
   }
-  parentPort!.postMessage(result);
+  return { result };
 });

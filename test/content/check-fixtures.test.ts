@@ -17,10 +17,10 @@ const cases = readdirSync(ROOT, { withFileTypes: true })
   .map((d) => d.name);
 
 describe('scs check fixtures', () => {
-  it.each(cases)('%s', (name) => {
+  it.each(cases)('%s', async (name) => {
     const dir = path.join(ROOT, name);
     const config = loadConfig({ root: dir, configFile: CONFIG, env: {} });
-    const result = checkReleases(config, { cache: false });
+    const result = await checkReleases(config, { cache: false });
     const actual = result.diagnostics.map(({ file, line, column, code, severity }) => ({
       file,
       line,

@@ -120,7 +120,7 @@ beforeAll(async () => {
   // The others fail the email checks (javascript: URLs in raw HTML); their HTML part must be safe
   // all the same, as the sanitiser alone makes it.
   const config = loadConfig({ root: dir, env: {} });
-  const { releases } = checkReleases(config, { cache: false });
+  const { releases } = await checkReleases(config, { cache: false });
   const list = config.newsletter.lists.nyheter!;
   const templates = loadEmailTemplates(config).templates!;
   for (const release of releases) {
