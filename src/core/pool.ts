@@ -64,10 +64,11 @@ export class WorkerPool<In, Out> {
         tasks: new Map(),
         dead: false,
       };
-      slot.worker.unref();
       slot.worker.on('message', (reply: Reply) => this.settle(slot, reply));
       slot.worker.on('error', (e) => this.fail(slot, `failed (${e.message})`));
       slot.worker.on('exit', (code) => this.fail(slot, `exited (code ${code})`));
+      // After the listeners: adding a 'message' listener refs the worker again.
+      slot.worker.unref();
       this.slots.push(slot);
     }
   }

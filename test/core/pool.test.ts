@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerFailure, WorkerPool } from '../../src/core/pool.js';
@@ -41,6 +42,14 @@ describe('WorkerPool', () => {
     expect(pool.size).toBe(0);
     expect(pool.hasRoom(2)).toBe(false);
     await expect(pool.run(1)).rejects.toBeInstanceOf(WorkerFailure);
+  });
+
+  it('does not keep the process alive once idle', () => {
+    const script = fileURLToPath(new URL('./fixtures/idle-pool.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 30000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('42\n');
   });
 
   it('starts nothing without a compiled worker', () => {
