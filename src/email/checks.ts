@@ -276,6 +276,19 @@ function checkRawHtml(html: string, where: (needle: string) => Where, out: Diagn
   }
 }
 
+/**
+ * The email's rules that need no MJML: header fields, links and images. `renderNewsletter` runs them
+ * before it renders, and `scs check` for every release `scs publish` will mail.
+ */
+export function checkNewsletterContent(
+  config: Config,
+  release: Release,
+  content: EmailContent,
+  at: Locator,
+): Diagnostic[] {
+  return [...checkFields(config, release, content, at), ...checkLinks(config, release, content, at)];
+}
+
 /** Gmail clips big HTML parts: an error beyond the limit, a warning close to it. */
 export function checkSize(release: Release, htmlBytes: number): Diagnostic[] {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
