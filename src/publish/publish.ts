@@ -6,10 +6,11 @@ import { describeTransport } from '../delivery/create-transport.js';
 import { buildSite } from '../site/build.js';
 import type { Dispatch, LockHolder } from '../store/ledger-types.js';
 import { openStore } from '../store/open.js';
-import { deliver, deliverySettings } from './deliver.js';
+import { deliver, deliverySettings, notStarted, type Rendered } from './deliver.js';
 import { dryRunReports } from './dry-run.js';
 import { exampleDomainProblems } from './example-domains.js';
-import { planPublish, type PublishPlan, type SkippedDispatch } from './plan.js';
+import { planPublish, type PlannedDispatch, type PublishPlan, type SkippedDispatch } from './plan.js';
+import { renderNewsletter } from '../email/render.js';
 import { openSession } from './session.js';
 import type { DeliveryRunOptions, DispatchReport, RecoveredDispatch, TransportInfo } from './types.js';
 
@@ -54,9 +55,21 @@ function existingDispatches(config: Config, kind: TransportInfo['kind']): Dispat
   }
 }
 
+/** The newsletter of every planned dispatch, rendered and validated once (deliver sends these). */
+async function renderPlanned(
+  config: Config,
+  planned: readonly PlannedDispatch[],
+  now: Date,
+): Promise<Map<PlannedDispatch, Rendered>> {
+  const out = new Map<PlannedDispatch, Rendered>();
+  for (const p of planned) out.set(p, await renderNewsletter(config, p.release, { listId: p.list.id, now }));
+  return out;
+}
+
 /**
- * `scs publish`, the one command to run on a schedule: check every release (stop on errors), build the
- * archive, then send the newsletter of every release that has come due and was not sent yet over this
+ * `scs publish`, the one command to run on a schedule: check every release (stop on errors), plan, render
+ * and validate every newsletter to send, build the archive without the releases whose newsletter cannot
+ * be sent, then send the newsletter of every release that has come due and was not sent yet over this
  * transport (see `planPublish`), resuming unfinished dispatches first. Another run holding the lock makes
  * this one a no-op, so overlapping scheduled runs are harmless.
  */
@@ -110,12 +123,6 @@ export async function publish(config: Config, options: PublishOptions): Promise<
   try {
     if (session.lock.tookOverFrom) result.tookOverFrom = session.lock.tookOverFrom;
     result.recovered = session.recovered;
-    const built = await buildSite(config, { now: options.now, releases: checked.releases });
-    result.diagnostics.push(...built.diagnostics);
-    result.site = { outDir: built.outDir, pages: built.pages, written: built.written };
-    if (built.nextDue) result.nextDue = built.nextDue;
-    // Newsletters link to the archive: without the pages, nothing is sent.
-    if (!built.ok || hasErrors(built.diagnostics)) return result;
     const plan = planPublish(
       config,
       checked.releases,
@@ -123,10 +130,41 @@ export async function publish(config: Config, options: PublishOptions): Promise<
       options.now,
     );
     adopt(plan);
-    result.dispatches = await deliver(config, session, plan.dispatches, {
-      ...options,
-      settings: deliverySettings(config, {}),
+    // Every newsletter is rendered and validated before any page is written: a release that cannot be
+    // mailed is not published at all (its page would go live without its newsletter), the others go on.
+    // (A dispatch begun earlier has its page out already: it is reported as before.)
+    const rendered = await renderPlanned(config, plan.dispatches, options.now);
+    const withheld = new Set(
+      plan.dispatches.filter((p) => !p.existing && !rendered.get(p)!.template).map((p) => p.release),
+    );
+    const built = await buildSite(config, {
+      now: options.now,
+      releases: checked.releases.filter((r) => !withheld.has(r)),
     });
+    result.diagnostics.push(...built.diagnostics);
+    result.site = { outDir: built.outDir, pages: built.pages, written: built.written };
+    if (built.nextDue) result.nextDue = built.nextDue;
+    // Newsletters link to the archive: without the pages, nothing is sent.
+    if (!built.ok || hasErrors(built.diagnostics)) return result;
+    const held = (p: PlannedDispatch) => !p.existing && withheld.has(p.release);
+    result.dispatches = [
+      ...plan.dispatches
+        .filter(held)
+        .map((p) =>
+          notStarted(
+            p,
+            transport.kind,
+            'not published: the newsletter of this release cannot be sent',
+            rendered.get(p)!.diagnostics,
+          ),
+        ),
+      ...(await deliver(
+        config,
+        session,
+        plan.dispatches.filter((p) => !held(p)),
+        { ...options, settings: deliverySettings(config, {}), rendered },
+      )),
+    ];
   } finally {
     await session.close();
   }
