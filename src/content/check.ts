@@ -4,7 +4,6 @@ import { emailBodyHtml } from '../email/body-html.js';
 import { checkNewsletterContent, HTML_WARN } from '../email/checks.js';
 import { emailContent } from '../email/content.js';
 import { Locator } from '../email/locate.js';
-import { renderNewsletter } from '../email/render.js';
 import { loadEmailStrings } from '../email/strings.js';
 import { listsFor, mailedByPublish } from '../publish/select.js';
 import { checkReleasePage } from '../site/release-rules.js';
@@ -68,8 +67,10 @@ async function checkNewsletter(
     // the warning size is the whole email rendered (MJML) to measure it.
     if (sized) continue;
     sized = true;
-    if (Buffer.byteLength(emailBodyHtml(content.body, content.resolveUrl)) > HTML_WARN / 2)
-      out.push(...(await renderNewsletter(config, release, { listId: list.id, now })).diagnostics);
+    if (Buffer.byteLength(emailBodyHtml(content.body, content.resolveUrl)) <= HTML_WARN / 2) continue;
+    // Loaded on use: MJML takes most of a second to load.
+    const { renderNewsletter } = await import('../email/render.js');
+    out.push(...(await renderNewsletter(config, release, { listId: list.id, now })).diagnostics);
   }
   return out;
 }
