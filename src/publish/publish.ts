@@ -55,15 +55,38 @@ function existingDispatches(config: Config, kind: TransportInfo['kind']): Dispat
   }
 }
 
-/** The newsletter of every planned dispatch, rendered and validated once (deliver sends these). */
-async function renderPlanned(
-  config: Config,
-  planned: readonly PlannedDispatch[],
-  now: Date,
-): Promise<Map<PlannedDispatch, Rendered>> {
-  const out = new Map<PlannedDispatch, Rendered>();
-  for (const p of planned) out.set(p, await renderNewsletter(config, p.release, { listId: p.list.id, now }));
-  return out;
+/**
+ * The newsletter of every planned dispatch, rendered and validated once (deliver sends these), before
+ * any page is written: a release that cannot be mailed is not published at all (its page would go live
+ * without its newsletter), while the others go on. A dispatch begun earlier has its page out already:
+ * it is not held, and is reported as not started when its newsletter does not render.
+ */
+async function renderPlanned(config: Config, planned: readonly PlannedDispatch[], now: Date) {
+  const rendered = new Map<PlannedDispatch, Rendered>();
+  for (const p of planned)
+    rendered.set(p, await renderNewsletter(config, p.release, { listId: p.list.id, now }));
+  const withheld = new Set(
+    planned.filter((p) => !p.existing && !rendered.get(p)!.template).map((p) => p.release),
+  );
+  const held = (p: PlannedDispatch) => !p.existing && withheld.has(p.release);
+  return {
+    rendered,
+    withheld,
+    /** The dispatches to go on with. */
+    sendable: planned.filter((p) => !held(p)),
+    /** The dispatches of withheld releases, reported as not started. */
+    heldReports: (kind: TransportInfo['kind']) =>
+      planned
+        .filter(held)
+        .map((p) =>
+          notStarted(
+            p,
+            kind,
+            'its newsletter could not be rendered, so the release is not published',
+            rendered.get(p)!.diagnostics,
+          ),
+        ),
+  };
 }
 
 /**
@@ -103,8 +126,10 @@ export async function publish(config: Config, options: PublishOptions): Promise<
       options.now,
     );
     adopt(plan);
-    result.dispatches = dryRunReports(config, plan.dispatches);
-    result.ok = true;
+    const mail = await renderPlanned(config, plan.dispatches, options.now);
+    result.dispatches = [...mail.heldReports(transport.kind), ...dryRunReports(config, mail.sendable)];
+    result.diagnostics.push(...result.dispatches.flatMap((d) => d.diagnostics));
+    result.ok = !hasErrors(result.diagnostics);
     return result;
   }
 
@@ -130,40 +155,23 @@ export async function publish(config: Config, options: PublishOptions): Promise<
       options.now,
     );
     adopt(plan);
-    // Every newsletter is rendered and validated before any page is written: a release that cannot be
-    // mailed is not published at all (its page would go live without its newsletter), the others go on.
-    // (A dispatch begun earlier has its page out already: it is reported as before.)
-    const rendered = await renderPlanned(config, plan.dispatches, options.now);
-    const withheld = new Set(
-      plan.dispatches.filter((p) => !p.existing && !rendered.get(p)!.template).map((p) => p.release),
-    );
+    const mail = await renderPlanned(config, plan.dispatches, options.now);
     const built = await buildSite(config, {
       now: options.now,
-      releases: checked.releases.filter((r) => !withheld.has(r)),
+      releases: checked.releases.filter((r) => !mail.withheld.has(r)),
     });
     result.diagnostics.push(...built.diagnostics);
     result.site = { outDir: built.outDir, pages: built.pages, written: built.written };
     if (built.nextDue) result.nextDue = built.nextDue;
     // Newsletters link to the archive: without the pages, nothing is sent.
     if (!built.ok || hasErrors(built.diagnostics)) return result;
-    const held = (p: PlannedDispatch) => !p.existing && withheld.has(p.release);
     result.dispatches = [
-      ...plan.dispatches
-        .filter(held)
-        .map((p) =>
-          notStarted(
-            p,
-            transport.kind,
-            'not published: the newsletter of this release cannot be sent',
-            rendered.get(p)!.diagnostics,
-          ),
-        ),
-      ...(await deliver(
-        config,
-        session,
-        plan.dispatches.filter((p) => !held(p)),
-        { ...options, settings: deliverySettings(config, {}), rendered },
-      )),
+      ...mail.heldReports(transport.kind),
+      ...(await deliver(config, session, mail.sendable, {
+        ...options,
+        settings: deliverySettings(config, {}),
+        rendered: mail.rendered,
+      })),
     ];
   } finally {
     await session.close();

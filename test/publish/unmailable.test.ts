@@ -22,10 +22,19 @@ describe('scs publish with a due release that cannot be mailed (the binary)', ()
       path.join(room.dir, 'releases/2026/2026-10-14-umea-stores-summer-heat-in-old-rock-caverns.en.md'),
       '\n![The cavern](../images/missing-cavern.jpg)\n',
     );
+    // A dry run says so too, and writes nothing.
+    const dry = await runScsAsync(['publish', '--dry-run', '--now', DUE], { cwd: room.dir, env: room.env });
+    expect(dry.code, dry.stderr).toBe(1);
+    expect(dry.stdout).toContain(`${BERGRUM_EN} → news`);
+    expect(dry.stdout).toContain('its newsletter could not be rendered, so the release is not published');
+    expect(existsSync(path.join(room.dir, 'public'))).toBe(false);
+
     const r = await runScsAsync(['publish', '--now', DUE], { cwd: room.dir, env: room.env });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout + r.stderr).toContain(`${BERGRUM_EN} → news`);
-    expect(r.stdout + r.stderr).toContain('not published: the newsletter of this release cannot be sent');
+    expect(r.stdout + r.stderr).toContain(
+      'its newsletter could not be rendered, so the release is not published',
+    );
     expect(r.stderr).toMatch(
       /umea-stores-summer-heat-in-old-rock-caverns\.en\.md:\d+:\d+ .*missing-cavern\.jpg.*\[email-image-missing\]/,
     );
