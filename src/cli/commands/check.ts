@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import type { Cli } from '../context.js';
+import { resolveNow, type Cli } from '../context.js';
 import { formatDiagnostics, summaryLine, type DiagnosticFormat } from '../output.js';
 import { prestartParsers } from '../../content/parser-threads.js';
 
@@ -14,17 +14,21 @@ export function checkCommand(cli: Cli): Command {
         .default('pretty'),
     )
     .option('--strict', 'treat warnings as errors (exit 1)')
+    .option('--now <date-time>', 'the current time: which releases publish will still mail (for tests)')
     .action(async function (
       this: Command,
       paths: string[],
-      opts: { format: DiagnosticFormat; strict?: boolean; json?: boolean },
+      opts: { format: DiagnosticFormat; strict?: boolean; json?: boolean; now?: string },
     ) {
       const config = cli.config(this);
       prestartParsers(config);
       // Loaded on use, so that `scs --help` and other commands start fast.
-      const { checkReleases } = await import('../../content/load.js');
+      const { checkProject } = await import('../../content/check.js');
       // Relative to where scs runs, which may be below the project root.
-      const result = checkReleases(config, { paths: paths.map((p) => path.resolve(cli.cwd, p)) });
+      const result = await checkProject(config, {
+        paths: paths.map((p) => path.resolve(cli.cwd, p)),
+        now: resolveNow(opts.now, config.timeZone),
+      });
       const { diagnostics } = result;
       // --json is --format json: the diagnostics are this command's result.
       const format = opts.json ? 'json' : opts.format;
