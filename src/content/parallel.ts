@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
 import type { Config } from '../config/types.js';
 import type { SyncWorker } from '../core/sync-worker.js';
-import { type Pack, PackReader, PackWriter } from './packing.js';
 import { FileReader } from './read.js';
 import { cancelParsers, takeParsers } from './parser-threads.js';
-import { type FileRecord, readRecord, writeRecord } from './record.js';
+import { type FileRecord, type Pack, packRecords, unpackRecords } from './record.js';
 
 /** Below this many files a worker costs more to start than it saves. */
 const PARALLEL_THRESHOLD = 600;
@@ -32,16 +31,15 @@ export function parseShared(
   keep?: FileRecord[],
 ): SharedResult {
   const reader = new FileReader(config);
-  // A release packs into about a kilobyte of text and a few dozen numbers.
-  const w = new PackWriter(Math.ceil(files.length / availableParallelism()) + 16, 1280);
   const indexes: number[] = [];
+  const records: FileRecord[] = [];
   for (let i = Atomics.add(next, 0, 1); i < files.length; i = Atomics.add(next, 0, 1)) {
     const record = reader.parse(files[i]!);
-    writeRecord(w, config, record);
+    records.push(record);
     indexes.push(i);
     if (keep) keep[i] = record;
   }
-  return { indexes, pack: w.finish() };
+  return { indexes, pack: packRecords(records) };
 }
 
 /**
@@ -59,8 +57,10 @@ export function parseFilesParallel(config: Config, files: readonly string[]): Pa
   const packs = [parseShared(config, files, next, records).pack];
   for (const worker of workers) {
     const { indexes, pack } = worker.wait();
-    const r = new PackReader(pack);
-    for (const i of indexes) records[i] = readRecord(r, config) as FileRecord;
+    const theirs = unpackRecords(pack) as FileRecord[];
+    indexes.forEach((i, k) => {
+      records[i] = theirs[k]!;
+    });
     packs.push(pack);
   }
   return { records, packs };

@@ -5,4 +5,4 @@ import { parseShared } from './parallel.js';
 /** Parses release files for parallel.ts, off the shared counter, and posts them back packed. */
 const { config, files, next } = await workerInput<{ config: Config; files: string[]; next: Int32Array }>();
 const result = parseShared(config, files, next);
-replyToStarter(result, [result.pack.numbers.buffer, result.pack.bytes.buffer]);
+replyToStarter(result, [result.pack.buffer]);
