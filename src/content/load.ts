@@ -91,7 +91,7 @@ export async function loadReleases(config: Config, options: LoadOptions = {}): P
     if (hit) results.push(hit);
     else todo.push(abs);
   });
-  const parsed = await parseFilesParallel(config, todo, show, options.threads);
+  const parsed = await parseFilesParallel(config, todo, options.threads);
   results.push(...parsed.records);
   cache?.save(new Set(found.files), parsed);
   const releases: Release[] = [];

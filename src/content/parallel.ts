@@ -1,10 +1,10 @@
 import type { Config } from '../config/types.js';
 import { type Diagnostic, diag } from '../core/diagnostic.js';
 import { threadCount, WorkerFailure } from '../core/pool.js';
-import { type Pack, PackReader, PackWriter } from './packing.js';
+import { projectPath } from './files.js';
 import { FileReader } from './read.js';
 import { cancelParsers, takeParsers } from './parser-threads.js';
-import { type FileRecord, readRecord, writeRecord } from './record.js';
+import { type FileRecord, type Pack, packRecords, unpackRecords } from './record.js';
 
 /** Below this many files a worker costs more to start than it saves. */
 const PARALLEL_THRESHOLD = 600;
@@ -31,19 +31,16 @@ export interface ParseTask {
  */
 export function parseBatch(
   reader: FileReader,
-  config: Config,
   files: readonly string[],
   options: { at?: Int32Array; keep?: (i: number, record: FileRecord) => void } = {},
 ): Pack {
-  // A release packs into about a kilobyte of text and a few dozen numbers.
-  const w = new PackWriter(files.length + 16, 1280);
-  files.forEach((abs, i) => {
+  const records = files.map((abs, i) => {
     if (options.at) Atomics.store(options.at, 0, i);
     const record = reader.parse(abs);
-    writeRecord(w, config, record);
     options.keep?.(i, record);
+    return record;
   });
-  return w.finish();
+  return packRecords(records);
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -57,7 +54,6 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function parseFilesParallel(
   config: Config,
   files: readonly string[],
-  show: (abs: string) => string,
   threads?: number,
 ): Promise<Parsed> {
   const wanted = Math.min(
@@ -71,7 +67,7 @@ export async function parseFilesParallel(
   const packs: Pack[] = [];
   const diagnostics: Diagnostic[] = [];
   const parseHere = (from: number, batch: string[]) =>
-    packs.push(parseBatch(reader, config, batch, { keep: (i, r) => (records[from + i] = r) }));
+    packs.push(parseBatch(reader, batch, { keep: (i, r) => (records[from + i] = r) }));
   const inFlight: Promise<void>[] = [];
   for (let from = 0; from < files.length; from += BATCH) {
     const batch = files.slice(from, from + BATCH);
@@ -86,15 +82,16 @@ export async function parseFilesParallel(
     inFlight.push(
       pool.run({ files: batch, at }).then(
         (pack) => {
-          const r = new PackReader(pack);
-          for (let i = 0; i < batch.length; i++) records[from + i] = readRecord(r, config) as FileRecord;
+          (unpackRecords(pack) as FileRecord[]).forEach((record, i) => {
+            records[from + i] = record;
+          });
           packs.push(pack);
         },
         (e: unknown) => {
           if (!(e instanceof WorkerFailure)) throw e;
           const i = Atomics.load(at, 0);
           // Only the batch it was on names a file; those queued behind it had not begun.
-          if (i >= 0) diagnostics.push(workerFailed(e.message, show(batch[i]!)));
+          if (i >= 0) diagnostics.push(workerFailed(e.message, projectPath(config.root, batch[i]!)));
           parseHere(from, batch);
         },
       ),

@@ -1,9 +1,9 @@
 import { workerData } from 'node:worker_threads';
 import type { Config } from '../config/types.js';
 import { serveTasks } from '../core/pool.js';
-import type { Pack } from './packing.js';
 import { type ParseTask, parseBatch } from './parallel.js';
 import { FileReader } from './read.js';
+import type { Pack } from './record.js';
 
 // Test-only (never set it otherwise): the thread exits when it comes to a file of this name, as one
 // that crashes or runs out of memory would; the tests check that scs then finishes the work itself.
@@ -18,6 +18,6 @@ serveTasks<ParseTask, Pack>(({ files, at }) => {
     Atomics.store(at, 0, crash);
     process.exit(70);
   }
-  const pack = parseBatch(reader, config, files, { at });
-  return { result: pack, transfer: [pack.numbers.buffer, pack.bytes.buffer] };
+  const pack = parseBatch(reader, files, { at });
+  return { result: pack, transfer: [pack.buffer] };
 });

@@ -15,7 +15,6 @@ import { findBodyImages } from './body-images.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
 import { placeholdersLeft } from './placeholders.js';
-import { quickFrontmatter } from './quick-frontmatter.js';
 import { type MarkdownSource, rawHtmlWarnings } from './raw-html.js';
 import { frontmatterSchema, type Frontmatter } from './schema.js';
 import type { Boilerplate, Release, ReleaseImage } from './types.js';
@@ -107,8 +106,7 @@ export function parseRelease(
       ],
     };
   }
-  const quick = quickFrontmatter(yaml.value as Record<string, unknown>);
-  const { fm, valid } = quick ? { fm: quick, valid: true } : checkedFrontmatter(yaml, file, diagnostics);
+  const { fm, valid } = checkedFrontmatter(yaml, file, diagnostics);
   const title = fm.title ?? '';
   const at = (p: (string | number)[], part?: 'key' | 'value') => ({ file, ...yaml.locate(p, part) });
   const error = (

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
 import { WorkerPool } from '../core/pool.js';
 import { parseCacheSize } from './cache-files.js';
-import type { Pack } from './packing.js';
+import type { Pack } from './record.js';
 import type { ParseTask } from './parallel.js';
 
 // Kept apart from the parser itself: a command starts these threads before it has loaded anything else.

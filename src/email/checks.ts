@@ -276,8 +276,23 @@ function checkRawHtml(html: string, where: (needle: string) => Where, out: Diagn
   }
 }
 
+/**
+ * The email's rules that need no MJML: header fields, links and images. `renderNewsletter` runs them
+ * before it renders, and `scs check` for every release `scs publish` will mail.
+ */
+export function checkNewsletterContent(
+  config: Config,
+  release: Release,
+  content: EmailContent,
+  at: Locator,
+): Diagnostic[] {
+  return [...checkFields(config, release, content, at), ...checkLinks(config, release, content, at)];
+}
+
 /** Gmail clips big HTML parts: an error beyond the limit, a warning close to it. */
 export function checkSize(release: Release, htmlBytes: number): Diagnostic[] {
+  // Pointed at the start of the body, which is most of the email.
+  const at = { file: release.file, line: release.bodyLine, column: 1 };
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   if (htmlBytes > HTML_LIMIT) {
     return [
@@ -286,7 +301,7 @@ export function checkSize(release: Release, htmlBytes: number): Diagnostic[] {
         'error',
         `The email's HTML is ${kb(htmlBytes)}; Gmail clips anything over ${kb(HTML_LIMIT)}, hiding the end and the unsubscribe link.`,
         {
-          file: release.file,
+          ...at,
           hint: 'Shorten the body or move details to the web page: the email links to it.',
         },
       ),
@@ -299,7 +314,7 @@ export function checkSize(release: Release, htmlBytes: number): Diagnostic[] {
         'warning',
         `The email's HTML is ${kb(htmlBytes)}, close to Gmail's clipping limit of ${kb(HTML_LIMIT)}.`,
         {
-          file: release.file,
+          ...at,
           hint: 'Consider shortening the body.',
         },
       ),

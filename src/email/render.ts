@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/types.js';
 import type { Release } from '../content/types.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
-import { checkFields, checkLinks, checkSize } from './checks.js';
+import { checkNewsletterContent, checkSize } from './checks.js';
 import { compileMessage } from './compile.js';
 import { emailContent } from './content.js';
 import { loadDkimSigner } from './dkim.js';
@@ -63,8 +63,7 @@ export async function renderNewsletter(
     ...strings.diagnostics,
     ...templates.diagnostics,
     ...dkim.diagnostics,
-    ...checkFields(config, release, content, at),
-    ...checkLinks(config, release, content, at),
+    ...checkNewsletterContent(config, release, content, at),
   ];
   if (hasErrors(diagnostics) || !templates.templates) return { diagnostics };
 

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
 import { checkReleases } from '../content/load.js';
 import type { Release } from '../content/types.js';
+import { codeFingerprint } from '../core/code-fingerprint.js';
 import { type Diagnostic, diag, hasErrors } from '../core/diagnostic.js';
 import { FeedItemCache } from './feed-items.js';
 import { ImageRegistry } from './images.js';
@@ -73,23 +72,6 @@ export interface BuildResult {
   search: { enabled: boolean; pages: number; reused: boolean };
   /** Milliseconds: the check, building the pages, the search index, and all of it. */
   timings: { check: number; build: number; search: number; total: number };
-}
-
-/** Source files whose code shapes the output: a change to any of them must re-render everything. */
-const CODE_DIRS = ['./', '../render/', '../content/'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
-let codeHash: string | undefined;
-function codeVersion(): string {
-  if (!codeHash) {
-    const h = createHash('sha256');
-    for (const dir of CODE_DIRS) {
-      for (const name of readdirSync(dir).sort()) {
-        if (/\.(?:js|ts)$/.test(name) && !name.endsWith('.d.ts'))
-          h.update(name).update(readFileSync(path.join(dir, name)));
-      }
-    }
-    codeHash = h.digest('hex');
-  }
-  return codeHash;
 }
 
 /** The part of the config that can change a page (not paths, secrets or delivery settings). */
@@ -299,7 +281,7 @@ async function buildInto(
     return renderer;
   };
   const global = createHash('sha256')
-    .update(`${codeVersion()}\0${templates.hash}\0${configHash(config)}`)
+    .update(`${codeFingerprint()}\0${templates.hash}\0${configHash(config)}`)
     .digest('hex');
   const search = options.search !== false;
   const inputs = buildInputs(global, search, visible, options.now);

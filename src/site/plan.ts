@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { memoize } from '../core/memo.js';
 import { quickHash } from '../core/quick-hash.js';
 import { type FeedEntry, atomFeed, rssFeed } from './feeds.js';
@@ -31,6 +31,7 @@ import {
   type ViewContext,
 } from './views.js';
 import { sha256Hex } from '../core/sha256.js';
+import { siteImageMissing } from './release-rules.js';
 
 /**
  * What identifies a release's content in keys: its file (the slug may come from the name) and its bytes,
@@ -140,20 +141,8 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   for (const lang of model.languages) {
     for (const r of lang.releases) {
       const body = bodyImages(ctx, r);
-      for (const m of body.missing) {
-        diagnostics.push(
-          diag(
-            'site-image-missing',
-            'warning',
-            `The image "${m.url}" does not exist; the page links to it as written.`,
-            {
-              file: r.file,
-              line: m.line,
-              hint: 'Put the image at that path (relative to the release file) or fix the link.',
-            },
-          ),
-        );
-      }
+      for (const m of body.missing)
+        diagnostics.push(siteImageMissing(m.url, { file: r.file, line: m.line }, 'warning'));
       const hero = r.image?.file ? ctx.images.get(r.image.file)?.out : r.image?.url;
       const imageKey = [hero ?? '', ...Object.values(body.found).map((a) => a.out)].join('|');
       let made: ReleaseInput | undefined;

@@ -11,7 +11,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { readReleaseBody } from '../../src/content/body.js';
+import { ParseCache } from '../../src/content/cache.js';
 import { checkReleases, type LoadSession, releasesUnchanged } from '../../src/content/load.js';
+import { parseFilesParallel } from '../../src/content/parallel.js';
 import { exampleProject } from '../helpers/scs.js';
 
 let cleanup: (() => void) | undefined;
@@ -195,5 +197,26 @@ describe('the cache on disk', () => {
     const files = cacheFiles(p.dir);
     writeFileSync(files.base, readFileSync(files.base).subarray(0, 200));
     expect(await checkReleases(config)).toEqual(expected);
+  });
+
+  it('ignores results written by other code: no version number to bump by hand', async () => {
+    const p = exampleProject();
+    cleanup = p.cleanup;
+    const config = loadConfig({ root: p.dir, env: {} });
+    const file = path.join(p.dir, 'releases/2026/2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md');
+    const { size, mtimeMs } = statSync(file);
+    const parsed = await parseFilesParallel(config, [file]);
+    expect(parsed.records[0]!.release).toBeDefined();
+    new ParseCache(config, '1.0.0', 'code-a').save(new Set([file]), parsed);
+
+    // Same scs version, same config: only the code's fingerprint differs.
+    const same = new ParseCache(config, '1.0.0', 'code-a');
+    expect(same.get(file, size, mtimeMs, existsSync)).toEqual(parsed.records[0]);
+    const other = new ParseCache(config, '1.0.0', 'code-b');
+    expect(other.get(file, size, mtimeMs, existsSync)).toBeUndefined();
+    expect(same.isFor(config, '1.0.0')).toBe(true);
+    expect(other.isFor(config, '1.0.0')).toBe(true);
+    expect(new ParseCache(config, '1.0.0').isFor(config, '1.0.0')).toBe(true);
+    expect(same.has(file) && !other.has(file)).toBe(true);
   });
 });

@@ -20,7 +20,8 @@ function generated(): { dir: string; cleanup: () => void } {
     let release = text.replace(/^title: .*$/m, `title: Elcykelpoolen växer, del ${i}`);
     // Errors and warnings spread over the whole tree, so that every thread has some to report.
     if (i % 97 === 5) release = release.replace('topics: [mobilitet]', 'topics: [okänt]');
-    if (i % 89 === 7) release = release.replace(/^title: .*$/m, `title: Del ${i} – ${'lång rubrik '.repeat(12)}`);
+    if (i % 89 === 7)
+      release = release.replace(/^title: .*$/m, `title: Del ${i} – ${'lång rubrik '.repeat(12)}`);
     writeFileSync(path.join(t.dir, 'releases/2026', name(i)), release);
   }
   return t;

@@ -45,11 +45,11 @@ describe('checks that stop a bad email', () => {
     expect(warned.template).toBeDefined();
     expect(warned.template!.htmlBytes).toBeGreaterThan(90 * 1024);
     expect(warned.template!.htmlBytes).toBeLessThan(102 * 1024);
-    expect(summary(warned)).toEqual(['warning email-html-large']);
+    expect(summary(warned)).toEqual(['warning email-html-large@9']);
 
     const clipped = await sized('clip', count(110 * 1024));
     expect(clipped.template).toBeUndefined();
-    expect(summary(clipped)).toEqual(['error email-html-too-large']);
+    expect(summary(clipped)).toEqual(['error email-html-too-large@9']);
     expect(clipped.diagnostics[0]!.file).toBe('releases/2026/2026-11-02-clip.sv.md');
     expect(clipped.diagnostics[0]!.message).toMatch(/Gmail clips/);
   });

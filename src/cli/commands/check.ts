@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import type { Cli } from '../context.js';
+import { resolveNow, type Cli } from '../context.js';
 import { formatDiagnostics, summaryLine, type DiagnosticFormat } from '../output.js';
 import { prestartParsers } from '../../content/parser-threads.js';
 import { parseThreads } from './build.js';
@@ -15,20 +15,22 @@ export function checkCommand(cli: Cli): Command {
         .default('pretty'),
     )
     .option('--strict', 'treat warnings as errors (exit 1)')
+    .option('--now <date-time>', 'the current time: which releases publish will still mail (for tests)')
     .option('--threads <n>', 'parsing threads (default: all cores for many releases)')
     .action(async function (
       this: Command,
       paths: string[],
-      opts: { format: DiagnosticFormat; strict?: boolean; json?: boolean; threads?: string },
+      opts: { format: DiagnosticFormat; strict?: boolean; json?: boolean; now?: string; threads?: string },
     ) {
       const threads = parseThreads(opts.threads);
       const config = cli.config(this);
       if (threads !== 1) prestartParsers(config);
       // Loaded on use, so that `scs --help` and other commands start fast.
-      const { checkReleases } = await import('../../content/load.js');
+      const { checkProject } = await import('../../content/check.js');
       // Relative to where scs runs, which may be below the project root.
-      const result = await checkReleases(config, {
+      const result = await checkProject(config, {
         paths: paths.map((p) => path.resolve(cli.cwd, p)),
+        now: resolveNow(opts.now, config.timeZone),
         ...(threads ? { threads } : {}),
       });
       const { diagnostics } = result;
