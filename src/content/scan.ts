@@ -77,7 +77,7 @@ export function startScan(
     );
     return found;
   });
-  return {
-    wait: () => result.finally(() => pool.close()),
-  };
+  // Stopped without waiting for it: the thread's exit holds nothing up.
+  void result.finally(() => pool.close());
+  return { wait: () => result };
 }
