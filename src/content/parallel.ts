@@ -1,6 +1,6 @@
 import type { Config } from '../config/types.js';
-import { type Diagnostic, diag } from '../core/diagnostic.js';
-import { threadCount, WorkerFailure } from '../core/pool.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { threadCount, WorkerFailure, workerFailed } from '../core/pool.js';
 import { projectPath } from './files.js';
 import { FileReader } from './read.js';
 import { cancelParsers, takeParsers } from './parser-threads.js';
@@ -91,7 +91,15 @@ export async function parseFilesParallel(
           if (!(e instanceof WorkerFailure)) throw e;
           const i = Atomics.load(at, 0);
           // Only the batch it was on names a file; those queued behind it had not begun.
-          if (i >= 0) diagnostics.push(workerFailed(e.message, projectPath(config.root, batch[i]!)));
+          if (i >= 0)
+            diagnostics.push(
+              workerFailed(
+                'parser',
+                e.message,
+                'while reading this file',
+                projectPath(config.root, batch[i]!),
+              ),
+            );
           parseHere(from, batch);
         },
       ),
@@ -102,11 +110,3 @@ export async function parseFilesParallel(
   void pool?.close();
   return { records, packs, diagnostics };
 }
-
-const workerFailed = (why: string, file: string) =>
-  diag(
-    'worker-failed',
-    'warning',
-    `A parser thread ${why} while reading this file; it and the others given to that thread were checked on the main thread.`,
-    { file, hint: 'The results are complete. If this repeats, run with --threads 1 and report it.' },
-  );

@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { diag } from '../core/diagnostic.js';
-import { WorkerPool } from '../core/pool.js';
+import { WorkerPool, workerFailed } from '../core/pool.js';
 import { type FoundFiles, findReleaseFiles, projectPath } from './files.js';
 
 export interface ScanInput {
@@ -67,14 +66,7 @@ export function startScan(
   if (!pool) return { wait: async () => scan(input, known) };
   const result = pool.run(input).catch((e: Error) => {
     const found = scan(input, known);
-    found.diagnostics.push(
-      diag(
-        'worker-failed',
-        'warning',
-        `The thread scanning the release folder ${e.message}; the folder was scanned on the main thread.`,
-        { hint: 'The results are complete. If this repeats, report it.' },
-      ),
-    );
+    found.diagnostics.push(workerFailed('scanning', e.message, 'while scanning the release folder'));
     return found;
   });
   // Stopped without waiting for it: the thread's exit holds nothing up.

@@ -1,12 +1,29 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parentPort, type Transferable, Worker } from 'node:worker_threads';
+import { type Diagnostic, diag } from './diagnostic.js';
 
 /** Why a task did not come back: its worker threw, died, or stopped answering. */
 export class WorkerFailure extends Error {}
 
 /** How long one task may take before its worker is taken for hung: generous, a batch takes a second. */
 export const TASK_TIMEOUT_MS = 60_000;
+
+/**
+ * The warning for a thread that failed (`why`: a WorkerFailure's message) while at `where` (and `file`):
+ * what it had been given was done again on the main thread, so nothing is missing.
+ */
+export function workerFailed(thread: string, why: string, where: string, file?: string): Diagnostic {
+  return diag(
+    'worker-failed',
+    'warning',
+    `A ${thread} thread ${why} ${where}; the work it had been given was done again on the main thread.`,
+    {
+      ...(file ? { file } : {}),
+      hint: 'Nothing is missing from the results. If this repeats, run with --threads 1 and report it.',
+    },
+  );
+}
 
 /**
  * How many threads (this one included) for `count` items, where fewer than `threshold` items do not

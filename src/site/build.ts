@@ -21,6 +21,7 @@ import {
 } from './output.js';
 import { Links, PAGEFIND_DIR } from './paths.js';
 import { assetPaths, type PlannedOutput, planSite } from './plan.js';
+import { workerFailed } from '../core/pool.js';
 import { type RenderFailure, RenderPool, renderThreads } from './pool.js';
 import { createRenderer, type Render } from './renderer.js';
 import { buildSearchIndex } from './search.js';
@@ -347,6 +348,10 @@ async function buildInto(
     else copyFresh(staging.dir, o.path, make.file);
   }
   const rendered = await pool.finish();
+  for (const lost of rendered.lost) {
+    const page = show(config, path.join(config.site.outDir, lost.path));
+    result.diagnostics.push(workerFailed('rendering', lost.why, 'while writing this page', page));
+  }
   if (rendered.failures.length) {
     // Report each template once, not once per page.
     const seen = new Set<string>();

@@ -28,6 +28,14 @@ export interface RenderBatch {
   dir: string;
   empty: boolean;
   jobs: RenderJob[];
+  /** Where the worker notes the index of the page it is on (for a report, should it die there). */
+  at: Int32Array;
+}
+
+/** A page a worker was on when it failed (it and the rest of its batch were rendered here). */
+export interface LostPage {
+  path: string;
+  why: string;
 }
 
 /** How many threads render (this one included) for `pages` pages; `requested` (e.g. --threads) wins. */
@@ -48,6 +56,7 @@ export class RenderPool {
   private pendingDir = '';
   private written = 0;
   private readonly failures: RenderFailure[] = [];
+  private readonly lost: LostPage[] = [];
   private readonly inFlight: Promise<void>[] = [];
 
   /**
@@ -79,14 +88,18 @@ export class RenderPool {
     this.pending = [];
     // Two batches per worker keep it busy while the next one is on its way.
     if (this.pool?.hasRoom(2)) {
+      const at = new Int32Array(new SharedArrayBuffer(4)).fill(-1);
       this.inFlight.push(
-        this.pool.run({ dir, empty: this.emptyFolder, jobs }).then(
+        this.pool.run({ dir, empty: this.emptyFolder, jobs, at }).then(
           (r) => {
             this.written += r.written;
             this.failures.push(...r.failures);
           },
           (e: unknown) => {
             if (!(e instanceof WorkerFailure)) throw e;
+            const i = Atomics.load(at, 0);
+            // Only the batch it was on names a page; those queued behind it had not begun.
+            if (i >= 0) this.lost.push({ path: jobs[i]!.path, why: e.message });
             for (const job of jobs) this.renderHere(dir, job);
           },
         ),
@@ -112,13 +125,13 @@ export class RenderPool {
   }
 
   /** Waits for every queued page, then stops the workers. */
-  async finish(): Promise<{ written: number; failures: RenderFailure[] }> {
+  async finish(): Promise<{ written: number; failures: RenderFailure[]; lost: LostPage[] }> {
     await this.flush();
     try {
       await Promise.all(this.inFlight);
     } finally {
       await this.pool?.close();
     }
-    return { written: this.written, failures: this.failures };
+    return { written: this.written, failures: this.failures, lost: this.lost };
   }
 }

@@ -58,7 +58,7 @@ describe('scs check on parser threads (the real binary)', () => {
     expect(failed).toEqual([
       expect.objectContaining({ severity: 'warning', file: `releases/2026/${name(0)}` }),
     ]);
-    expect(failed[0]!.message).toContain('checked on the main thread');
+    expect(failed[0]!.message).toContain('done again on the main thread');
     expect({
       ...crashed,
       diagnostics: crashed.diagnostics.filter((d) => d.code !== 'worker-failed'),
