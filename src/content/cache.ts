@@ -9,7 +9,7 @@ import { type FileRecord, readRecord, writeRecord, writeRemoved } from './record
 import { makePrivateDir } from '../core/private-dir.js';
 
 /** Bump when the Release model, the rules or the record layout change: old results are never reused. */
-const CACHE_VERSION = 8;
+const CACHE_VERSION = 9;
 
 /** While the journal holds fewer entries than this share of the cache, a run writes only the journal. */
 const JOURNAL_SHARE = 0.05;

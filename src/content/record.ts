@@ -48,6 +48,11 @@ export function writeRecord(w: PackWriter, config: Config, e: FileRecord): void 
     w.str(i.file);
     w.num(i.line);
   });
+  w.list(r.links, (l) => {
+    w.str(l.url);
+    w.num(l.line);
+    w.num(l.column);
+  });
   w.list(r.contacts, (c) => {
     const known = c.id !== undefined && config.contacts[c.id] !== undefined;
     w.bool(known);
@@ -107,6 +112,7 @@ function readRelease(r: PackReader, config: Config, abs: string): Release {
   const lead = r.str();
   const bodyLine = r.num();
   const bodyImages = r.list(() => ({ url: r.str(), file: r.str(), line: r.num() }));
+  const links = r.list(() => ({ url: r.str(), line: r.num(), column: r.num() }));
   const contacts = r.list(() => (r.bool() ? config.contacts[r.str()]! : r.json<Contact>()));
   const topics = r.list(() => r.str());
   const translationKey = r.opt();
@@ -125,6 +131,7 @@ function readRelease(r: PackReader, config: Config, abs: string): Release {
     lead,
     bodyLine,
     bodyImages,
+    links,
     contacts,
     topics,
     draft: r.bool(),

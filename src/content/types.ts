@@ -1,5 +1,6 @@
 import type { Contact } from '../config/types.js';
 import type { BodyImage } from './body-images.js';
+import type { BodyLink } from './links.js';
 
 export const RELEASE_TYPES = ['news', 'press-release'] as const;
 export type ReleaseType = (typeof RELEASE_TYPES)[number];
@@ -49,6 +50,8 @@ export interface Release {
   bodyLine: number;
   /** Local images the body refers to. */
   bodyImages: BodyImage[];
+  /** Relative links in the lead and body (resolved by content/links.ts). */
+  links: BodyLink[];
   image?: ReleaseImage;
   contacts: Contact[];
   boilerplate?: Boilerplate;

@@ -16,6 +16,7 @@ import { safeSvg } from './svg.js';
 import { escapeXml, plainText } from './text.js';
 import {
   bodyImages,
+  bodyLinks,
   feedItem,
   feedTitle,
   homePage,
@@ -155,9 +156,15 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
         );
       }
       const hero = r.image?.file ? ctx.images.get(r.image.file)?.out : r.image?.url;
-      const imageKey = [hero ?? '', ...Object.values(body.found).map((a) => a.out)].join('|');
+      const linked = bodyLinks(ctx, r);
+      // Attachments are named by their content, and linked releases by their address.
+      const imageKey = [
+        hero ?? '',
+        ...Object.values(body.found).map((a) => a.out),
+        ...Object.values(linked.targets),
+      ].join('|');
       let made: ReleaseInput | undefined;
-      const input = () => (made ??= releaseInput(ctx, r, body));
+      const input = () => (made ??= releaseInput(ctx, r, body, linked));
       pieces.set(r, { imageKey, input });
       const state = releaseState(r, ctx.now);
       const translations = rids(model.translations.get(r.id) ?? []);
