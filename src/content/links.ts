@@ -41,7 +41,7 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** Attachments above this size are published, with a warning: many readers are on a phone. */
-export const ATTACHMENT_WARN_BYTES = 20 * 1024 * 1024;
+export const ATTACHMENT_WARN_BYTES = 20_000_000;
 
 /** The type label of an attachment file ("PDF"), or undefined for a file that is not one. */
 export function attachmentType(file: string): string | undefined {
@@ -170,7 +170,7 @@ export function linkRules(config: Config, releases: readonly Release[]): Diagnos
           diag(
             'attachment-large',
             'warning',
-            `The attachment "${link.url}" is ${Math.round(target.size / 1048576)} MB.`,
+            `The attachment "${link.url}" is ${Math.round(target.size / 1_000_000)} MB.`,
             {
               ...at,
               hint: 'Readers on a phone may not fetch it: compress it, or split it in parts.',

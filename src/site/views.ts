@@ -7,6 +7,7 @@ import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
 import { localDateTime } from '../core/time.js';
 import { breakableAddressHtml } from '../render/address-html.js';
+import { type Attachment, humanSize } from './attachments.js';
 import type { ImageAsset, ImageRegistry } from './images.js';
 import type { SectionList, SiteModel } from './model.js';
 import type { MarkdownParts } from './renderer.js';
@@ -43,18 +44,6 @@ export interface ReleaseInput {
   links: Record<string, string>;
   /** Files the release links to, published under assets/files/. */
   attachments: Attachment[];
-}
-
-/** A linked file the release page lists. */
-export interface Attachment {
-  /** File name as in the project. */
-  name: string;
-  /** "PDF", "XLSX" … */
-  type: string;
-  /** In bytes. */
-  size: number;
-  /** Output path of the copy. */
-  out: string;
 }
 
 /** Turns an output path into an href as seen from the page being built. */
@@ -335,23 +324,6 @@ function normalizedUrl(url: string): string {
 /** A lead whose relative links lead where `link` says. */
 function leadMarkdown(lead: string, targets: Record<string, string>, link: Link): string {
   return rewriteLinks(lead, (url) => (targets[url] === undefined ? undefined : link(targets[url])));
-}
-
-/** "1,2 MB" in Swedish, "1.2 MB" in English. */
-export function humanSize(bytes: number, lang: string): string {
-  const units = ['B', 'kB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 10 ? 0 : 1;
-  const number = new Intl.NumberFormat(lang, {
-    maximumFractionDigits: digits,
-    minimumFractionDigits: digits,
-  });
-  return `${number.format(value)} ${units[unit]}`;
 }
 
 /** What a release page needs from the whole build, gathered in the main thread. */
