@@ -112,6 +112,10 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const global = quickHash([ctx.global]);
   const key = (...parts: string[]) => quickHash([global, ...parts]);
   const rids = (list: Release[]) => list.map(rid).join(',');
+  // An entry shows the lead, whose links lead to other releases' addresses.
+  const entryId = (r: Release) =>
+    r.links.length ? quickHash([rid(r), ...Object.values(bodyLinks(ctx, r).targets)]) : rid(r);
+  const entryIds = (list: Release[]) => list.map(entryId).join(',');
   const linkFrom = (outPath: string): Link => {
     const dir = dirOf(outPath);
     return (to) => links.href(dir, to);
@@ -281,7 +285,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       archive.topics.map(([t, l]) => [t, l.length]),
     ]);
     const latest = archive.releases.slice(0, pageSize);
-    page(`${lang}/index.html`, key('home', lang, rids(latest), navKey), (link) => ({
+    page(`${lang}/index.html`, key('home', lang, entryIds(latest), navKey), (link) => ({
       page: 'home',
       view: homePage(ctx, lang, latest, link),
     }));
@@ -300,7 +304,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       for (let p = 1; p <= pages; p++) {
         const entries = list.releases.slice((p - 1) * pageSize, p * pageSize);
         const outPath = `${lang}/${sectionDir(list.section, p)}index.html`;
-        page(outPath, key('list', outPath, rids(entries), String(pages), navKey, cpKey), (link) => ({
+        page(outPath, key('list', outPath, entryIds(entries), String(pages), navKey, cpKey), (link) => ({
           page: 'list',
           view: listPage(ctx, lang, list, p, pages, entries, link, counterparts),
         }));

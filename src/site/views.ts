@@ -277,19 +277,28 @@ export interface BodyLinks {
 }
 
 const NO_BODY_LINKS: BodyLinks = { targets: {}, attachments: [] };
-const indexes = new WeakMap<object, LinkIndex>();
+
+/** Per build (its model): the releases links may name, and each release's answer (lists ask often). */
+const resolved = new WeakMap<object, { index: LinkIndex; answers: Map<Release, BodyLinks> }>();
 
 /** Where the relative links of a release lead in this build (content/links.ts resolves them). */
 export function bodyLinks(ctx: ViewContext, r: Release): BodyLinks {
   if (!r.links.length) return NO_BODY_LINKS;
-  let index = indexes.get(ctx.model);
-  if (!index) {
-    index = linkIndex(
-      ctx.config.root,
-      ctx.model.languages.flatMap((l) => l.releases),
-    );
-    indexes.set(ctx.model, index);
+  let build = resolved.get(ctx.model);
+  if (!build) {
+    const releases = ctx.model.languages.flatMap((l) => l.releases);
+    build = { index: linkIndex(ctx.config.root, releases), answers: new Map() };
+    resolved.set(ctx.model, build);
   }
+  let answer = build.answers.get(r);
+  if (!answer) {
+    answer = resolveBodyLinks(ctx, r, build.index);
+    build.answers.set(r, answer);
+  }
+  return answer;
+}
+
+function resolveBodyLinks(ctx: ViewContext, r: Release, index: LinkIndex): BodyLinks {
   const out: BodyLinks = { targets: {}, attachments: [] };
   for (const { url } of r.links) {
     const target = resolveLink(url, r.path, index);

@@ -129,10 +129,19 @@ describe('links in a release (the real binary, on the example newsroom)', () => 
     expect(text).toContain(`${BASE}/${pdf}`);
   });
 
-  it('publishes a changed attachment on an incremental build as a clean build does', () => {
+  it('publishes a changed attachment and a moved release on an incremental build as a clean build does', () => {
     const dir = newsroom(false);
     expect(runScs(['build', ...NOW], { cwd: dir }).code).toBe(0);
     writeFileSync(path.join(dir, 'releases/2026/filer/rapport.pdf'), '%PDF-1.4 version two\n');
+    // The linked release moves a day: the news archive, which lists only the linking release, follows.
+    for (const f of [
+      'releases/2026/2026-10-14-umea-lagrar-sommarvarme-i-gamla-bergrum.sv.md',
+      'releases/2026/2026-10-14-umea-stores-summer-heat-in-old-rock-caverns.en.md',
+    ])
+      writeFileSync(
+        path.join(dir, f),
+        read(dir, f).replace('date: 2026-10-14T09:00', 'date: 2026-10-15T09:00'),
+      );
     expect(runScs(['build', ...NOW], { cwd: dir }).code).toBe(0);
     const incremental = tree(path.join(dir, 'public'));
     cpSync(path.join(dir, 'public'), path.join(dir, 'incremental'), { recursive: true });
@@ -141,5 +150,8 @@ describe('links in a release (the real binary, on the example newsroom)', () => 
     const page = read(dir, ELCYKEL_PAGE);
     expect(page).toContain('(PDF, 21 B)');
     expect(readdirSync(path.join(dir, 'public/assets/files'))).toHaveLength(1);
+    expect(hrefOf(read(dir, 'public/sv/archive/news/index.html'), 'bergrummen')).toBe(
+      '/sv/2026/10/15/umea-lagrar-sommarvarme-i-gamla-bergrum/',
+    );
   });
 });
