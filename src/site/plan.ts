@@ -159,8 +159,23 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
           ),
         );
       }
-      const hero = r.image?.file ? ctx.images.get(r.image.file)?.out : r.image?.url;
       const linked = bodyLinks(ctx, r);
+      for (const l of linked.unpublished) {
+        diagnostics.push(
+          diag(
+            'site-link-unpublished',
+            'warning',
+            `The link "${l.url}" leads to a release this build does not publish (a draft, or not due yet); the page links to it as written.`,
+            {
+              file: r.file,
+              line: l.line,
+              column: l.column,
+              hint: 'Publish the linked release first, or link to it once it is out.',
+            },
+          ),
+        );
+      }
+      const hero = r.image?.file ? ctx.images.get(r.image.file)?.out : r.image?.url;
       // Attachments are named by their content, and linked releases by their address.
       const imageKey = [
         hero ?? '',

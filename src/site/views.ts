@@ -274,9 +274,11 @@ export interface BodyLinks {
   /** Link URL as written (and as Markdown normalises it) → output path. */
   targets: Record<string, string>;
   attachments: Attachment[];
+  /** Links to releases this build does not publish (drafts, or not due yet): left as written. */
+  unpublished: { url: string; line: number; column: number }[];
 }
 
-const NO_BODY_LINKS: BodyLinks = { targets: {}, attachments: [] };
+const NO_BODY_LINKS: BodyLinks = { targets: {}, attachments: [], unpublished: [] };
 
 /** Per build (its model): the releases links may name, and each release's answer (lists ask often). */
 const resolved = new WeakMap<object, { index: LinkIndex; answers: Map<Release, BodyLinks> }>();
@@ -299,9 +301,12 @@ export function bodyLinks(ctx: ViewContext, r: Release): BodyLinks {
 }
 
 function resolveBodyLinks(ctx: ViewContext, r: Release, index: LinkIndex): BodyLinks {
-  const out: BodyLinks = { targets: {}, attachments: [] };
-  for (const { url } of r.links) {
+  const out: BodyLinks = { targets: {}, attachments: [], unpublished: [] };
+  for (const link of r.links) {
+    const url = link.url;
     const target = resolveLink(url, r.path, index);
+    // The check let the link pass, so it names a release this build leaves out.
+    if (target.kind === 'unresolved') out.unpublished.push(link);
     let to: string | undefined;
     if (target.kind === 'release') to = releaseOutputPath(target.release) + target.fragment;
     else if (target.kind === 'attachment') {

@@ -129,6 +129,27 @@ describe('links in a release (the real binary, on the example newsroom)', () => 
     expect(text).toContain(`${BASE}/${pdf}`);
   });
 
+  it('warns at a link to a release the build leaves out, and leaves it as written', () => {
+    const dir = newsroom(false);
+    const file = path.join(dir, ELCYKEL);
+    writeFileSync(
+      file,
+      `${read(dir, ELCYKEL)}\nSnart: [vinterenkäten](2026-12-10-winter-cycling-survey.en.md).\n`,
+    );
+    expect(runScs(['check'], { cwd: dir }).code).toBe(0);
+    const r = runScs(['build', ...NOW], { cwd: dir });
+    expect(r.code).toBe(0);
+    const line =
+      read(dir, ELCYKEL)
+        .split('\n')
+        .findIndex((l) => l.startsWith('Snart')) + 1;
+    expect(r.stderr).toContain(
+      `${ELCYKEL}:${line}:24 warning The link "2026-12-10-winter-cycling-survey.en.md" leads to a release this build does not publish`,
+    );
+    expect(r.stderr).toContain('[site-link-unpublished]');
+    expect(hrefOf(read(dir, ELCYKEL_PAGE), 'vinterenkäten')).toBe('2026-12-10-winter-cycling-survey.en.md');
+  });
+
   it('publishes a changed attachment and a moved release on an incremental build as a clean build does', () => {
     const dir = newsroom(false);
     expect(runScs(['build', ...NOW], { cwd: dir }).code).toBe(0);
