@@ -55,11 +55,11 @@ const MD_REFERENCE = /^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)/gm;
 const NOT_RELATIVE = /^(?:[a-z][a-z0-9+.-]*:|\/\/|#)/i;
 
 /**
- * The relative links of some Markdown that starts at `line`:`column` of the release file, found without
+ * The relative links of some Markdown that starts at line `line` of the release file, found without
  * a full parse (as body-images.ts finds images). Images are left to the image rules; raw HTML (`<a href>`)
  * is published as written.
  */
-export function findLinks(markdown: string, line: number, column = 1): BodyLink[] {
+export function findLinks(markdown: string, line: number): BodyLink[] {
   const out: BodyLink[] = [];
   if (!markdown.includes('](') && !markdown.includes(']:')) return out;
   for (const re of [MD_LINK, MD_REFERENCE]) {
@@ -73,11 +73,40 @@ export function findLinks(markdown: string, line: number, column = 1): BodyLink[
       out.push({
         url: ` ${url}`.slice(1),
         line: line + lines,
-        column: (lines ? 1 : column) + at - lineStart,
+        column: 1 + at - lineStart,
       });
     }
   }
   return out.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/**
+ * The relative links of a release file: in its Markdown after the frontmatter (`body`, from line
+ * `bodyLine`: the lead too, when that is the first paragraph) and in a `lead:` of the frontmatter,
+ * which YAML may quote or fold, so each of its links is looked up in the file from where the lead starts.
+ */
+export function releaseLinks(
+  text: string,
+  body: string,
+  bodyLine: number,
+  lead?: { markdown: string; at: { line: number; column: number } },
+): BodyLink[] {
+  const out = findLinks(body, bodyLine);
+  if (!lead) return out;
+  const lines = text.split('\n');
+  let from = { line: lead.at.line, column: lead.at.column };
+  for (const { url } of findLinks(lead.markdown, 1)) {
+    let at = lead.at;
+    for (let i = from.line - 1; i < lines.length; i++) {
+      const col = lines[i]!.indexOf(url, i === from.line - 1 ? from.column - 1 : 0);
+      if (col < 0) continue;
+      at = { line: i + 1, column: col + 1 };
+      from = { line: i + 1, column: col + 1 + url.length };
+      break;
+    }
+    out.push({ url, ...at });
+  }
+  return out;
 }
 
 /** The releases a link may name, by file and by id (`<lang>/<slug>`). */

@@ -12,7 +12,7 @@ import { countNewlines } from '../core/source-map.js';
 import { type ParsedYaml, parseYaml } from '../core/yaml.js';
 import { sha256Hex } from '../core/sha256.js';
 import { findBodyImages } from './body-images.js';
-import { findLinks } from './links.js';
+import { releaseLinks } from './links.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
 import { placeholdersLeft } from './placeholders.js';
@@ -350,7 +350,6 @@ export function parseRelease(
   if (fm.lead !== undefined) markdown.push({ markdown: fm.lead, at: yaml.locate(['lead']), mapped: false });
   else if (lead)
     markdown.push({ markdown: lead, at: { line: split.bodyLine + first!.line, column: 1 }, mapped: false });
-  const links = markdown.flatMap((m) => findLinks(m.markdown, m.at.line, m.at.column));
   if (boilerplate && boilerplate.id === undefined)
     markdown.push({ markdown: boilerplate.markdown, at: yaml.locate(['boilerplate']), mapped: false });
   diagnostics.push(...rawHtmlWarnings(file, text, markdown));
@@ -381,7 +380,12 @@ export function parseRelease(
     lead,
     bodyLine,
     bodyImages,
-    links,
+    links: releaseLinks(
+      text,
+      split.body,
+      split.bodyLine,
+      fm.lead === undefined ? undefined : { markdown: fm.lead, at: yaml.locate(['lead']) },
+    ),
     contacts,
     topics: fm.topics,
     draft: fm.draft,

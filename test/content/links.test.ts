@@ -61,8 +61,8 @@ describe('resolveLink', () => {
 describe('findLinks', () => {
   it('finds relative links with their line and column, not images, anchors or external links', () => {
     const md = 'Se [a](x.pdf) och ![b](bild.png).\n[c](https://e.example) [d](#e)\n  [f][g]\n\n[g]: y.docx';
-    expect(findLinks(md, 10, 5)).toEqual([
-      { url: 'x.pdf', line: 10, column: 12 },
+    expect(findLinks(md, 10)).toEqual([
+      { url: 'x.pdf', line: 10, column: 8 },
       { url: 'y.docx', line: 14, column: 6 },
     ]);
   });
