@@ -9,8 +9,8 @@ import { ImageRegistry } from '../site/images.js';
 const knownImages: Record<string, never> = {};
 
 /**
- * The URL at which the site publishes a local image or attachment (`<site.baseUrl>assets/images/<name>-<hash>.<ext>`,
- * computed by the site's own registry). The email shows the published copy: a mail client cannot
+ * The URL at which the site publishes a local image or attachment
+ * (`<site.baseUrl>assets/images/<name>-<hash>.<ext>`, computed by the site's own registry). The email shows the published copy: a mail client cannot
  * see files in the repository.
  */
 export function assetUrl(config: Config, file: string): string {

@@ -33,8 +33,9 @@ interface Known {
 }
 
 /**
- * The local images and attachments a build copies: the one place that names assets. What it learns (content hash and dimensions, keyed by size and
- * modification time) is kept between builds, so an unchanged image is not read again.
+ * The local images and attachments a build copies: the one place that names assets. What it learns
+ * (content hash and dimensions, keyed by size and modification time) is kept between builds, so an
+ * unchanged file is not read again.
  */
 export class ImageRegistry {
   private readonly known: Record<string, Known>;
