@@ -1,9 +1,11 @@
 import { readReleaseBody } from '../content/body.js';
 import type { Config, NewsletterList } from '../config/types.js';
+import { linkIndex, type LinkIndex } from '../content/links.js';
+import { loadReleases } from '../content/load.js';
 import { releaseUrl } from '../content/permalink.js';
 import type { Release } from '../content/types.js';
 import { fill, type EmailStrings } from './strings.js';
-import { assetUrl, isHttpUrl, localImageFile, urlScheme } from './urls.js';
+import { absoluteLinkUrl, assetUrl, isHttpUrl, localImageFile, urlScheme } from './urls.js';
 
 export interface EmailContact {
   name: string;
@@ -51,10 +53,13 @@ export function emailContent(
   const lang = release.lang;
   const webUrl = releaseUrl(config, release);
   const org = config.organization;
+  let index: LinkIndex | undefined;
+  // Links to other releases need them all: read (mostly from the cache) only when there are any.
+  const releases = () => (index ??= linkIndex(config.root, loadReleases(config).releases));
   const resolveUrl = (url: string, kind: 'link' | 'image') => {
     if (urlScheme(url) || url.startsWith('//')) return url;
     if (kind === 'image') return imageUrl(localImageFile(config, release.path, url));
-    return new URL(url, webUrl).href;
+    return absoluteLinkUrl(config, release, url, releases);
   };
   const content: EmailContent = {
     lang,
