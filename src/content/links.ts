@@ -212,6 +212,43 @@ export function linkRules(config: Config, releases: readonly Release[]): Diagnos
 }
 
 /**
+ * Links that would show a release's address before it is out: a link becomes public when its release
+ * does (or now, for one already out), so its target must be no draft and out by then. Depends on `now`,
+ * so it is run by `scs check` and `scs publish`, not kept with each file's results.
+ */
+export function linkTimingRules(config: Config, releases: readonly Release[], now: Date): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let index: LinkIndex | undefined;
+  for (const r of releases) {
+    if (r.draft) continue;
+    const visibleFrom = Math.max(now.getTime(), r.publishAt.getTime());
+    for (const link of r.links) {
+      index ??= linkIndex(config.root, releases);
+      const target = resolveLink(link.url, r.path, index);
+      if (target.kind !== 'release') continue;
+      const to = target.release;
+      if (!to.draft && to.publishAt.getTime() <= visibleFrom) continue;
+      out.push(
+        diag(
+          'link-unpublished',
+          'error',
+          to.draft
+            ? `The link "${link.url}" leads to a draft, which is not published.`
+            : `The link "${link.url}" leads to a release that is not out until ${to.publishAt.toISOString()}, after this one.`,
+          {
+            file: r.file,
+            line: link.line,
+            column: link.column,
+            hint: 'Link to it once it is out: publish it first, or give this release a later date or embargo.',
+          },
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/**
  * Markdown with the destinations of its links replaced where `to` gives one: for a lead, which
  * templates render with `{{inline lead}}` on pages of every depth, and so must carry its final URLs.
  */

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exampleProject, runScs, tempDir } from '../helpers/scs.js';
@@ -129,25 +129,41 @@ describe('links in a release (the real binary, on the example newsroom)', () => 
     expect(text).toContain(`${BASE}/${pdf}`);
   });
 
-  it('warns at a link to a release the build leaves out, and leaves it as written', () => {
+  it('refuses a link to a release that is not out yet, in check and publish, until it is', () => {
     const dir = newsroom(false);
     const file = path.join(dir, ELCYKEL);
     writeFileSync(
       file,
       `${read(dir, ELCYKEL)}\nSnart: [vinterenkäten](2026-12-10-winter-cycling-survey.en.md).\n`,
     );
-    expect(runScs(['check'], { cwd: dir }).code).toBe(0);
-    const r = runScs(['build', ...NOW], { cwd: dir });
-    expect(r.code).toBe(0);
     const line =
       read(dir, ELCYKEL)
         .split('\n')
         .findIndex((l) => l.startsWith('Snart')) + 1;
-    expect(r.stderr).toContain(
-      `${ELCYKEL}:${line}:24 warning The link "2026-12-10-winter-cycling-survey.en.md" leads to a release this build does not publish`,
+    const early = runScs(['check', ...NOW], { cwd: dir });
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain(
+      `${ELCYKEL}:${line}:24 error The link "2026-12-10-winter-cycling-survey.en.md" leads to a draft, which is not published.`,
     );
-    expect(r.stderr).toContain('[site-link-unpublished]');
-    expect(hrefOf(read(dir, ELCYKEL_PAGE), 'vinterenkäten')).toBe('2026-12-10-winter-cycling-survey.en.md');
+    expect(early.stderr).toContain('[link-unpublished]');
+    // publish stops before it writes a page or a mail that would name the release early.
+    const publish = runScs(['publish', ...NOW], {
+      cwd: dir,
+      env: { SCS_SECRET: 'test-secret-0123456789abcdef' },
+    });
+    expect(publish.code).toBe(1);
+    expect(publish.stderr).toContain('[link-unpublished]');
+    expect(existsSync(path.join(dir, 'public'))).toBe(false);
+    // Ready, it is still not out before its date; once it is, the same link is fine.
+    const survey = path.join(dir, 'releases/2026/2026-12-10-winter-cycling-survey.en.md');
+    writeFileSync(
+      survey,
+      read(dir, 'releases/2026/2026-12-10-winter-cycling-survey.en.md').replace('draft: true\n', ''),
+    );
+    expect(runScs(['check', ...NOW], { cwd: dir }).stderr).toContain(
+      'leads to a release that is not out until 2026-12-',
+    );
+    expect(runScs(['check', '--now', '2026-12-11T12:00'], { cwd: dir }).code).toBe(0);
   });
 
   it('publishes a changed attachment and a moved release on an incremental build as a clean build does', () => {
