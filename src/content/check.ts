@@ -8,6 +8,7 @@ import { loadEmailStrings } from '../email/strings.js';
 import { listsFor, mailedByPublish } from '../publish/select.js';
 import { checkReleasePage } from '../site/release-rules.js';
 import type { Release } from './types.js';
+import { linkTimingRules } from './links.js';
 import { checkReleases, type LoadOptions, type LoadResult } from './load.js';
 
 export interface CheckOptions extends LoadOptions {
@@ -29,7 +30,7 @@ export async function checkProject(config: Config, options: CheckOptions): Promi
   const strings = new Map<string, ReturnType<typeof loadEmailStrings>>();
   const stringsFor = (lang: string) =>
     strings.get(lang) ?? strings.set(lang, loadEmailStrings(config, lang)).get(lang)!;
-  const found: Diagnostic[] = [];
+  const found: Diagnostic[] = linkTimingRules(config, checked.releases, options.now);
   for (const release of checked.releases) {
     if (release.draft || !inScope.has(release.file)) continue;
     found.push(...checkReleasePage(release, (needle, line) => at.find(release.path, needle, line)));
@@ -61,7 +62,7 @@ async function checkNewsletter(
   const out: Diagnostic[] = [...strings.diagnostics];
   let sized = false;
   for (const list of listsFor(config, release)) {
-    const content = emailContent(config, release, list, strings.strings);
+    const content = await emailContent(config, release, list, strings.strings);
     out.push(...checkNewsletterContent(config, release, content, at));
     // The body's HTML is most of the email, and the same for every list: only when it alone is half
     // the warning size is the whole email rendered (MJML) to measure it.

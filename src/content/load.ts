@@ -9,6 +9,7 @@ import { parseFilesParallel } from './parallel.js';
 import { cancelParsers } from './parser-threads.js';
 import type { FileResult } from './read.js';
 import { crossFileRules } from './rules.js';
+import { linkRules } from './links.js';
 import type { Release } from './types.js';
 import { SCS_VERSION } from '../core/version.js';
 
@@ -131,7 +132,11 @@ export function releasesUnchanged(config: Config, session: LoadSession): boolean
  */
 export async function checkReleases(config: Config, options: LoadOptions = {}): Promise<LoadResult> {
   const loaded = await loadReleases(config, options);
-  let diagnostics = [...loaded.diagnostics, ...crossFileRules(loaded.releases)];
+  let diagnostics = [
+    ...loaded.diagnostics,
+    ...crossFileRules(loaded.releases),
+    ...linkRules(config, loaded.releases),
+  ];
   let files = loaded.files;
   if (options.paths?.length) {
     const show = (abs: string) => projectPath(config.root, abs) || '.';

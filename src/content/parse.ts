@@ -12,6 +12,7 @@ import { countNewlines } from '../core/source-map.js';
 import { type ParsedYaml, parseYaml } from '../core/yaml.js';
 import { sha256Hex } from '../core/sha256.js';
 import { findBodyImages } from './body-images.js';
+import { releaseLinks } from './links.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
 import { placeholdersLeft } from './placeholders.js';
@@ -377,6 +378,12 @@ export function parseRelease(
     lead,
     bodyLine,
     bodyImages,
+    links: releaseLinks(
+      text,
+      split.body,
+      split.bodyLine,
+      fm.lead === undefined ? undefined : { markdown: fm.lead, at: yaml.locate(['lead']) },
+    ),
     contacts,
     topics: fm.topics,
     draft: fm.draft,

@@ -1,6 +1,7 @@
 import type { Contact } from '../config/types.js';
 import type { BodyImage } from './body-images.js';
 import type { Frontmatter } from './schema.js';
+import type { BodyLink } from './links.js';
 
 export const RELEASE_TYPES = ['news', 'press-release'] as const;
 export type ReleaseType = (typeof RELEASE_TYPES)[number];
@@ -52,6 +53,8 @@ export interface Release extends FrontmatterFields {
   bodyLine: number;
   /** Local images the body refers to. */
   bodyImages: BodyImage[];
+  /** Relative links in the lead and body (resolved by content/links.ts). */
+  links: BodyLink[];
   image?: ReleaseImage;
   contacts: Contact[];
   boilerplate?: Boilerplate;

@@ -1,3 +1,4 @@
+import { linkTimingRules } from '../content/links.js';
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
@@ -104,7 +105,11 @@ export async function publish(config: Config, options: PublishOptions): Promise<
     now: options.now,
     dryRun: !!options.dryRun,
     // Sending for real from the example's config would mail readers links and a sender that do not exist.
-    diagnostics: [...exampleDomainProblems(config), ...checked.diagnostics],
+    diagnostics: [
+      ...exampleDomainProblems(config),
+      ...checked.diagnostics,
+      ...linkTimingRules(config, checked.releases, options.now),
+    ],
     checkedFiles: checked.files.length,
     transport,
     recovered: [],

@@ -285,7 +285,7 @@ async function buildInto(
     .update(`${codeFingerprint()}\0${templates.hash}\0${configHash(config)}`)
     .digest('hex');
   const search = options.search !== false;
-  const inputs = buildInputs(global, search, visible, options.now);
+  const inputs = buildInputs(global, search, visible, options.now, config.root);
   if (!options.clean && state.last?.inputs === inputs && isLastOutput(config.site.outDir, state.output)) {
     // Made from the same inputs as the output in place: planning it again would give every file the key
     // it has. Nothing is written, swapped or saved.

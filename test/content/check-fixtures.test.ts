@@ -65,6 +65,8 @@ const NOT_FROM_CONTENT: Record<string, string> = {
   'email-recipient-invalid': "a subscriber's address in the store",
   'email-write-failed': 'the file system (writing an email to disk)',
   'site-build-locked': 'another build running',
+  'site-link-unpublished':
+    'a linked release the build leaves out for errors of its own (check reports links to drafts and later releases: link-unpublished)',
   'site-search-failed': 'Pagefind',
   'site-write-failed': 'the file system (writing the site)',
   'site-strings-invalid': "the project's site strings",

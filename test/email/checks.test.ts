@@ -58,7 +58,10 @@ describe('checks that stop a bad email', () => {
     p.write('releases/2026/karta.png', 'not really a png');
     const r = await render(
       'lankar',
-      { title: 'Länkar', lead: 'Ingress med [relativ länk](../om/).' },
+      {
+        title: 'Länkar',
+        lead: 'Ingress med [relativ länk](2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md).',
+      },
       [
         'Första stycket.', // line 9: the frontmatter has five fields (lead on line 6)
         '',
@@ -66,36 +69,31 @@ describe('checks that stop a bad email', () => {
         '',
         '![Saknas](finns-inte.png)', // 13
         '',
-        'Se [ftp-arkivet](ftp://arkiv.example/fil) och [sidan](/om-oss/).', // 15
+        'Se [ftp-arkivet](ftp://arkiv.example/fil) och [sidan](/releases/2026/2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md).', // 15
         '',
         '<img src="https://x.example/a.png"> och <a href="/relativ">rå länk</a>', // 17
       ].join('\n'),
     );
     expect(r.template).toBeUndefined();
     expect(summary(r)).toEqual([
-      'warning email-link-relative@6',
       'error email-image-alt-missing@11',
       'error email-image-missing@13',
       'error email-link-invalid@15',
-      'warning email-link-relative@15',
       'error email-image-alt-missing@17',
       'error email-raw-url-invalid@17',
     ]);
-    const relative = r.diagnostics.find((d) => d.code === 'email-link-relative' && d.line === 15)!;
-    expect(relative.message).toContain('https://press.stadslabbet.example/om-oss/');
-    expect(relative.column).toBe(55);
   });
 
-  it('resolves relative links against the release page (warning) and local images to the published copy', async () => {
+  it('resolves links to other releases to their pages, without a warning, and local images to the published copy', async () => {
     const image = p.write('releases/2026/karta.png', 'a map');
     const r = await render(
       'relativt',
       { title: 'Relativt' },
-      'Läs [den förra](../../../09/02/elcykelpoolen/) nyheten.\n\n![Karta över Ålidhem](karta.png)',
+      'Läs [den förra](sv/elcykelpoolen-pa-alidhem-fordubblas-efter-forsta-aret) nyheten.\n\n![Karta över Ålidhem](karta.png)',
     );
-    expect(summary(r)).toEqual(['warning email-link-relative@8']);
+    expect(summary(r)).toEqual([]);
     expect(r.template!.html).toContain(
-      'href="https://press.stadslabbet.example/sv/2026/09/02/elcykelpoolen/"',
+      'href="https://press.stadslabbet.example/sv/2026/09/02/elcykelpoolen-pa-alidhem-fordubblas-efter-forsta-aret/"',
     );
     const published = new ImageRegistry({}).get(image)!.out;
     expect(r.template!.html).toContain(

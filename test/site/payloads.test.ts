@@ -124,7 +124,7 @@ beforeAll(async () => {
   const list = config.newsletter.lists.nyheter!;
   const templates = loadEmailTemplates(config).templates!;
   for (const release of releases) {
-    const content = emailContent(config, release, list, loadEmailStrings(config, 'sv').strings);
+    const content = await emailContent(config, release, list, loadEmailStrings(config, 'sv').strings);
     const markers = { unsubscribe: 'https://press.sjobris.example/u', recipient: 'eva@example.org' };
     const part = await renderHtmlPart(templates, htmlView(content, markers, 2026), release);
     expect(part.diagnostics).toEqual([]);
