@@ -35,6 +35,7 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
       ['scs init', 'set up the current (empty) folder'],
     ],
     exit: { 1: 'the folder is not empty' },
+    json: true,
   },
   new: {
     examples: [
@@ -42,6 +43,7 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
       ['scs new "Summer heat in old caverns" --lang en --type news', 'an English news item'],
     ],
     exit: { 1: 'the file exists already' },
+    json: true,
   },
   check: {
     examples: [

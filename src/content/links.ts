@@ -48,6 +48,7 @@ export function attachmentType(file: string): string | undefined {
   return ATTACHMENT_TYPES[path.extname(file).slice(1).toLowerCase()];
 }
 
+const CHARACTER_REFERENCE = /&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
 const MD_LINK = /(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)/g;
 const MD_REFERENCE = /^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)/gm;
 
@@ -139,7 +140,9 @@ export type LinkTarget =
  */
 export function resolveLink(href: string, from: string, index: LinkIndex): LinkTarget {
   if (href === '' || href.startsWith('#')) return { kind: 'anchor' };
-  if (NOT_RELATIVE.test(href)) return { kind: 'external' };
+  // markdown-it decodes character references ("&#106;avascript:"): such a destination is no file path,
+  // and the sanitiser and the email's scheme check judge what it decodes to.
+  if (NOT_RELATIVE.test(href) || CHARACTER_REFERENCE.test(href)) return { kind: 'external' };
   const hash = href.indexOf('#');
   const fragment = hash >= 0 ? href.slice(hash) : '';
   const decoded = imageUrlPath(href);

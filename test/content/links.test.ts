@@ -43,6 +43,9 @@ describe('resolveLink', () => {
     expect(resolve('https://example.org/x.pdf').kind).toBe('external');
     expect(resolve('mailto:a@b.example').kind).toBe('external');
     expect(resolve('//cdn.example/x').kind).toBe('external');
+    // markdown-it decodes character references: never a file path (the sanitiser judges it).
+    expect(resolve('&#106;avascript:alert(1)').kind).toBe('external');
+    expect(resolve('java&colon;alert(1)').kind).toBe('external');
   });
 
   it('says why a link leads nowhere, and when it leaves the project', () => {
