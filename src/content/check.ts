@@ -24,7 +24,7 @@ export interface CheckOptions extends LoadOptions {
  * a release is big enough for the email's size limit to matter.
  */
 export async function checkProject(config: Config, options: CheckOptions): Promise<LoadResult> {
-  const checked = checkReleases(config, options);
+  const checked = await checkReleases(config, options);
   const inScope = new Set(checked.files);
   const at = new Locator(config.root);
   const strings = new Map<string, ReturnType<typeof loadEmailStrings>>();
@@ -62,7 +62,7 @@ async function checkNewsletter(
   const out: Diagnostic[] = [...strings.diagnostics];
   let sized = false;
   for (const list of listsFor(config, release)) {
-    const content = emailContent(config, release, list, strings.strings);
+    const content = await emailContent(config, release, list, strings.strings);
     out.push(...checkNewsletterContent(config, release, content, at));
     // The body's HTML is most of the email, and the same for every list: only when it alone is half
     // the warning size is the whole email rendered (MJML) to measure it.

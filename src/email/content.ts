@@ -1,6 +1,6 @@
 import { readReleaseBody } from '../content/body.js';
 import type { Config, NewsletterList } from '../config/types.js';
-import { linkIndex, type LinkIndex } from '../content/links.js';
+import { findLinks, linkIndex } from '../content/links.js';
 import { loadReleases } from '../content/load.js';
 import { releaseUrl } from '../content/permalink.js';
 import type { Release } from '../content/types.js';
@@ -42,20 +42,24 @@ export interface EmailContent {
   resolveUrl: (url: string, kind: 'link' | 'image') => string;
 }
 
-export function emailContent(
+export async function emailContent(
   config: Config,
   release: Release,
   list: NewsletterList,
   strings: EmailStrings,
   /** Where a local image is shown: by default the copy the site publishes (previews show the file). */
   imageUrl: (file: string) => string = (file) => assetUrl(config, file),
-): EmailContent {
+): Promise<EmailContent> {
   const lang = release.lang;
   const webUrl = releaseUrl(config, release);
   const org = config.organization;
-  let index: LinkIndex | undefined;
+  const body = readReleaseBody(release);
   // Links to other releases need them all: read (mostly from the cache) only when there are any.
-  const releases = () => (index ??= linkIndex(config.root, loadReleases(config).releases));
+  const linking = [release.lead, body, release.boilerplate?.markdown ?? ''].some(
+    (t) => findLinks(t, 1).length,
+  );
+  const index = linkIndex(config.root, linking ? (await loadReleases(config)).releases : []);
+  const releases = () => index;
   const resolveUrl = (url: string, kind: 'link' | 'image') => {
     if (urlScheme(url) || url.startsWith('//')) return url;
     if (kind === 'image') return imageUrl(localImageFile(config, release.path, url));
@@ -75,7 +79,7 @@ export function emailContent(
     title: release.title,
     subject: config.newsletter.subjectPrefix + release.title,
     lead: release.lead,
-    body: readReleaseBody(release),
+    body,
     contacts: release.contacts.map((c) => ({
       name: c.name,
       ...(c.role?.[lang] ? { role: c.role[lang] } : {}),

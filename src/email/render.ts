@@ -57,7 +57,7 @@ export async function renderNewsletter(
   const strings = loadEmailStrings(config, release.lang);
   const templates = loadEmailTemplates(config);
   const dkim = loadDkimSigner(config);
-  const content = emailContent(config, release, list, strings.strings, options.imageUrl);
+  const content = await emailContent(config, release, list, strings.strings, options.imageUrl);
   const at = new Locator(config.root);
   const diagnostics = [
     ...strings.diagnostics,

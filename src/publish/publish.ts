@@ -99,7 +99,7 @@ async function renderPlanned(config: Config, planned: readonly PlannedDispatch[]
  */
 export async function publish(config: Config, options: PublishOptions): Promise<PublishResult> {
   const transport = describeTransport(config);
-  const checked = checkReleases(config);
+  const checked = await checkReleases(config);
   const result: PublishResult = {
     ok: false,
     now: options.now,

@@ -21,7 +21,8 @@ import {
 } from './output.js';
 import { Links, PAGEFIND_DIR } from './paths.js';
 import { assetPaths, type PlannedOutput, planSite } from './plan.js';
-import { type RenderFailure, RenderPool, threadCount } from './pool.js';
+import { workerFailed } from '../core/pool.js';
+import { type RenderFailure, RenderPool, renderThreads } from './pool.js';
 import { createRenderer, type Render } from './renderer.js';
 import { buildSearchIndex } from './search.js';
 import { selectReleases } from './select.js';
@@ -171,7 +172,7 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
 
   let releases = options.releases;
   if (!releases) {
-    const checked = checkReleases(config);
+    const checked = await checkReleases(config);
     result.diagnostics.push(...checked.diagnostics);
     releases = checked.releases;
   }
@@ -332,7 +333,13 @@ async function buildInto(
   }
 
   const pageJobs = todo.filter((o) => o.make.kind === 'page').length;
-  const pool = new RenderPool(templates.sources, base, threadCount(pageJobs, options.threads), local, empty);
+  const pool = new RenderPool(
+    templates.sources,
+    base,
+    renderThreads(pageJobs, options.threads),
+    local,
+    empty,
+  );
   for (const o of todo) {
     const make = o.make;
     if (make.kind === 'page') await pool.add(staging.dir, make.job());
@@ -341,6 +348,10 @@ async function buildInto(
     else copyFresh(staging.dir, o.path, make.file);
   }
   const rendered = await pool.finish();
+  for (const lost of rendered.lost) {
+    const page = show(config, path.join(config.site.outDir, lost.path));
+    result.diagnostics.push(workerFailed('rendering', lost.why, 'while writing this page', page));
+  }
   if (rendered.failures.length) {
     // Report each template once, not once per page.
     const seen = new Set<string>();

@@ -7,7 +7,7 @@ import { findLinks, linkIndex, resolveLink, rewriteLinks } from '../../src/conte
 // The check fixture with links of every kind: its releases are the index.
 const ROOT = path.join(import.meta.dirname, '../fixtures/check/links');
 const config = loadConfig({ root: ROOT, configFile: path.join(ROOT, '../scs.config.yml'), env: {} });
-const { releases } = loadReleases(config, { cache: false });
+const { releases } = await loadReleases(config, { cache: false });
 const index = linkIndex(ROOT, releases);
 const from = path.join(ROOT, 'releases/lankar.sv.md');
 const resolve = (href: string) => resolveLink(href, from, index);

@@ -124,8 +124,8 @@ Text.
 });
 
 describe('the example newsroom', () => {
-  it('checks clean and has what the README promises', () => {
-    const result = checkReleases(config);
+  it('checks clean and has what the README promises', async () => {
+    const result = await checkReleases(config);
     expect(result.diagnostics).toEqual([]);
     const byId = new Map(result.releases.map((r) => [r.id, r]));
     expect(result.releases.length).toBeGreaterThanOrEqual(5);

@@ -21,7 +21,7 @@ describe('checks that stop a bad email', () => {
     file = `releases/2026/2026-11-02-${slug}.sv.md`,
   ) => {
     p.write(file, releaseFile({ ...base, ...fields }, body));
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     return renderNewsletter(config, release(`sv/${slug}`), { listId: 'nyheter', now: NOW });
   };
   const summary = (r: { diagnostics: { code: string; severity: string; line?: number }[] }) =>
@@ -109,13 +109,13 @@ describe('checks that stop a bad email', () => {
         `  url: https://www.stadslabbet.example\n  logo: ${logo}\n`,
       );
     p.write('scs.config.yml', withLogo('https://www.stadslabbet.example/logo.png'));
-    const remote = p.load();
+    const remote = await p.load();
     const a = await renderNewsletter(remote.config, remote.release(BERGRUM_SV), { listId: 'nyheter' });
     expect(a.template!.html).toMatch(
       /<img\s+alt="Stadslabbet Norrsken" src="https:\/\/www\.stadslabbet\.example\/logo\.png"/,
     );
     p.write('scs.config.yml', withLogo('images/logo.png'));
-    const local = p.load();
+    const local = await p.load();
     const b = await renderNewsletter(local.config, local.release(BERGRUM_SV), { listId: 'nyheter' });
     expect(b.diagnostics.map((d) => `${d.severity} ${d.code} ${d.file}:${d.line}`)).toEqual([
       'warning email-logo-local scs.config.yml:6',
@@ -129,7 +129,7 @@ describe('checks that stop a bad email', () => {
       `releases/2026/2026-11-02-rad.sv.md`,
       releaseFile({ ...base, title: 'Två rader', slug: 'rad' }, 'Text.'),
     );
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const twoLines = { ...release('sv/rad'), title: 'Två\nrader' };
     const broken = await renderNewsletter(config, twoLines, { listId: 'nyheter', now: NOW });
     expect(summary(broken)).toEqual(['error email-subject-line-break@5']);
@@ -143,7 +143,7 @@ describe('checks that stop a bad email', () => {
       'templates/email/partials/hero.mjml.hbs',
       '<mj-image src="{{hero.url}}" alt="{{hero.alt}}" colour="red" />\n<mj-text>{{hero.credit}}</mj-text>\n',
     );
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const r = await renderNewsletter(config, release(BERGRUM_SV), { listId: 'nyheter' });
     expect(r.template).toBeUndefined();
     expect(r.diagnostics.map((d) => d.code)).toEqual(['email-mjml-invalid']);
@@ -158,7 +158,7 @@ describe('checks that stop a bad email', () => {
       'templates/email/partials/footer.mjml.hbs',
       '<mj-section>\n<mj-column>\n{{#if x}}\n</mj-column>\n</mj-section>\n',
     );
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const r = await renderNewsletter(config, release(BERGRUM_SV), { listId: 'nyheter' });
     expect(r.diagnostics.map((d) => [d.code, d.file])).toEqual([
       ['email-template-invalid', 'templates/email/partials/footer.mjml.hbs'],
@@ -175,7 +175,7 @@ describe('checks that stop a bad email', () => {
       'templates/email/partials/footer.mjml.hbs',
       '<mj-section><mj-column><mj-text>Egen sidfot. <a href="{{footer.unsubscribeUrl}}">{{strings.unsubscribe}}</a></mj-text></mj-column></mj-section>\n',
     );
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const r = await renderNewsletter(config, release(BERGRUM_SV), { listId: 'nyheter' });
     expect(r.diagnostics).toEqual([]);
     expect(r.template!.html).toContain('Öppna i webbläsaren');
@@ -191,7 +191,7 @@ describe('checks that stop a bad email', () => {
   });
 
   it('refuses unknown lists and lists in another language', async () => {
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const unknown = await renderNewsletter(config, release(BERGRUM_SV), { listId: 'nyhter' });
     expect(unknown.diagnostics.map((d) => d.code)).toEqual(['email-list-unknown']);
     expect(unknown.diagnostics[0]!.hint).toContain('Did you mean "nyheter"?');
