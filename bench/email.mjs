@@ -28,7 +28,7 @@ let failed = false;
 
 const dir = corpus(1000);
 const config = loadConfig({ root: dir, env: {} });
-const { releases } = checkReleases(config);
+const { releases } = await checkReleases(config);
 const listFor = (lang) => Object.values(config.newsletter.lists).find((l) => l.lang === lang).id;
 
 // 1. Warm render per release and language. Rounds alternate between languages, so that noise from

@@ -3,8 +3,9 @@
 // Node 20 loads one file far faster than the hundreds of ES modules scs and its validators are made of:
 // this takes about a tenth of a second off every command. The library (dist/index.js) is not bundled.
 // The packages that only some commands load stay outside, so that the others do not pay for them.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { FINGERPRINT_FILE, hashCodeTree } from '../dist/core/code-fingerprint.js';
 import { ZOD_PARTS } from '../dist/core/zod.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -80,3 +81,6 @@ await build({
   ],
   logLevel: 'warning',
 });
+
+// Last, once all of dist/ is written: the fingerprint that versions the caches (src/core/code-fingerprint.ts).
+writeFileSync(`dist/${FINGERPRINT_FILE}`, hashCodeTree('dist'));

@@ -10,6 +10,7 @@ export {
   type LoadResult,
   type LoadSession,
 } from './content/load.js';
+export { checkProject, type CheckOptions } from './content/check.js';
 export { readReleaseBody } from './content/body.js';
 export { parseRelease } from './content/parse.js';
 export {

@@ -72,7 +72,7 @@ export function createCli(io: CliIO): Cli {
  * here (see `store` in conventions.ts), so the key is made now rather than deep inside a library call.
  * A dry run writes nothing, so it makes no key either.
  */
-function announceNewSecret(cli: Cli, config: Config): void {
+export function announceNewSecret(cli: Cli, config: Config): void {
   const secret = resolveSecret(config);
   if (!secret.created) return;
   cli.err(

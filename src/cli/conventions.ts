@@ -35,6 +35,7 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
       ['scs init', 'set up the current (empty) folder'],
     ],
     exit: { 1: 'the folder is not empty' },
+    json: true,
   },
   new: {
     examples: [
@@ -42,6 +43,7 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
       ['scs new "Summer heat in old caverns" --lang en --type news', 'an English news item'],
     ],
     exit: { 1: 'the file exists already' },
+    json: true,
   },
   check: {
     examples: [
@@ -145,6 +147,17 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
     ],
     json: true,
   },
+  'subscribers reconfirm': {
+    examples: [
+      ['scs subscribers reconfirm --dry-run', 'who would get a confirmation mail'],
+      [
+        'scs subscribers reconfirm --list nyheter --older-than 1d',
+        'mail those pending on nyheter for over a day',
+      ],
+    ],
+    json: true,
+    exit: { 1: 'a confirmation mail could not be sent (they stay due for the next run)' },
+  },
   'subscribers show': {
     examples: [
       ['scs subscribers show anna@example.org', 'everything stored about one person'],
@@ -155,10 +168,19 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
   },
   'subscribers erase': {
     examples: [
-      ['scs subscribers erase anna@example.org', 'delete the person; only a suppression hash stays'],
-      ['scs subscribers erase anna@example.org --json', 'the same, reported as JSON'],
+      [
+        'scs subscribers erase anna@example.org',
+        'delete the person (asks first); only a suppression hash stays',
+      ],
+      [
+        'scs subscribers erase anna@example.org --yes --json',
+        'from a script: without asking, reported as JSON',
+      ],
     ],
     json: true,
+    exit: {
+      1: 'the answer was not yes, or the write-ahead log could not be emptied yet (run it again)',
+    },
   },
   'subscribers export': {
     examples: [

@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SCS_VERSION } from '../core/version.js';
+import { codeFingerprint } from '../core/code-fingerprint.js';
 import type { Config } from './types.js';
 import { makePrivateDir } from '../core/private-dir.js';
-
-/** Bump when the Config shape changes. */
-const CONFIG_CACHE_VERSION = 4;
 
 /** Entries kept: `scs check` and `scs build --out …` in turn must not push each other out. */
 const MAX_ENTRIES = 4;
@@ -28,8 +25,8 @@ export class ConfigCache {
     this.key = createHash('sha256')
       .update(
         JSON.stringify([
-          CONFIG_CACHE_VERSION,
-          SCS_VERSION,
+          // Any change to scs's code (the Config shape, its validation) gives another key.
+          codeFingerprint(),
           process.version,
           root,
           configFile,
@@ -54,7 +51,7 @@ export class ConfigCache {
     try {
       makePrivateDir(path.dirname(this.file));
       const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ version: CONFIG_CACHE_VERSION, entries }));
+      writeFileSync(tmp, JSON.stringify({ entries }));
       renameSync(tmp, this.file);
     } catch {
       // A cache that cannot be written only costs time on the next run.
@@ -64,10 +61,9 @@ export class ConfigCache {
   private read(): { key: string; config: CachedConfig }[] {
     try {
       const saved = JSON.parse(readFileSync(this.file, 'utf8')) as {
-        version?: number;
         entries?: { key: string; config: CachedConfig }[];
       };
-      return saved.version === CONFIG_CACHE_VERSION && Array.isArray(saved.entries) ? saved.entries : [];
+      return Array.isArray(saved.entries) ? saved.entries : [];
     } catch {
       return [];
     }

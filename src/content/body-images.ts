@@ -2,7 +2,7 @@ import path from 'node:path';
 import { countNewlines } from '../core/source-map.js';
 
 /** File extensions taken for images; anything else a Markdown image points at is left alone. */
-const IMAGE_EXTENSIONS = /\.(?:jpe?g|png|gif|webp|avif|svg)$/i;
+export const IMAGE_EXTENSIONS = /\.(?:jpe?g|png|gif|webp|avif|svg)$/i;
 
 /** A local image the body of a release refers to. */
 export interface BodyImage {

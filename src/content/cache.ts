@@ -1,26 +1,26 @@
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { cacheFiles } from './cache-files.js';
 import type { Parsed } from './parallel.js';
-import { type Pack, PackWriter, readPackFile, writePackFile } from './packing.js';
-import { type FileRecord, readRecord, writeRecord, writeRemoved } from './record.js';
+import { type FileRecord, type Pack, packRecords, unpackRecords } from './record.js';
+import { codeFingerprint } from '../core/code-fingerprint.js';
 import { makePrivateDir } from '../core/private-dir.js';
-
-/** Bump when the Release model, the rules or the record layout change: old results are never reused. */
-const CACHE_VERSION = 8;
 
 /** While the journal holds fewer entries than this share of the cache, a run writes only the journal. */
 const JOURNAL_SHARE = 0.05;
 
-/** Identifies what a cache's results depend on. Secrets are not part of them: the environment is left out. */
-function cacheKey(config: Config, version: string): string {
+/**
+ * Identifies what a cache's results depend on: the config and scs's code (its fingerprint changes with
+ * any rule, model or record change, so old results are never reused). Secrets are not part of them.
+ */
+function cacheKey(config: Config, version: string, code: string): string {
   // Where the archive goes and how it looks change no release's result: `scs check` and
   // `scs build --out …` share the cache. The environment holds secrets, and is left out too.
   const { env: _env, site, newsletter: _newsletter, ...rest } = config;
   return createHash('sha256')
-    .update(JSON.stringify([CACHE_VERSION, version, rest, site.phoneRegion]))
+    .update(JSON.stringify([code, version, rest, site.phoneRegion]))
     .digest('hex');
 }
 
@@ -41,23 +41,25 @@ export class ParseCache {
   private readonly journal = new Map<string, FileRecord | null>();
   private hasBase: boolean;
 
+  /** `code`: the fingerprint of the code the results come from (another only in tests). */
   constructor(
-    private readonly config: Config,
+    config: Config,
     version: string,
+    private readonly code = codeFingerprint(),
   ) {
     ({ file: this.file, journal: this.journalFile } = cacheFiles(config));
-    this.key = cacheKey(config, version);
+    this.key = cacheKey(config, version, code);
     this.hasBase = this.read(this.file, false);
     if (this.hasBase) this.read(this.journalFile, true);
   }
 
   /** Loads a cache file's records; false when there is none, or it is damaged or for another key. */
   private read(file: string, journal: boolean): boolean {
-    const records: (FileRecord | string)[] = [];
+    let records: (FileRecord | string)[];
     try {
-      const { header, reader } = readPackFile(file);
-      if (header.key !== this.key) return false;
-      while (!reader.done) records.push(readRecord(reader, this.config));
+      const read = readPackFile(file, this.key);
+      if (!read) return false;
+      records = read;
     } catch {
       // None yet, or damaged: use none of it.
       return false;
@@ -73,7 +75,7 @@ export class ParseCache {
 
   /** Whether this cache is for `config` (the same settings and scs), so that a long-lived process may keep it. */
   isFor(config: Config, version: string): boolean {
-    return this.key === cacheKey(config, version);
+    return this.key === cacheKey(config, version, this.code);
   }
 
   /** Whether there is a record for the file at all (only then is it worth a stat). */
@@ -103,28 +105,18 @@ export class ParseCache {
     if (!parsed.records.length && !gone.length) return;
     const fresh = new Set(parsed.records.map((r) => r.path));
     const older = (from: Iterable<[string, FileRecord | null]>): Pack => {
-      const w = new PackWriter();
-      for (const [abs, e] of from) {
-        if (fresh.has(abs) || gone.includes(abs)) continue;
-        if (e) writeRecord(w, this.config, e);
-        else writeRemoved(w, abs);
-      }
-      return w.finish();
+      const kept: (FileRecord | string)[] = [];
+      for (const [abs, e] of from) if (!fresh.has(abs) && !gone.includes(abs)) kept.push(e ?? abs);
+      return packRecords(kept);
     };
     try {
       makePrivateDir(path.dirname(this.file));
       const changes = new Set([...this.journal.keys(), ...fresh, ...gone]).size;
       const journalOnly = this.hasBase && changes < this.entries.size * JOURNAL_SHARE;
       if (journalOnly) {
-        const removed = new PackWriter();
-        for (const abs of gone) writeRemoved(removed, abs);
-        writePackFile(this.journalFile, { key: this.key }, [
-          older(this.journal),
-          ...parsed.packs,
-          removed.finish(),
-        ]);
+        writePackFile(this.journalFile, this.key, [older(this.journal), ...parsed.packs, packRecords(gone)]);
       } else {
-        writePackFile(this.file, { key: this.key }, [older(this.entries), ...parsed.packs]);
+        writePackFile(this.file, this.key, [older(this.entries), ...parsed.packs]);
         rmSync(this.journalFile, { force: true });
       }
       // Kept up to date for the next run of a process that keeps this cache (`scs preview`).
@@ -142,4 +134,34 @@ export class ParseCache {
       // A cache that cannot be written only costs time on the next run.
     }
   }
+}
+
+/** Writes packs as one file, atomically: a JSON header line (the key, each pack's length), then the packs. */
+function writePackFile(file: string, key: string, packs: Pack[]): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, `${JSON.stringify({ key, packs: packs.map((p) => p.byteLength) })}\n`);
+    for (const p of packs) writeSync(fd, p);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
+
+/** The records of a file written by writePackFile with this key (undefined: another key); throws when damaged. */
+function readPackFile(file: string, key: string): (FileRecord | string)[] | undefined {
+  const data = readFileSync(file);
+  const newline = data.indexOf(0x0a);
+  if (newline < 0) throw new RangeError('not a cache file');
+  const header = JSON.parse(data.toString('utf8', 0, newline)) as { key?: unknown; packs?: number[] };
+  if (header.key !== key) return undefined;
+  const records: (FileRecord | string)[] = [];
+  let at = newline + 1;
+  for (const length of header.packs ?? []) {
+    if (at + length > data.length) throw new RangeError('cache file ends early');
+    for (const r of unpackRecords(data.subarray(at, at + length))) records.push(r);
+    at += length;
+  }
+  return records;
 }

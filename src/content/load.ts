@@ -9,6 +9,7 @@ import { parseFilesParallel } from './parallel.js';
 import { cancelParsers } from './parser-threads.js';
 import type { FileResult } from './read.js';
 import { crossFileRules } from './rules.js';
+import { linkRules } from './links.js';
 import type { Release } from './types.js';
 import { SCS_VERSION } from '../core/version.js';
 
@@ -22,6 +23,8 @@ export interface LoadOptions {
    * cache in memory between them, so a check after an edit reads the one file and nothing else.
    */
   session?: LoadSession;
+  /** Threads that parse (this one included); default: all cores for a large tree. */
+  threads?: number;
 }
 
 /** State a long-lived process keeps between checks (see LoadOptions.session); start with `{}`. */
@@ -53,7 +56,7 @@ const byDateDesc = (a: Release, b: Release) =>
   b.date.getTime() - a.date.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Reads and validates every release file; diagnostics per file, no rules across files. */
-export function loadReleases(config: Config, options: LoadOptions = {}): LoadResult {
+export async function loadReleases(config: Config, options: LoadOptions = {}): Promise<LoadResult> {
   const show = (abs: string) => projectPath(config.root, abs) || '.';
   const roots = [config.releasesDir, ...(options.paths ?? []).map((p) => path.resolve(config.root, p))];
   const kept =
@@ -78,7 +81,7 @@ export function loadReleases(config: Config, options: LoadOptions = {}): LoadRes
   );
   const cache = options.cache === false ? undefined : (kept ?? new ParseCache(config, SCS_VERSION));
   if (options.session && cache) options.session.cache = cache;
-  const found = scanning.wait();
+  const found = await scanning.wait();
   if (options.session && !options.paths?.length) options.session.files = found.files;
   const results: FileResult[] = [];
   const todo: string[] = [];
@@ -89,11 +92,11 @@ export function loadReleases(config: Config, options: LoadOptions = {}): LoadRes
     if (hit) results.push(hit);
     else todo.push(abs);
   });
-  const parsed = parseFilesParallel(config, todo);
+  const parsed = await parseFilesParallel(config, todo, options.threads);
   results.push(...parsed.records);
   cache?.save(new Set(found.files), parsed);
   const releases: Release[] = [];
-  const diagnostics: Diagnostic[] = [...found.diagnostics];
+  const diagnostics: Diagnostic[] = [...found.diagnostics, ...parsed.diagnostics];
   for (const r of results) {
     if (r.release) releases.push(r.release);
     diagnostics.push(...r.diagnostics);
@@ -127,9 +130,13 @@ export function releasesUnchanged(config: Config, session: LoadSession): boolean
  * The full check: every file, then the rules across files. With `paths`, all releases are still read
  * (a duplicate slug needs the others) but only problems in the given files are reported.
  */
-export function checkReleases(config: Config, options: LoadOptions = {}): LoadResult {
-  const loaded = loadReleases(config, options);
-  let diagnostics = [...loaded.diagnostics, ...crossFileRules(loaded.releases)];
+export async function checkReleases(config: Config, options: LoadOptions = {}): Promise<LoadResult> {
+  const loaded = await loadReleases(config, options);
+  let diagnostics = [
+    ...loaded.diagnostics,
+    ...crossFileRules(loaded.releases),
+    ...linkRules(config, loaded.releases),
+  ];
   let files = loaded.files;
   if (options.paths?.length) {
     const show = (abs: string) => projectPath(config.root, abs) || '.';

@@ -3,6 +3,8 @@ export interface Paragraph {
   text: string;
   /** 0-based line within the scanned text. */
   line: number;
+  /** 1-based column where the paragraph's text starts on its first line. */
+  column: number;
   /** 0-based line just after the paragraph. */
   endLine: number;
   /** Character offsets of the paragraph's first line and of the end of its last line. */
@@ -61,26 +63,56 @@ export function paragraphs(markdown: string): Paragraph[] {
     if (plain) {
       let text = line.trim();
       for (let j = start + 1; j < i; j++) text += ` ${lineAt(j).trim()}`;
-      out.push({ text, line: start, endLine: i, offset: starts[start]!, endOffset: ends[i - 1]! });
+      const column = line.length - line.trimStart().length + 1;
+      out.push({ text, line: start, column, endLine: i, offset: starts[start]!, endOffset: ends[i - 1]! });
     }
   }
   return out;
 }
 
-/** A paragraph in the Swedish press style starts with a dash: "– Text, säger NAME, ROLE." */
-export const QUOTE_START = /^[–—]\s/;
+/**
+ * A paragraph in the Swedish press style starts with a dash and a space: "– " (en dash), "— " (em
+ * dash), or "\- " (an escaped hyphen-minus: "- " at a line start is a Markdown list item, so only
+ * the escaped form can begin a paragraph; the renderer sees it as "- ").
+ */
+export const QUOTE_START = /^(?:[–—]|\\?-)\s/;
 
+/** The single list of speech verbs, Swedish and English. */
 const SPEECH_VERBS =
   'säger|sa|menar|berättar|förklarar|konstaterar|tillägger|fortsätter|understryker|says|said|explains|adds|continues|notes|stresses';
 
-/** Where an attribution starts in a run of text: ", säger " followed by a capitalised name. */
-export const ATTRIBUTION_START = new RegExp(`,\\s+(?:${SPEECH_VERBS})\\s+(?=\\p{Lu})`, 'u');
+/** Quotation marks that may close the quote, before or after its comma: …hoppas,” säger / …hope”, says */
+const CLOSING_MARK = '[”"’»]';
 
-/** ", säger Anna Berg, vd." / ", says Anna Berg, CEO." somewhere in the paragraph. */
+/**
+ * An attribution: a comma (a closing quotation mark on either side of it), whitespace (a line break
+ * too), a speech verb and a capitalised name (in the Markdown maybe after "**" or "["). Group 1 is
+ * the punctuation; the attribution starts after it.
+ */
 const ATTRIBUTION = new RegExp(
-  `,\\s+(?:${SPEECH_VERBS})\\s+(\\p{Lu}[\\p{L}'’.-]*(?:\\s+\\p{Lu}[\\p{L}'’.-]*)*)(?:,\\s*([^.]+(?:\\.[^\\s][^.]*)*))?\\.\\s*(?:$|(?=\\s))`,
-  'u',
+  `(${CLOSING_MARK}?,${CLOSING_MARK}?)\\s+(?:${SPEECH_VERBS})\\s+(?=[*_[]*\\p{Lu})`,
+  'gu',
 );
+
+/** Where a quote's words end (before the comma) and its attribution starts (after it). */
+export interface AttributionAt {
+  quoteEnd: number;
+  start: number;
+}
+
+/**
+ * Finds the attribution in a quote's text. The last one counts: it runs to the paragraph's end.
+ * The one definition of an attribution, for the renderer (on the rendered words) and for `check`
+ * (on the Markdown).
+ */
+export function findAttribution(text: string): AttributionAt | undefined {
+  let found: AttributionAt | undefined;
+  for (const m of text.matchAll(ATTRIBUTION)) found = { quoteEnd: m.index, start: m.index + m[1]!.length };
+  return found;
+}
+
+/** "säger Anna Berg, vd." → speaker "Anna Berg", role "vd" */
+const SPEAKER = new RegExp(`^(?:${SPEECH_VERBS})\\s+([^,]+?)(?:,\\s*(.*?))?\\.?$`, 'su');
 
 export interface QuoteParts {
   /** The quoted words, without the leading dash. */
@@ -95,13 +127,11 @@ export interface QuoteParts {
 export function parseQuote(text: string): QuoteParts | undefined {
   if (!QUOTE_START.test(text)) return undefined;
   const body = text.replace(QUOTE_START, '');
-  const m = ATTRIBUTION.exec(body);
-  if (!m) return { quote: body };
-  const parts: QuoteParts = {
-    quote: body.slice(0, m.index),
-    attribution: body.slice(m.index + 1).trim(),
-    speaker: m[1]!,
-  };
-  if (m[2]) parts.role = m[2].trim();
+  const at = findAttribution(body);
+  if (!at) return { quote: body };
+  const attribution = body.slice(at.start).trim();
+  const m = SPEAKER.exec(attribution)!;
+  const parts: QuoteParts = { quote: body.slice(0, at.quoteEnd), attribution, speaker: m[1]! };
+  if (m[2]) parts.role = m[2];
   return parts;
 }

@@ -1,8 +1,23 @@
+import { workerData } from 'node:worker_threads';
 import type { Config } from '../config/types.js';
-import { replyToStarter, workerInput } from '../core/sync-worker.js';
-import { parseShared } from './parallel.js';
+import { serveTasks } from '../core/pool.js';
+import { type ParseTask, parseBatch } from './parallel.js';
+import { FileReader } from './read.js';
+import type { Pack } from './record.js';
 
-/** Parses release files for parallel.ts, off the shared counter, and posts them back packed. */
-const { config, files, next } = await workerInput<{ config: Config; files: string[]; next: Int32Array }>();
-const result = parseShared(config, files, next);
-replyToStarter(result, [result.pack.numbers.buffer, result.pack.bytes.buffer]);
+// Test-only (never set it otherwise): the thread exits when it comes to a file of this name, as one
+// that crashes or runs out of memory would; the tests check that scs then finishes the work itself.
+const crashOn = process.env.SCS_TEST_WORKER_CRASH;
+
+/** Parses batches of release files for parallel.ts and posts their records back packed. */
+const { config } = workerData as { config: Config };
+const reader = new FileReader(config);
+serveTasks<ParseTask, Pack>(({ files, at }) => {
+  const crash = crashOn ? files.findIndex((f) => f.endsWith(`/${crashOn}`)) : -1;
+  if (crash >= 0) {
+    Atomics.store(at, 0, crash);
+    process.exit(70);
+  }
+  const pack = parseBatch(reader, files, { at });
+  return { result: pack, transfer: [pack.buffer] };
+});

@@ -12,10 +12,10 @@ import { countNewlines } from '../core/source-map.js';
 import { type ParsedYaml, parseYaml } from '../core/yaml.js';
 import { sha256Hex } from '../core/sha256.js';
 import { findBodyImages } from './body-images.js';
+import { releaseLinks } from './links.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
 import { placeholdersLeft } from './placeholders.js';
-import { quickFrontmatter } from './quick-frontmatter.js';
 import { type MarkdownSource, rawHtmlWarnings } from './raw-html.js';
 import { frontmatterSchema, type Frontmatter } from './schema.js';
 import type { Boilerplate, Release, ReleaseImage } from './types.js';
@@ -107,8 +107,7 @@ export function parseRelease(
       ],
     };
   }
-  const quick = quickFrontmatter(yaml.value as Record<string, unknown>);
-  const { fm, valid } = quick ? { fm: quick, valid: true } : checkedFrontmatter(yaml, file, diagnostics);
+  const { fm, valid } = checkedFrontmatter(yaml, file, diagnostics);
   const title = fm.title ?? '';
   const at = (p: (string | number)[], part?: 'key' | 'value') => ({ file, ...yaml.locate(p, part) });
   const error = (
@@ -334,12 +333,12 @@ export function parseRelease(
     body = rest.replace(/^\s*\n/, '');
     bodyLine = split.bodyLine + countNewlines(split.body, 0, split.body.length - body.length);
   }
-  quoteWarnings(paras, split.bodyLine, (line) =>
+  quoteWarnings(paras, split.bodyLine, (where) =>
     warn(
       'quote-unattributed',
-      'This quote has no attribution.',
-      { line, column: 1 },
-      'End the quote with ", säger NAME, ROLE." (or ", says NAME, ROLE."), so readers know who speaks.',
+      'This paragraph starts like a quote ("– ") but has no attribution.',
+      where,
+      'End it with who speaks: "– Quote, säger Name, role." (English: "– Quote, says Name, role."). A quote of several paragraphs needs it in the last one.',
     ),
   );
   if (!fm.draft) diagnostics.push(...placeholdersLeft(text, file));
@@ -379,6 +378,12 @@ export function parseRelease(
     lead,
     bodyLine,
     bodyImages,
+    links: releaseLinks(
+      text,
+      split.body,
+      split.bodyLine,
+      fm.lead === undefined ? undefined : { markdown: fm.lead, at: yaml.locate(['lead']) },
+    ),
     contacts,
     topics: fm.topics,
     draft: fm.draft,
@@ -469,7 +474,7 @@ function validFields(
 function quoteWarnings(
   paras: ReturnType<typeof paragraphs>,
   bodyLine: number,
-  report: (line: number) => void,
+  report: (where: { line: number; column: number }) => void,
 ) {
   for (let i = 0; i < paras.length; i++) {
     const p = paras[i]!;
@@ -477,7 +482,7 @@ function quoteWarnings(
     let j = i;
     while (!parseQuote(paras[j]!.text)?.attribution && paras[j + 1] && QUOTE_START.test(paras[j + 1]!.text))
       j++;
-    if (!parseQuote(paras[j]!.text)?.attribution) report(bodyLine + p.line);
+    if (!parseQuote(paras[j]!.text)?.attribution) report({ line: bodyLine + p.line, column: p.column });
     i = j;
   }
 }

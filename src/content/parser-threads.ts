@@ -1,13 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type IdleWorker, spawnSyncWorker } from '../core/sync-worker.js';
 import type { Config } from '../config/types.js';
+import { WorkerPool } from '../core/pool.js';
 import { parseCacheSize } from './cache-files.js';
-import type { SharedResult } from './parallel.js';
+import type { Pack } from './record.js';
+import type { ParseTask } from './parallel.js';
 
 // Kept apart from the parser itself: a command starts these threads before it has loaded anything else.
 const WORKER = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
-const idle: IdleWorker<SharedResult>[] = [];
+type Parsers = WorkerPool<ParseTask, Pack>;
+let idle: { config: Config; pool: Parsers } | undefined;
+
+const start = (config: Config, count: number): Parsers | undefined =>
+  WorkerPool.start(WORKER, count, { workerData: { config } });
 
 /**
  * Starts parser threads ahead of a parse that will need them: one with no release cache to serve it. A
@@ -16,27 +21,22 @@ const idle: IdleWorker<SharedResult>[] = [];
  * With a cache they are not started: booting them would only slow the run the cache makes quick.
  */
 export function prestartParsers(config: Config): void {
-  if (parseCacheSize(config) > 0) return;
-  while (idle.length < availableParallelism() - 1) {
-    const worker = spawnSyncWorker<SharedResult>(WORKER);
-    if (!worker) break;
-    idle.push(worker);
-  }
+  if (idle || parseCacheSize(config) > 0) return;
+  const pool = start(config, availableParallelism() - 1);
+  if (pool) idle = { config, pool };
 }
 
-/** `count` parser threads, those started ahead first; any others started ahead are stopped. */
-export function takeParsers(count: number): IdleWorker<SharedResult>[] {
-  const taken = idle.splice(0, count);
-  while (taken.length < count) {
-    const worker = spawnSyncWorker<SharedResult>(WORKER);
-    if (!worker) break;
-    taken.push(worker);
-  }
-  cancelParsers();
-  return taken;
+/** At least `count` parser threads for `config`: those started ahead when they fit, else new ones. */
+export function takeParsers(config: Config, count: number): Parsers | undefined {
+  const ahead = idle;
+  idle = undefined;
+  if (ahead && ahead.config === config && ahead.pool.size >= count) return ahead.pool;
+  void ahead?.pool.close();
+  return start(config, count);
 }
 
 /** Stops the parser threads started ahead (the cache will serve, or there is too little to parse). */
 export function cancelParsers(): void {
-  for (const worker of idle.splice(0)) worker.cancel();
+  void idle?.pool.close();
+  idle = undefined;
 }

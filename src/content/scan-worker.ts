@@ -1,6 +1,11 @@
-import { replyToStarter, workerInput } from '../core/sync-worker.js';
-import { type ScanInput, scan } from './scan.js';
+import { serveTasks } from '../core/pool.js';
+import { type Scan, type ScanInput, scan } from './scan.js';
 
 /** Scans the release tree for scan.ts, on its own thread. */
-const found = scan((await workerInput<{ input: ScanInput }>()).input);
-replyToStarter(found, found.sizes && found.mtimes ? [found.sizes.buffer, found.mtimes.buffer] : []);
+serveTasks<ScanInput, Scan>((input) => {
+  const found = scan(input);
+  return {
+    result: found,
+    transfer: found.sizes && found.mtimes ? [found.sizes.buffer, found.mtimes.buffer] : [],
+  };
+});

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startSyncWorker } from '../core/sync-worker.js';
+import { WorkerPool, workerFailed } from '../core/pool.js';
 import { type FoundFiles, findReleaseFiles, projectPath } from './files.js';
 
 export interface ScanInput {
@@ -54,9 +54,22 @@ const WORKER = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
 
 /**
  * Starts a scan, on a worker thread when `inWorker` (a big tree: its ten thousand system calls then
- * run while this thread loads the cache); `wait` returns the result.
+ * run while this thread loads the cache); `wait` resolves to the result. Should that thread fail, the
+ * tree is scanned here, with a warning.
  */
-export function startScan(input: ScanInput, inWorker: boolean, known?: KnownStamp): { wait(): Scan } {
-  const worker = inWorker ? startSyncWorker<Scan>(WORKER, { input }) : undefined;
-  return worker ?? { wait: () => scan(input, known) };
+export function startScan(
+  input: ScanInput,
+  inWorker: boolean,
+  known?: KnownStamp,
+): { wait(): Promise<Scan> } {
+  const pool = inWorker ? WorkerPool.start<ScanInput, Scan>(WORKER, 1) : undefined;
+  if (!pool) return { wait: async () => scan(input, known) };
+  const result = pool.run(input).catch((e: Error) => {
+    const found = scan(input, known);
+    found.diagnostics.push(workerFailed('scanning', e.message, 'while scanning the release folder'));
+    return found;
+  });
+  // Stopped without waiting for it: the thread's exit holds nothing up.
+  void result.finally(() => pool.close());
+  return { wait: () => result };
 }

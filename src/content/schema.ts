@@ -4,8 +4,11 @@ import { zod } from '../core/zod.js';
 import { RELEASE_TYPES } from './types.js';
 
 /**
- * The frontmatter of a release, as written. Cross-checks against the config happen in parse.ts.
- * Built on first use: runs whose releases all come from the parse cache never load zod.
+ * The frontmatter of a release, as written: the one declaration of its fields. Their types (Frontmatter,
+ * and the fields Release keeps, types.ts) follow from it; the cache stores whatever parse.ts makes of them
+ * and is versioned by the code's fingerprint, so a new field needs only this and its use in parse.ts.
+ * Cross-checks against the config happen in parse.ts. Built on first use: runs whose releases all come
+ * from the parse cache never load zod.
  */
 export const frontmatterSchema = lazy(() => {
   const z = zod();

@@ -1,14 +1,14 @@
 import type { Contact } from '../config/types.js';
 import type { BodyImage } from './body-images.js';
+import type { Frontmatter } from './schema.js';
+import type { BodyLink } from './links.js';
 
 export const RELEASE_TYPES = ['news', 'press-release'] as const;
 export type ReleaseType = (typeof RELEASE_TYPES)[number];
 
-export interface ReleaseImage {
-  /** As written in the frontmatter. */
-  src: string;
+/** As written in the frontmatter, with where the image is. */
+export interface ReleaseImage extends Pick<NonNullable<Frontmatter['image']>, 'src' | 'credit'> {
   alt: string;
-  credit?: string;
   /** Absolute path of a local image file; undefined for an absolute URL. */
   file?: string;
   /** Set for `http(s)://` images. */
@@ -22,22 +22,26 @@ export interface Boilerplate {
   markdown: string;
 }
 
+/** The frontmatter fields a release keeps as validated: their types follow the schema (schema.ts). */
+type FrontmatterFields = Pick<
+  Frontmatter,
+  'title' | 'type' | 'topics' | 'translationKey' | 'draft' | 'newsletter'
+>;
+
 /** One validated release in one language. Plain data: no HTML, no mail. */
-export interface Release {
+export interface Release extends FrontmatterFields {
   /** `<lang>/<slug>`: stable, unique, used to name a release on the command line and in the store. */
   id: string;
   /** Path relative to the project root, with forward slashes. */
   file: string;
   /** Absolute path. */
   path: string;
-  title: string;
   /** Publication instant. */
   date: Date;
   /** Calendar date (`YYYY-MM-DD`) in the configured time zone. */
   localDate: string;
   /** Whether the frontmatter gave only a date (no time). */
   dateOnly: boolean;
-  type: ReleaseType;
   lang: string;
   slug: string;
   /** The lead as plain text (inline Markdown allowed). */
@@ -49,14 +53,12 @@ export interface Release {
   bodyLine: number;
   /** Local images the body refers to. */
   bodyImages: BodyImage[];
+  /** Relative links in the lead and body (resolved by content/links.ts). */
+  links: BodyLink[];
   image?: ReleaseImage;
   contacts: Contact[];
   boilerplate?: Boilerplate;
-  topics: string[];
-  translationKey?: string;
   embargo?: Date;
-  draft: boolean;
-  newsletter: boolean;
   /** When the release may first appear anywhere: the later of date and embargo. */
   publishAt: Date;
   /** sha256 of the file's bytes, for caches. */

@@ -135,14 +135,10 @@ function sources(config: Config, release: Release, at: Locator): Source[] {
 
 /**
  * Links and images in the lead, body and boilerplate: images need alt text and a reachable
- * absolute URL; links must be http(s), mailto or tel, and relative ones are resolved (warned).
+ * absolute URL; links must be http(s), mailto or tel; relative ones lead to
+ * what content/links.ts resolves them to (the check reports those that lead nowhere).
  */
-export function checkLinks(
-  config: Config,
-  release: Release,
-  content: EmailContent,
-  at: Locator,
-): Diagnostic[] {
+export function checkLinks(config: Config, release: Release, at: Locator): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const src of sources(config, release, at)) {
     const visit = (tokens: readonly Token[], offset: number) => {
@@ -158,7 +154,7 @@ export function checkLinks(
             config,
             release,
           );
-        else if (t.type === 'link_open') checkLink(String(t.attrGet('href') ?? ''), where, out, content);
+        else if (t.type === 'link_open') checkLink(String(t.attrGet('href') ?? ''), where, out);
         else if (t.type === 'html_inline' || t.type === 'html_block') checkRawHtml(t.content, where, out);
         if (t.children) visit(t.children, here);
       }
@@ -209,7 +205,7 @@ function checkImage(
   }
 }
 
-function checkLink(href: string, where: (needle: string) => Where, out: Diagnostic[], content: EmailContent) {
+function checkLink(href: string, where: (needle: string) => Where, out: Diagnostic[]) {
   const scheme = urlScheme(href);
   if (!href.trim()) {
     out.push(
@@ -227,19 +223,6 @@ function checkLink(href: string, where: (needle: string) => Where, out: Diagnost
         {
           ...where(href.slice(0, 40)),
           hint: 'Link to an https:// address (or mailto:/tel:).',
-        },
-      ),
-    );
-  } else if (!scheme) {
-    const absolute = content.resolveUrl(href, 'link');
-    out.push(
-      diag(
-        'email-link-relative',
-        'warning',
-        `The link "${href}" is relative; in the email it points to ${absolute}.`,
-        {
-          ...where(href),
-          hint: 'Write the full https:// address unless that is the page you mean.',
         },
       ),
     );
@@ -276,8 +259,23 @@ function checkRawHtml(html: string, where: (needle: string) => Where, out: Diagn
   }
 }
 
+/**
+ * The email's rules that need no MJML: header fields, links and images. `renderNewsletter` runs them
+ * before it renders, and `scs check` for every release `scs publish` will mail.
+ */
+export function checkNewsletterContent(
+  config: Config,
+  release: Release,
+  content: EmailContent,
+  at: Locator,
+): Diagnostic[] {
+  return [...checkFields(config, release, content, at), ...checkLinks(config, release, at)];
+}
+
 /** Gmail clips big HTML parts: an error beyond the limit, a warning close to it. */
 export function checkSize(release: Release, htmlBytes: number): Diagnostic[] {
+  // Pointed at the start of the body, which is most of the email.
+  const at = { file: release.file, line: release.bodyLine, column: 1 };
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   if (htmlBytes > HTML_LIMIT) {
     return [
@@ -286,7 +284,7 @@ export function checkSize(release: Release, htmlBytes: number): Diagnostic[] {
         'error',
         `The email's HTML is ${kb(htmlBytes)}; Gmail clips anything over ${kb(HTML_LIMIT)}, hiding the end and the unsubscribe link.`,
         {
-          file: release.file,
+          ...at,
           hint: 'Shorten the body or move details to the web page: the email links to it.',
         },
       ),
@@ -299,7 +297,7 @@ export function checkSize(release: Release, htmlBytes: number): Diagnostic[] {
         'warning',
         `The email's HTML is ${kb(htmlBytes)}, close to Gmail's clipping limit of ${kb(HTML_LIMIT)}.`,
         {
-          file: release.file,
+          ...at,
           hint: 'Consider shortening the body.',
         },
       ),

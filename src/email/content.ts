@@ -1,9 +1,11 @@
 import { readReleaseBody } from '../content/body.js';
 import type { Config, NewsletterList } from '../config/types.js';
+import { findLinks, linkIndex } from '../content/links.js';
+import { loadReleases } from '../content/load.js';
 import { releaseUrl } from '../content/permalink.js';
 import type { Release } from '../content/types.js';
 import { fill, type EmailStrings } from './strings.js';
-import { assetUrl, isHttpUrl, localImageFile, urlScheme } from './urls.js';
+import { absoluteLinkUrl, assetUrl, isHttpUrl, localImageFile, urlScheme } from './urls.js';
 
 export interface EmailContact {
   name: string;
@@ -40,21 +42,28 @@ export interface EmailContent {
   resolveUrl: (url: string, kind: 'link' | 'image') => string;
 }
 
-export function emailContent(
+export async function emailContent(
   config: Config,
   release: Release,
   list: NewsletterList,
   strings: EmailStrings,
   /** Where a local image is shown: by default the copy the site publishes (previews show the file). */
   imageUrl: (file: string) => string = (file) => assetUrl(config, file),
-): EmailContent {
+): Promise<EmailContent> {
   const lang = release.lang;
   const webUrl = releaseUrl(config, release);
   const org = config.organization;
+  const body = readReleaseBody(release);
+  // Links to other releases need them all: read (mostly from the cache) only when there are any.
+  const linking = [release.lead, body, release.boilerplate?.markdown ?? ''].some(
+    (t) => findLinks(t, 1).length,
+  );
+  const index = linkIndex(config.root, linking ? (await loadReleases(config)).releases : []);
+  const releases = () => index;
   const resolveUrl = (url: string, kind: 'link' | 'image') => {
     if (urlScheme(url) || url.startsWith('//')) return url;
     if (kind === 'image') return imageUrl(localImageFile(config, release.path, url));
-    return new URL(url, webUrl).href;
+    return absoluteLinkUrl(config, release, url, releases);
   };
   const content: EmailContent = {
     lang,
@@ -70,7 +79,7 @@ export function emailContent(
     title: release.title,
     subject: config.newsletter.subjectPrefix + release.title,
     lead: release.lead,
-    body: readReleaseBody(release),
+    body,
     contacts: release.contacts.map((c) => ({
       name: c.name,
       ...(c.role?.[lang] ? { role: c.role[lang] } : {}),

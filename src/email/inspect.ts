@@ -45,7 +45,7 @@ export async function planEmailInspection(config: Config, options: InspectOption
   // A bad DKIM key is a configuration problem (exit 2), whatever the release.
   const dkim = loadDkimSigner(config);
   if (dkim.diagnostics.length) throw new ScsError(dkim.diagnostics, 2);
-  const loaded = checkReleases(config);
+  const loaded = await checkReleases(config);
   const found = findRelease(config, loaded, options.release, {
     ...(options.lang ? { lang: options.lang } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/types.js';
 import type { Release } from '../content/types.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
-import { checkFields, checkLinks, checkSize } from './checks.js';
+import { checkNewsletterContent, checkSize } from './checks.js';
 import { compileMessage } from './compile.js';
 import { emailContent } from './content.js';
 import { loadDkimSigner } from './dkim.js';
@@ -57,14 +57,13 @@ export async function renderNewsletter(
   const strings = loadEmailStrings(config, release.lang);
   const templates = loadEmailTemplates(config);
   const dkim = loadDkimSigner(config);
-  const content = emailContent(config, release, list, strings.strings, options.imageUrl);
+  const content = await emailContent(config, release, list, strings.strings, options.imageUrl);
   const at = new Locator(config.root);
   const diagnostics = [
     ...strings.diagnostics,
     ...templates.diagnostics,
     ...dkim.diagnostics,
-    ...checkFields(config, release, content, at),
-    ...checkLinks(config, release, content, at),
+    ...checkNewsletterContent(config, release, content, at),
   ];
   if (hasErrors(diagnostics) || !templates.templates) return { diagnostics };
 

@@ -1,13 +1,16 @@
 import path from 'node:path';
 import type { Config } from '../config/types.js';
+import { type LinkIndex, resolveLink } from '../content/links.js';
+import { releaseUrl } from '../content/permalink.js';
+import type { Release } from '../content/types.js';
 import { ImageRegistry } from '../site/images.js';
 
 /** What the site's image registry learnt about files (hash, size), shared between renders. */
 const knownImages: Record<string, never> = {};
 
 /**
- * The URL at which the site publishes a local image (`<site.baseUrl>assets/images/<name>-<hash>.<ext>`,
- * computed by the site's own registry). The email shows the published copy: a mail client cannot
+ * The URL at which the site publishes a local image or attachment
+ * (`<site.baseUrl>assets/images/<name>-<hash>.<ext>`, computed by the site's own registry). The email shows the published copy: a mail client cannot
  * see files in the repository.
  */
 export function assetUrl(config: Config, file: string): string {
@@ -42,4 +45,22 @@ export function localImageFile(config: Config, releasePath: string, src: string)
   return clean.startsWith('/')
     ? path.join(config.root, clean)
     : path.resolve(path.dirname(releasePath), clean);
+}
+
+/**
+ * Where a relative link of a release leads, as an absolute URL (content/links.ts resolves it): another
+ * release's page, an attachment's copy on the site, or else the address against the release's own page.
+ * `index` is asked for only when there is a relative link to resolve.
+ */
+export function absoluteLinkUrl(
+  config: Config,
+  release: Release,
+  href: string,
+  index: () => LinkIndex,
+): string {
+  if (urlScheme(href) || href.startsWith('//') || href.startsWith('#')) return href;
+  const target = resolveLink(href, release.path, index());
+  if (target.kind === 'release') return releaseUrl(config, target.release) + target.fragment;
+  if (target.kind === 'attachment') return assetUrl(config, target.file) + target.fragment;
+  return new URL(href, releaseUrl(config, release)).href;
 }

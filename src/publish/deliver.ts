@@ -10,6 +10,9 @@ import type { PlannedDispatch } from './plan.js';
 import type { DeliverySession } from './session.js';
 import type { DeliveryRunOptions, DispatchReport } from './types.js';
 
+/** A newsletter as `renderNewsletter` makes it: the template, or the reasons there is none. */
+export type Rendered = Awaited<ReturnType<typeof renderNewsletter>>;
+
 export const noCounts = (): DeliveryCounts =>
   Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;
 export const noRun = () => ({ sent: 0, failed: 0, skipped: 0, retried: 0, bounced: 0 });
@@ -69,6 +72,8 @@ export async function deliver(
     resendUncertain?: boolean;
     /** Add the list's new subscribers to an existing dispatch (`scs send`; `scs publish` keeps the snapshot). */
     topUp?: boolean;
+    /** Newsletters rendered already (by `scs publish`, before it built the pages); others are rendered here. */
+    rendered?: ReadonlyMap<PlannedDispatch, Rendered>;
   },
 ): Promise<DispatchReport[]> {
   const { store, transport } = session;
@@ -82,7 +87,9 @@ export async function deliver(
       reports.push(notStarted(p, transport.kind, `waits for the next run: ${halted}`));
       continue;
     }
-    const rendered = await renderNewsletter(config, p.release, { listId: p.list.id, now: options.now });
+    const rendered =
+      options.rendered?.get(p) ??
+      (await renderNewsletter(config, p.release, { listId: p.list.id, now: options.now }));
     const diagnostics = [...rendered.diagnostics];
     if (!rendered.template) {
       reports.push(notStarted(p, transport.kind, 'the newsletter could not be rendered', diagnostics));

@@ -1,3 +1,4 @@
+import { linkTimingRules } from '../content/links.js';
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
@@ -6,10 +7,11 @@ import { describeTransport } from '../delivery/create-transport.js';
 import { buildSite } from '../site/build.js';
 import type { Dispatch, LockHolder } from '../store/ledger-types.js';
 import { openStore } from '../store/open.js';
-import { deliver, deliverySettings } from './deliver.js';
+import { deliver, deliverySettings, notStarted, type Rendered } from './deliver.js';
 import { dryRunReports } from './dry-run.js';
 import { exampleDomainProblems } from './example-domains.js';
-import { planPublish, type PublishPlan, type SkippedDispatch } from './plan.js';
+import { planPublish, type PlannedDispatch, type PublishPlan, type SkippedDispatch } from './plan.js';
+import { renderNewsletter } from '../email/render.js';
 import { openSession } from './session.js';
 import type { DeliveryRunOptions, DispatchReport, RecoveredDispatch, TransportInfo } from './types.js';
 
@@ -55,20 +57,59 @@ function existingDispatches(config: Config, kind: TransportInfo['kind']): Dispat
 }
 
 /**
- * `scs publish`, the one command to run on a schedule: check every release (stop on errors), build the
- * archive, then send the newsletter of every release that has come due and was not sent yet over this
+ * The newsletter of every planned dispatch, rendered and validated once (deliver sends these), before
+ * any page is written: a release that cannot be mailed is not published at all (its page would go live
+ * without its newsletter), while the others go on. A dispatch begun earlier has its page out already:
+ * it is not held, and is reported as not started when its newsletter does not render.
+ */
+async function renderPlanned(config: Config, planned: readonly PlannedDispatch[], now: Date) {
+  const rendered = new Map<PlannedDispatch, Rendered>();
+  for (const p of planned)
+    rendered.set(p, await renderNewsletter(config, p.release, { listId: p.list.id, now }));
+  const withheld = new Set(
+    planned.filter((p) => !p.existing && !rendered.get(p)!.template).map((p) => p.release),
+  );
+  const held = (p: PlannedDispatch) => !p.existing && withheld.has(p.release);
+  return {
+    rendered,
+    withheld,
+    /** The dispatches to go on with. */
+    sendable: planned.filter((p) => !held(p)),
+    /** The dispatches of withheld releases, reported as not started. */
+    heldReports: (kind: TransportInfo['kind']) =>
+      planned
+        .filter(held)
+        .map((p) =>
+          notStarted(
+            p,
+            kind,
+            'its newsletter could not be rendered, so the release is not published',
+            rendered.get(p)!.diagnostics,
+          ),
+        ),
+  };
+}
+
+/**
+ * `scs publish`, the one command to run on a schedule: check every release (stop on errors), plan, render
+ * and validate every newsletter to send, build the archive without the releases whose newsletter cannot
+ * be sent, then send the newsletter of every release that has come due and was not sent yet over this
  * transport (see `planPublish`), resuming unfinished dispatches first. Another run holding the lock makes
  * this one a no-op, so overlapping scheduled runs are harmless.
  */
 export async function publish(config: Config, options: PublishOptions): Promise<PublishResult> {
   const transport = describeTransport(config);
-  const checked = checkReleases(config);
+  const checked = await checkReleases(config);
   const result: PublishResult = {
     ok: false,
     now: options.now,
     dryRun: !!options.dryRun,
     // Sending for real from the example's config would mail readers links and a sender that do not exist.
-    diagnostics: [...exampleDomainProblems(config), ...checked.diagnostics],
+    diagnostics: [
+      ...exampleDomainProblems(config),
+      ...checked.diagnostics,
+      ...linkTimingRules(config, checked.releases, options.now),
+    ],
     checkedFiles: checked.files.length,
     transport,
     recovered: [],
@@ -90,8 +131,10 @@ export async function publish(config: Config, options: PublishOptions): Promise<
       options.now,
     );
     adopt(plan);
-    result.dispatches = dryRunReports(config, plan.dispatches);
-    result.ok = true;
+    const mail = await renderPlanned(config, plan.dispatches, options.now);
+    result.dispatches = [...mail.heldReports(transport.kind), ...dryRunReports(config, mail.sendable)];
+    result.diagnostics.push(...result.dispatches.flatMap((d) => d.diagnostics));
+    result.ok = !hasErrors(result.diagnostics);
     return result;
   }
 
@@ -110,12 +153,6 @@ export async function publish(config: Config, options: PublishOptions): Promise<
   try {
     if (session.lock.tookOverFrom) result.tookOverFrom = session.lock.tookOverFrom;
     result.recovered = session.recovered;
-    const built = await buildSite(config, { now: options.now, releases: checked.releases });
-    result.diagnostics.push(...built.diagnostics);
-    result.site = { outDir: built.outDir, pages: built.pages, written: built.written };
-    if (built.nextDue) result.nextDue = built.nextDue;
-    // Newsletters link to the archive: without the pages, nothing is sent.
-    if (!built.ok || hasErrors(built.diagnostics)) return result;
     const plan = planPublish(
       config,
       checked.releases,
@@ -123,10 +160,24 @@ export async function publish(config: Config, options: PublishOptions): Promise<
       options.now,
     );
     adopt(plan);
-    result.dispatches = await deliver(config, session, plan.dispatches, {
-      ...options,
-      settings: deliverySettings(config, {}),
+    const mail = await renderPlanned(config, plan.dispatches, options.now);
+    const built = await buildSite(config, {
+      now: options.now,
+      releases: checked.releases.filter((r) => !mail.withheld.has(r)),
     });
+    result.diagnostics.push(...built.diagnostics);
+    result.site = { outDir: built.outDir, pages: built.pages, written: built.written };
+    if (built.nextDue) result.nextDue = built.nextDue;
+    // Newsletters link to the archive: without the pages, nothing is sent.
+    if (!built.ok || hasErrors(built.diagnostics)) return result;
+    result.dispatches = [
+      ...mail.heldReports(transport.kind),
+      ...(await deliver(config, session, mail.sendable, {
+        ...options,
+        settings: deliverySettings(config, {}),
+        rendered: mail.rendered,
+      })),
+    ];
   } finally {
     await session.close();
   }

@@ -8,3 +8,15 @@ export function listsFor(config: Config, release: Release): NewsletterList[] {
       l.lang === release.lang && (l.topics.length === 0 || l.topics.some((t) => release.topics.includes(t))),
   );
 }
+
+/**
+ * Whether `scs publish` mails a release now or when it comes due: not a draft, the newsletter on, and not
+ * published longer ago than `newsletter.maxAge` (older releases are never mailed by publish).
+ */
+export function mailedByPublish(config: Config, release: Release, now: Date): boolean {
+  return (
+    !release.draft &&
+    release.newsletter &&
+    release.publishAt.getTime() >= now.getTime() - config.newsletter.maxAgeMs
+  );
+}

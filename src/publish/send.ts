@@ -116,7 +116,7 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
     return result;
   };
   const test = (options.test ?? []).map(requireEmail);
-  const selected = findReleases(config, checkReleases(config), options.release, {
+  const selected = findReleases(config, await checkReleases(config), options.release, {
     ...(options.lang ? { lang: options.lang } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });

@@ -29,10 +29,10 @@ export interface StatusResult {
  * counts and latest problems. Reads only; a project without a database has no dispatches. Throws
  * ScsError (exit 2) when `release` names neither a release nor a dispatch.
  */
-export function dispatchStatus(
+export async function dispatchStatus(
   config: Config,
   options: { release?: string; cwd?: string; problems?: number } = {},
-): StatusResult {
+): Promise<StatusResult> {
   const result: StatusResult = { transport: describeTransport(config), dispatches: [] };
   let releaseIds: string[] | undefined;
   let notFound: ScsError | undefined;
@@ -41,7 +41,7 @@ export function dispatchStatus(
     try {
       const selected = findReleases(
         config,
-        loadReleases(config),
+        await loadReleases(config),
         name,
         options.cwd ? { cwd: options.cwd } : {},
       );

@@ -1,7 +1,7 @@
 import type MarkdownItType from 'markdown-it';
 import type { Token } from 'markdown-it';
 import { lazy, lazyRequire } from '../core/lazy-require.js';
-import { ATTRIBUTION_START, QUOTE_START } from '../content/paragraphs.js';
+import { findAttribution, QUOTE_START } from '../content/paragraphs.js';
 import { keepsUrl, sanitize } from './sanitize.js';
 
 /**
@@ -51,23 +51,35 @@ const markdownIt = lazy(() => {
 
 function markAttribution(inline: Token, TokenClass: typeof Token) {
   const children = inline.children ?? [];
-  for (let j = children.length - 1; j >= 0; j--) {
-    const child = children[j]!;
-    if (child.type !== 'text') continue;
-    const m = ATTRIBUTION_START.exec(child.content);
-    if (!m) continue;
-    const before = new TokenClass('text', '', 0);
-    before.content = child.content.slice(0, m.index + 1);
-    // Markup of scs's own is made of tokens like Markdown's, never raw HTML, which is the author's.
-    const span = new TokenClass('attribution_open', 'span', 1);
-    span.attrSet('class', 'quote__attribution');
-    const after = new TokenClass('text', '', 0);
-    after.content = child.content.slice(m.index + 1).replace(/^\s+/, ' ');
-    const close = new TokenClass('attribution_close', 'span', -1);
-    children.splice(j, 1, before, span, after);
-    children.push(close);
-    return;
+  // The paragraph's words as one string, line breaks as "\n": an attribution after a soft break
+  // ("…hope,⏎says Oskar") or across markup is found as in `check`, which reads the lines joined.
+  const starts: number[] = [];
+  let words = '';
+  for (const child of children) {
+    starts.push(words.length);
+    if (child.type === 'text' || child.type === 'code_inline') words += child.content;
+    else if (child.type === 'softbreak' || child.type === 'hardbreak') words += '\n';
   }
+  const at = findAttribution(words)?.start;
+  if (at === undefined) return;
+  // The child holding the whitespace before the verb; the span opens there and closes at the end,
+  // so it must not be inside a link or emphasis (level 0), or the tags would cross.
+  let j = children.length - 1;
+  while (j > 0 && starts[j]! > at) j--;
+  const child = children[j]!;
+  if (child.level !== 0 || child.type === 'code_inline') return;
+  // Markup of scs's own is made of tokens like Markdown's, never raw HTML, which is the author's.
+  const span = new TokenClass('attribution_open', 'span', 1);
+  span.attrSet('class', 'quote__attribution');
+  const close = new TokenClass('attribution_close', 'span', -1);
+  if (child.type === 'text') {
+    const before = new TokenClass('text', '', 0);
+    before.content = child.content.slice(0, at - starts[j]!);
+    const after = new TokenClass('text', '', 0);
+    after.content = child.content.slice(at - starts[j]!);
+    children.splice(j, 1, before, span, after);
+  } else children.splice(j, 0, span);
+  children.push(close);
 }
 
 /**

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
 import { checkReleases } from '../content/load.js';
 import type { Release } from '../content/types.js';
+import { codeFingerprint } from '../core/code-fingerprint.js';
 import { type Diagnostic, diag, hasErrors } from '../core/diagnostic.js';
 import { FeedItemCache } from './feed-items.js';
 import { ImageRegistry } from './images.js';
@@ -22,7 +21,8 @@ import {
 } from './output.js';
 import { Links, PAGEFIND_DIR } from './paths.js';
 import { assetPaths, type PlannedOutput, planSite } from './plan.js';
-import { type RenderFailure, RenderPool, threadCount } from './pool.js';
+import { workerFailed } from '../core/pool.js';
+import { type RenderFailure, RenderPool, renderThreads } from './pool.js';
 import { createRenderer, type Render } from './renderer.js';
 import { buildSearchIndex } from './search.js';
 import { selectReleases } from './select.js';
@@ -73,23 +73,6 @@ export interface BuildResult {
   search: { enabled: boolean; pages: number; reused: boolean };
   /** Milliseconds: the check, building the pages, the search index, and all of it. */
   timings: { check: number; build: number; search: number; total: number };
-}
-
-/** Source files whose code shapes the output: a change to any of them must re-render everything. */
-const CODE_DIRS = ['./', '../render/', '../content/'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
-let codeHash: string | undefined;
-function codeVersion(): string {
-  if (!codeHash) {
-    const h = createHash('sha256');
-    for (const dir of CODE_DIRS) {
-      for (const name of readdirSync(dir).sort()) {
-        if (/\.(?:js|ts)$/.test(name) && !name.endsWith('.d.ts'))
-          h.update(name).update(readFileSync(path.join(dir, name)));
-      }
-    }
-    codeHash = h.digest('hex');
-  }
-  return codeHash;
 }
 
 /** The part of the config that can change a page (not paths, secrets or delivery settings). */
@@ -189,7 +172,7 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
 
   let releases = options.releases;
   if (!releases) {
-    const checked = checkReleases(config);
+    const checked = await checkReleases(config);
     result.diagnostics.push(...checked.diagnostics);
     releases = checked.releases;
   }
@@ -299,10 +282,10 @@ async function buildInto(
     return renderer;
   };
   const global = createHash('sha256')
-    .update(`${codeVersion()}\0${templates.hash}\0${configHash(config)}`)
+    .update(`${codeFingerprint()}\0${templates.hash}\0${configHash(config)}`)
     .digest('hex');
   const search = options.search !== false;
-  const inputs = buildInputs(global, search, visible, options.now);
+  const inputs = buildInputs(global, search, visible, options.now, config.root);
   if (!options.clean && state.last?.inputs === inputs && isLastOutput(config.site.outDir, state.output)) {
     // Made from the same inputs as the output in place: planning it again would give every file the key
     // it has. Nothing is written, swapped or saved.
@@ -350,7 +333,13 @@ async function buildInto(
   }
 
   const pageJobs = todo.filter((o) => o.make.kind === 'page').length;
-  const pool = new RenderPool(templates.sources, base, threadCount(pageJobs, options.threads), local, empty);
+  const pool = new RenderPool(
+    templates.sources,
+    base,
+    renderThreads(pageJobs, options.threads),
+    local,
+    empty,
+  );
   for (const o of todo) {
     const make = o.make;
     if (make.kind === 'page') await pool.add(staging.dir, make.job());
@@ -359,6 +348,10 @@ async function buildInto(
     else copyFresh(staging.dir, o.path, make.file);
   }
   const rendered = await pool.finish();
+  for (const lost of rendered.lost) {
+    const page = show(config, path.join(config.site.outDir, lost.path));
+    result.diagnostics.push(workerFailed('rendering', lost.why, 'while writing this page', page));
+  }
   if (rendered.failures.length) {
     // Report each template once, not once per page.
     const seen = new Set<string>();

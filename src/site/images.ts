@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { IMAGE_EXTENSIONS } from '../content/body-images.js';
 import { outsideProject } from '../content/files.js';
 import { lazyRequire } from '../core/lazy-require.js';
 import { slugify } from '../core/slug.js';
@@ -8,12 +9,17 @@ import { slugify } from '../core/slug.js';
 // Needed only for images the registry has not measured before.
 const imageSizeLib = lazyRequire<typeof import('image-size')>('image-size');
 
-/** A local image as it appears in the output. */
+/** A local image, or an attachment (content/links.ts), as it appears in the output. */
 export interface ImageAsset {
   /** Absolute source file. */
   file: string;
-  /** Output path: `assets/images/<name>-<content hash>.<ext>`, so a changed image gets a new address. */
+  /**
+   * Output path: `assets/images/<name>-<content hash>.<ext>` (`assets/files/…` for attachments), so a
+   * changed file gets a new address.
+   */
   out: string;
+  /** In bytes. */
+  size: number;
   width?: number;
   height?: number;
 }
@@ -27,8 +33,9 @@ interface Known {
 }
 
 /**
- * The local images a build copies. What it learns (content hash and dimensions, keyed by size and
- * modification time) is kept between builds, so an unchanged image is not read again.
+ * The local images and attachments a build copies: the one place that names assets. What it learns
+ * (content hash and dimensions, keyed by size and modification time) is kept between builds, so an
+ * unchanged file is not read again.
  */
 export class ImageRegistry {
   private readonly known: Record<string, Known>;
@@ -54,6 +61,7 @@ export class ImageRegistry {
 
   private load(file: string): ImageAsset | null {
     if (this.root !== undefined && outsideProject(this.root, file)) return null;
+    const image = IMAGE_EXTENSIONS.test(file);
     let known = this.known[file];
     try {
       const st = statSync(file);
@@ -66,8 +74,10 @@ export class ImageRegistry {
           hash: createHash('sha256').update(bytes).digest('hex'),
         };
         try {
-          const { width, height } = imageSizeLib().imageSize(bytes);
-          if (width && height) Object.assign(known, { width, height });
+          if (image) {
+            const { width, height } = imageSizeLib().imageSize(bytes);
+            if (width && height) Object.assign(known, { width, height });
+          }
         } catch {
           // Not a format image-size knows: the page shows it without width and height.
         }
@@ -77,8 +87,13 @@ export class ImageRegistry {
       return null;
     }
     const ext = path.extname(file).toLowerCase();
-    const name = slugify(path.basename(file, path.extname(file)), 40) || 'image';
-    const asset: ImageAsset = { file, out: `assets/images/${name}-${known.hash.slice(0, 10)}${ext}` };
+    const name = slugify(path.basename(file, path.extname(file)), 40) || (image ? 'image' : 'file');
+    const folder = image ? 'images' : 'files';
+    const asset: ImageAsset = {
+      file,
+      out: `assets/${folder}/${name}-${known.hash.slice(0, 10)}${ext}`,
+      size: known.size,
+    };
     if (known.width) Object.assign(asset, { width: known.width, height: known.height });
     return asset;
   }

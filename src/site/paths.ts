@@ -45,7 +45,9 @@ export const RSS_FILE = 'feed.xml';
 export const ATOM_FILE = 'atom.xml';
 export const PAGEFIND_DIR = 'pagefind/';
 
-const SAFE_PATH = /^(?:[a-z0-9_-][a-z0-9._-]*\/?)*$/i;
+// Each segment ends at a slash or the end: a path that does not match ("…/#top") fails at once, not after
+// trying every way to split it into segments.
+const SAFE_PATH = /^(?:[a-z0-9_-][a-z0-9._-]*(?:\/|$))*$/i;
 
 /** Folder part of an output path: "sv/archive/index.html" → "sv/archive/". */
 export function dirOf(outPath: string): string {

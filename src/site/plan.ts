@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { type Diagnostic, diag } from '../core/diagnostic.js';
 import { memoize } from '../core/memo.js';
 import { quickHash } from '../core/quick-hash.js';
 import { type FeedEntry, atomFeed, rssFeed } from './feeds.js';
@@ -16,6 +16,7 @@ import { safeSvg } from './svg.js';
 import { escapeXml, plainText } from './text.js';
 import {
   bodyImages,
+  bodyLinks,
   feedItem,
   feedTitle,
   homePage,
@@ -31,6 +32,7 @@ import {
   type ViewContext,
 } from './views.js';
 import { sha256Hex } from '../core/sha256.js';
+import { siteImageMissing } from './release-rules.js';
 
 /**
  * What identifies a release's content in keys: its file (the slug may come from the name) and its bytes,
@@ -111,6 +113,10 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const global = quickHash([ctx.global]);
   const key = (...parts: string[]) => quickHash([global, ...parts]);
   const rids = (list: Release[]) => list.map(rid).join(',');
+  // An entry shows the lead, whose links lead to other releases' addresses.
+  const entryId = (r: Release) =>
+    r.links.length ? quickHash([rid(r), ...Object.values(bodyLinks(ctx, r).targets)]) : rid(r);
+  const entryIds = (list: Release[]) => list.map(entryId).join(',');
   const linkFrom = (outPath: string): Link => {
     const dir = dirOf(outPath);
     return (to) => links.href(dir, to);
@@ -140,24 +146,33 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   for (const lang of model.languages) {
     for (const r of lang.releases) {
       const body = bodyImages(ctx, r);
-      for (const m of body.missing) {
+      for (const m of body.missing)
+        diagnostics.push(siteImageMissing(m.url, { file: r.file, line: m.line }, 'warning'));
+      const linked = bodyLinks(ctx, r);
+      for (const l of linked.unpublished) {
         diagnostics.push(
           diag(
-            'site-image-missing',
+            'site-link-unpublished',
             'warning',
-            `The image "${m.url}" does not exist; the page links to it as written.`,
+            `The link "${l.url}" leads to a release this build does not publish (a draft, or not due yet); the page links to it as written.`,
             {
               file: r.file,
-              line: m.line,
-              hint: 'Put the image at that path (relative to the release file) or fix the link.',
+              line: l.line,
+              column: l.column,
+              hint: 'Publish the linked release first, or link to it once it is out.',
             },
           ),
         );
       }
       const hero = r.image?.file ? ctx.images.get(r.image.file)?.out : r.image?.url;
-      const imageKey = [hero ?? '', ...Object.values(body.found).map((a) => a.out)].join('|');
+      // Attachments are named by their content, and linked releases by their address.
+      const imageKey = [
+        hero ?? '',
+        ...Object.values(body.found).map((a) => a.out),
+        ...Object.values(linked.targets),
+      ].join('|');
       let made: ReleaseInput | undefined;
-      const input = () => (made ??= releaseInput(ctx, r, body));
+      const input = () => (made ??= releaseInput(ctx, r, body, linked));
       pieces.set(r, { imageKey, input });
       const state = releaseState(r, ctx.now);
       const translations = rids(model.translations.get(r.id) ?? []);
@@ -274,7 +289,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       archive.topics.map(([t, l]) => [t, l.length]),
     ]);
     const latest = archive.releases.slice(0, pageSize);
-    page(`${lang}/index.html`, key('home', lang, rids(latest), navKey), (link) => ({
+    page(`${lang}/index.html`, key('home', lang, entryIds(latest), navKey), (link) => ({
       page: 'home',
       view: homePage(ctx, lang, latest, link),
     }));
@@ -293,7 +308,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       for (let p = 1; p <= pages; p++) {
         const entries = list.releases.slice((p - 1) * pageSize, p * pageSize);
         const outPath = `${lang}/${sectionDir(list.section, p)}index.html`;
-        page(outPath, key('list', outPath, rids(entries), String(pages), navKey, cpKey), (link) => ({
+        page(outPath, key('list', outPath, entryIds(entries), String(pages), navKey, cpKey), (link) => ({
           page: 'list',
           view: listPage(ctx, lang, list, p, pages, entries, link, counterparts),
         }));

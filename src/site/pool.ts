@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { threadCount, WorkerFailure, WorkerPool } from '../core/pool.js';
 import { type Render, type RenderJob, TemplateRenderError } from './renderer.js';
 import type { RenderSources } from './templates.js';
 import type { ViewBase } from './views.js';
@@ -16,7 +14,6 @@ export interface RenderFailure {
 }
 
 export interface BatchResult {
-  id: number;
   written: number;
   failures: RenderFailure[];
 }
@@ -26,30 +23,41 @@ export const PARALLEL_THRESHOLD = 2000;
 const BATCH = 64;
 const WORKER = fileURLToPath(new URL('./render-worker.js', import.meta.url));
 
-/** How many threads render (this one included) for `pages` pages; `requested` (e.g. --threads) wins. */
-export function threadCount(pages: number, requested?: number): number {
-  if (requested !== undefined) return Math.max(1, Math.floor(requested));
-  return pages < PARALLEL_THRESHOLD ? 1 : availableParallelism();
+/** A worker's task: pages to write into `dir` (`empty`: see writeFresh). */
+export interface RenderBatch {
+  dir: string;
+  empty: boolean;
+  jobs: RenderJob[];
+  /** Where the worker notes the index of the page it is on (for a report, should it die there). */
+  at: Int32Array;
 }
+
+/** A page a worker was on when it failed (it and the rest of its batch were rendered here). */
+export interface LostPage {
+  path: string;
+  why: string;
+}
+
+/** How many threads render (this one included) for `pages` pages; `requested` (e.g. --threads) wins. */
+export const renderThreads = (pages: number, requested?: number) =>
+  threadCount(pages, PARALLEL_THRESHOLD, requested);
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Renders pages and writes them into a folder. With `threads` > 1 it starts `threads - 1` workers (each
  * compiles the templates once) and renders in this thread too: a batch goes to a worker with room for
- * it, or is rendered here. Under a TypeScript test runner there is no compiled worker script, so
- * everything renders here.
+ * it, or is rendered here, as is a batch whose worker failed (died or stopped answering). Under a
+ * TypeScript test runner there is no compiled worker script, so everything renders here.
  */
 export class RenderPool {
-  private readonly workers: { worker: Worker; busy: number }[] = [];
+  private readonly pool: WorkerPool<RenderBatch, BatchResult> | undefined;
   private pending: RenderJob[] = [];
   private pendingDir = '';
-  private nextId = 0;
-  private inFlight = 0;
   private written = 0;
   private readonly failures: RenderFailure[] = [];
-  private crashed: Error | undefined;
-  private wake: (() => void) | undefined;
+  private readonly lost: LostPage[] = [];
+  private readonly inFlight: Promise<void>[] = [];
 
   /**
    * `emptyFolder`: the folder written into held nothing when the build began (see writeFresh).
@@ -61,24 +69,9 @@ export class RenderPool {
     private readonly local: () => Render,
     private readonly emptyFolder = false,
   ) {
-    if (threads < 2 || !existsSync(WORKER)) return;
+    if (threads < 2) return;
     const { links: _links, ...plain } = base;
-    for (let i = 1; i < threads; i++) {
-      const worker = new Worker(WORKER, { workerData: { sources, base: plain } });
-      const slot = { worker, busy: 0 };
-      worker.on('message', (r: BatchResult) => {
-        slot.busy--;
-        this.inFlight--;
-        this.written += r.written;
-        this.failures.push(...r.failures);
-        if (!this.inFlight) this.wake?.();
-      });
-      worker.on('error', (e) => {
-        this.crashed = e;
-        this.wake?.();
-      });
-      this.workers.push(slot);
-    }
+    this.pool = WorkerPool.start(WORKER, threads - 1, { workerData: { sources, base: plain } });
   }
 
   /** Queues a page; it is written into `dir` by the time finish() resolves. */
@@ -90,19 +83,32 @@ export class RenderPool {
 
   private async flush(): Promise<void> {
     const jobs = this.pending;
+    const dir = this.pendingDir;
     if (!jobs.length) return;
     this.pending = [];
     // Two batches per worker keep it busy while the next one is on its way.
-    const slot = this.workers.find((w) => w.busy < 2);
-    if (slot) {
-      slot.worker.postMessage({ id: this.nextId++, dir: this.pendingDir, empty: this.emptyFolder, jobs });
-      slot.busy++;
-      this.inFlight++;
+    if (this.pool?.hasRoom(2)) {
+      const at = new Int32Array(new SharedArrayBuffer(4)).fill(-1);
+      this.inFlight.push(
+        this.pool.run({ dir, empty: this.emptyFolder, jobs, at }).then(
+          (r) => {
+            this.written += r.written;
+            this.failures.push(...r.failures);
+          },
+          (e: unknown) => {
+            if (!(e instanceof WorkerFailure)) throw e;
+            const i = Atomics.load(at, 0);
+            // Only the batch it was on names a page; those queued behind it had not begun.
+            if (i >= 0) this.lost.push({ path: jobs[i]!.path, why: e.message });
+            for (const job of jobs) this.renderHere(dir, job);
+          },
+        ),
+      );
     } else {
-      for (const job of jobs) this.renderHere(this.pendingDir, job);
+      for (const job of jobs) this.renderHere(dir, job);
     }
     // Let finished workers report back, so they get the next batch.
-    if (this.workers.length) await nextTurn();
+    if (this.pool) await nextTurn();
   }
 
   private renderHere(dir: string, job: RenderJob): void {
@@ -119,18 +125,13 @@ export class RenderPool {
   }
 
   /** Waits for every queued page, then stops the workers. */
-  async finish(): Promise<{ written: number; failures: RenderFailure[] }> {
+  async finish(): Promise<{ written: number; failures: RenderFailure[]; lost: LostPage[] }> {
     await this.flush();
     try {
-      while (this.inFlight && !this.crashed) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
-      }
+      await Promise.all(this.inFlight);
     } finally {
-      await Promise.all(this.workers.map((w) => w.worker.terminate()));
+      await this.pool?.close();
     }
-    if (this.crashed) throw this.crashed;
-    return { written: this.written, failures: this.failures };
+    return { written: this.written, failures: this.failures, lost: this.lost };
   }
 }

@@ -1,17 +1,24 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { createRenderer, type RenderJob, TemplateRenderError } from './renderer.js';
+import { workerData } from 'node:worker_threads';
+import { serveTasks } from '../core/pool.js';
+import { createRenderer, TemplateRenderError } from './renderer.js';
 import { Links } from './paths.js';
 import type { RenderSources } from './templates.js';
 import type { ViewBase } from './views.js';
 import { writeFresh } from './write.js';
-import type { BatchResult } from './pool.js';
+import type { BatchResult, RenderBatch } from './pool.js';
+
+// Test-only (never set it otherwise): the thread exits when it comes to the page at this output path
+// (e.g. sv/index.html), as one that crashes would; the tests check that scs then renders it itself.
+const crashOn = process.env.SCS_TEST_WORKER_CRASH;
 
 /** Renders batches of pages for pool.ts and writes them straight into the output folder. */
 const data = workerData as { sources: RenderSources; base: Omit<ViewBase, 'links'> };
 const render = createRenderer(data.sources, { ...data.base, links: new Links(data.base.config) });
-parentPort!.on('message', (batch: { id: number; dir: string; empty: boolean; jobs: RenderJob[] }) => {
-  const result: BatchResult = { id: batch.id, written: 0, failures: [] };
-  for (const job of batch.jobs) {
+serveTasks<RenderBatch, BatchResult>((batch) => {
+  const result: BatchResult = { written: 0, failures: [] };
+  batch.jobs.forEach((job, i) => {
+    Atomics.store(batch.at, 0, i);
+    if (job.path === crashOn) process.exit(70);
     try {
       writeFresh(batch.dir, job.path, render(job), batch.empty);
       result.written++;
@@ -22,6 +29,6 @@ parentPort!.on('message', (batch: { id: number; dir: string; empty: boolean; job
           : { path: job.path, message: (e as Error).message, code: (e as NodeJS.ErrnoException).code },
       );
     }
-  }
-  parentPort!.postMessage(result);
+  });
+  return { result };
 });

@@ -13,6 +13,8 @@ export interface MarkdownParts {
   boilerplate?: string;
   /** Image URLs as written → the copy's address as seen from the page, and its size. */
   images: Record<string, { src: string; width?: number; height?: number }>;
+  /** Relative link URLs as written → their href as seen from the page. */
+  links: Record<string, string>;
 }
 
 /** A page whose view is ready. Plain data, so it can cross to a worker thread. */
@@ -127,7 +129,7 @@ export function createRenderer(
     if (job.markdown) {
       const images = job.markdown.images;
       const resolveUrl = (url: string, kind: 'link' | 'image') =>
-        kind === 'image' ? (images[url]?.src ?? url) : url;
+        kind === 'image' ? (images[url]?.src ?? url) : (job.markdown!.links[url] ?? url);
       let bodyHtml = renderMarkdown(job.markdown.body, { resolveUrl }).html;
       if (bodyHtml.includes('<img')) bodyHtml = sizeImages(bodyHtml, images);
       view = { ...view, bodyHtml };

@@ -1,10 +1,13 @@
+import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { readReleaseBody } from '../content/body.js';
 import { imageUrlPath } from '../content/body-images.js';
+import { linkIndex, type LinkIndex, resolveLink, rewriteLinks } from '../content/links.js';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
 import { localDateTime } from '../core/time.js';
 import { breakableAddressHtml } from '../render/address-html.js';
+import { type Attachment, humanSize } from './attachments.js';
 import type { ImageAsset, ImageRegistry } from './images.js';
 import type { SectionList, SiteModel } from './model.js';
 import type { MarkdownParts } from './renderer.js';
@@ -37,6 +40,10 @@ export interface ReleaseInput {
   hero?: ImageAsset;
   /** Body image URLs as written → their copies. */
   images: Record<string, ImageAsset>;
+  /** Relative link URLs as written → the output path they lead to (with any #fragment). */
+  links: Record<string, string>;
+  /** Files the release links to, published under assets/files/. */
+  attachments: Attachment[];
 }
 
 /** Turns an output path into an href as seen from the page being built. */
@@ -263,8 +270,83 @@ export function bodyImages(ctx: ViewContext, r: Release): BodyImages {
   return out;
 }
 
+export interface BodyLinks {
+  /** Link URL as written (and as Markdown normalises it) → output path. */
+  targets: Record<string, string>;
+  attachments: Attachment[];
+  /** Links to releases this build does not publish (drafts, or not due yet): left as written. */
+  unpublished: { url: string; line: number; column: number }[];
+}
+
+const NO_BODY_LINKS: BodyLinks = { targets: {}, attachments: [], unpublished: [] };
+
+/** Per build (its model): the releases links may name, and each release's answer (lists ask often). */
+const resolved = new WeakMap<object, { index: LinkIndex; answers: Map<Release, BodyLinks> }>();
+
+/** Where the relative links of a release lead in this build (content/links.ts resolves them). */
+export function bodyLinks(ctx: ViewContext, r: Release): BodyLinks {
+  if (!r.links.length) return NO_BODY_LINKS;
+  let build = resolved.get(ctx.model);
+  if (!build) {
+    const releases = ctx.model.languages.flatMap((l) => l.releases);
+    build = { index: linkIndex(ctx.config.root, releases), answers: new Map() };
+    resolved.set(ctx.model, build);
+  }
+  let answer = build.answers.get(r);
+  if (!answer) {
+    answer = resolveBodyLinks(ctx, r, build.index);
+    build.answers.set(r, answer);
+  }
+  return answer;
+}
+
+function resolveBodyLinks(ctx: ViewContext, r: Release, index: LinkIndex): BodyLinks {
+  const out: BodyLinks = { targets: {}, attachments: [], unpublished: [] };
+  for (const link of r.links) {
+    const url = link.url;
+    const target = resolveLink(url, r.path, index);
+    // The check let the link pass, so it names a release this build leaves out.
+    if (target.kind === 'unresolved') out.unpublished.push(link);
+    let to: string | undefined;
+    if (target.kind === 'release') to = releaseOutputPath(target.release) + target.fragment;
+    else if (target.kind === 'attachment') {
+      const asset = ctx.images.get(target.file);
+      if (!asset) continue;
+      to = asset.out + target.fragment;
+      if (!out.attachments.some((a) => a.out === asset.out))
+        out.attachments.push({
+          name: path.basename(target.file),
+          type: target.type,
+          size: asset.size,
+          out: asset.out,
+        });
+    }
+    // Anything else is left as written: the check has reported it.
+    if (to === undefined) continue;
+    out.targets[url] = to;
+    out.targets[normalizedUrl(url)] = to;
+  }
+  return out;
+}
+
+/** A URL as markdown-it hands it to resolveUrl: percent-encoded. */
+function normalizedUrl(url: string): string {
+  const hash = url.indexOf('#');
+  return encodeURI(imageUrlPath(url)) + (hash >= 0 ? url.slice(hash) : '');
+}
+
+/** A lead whose relative links lead where `link` says. */
+function leadMarkdown(lead: string, targets: Record<string, string>, link: Link): string {
+  return rewriteLinks(lead, (url) => (targets[url] === undefined ? undefined : link(targets[url])));
+}
+
 /** What a release page needs from the whole build, gathered in the main thread. */
-export function releaseInput(ctx: ViewContext, r: Release, body: BodyImages): ReleaseInput {
+export function releaseInput(
+  ctx: ViewContext,
+  r: Release,
+  body: BodyImages,
+  linked: BodyLinks,
+): ReleaseInput {
   const hero = r.image?.file ? ctx.images.get(r.image.file) : undefined;
   return {
     release: r,
@@ -275,6 +357,8 @@ export function releaseInput(ctx: ViewContext, r: Release, body: BodyImages): Re
     })),
     ...(hero ? { hero } : {}),
     images: body.found,
+    links: linked.targets,
+    attachments: linked.attachments,
   };
 }
 
@@ -289,8 +373,14 @@ function releaseParts(ctx: ViewBase, input: ReleaseInput, link: Link): View {
     date: r.localDate,
     datetime: releaseDateTime(config, r),
     title: r.title,
-    lead: r.lead,
+    lead: leadMarkdown(r.lead, input.links, link),
     ...(image ? { image } : {}),
+    attachments: input.attachments.map((a) => ({
+      name: a.name,
+      type: a.type,
+      size: humanSize(a.size, r.lang),
+      href: link(a.out),
+    })),
     contacts: r.contacts.map((c) => ({
       name: c.name,
       role: c.role?.[r.lang],
@@ -320,6 +410,7 @@ function markdownParts(input: ReleaseInput, link: Link) {
     body: readReleaseBody(r),
     ...(r.boilerplate ? { boilerplate: r.boilerplate.markdown } : {}),
     images,
+    links: Object.fromEntries(Object.entries(input.links).map(([url, to]) => [url, link(to)])),
   };
 }
 
@@ -405,7 +496,7 @@ export function feedItem(ctx: ViewBase, input: ReleaseInput) {
 const entryMemo = new WeakMap<SiteStrings, WeakMap<Release, View>>();
 
 /** A release in a list; the same on every page that lists it but for the link. */
-export function entry(ctx: ViewBase, r: Release, link: Link): View {
+export function entry(ctx: ViewContext, r: Release, link: Link): View {
   let memo = entryMemo.get(ctx.strings);
   if (!memo) {
     memo = new WeakMap();
@@ -419,7 +510,8 @@ export function entry(ctx: ViewBase, r: Release, link: Link): View {
       date: r.localDate,
       datetime: releaseDateTime(ctx.config, r),
       title: r.title,
-      lead: r.lead,
+      // The same on every page that lists it: links from the site root.
+      lead: leadMarkdown(r.lead, bodyLinks(ctx, r).targets, (to) => ctx.links.href(null, to)),
       out: releaseOutputPath(r),
     };
     memo.set(r, base);

@@ -74,7 +74,7 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
         return {};
       }
       if (changed) session.changed = changed;
-      const checked = checkReleases(config, { session });
+      const checked = await checkReleases(config, { session });
       if (hasErrors(checked.diagnostics)) {
         onBuild({ ok: false, config, reason, diagnostics: checked.diagnostics, elapsedMs: elapsedMs() });
         return { config };

@@ -46,7 +46,10 @@ export interface Subscriber {
   name: string | null;
   lang: string;
   status: SubscriberStatus;
-  /** Why the status is what it is, when there is more to say (a bounce message, "unsubscribed by one-click"). */
+  /**
+   * Why the status is what it is, when there is more to say (a bounce message, "via one-click"); it never
+   * repeats the status, as the two are shown together.
+   */
   statusDetail: string | null;
   consent: Consent;
   createdAt: Date;
@@ -100,6 +103,24 @@ export interface NewEvent {
   detail?: string | null;
 }
 
+/** The history event recorded for each list a confirmation mail asks about (`listId` set). */
+export const CONFIRMATION_SENT = 'confirmation-sent';
+
+/** Someone who may still confirm, with the lists that wait for it. */
+export interface AwaitingConfirmation {
+  subscriberId: number;
+  email: string;
+  lang: string;
+  /** In list id order. */
+  lists: {
+    listId: string;
+    /** When the membership became pending. */
+    since: Date;
+    /** When the last confirmation mail about this list went out, if one did. */
+    lastSent: Date | null;
+  }[];
+}
+
 export interface SubscriberRepo {
   /** Confirmed subscribers on the list who are not suppressed, streamed in id order. */
   recipients(listId: string): IterableIterator<Recipient>;
@@ -126,6 +147,11 @@ export interface SubscriberRepo {
   list(filter?: SubscriberFilter): IterableIterator<Subscriber>;
   /** Oldest first. */
   history(subscriberId: number): SubscriberEvent[];
+  /**
+   * Everyone with a pending membership who may still confirm it (status pending or confirmed, address
+   * not suppressed), in id order.
+   */
+  awaitingConfirmation(): AwaitingConfirmation[];
   suppression(email: string): Suppression | undefined;
 
   /**

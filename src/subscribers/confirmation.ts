@@ -12,6 +12,7 @@ import {
   writeMessage,
 } from '../email/mime.js';
 import { newMessageId, recipientAddress } from '../email/personalize.js';
+import { CONFIRMATION_SENT, type SubscriberRepo } from '../store/subscriber-types.js';
 import { fill } from '../email/strings.js';
 import { confirmUrl } from './tokens.js';
 
@@ -132,4 +133,20 @@ export async function sendConfirmation(
   now: Date,
 ): Promise<SendResult> {
   return transport.send(composeConfirmation(config, secret, request, now));
+}
+
+/**
+ * Notes in the person's history that a confirmation mail about these lists went out at `now` (the time
+ * its link's lifetime starts from), so that `scs subscribers reconfirm` leaves them alone until it ends.
+ */
+export function recordConfirmationSent(
+  repo: SubscriberRepo,
+  request: Pick<ConfirmationRequest, 'subscriberId' | 'lists'>,
+  source: string,
+  now: Date,
+): void {
+  repo.transaction(() => {
+    for (const listId of request.lists)
+      repo.addEvent(request.subscriberId, { kind: CONFIRMATION_SENT, listId, source }, now);
+  });
 }

@@ -329,7 +329,7 @@ function applySuppression(
     if (p.reason !== 'unsubscribed') {
       repo.update(
         p.subscriberId,
-        { status: p.reason as 'bounced' | 'complained', statusDetail: `marked ${p.reason} in ${detail}` },
+        { status: p.reason as 'bounced' | 'complained', statusDetail: `marked in ${detail}` },
         now,
       );
     }

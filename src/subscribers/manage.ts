@@ -5,7 +5,7 @@ import { removeOutboxMessages } from '../delivery/outbox.js';
 import type { SendResult, Transport } from '../delivery/transport.js';
 import type { Subscriber, SubscriberEvent, Suppression } from '../store/subscriber-types.js';
 import type { Store } from '../store/types.js';
-import { sendConfirmation } from './confirmation.js';
+import { recordConfirmationSent, sendConfirmation } from './confirmation.js';
 import { addressKey, normalizeEmail } from './email.js';
 import { applyEnrolment, planEnrolment } from './enrol.js';
 import { checkLanguage, checkListsKnown, resolveLists } from './lists.js';
@@ -119,6 +119,8 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
       },
       options.now,
     );
+    if (result.confirmation.ok)
+      recordConfirmationSent(repo, { subscriberId: subscriber.id, lists: plan.awaiting }, 'cli', options.now);
   }
   return result;
 }

@@ -38,11 +38,8 @@ export function unsubscribe(
     }
     if (on.length === left.length && left.length > 0) {
       if (subscriber.status === 'pending' || subscriber.status === 'confirmed') {
-        repo.update(
-          subscriberId,
-          { status: 'unsubscribed', statusDetail: `unsubscribed (${ctx.source})` },
-          ctx.now,
-        );
+        // The detail says how; the status already says what (shown together as "unsubscribed (via form)").
+        repo.update(subscriberId, { status: 'unsubscribed', statusDetail: `via ${ctx.source}` }, ctx.now);
       }
       repo.suppress(subscriber.email, 'unsubscribed', ctx.now);
     }

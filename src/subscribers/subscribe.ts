@@ -1,5 +1,5 @@
 import type { SubscriberRepo } from '../store/subscriber-types.js';
-import type { ConfirmationRequest } from './confirmation.js';
+import { type ConfirmationRequest, recordConfirmationSent } from './confirmation.js';
 import { applyEnrolment, planEnrolment } from './enrol.js';
 
 export interface FormSubscription {
@@ -42,6 +42,9 @@ export function requestSubscription(
     const id = applyEnrolment(repo, plan, request.email, request.now);
     if (id === undefined || plan.kind === 'skip' || plan.awaiting.length === 0) return undefined;
     const subscriber = repo.get(id)!;
+    // The caller sends the mail at once (retrying as in `newsletter.delivery`): its link's lifetime
+    // starts now.
+    recordConfirmationSent(repo, { subscriberId: id, lists: plan.awaiting }, 'form', request.now);
     // The mail speaks the language the form was filled in.
     return {
       subscriberId: id,

@@ -28,6 +28,8 @@ function registeredCommands(): string[][] {
 
 /** The commands that print a result, and so take --json. */
 const PRINTING = [
+  'init',
+  'new',
   'check',
   'build',
   'email',
@@ -38,6 +40,7 @@ const PRINTING = [
   'subscribers add',
   'subscribers remove',
   'subscribers list',
+  'subscribers reconfirm',
   'subscribers show',
   'subscribers erase',
   'subscribers import',
@@ -95,6 +98,9 @@ describe('one set of habits for every command (the real binary)', () => {
     expect(publish.value).toMatchObject({ dryRun: true });
     expect(json(['status']).value).toMatchObject({ dispatches: [] });
     expect(json(['subscribers', 'list']).value).toEqual([]);
+    expect(json(['new', 'En ny nyhet', '--date', '2026-12-01']).value).toEqual({
+      file: 'releases/2026/2026-12-01-en-ny-nyhet.sv.md',
+    });
   });
 
   it('finds the config in a parent folder, as git does; its paths stay relative to its folder', () => {

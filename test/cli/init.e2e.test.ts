@@ -29,6 +29,17 @@ const releaseFiles = (dir: string) =>
     .map((f) => path.join(dir, 'releases', f));
 
 describe('scs init', () => {
+  it('prints what it created as JSON with --json', () => {
+    const root = temp();
+    const r = runScs(['init', 'rum', ...FLAGS, '--json'], { cwd: root });
+    expect(r.code).toBe(0);
+    const { created } = JSON.parse(r.stdout) as { created: string[] };
+    expect(created).toContain(path.join('rum', 'scs.config.yml'));
+    expect(created.some((f) => f.startsWith(path.join('rum', 'releases')) && f.endsWith('.sv.md'))).toBe(
+      true,
+    );
+  });
+
   it("writes the organisation's config from the flags, and a draft welcome release that checks clean", () => {
     const root = temp();
     const r = runScs(['init', 'nyhetsrum', ...FLAGS, '--lang', 'en,sv'], { cwd: root });

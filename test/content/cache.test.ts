@@ -11,18 +11,20 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { readReleaseBody } from '../../src/content/body.js';
+import { ParseCache } from '../../src/content/cache.js';
 import { checkReleases, type LoadSession, releasesUnchanged } from '../../src/content/load.js';
+import { parseFilesParallel } from '../../src/content/parallel.js';
 import { exampleProject } from '../helpers/scs.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
 describe('the release cache', () => {
-  it('is shared by runs that differ only in where the archive goes or how it looks', () => {
+  it('is shared by runs that differ only in where the archive goes or how it looks', async () => {
     const p = exampleProject();
     cleanup = p.cleanup;
     const cacheFile = path.join(p.dir, '.scs/cache/releases.bin');
-    checkReleases(loadConfig({ root: p.dir, env: {} }));
+    await checkReleases(loadConfig({ root: p.dir, env: {} }));
     const written = statSync(cacheFile).mtimeMs;
     // As `scs build --out dist --base-url …` after `scs check`: nothing is read again, nothing written.
     const other = loadConfig({
@@ -30,12 +32,12 @@ describe('the release cache', () => {
       env: {},
       overrides: { outDir: 'dist', baseUrl: 'https://staging.example.org/' },
     });
-    expect(checkReleases(other).diagnostics).toEqual([]);
+    expect((await checkReleases(other)).diagnostics).toEqual([]);
     expect(statSync(cacheFile).mtimeMs).toBe(written);
     expect(existsSync(path.join(p.dir, '.scs/cache/releases.journal.bin'))).toBe(false);
   });
 
-  it('reuses unchanged files and never returns a stale result', () => {
+  it('reuses unchanged files and never returns a stale result', async () => {
     const p = exampleProject();
     cleanup = p.cleanup;
     const config = loadConfig({ root: p.dir, env: {} });
@@ -44,25 +46,25 @@ describe('the release cache', () => {
       path.join(p.dir, 'releases/crlf.md'),
       '\uFEFF---\r\ntitle: Radslut\r\ndate: 2026-01-10\r\n---\r\n\r\nIngress.\r\n\r\n\r\n  Indraget stycke.\r\n',
     );
-    const first = checkReleases(config);
+    const first = await checkReleases(config);
     expect(readReleaseBody(first.releases.find((r) => r.slug === 'radslut')!)).toBe('  Indraget stycke.\r\n');
     expect(first.diagnostics).toEqual([]);
     expect(existsSync(path.join(p.dir, '.scs/cache/releases.bin'))).toBe(true);
     // Same answer from the cache, Dates and all.
-    const again = checkReleases(config);
+    const again = await checkReleases(config);
     expect(again.releases).toEqual(first.releases);
 
     // An edited file is read again.
     const file = path.join(p.dir, 'releases/2026/2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md');
     appendFileSync(file, '\n– Ett nytt citat utan talare.\n');
-    expect(checkReleases(config).diagnostics.map((d) => d.code)).toEqual(['quote-unattributed']);
+    expect((await checkReleases(config)).diagnostics.map((d) => d.code)).toEqual(['quote-unattributed']);
 
     // A referenced image that disappears is noticed although the release itself did not change.
     const image = path.join(p.dir, 'releases/images/elcyklar.jpg');
     renameSync(image, `${image}.bak`);
-    expect(checkReleases(config).diagnostics.map((d) => d.code)).toContain('image-missing');
+    expect((await checkReleases(config)).diagnostics.map((d) => d.code)).toContain('image-missing');
     renameSync(`${image}.bak`, image);
-    expect(checkReleases(config).diagnostics.map((d) => d.code)).not.toContain('image-missing');
+    expect((await checkReleases(config)).diagnostics.map((d) => d.code)).not.toContain('image-missing');
 
     // Another config means other results (here: the topic is no longer known).
     writeFileSync(
@@ -73,19 +75,19 @@ describe('the release cache', () => {
       ),
     );
     const changed = loadConfig({ root: p.dir, env: {} });
-    expect(checkReleases(changed).diagnostics.map((d) => d.code)).toContain('topic-unknown');
+    expect((await checkReleases(changed)).diagnostics.map((d) => d.code)).toContain('topic-unknown');
   });
 
-  it('keeps the cache in memory for a process that checks again and again, never stale', () => {
+  it('keeps the cache in memory for a process that checks again and again, never stale', async () => {
     const p = exampleProject();
     cleanup = p.cleanup;
     const config = loadConfig({ root: p.dir, env: {} });
     const session: LoadSession = {};
-    const first = checkReleases(config, { session });
+    const first = await checkReleases(config, { session });
     expect(session.cache).toBeDefined();
     // Unchanged files give the very same results, not read again from disk or the cache file.
     rmSync(path.join(p.dir, '.scs/cache'), { recursive: true });
-    const again = checkReleases(config, { session });
+    const again = await checkReleases(config, { session });
     expect(again.releases).toHaveLength(first.releases.length);
     for (const [i, r] of again.releases.entries()) expect(r).toBe(first.releases[i]);
 
@@ -93,17 +95,19 @@ describe('the release cache', () => {
     const file = path.join(p.dir, 'releases/2026/2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md');
     appendFileSync(file, '\n– Ett nytt citat utan talare.\n');
     writeFileSync(path.join(p.dir, 'releases/ny.md'), '---\ntitle: Ny\ndate: 2026-01-10\n---\n\nIngress.\n');
-    const edited = checkReleases(config, { session });
+    const edited = await checkReleases(config, { session });
     expect(edited.diagnostics.map((d) => d.code)).toEqual(['quote-unattributed']);
     expect(edited.releases.map((r) => r.slug)).toContain('ny');
     rmSync(path.join(p.dir, 'releases/ny.md'));
-    const after = checkReleases(config, { session });
+    const after = await checkReleases(config, { session });
     expect(after.releases.map((r) => r.slug)).not.toContain('ny');
     expect(after.diagnostics.map((d) => d.code)).toEqual(['quote-unattributed']);
 
     // Another config does not reuse the results kept for the old one.
     const changed = { ...config, topics: {} };
-    expect(checkReleases(changed, { session }).diagnostics.map((d) => d.code)).toContain('topic-unknown');
+    expect((await checkReleases(changed, { session })).diagnostics.map((d) => d.code)).toContain(
+      'topic-unknown',
+    );
   });
 });
 
@@ -113,12 +117,12 @@ describe('the cache on disk', () => {
     journal: path.join(dir, '.scs/cache/releases.journal.bin'),
   });
 
-  it("takes a watcher's word for which files changed, and tells when that missed one", () => {
+  it("takes a watcher's word for which files changed, and tells when that missed one", async () => {
     const p = exampleProject();
     cleanup = p.cleanup;
     const config = loadConfig({ root: p.dir, env: {} });
     const session: LoadSession = {};
-    checkReleases(config, { session });
+    await checkReleases(config, { session });
     expect(releasesUnchanged(config, session)).toBe(true);
     const seen = path.join(p.dir, 'releases/2026/2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md');
     const missed = path.join(p.dir, 'releases/2026/2026-10-14-umea-lagrar-sommarvarme-i-gamla-bergrum.sv.md');
@@ -129,14 +133,14 @@ describe('the cache on disk', () => {
     // Told of one edit only: that file is read again, and a new file is found, but the other edit is not
     // looked at...
     session.changed = new Set([seen]);
-    const hinted = checkReleases(config, { session });
+    const hinted = await checkReleases(config, { session });
     expect(session.changed).toBeUndefined();
     const unattributed = (r: typeof hinted) =>
       r.diagnostics.filter((d) => d.code === 'quote-unattributed').map((d) => path.basename(d.file!));
     expect(unattributed(hinted).sort()).toEqual([path.basename(added), path.basename(seen)].sort());
     // ...which the verification notices, and a check without the hint reads it.
     expect(releasesUnchanged(config, session)).toBe(false);
-    expect(unattributed(checkReleases(config, { session })).sort()).toEqual(
+    expect(unattributed(await checkReleases(config, { session })).sort()).toEqual(
       [path.basename(added), path.basename(seen), path.basename(missed)].sort(),
     );
     expect(releasesUnchanged(config, session)).toBe(true);
@@ -144,7 +148,7 @@ describe('the cache on disk', () => {
     expect(releasesUnchanged(config, session)).toBe(false);
   });
 
-  it('writes only a journal for a few changes, and folds it in when it grows', () => {
+  it('writes only a journal for a few changes, and folds it in when it grows', async () => {
     const p = exampleProject();
     cleanup = p.cleanup;
     for (let i = 0; i < 40; i++) {
@@ -155,7 +159,7 @@ describe('the cache on disk', () => {
     }
     const config = loadConfig({ root: p.dir, env: {} });
     const files = cacheFiles(p.dir);
-    const first = checkReleases(config);
+    const first = await checkReleases(config);
     expect(first.diagnostics).toEqual([]);
     expect(existsSync(files.base)).toBe(true);
     expect(existsSync(files.journal)).toBe(false);
@@ -167,31 +171,52 @@ describe('the cache on disk', () => {
       '---\ntitle: Ändrad\ndate: 2025-03-04\n---\n\nNy.\n',
     );
     rmSync(path.join(p.dir, 'releases/extra-4.md'));
-    const second = checkReleases(config);
+    const second = await checkReleases(config);
     expect(readFileSync(files.base)).toEqual(base);
     expect(existsSync(files.journal)).toBe(true);
     expect(second.releases.map((r) => r.title)).toContain('Ändrad');
     expect(second.releases.some((r) => r.file === 'releases/extra-4.md')).toBe(false);
     // What the cache and journal give back is what reading the files gives.
-    const fresh = checkReleases(config, { cache: false });
-    expect(checkReleases(config)).toEqual(fresh);
+    const fresh = await checkReleases(config, { cache: false });
+    expect(await checkReleases(config)).toEqual(fresh);
 
     // A journal left beside a newer cache (a run interrupted between its two writes) gives nothing stale.
     const journal = readFileSync(files.journal);
     for (let i = 10; i < 20; i++) appendFileSync(path.join(p.dir, `releases/extra-${i}.md`), '\nMer.\n');
-    checkReleases(config);
+    await checkReleases(config);
     expect(existsSync(files.journal)).toBe(false);
     writeFileSync(files.journal, journal);
-    expect(checkReleases(config)).toEqual(checkReleases(config, { cache: false }));
+    expect(await checkReleases(config)).toEqual(await checkReleases(config, { cache: false }));
   });
 
-  it('starts over from a damaged cache', () => {
+  it('starts over from a damaged cache', async () => {
     const p = exampleProject();
     cleanup = p.cleanup;
     const config = loadConfig({ root: p.dir, env: {} });
-    const expected = checkReleases(config);
+    const expected = await checkReleases(config);
     const files = cacheFiles(p.dir);
     writeFileSync(files.base, readFileSync(files.base).subarray(0, 200));
-    expect(checkReleases(config)).toEqual(expected);
+    expect(await checkReleases(config)).toEqual(expected);
+  });
+
+  it('ignores results written by other code: no version number to bump by hand', async () => {
+    const p = exampleProject();
+    cleanup = p.cleanup;
+    const config = loadConfig({ root: p.dir, env: {} });
+    const file = path.join(p.dir, 'releases/2026/2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md');
+    const { size, mtimeMs } = statSync(file);
+    const parsed = await parseFilesParallel(config, [file]);
+    expect(parsed.records[0]!.release).toBeDefined();
+    new ParseCache(config, '1.0.0', 'code-a').save(new Set([file]), parsed);
+
+    // Same scs version, same config: only the code's fingerprint differs.
+    const same = new ParseCache(config, '1.0.0', 'code-a');
+    expect(same.get(file, size, mtimeMs, existsSync)).toEqual(parsed.records[0]);
+    const other = new ParseCache(config, '1.0.0', 'code-b');
+    expect(other.get(file, size, mtimeMs, existsSync)).toBeUndefined();
+    expect(same.isFor(config, '1.0.0')).toBe(true);
+    expect(other.isFor(config, '1.0.0')).toBe(true);
+    expect(new ParseCache(config, '1.0.0').isFor(config, '1.0.0')).toBe(true);
+    expect(same.has(file) && !other.has(file)).toBe(true);
   });
 });

@@ -40,6 +40,17 @@ describe('parseRelease', () => {
     expect(quote.lead).toBe('');
   });
 
+  it('warns at a quote without attribution, where it starts, with the shape to write', () => {
+    const { diagnostics } = parse(
+      '---\ntitle: R\ndate: 2026-01-10\n---\n\nIngress.\n\n  — Ett citat, ”säger” ingen.\n',
+    );
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ code: 'quote-unattributed', severity: 'warning', line: 8, column: 3 }),
+    ]);
+    expect(diagnostics[0]!.hint).toContain('"– Quote, säger Name, role."');
+    expect(diagnostics[0]!.hint).toContain('"– Quote, says Name, role."');
+  });
+
   it('fills the model: defaults, slug, contacts from the registry and inline, publishAt', () => {
     const { release } = parse(`---
 title: Åtta nya laddplatser på Öbacka
@@ -113,8 +124,8 @@ Text.
 });
 
 describe('the example newsroom', () => {
-  it('checks clean and has what the README promises', () => {
-    const result = checkReleases(config);
+  it('checks clean and has what the README promises', async () => {
+    const result = await checkReleases(config);
     expect(result.diagnostics).toEqual([]);
     const byId = new Map(result.releases.map((r) => [r.id, r]));
     expect(result.releases.length).toBeGreaterThanOrEqual(5);

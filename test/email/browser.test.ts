@@ -65,7 +65,7 @@ describe('the HTML email in Chromium', () => {
     'sv/ett-mejl-med-breda-saker-och-en-mycket-lang-rubrik-som-maste-radbrytas-snyggt',
   ]) {
     it(`fits 375 px and 800 px without horizontal scrolling: ${id}`, async () => {
-      const { config, release } = p.load();
+      const { config, release } = await p.load();
       const template = await renderOk(config, release(id), 'nyheter');
       const { html } = fillSlots(template, sampleRecipient(config, 'sv'));
       for (const width of [375, 800]) {
@@ -90,7 +90,7 @@ describe('the HTML email in Chromium', () => {
   }
 
   it('shows the preview page: the email at 375 and 800 px, the text part and the headers', async () => {
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const html = await renderEmailPreview(config, release(BERGRUM_SV));
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await offline(page);
@@ -117,7 +117,7 @@ describe('the HTML email in Chromium', () => {
       'releases/2026/2026-11-06-utan-alt.sv.md',
       releaseFile({ title: 'Utan alt', date: '2026-11-06', lang: 'sv' }, '![](https://x.example/a.jpg)'),
     );
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const html = await renderEmailPreview(config, release('sv/utan-alt'));
     expect(html).toContain('email-image-alt-missing');
     expect(html).not.toContain('<iframe');

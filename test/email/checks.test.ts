@@ -21,7 +21,7 @@ describe('checks that stop a bad email', () => {
     file = `releases/2026/2026-11-02-${slug}.sv.md`,
   ) => {
     p.write(file, releaseFile({ ...base, ...fields }, body));
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     return renderNewsletter(config, release(`sv/${slug}`), { listId: 'nyheter', now: NOW });
   };
   const summary = (r: { diagnostics: { code: string; severity: string; line?: number }[] }) =>
@@ -45,11 +45,11 @@ describe('checks that stop a bad email', () => {
     expect(warned.template).toBeDefined();
     expect(warned.template!.htmlBytes).toBeGreaterThan(90 * 1024);
     expect(warned.template!.htmlBytes).toBeLessThan(102 * 1024);
-    expect(summary(warned)).toEqual(['warning email-html-large']);
+    expect(summary(warned)).toEqual(['warning email-html-large@9']);
 
     const clipped = await sized('clip', count(110 * 1024));
     expect(clipped.template).toBeUndefined();
-    expect(summary(clipped)).toEqual(['error email-html-too-large']);
+    expect(summary(clipped)).toEqual(['error email-html-too-large@9']);
     expect(clipped.diagnostics[0]!.file).toBe('releases/2026/2026-11-02-clip.sv.md');
     expect(clipped.diagnostics[0]!.message).toMatch(/Gmail clips/);
   });
@@ -58,7 +58,10 @@ describe('checks that stop a bad email', () => {
     p.write('releases/2026/karta.png', 'not really a png');
     const r = await render(
       'lankar',
-      { title: 'Länkar', lead: 'Ingress med [relativ länk](../om/).' },
+      {
+        title: 'Länkar',
+        lead: 'Ingress med [relativ länk](2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md).',
+      },
       [
         'Första stycket.', // line 9: the frontmatter has five fields (lead on line 6)
         '',
@@ -66,36 +69,31 @@ describe('checks that stop a bad email', () => {
         '',
         '![Saknas](finns-inte.png)', // 13
         '',
-        'Se [ftp-arkivet](ftp://arkiv.example/fil) och [sidan](/om-oss/).', // 15
+        'Se [ftp-arkivet](ftp://arkiv.example/fil) och [sidan](/releases/2026/2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md).', // 15
         '',
         '<img src="https://x.example/a.png"> och <a href="/relativ">rå länk</a>', // 17
       ].join('\n'),
     );
     expect(r.template).toBeUndefined();
     expect(summary(r)).toEqual([
-      'warning email-link-relative@6',
       'error email-image-alt-missing@11',
       'error email-image-missing@13',
       'error email-link-invalid@15',
-      'warning email-link-relative@15',
       'error email-image-alt-missing@17',
       'error email-raw-url-invalid@17',
     ]);
-    const relative = r.diagnostics.find((d) => d.code === 'email-link-relative' && d.line === 15)!;
-    expect(relative.message).toContain('https://press.stadslabbet.example/om-oss/');
-    expect(relative.column).toBe(55);
   });
 
-  it('resolves relative links against the release page (warning) and local images to the published copy', async () => {
+  it('resolves links to other releases to their pages, without a warning, and local images to the published copy', async () => {
     const image = p.write('releases/2026/karta.png', 'a map');
     const r = await render(
       'relativt',
       { title: 'Relativt' },
-      'Läs [den förra](../../../09/02/elcykelpoolen/) nyheten.\n\n![Karta över Ålidhem](karta.png)',
+      'Läs [den förra](sv/elcykelpoolen-pa-alidhem-fordubblas-efter-forsta-aret) nyheten.\n\n![Karta över Ålidhem](karta.png)',
     );
-    expect(summary(r)).toEqual(['warning email-link-relative@8']);
+    expect(summary(r)).toEqual([]);
     expect(r.template!.html).toContain(
-      'href="https://press.stadslabbet.example/sv/2026/09/02/elcykelpoolen/"',
+      'href="https://press.stadslabbet.example/sv/2026/09/02/elcykelpoolen-pa-alidhem-fordubblas-efter-forsta-aret/"',
     );
     const published = new ImageRegistry({}).get(image)!.out;
     expect(r.template!.html).toContain(
@@ -111,13 +109,13 @@ describe('checks that stop a bad email', () => {
         `  url: https://www.stadslabbet.example\n  logo: ${logo}\n`,
       );
     p.write('scs.config.yml', withLogo('https://www.stadslabbet.example/logo.png'));
-    const remote = p.load();
+    const remote = await p.load();
     const a = await renderNewsletter(remote.config, remote.release(BERGRUM_SV), { listId: 'nyheter' });
     expect(a.template!.html).toMatch(
       /<img\s+alt="Stadslabbet Norrsken" src="https:\/\/www\.stadslabbet\.example\/logo\.png"/,
     );
     p.write('scs.config.yml', withLogo('images/logo.png'));
-    const local = p.load();
+    const local = await p.load();
     const b = await renderNewsletter(local.config, local.release(BERGRUM_SV), { listId: 'nyheter' });
     expect(b.diagnostics.map((d) => `${d.severity} ${d.code} ${d.file}:${d.line}`)).toEqual([
       'warning email-logo-local scs.config.yml:6',
@@ -131,7 +129,7 @@ describe('checks that stop a bad email', () => {
       `releases/2026/2026-11-02-rad.sv.md`,
       releaseFile({ ...base, title: 'Två rader', slug: 'rad' }, 'Text.'),
     );
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const twoLines = { ...release('sv/rad'), title: 'Två\nrader' };
     const broken = await renderNewsletter(config, twoLines, { listId: 'nyheter', now: NOW });
     expect(summary(broken)).toEqual(['error email-subject-line-break@5']);
@@ -145,7 +143,7 @@ describe('checks that stop a bad email', () => {
       'templates/email/partials/hero.mjml.hbs',
       '<mj-image src="{{hero.url}}" alt="{{hero.alt}}" colour="red" />\n<mj-text>{{hero.credit}}</mj-text>\n',
     );
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const r = await renderNewsletter(config, release(BERGRUM_SV), { listId: 'nyheter' });
     expect(r.template).toBeUndefined();
     expect(r.diagnostics.map((d) => d.code)).toEqual(['email-mjml-invalid']);
@@ -160,7 +158,7 @@ describe('checks that stop a bad email', () => {
       'templates/email/partials/footer.mjml.hbs',
       '<mj-section>\n<mj-column>\n{{#if x}}\n</mj-column>\n</mj-section>\n',
     );
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const r = await renderNewsletter(config, release(BERGRUM_SV), { listId: 'nyheter' });
     expect(r.diagnostics.map((d) => [d.code, d.file])).toEqual([
       ['email-template-invalid', 'templates/email/partials/footer.mjml.hbs'],
@@ -177,7 +175,7 @@ describe('checks that stop a bad email', () => {
       'templates/email/partials/footer.mjml.hbs',
       '<mj-section><mj-column><mj-text>Egen sidfot. <a href="{{footer.unsubscribeUrl}}">{{strings.unsubscribe}}</a></mj-text></mj-column></mj-section>\n',
     );
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const r = await renderNewsletter(config, release(BERGRUM_SV), { listId: 'nyheter' });
     expect(r.diagnostics).toEqual([]);
     expect(r.template!.html).toContain('Öppna i webbläsaren');
@@ -193,7 +191,7 @@ describe('checks that stop a bad email', () => {
   });
 
   it('refuses unknown lists and lists in another language', async () => {
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const unknown = await renderNewsletter(config, release(BERGRUM_SV), { listId: 'nyhter' });
     expect(unknown.diagnostics.map((d) => d.code)).toEqual(['email-list-unknown']);
     expect(unknown.diagnostics[0]!.hint).toContain('Did you mean "nyheter"?');

@@ -51,7 +51,10 @@ describe('DKIM signing', () => {
   afterAll(() => p.cleanup());
 
   it('signs with rsa-sha256 relaxed/relaxed, covering the List-Unsubscribe headers; the signature verifies', async () => {
-    const { config, release } = p.load({ SCS_DKIM_PRIVATE_KEY: privateKey, SCS_DKIM_SELECTOR: 'press2026' });
+    const { config, release } = await p.load({
+      SCS_DKIM_PRIVATE_KEY: privateKey,
+      SCS_DKIM_SELECTOR: 'press2026',
+    });
     const template = await renderOk(config, release(BERGRUM_SV), 'nyheter');
     const { raw } = personalize(template, RECIPIENT, { now: NOW });
     const result = verifyDkim(raw, publicKey);
@@ -84,7 +87,7 @@ describe('DKIM signing', () => {
   });
 
   it('fails verification when a signed header or the body is changed (the verifier is real)', async () => {
-    const { config, release } = p.load({ SCS_DKIM_PRIVATE_KEY: privateKey });
+    const { config, release } = await p.load({ SCS_DKIM_PRIVATE_KEY: privateKey });
     const template = await renderOk(config, release(BERGRUM_SV), 'nyheter');
     const raw = personalize(template, RECIPIENT, { now: NOW }).raw.toString('latin1');
     const tamperedHeader = Buffer.from(raw.replace('token=abc', 'token=abd'), 'latin1');
@@ -95,7 +98,7 @@ describe('DKIM signing', () => {
 
   it('reads the key from a file path, and signs test messages and mailto variants too', async () => {
     const keyFile = p.write('secrets/dkim.pem', privateKey);
-    const { config, release } = p.load({
+    const { config, release } = await p.load({
       SCS_DKIM_PRIVATE_KEY: keyFile,
       SCS_DKIM_DOMAIN: 'mail.stadslabbet.example',
     });
@@ -108,7 +111,7 @@ describe('DKIM signing', () => {
     const result = verifyDkim(raw, publicKey);
     expect(result.ok).toBe(true);
     expect(result.tags.d).toBe('mail.stadslabbet.example');
-    const relative = p.load({ SCS_DKIM_PRIVATE_KEY: 'secrets/dkim.pem' });
+    const relative = await p.load({ SCS_DKIM_PRIVATE_KEY: 'secrets/dkim.pem' });
     expect(
       verifyDkim(
         personalize(await renderOk(relative.config, relative.release(BERGRUM_SV), 'nyheter'), RECIPIENT, {
@@ -127,7 +130,7 @@ describe('DKIM signing', () => {
         '```\nkolumn 1    kolumn 2\t\tslut   \n   indrag\n```\n\nText med två  mellanslag och ett sist på raden \nNästa rad.',
       ),
     );
-    const { config, release } = p.load({ SCS_DKIM_PRIVATE_KEY: privateKey });
+    const { config, release } = await p.load({ SCS_DKIM_PRIVATE_KEY: privateKey });
     const template = await renderOk(config, release('sv/mellanslag-och-tabbar'), 'nyheter');
     const { raw } = personalize(template, RECIPIENT, { now: NOW });
     expect(verifyDkim(raw, publicKey).ok).toBe(true);
@@ -184,12 +187,12 @@ describe('DKIM signing', () => {
   });
 
   it('reports an unreadable or invalid key as a diagnostic, not a crash', async () => {
-    const missing = p.load({ SCS_DKIM_PRIVATE_KEY: 'secrets/nope.pem' });
+    const missing = await p.load({ SCS_DKIM_PRIVATE_KEY: 'secrets/nope.pem' });
     const a = await renderNewsletter(missing.config, missing.release(BERGRUM_SV), { listId: 'nyheter' });
     expect(a.template).toBeUndefined();
     expect(a.diagnostics.map((d) => d.code)).toEqual(['email-dkim-key-unreadable']);
     expect(a.diagnostics[0]!.message).toContain('nope.pem');
-    const garbage = p.load({
+    const garbage = await p.load({
       SCS_DKIM_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n',
     });
     const b = await renderNewsletter(garbage.config, garbage.release(BERGRUM_SV), { listId: 'nyheter' });
@@ -199,7 +202,7 @@ describe('DKIM signing', () => {
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
       publicKeyEncoding: { type: 'spki', format: 'pem' },
     });
-    const wrongType = p.load({ SCS_DKIM_PRIVATE_KEY: ec.privateKey });
+    const wrongType = await p.load({ SCS_DKIM_PRIVATE_KEY: ec.privateKey });
     const c = await renderNewsletter(wrongType.config, wrongType.release(BERGRUM_SV), { listId: 'nyheter' });
     expect(c.diagnostics.map((d) => d.code)).toEqual(['email-dkim-key-invalid']);
   });

@@ -19,7 +19,9 @@ export interface Project {
   dir: string;
   cleanup: () => void;
   write(rel: string, content: string): string;
-  load(env?: NodeJS.ProcessEnv): { config: Config; releases: Release[]; release(id: string): Release };
+  load(
+    env?: NodeJS.ProcessEnv,
+  ): Promise<{ config: Config; releases: Release[]; release(id: string): Release }>;
 }
 
 /** A copy of the example newsroom, with helpers to add files and load it. */
@@ -33,9 +35,9 @@ export function project(): Project {
       writeFileSync(file, content);
       return file;
     },
-    load(env = {}) {
+    async load(env = {}) {
       const config = loadConfig({ root: t.dir, env });
-      const { releases } = checkReleases(config);
+      const { releases } = await checkReleases(config);
       return {
         config,
         releases,

@@ -23,7 +23,7 @@ describe('header injection', () => {
   let template: MessageTemplate;
   beforeAll(async () => {
     p = project();
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     template = await renderOk(config, release(BERGRUM_SV), 'nyheter');
   });
   afterAll(() => p.cleanup());
@@ -34,7 +34,7 @@ describe('header injection', () => {
       releaseFile({ title: 'Rubrik', slug: 'injektion', date: '2026-11-03', lang: 'sv' }, 'Text.'),
     );
     // scs check stops such a title first (title-line-break); this is the email's own guard.
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const injected = { ...release('sv/injektion'), title: 'Rubrik\r\nBcc: victim@example.com' };
     const r = await renderNewsletter(config, injected, { listId: 'nyheter' });
     expect(r.template).toBeUndefined();
@@ -58,7 +58,7 @@ describe('header injection', () => {
         '',
       ].join('\n'),
     );
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     const r = await renderNewsletter(config, release('sv/kontakt-med-radbrytning'), { listId: 'nyheter' });
     expect(r.template).toBeUndefined();
     expect(r.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([
@@ -77,7 +77,7 @@ describe('header injection', () => {
           '    name: "Stadslabbet\\nBcc: x@example.com"\n    email: press@',
         ),
       );
-      const { config, release } = q.load();
+      const { config, release } = await q.load();
       const r = await renderNewsletter(config, release(BERGRUM_SV), { listId: 'nyheter' });
       expect(r.diagnostics.map((d) => [d.code, d.file])).toEqual([
         ['email-header-line-break', 'scs.config.yml'],

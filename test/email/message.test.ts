@@ -30,7 +30,7 @@ describe('the MIME message', () => {
   let en: MessageTemplate;
   beforeAll(async () => {
     p = project();
-    const { config, release } = p.load();
+    const { config, release } = await p.load();
     sv = await renderOk(config, release(BERGRUM_SV), 'nyheter');
     en = await renderOk(config, release(BERGRUM_EN), 'news');
   });
@@ -148,7 +148,7 @@ describe('the MIME message', () => {
           '  replyTo: karin.holmqvist@stadslabbet.example\n  unsubscribeMailto: unsubscribe@stadslabbet.example\n  subjectPrefix: "Stadslabbet: "',
         ),
       );
-      const { config, release } = q.load();
+      const { config, release } = await q.load();
       const t = await renderOk(config, release(BERGRUM_SV), 'nyheter');
       const { raw } = personalize(t, RECIPIENT, { now: NOW });
       expect(rawHeaderLines(raw)).toContain(

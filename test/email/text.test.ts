@@ -22,7 +22,7 @@ describe('the plain-text part', () => {
     [ELCYKEL_SV, 'nyheter'],
   ] as const) {
     it(`matches the expected text of ${id}`, async () => {
-      const { config, release } = p.load();
+      const { config, release } = await p.load();
       const template = await renderOk(config, release(id), list);
       const { text } = fillSlots(template, sampleRecipient(config, release(id).lang));
       expect(text).toBe(readFileSync(path.join(FIXTURES, `${id.replace('/', '-')}.txt`), 'utf8'));

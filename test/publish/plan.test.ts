@@ -13,13 +13,13 @@ describe('what scs publish sends (the plan)', () => {
   let room: Newsroom;
   let config: Config;
   let releases: Release[];
-  beforeAll(() => {
+  beforeAll(async () => {
     room = newsroom();
     const base = room.config();
     // A third list that only wants energy news.
     const energi = { id: 'energi', lang: 'sv', name: { sv: 'Energi', en: 'Energy' }, topics: ['energi'] };
     config = { ...base, newsletter: { ...base.newsletter, lists: { ...base.newsletter.lists, energi } } };
-    releases = checkReleases(config).releases;
+    releases = (await checkReleases(config)).releases;
   });
   afterAll(() => room.cleanup());
 

@@ -158,6 +158,7 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
     ]);
     expect(s.consent).toMatchObject({ source: 'form', ip: '127.0.0.1', at: T0 });
     expect(p.store.subscribers.history(s.id).map((e) => [e.kind, e.listId, e.ip])).toEqual([
+      ['confirmation-sent', 'nyheter', null],
       ['confirmed', 'nyheter', '127.0.0.1'],
     ]);
 

@@ -23,6 +23,18 @@ describe('the URL scheme', () => {
     expect(sectionDir({ kind: 'topic', topic: 'energi' }, 2)).toBe('topics/energi/page/2/');
   });
 
+  it('makes absolute URLs of output paths with a fragment (a link to a heading of another release)', () => {
+    const links = new Links(
+      config({ sv: 'https://press.example.org/sv/', en: 'https://press.example.org/en/' }),
+    );
+    expect(links.absolute('en/2026/10/14/umea-stores-summer-heat-in-old-rock-caverns/#top')).toBe(
+      'https://press.example.org/en/2026/10/14/umea-stores-summer-heat-in-old-rock-caverns/#top',
+    );
+    expect(links.absolute('assets/files/rapport-0123456789.pdf')).toBe(
+      'https://press.example.org/assets/files/rapport-0123456789.pdf',
+    );
+  });
+
   it('links relatively inside the output, by the shortest path', () => {
     const links = new Links(
       config({ sv: 'https://press.example.org/sv/', en: 'https://press.example.org/en/' }),

@@ -120,11 +120,11 @@ beforeAll(async () => {
   // The others fail the email checks (javascript: URLs in raw HTML); their HTML part must be safe
   // all the same, as the sanitiser alone makes it.
   const config = loadConfig({ root: dir, env: {} });
-  const { releases } = checkReleases(config, { cache: false });
+  const { releases } = await checkReleases(config, { cache: false });
   const list = config.newsletter.lists.nyheter!;
   const templates = loadEmailTemplates(config).templates!;
   for (const release of releases) {
-    const content = emailContent(config, release, list, loadEmailStrings(config, 'sv').strings);
+    const content = await emailContent(config, release, list, loadEmailStrings(config, 'sv').strings);
     const markers = { unsubscribe: 'https://press.sjobris.example/u', recipient: 'eva@example.org' };
     const part = await renderHtmlPart(templates, htmlView(content, markers, 2026), release);
     expect(part.diagnostics).toEqual([]);

@@ -42,7 +42,7 @@ function compiledAhead(dir: string, sources: RenderSources): PrecompiledTemplate
 }
 
 /** Every page and feed of the project's archive, rendered with the given templates compiled ahead (or none). */
-function renderAll(dir: string, precompiled: (s: RenderSources) => PrecompiledTemplates | undefined) {
+async function renderAll(dir: string, precompiled: (s: RenderSources) => PrecompiledTemplates | undefined) {
   const config = projectConfig(dir);
   const templates = loadSiteTemplates(config).templates!;
   const assets = assetPaths(templates.assets);
@@ -54,7 +54,7 @@ function renderAll(dir: string, precompiled: (s: RenderSources) => PrecompiledTe
     now: NOW,
   };
   const render = createRenderer(templates.sources, base, precompiled(templates.sources));
-  const visible = selectReleases(checkReleases(config).releases, { now: NOW }).visible;
+  const visible = selectReleases((await checkReleases(config)).releases, { now: NOW }).visible;
   const plan = planSite(
     {
       ...base,
@@ -74,7 +74,7 @@ function renderAll(dir: string, precompiled: (s: RenderSources) => PrecompiledTe
 }
 
 describe('templates compiled ahead', () => {
-  it('render every page byte for byte as compiled ones, with overrides using partials in every way', () => {
+  it('render every page byte for byte as compiled ones, with overrides using partials in every way', async () => {
     const p = fixtureProject();
     cleanups.push(p.cleanup);
     // What the compile options change: indented, nested and inline partials, helpers.
@@ -89,10 +89,10 @@ describe('templates compiled ahead', () => {
       '<li>\n  {{> badge}}\n  <a href="{{href}}">{{title}}</a>{{#if (eq type "news")}} (news){{/if}}\n</li>\n',
     );
     override(p.dir, 'partials/badge.hbs', '<span>{{typeLabel}}</span>\n<time>{{date}}</time>\n');
-    const compiled = renderAll(p.dir, () => undefined);
-    const ahead = renderAll(p.dir, (s) => compiledAhead(p.dir, s));
+    const compiled = await renderAll(p.dir, () => undefined);
+    const ahead = await renderAll(p.dir, (s) => compiledAhead(p.dir, s));
     // Only the built-in ones compiled ahead, the project's compiled when used.
-    const builtinOnly = renderAll(p.dir, () => {
+    const builtinOnly = await renderAll(p.dir, () => {
       const t = loadSiteTemplates({ ...projectConfig(p.dir), templatesDir: path.join(p.dir, 'none') });
       return compiledAhead(p.dir, t.templates!.sources);
     });

@@ -100,10 +100,10 @@ describe('what is published when', () => {
     expect(read(out, `${PUBLISHED}index.html`)).not.toContain('class="banner"');
   });
 
-  it('needs both flags for a draft dated in the future', () => {
+  it('needs both flags for a draft dated in the future', async () => {
     const dir = project();
     const config = projectConfig(dir);
-    const { releases } = checkReleases(config);
+    const { releases } = await checkReleases(config);
     const future = releases.find((r) => r.slug === 'sommartrafiken-utokas-med-en-andra-farja')!;
     const draftFuture = { ...future, draft: true };
     const ids = (o: Parameters<typeof selectReleases>[1]) => selectReleases([draftFuture], o).visible.length;

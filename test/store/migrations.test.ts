@@ -34,6 +34,14 @@ describe('the SQLite store', () => {
     projects.push(p);
     return loadConfig({ root: p.dir, env });
   };
+  /** The project's database as the first `steps` schema steps left it, empty. */
+  const oldDatabase = (config: ReturnType<typeof project>, steps: number, context = CONTEXT) => {
+    openStore(config).close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.env.database}${suffix}`, { force: true });
+    const db = new Database(config.env.database);
+    migrate(db, MIGRATIONS.slice(0, steps), 'old.db', context);
+    return db;
+  };
 
   it('creates .scs/scs.db from nothing, in WAL mode, at the newest schema version', () => {
     const config = project();
@@ -100,10 +108,7 @@ describe('the SQLite store', () => {
 
   it('upgrades a ledger planned before sends swept the dispatch (schema 2), queue and retries intact', () => {
     const config = project();
-    openStore(config).close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.env.database}${suffix}`, { force: true });
-    const old = new Database(config.env.database);
-    migrate(old, MIGRATIONS.slice(0, 2), 'old.db', CONTEXT);
+    const old = oldDatabase(config, 2);
     old.exec(`
       INSERT INTO dispatches (id, release_id, lang, list_id, transport, subject, release_hash, state, total, planned_at)
         VALUES (1, 'sv/x', 'sv', 'nyheter', 'smtp', 'X', 'h', 'open', 3, 0);
@@ -135,10 +140,7 @@ describe('the SQLite store', () => {
   it('gives an older database one key per address, merging duplicates so that no leaver is mailed again', () => {
     const secret = 'the-secret-of-this-test-project';
     const config = project({ SCS_SECRET: secret });
-    openStore(config).close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.env.database}${suffix}`, { force: true });
-    const old = new Database(config.env.database);
-    migrate(old, MIGRATIONS.slice(0, 3), 'old.db', { secret, now: T0 });
+    const old = oldDatabase(config, 3, { secret, now: T0 });
     old
       .prepare("INSERT INTO meta (key, value) VALUES ('secret-fingerprint', ?)")
       .run(secretFingerprint(secret));
@@ -183,7 +185,7 @@ describe('the SQLite store', () => {
 
     const store = openStore(config, { now: T0 });
     try {
-      expect(store.migration.applied).toEqual(['4-address-key', '5-erase-replies']);
+      expect(store.migration.applied).toEqual(['4-address-key', '5-erase-replies', '6-status-detail']);
       expect(store.migration.notes).toEqual([
         'Merged 1 duplicate address (the same address in other letter case):',
         'merged Bob@example.se (#1, unsubscribed), bob@example.se (#2, confirmed), BOB@example.se (#3, pending) into #1 (unsubscribed)',
@@ -230,6 +232,42 @@ describe('the SQLite store', () => {
     const again = openStore(config);
     expect(again.migration).toMatchObject({ applied: [], notes: [] });
     again.close();
+  });
+
+  it('rewrites status details that repeated the status (schema 5), leaving every other detail alone', () => {
+    const config = project();
+    const old = oldDatabase(config, 5);
+    const add = old.prepare(`
+      INSERT INTO subscribers (email, email_key, email_hash, lang, status, status_detail, consent_source,
+        consent_at, created_at, updated_at)
+      VALUES (?, ?, 'h', 'sv', ?, ?, 'import', 'a', 'a', 'a')`);
+    const rows: [string, string | null][] = [
+      ['unsubscribed', 'unsubscribed (one-click)'],
+      ['unsubscribed', 'unsubscribed (cli)'],
+      ['bounced', 'marked bounced in people.csv:5'],
+      ['complained', 'marked complained in people.csv:6'],
+      ['bounced', '550 5.1.1 user unknown'],
+      ['bounced', 'marked complained in x.csv:1'],
+      ['confirmed', null],
+    ];
+    for (const [i, [status, detail]] of rows.entries())
+      add.run(`p${i}@example.se`, `p${i}@example.se`, status, detail);
+    old.close();
+    const store = openStore(config, { now: T0 });
+    try {
+      expect(store.migration.applied).toEqual(['6-status-detail']);
+      expect([...store.subscribers.list()].map((s) => s.statusDetail)).toEqual([
+        'via one-click',
+        'via cli',
+        'marked in people.csv:5',
+        'marked in people.csv:6',
+        '550 5.1.1 user unknown',
+        'marked complained in x.csv:1',
+        null,
+      ]);
+    } finally {
+      store.close();
+    }
   });
 
   it('runs each step once, even when opened again and again', () => {

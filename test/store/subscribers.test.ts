@@ -42,6 +42,36 @@ describe('the subscriber repository', () => {
     return id;
   };
 
+  it('finds who may still confirm, with when each list became pending and was last asked about', () => {
+    const repo = p.store.subscribers;
+    const a = add('a@example.com', 'pending', { nyheter: 'pending', news: 'pending' });
+    const b = add('b@example.com', 'confirmed', { nyheter: 'active', news: 'pending' });
+    add('c@example.com', 'confirmed', { nyheter: 'active' });
+    add('d@example.com', 'pending', { nyheter: 'pending' });
+    repo.suppress('D@example.com', 'bounced', T0);
+    add('e@example.com', 'unsubscribed', { nyheter: 'pending' });
+    repo.addEvent(a, { kind: 'confirmation-sent', listId: 'news' }, later(1000));
+    repo.addEvent(a, { kind: 'confirmation-sent', listId: 'news' }, later(5000));
+    repo.addEvent(a, { kind: 'requested', listId: 'nyheter' }, later(9000));
+    expect(repo.awaitingConfirmation()).toEqual([
+      {
+        subscriberId: a,
+        email: 'a@example.com',
+        lang: 'sv',
+        lists: [
+          { listId: 'news', since: T0, lastSent: later(5000) },
+          { listId: 'nyheter', since: T0, lastSent: null },
+        ],
+      },
+      {
+        subscriberId: b,
+        email: 'b@example.com',
+        lang: 'sv',
+        lists: [{ listId: 'news', since: T0, lastSent: null }],
+      },
+    ]);
+  });
+
   it('streams only confirmed, active, unsuppressed subscribers of the list, in id order', () => {
     const a = add('a@example.com', 'confirmed', { nyheter: 'active' });
     add('b@example.com', 'pending', { nyheter: 'pending' });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -68,7 +68,7 @@ describe('scs subscribers (the real binary)', { timeout: 240_000 }, () => {
       json('subscribers', 'show', 'sam@example.org').history.map((e: { kind: string }) => e.kind),
     ).toEqual(['unsubscribed']);
 
-    const erased = scs('subscribers', 'erase', 'sam@example.org');
+    const erased = scs('subscribers', 'erase', 'sam@example.org', '--yes');
     expect(erased.code).toBe(0);
     expect(erased.stdout).toContain('Erased sam@example.org');
     const after = json('subscribers', 'show', 'sam@example.org');
@@ -82,6 +82,62 @@ describe('scs subscribers (the real binary)', { timeout: 240_000 }, () => {
       scs('subscribers', 'add', 'sam@example.org', '--list', 'news', '--confirmed', '--force-resubscribe')
         .code,
     ).toBe(0);
+  });
+
+  it('shows a status once, with how it came about', () => {
+    scs('subscribers', 'add', 'tor@example.org', '--list', 'news', '--confirmed');
+    expect(scs('subscribers', 'remove', 'tor@example.org').code).toBe(0);
+    expect(scs('subscribers', 'show', 'tor@example.org').stdout).toContain(
+      '\n  Status:     unsubscribed (via cli)\n',
+    );
+    scs('subscribers', 'add', 'nils.bounced@example.com', '--list', 'news', '--confirmed');
+    scs('subscribers', 'import', fixture('status-column'), '--confirmed');
+    expect(scs('subscribers', 'show', 'nils.bounced@example.com').stdout).toContain(
+      '\n  Status:     bounced (marked in people.csv:5)\n',
+    );
+  });
+
+  it('erases only when told --yes, or when the person at the terminal says yes', () => {
+    scs('subscribers', 'add', 'sam@example.org', '--list', 'news', '--confirmed');
+    const stored = () => json('subscribers', 'show', 'sam@example.org').subscriber !== null;
+    const refused = scs('subscribers', 'erase', 'sam@example.org');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'Not erasing sam@example.org: erasure cannot be undone and there is no terminal to ask on. [usage]',
+    );
+    expect(refused.stderr).toContain('Pass --yes to erase without being asked.');
+    expect(refused.stdout).toBe('');
+    expect(stored()).toBe(true);
+
+    // On a terminal (a pseudo-terminal from util-linux `script`) it asks; only a yes erases.
+    const onTerminal = (answer: string) =>
+      spawnSync(
+        'script',
+        ['-qec', `"${process.execPath}" "${BIN}" subscribers erase sam@example.org`, '/dev/null'],
+        {
+          cwd: project.dir,
+          env: cleanEnv(),
+          input: answer,
+          encoding: 'utf8',
+        },
+      );
+    const no = onTerminal('n\n');
+    expect(no.status).toBe(1);
+    expect(no.stdout).toContain(
+      'Erase everything stored about sam@example.org? This cannot be undone. [y/N] ',
+    );
+    expect(no.stdout).toContain('Nothing was erased.');
+    expect(stored()).toBe(true);
+    const yes = onTerminal('y\n');
+    expect(yes.status).toBe(0);
+    expect(yes.stdout).toContain('Erased sam@example.org');
+    expect(stored()).toBe(false);
+
+    const forced = scs('subscribers', 'erase', 'bo@example.org', '--yes');
+    expect([forced.code, forced.stdout]).toEqual([
+      0,
+      'Nothing was stored about bo@example.org; the address is now on the suppression list (as a keyed hash).\n',
+    ]);
   });
 
   it('gives usage errors (exit 2) for a bad address, an unknown list, a missing list and a bad status', () => {

@@ -111,7 +111,7 @@ describe('scs subscribers erase (the binary)', { timeout: 240_000 }, () => {
       'scs.db-wal',
     ]);
 
-    const erased = await scs(['subscribers', 'erase', 'Ingrid.HOLM@example.se']);
+    const erased = await scs(['subscribers', 'erase', 'Ingrid.HOLM@example.se', '--yes']);
     expect(erased.stdout).toContain('Erased Ingrid.HOLM@example.se');
     expect(erased.stderr).toContain('Deleted 3 messages to them from the file outbox.');
     expect(filesMentioning(scsDir, person)).toEqual([]);

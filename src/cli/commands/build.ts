@@ -45,7 +45,7 @@ export function checkBaseUrl(value: string | undefined): string | undefined {
   return value;
 }
 
-function parseThreads(value: string | undefined): number | undefined {
+export function parseThreads(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1) {
     throw new ScsError(

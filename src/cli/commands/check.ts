@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import type { Cli } from '../context.js';
+import { resolveNow, type Cli } from '../context.js';
 import { formatDiagnostics, summaryLine, type DiagnosticFormat } from '../output.js';
 import { prestartParsers } from '../../content/parser-threads.js';
+import { parseThreads } from './build.js';
 
 export function checkCommand(cli: Cli): Command {
   return new Command('check')
@@ -14,17 +15,24 @@ export function checkCommand(cli: Cli): Command {
         .default('pretty'),
     )
     .option('--strict', 'treat warnings as errors (exit 1)')
+    .option('--now <date-time>', 'the current time: which releases publish will still mail (for tests)')
+    .option('--threads <n>', 'parsing threads (default: all cores for many releases)')
     .action(async function (
       this: Command,
       paths: string[],
-      opts: { format: DiagnosticFormat; strict?: boolean; json?: boolean },
+      opts: { format: DiagnosticFormat; strict?: boolean; json?: boolean; now?: string; threads?: string },
     ) {
+      const threads = parseThreads(opts.threads);
       const config = cli.config(this);
-      prestartParsers(config);
+      if (threads !== 1) prestartParsers(config);
       // Loaded on use, so that `scs --help` and other commands start fast.
-      const { checkReleases } = await import('../../content/load.js');
+      const { checkProject } = await import('../../content/check.js');
       // Relative to where scs runs, which may be below the project root.
-      const result = checkReleases(config, { paths: paths.map((p) => path.resolve(cli.cwd, p)) });
+      const result = await checkProject(config, {
+        paths: paths.map((p) => path.resolve(cli.cwd, p)),
+        now: resolveNow(opts.now, config.timeZone),
+        ...(threads ? { threads } : {}),
+      });
       const { diagnostics } = result;
       // --json is --format json: the diagnostics are this command's result.
       const format = opts.json ? 'json' : opts.format;

@@ -33,7 +33,7 @@ export function initCommand(cli: Cli): Command {
     .option('--url <url>', 'the address of the press archive, e.g. https://press.your-organisation.se/')
     .option('--lang <langs>', `languages, comma-separated, the default first (default ${DEFAULT_LANGUAGES})`)
     .option('--from <email>', 'the newsletter sender address (default on a terminal: press@ the site domain)')
-    .action(async (dir: string, flags: InitFlags) => {
+    .action(async (dir: string, flags: InitFlags & { json?: boolean }) => {
       const scaffold = await import('../../content/scaffold.js');
       const target = path.resolve(cli.cwd, dir);
       scaffold.checkInitFolder(target);
@@ -43,7 +43,9 @@ export function initCommand(cli: Cli): Command {
       if (!settings) throw new ScsError(diagnostics, 2);
       const files = scaffold.planInit(target, settings, new Date());
       scaffold.writeNewFiles(files, target);
-      for (const f of files) cli.out(`created ${path.relative(cli.cwd, f.path)}`);
+      const created = files.map((f) => path.relative(cli.cwd, f.path));
+      if (flags.json) cli.out(JSON.stringify({ created }, null, 2));
+      else for (const f of created) cli.out(`created ${f}`);
       const cd = path.relative(cli.cwd, target);
       cli.err(
         `\nThe welcome release is a draft. Next: ${cd ? `cd ${cd} && ` : ''}scs check, then add contacts and an "About us" text to scs.config.yml.`,

@@ -14,13 +14,14 @@ export function newCommand(cli: Cli): Command {
     .action(async function (
       this: Command,
       title: string,
-      opts: { lang?: string; type?: string; date?: string; now?: string },
+      opts: { lang?: string; type?: string; date?: string; now?: string; json?: boolean },
     ) {
       const config = cli.config(this);
       const { planNewRelease, writeNewFiles } = await import('../../content/scaffold.js');
       const planned = planNewRelease(config, { title, ...opts, now: resolveNow(opts.now, config.timeZone) });
       writeNewFiles([planned], config.root);
-      cli.out(path.relative(cli.cwd, planned.path));
+      const file = path.relative(cli.cwd, planned.path);
+      cli.out(opts.json ? JSON.stringify({ file }) : file);
       cli.err(
         cli.c.dim(
           'Created as a draft: replace the placeholder texts, remove "draft: true" when it is ready, then run "scs check".',

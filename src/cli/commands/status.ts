@@ -22,7 +22,7 @@ export function statusCommand(cli: Cli): Command {
     ) {
       const config = cli.config(this);
       const { dispatchStatus } = await import('../../publish/status.js');
-      const result = dispatchStatus(config, {
+      const result = await dispatchStatus(config, {
         ...(release !== undefined ? { release } : {}),
         cwd: cli.cwd,
         problems: opts.problems,

@@ -4,12 +4,14 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import type { Config } from '../../config/types.js';
-import { localDateTime } from '../../core/time.js';
+import { diag, ScsError } from '../../core/diagnostic.js';
+import { localDateTime, parseDuration } from '../../core/time.js';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../store/subscriber-types.js';
 import type { Store } from '../../store/types.js';
 import type { ImportEntry, ImportReport } from '../../subscribers/import.js';
+import type { ReconfirmEntry, ReconfirmReport } from '../../subscribers/reconfirm.js';
 import { checkListsKnown } from '../../subscribers/lists.js';
-import type { Cli } from '../context.js';
+import { announceNewSecret, type Cli, resolveNow } from '../context.js';
 import { formatDiagnostics } from '../output.js';
 
 const collect = (value: string, previous: string[]) => [
@@ -23,25 +25,11 @@ const listOption = () =>
   new Option('--list <id>', 'list id (repeat or comma-separate for several)').argParser(collect).default([]);
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}`;
 
-/**
- * Opens the store, and says so plainly when scs has just generated the project's secret key, since
- * every link it signs from now on depends on that key.
- */
+/** Opens the store (announcing a key generated now, and what a migration merged). */
 export async function openProjectStore(cli: Cli, config: Config): Promise<Store> {
   // Loaded on use, so that `scs --help` and other commands start fast.
-  const [{ resolveSecret }, { openStore }] = await Promise.all([
-    import('../../subscribers/tokens.js'),
-    import('../../store/open.js'),
-  ]);
-  const secret = resolveSecret(config);
-  if (secret.created) {
-    cli.err(
-      cli.c.yellow(
-        `No SCS_SECRET set: generated a key in ${path.relative(cli.cwd, secret.file!)} for signed links and the suppression list. ` +
-          'Keep it; in production set SCS_SECRET to that value.',
-      ),
-    );
-  }
+  const { openStore } = await import('../../store/open.js');
+  announceNewSecret(cli, config);
   const store = openStore(config);
   // Said once, by whichever command upgraded the database (the merges are also in each person's history).
   for (const note of store.migration.notes) cli.err(cli.c.yellow(note));
@@ -69,9 +57,39 @@ const listSummary = (s: Subscriber) =>
     .map((m) => (m.status === 'pending' ? `${m.listId} (pending)` : m.listId))
     .join(', ') || '–';
 
+/** Asks a yes/no question on a terminal; only an answer starting with y (or j, "ja") is a yes. */
+export async function askYesNo(question: string, input: Readable, output: Writable): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input, output, terminal: false });
+  try {
+    const answer = await new Promise<string>((resolve) => {
+      // End of input (Ctrl+D) is a no.
+      rl.once('close', () => resolve(''));
+      rl.question(question).then(resolve, () => resolve(''));
+    });
+    return /^\s*[yj]/i.test(answer);
+  } finally {
+    rl.close();
+  }
+}
+
+/** `--older-than`: a duration such as 1d, 12h, 30m. */
+function parseOlderThan(value: string): number {
+  const ms = parseDuration(value);
+  if (ms !== undefined) return ms;
+  throw new ScsError(
+    [
+      diag('usage', 'error', `--older-than "${value}" is not a duration.`, {
+        hint: 'Write a number with a unit: 1d, 12h, 30m (a bare number counts days).',
+      }),
+    ],
+    2,
+  );
+}
+
 export function subscribersCommand(cli: Cli): Command {
   const command = new Command('subscribers').description(
-    'Manage newsletter subscribers: add, remove, list, show, erase (GDPR), export, import.',
+    'Manage newsletter subscribers: add, remove, list, reconfirm, show, erase (GDPR), export, import.',
   );
 
   command
@@ -225,6 +243,45 @@ export function subscribersCommand(cli: Cli): Command {
     });
 
   command
+    .command('reconfirm')
+    .description(
+      'Send a confirmation mail to each pending subscriber who has none outstanding (such as those imported without --confirmed).',
+    )
+    .addOption(listOption())
+    .option('--older-than <duration>', 'only those pending for longer than this (1d, 12h, 30m)')
+    .option('--dry-run', 'list who would be mailed; send and record nothing')
+    .option('--now <date-time>', 'the current time (for scripts and tests)')
+    .option('--json', 'print the report as JSON')
+    .action(async function (
+      this: Command,
+      opts: { list: string[]; olderThan?: string; dryRun?: boolean; now?: string; json?: boolean },
+    ) {
+      const [{ reconfirmSubscribers }, { createTransport, describeTransport }] = await Promise.all([
+        import('../../subscribers/reconfirm.js'),
+        import('../../delivery/create-transport.js'),
+      ]);
+      await withStore(cli, this, async (config, store) => {
+        const olderThanMs = opts.olderThan === undefined ? undefined : parseOlderThan(opts.olderThan);
+        const now = resolveNow(opts.now, config.timeZone);
+        const transport = opts.dryRun ? undefined : createTransport(config);
+        try {
+          const report = await reconfirmSubscribers(config, store, {
+            lists: opts.list,
+            ...(olderThanMs !== undefined ? { olderThanMs } : {}),
+            dryRun: opts.dryRun ?? false,
+            now,
+            ...(transport ? { transport } : {}),
+          });
+          if (opts.json) cli.out(json(report));
+          else printReconfirmReport(cli, report, (transport ?? describeTransport(config)).description);
+          if (report.failed.length) cli.exit(1);
+        } finally {
+          await transport?.close();
+        }
+      });
+    });
+
+  command
     .command('show')
     .description(
       'Everything stored about one person: data, consent, lists, history (the GDPR access answer).',
@@ -296,9 +353,33 @@ export function subscribersCommand(cli: Cli): Command {
       'Delete everything stored about a person (GDPR); only a keyed hash stays, so the address cannot come back unnoticed.',
     )
     .argument('<email>', 'email address')
+    .option('-y, --yes', 'erase without asking (needed when not run from a terminal)')
     .option('--json', 'print the result as JSON')
-    .action(async function (this: Command, email: string, opts: { json?: boolean }) {
-      const { eraseSubscriber } = await import('../../subscribers/manage.js');
+    .action(async function (this: Command, email: string, opts: { yes?: boolean; json?: boolean }) {
+      const { eraseSubscriber, requireEmail } = await import('../../subscribers/manage.js');
+      const address = requireEmail(email);
+      if (!opts.yes) {
+        const question = `Erase everything stored about ${address}? This cannot be undone. [y/N] `;
+        if (!process.stdin.isTTY) {
+          throw new ScsError(
+            [
+              diag(
+                'usage',
+                'error',
+                `Not erasing ${address}: erasure cannot be undone and there is no terminal to ask on.`,
+                {
+                  hint: 'Pass --yes to erase without being asked.',
+                },
+              ),
+            ],
+            2,
+          );
+        }
+        if (!(await askYesNo(question, process.stdin, cli.stderr))) {
+          cli.err('Nothing was erased.');
+          return cli.exit(1);
+        }
+      }
       await withStore(cli, this, (config, store) => {
         const r = eraseSubscriber(config, store, { email, now: new Date() });
         if (opts.json)
@@ -407,6 +488,26 @@ export function subscribersCommand(cli: Cli): Command {
     });
 
   return command;
+}
+
+function printReconfirmReport(cli: Cli, r: ReconfirmReport, through: string): void {
+  const entry = (e: ReconfirmEntry) =>
+    `  ${e.email}  ${cli.c.dim(e.lists.join(', '))}${e.response ? `  ${e.response}` : ''}`;
+  const lines = [
+    `${r.dryRun ? 'Would send' : 'Sent'} ${r.sent.length} confirmation mail${r.sent.length === 1 ? '' : 's'}` +
+      (r.dryRun || !r.sent.length ? '.' : ` through the ${through}.`),
+    ...r.sent.map(entry),
+  ];
+  if (r.failed.length)
+    lines.push(
+      cli.c.red(`Failed: ${r.failed.length} (they stay due for the next run)`),
+      ...r.failed.map(entry),
+    );
+  lines.push(
+    `Skipped: ${r.outstanding.length} with a confirmation link still valid, ${r.tooRecent.length} pending for less than --older-than.`,
+  );
+  cli.out(lines.join('\n'));
+  if (r.dryRun) cli.err(cli.c.yellow('Dry run: nothing was sent or recorded.'));
 }
 
 function printImportReport(cli: Cli, r: ImportReport): void {

@@ -75,7 +75,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     }
     const now = options.now ?? new Date();
     if (changed) session.changed = changed;
-    const checked = checkReleases(config, { session });
+    const checked = await checkReleases(config, { session });
     let diagnostics = checked.diagnostics;
     let result: BuildResult | undefined;
     if (!hasErrors(diagnostics)) {

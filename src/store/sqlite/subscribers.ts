@@ -1,17 +1,18 @@
 import type Database from 'better-sqlite3';
 import { addressKey } from '../../subscribers/email.js';
 import { addressHasher } from '../address-hash.js';
-import type {
-  NewEvent,
-  Recipient,
-  Subscriber,
-  SubscriberChanges,
-  SubscriberEvent,
-  SubscriberFilter,
-  SubscriberRepo,
-  SubscriptionStatus,
-  Suppression,
-  SuppressionReason,
+import {
+  CONFIRMATION_SENT,
+  type NewEvent,
+  type Recipient,
+  type Subscriber,
+  type SubscriberChanges,
+  type SubscriberEvent,
+  type SubscriberFilter,
+  type SubscriberRepo,
+  type SubscriptionStatus,
+  type Suppression,
+  type SuppressionReason,
 } from '../subscriber-types.js';
 
 interface SubscriberRow {
@@ -144,6 +145,16 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
     history: db.prepare(
       'SELECT at, kind, list_id, source, ip, detail FROM subscriber_events WHERE subscriber_id = ? ORDER BY id',
     ),
+    awaitingConfirmation: db.prepare(`
+      SELECT s.id, s.email, s.lang, json_group_array(json_array(m.list_id, m.updated_at, (
+        SELECT max(e.at) FROM subscriber_events e
+        WHERE e.subscriber_id = s.id AND e.list_id = m.list_id AND e.kind = '${CONFIRMATION_SENT}'
+      ))) AS lists
+      FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
+      WHERE m.status = 'pending' AND s.status IN ('pending', 'confirmed')
+        AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.hash = s.email_hash)
+      GROUP BY s.id
+      ORDER BY s.id`),
     suppression: db.prepare(
       `SELECT reason, created_at FROM suppressions WHERE hash IN (?, ?) ORDER BY ${rank('reason')} DESC LIMIT 1`,
     ),
@@ -222,6 +233,22 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
           list_id: string | null;
         })[]
       ).map(({ at, list_id, ...rest }) => ({ at: date(at), listId: list_id, ...rest }));
+    },
+    awaitingConfirmation() {
+      return (
+        q.awaitingConfirmation.all() as { id: number; email: string; lang: string; lists: string }[]
+      ).map((row) => ({
+        subscriberId: row.id,
+        email: row.email,
+        lang: row.lang,
+        lists: (JSON.parse(row.lists) as [string, string, string | null][])
+          .map(([listId, since, lastSent]) => ({
+            listId,
+            since: date(since),
+            lastSent: optionalDate(lastSent),
+          }))
+          .sort((a, b) => a.listId.localeCompare(b.listId)),
+      }));
     },
     suppression(email) {
       const row = q.suppression.get(...suppressionHashes(email)) as
