@@ -60,7 +60,7 @@ describe('the SMTP transport', () => {
         ),
       );
       const { privateKey, publicKey } = dkimKeys();
-      const { config, release } = p.load({ SCS_DKIM_PRIVATE_KEY: privateKey });
+      const { config, release } = await p.load({ SCS_DKIM_PRIVATE_KEY: privateKey });
       const template = await renderOk(config, release('sv/punkter'), 'nyheter');
       const m = personalize(
         template,
