@@ -37,10 +37,10 @@ export function smtpDescription(server: SmtpServer): string {
 }
 
 /**
- * SMTP through a pool of nodemailer connections (its public SMTPConnection API, which does the
- * dot-stuffing), each sending one finished message at a time. A connection is reused until
- * `messagesPerConnection`, reset after a refused message, and replaced after a dropped connection or a
- * timeout. Every failure is classified (see classify.ts); nothing is retried
+ * SMTP through a pool of nodemailer connections (its public SMTPConnection API only; it does the
+ * dot-stuffing), each sending one finished message at a time. A
+ * connection is reused until `messagesPerConnection`, reset after a refused message, and replaced after
+ * a dropped connection or a timeout. Every failure is classified (see classify.ts); nothing is retried
  * here: retries are the ledger's business, so that each attempt is on record.
  */
 export function createSmtpTransport(options: SmtpTransportOptions): Transport {
