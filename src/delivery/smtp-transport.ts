@@ -1,5 +1,5 @@
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { classifySmtpError, type SmtpError } from './classify.js';
+import { FastSmtpConnection } from './smtp-connection.js';
 import { connectionOptions, type SmtpServer } from './smtp-url.js';
 import type { OutgoingMessage, SendResult, Transport } from './transport.js';
 
@@ -19,7 +19,7 @@ interface Job {
 }
 
 interface Connection {
-  smtp: SMTPConnection;
+  smtp: FastSmtpConnection;
   sent: number;
   retired: boolean;
 }
@@ -37,8 +37,7 @@ export function smtpDescription(server: SmtpServer): string {
 }
 
 /**
- * SMTP through a pool of nodemailer connections (its public SMTPConnection API only; it does the
- * dot-stuffing), each sending one finished message at a time. A
+ * SMTP through a pool of nodemailer connections, each sending one finished message at a time. A
  * connection is reused until `messagesPerConnection`, reset after a refused message, and replaced after
  * a dropped connection or a timeout. Every failure is classified (see classify.ts); nothing is retried
  * here: retries are the ledger's business, so that each attempt is on record.
@@ -73,7 +72,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
 
   function open(): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const smtp = new SMTPConnection(connectionOptions(server, options.timeoutMs));
+      const smtp = new FastSmtpConnection(connectionOptions(server, options.timeoutMs));
       const conn: Connection = { smtp, sent: 0, retired: false };
       let ready = false;
       // Before the handshake is done an error fails the opening; afterwards it ends the connection
