@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { addressHeader, quotedPrintable, unstructuredHeader } from './mime.js';
+import { addressHeader, alternativeFrame, quotedPrintable, unstructuredHeader } from './mime.js';
 import type { Chunks, CompiledMessage, Slot } from './types.js';
 
 export interface CompileInput {
@@ -22,36 +21,24 @@ export const TEST_SUBJECT_MARK = '[TEST] ';
  * and both parts as quoted-printable pieces split around the recipient's slots.
  */
 export function compileMessage(input: CompileInput): CompiledMessage {
-  const boundary = `scs-alt-${randomBytes(12).toString('hex')}`;
   const top = (subject: string) => [
     addressHeader('From', input.from.email, input.from.name),
     ...(input.replyTo ? [addressHeader('Reply-To', input.replyTo)] : []),
     unstructuredHeader('Subject', subject),
   ];
-  const listName = addressHeader('List-Id', input.listIdentifier, input.listName);
-  const partHeader = (type: string) =>
-    `--${boundary}\r\nContent-Type: text/${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
-  const bodyStart = Buffer.from(partHeader('plain'));
-  const bodyMiddle = Buffer.from(`\r\n${partHeader('html')}`);
-  const bodyEnd = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const text = splitAroundSlots(input.text, input.markers);
-  const html = splitAroundSlots(input.html, input.markers);
-  const size = (chunks: Chunks) => chunks.reduce((n, c) => n + (typeof c === 'string' ? 0 : c.length), 0);
+  const frame = alternativeFrame();
   return {
     headTop: { normal: top(input.subject), test: top(TEST_SUBJECT_MARK + input.subject) },
     headBottom: [
-      listName,
+      addressHeader('List-Id', input.listIdentifier, input.listName),
       'List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n',
       'MIME-Version: 1.0\r\n',
       `Content-Language: ${input.lang}\r\n`,
-      `Content-Type: multipart/alternative; boundary="${boundary}"\r\n`,
+      frame.contentType,
     ],
-    text,
-    html,
-    bodyStart,
-    bodyMiddle,
-    bodyEnd,
-    staticBytes: bodyStart.length + bodyMiddle.length + bodyEnd.length + size(text) + size(html),
+    text: splitAroundSlots(input.text, input.markers),
+    html: splitAroundSlots(input.html, input.markers),
+    frame,
   };
 }
 

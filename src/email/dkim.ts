@@ -80,7 +80,7 @@ export function loadDkimSigner(config: Config): { signer?: DkimSigner; diagnosti
 const signers = new Map<string, DkimSigner>();
 
 /** Relaxed header canonicalisation of one complete header field ("Name: value\r\n", maybe folded). */
-export function canonicalHeader(field: string): string {
+function canonicalHeader(field: string): string {
   const colon = field.indexOf(':');
   const name = field.slice(0, colon).trim().toLowerCase();
   const value = field
@@ -93,15 +93,15 @@ export function canonicalHeader(field: string): string {
 }
 
 /** The name of a header field, lower-cased, as listed in the signature's h= tag. */
-export const headerName = (field: string) => field.slice(0, field.indexOf(':')).toLowerCase();
+const headerName = (field: string) => field.slice(0, field.indexOf(':')).toLowerCase();
 
 /**
- * The DKIM-Signature header for a message whose signed header fields (in order, canonicalised) and
- * canonical body chunks are given.
+ * The DKIM-Signature header for a message with these header fields (all signed, in order) and these
+ * body chunks (already canonical).
  */
 export function dkimHeader(
   signer: DkimSigner,
-  signed: { names: string; canonical: string },
+  fields: readonly string[],
   body: readonly Buffer[],
   now: Date,
 ): string {
@@ -110,8 +110,10 @@ export function dkimHeader(
   const bh = bodyHash.digest('base64');
   const head =
     `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=${signer.domain}; s=${signer.selector};\r\n` +
-    ` t=${Math.floor(now.getTime() / 1000)}; h=${signed.names};\r\n bh=${bh};\r\n b=`;
-  const data = signed.canonical + canonicalHeader(head).replace(/\r\n$/, '');
+    ` t=${Math.floor(now.getTime() / 1000)}; h=${fields.map(headerName).join(':')};\r\n bh=${bh};\r\n b=`;
+  let data = '';
+  for (const field of fields) data += canonicalHeader(field);
+  data += canonicalHeader(head).replace(/\r\n$/, '');
   const b = sign('sha256', Buffer.from(data, 'utf8'), signer.key).toString('base64');
   return `${head}${b.replace(/.{1,72}/g, (part, offset) => (offset ? `\r\n ${part}` : part))}\r\n`;
 }

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
+import { type DkimSigner, dkimHeader } from './dkim.js';
 
 /**
- * The low-level MIME encodings the message needs, written for speed (they run per recipient) and so
- * that their output is already in DKIM "relaxed" canonical form: no runs of white space, no white
- * space at line ends.
+ * The MIME writer of every mail scs sends (newsletters and confirmation mails alike): the encodings,
+ * written for speed (they run per recipient) and so that their output is already in DKIM "relaxed"
+ * canonical form (no runs of white space, no white space at line ends), the multipart frame, and
+ * `writeMessage`, which puts a message together and signs it.
  */
 
 const HEX = '0123456789ABCDEF';
@@ -203,4 +206,42 @@ const HTML_ESCAPES: Record<string, string> = {
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/**
+ * A multipart/alternative body of a text part and an HTML part, each UTF-8 and quoted-printable (as
+ * `quotedPrintable` writes it): the bytes before, between and after the two encoded parts, and the
+ * Content-Type header field naming the boundary.
+ */
+export interface AlternativeFrame {
+  contentType: string;
+  start: Buffer;
+  middle: Buffer;
+  end: Buffer;
+}
+
+export function alternativeFrame(): AlternativeFrame {
+  const boundary = `scs-alt-${randomBytes(12).toString('hex')}`;
+  const partHeader = (type: string) =>
+    `--${boundary}\r\nContent-Type: text/${type}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
+  return {
+    contentType: `Content-Type: multipart/alternative; boundary="${boundary}"\r\n`,
+    start: Buffer.from(partHeader('plain')),
+    middle: Buffer.from(`\r\n${partHeader('html')}`),
+    end: Buffer.from(`\r\n--${boundary}--\r\n`),
+  };
+}
+
+/**
+ * A complete message: the header fields (each whole and folded, as the functions above write them),
+ * preceded by a DKIM-Signature over all of them when there is a signer, a blank line, and the body,
+ * whose chunks are already canonical (see above).
+ */
+export function writeMessage(
+  fields: readonly string[],
+  body: readonly Buffer[],
+  options: { dkim?: DkimSigner; now: Date },
+): Buffer {
+  const signature = options.dkim ? dkimHeader(options.dkim, fields, body, options.now) : '';
+  return Buffer.concat([Buffer.from(`${signature}${fields.join('')}\r\n`, 'latin1'), ...body]);
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { diag, ScsError } from '../core/diagnostic.js';
-import { dkimHeader, headerName, canonicalHeader } from './dkim.js';
-import { addressHeader, escapeHtml, formatDate, headerAddress, quotedPrintable, singleLine } from './mime.js';
+import {
+  addressHeader,
+  escapeHtml,
+  formatDate,
+  headerAddress,
+  quotedPrintable,
+  singleLine,
+  writeMessage,
+} from './mime.js';
 import type { Chunks, EmailRecipient, MessageTemplate, PersonalizedMessage, Slot } from './types.js';
 
 export type { EmailRecipient } from './types.js';
@@ -18,6 +25,25 @@ const SAFE_MESSAGE_ID = /^<[!-;=?-~]+@[!-;=?-~]+>$/;
 export const newMessageId = (domain: string) => `<${randomUUID()}@${domain}>`;
 
 /**
+ * The recipient's address as it goes into To and the envelope (see `headerAddress`). Throws ScsError
+ * (`email-recipient-invalid`) for an address that could not go into a header safely.
+ */
+export function recipientAddress(address: string): string {
+  const email = headerAddress(address);
+  if (email) return email;
+  throw new ScsError([
+    diag(
+      'email-recipient-invalid',
+      'error',
+      `The recipient address ${JSON.stringify(address)} is not a plain email address.`,
+      {
+        hint: 'Correct or remove the subscriber; addresses with spaces, line breaks or comments are not sent to.',
+      },
+    ),
+  ]);
+}
+
+/**
  * One recipient's copy of a rendered newsletter: splices the recipient's address, name and
  * unsubscribe URL into the pre-encoded template and assembles the MIME message (signed with DKIM
  * when the template carries a key). No rendering happens here.
@@ -31,19 +57,7 @@ export function personalize(
   options: { now: Date; test?: boolean; messageId?: string | null },
 ): PersonalizedMessage {
   const { unsubscribeUrl } = recipient;
-  const email = headerAddress(recipient.email);
-  if (!email) {
-    throw new ScsError([
-      diag(
-        'email-recipient-invalid',
-        'error',
-        `The recipient address ${JSON.stringify(recipient.email)} is not a plain email address.`,
-        {
-          hint: 'Correct or remove the subscriber; addresses with spaces, line breaks or comments are not sent to.',
-        },
-      ),
-    ]);
-  }
+  const email = recipientAddress(recipient.email);
   if (!SAFE_URL.test(unsubscribeUrl)) {
     throw new ScsError([
       diag(
@@ -68,21 +82,14 @@ export function personalize(
     unsubscribe: quotedPrintable(escapeHtml(unsubscribeUrl), true),
     recipient: quotedPrintable(escapeHtml(label), true),
   };
-  const body: Buffer[] = [compiled.bodyStart];
-  let size = compiled.staticBytes;
+  const body: Buffer[] = [compiled.frame.start];
   const fill = (chunks: Chunks, values: Record<Slot, Buffer>) => {
-    for (const c of chunks) {
-      if (typeof c === 'string') {
-        const v = values[c];
-        body.push(v);
-        size += v.length;
-      } else body.push(c);
-    }
+    for (const c of chunks) body.push(typeof c === 'string' ? values[c] : c);
   };
   fill(compiled.text, textValues);
-  body.push(compiled.bodyMiddle);
+  body.push(compiled.frame.middle);
   fill(compiled.html, htmlValues);
-  body.push(compiled.bodyEnd);
+  body.push(compiled.frame.end);
 
   // The ledger's Message-ID (the same for every attempt) when it has a sound one.
   const messageId =
@@ -99,22 +106,8 @@ export function personalize(
       : `List-Unsubscribe: <${unsubscribeUrl}>\r\n`,
     ...compiled.headBottom,
   ];
-  let head = '';
-  if (template.dkim) {
-    let canonical = '';
-    for (const f of fields) canonical += canonicalHeader(f);
-    head = dkimHeader(
-      template.dkim,
-      { names: fields.map(headerName).join(':'), canonical },
-      body,
-      options.now,
-    );
-  }
-  head += `${fields.join('')}\r\n`;
-  const headBytes = Buffer.from(head, 'latin1');
-  body.unshift(headBytes);
   return {
-    raw: Buffer.concat(body, size + headBytes.length),
+    raw: writeMessage(fields, body, { dkim: template.dkim, now: options.now }),
     messageId,
     envelopeFrom: template.from.email,
     envelopeTo: email,

@@ -1,4 +1,5 @@
 import type { DkimSigner } from './dkim.js';
+import type { AlternativeFrame } from './mime.js';
 
 /** The per-recipient parts of a message; everything else is rendered once per template. */
 export type Slot = 'unsubscribe' | 'recipient';
@@ -16,11 +17,7 @@ export interface CompiledMessage {
   text: Chunks;
   html: Chunks;
   /** Boundary lines and part headers around the two parts. */
-  bodyStart: Buffer;
-  bodyMiddle: Buffer;
-  bodyEnd: Buffer;
-  /** Total size of the static body buffers, to size each message exactly once. */
-  staticBytes: number;
+  frame: AlternativeFrame;
 }
 
 /**

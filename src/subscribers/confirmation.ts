@@ -1,10 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/types.js';
 import { ScsError } from '../core/diagnostic.js';
 import type { OutgoingMessage, SendResult, Transport } from '../delivery/transport.js';
 import { loadDkimSigner } from '../email/dkim.js';
+import {
+  addressHeader,
+  alternativeFrame,
+  escapeHtml,
+  formatDate,
+  quotedPrintable,
+  unstructuredHeader,
+  writeMessage,
+} from '../email/mime.js';
+import { newMessageId, recipientAddress } from '../email/personalize.js';
 import { CONFIRMATION_SENT, type SubscriberRepo } from '../store/subscriber-types.js';
-import { escapeHtml } from '../email/mime.js';
 import { fill } from '../email/strings.js';
 import { confirmUrl } from './tokens.js';
 
@@ -56,14 +64,18 @@ export interface ConfirmationRequest {
   lists: string[];
 }
 
-/** The double opt-in mail, in the subscriber's language, as a complete (DKIM-signed when configured) message. */
-export async function composeConfirmation(
+/**
+ * The double opt-in mail, in the subscriber's language, as a complete (DKIM-signed when configured)
+ * message, written by the same MIME writer as the newsletter (email/mime.ts).
+ */
+export function composeConfirmation(
   config: Config,
   secret: string,
   request: ConfirmationRequest,
   now: Date,
-): Promise<OutgoingMessage> {
+): OutgoingMessage {
   const t = TEXTS[request.lang] ?? TEXTS.en!;
+  const to = recipientAddress(request.email);
   const url = confirmUrl(config, secret, request.subscriberId, request.lists, now);
   const listNames = request.lists.map((id) => config.newsletter.lists[id]?.name[request.lang] ?? id);
   const values = {
@@ -76,12 +88,13 @@ export async function composeConfirmation(
       timeZone: config.timeZone,
     }).format(new Date(now.getTime() + config.newsletter.confirmTokenTtlMs)),
   };
+  const subject = fill(t.subject, values);
   const paragraphs = [t.greeting, fill(t.intro, values)];
   const closing = [fill(t.expires, values), t.notYou];
   const text = [...paragraphs, url, ...closing].join('\n\n') + '\n';
   const p = (s: string) => `<p style="margin:0 0 16px">${escapeHtml(s)}</p>`;
   const html =
-    `<!doctype html><html lang="${escapeHtml(request.lang)}"><head><meta charset="utf-8"><title>${escapeHtml(fill(t.subject, values))}</title></head>` +
+    `<!doctype html><html lang="${escapeHtml(request.lang)}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>` +
     `<body style="margin:0;padding:24px;font-family:Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a">` +
     paragraphs.map(p).join('') +
     `<p style="margin:24px 0"><a href="${escapeHtml(url)}" style="background:#0b5cad;color:#ffffff;padding:12px 20px;border-radius:4px;text-decoration:none;display:inline-block">${escapeHtml(t.button)}</a></p>` +
@@ -90,40 +103,25 @@ export async function composeConfirmation(
     '</body></html>';
 
   const from = config.newsletter.from;
-  const messageId = `<${randomUUID()}@${from.email.split('@')[1]}>`;
+  const messageId = newMessageId(from.email.split('@')[1]!);
   const dkim = loadDkimSigner(config);
   if (dkim.diagnostics.length) throw new ScsError(dkim.diagnostics, 2);
-  // Loaded on first use: every `scs` command would otherwise pay for nodemailer at start-up.
-  const { default: nodemailer } = await import('nodemailer');
-  const composer = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'windows',
-    disableFileAccess: true,
-    disableUrlAccess: true,
-    ...(dkim.signer
-      ? {
-          dkim: {
-            domainName: dkim.signer.domain,
-            keySelector: dkim.signer.selector,
-            privateKey: dkim.signer.key.export({ format: 'pem', type: 'pkcs8' }).toString(),
-          },
-        }
-      : {}),
-  });
-  const info = await composer.sendMail({
-    from: { name: from.name, address: from.email },
-    to: request.email,
-    ...(config.newsletter.replyTo ? { replyTo: config.newsletter.replyTo } : {}),
-    subject: fill(t.subject, values),
-    text,
-    html,
-    date: now,
-    messageId,
+  const frame = alternativeFrame();
+  const fields = [
+    addressHeader('From', from.email, from.name),
+    addressHeader('To', to),
+    ...(config.newsletter.replyTo ? [addressHeader('Reply-To', config.newsletter.replyTo)] : []),
+    unstructuredHeader('Subject', subject),
+    `Date: ${formatDate(now)}\r\n`,
+    `Message-ID: ${messageId}\r\n`,
     // RFC 3834: an automatic message, so that vacation responders stay quiet.
-    headers: { 'Auto-Submitted': 'auto-generated' },
-  });
-  return { from: from.email, to: request.email, raw: info.message as Buffer, messageId };
+    'Auto-Submitted: auto-generated\r\n',
+    'MIME-Version: 1.0\r\n',
+    `Content-Language: ${request.lang}\r\n`,
+    frame.contentType,
+  ];
+  const body = [frame.start, quotedPrintable(text), frame.middle, quotedPrintable(html), frame.end];
+  return { from: from.email, to, raw: writeMessage(fields, body, { dkim: dkim.signer, now }), messageId };
 }
 
 /** Composes and sends the confirmation mail through the newsletter's own transport. */
@@ -134,7 +132,7 @@ export async function sendConfirmation(
   request: ConfirmationRequest,
   now: Date,
 ): Promise<SendResult> {
-  return transport.send(await composeConfirmation(config, secret, request, now));
+  return transport.send(composeConfirmation(config, secret, request, now));
 }
 
 /**

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSmtpTransport } from '../../src/delivery/smtp-transport.js';
 import { parseSmtpUrl } from '../../src/delivery/smtp-url.js';
 import type { OutgoingMessage, SendResult, Transport } from '../../src/delivery/transport.js';
+import { personalize } from '../../src/email/personalize.js';
+import { dkimKeys, NOW, project, releaseFile, renderOk, verifyDkim } from '../email/helpers.js';
 import { startSmtpServer, type SmtpScript, type TestSmtpServer } from './smtp-server.js';
 
 const message = (to: string, body = 'Hello.\r\n'): OutgoingMessage => {
@@ -45,6 +47,42 @@ describe('the SMTP transport', () => {
     expect(server.received[0]!.raw.equals(sent.raw)).toBe(true);
     expect(server.received[0]!.from).toBe('press@stadslabbet.example');
     expect(transport.description).toBe(`SMTP smtp://127.0.0.1:${server.port} (STARTTLS when offered)`);
+  });
+
+  it('carries a signed newsletter with lines starting with "." byte for byte: its signature verifies on arrival', async () => {
+    const p = project();
+    try {
+      p.write(
+        'releases/2026/2026-11-02-punkter.sv.md',
+        releaseFile(
+          { title: 'Punkter', date: '2026-11-02', lang: 'sv', lead: 'Om punkter.' },
+          '...och en rad som börjar med punkter.\n\n.\n\n..\n\nSlut.',
+        ),
+      );
+      const { privateKey, publicKey } = dkimKeys();
+      const { config, release } = await p.load({ SCS_DKIM_PRIVATE_KEY: privateKey });
+      const template = await renderOk(config, release('sv/punkter'), 'nyheter');
+      const m = personalize(
+        template,
+        { email: 'reader@example.com', unsubscribeUrl: 'https://press.stadslabbet.example/u?token=t' },
+        { now: NOW },
+      );
+      // The lines SMTP must stuff, and a lone dot that would end the message early if it did not.
+      const text = m.raw.toString('latin1');
+      for (const line of ['\r\n...och en rad', '\r\n.\r\n', '\r\n..\r\n']) expect(text).toContain(line);
+      const { server, transport } = await open();
+      const result = await transport.send({
+        from: m.envelopeFrom,
+        to: m.envelopeTo,
+        raw: m.raw,
+        messageId: m.messageId,
+      });
+      expect(result).toMatchObject({ ok: true });
+      expect(server.received[0]!.raw.equals(m.raw)).toBe(true);
+      expect(verifyDkim(server.received[0]!.raw, publicKey)).toMatchObject({ ok: true });
+    } finally {
+      p.cleanup();
+    }
   });
 
   it('turns bare line feeds into CRLF (the careful path) and still stuffs dots', async () => {

@@ -1,8 +1,19 @@
-import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNewsletter } from '../../src/email/render.js';
 import { personalize } from '../../src/email/personalize.js';
-import { BERGRUM_SV, NOW, parse, project, releaseFile, renderOk, type Project } from './helpers.js';
+import { composeConfirmation } from '../../src/subscribers/confirmation.js';
+import {
+  BERGRUM_SV,
+  NOW,
+  parse,
+  project,
+  releaseFile,
+  renderOk,
+  verifyDkim,
+  dkimKeys,
+  type Project,
+} from './helpers.js';
 
 const RECIPIENT = {
   email: 'per@example.org',
@@ -11,70 +22,29 @@ const RECIPIENT = {
 };
 
 /**
- * An independent DKIM verifier (RFC 6376 §3.4 relaxed/relaxed, §3.5 tags, §5.4 header selection,
- * §6.1.3 body hash), written from the RFC rather than from src/email/dkim.ts.
+ * What the MIME writer decides about a message, apart from its content: the boundary's form, each
+ * part's header, how the body ends, and the header fields (names) besides the signature.
  */
-function verifyDkim(
-  raw: Buffer,
-  publicKeyPem: string,
-): { ok: boolean; tags: Record<string, string>; reason?: string } {
+function layout(raw: Buffer) {
   const text = raw.toString('latin1');
   const split = text.indexOf('\r\n\r\n');
-  const head = text.slice(0, split + 2);
-  const body = text.slice(split + 4);
-  const fields = head.split(/\r\n(?![ \t])/).filter(Boolean);
-  const sigField = fields.find((f) => /^dkim-signature\s*:/i.test(f));
-  if (!sigField) return { ok: false, tags: {}, reason: 'no signature' };
-  const tags = Object.fromEntries(
-    sigField
-      .slice(sigField.indexOf(':') + 1)
-      .split(';')
-      .map((t) => t.trim())
-      .filter(Boolean)
-      .map((t) => [t.slice(0, t.indexOf('=')).trim(), t.slice(t.indexOf('=') + 1).replace(/\s+/g, '')]),
-  );
-  const relaxedHeader = (f: string) => {
-    const i = f.indexOf(':');
-    return `${f.slice(0, i).trim().toLowerCase()}:${f
-      .slice(i + 1)
-      .replace(/\r\n/g, '')
-      .replace(/[ \t]+/g, ' ')
-      .trim()}`;
+  const fields = text
+    .slice(0, split)
+    .split(/\r\n(?![ \t])/)
+    .map((f) => f.slice(0, f.indexOf(':')).toLowerCase());
+  const boundary = /boundary="([^"]+)"/.exec(text)![1]!;
+  const parts = text.slice(split + 4).split(`--${boundary}`);
+  return {
+    boundary: boundary.replace(/[0-9a-f]+$/, '…'),
+    partHeaders: parts.slice(1, -1).map((part) => part.slice(0, part.indexOf('\r\n\r\n'))),
+    end: parts.at(-1),
+    fields: fields.filter((f) => f !== 'dkim-signature'),
   };
-  let lines = body.split('\r\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  lines = lines.map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, ''));
-  while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  const canonBody = lines.length ? `${lines.join('\r\n')}\r\n` : '';
-  const bh = createHash('sha256').update(Buffer.from(canonBody, 'latin1')).digest('base64');
-  if (bh !== tags.bh) return { ok: false, tags, reason: `body hash ${bh} != ${tags.bh}` };
-  // Each name in h= takes the next unused instance of that field, from the bottom up.
-  const used = new Map<string, number>();
-  let data = '';
-  for (const name of tags.h!.split(':').map((n) => n.trim().toLowerCase())) {
-    const instances = fields.filter((f) => f.slice(0, f.indexOf(':')).trim().toLowerCase() === name);
-    const n = used.get(name) ?? 0;
-    used.set(name, n + 1);
-    const field = instances[instances.length - 1 - n];
-    if (field) data += `${relaxedHeader(field)}\r\n`;
-  }
-  data += relaxedHeader(sigField.replace(/(\bb=)[^;]*/, '$1'));
-  const ok = verify(
-    'sha256',
-    Buffer.from(data, 'latin1'),
-    createPublicKey(publicKeyPem),
-    Buffer.from(tags.b!, 'base64'),
-  );
-  return { ok, tags, ...(ok ? {} : { reason: 'signature mismatch' }) };
 }
 
 describe('DKIM signing', () => {
   let p: Project;
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
+  const { privateKey, publicKey } = dkimKeys();
   beforeAll(() => {
     p = project();
   });
@@ -165,6 +135,55 @@ describe('DKIM signing', () => {
     const { raw } = personalize(template, RECIPIENT, { now: NOW });
     expect(verifyDkim(raw, publicKey).ok).toBe(true);
     expect((await parse(raw)).text).toContain('    kolumn 1    kolumn 2\t\tslut');
+  });
+
+  it('writes and signs the confirmation mail as the newsletter: one writer, one signer, both verify', async () => {
+    const { config, release } = await p.load({ SCS_DKIM_PRIVATE_KEY: privateKey, SCS_DKIM_SELECTOR: 'press2026' });
+    const newsletter = personalize(await renderOk(config, release(BERGRUM_SV), 'nyheter'), RECIPIENT, {
+      now: NOW,
+    }).raw;
+    const confirmation = (
+      await composeConfirmation(
+        config,
+        'a-secret-of-at-least-32-characters!!',
+        { subscriberId: 7, email: 'per@example.org', lang: 'sv', lists: ['nyheter'] },
+        NOW,
+      )
+    ).raw;
+    const signatures = [newsletter, confirmation].map((raw) => verifyDkim(raw, publicKey));
+    for (const s of signatures) expect(s).toMatchObject({ ok: true });
+    // The same signer: the same tags, signing time included.
+    expect(Object.keys(signatures[1]!.tags).sort()).toEqual(Object.keys(signatures[0]!.tags).sort());
+    expect(signatures[1]!.tags).toMatchObject({
+      c: 'relaxed/relaxed',
+      s: 'press2026',
+      t: signatures[0]!.tags.t,
+    });
+    // The same writer: the same multipart frame; every header field signed.
+    const [a, b] = [layout(newsletter), layout(confirmation)];
+    expect(b.boundary).toBe(a.boundary);
+    expect(b.partHeaders).toEqual(a.partHeaders);
+    expect(b.end).toBe(a.end);
+    expect(a.fields.join(':')).toBe(signatures[0]!.tags.h);
+    expect(b.fields.join(':')).toBe(signatures[1]!.tags.h);
+    // The confirmation keeps every header it had, and no newsletter one.
+    expect(b.fields).toEqual([
+      'from',
+      'to',
+      'reply-to',
+      'subject',
+      'date',
+      'message-id',
+      'auto-submitted',
+      'mime-version',
+      'content-language',
+      'content-type',
+    ]);
+    const mail = await parse(confirmation);
+    expect(mail.subject).toBe('Bekräfta din prenumeration – Stadslabbet Norrsken');
+    expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(mail.text).toContain('https://press.stadslabbet.example/newsletter/confirm?token=');
+    expect(mail.html).toContain('Bekräfta prenumerationen');
   });
 
   it('reports an unreadable or invalid key as a diagnostic, not a crash', async () => {

@@ -1,3 +1,4 @@
+import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -73,4 +74,71 @@ export function releaseFile(fields: Record<string, string>, body: string): strin
 export function rawHeaderLines(raw: Buffer): string[] {
   const head = raw.subarray(0, raw.indexOf('\r\n\r\n')).toString('latin1');
   return head.replace(/\r\n(?=[ \t])/g, '').split('\r\n');
+}
+
+/**
+ * An independent DKIM verifier (RFC 6376 §3.4 relaxed/relaxed, §3.5 tags, §5.4 header selection,
+ * §6.1.3 body hash), written from the RFC rather than from src/email/dkim.ts.
+ */
+export function verifyDkim(
+  raw: Buffer,
+  publicKeyPem: string,
+): { ok: boolean; tags: Record<string, string>; reason?: string } {
+  const text = raw.toString('latin1');
+  const split = text.indexOf('\r\n\r\n');
+  const head = text.slice(0, split + 2);
+  const body = text.slice(split + 4);
+  const fields = head.split(/\r\n(?![ \t])/).filter(Boolean);
+  const sigField = fields.find((f) => /^dkim-signature\s*:/i.test(f));
+  if (!sigField) return { ok: false, tags: {}, reason: 'no signature' };
+  const tags = Object.fromEntries(
+    sigField
+      .slice(sigField.indexOf(':') + 1)
+      .split(';')
+      .map((t) => t.trim())
+      .filter(Boolean)
+      .map((t) => [t.slice(0, t.indexOf('=')).trim(), t.slice(t.indexOf('=') + 1).replace(/\s+/g, '')]),
+  );
+  const relaxedHeader = (f: string) => {
+    const i = f.indexOf(':');
+    return `${f.slice(0, i).trim().toLowerCase()}:${f
+      .slice(i + 1)
+      .replace(/\r\n/g, '')
+      .replace(/[ \t]+/g, ' ')
+      .trim()}`;
+  };
+  let lines = body.split('\r\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  lines = lines.map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, ''));
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  const canonBody = lines.length ? `${lines.join('\r\n')}\r\n` : '';
+  const bh = createHash('sha256').update(Buffer.from(canonBody, 'latin1')).digest('base64');
+  if (bh !== tags.bh) return { ok: false, tags, reason: `body hash ${bh} != ${tags.bh}` };
+  // Each name in h= takes the next unused instance of that field, from the bottom up.
+  const used = new Map<string, number>();
+  let data = '';
+  for (const name of tags.h!.split(':').map((n) => n.trim().toLowerCase())) {
+    const instances = fields.filter((f) => f.slice(0, f.indexOf(':')).trim().toLowerCase() === name);
+    const n = used.get(name) ?? 0;
+    used.set(name, n + 1);
+    const field = instances[instances.length - 1 - n];
+    if (field) data += `${relaxedHeader(field)}\r\n`;
+  }
+  data += relaxedHeader(sigField.replace(/(\bb=)[^;]*/, '$1'));
+  const ok = verify(
+    'sha256',
+    Buffer.from(data, 'latin1'),
+    createPublicKey(publicKeyPem),
+    Buffer.from(tags.b!, 'base64'),
+  );
+  return { ok, tags, ...(ok ? {} : { reason: 'signature mismatch' }) };
+}
+
+/** A fresh 2048-bit RSA key pair as PEM, for DKIM. */
+export function dkimKeys(): { privateKey: string; publicKey: string } {
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
 }
