@@ -111,11 +111,20 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
         return release(conn);
       }
       const e = err as SmtpError & { code?: string };
-      job.resolve(classifySmtpError(e));
-      // A refused message leaves a healthy connection: reset the session and keep it.
+      const result = classifySmtpError(e);
+      // A refused message leaves a healthy connection: reset the session and keep it. The result is
+      // given once the connection is back, so that a caller sending one message after another reuses it.
       const refused = (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') && e.responseCode !== 421;
-      if (refused && !conn.retired) conn.smtp.reset((resetErr) => (resetErr ? retire(conn) : release(conn)));
-      else retire(conn);
+      if (refused && !conn.retired)
+        conn.smtp.reset((resetErr) => {
+          if (resetErr) retire(conn);
+          else release(conn);
+          job.resolve(result);
+        });
+      else {
+        retire(conn);
+        job.resolve(result);
+      }
     });
   }
 

@@ -138,7 +138,10 @@ describe('DKIM signing', () => {
   });
 
   it('writes and signs the confirmation mail as the newsletter: one writer, one signer, both verify', async () => {
-    const { config, release } = await p.load({ SCS_DKIM_PRIVATE_KEY: privateKey, SCS_DKIM_SELECTOR: 'press2026' });
+    const { config, release } = await p.load({
+      SCS_DKIM_PRIVATE_KEY: privateKey,
+      SCS_DKIM_SELECTOR: 'press2026',
+    });
     const newsletter = personalize(await renderOk(config, release(BERGRUM_SV), 'nyheter'), RECIPIENT, {
       now: NOW,
     }).raw;
