@@ -1,9 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
-import { renderEmailPreview } from '../../src/email/preview.js';
-import { type Preview, startPreview } from '../../src/site/preview/preview.js';
+import type { Preview } from '../../src/site/preview/preview.js';
 import { launchChromium } from '../helpers/browser.js';
+import { previewProject } from '../helpers/preview.js';
 import { NOW, project, type Project } from './helpers.js';
 
 describe("the preview's newsletter view", () => {
@@ -13,16 +12,7 @@ describe("the preview's newsletter view", () => {
   beforeAll(async () => {
     browser = await launchChromium();
     p = project();
-    preview = await startPreview({
-      host: '127.0.0.1',
-      port: 0,
-      drafts: true,
-      future: true,
-      search: false,
-      now: NOW,
-      loadConfig: () => loadConfig({ root: p.dir, env: {} }),
-      emailPreview: renderEmailPreview,
-    });
+    preview = await previewProject(p.dir, NOW);
   });
   afterAll(async () => {
     await preview?.close();

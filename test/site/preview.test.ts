@@ -5,10 +5,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderEmailPreview } from '../../src/email/preview.js';
 import type { BuildResult } from '../../src/site/build.js';
-import { type Preview, startPreview } from '../../src/site/preview/preview.js';
+import type { Preview } from '../../src/site/preview/preview.js';
 import type { EmailPreview } from '../../src/site/preview/server.js';
+import { previewProject } from '../helpers/preview.js';
 import { BIN, cleanEnv } from '../helpers/scs.js';
-import { fixtureProject, NOW, projectConfig } from './helpers.js';
+import { fixtureProject, NOW } from './helpers.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -32,14 +33,7 @@ async function start(emailPreview: EmailPreview = renderEmailPreview, dir?: stri
     dir = p.dir;
   }
   const waiting: ((e: { ok: boolean; result?: BuildResult }) => void)[] = [];
-  const preview = await startPreview({
-    host: '127.0.0.1',
-    port: 0,
-    drafts: true,
-    future: true,
-    search: false,
-    now: NOW,
-    loadConfig: () => projectConfig(dir),
+  const preview = await previewProject(dir, NOW, {
     emailPreview,
     debounceMs: 50,
     onBuild: (e) => waiting.shift()?.(e),
