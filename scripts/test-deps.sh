@@ -7,6 +7,9 @@ set -euo pipefail
 PACKAGES=(
   chromium          # headless browser: test/*/browser.test.ts (Debian's package, never a downloaded browser)
   fonts-dejavu-core # a font for Chromium to lay out the pages and emails with
+  postgresql        # the PostgreSQL store's tests start a throw-away cluster (initdb + pg_ctl) on 127.0.0.1
+  dovecot-imapd     # bounce mailbox over IMAP: a throw-away Dovecot on 127.0.0.1
+  postfix           # smtp-sink and smtp-source, the SMTP sink the send benchmarks and tests use
 )
 
 missing=()
