@@ -9,7 +9,6 @@ PACKAGES=(
   fonts-dejavu-core # a font for Chromium to lay out the pages and emails with
   postgresql        # the PostgreSQL store's tests start a throw-away cluster (initdb + pg_ctl) on 127.0.0.1
   dovecot-imapd     # bounce mailbox over IMAP: a throw-away Dovecot on 127.0.0.1
-  postfix           # smtp-sink and smtp-source, the SMTP sink the send benchmarks and tests use
 )
 
 missing=()
@@ -27,4 +26,13 @@ sudo=()
 echo "test-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
+# The tests start their own throw-away PostgreSQL and Dovecot on 127.0.0.1: keep the packages' system
+# services from starting (policy-rc.d exit 101 = "not allowed"), so nothing listens on a public port.
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null && "${sudo[@]}" chmod +x "$policy" && created_policy=1
+fi
 "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+[ "$created_policy" -eq 1 ] && "${sudo[@]}" rm -f "$policy"
+exit 0
