@@ -1,0 +1,50 @@
+/**
+ * The one catalogue of diagnostics: every code scs reports, with its severity, title, message and
+ * hint. Each area declares its entries in its own file here; this module joins them, and `Code`
+ * (the union of their keys) is the only thing `report()` accepts, so a call site cannot invent one.
+ * The README's table of codes is generated from it (test/core/catalogue.test.ts fails when they differ).
+ */
+import type { Diagnostic, Severity } from '../diagnostic.js';
+import type { AnyEntry } from './define.js';
+
+export const catalogue = {
+  // Each area's entries are spread in here: ...contentDiagnostics, ...siteDiagnostics, …
+} satisfies Record<string, AnyEntry>;
+
+export type Catalogue = typeof catalogue;
+export type Code = keyof Catalogue;
+
+type ArgsOf<E> = E extends { message: (args: infer A) => string } ? A : never;
+
+/** Where a diagnostic points, and the rare per-call overrides. */
+export interface Where {
+  file?: string;
+  /** 1-based. */
+  line?: number;
+  /** 1-based. */
+  column?: number;
+  /** Only for codes whose severity depends on the caller (a doctor check, an import option). */
+  severity?: Severity;
+}
+
+type ReportArgs<C extends Code> =
+  Record<never, never> extends ArgsOf<Catalogue[C]>
+    ? [args?: ArgsOf<Catalogue[C]> & Where]
+    : [args: ArgsOf<Catalogue[C]> & Where];
+
+/** The one way to make a diagnostic: a catalogue code, its arguments, and where it points. */
+export function report<C extends Code>(code: C, ...[args]: ReportArgs<C>): Diagnostic {
+  const entry: AnyEntry = (catalogue as Record<string, AnyEntry>)[code as string];
+  const a = (args ?? {}) as Record<string, unknown> & Where;
+  const d: Diagnostic = {
+    code: code as string,
+    severity: a.severity ?? entry.severity,
+    message: entry.message(a),
+  };
+  const hint = typeof entry.hint === 'function' ? entry.hint(a) : entry.hint;
+  if (hint) d.hint = hint;
+  if (a.file !== undefined) d.file = a.file;
+  if (a.line !== undefined) d.line = a.line;
+  if (a.column !== undefined) d.column = a.column;
+  return d;
+}
