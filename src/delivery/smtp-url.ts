@@ -1,4 +1,3 @@
-import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { diag, ScsError } from '../core/diagnostic.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 
@@ -80,22 +79,5 @@ export function parseSmtpUrl(text: string): SmtpServer {
     ...(user ? { auth: { user, pass } } : {}),
     ...(name ? { name } : {}),
     shown,
-  };
-}
-
-/** nodemailer's options for a connection to `server` (without the login), each wait at most `timeoutMs`. */
-export function connectionOptions(server: SmtpServer, timeoutMs: number): SMTPConnection.Options {
-  return {
-    host: server.host,
-    port: server.port,
-    secure: server.secure,
-    requireTLS: server.requireTLS,
-    ignoreTLS: server.ignoreTLS,
-    tls: { rejectUnauthorized: server.rejectUnauthorized },
-    ...(server.name ? { name: server.name } : {}),
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-    logger: false,
   };
 }
