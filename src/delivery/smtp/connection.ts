@@ -189,9 +189,11 @@ export class SmtpConnection {
 
   /** Says goodbye and closes without waiting; a server that does not close is cut off after the timeout. */
   quit(): void {
-    if (!this.usable) return this.close();
-    this.quitting = true;
-    this.socket.end('QUIT\r\n');
+    if (!this.usable) this.close();
+    else {
+      this.quitting = true;
+      this.socket.end('QUIT\r\n');
+    }
   }
 
   /** Closes at once. */
@@ -402,8 +404,9 @@ export class SmtpConnection {
   };
 
   private readonly onTimeout = () => {
-    if (this.quitting) return this.socket.destroy();
-    if (!this.opening && !this.waiting.length) return; // idle in the pool: nothing is late
+    if (this.quitting) this.socket.destroy();
+    // Idle in the pool, nothing is late.
+    if (this.quitting || (!this.opening && !this.waiting.length)) return;
     const seconds = this.timeoutMs / 1000;
     this.fail(new SmtpClientError(`no answer within ${seconds} s`, 'ETIMEDOUT', this.current()));
   };
