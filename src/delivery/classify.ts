@@ -19,7 +19,7 @@ const RECIPIENT_REPLIES = new Set([550, 551, 553]);
 // No reply at all: the connection broke or nobody answered.
 const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'EPROTOCOL']);
 // Problems with our own settings: every other message would fail the same way.
-const SENDER_CODES = new Set(['EAUTH', 'ENOAUTH', 'ETLS', 'EREQUIRETLS']);
+const SENDER_CODES = new Set(['EAUTH', 'ENOAUTH', 'ETLS', 'EREQUIRETLS', 'ECONFIG']);
 
 function scopeOf(err: SmtpError, permanent: boolean): FailureScope {
   const command = (err.command ?? '').toUpperCase();

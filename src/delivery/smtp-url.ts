@@ -53,6 +53,8 @@ export function parseSmtpUrl(text: string): SmtpServer {
   let name: string | undefined;
   for (const [key, value] of url.searchParams) {
     if (key === 'name') {
+      // It goes into EHLO as it is.
+      if (!/^[\x21-\x7e]+$/.test(value)) throw invalid(`option name must be a host name (${shown}).`);
       name = value;
     } else if ((BOOLEAN_OPTIONS as readonly string[]).includes(key)) {
       if (value !== 'true' && value !== 'false')

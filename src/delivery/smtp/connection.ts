@@ -15,7 +15,7 @@ export interface Reply {
 
 /**
  * Why a command or the connection failed, in the terms classify.ts sorts failures by: `code` is the
- * kind (ECONNECTION, ETIMEDOUT, ETLS, EREQUIRETLS, EAUTH, ENOAUTH, EPROTOCOL, EENVELOPE, EMESSAGE),
+ * kind (ECONNECTION, ETIMEDOUT, ETLS, EREQUIRETLS, EAUTH, ENOAUTH, ECONFIG, EPROTOCOL, EENVELOPE, EMESSAGE),
  * `command` what was being answered ("CONN", "EHLO", "STARTTLS", "AUTH PLAIN", "MAIL FROM", "RCPT TO",
  * "DATA", "RSET"), and the reply, when the server gave one.
  */
@@ -45,6 +45,8 @@ interface Waiter {
 /** A reply line longer than this is no SMTP server talking. */
 const MAX_LINE = 64 * 1024;
 const REPLY_LINE = /^(\d{3})([ -]|$)/;
+/** What no address in an SMTP command may hold. */
+const UNSAFE = /[\x00-\x20<>\x7f]/;
 const noop = () => {};
 /** 251: not local, will forward. */
 const RCPT_OK = [250, 251];
@@ -107,6 +109,12 @@ export class SmtpConnection {
    * SmtpClientError. After a refusal with a reply the session is still in a transaction: `reset()` it.
    */
   async send(from: string, to: string, raw: Buffer): Promise<Reply> {
+    // Nothing that could end the command early or smuggle in another: recipientAddress() makes sure of
+    // it for the recipient; the sender comes from the config (or a bounce address made from both).
+    if (UNSAFE.test(from))
+      throw new SmtpClientError('the envelope sender is not a plain address', 'ECONFIG', 'MAIL FROM');
+    if (UNSAFE.test(to))
+      throw new SmtpClientError('the recipient is not a plain address', 'EENVELOPE', 'RCPT TO');
     const ext = this.extensions;
     let params = '';
     if (ext.has('SIZE')) {

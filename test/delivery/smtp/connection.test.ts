@@ -142,6 +142,21 @@ describe('our SMTP client, against a real SMTP server on 127.0.0.1', () => {
     expect(server.received[2]!.raw.toString().endsWith('\r\n\r\n.no line end\r\n')).toBe(true);
   });
 
+  it('refuses an address that could smuggle in a command, before sending anything', async () => {
+    const server = await start();
+    const t = transport(server.url);
+    const sneaky = failure(await t.send(message('a@example.com>\r\nRCPT TO:<b@example.com')));
+    expect(sneaky).toMatchObject({ ok: false, permanent: true, scope: 'recipient' });
+    const sender = failure(
+      await t.send(message('a@example.com', 'Hi.\r\n', 'press@stadslabbet.example\r\nRSET')),
+    );
+    expect(sender).toMatchObject({ ok: false, permanent: true, scope: 'sender' });
+    expect(await t.send(message('c@example.com'))).toMatchObject({ ok: true });
+    expect(server.received.map((m) => m.to)).toEqual(['c@example.com']);
+    // Nor can the EHLO name in SCS_SMTP_URL.
+    expect(() => parseSmtpUrl(`${server.url}?name=a%0D%0AQUIT`)).toThrow(/option name must be a host name/);
+  });
+
   it('declares an 8-bit body with BODY=8BITMIME when offered, and delivers it unchanged either way', async () => {
     const body = 'Åsa läser om värmelagret i Umeå – €\r\n';
     for (const hide of [[], ['8BITMIME' as const]]) {
