@@ -48,8 +48,30 @@ const REPLY_LINE = /^(\d{3})([ -]|$)/;
 /** What no address in an SMTP command may hold. */
 const UNSAFE = /[\x00-\x20<>\x7f]/;
 const noop = () => {};
-/** 251: not local, will forward. */
-const RCPT_OK = [250, 251];
+
+/** What a command is called in errors, the replies that mean it went through, and what else means. */
+interface Step {
+  command: string;
+  ok: readonly number[];
+  code: string;
+  what: string;
+}
+const step = (command: string, ok: number[], code: string, what: string): Step => ({
+  command,
+  ok,
+  code,
+  what,
+});
+const GREETING = step('CONN', [220], 'EPROTOCOL', 'the server did not greet us');
+const EHLO = step('EHLO', [250], 'EPROTOCOL', 'the server refused our greeting');
+const HELO = step('HELO', [250], 'EPROTOCOL', 'the server refused our greeting');
+const STARTTLS = step('STARTTLS', [220], 'ETLS', 'STARTTLS was refused');
+const RSET = step('RSET', [250], 'EPROTOCOL', 'the server refused RSET');
+const MAIL = step('MAIL FROM', [250], 'EENVELOPE', 'the server refused the sender');
+// 251: not local, will forward.
+const RCPT = step('RCPT TO', [250, 251], 'EENVELOPE', 'the server refused the recipient');
+const DATA = step('DATA', [354], 'EENVELOPE', 'the server refused the message');
+const MESSAGE = step('DATA', [250], 'EMESSAGE', 'the server refused the message');
 
 /**
  * One SMTP client connection (RFC 5321): the greeting, EHLO, STARTTLS or TLS from the first byte, AUTH
@@ -138,61 +160,36 @@ export class SmtpConnection {
         );
       params += ' SMTPUTF8';
     }
-    const mail = `MAIL FROM:<${from}>${params}`;
-    const rcpt = `RCPT TO:<${to}>`;
+    const envelope: [Step, string][] = [
+      [MAIL, `MAIL FROM:<${from}>${params}`],
+      [RCPT, `RCPT TO:<${to}>`],
+      [DATA, 'DATA'],
+    ];
     if (ext.has('PIPELINING')) {
-      const pending = [this.expectReply('MAIL FROM'), this.expectReply('RCPT TO'), this.expectReply('DATA')];
-      this.write(`${mail}\r\n${rcpt}\r\nDATA\r\n`);
+      const pending = envelope.map(([s]) => this.expectReply(s.command));
+      this.write(envelope.map(([, line]) => `${line}\r\n`).join(''));
       // Each reply in turn: the first refusal is the one to report, even when the server then hangs up.
-      const [m, r, d] = await Promise.allSettled(pending);
-      const reply = (s: PromiseSettledResult<Reply>) => {
-        if (s.status === 'rejected') throw s.reason;
-        return s.value;
-      };
+      const settled = await Promise.allSettled(pending);
+      const replies = settled.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
       // A server that takes DATA after refusing the sender or recipient gets an empty message (RFC 2920).
-      if (
-        d!.status === 'fulfilled' &&
-        d!.value.code === 354 &&
-        (reply(m!).code !== 250 || reply(r!).code >= 300)
-      )
-        await this.command('DATA', '.');
-      this.check(reply(m!), 250, 'EENVELOPE', 'MAIL FROM', 'the server refused the sender');
-      this.check(reply(r!), RCPT_OK, 'EENVELOPE', 'RCPT TO', 'the server refused the recipient');
-      this.check(reply(d!), 354, 'EENVELOPE', 'DATA', 'the server refused the message');
-    } else {
-      this.check(
-        await this.command('MAIL FROM', mail),
-        250,
-        'EENVELOPE',
-        'MAIL FROM',
-        'the server refused the sender',
-      );
-      this.check(
-        await this.command('RCPT TO', rcpt),
-        RCPT_OK,
-        'EENVELOPE',
-        'RCPT TO',
-        'the server refused the recipient',
-      );
-      this.check(
-        await this.command('DATA', 'DATA'),
-        354,
-        'EENVELOPE',
-        'DATA',
-        'the server refused the message',
-      );
-    }
-    const accepted = this.expectReply('DATA');
+      if (replies[2]?.code === 354 && replies.some((r, i) => !envelope[i]![0].ok.includes(r!.code)))
+        await this.command(MESSAGE, '.');
+      for (const [i, r] of settled.entries()) {
+        if (r.status === 'rejected') throw r.reason;
+        this.check(r.value, envelope[i]![0]);
+      }
+    } else for (const [s, line] of envelope) this.check(await this.command(s, line), s);
+    const accepted = this.expectReply(MESSAGE.command);
     // One write of all the pieces (writev): the message is not copied to stuff its dots.
     this.socket.cork();
     for (const piece of dotStuff(raw)) this.socket.write(piece);
     this.socket.uncork();
-    return this.check(await accepted, 250, 'EMESSAGE', 'DATA', 'the server refused the message');
+    return this.check(await accepted, MESSAGE);
   }
 
   /** Ends a refused transaction, keeping the connection. */
   async reset(): Promise<void> {
-    this.check(await this.command('RSET', 'RSET'), 250, 'EPROTOCOL', 'RSET', 'the server refused RSET');
+    this.check(await this.command(RSET, 'RSET'), RSET);
   }
 
   /** Says goodbye and closes without waiting; a server that does not close is cut off after the timeout. */
@@ -212,20 +209,14 @@ export class SmtpConnection {
 
   private async handshake(): Promise<void> {
     const { server } = this;
-    await this.until('connect', 'CONN', false);
-    if (server.secure) await this.upgrade('CONN');
-    this.check(await this.expectReply('CONN'), 220, 'EPROTOCOL', 'CONN', 'the server did not greet us');
+    await this.until('connect', GREETING.command, false);
+    if (server.secure) await this.upgrade(GREETING.command);
+    this.check(await this.expectReply(GREETING.command), GREETING);
     await this.hello();
     if (!server.secure && !server.ignoreTLS) {
       if (this.extensions.has('STARTTLS')) {
-        this.check(
-          await this.command('STARTTLS', 'STARTTLS'),
-          220,
-          'ETLS',
-          'STARTTLS',
-          'STARTTLS was refused',
-        );
-        await this.upgrade('STARTTLS');
+        this.check(await this.command(STARTTLS, 'STARTTLS'), STARTTLS);
+        await this.upgrade(STARTTLS.command);
         await this.hello();
       } else if (server.requireTLS) {
         throw new SmtpClientError(
@@ -241,15 +232,9 @@ export class SmtpConnection {
   /** EHLO, or HELO for a server that does not know it; learns the extensions offered. */
   private async hello(): Promise<void> {
     const name = this.server.name ?? ehloName(this.socket.localAddress);
-    const reply = await this.command('EHLO', `EHLO ${name}`);
+    const reply = await this.command(EHLO, `EHLO ${name}`);
     if (reply.code !== 250) {
-      this.check(
-        await this.command('HELO', `HELO ${name}`),
-        250,
-        'EPROTOCOL',
-        'HELO',
-        'the server refused our greeting',
-      );
+      this.check(await this.command(HELO, `HELO ${name}`), HELO);
       this.extensions = new Map();
       return;
     }
@@ -277,16 +262,16 @@ export class SmtpConnection {
       );
     }
     const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
-    const command = `AUTH ${mechanism}`;
+    const login = step(`AUTH ${mechanism}`, [235], 'EAUTH', 'the server refused the login');
     let reply: Reply;
     if (mechanism === 'PLAIN') {
-      reply = await this.command(command, `AUTH PLAIN ${base64(`\0${auth.user}\0${auth.pass}`)}`);
+      reply = await this.command(login, `AUTH PLAIN ${base64(`\0${auth.user}\0${auth.pass}`)}`);
     } else {
-      reply = await this.command(command, 'AUTH LOGIN');
-      if (reply.code === 334) reply = await this.command(command, base64(auth.user));
-      if (reply.code === 334) reply = await this.command(command, base64(auth.pass));
+      reply = await this.command(login, 'AUTH LOGIN');
+      if (reply.code === 334) reply = await this.command(login, base64(auth.user));
+      if (reply.code === 334) reply = await this.command(login, base64(auth.pass));
     }
-    this.check(reply, 235, 'EAUTH', command, 'the server refused the login');
+    this.check(reply, login);
   }
 
   /** Puts TLS over the connection (smtps:// at once, or after STARTTLS), checking the certificate as asked. */
@@ -325,8 +310,8 @@ export class SmtpConnection {
   }
 
   /** Sends a command and waits for its reply. */
-  private command(command: string, line: string): Promise<Reply> {
-    const reply = this.expectReply(command);
+  private command(step: Step, line: string): Promise<Reply> {
+    const reply = this.expectReply(step.command);
     this.write(`${line}\r\n`);
     return reply;
   }
@@ -347,16 +332,10 @@ export class SmtpConnection {
     return reply;
   }
 
-  /** The reply if its code is one of `ok`, else throws. */
-  private check(
-    reply: Reply,
-    ok: number | readonly number[],
-    code: string,
-    command: string,
-    what: string,
-  ): Reply {
-    if (reply.code === ok || (Array.isArray(ok) && ok.includes(reply.code))) return reply;
-    throw new SmtpClientError(what, code, command, reply);
+  /** The reply if it means the step went through, else throws. */
+  private check(reply: Reply, step: Step): Reply {
+    if (step.ok.includes(reply.code)) return reply;
+    throw new SmtpClientError(step.what, step.code, step.command, reply);
   }
 
   private current(): string {

@@ -116,6 +116,53 @@ describe('our SMTP client, against a real SMTP server on 127.0.0.1', () => {
     }
   });
 
+  it('ends the empty message of a server that takes DATA after refusing the recipient (RFC 2920)', async () => {
+    // smtp-server refuses DATA then, as it should; this one, scripted line by line, does not.
+    const lines: string[] = [];
+    const odd = await tcpServer((socket) => {
+      let buffer = '';
+      let inData = false;
+      let transactions = 0;
+      socket.write('220 odd.example ESMTP\r\n');
+      socket.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('latin1');
+        for (let i = buffer.indexOf('\r\n'); i !== -1; i = buffer.indexOf('\r\n')) {
+          const line = buffer.slice(0, i);
+          buffer = buffer.slice(i + 2);
+          lines.push(line);
+          const first = transactions === 0;
+          if (inData) {
+            if (line !== '.') continue;
+            inData = false;
+            transactions++;
+            socket.write(first ? '554 5.5.1 No valid recipients\r\n' : '250 2.0.0 Queued\r\n');
+          } else if (line.startsWith('EHLO')) socket.write('250-odd.example\r\n250 PIPELINING\r\n');
+          else if (line.startsWith('RCPT')) socket.write(first ? '550 5.1.1 No such user\r\n' : '250 Ok\r\n');
+          else if (line === 'DATA') {
+            inData = true;
+            socket.write('354 Go ahead\r\n');
+          } else if (line === 'QUIT') socket.end('221 Bye\r\n');
+          else socket.write('250 Ok\r\n');
+        }
+      });
+    });
+    cleanups.push(() => odd.close());
+    const t = transport(`smtp://127.0.0.1:${odd.port}`);
+    expect(await t.send(message('gone@example.com'))).toMatchObject({
+      ok: false,
+      permanent: true,
+      scope: 'recipient',
+      code: 550,
+    });
+    expect(await t.send(message('fine@example.com'))).toMatchObject({
+      ok: true,
+      response: '250 2.0.0 Queued',
+    });
+    // The refused transaction: DATA taken, an empty message ended at once, then RSET.
+    const first = lines.slice(lines.indexOf('DATA'), lines.indexOf('RSET') + 1);
+    expect(first).toEqual(['DATA', '.', 'RSET']);
+  });
+
   it('sends MAIL FROM the envelope sender (a VERP bounce address), not the From header', async () => {
     const server = await start();
     const verp = 'bounces+reader=example.com@stadslabbet.example';
