@@ -1,9 +1,9 @@
 import type { FailureScope, SendResult } from './transport.js';
 
-/** The parts of a nodemailer SMTP error that say what went wrong. */
+/** The parts of an SMTP client error (smtp/connection.ts) that say what went wrong. */
 export interface SmtpError {
   message: string;
-  /** nodemailer's error kind: ECONNECTION, ETIMEDOUT, EAUTH, EENVELOPE, EMESSAGE, … */
+  /** The kind: ECONNECTION, ETIMEDOUT, EAUTH, EENVELOPE, EMESSAGE, … */
   code?: string;
   /** The server's reply, when it gave one. */
   response?: string;
@@ -17,9 +17,9 @@ const RECIPIENT_STATUS = /^\d{3}[ -]\d\.[12]\.\d{1,3}\b/;
 // Without an enhanced code, these replies to the message mean the mailbox, not the content.
 const RECIPIENT_REPLIES = new Set([550, 551, 553]);
 // No reply at all: the connection broke or nobody answered.
-const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EPROXY', 'EPROTOCOL']);
+const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'EPROTOCOL']);
 // Problems with our own settings: every other message would fail the same way.
-const SENDER_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS', 'ECONFIG']);
+const SENDER_CODES = new Set(['EAUTH', 'ENOAUTH', 'ETLS', 'EREQUIRETLS', 'ECONFIG']);
 
 function scopeOf(err: SmtpError, permanent: boolean): FailureScope {
   const command = (err.command ?? '').toUpperCase();
@@ -44,7 +44,7 @@ function scopeOf(err: SmtpError, permanent: boolean): FailureScope {
 }
 
 /**
- * Turns a nodemailer error into a send result: 5xx replies are permanent, 4xx replies, dropped
+ * Turns an SMTP client error into a send result: 5xx replies are permanent, 4xx replies, dropped
  * connections and timeouts temporary; problems with credentials or TLS settings are permanent
  * sender failures even without a reply code.
  */

@@ -1,6 +1,5 @@
 import { closeSync, openSync, readdirSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import addressparser from 'nodemailer/lib/addressparser';
 import type { OutgoingMessage, SendResult, Transport } from './transport.js';
 import { makePrivateDir } from '../core/private-dir.js';
 
@@ -45,6 +44,11 @@ export function createOutboxTransport(dir: string, shownDir = dir): Transport {
 /** More than the head of any message scs writes; a To header past it is not looked for. */
 const HEAD_BYTES = 64 * 1024;
 
+/** An address in angle brackets, as scs writes every one (email/mime.ts `addressHeader`), or a bare one. */
+const ADDRESS = /<([^<>\s]+@[^<>\s]+)>|([^\s<>,;:"]+@[^\s<>,;:"]+)/g;
+/** A quoted display name, which may hold an "@" of its own. */
+const QUOTED = /"(?:[^"\\]|\\.)*"/g;
+
 /** The addresses in a message's To and Cc headers (read from its head only). */
 function recipientsOf(file: string): string[] {
   const buffer = Buffer.alloc(HEAD_BYTES);
@@ -62,7 +66,7 @@ function recipientsOf(file: string): string[] {
     .split(/\r?\n/)
     .flatMap((line) => {
       const field = /^(?:to|cc):(.*)$/i.exec(line);
-      return field ? addressparser(field[1]!, { flatten: true }).map((a) => a.address) : [];
+      return field ? [...field[1]!.replace(QUOTED, '').matchAll(ADDRESS)].map((m) => m[1] ?? m[2]!) : [];
     })
     .filter(Boolean);
 }

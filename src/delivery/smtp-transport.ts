@@ -1,6 +1,6 @@
-import { classifySmtpError, type SmtpError } from './classify.js';
-import { FastSmtpConnection } from './smtp-connection.js';
-import { connectionOptions, type SmtpServer } from './smtp-url.js';
+import { classifySmtpError } from './classify.js';
+import { type SmtpClientError, SmtpConnection } from './smtp/connection.js';
+import type { SmtpServer } from './smtp-url.js';
 import type { OutgoingMessage, SendResult, Transport } from './transport.js';
 
 export interface SmtpTransportOptions {
@@ -19,10 +19,12 @@ interface Job {
 }
 
 interface Connection {
-  smtp: FastSmtpConnection;
+  smtp: SmtpConnection;
   sent: number;
   retired: boolean;
 }
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** "SMTP smtp://user@mail.example.se:587 (STARTTLS when offered)" */
 export function smtpDescription(server: SmtpServer): string {
@@ -37,7 +39,7 @@ export function smtpDescription(server: SmtpServer): string {
 }
 
 /**
- * SMTP through a pool of nodemailer connections, each sending one finished message at a time. A
+ * SMTP through a pool of our own connections (smtp/connection.ts), each sending one finished message at a time. A
  * connection is reused until `messagesPerConnection`, reset after a refused message, and replaced after
  * a dropped connection or a timeout. Every failure is classified (see classify.ts); nothing is retried
  * here: retries are the ledger's business, so that each attempt is on record.
@@ -70,62 +72,45 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
     }
   }
 
-  function open(): Promise<Connection> {
-    return new Promise((resolve, reject) => {
-      const smtp = new FastSmtpConnection(connectionOptions(server, options.timeoutMs));
-      const conn: Connection = { smtp, sent: 0, retired: false };
-      let ready = false;
-      // Before the handshake is done an error fails the opening; afterwards it ends the connection
-      // (a message in flight learns of it through its own callback).
-      smtp.on('error', (err: SmtpError) => {
-        if (ready) retire(conn);
-        else reject(err);
-      });
-      smtp.once('end', () => {
-        if (ready) retire(conn);
-        else
-          reject(Object.assign(new Error('Connection closed during the greeting'), { code: 'ECONNECTION' }));
-      });
-      smtp.connect(() => {
-        const done = () => {
-          ready = true;
-          live.add(conn);
-          resolve(conn);
-        };
-        if (!server.auth) return done();
-        smtp.login({ user: server.auth.user, pass: server.auth.pass }, (err) => {
-          if (err) {
-            reject(err);
-            smtp.close();
-          } else done();
-        });
-      });
-    });
+  async function open(): Promise<Connection> {
+    const smtp = await SmtpConnection.open(server, options.timeoutMs);
+    const conn: Connection = { smtp, sent: 0, retired: false };
+    // A connection the server drops while it waits in the pool is replaced; a message in flight learns
+    // of it from its own send.
+    smtp.onGone(() => retire(conn));
+    live.add(conn);
+    return conn;
   }
 
   function run(conn: Connection, job: Job): void {
-    conn.smtp.send({ from: job.message.from, to: [job.message.to] }, job.message.raw, (err, info) => {
-      if (!err) {
+    const { from, to, raw } = job.message;
+    conn.smtp.send(from, to, raw).then(
+      (reply) => {
         conn.sent++;
-        job.resolve({ ok: true, response: info.response.replace(/\s+/g, ' ').trim() });
-        return release(conn);
-      }
-      const e = err as SmtpError & { code?: string };
-      const result = classifySmtpError(e);
-      // A refused message leaves a healthy connection: reset the session and keep it. The result is
-      // given once the connection is back, so that a caller sending one message after another reuses it.
-      const refused = (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') && e.responseCode !== 421;
-      if (refused && !conn.retired)
-        conn.smtp.reset((resetErr) => {
-          if (resetErr) retire(conn);
-          else release(conn);
+        job.resolve({ ok: true, response: oneLine(reply.text) });
+        release(conn);
+      },
+      (err: SmtpClientError) => {
+        const result = classifySmtpError(err);
+        // A refused message leaves a healthy connection: reset the session and keep it. The result is
+        // given once the connection is back, so that a caller sending one message after another reuses it.
+        if (conn.smtp.usable && err.responseCode !== 421 && !conn.retired)
+          conn.smtp.reset().then(
+            () => {
+              release(conn);
+              job.resolve(result);
+            },
+            () => {
+              retire(conn);
+              job.resolve(result);
+            },
+          );
+        else {
+          retire(conn);
           job.resolve(result);
-        });
-      else {
-        retire(conn);
-        job.resolve(result);
-      }
-    });
+        }
+      },
+    );
   }
 
   function pump(): void {
@@ -143,7 +128,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
           connecting--;
           run(c, job);
         },
-        (err: SmtpError) => {
+        (err: SmtpClientError) => {
           connecting--;
           job.resolve(classifySmtpError(err));
           pump();

@@ -1,4 +1,3 @@
-import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { diag, ScsError } from '../core/diagnostic.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 
@@ -54,6 +53,8 @@ export function parseSmtpUrl(text: string): SmtpServer {
   let name: string | undefined;
   for (const [key, value] of url.searchParams) {
     if (key === 'name') {
+      // It goes into EHLO as it is.
+      if (!/^[\x21-\x7e]+$/.test(value)) throw invalid(`option name must be a host name (${shown}).`);
       name = value;
     } else if ((BOOLEAN_OPTIONS as readonly string[]).includes(key)) {
       if (value !== 'true' && value !== 'false')
@@ -80,22 +81,5 @@ export function parseSmtpUrl(text: string): SmtpServer {
     ...(user ? { auth: { user, pass } } : {}),
     ...(name ? { name } : {}),
     shown,
-  };
-}
-
-/** nodemailer's options for a connection to `server` (without the login), each wait at most `timeoutMs`. */
-export function connectionOptions(server: SmtpServer, timeoutMs: number): SMTPConnection.Options {
-  return {
-    host: server.host,
-    port: server.port,
-    secure: server.secure,
-    requireTLS: server.requireTLS,
-    ignoreTLS: server.ignoreTLS,
-    tls: { rejectUnauthorized: server.rejectUnauthorized },
-    ...(server.name ? { name: server.name } : {}),
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-    logger: false,
   };
 }

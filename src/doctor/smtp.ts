@@ -1,13 +1,13 @@
 import type { Config } from '../config/types.js';
 import { diag, ScsError } from '../core/diagnostic.js';
-import type { SmtpError } from '../delivery/classify.js';
+import { SmtpClientError, SmtpConnection } from '../delivery/smtp/connection.js';
 import { smtpDescription } from '../delivery/smtp-transport.js';
-import { connectionOptions, parseSmtpUrl, type SmtpServer } from '../delivery/smtp-url.js';
+import { parseSmtpUrl, type SmtpServer } from '../delivery/smtp-url.js';
 import { type DoctorCheck, failed, passed } from './types.js';
 
 const TITLE = 'Mail server';
 
-/** The step of the conversation nodemailer was at when it failed, for people. */
+/** The step of the conversation the client was at when it failed, for people. */
 function step(command: string | undefined): string {
   const c = (command ?? 'CONN').toUpperCase();
   if (c === 'CONN') return 'connecting';
@@ -15,7 +15,7 @@ function step(command: string | undefined): string {
   return c;
 }
 
-function problem(server: SmtpServer, err: SmtpError & { syscall?: string }, timeoutMs: number): DoctorCheck {
+function problem(server: SmtpServer, err: SmtpClientError, timeoutMs: number): DoctorCheck {
   const where = smtpDescription(server);
   const at = `${where}: ${step(err.command)} failed`;
   const reason = (err.response ?? err.message).replace(/\s+/g, ' ').trim();
@@ -33,12 +33,11 @@ function problem(server: SmtpServer, err: SmtpError & { syscall?: string }, time
       ),
     );
   }
-  // Certificate and handshake errors come from TLS itself, without the system call a network error names.
-  if (err.code === 'ETLS' || err.code === 'EREQUIRETLS' || (err.code === 'ESOCKET' && !err.syscall)) {
+  if (err.code === 'ETLS' || err.code === 'EREQUIRETLS') {
     return failed(
       'smtp',
       TITLE,
-      // nodemailer names no step for TLS failures: they happen while connecting or at STARTTLS.
+      // No step is named: TLS fails while connecting (smtps://) or at STARTTLS, which the mode shown says.
       diag('doctor-smtp-tls', 'error', `${where}: TLS failed (${reason}).`, {
         hint: 'Use smtps:// with port 465 for TLS from the start, smtp:// with 587 for STARTTLS; the server needs a valid certificate for the host name in SCS_SMTP_URL.',
       }),
@@ -81,22 +80,16 @@ export async function checkSmtp(config: Config, timeoutMs: number): Promise<Doct
     if (e instanceof ScsError) return failed('smtp', TITLE, e.diagnostics[0]!);
     throw e;
   }
-  // Loaded on first use, as everywhere: nodemailer is large.
-  const { default: nodemailer } = await import('nodemailer');
-  const transporter = nodemailer.createTransport({
-    ...connectionOptions(server, timeoutMs),
-    ...(server.auth ? { auth: server.auth } : {}),
-  });
   try {
-    await transporter.verify();
+    const connection = await SmtpConnection.open(server, timeoutMs);
+    connection.quit();
     return passed(
       'smtp',
       TITLE,
       `${smtpDescription(server)}: connected${server.auth ? `, logged in as "${server.auth.user}"` : ' (no user in SCS_SMTP_URL, so no login)'}.`,
     );
   } catch (e) {
-    return problem(server, e as SmtpError, timeoutMs);
-  } finally {
-    transporter.close();
+    if (e instanceof SmtpClientError) return problem(server, e, timeoutMs);
+    throw e;
   }
 }

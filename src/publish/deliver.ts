@@ -31,6 +31,15 @@ export function deliverySettings(
   };
 }
 
+/**
+ * When a paused dispatch is worth resuming: its first retry (now, if that is past), or, when nobody waits
+ * for one (the server refused us), the first retry delay from now.
+ */
+function retryTime(firstRetry: Date | undefined, now: Date, retryBaseMs: number): Date {
+  if (!firstRetry) return new Date(now.getTime() + retryBaseMs);
+  return firstRetry > now ? firstRetry : now;
+}
+
 /** The report for a dispatch that did not run, and why. */
 export function notStarted(
   p: PlannedDispatch,
@@ -179,6 +188,9 @@ export async function deliver(
       ...base,
       state: result.state,
       ...(result.reason ? { reason: result.reason } : {}),
+      ...(result.state === 'paused'
+        ? { retryAt: retryTime(ledger.nextRetryAt(dispatch.id), clock(), options.settings.retryBaseMs) }
+        : {}),
       counts: result.counts,
       run: result.run,
       elapsedMs: result.elapsedMs,

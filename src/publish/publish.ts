@@ -31,8 +31,12 @@ export interface PublishResult {
   checkedFiles: number;
   /** The archive as built (absent in a dry run, or when the check failed). */
   site?: { outDir: string; pages: number; written: number };
-  /** The next release to come due (an embargo, a future date): when to run again at the latest. */
+  /**
+   * When to run again at the latest, for a scheduler: the next release to come due (an embargo, a future
+   * date) or, when earlier, the retry of a paused dispatch.
+   */
   nextDue?: Date;
+  nextDueReason?: 'release' | 'retry';
   transport: TransportInfo;
   /** Another run holds the dispatch lock: this one did nothing (it will do the work). */
   busy?: LockHolder;
@@ -167,7 +171,10 @@ export async function publish(config: Config, options: PublishOptions): Promise<
     });
     result.diagnostics.push(...built.diagnostics);
     result.site = { outDir: built.outDir, pages: built.pages, written: built.written };
-    if (built.nextDue) result.nextDue = built.nextDue;
+    if (built.nextDue) {
+      result.nextDue = built.nextDue;
+      result.nextDueReason = 'release';
+    }
     // Newsletters link to the archive: without the pages, nothing is sent.
     if (!built.ok || hasErrors(built.diagnostics)) return result;
     result.dispatches = [
@@ -183,5 +190,11 @@ export async function publish(config: Config, options: PublishOptions): Promise<
   }
   result.diagnostics.push(...result.dispatches.flatMap((d) => d.diagnostics));
   result.ok = !hasErrors(result.diagnostics) && result.dispatches.every((d) => d.state === 'done');
+  for (const { retryAt } of result.dispatches) {
+    if (retryAt && !(result.nextDue && result.nextDue <= retryAt)) {
+      result.nextDue = retryAt;
+      result.nextDueReason = 'retry';
+    }
+  }
   return result;
 }

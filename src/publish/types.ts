@@ -19,6 +19,8 @@ export interface DispatchReport {
    */
   state: 'done' | 'paused' | 'stopped' | 'not-started' | 'planned';
   reason?: string;
+  /** Paused: when a run can resume it (its first retry; else `delivery.retryBaseMs` from now). */
+  retryAt?: Date;
   /** Recipients in the dispatch (for a new dispatch in a dry run: those it would snapshot). */
   total: number;
   counts: DeliveryCounts;

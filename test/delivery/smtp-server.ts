@@ -19,6 +19,18 @@ export interface SmtpScript {
   auth?: { user: string; pass: string };
   /** Offer STARTTLS (with smtp-server's built-in self-signed certificate). */
   starttls?: boolean;
+  /** TLS from the first byte (smtps://), with the same self-signed certificate. */
+  secure?: boolean;
+  /** The login mechanisms offered (default PLAIN and LOGIN). */
+  authMethods?: string[];
+  /** Extensions not to offer. */
+  hide?: ('PIPELINING' | '8BITMIME' | 'SMTPUTF8')[];
+  /** Offer SIZE with this limit in bytes. */
+  size?: number;
+  /** Close a connection left idle this long, with a 421 (smtp-server's default is a minute). */
+  idleTimeoutMs?: number;
+  /** Hang up as soon as the message starts to arrive, before it is complete. */
+  cutData?(to: string): boolean;
 }
 
 export interface ReceivedMessage {
@@ -28,6 +40,8 @@ export interface ReceivedMessage {
   /** Whether the session was encrypted with STARTTLS. */
   secure: boolean;
   user?: string;
+  /** The parameters of MAIL FROM (SIZE, BODY, SMTPUTF8), keys in upper case. */
+  mailArgs: Record<string, unknown>;
 }
 
 export interface TestSmtpServer {
@@ -67,7 +81,15 @@ export async function startSmtpServer(script: SmtpScript = {}): Promise<TestSmtp
     logger: false,
     disableReverseLookup: true,
     authOptional: !script.auth,
-    disabledCommands: [...(script.starttls ? [] : ['STARTTLS']), ...(script.auth ? [] : ['AUTH'])],
+    disabledCommands: [
+      ...(script.starttls || script.secure ? [] : ['STARTTLS']),
+      ...(script.auth ? [] : ['AUTH']),
+    ],
+    ...(script.secure ? { secure: true } : {}),
+    ...(script.authMethods ? { authMethods: script.authMethods } : {}),
+    ...Object.fromEntries((script.hide ?? []).map((e) => [`hide${e}`, true])),
+    ...(script.size ? { size: script.size } : {}),
+    ...(script.idleTimeoutMs ? { socketTimeout: script.idleTimeoutMs } : {}),
     // Credentials over plain text are fine on 127.0.0.1.
     allowInsecureAuth: true,
     onConnect(_session, callback) {
@@ -91,8 +113,13 @@ export async function startSmtpServer(script: SmtpScript = {}): Promise<TestSmtp
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      const cut = script.cutData?.(session.envelope.rcptTo[0]!.address);
+      stream.on('data', (c: Buffer) => {
+        if (cut) drop(session);
+        else chunks.push(c);
+      });
       stream.on('end', () => {
+        if (cut) return;
         const to = session.envelope.rcptTo[0]!.address;
         const verdict = script.data?.(to, bump(dataAttempts, to), Buffer.concat(chunks));
         const answer = () => {
@@ -104,6 +131,7 @@ export async function startSmtpServer(script: SmtpScript = {}): Promise<TestSmtp
             raw: Buffer.concat(chunks),
             secure: session.secure,
             ...(session.user ? { user: String(session.user) } : {}),
+            mailArgs: session.envelope.mailFrom ? { ...session.envelope.mailFrom.args } : {},
           });
           const n = bump(perRecipient, to);
           script.onAccepted?.(to, n);
@@ -125,13 +153,13 @@ export async function startSmtpServer(script: SmtpScript = {}): Promise<TestSmtp
   server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
-  const query = script.starttls ? '?rejectUnauthorized=false' : '';
+  const query = script.starttls || script.secure ? '?rejectUnauthorized=false' : '';
   const credentials = script.auth
     ? `${encodeURIComponent(script.auth.user)}:${encodeURIComponent(script.auth.pass)}@`
     : '';
   return {
     port,
-    url: `smtp://${credentials}127.0.0.1:${port}${query}`,
+    url: `${script.secure ? 'smtps' : 'smtp'}://${credentials}127.0.0.1:${port}${query}`,
     received,
     count: (to) => perRecipient.get(to) ?? 0,
     sessions,

@@ -90,6 +90,13 @@ export function publishCommand(cli: Cli): Command {
           ),
         );
       }
-      if (result.nextDue) cli.out(`Next release due: ${localDateTime(result.nextDue, config.timeZone)}.`);
+      if (result.nextDue) {
+        const at = localDateTime(result.nextDue, config.timeZone);
+        cli.out(
+          result.nextDueReason === 'retry'
+            ? `Next retry due: ${at} (run scs publish again then: the paused dispatch resumes).`
+            : `Next release due: ${at}.`,
+        );
+      }
     });
 }
