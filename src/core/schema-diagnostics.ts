@@ -89,7 +89,9 @@ export function schemaDiagnostics(
             report(codes.required, { field, key: String(path[path.length - 1]), ...where(parent, 'key') }),
           );
         } else {
-          out.push(report(codes.type, { field, type: issue.expected, received: received(value), ...where() }));
+          out.push(
+            report(codes.type, { field, type: issue.expected, received: received(value), ...where() }),
+          );
         }
         break;
       case 'invalid_value':

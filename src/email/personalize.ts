@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 import {
   addressHeader,
   escapeHtml,
@@ -32,14 +33,7 @@ export function recipientAddress(address: string): string {
   const email = headerAddress(address);
   if (email) return email;
   throw new ScsError([
-    diag(
-      'email-recipient-invalid',
-      'error',
-      `The recipient address ${JSON.stringify(address)} is not a plain email address.`,
-      {
-        hint: 'Correct or remove the subscriber; addresses with spaces, line breaks or comments are not sent to.',
-      },
-    ),
+    report('email-recipient-invalid', { address: JSON.stringify(address) }),
   ]);
 }
 
@@ -60,14 +54,7 @@ export function personalize(
   const email = recipientAddress(recipient.email);
   if (!SAFE_URL.test(unsubscribeUrl)) {
     throw new ScsError([
-      diag(
-        'email-recipient-invalid',
-        'error',
-        `The unsubscribe URL ${JSON.stringify(unsubscribeUrl)} is not a plain http(s) URL.`,
-        {
-          hint: 'Unsubscribe URLs must be absolute https:// URLs without spaces or quotes (check newsletter.endpoint).',
-        },
-      ),
+      report('email-recipient-invalid', { url: JSON.stringify(unsubscribeUrl) }),
     ]);
   }
   const name = recipient.name ? singleLine(recipient.name).slice(0, MAX_NAME) : '';

@@ -46,11 +46,7 @@ export async function renderNewsletter(
   if (list.lang !== release.lang) {
     return {
       diagnostics: [
-        wrongLanguage(
-          list,
-          release,
-          'Send each language version of a release to the lists of that language.',
-        ),
+        wrongLanguage(list, release, false),
       ],
     };
   }

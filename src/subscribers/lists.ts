@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 
 const configured = (config: Config) => Object.keys(config.newsletter.lists);
@@ -21,14 +22,7 @@ export function resolveLists(config: Config, ids: readonly string[] | undefined)
     if (all.length === 1) return all;
     throw new ScsError(
       [
-        diag(
-          'list-required',
-          'error',
-          `Name the list: ${all.length} lists are configured (${all.join(', ')}).`,
-          {
-            hint: `Add --list ${all[0]} (repeat --list for several).`,
-          },
-        ),
+        report('list-required', { count: all.length, lists: all.join(', '), first: all[0]! }),
       ],
       2,
     );
@@ -42,9 +36,7 @@ export function checkListsConfigured(config: Config): void {
   if (configured(config).length) return;
   throw new ScsError(
     [
-      diag('list-none', 'error', 'No newsletter lists are configured.', {
-        hint: 'Declare at least one under "newsletter.lists" in scs.config.yml.',
-      }),
+      report('list-none'),
     ],
     2,
   );
@@ -57,9 +49,7 @@ export function checkListsKnown(config: Config, ids: readonly string[]): void {
   const all = configured(config);
   throw new ScsError(
     unknown.map((id) =>
-      diag('list-unknown', 'error', `There is no list "${id}".`, {
-        hint: `Configured lists: ${all.join(', ') || 'none'}.${didYouMean(id, all)}`,
-      }),
+      report('list-unknown', { list: id, lists: all.join(', ') || 'none', didYouMean: didYouMean(id, all) }),
     ),
     2,
   );
@@ -70,8 +60,10 @@ export function checkLanguage(config: Config, lang: string): void {
   if (config.languages.includes(lang)) return;
   throw new ScsError(
     [
-      diag('language-unknown', 'error', `"${lang}" is not a configured language.`, {
-        hint: `Use one of ${config.languages.join(', ')}.${didYouMean(lang, config.languages)}`,
+      report('language-unknown', {
+        lang,
+        languages: config.languages.join(', '),
+        didYouMean: didYouMean(lang, config.languages),
       }),
     ],
     2,

@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 import { outboxDir } from '../delivery/create-transport.js';
 import { removeOutboxMessages } from '../delivery/outbox.js';
 import type { SendResult, Transport } from '../delivery/transport.js';
@@ -18,9 +19,7 @@ export function requireEmail(input: string): string {
   if (checked.ok) return checked.email;
   throw new ScsError(
     [
-      diag('email-invalid', 'error', `"${input}" is not a valid email address: ${checked.reason}.`, {
-        hint: 'Write it as name@example.org.',
-      }),
+      report('email-invalid', { value: input, reason: checked.reason }),
     ],
     2,
   );
@@ -29,9 +28,7 @@ export function requireEmail(input: string): string {
 function notFound(email: string): ScsError {
   return new ScsError(
     [
-      diag('subscriber-not-found', 'error', `No subscriber ${email}.`, {
-        hint: 'Run "scs subscribers list" to see who is stored.',
-      }),
+      report('subscriber-not-found', { email }),
     ],
     1,
   );
@@ -91,9 +88,7 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
   if (plan.kind === 'skip') {
     throw new ScsError(
       [
-        diag('subscriber-suppressed', 'error', `${email} is not added: ${plan.detail}.`, {
-          hint: 'They asked not to be mailed (or their address failed). Only if they have asked to come back, run again with --force-resubscribe.',
-        }),
+        report('subscriber-suppressed', { email, detail: plan.detail }),
       ],
       1,
     );

@@ -2,7 +2,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 import { makePrivateDir } from '../core/private-dir.js';
 
 /**
@@ -115,14 +116,7 @@ export function resolveSecret(config: Config): ResolvedSecret {
     if (fromEnv.length < MIN_SECRET_LENGTH) {
       throw new ScsError(
         [
-          diag(
-            'secret-too-short',
-            'error',
-            `SCS_SECRET is ${fromEnv.length} characters long; it needs at least ${MIN_SECRET_LENGTH}.`,
-            {
-              hint: 'Use a long random value, for example the output of "openssl rand -base64 32".',
-            },
-          ),
+          report('secret-too-short', { length: fromEnv.length, min: MIN_SECRET_LENGTH }),
         ],
         2,
       );
@@ -146,9 +140,7 @@ export function resolveSecret(config: Config): ResolvedSecret {
     if (raced !== undefined) return { secret: raced, generated: true, created: false, file };
     throw new ScsError(
       [
-        diag('secret-unwritable', 'error', `Cannot create the key file ${file}: ${(e as Error).message}.`, {
-          hint: 'Make the .scs folder writable, or set SCS_SECRET.',
-        }),
+        report('secret-unwritable', { keyFile: file, reason: (e as Error).message }),
       ],
       2,
     );
@@ -165,9 +157,7 @@ function readSecretFile(file: string): string | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ScsError(
       [
-        diag('secret-unreadable', 'error', `Cannot read the key file ${file}: ${(e as Error).message}.`, {
-          hint: 'Fix its permissions, or set SCS_SECRET.',
-        }),
+        report('secret-unreadable', { keyFile: file, reason: (e as Error).message }),
       ],
       2,
     );
@@ -176,9 +166,7 @@ function readSecretFile(file: string): string | undefined {
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new ScsError(
       [
-        diag('secret-too-short', 'error', `The key file ${file} holds no usable key.`, {
-          hint: 'Delete it only if no links or suppression entries depend on it, or set SCS_SECRET.',
-        }),
+        report('secret-too-short', { keyFile: file }),
       ],
       2,
     );

@@ -51,7 +51,8 @@ export const configDiagnostics = {
           : a.list === undefined
             ? `"${a.lang}" is not a configured language.`
             : `List "${a.list}" has language "${a.lang}", which is not configured.`,
-      hint: (a) => (a.isDefault === true ? 'Add it to "languages" or pick one of them.' : `Use one of ${a.languages}.`),
+      hint: (a) =>
+        a.isDefault === true ? 'Add it to "languages" or pick one of them.' : `Use one of ${a.languages}.`,
     },
     'config-timezone-invalid': {
       severity: 'error',
@@ -69,7 +70,8 @@ export const configDiagnostics = {
     'config-topic-unknown': {
       severity: 'error',
       title: 'A newsletter list names a topic that is not declared',
-      message: (a: { list: string; topic: string }) => `List "${a.list}" names the unknown topic "${a.topic}".`,
+      message: (a: { list: string; topic: string }) =>
+        `List "${a.list}" names the unknown topic "${a.topic}".`,
       hint: 'Declare it under "topics" or remove it.',
     },
     'config-duration-invalid': {

@@ -121,8 +121,7 @@ export const contentDiagnostics = defineDiagnostics({
   'title-line-break': {
     severity: 'error',
     title: 'The title has a line break or control character (it becomes the email subject)',
-    message: () =>
-      'The title contains a line break or control character; it could not be an email subject.',
+    message: () => 'The title contains a line break or control character; it could not be an email subject.',
     hint: 'Write the title on one line; for a long title, do not use "|" or ">" block style in YAML.',
   },
   'title-too-long': {
@@ -152,8 +151,7 @@ export const contentDiagnostics = defineDiagnostics({
   },
   'image-outside-project': {
     severity: 'error',
-    title:
-      'A local image (hero or body) that lies outside the project folder, through .. or a symbolic link',
+    title: 'A local image (hero or body) that lies outside the project folder, through .. or a symbolic link',
     message: (a: { src: string }) => `The image "${a.src}" lies outside the project folder.`,
     hint: OUTSIDE_HINT,
   },
@@ -250,8 +248,7 @@ export const contentDiagnostics = defineDiagnostics({
       key: string;
     }) =>
       `This ${a.lang} version is ${a.ours}, but its ${a.baseLang} version (${a.baseFile}) is ${a.theirs}.`,
-    hint: (a) =>
-      `Language versions of one release are published together: give them the same "${a.key}:".`,
+    hint: (a) => `Language versions of one release are published together: give them the same "${a.key}:".`,
   },
   'translation-duplicate': {
     severity: 'error',

@@ -67,7 +67,9 @@ export const documentDiagnostics = defineDiagnostics({
         ? `"${a.field}": ${a.detail}.`
         : `"${a.field}" must be one of ${a.allowed}, not ${a.received}.`,
     hint: (a) =>
-      a.allowed === undefined ? 'Give a value of the form the README describes.' : 'Use one of the allowed values.',
+      a.allowed === undefined
+        ? 'Give a value of the form the README describes.'
+        : 'Use one of the allowed values.',
   },
   'field-format': {
     severity: 'error',
@@ -79,7 +81,8 @@ export const documentDiagnostics = defineDiagnostics({
   'email-invalid': {
     severity: 'error',
     title: 'An email address that does not parse',
-    message: (a: { value: string; reason: string }) => `"${a.value}" is not a valid email address: ${a.reason}.`,
+    message: (a: { value: string; reason: string }) =>
+      `"${a.value}" is not a valid email address: ${a.reason}.`,
     hint: 'Write it as name@example.org.',
   },
   'worker-failed': {

@@ -35,8 +35,10 @@ export interface AnyEntry {
 }
 
 /** Keeps each entry's argument type, and gives a hint function the arguments of its message. */
-export function defineDiagnostics<T extends Record<string, Message>>(entries: {
-  [K in keyof T]: Entry<T[K]>;
-}): { [K in keyof T]: Entry<T[K]> } {
+export function defineDiagnostics<T extends Record<string, Message>>(
+  entries: {
+    [K in keyof T]: Entry<T[K]>;
+  },
+): { [K in keyof T]: Entry<T[K]> } {
   return entries;
 }

@@ -9,6 +9,14 @@ import { cliDiagnostics } from './cli.js';
 import { configDiagnostics } from './config.js';
 import { contentDiagnostics } from './content.js';
 import { documentDiagnostics } from './core.js';
+import { deliveryDiagnostics } from './delivery.js';
+import { doctorDiagnostics } from './doctor.js';
+import { emailDiagnostics } from './email.js';
+import { publishDiagnostics } from './publish.js';
+import { serveDiagnostics } from './serve.js';
+import { siteDiagnostics } from './site.js';
+import { storeDiagnostics } from './store.js';
+import { subscribersDiagnostics } from './subscribers.js';
 import type { AnyEntry, MessageArgs } from './define.js';
 
 export const catalogue = {
@@ -16,6 +24,14 @@ export const catalogue = {
   ...configDiagnostics,
   ...contentDiagnostics,
   ...cliDiagnostics,
+  ...doctorDiagnostics,
+  ...emailDiagnostics,
+  ...siteDiagnostics,
+  ...publishDiagnostics,
+  ...deliveryDiagnostics,
+  ...storeDiagnostics,
+  ...subscribersDiagnostics,
+  ...serveDiagnostics,
 } satisfies Record<string, AnyEntry>;
 
 export type Catalogue = typeof catalogue;
