@@ -59,9 +59,7 @@ export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
     text = readFileSync(found, 'utf8');
   } catch (e) {
     return {
-      diagnostics: [
-        report('config-unreadable', { reason: (e as Error).message, file }),
-      ],
+      diagnostics: [report('config-unreadable', { reason: (e as Error).message, file })],
     };
   }
   const overrides = options.overrides ?? {};
@@ -74,9 +72,7 @@ export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
   if (yaml.diagnostics.length) return { diagnostics: yaml.diagnostics };
   if (yaml.value === null || typeof yaml.value !== 'object' || Array.isArray(yaml.value)) {
     return {
-      diagnostics: [
-        report('config-not-mapping', { file, line: 1, column: 1 }),
-      ],
+      diagnostics: [report('config-not-mapping', { file, line: 1, column: 1 })],
     };
   }
   const schema = configSchema();

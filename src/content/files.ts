@@ -90,9 +90,7 @@ export function findReleaseFiles(
       if (skip.has(abs)) continue;
       if (entry.isDirectory()) {
         if (entry.name.endsWith('.md')) {
-          diagnostics.push(
-            report('file-is-directory', { name: entry.name, file: show(abs) }),
-          );
+          diagnostics.push(report('file-is-directory', { name: entry.name, file: show(abs) }));
         }
         walk(abs);
       } else if (entry.name.endsWith('.md')) files.push(abs);
@@ -106,14 +104,10 @@ export function findReleaseFiles(
       stat = undefined;
     }
     if (!stat) {
-      diagnostics.push(
-        report('path-missing', { path: show(root), file: show(root) }),
-      );
+      diagnostics.push(report('path-missing', { path: show(root), file: show(root) }));
     } else if (stat.isDirectory()) {
       if (root.endsWith('.md')) {
-        diagnostics.push(
-          report('file-is-directory', { name: path.basename(root), file: show(root) }),
-        );
+        diagnostics.push(report('file-is-directory', { name: path.basename(root), file: show(root) }));
       }
       walk(root);
     } else files.push(root);

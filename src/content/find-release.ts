@@ -105,9 +105,7 @@ function unknownRelease(releases: readonly Release[], name: string): ScsError {
         .join(' or ')}?`
     : didYouMean(name, ids);
   return new ScsError(
-    [
-      report('release-unknown', { name, example: ids[0] ?? 'sv/my-release', didYouMean: suggestion }),
-    ],
+    [report('release-unknown', { name, example: ids[0] ?? 'sv/my-release', didYouMean: suggestion })],
     2,
   );
 }

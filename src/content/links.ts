@@ -180,9 +180,7 @@ export function linkRules(config: Config, releases: readonly Release[]): Diagnos
       const target = resolveLink(link.url, r.path, index);
       const at = { file: r.file, line: link.line, column: link.column };
       if (target.kind === 'outside')
-        out.push(
-          report('link-outside-project', { url: link.url, reason: target.reason, ...at }),
-        );
+        out.push(report('link-outside-project', { url: link.url, reason: target.reason, ...at }));
       else if (target.kind === 'unresolved')
         out.push(
           report('link-unresolved', {

@@ -50,9 +50,7 @@ export function parseRelease(
   const text = srcFile.bytes.toString('utf8');
   if (text.trim() === '') {
     return {
-      diagnostics: [
-        report('file-empty', { file, line: 1, column: 1 }),
-      ],
+      diagnostics: [report('file-empty', { file, line: 1, column: 1 })],
     };
   }
   const split = splitFrontmatter(text);
@@ -77,9 +75,7 @@ export function parseRelease(
     Array.isArray(yaml.value)
   ) {
     return {
-      diagnostics: [
-        report('frontmatter-not-mapping', { file, line: split.yamlLine, column: 1 }),
-      ],
+      diagnostics: [report('frontmatter-not-mapping', { file, line: split.yamlLine, column: 1 })],
     };
   }
   const { fm, valid } = checkedFrontmatter(yaml, file, diagnostics);
@@ -137,7 +133,9 @@ export function parseRelease(
 
   let slug = fm.slug ?? slugify(title);
   if (fm.slug !== undefined && !SLUG_RE.test(fm.slug)) {
-    add(report('slug-invalid', { slug: fm.slug, example: slugify(fm.slug) || 'my-release', ...at(['slug']) }));
+    add(
+      report('slug-invalid', { slug: fm.slug, example: slugify(fm.slug) || 'my-release', ...at(['slug']) }),
+    );
   } else if (!slug && title) {
     add(report('slug-invalid', at(['title'])));
     slug = 'release';
@@ -156,10 +154,7 @@ export function parseRelease(
     image = { src, alt: alt?.trim() ?? '', ...(credit ? { credit } : {}) };
     if (!alt?.trim()) {
       add(
-        report(
-          'image-alt-missing',
-          alt === undefined ? at(['image'], 'key') : at(['image', 'alt'], 'value'),
-        ),
+        report('image-alt-missing', alt === undefined ? at(['image'], 'key') : at(['image', 'alt'], 'value')),
       );
     }
     if (/^https?:\/\//i.test(src)) image.url = src;
@@ -208,8 +203,7 @@ export function parseRelease(
     if (c.phone !== undefined) {
       const phone = parsePhone(String(c.phone), config.site.phoneRegion);
       if (phone) contact.phone = phone;
-      else
-        add(report('phone-invalid', { phone: String(c.phone), ...at(['contacts', i, 'phone']) }));
+      else add(report('phone-invalid', { phone: String(c.phone), ...at(['contacts', i, 'phone']) }));
     }
     contacts.push(contact);
   });
@@ -270,9 +264,7 @@ export function parseRelease(
   const bodyImages = findBodyImages(body, bodyLine, srcFile.path, config.root);
   for (const b of bodyImages) {
     if (!outsideProject(config.root, b.file)) continue;
-    diagnostics.push(
-      report('image-outside-project', { src: b.url, file, line: b.line }),
-    );
+    diagnostics.push(report('image-outside-project', { src: b.url, file, line: b.line }));
   }
 
   if (!valid || diagnostics.some((d) => d.severity === 'error') || !date.ok) return { diagnostics };

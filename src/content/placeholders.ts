@@ -62,9 +62,7 @@ export function placeholdersLeft(text: string, file: string): Diagnostic[] {
   for (const m of text.matchAll(placeholderPattern())) {
     lines ??= new LineIndex(text);
     const found = m[0].replace(/\s+/g, ' ');
-    out.push(
-      report('placeholder-left', { text: found, file, ...lines.position(m.index) }),
-    );
+    out.push(report('placeholder-left', { text: found, file, ...lines.position(m.index) }));
   }
   return out;
 }

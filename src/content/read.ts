@@ -86,7 +86,11 @@ export class FileReader {
         diagnostic:
           code === 'EISDIR'
             ? report('file-is-directory', { name: path.basename(file), file })
-            : report('file-unreadable', { reason: code ?? (e as Error).message, denied: code === 'EACCES', file }),
+            : report('file-unreadable', {
+                reason: code ?? (e as Error).message,
+                denied: code === 'EACCES',
+                file,
+              }),
       };
     } finally {
       if (fd !== undefined) closeSync(fd);

@@ -112,9 +112,7 @@ export function writeNewFiles(files: readonly PlannedFile[], root: string): void
   const taken = files.filter((f) => existsSync(f.path));
   if (taken.length) {
     throw new ScsError(
-      taken.map((f) =>
-        report('file-exists', { file: path.relative(root, f.path) || f.path }),
-      ),
+      taken.map((f) => report('file-exists', { file: path.relative(root, f.path) || f.path })),
       1,
     );
   }

@@ -113,7 +113,7 @@ export function schemaDiagnostics(
                 field,
                 format: issue.format,
                 received: received(value),
-                detail: issue.message,
+                rule: issue.message,
                 ...where(),
               }),
         );

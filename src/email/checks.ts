@@ -30,9 +30,7 @@ export function checkFields(
   const out: Diagnostic[] = [];
   const title = () => at.key(release.path, 'title');
   if (hasControlCharacters(content.subject)) {
-    out.push(
-      report('email-subject-line-break', title()),
-    );
+    out.push(report('email-subject-line-break', title()));
   }
   if (content.subject.length > MAX_SUBJECT) {
     out.push(
@@ -42,18 +40,14 @@ export function checkFields(
   const configFile = config.file;
   const configured = (value: string, what: string) => {
     if (!hasControlCharacters(value)) return;
-    out.push(
-      report('email-header-line-break', { what, ...(configFile ? at.find(configFile, value) : {}) }),
-    );
+    out.push(report('email-header-line-break', { what, ...(configFile ? at.find(configFile, value) : {}) }));
   };
   configured(config.newsletter.from.name, 'newsletter.from.name');
   configured(content.listName, `The name of list "${content.list.id}"`);
   configured(content.organization.name, 'organization.name');
   const logo = config.organization.logo;
   if (logo && !isHttpUrl(logo)) {
-    out.push(
-      report('email-logo-local', { logo, ...(configFile ? at.find(configFile, logo) : {}) }),
-    );
+    out.push(report('email-logo-local', { logo, ...(configFile ? at.find(configFile, logo) : {}) }));
   }
   release.contacts.forEach((c, i) => {
     const bad = [c.name, content.contacts[i]?.role, content.contacts[i]?.organization, c.email].find(
@@ -61,9 +55,7 @@ export function checkFields(
     );
     if (!bad) return;
     const where = c.id && configFile ? at.find(configFile, bad) : at.find(release.path, bad);
-    out.push(
-      report('email-contact-line-break', { name: c.name.split(/\r?\n/)[0]!, ...where }),
-    );
+    out.push(report('email-contact-line-break', { name: c.name.split(/\r?\n/)[0]!, ...where }));
   });
   return out;
 }
@@ -139,34 +131,24 @@ function checkImage(
   release: Release,
 ) {
   if (!alt.trim()) {
-    out.push(
-      report('email-image-alt-missing', { src, ...where(src) }),
-    );
+    out.push(report('email-image-alt-missing', { src, ...where(src) }));
   }
   const scheme = urlScheme(src);
   if (scheme || src.startsWith('//')) {
     if (!isHttpUrl(src)) {
-      out.push(
-        report('email-image-url-invalid', { src: src.slice(0, 80), ...where(src.slice(0, 40)) }),
-      );
+      out.push(report('email-image-url-invalid', { src: src.slice(0, 80), ...where(src.slice(0, 40)) }));
     }
   } else if (!existsSync(localImageFile(config, release.path, src))) {
-    out.push(
-      report('email-image-missing', { src, ...where(src) }),
-    );
+    out.push(report('email-image-missing', { src, ...where(src) }));
   }
 }
 
 function checkLink(href: string, where: (needle: string) => Where, out: Diagnostic[]) {
   const scheme = urlScheme(href);
   if (!href.trim()) {
-    out.push(
-      report('email-link-invalid', where(']()')),
-    );
+    out.push(report('email-link-invalid', where(']()')));
   } else if (scheme && !LINK_SCHEMES.has(scheme)) {
-    out.push(
-      report('email-link-invalid', { href: href.slice(0, 80), scheme, ...where(href.slice(0, 40)) }),
-    );
+    out.push(report('email-link-invalid', { href: href.slice(0, 80), scheme, ...where(href.slice(0, 40)) }));
   }
 }
 
@@ -174,18 +156,14 @@ function checkLink(href: string, where: (needle: string) => Where, out: Diagnost
 function checkRawHtml(html: string, where: (needle: string) => Where, out: Diagnostic[]) {
   for (const m of html.matchAll(/<img\b[^>]*>/gi)) {
     if (!/\balt\s*=\s*("[^"]*\S[^"]*"|'[^']*\S[^']*'|[^\s"'>]+)/i.test(m[0])) {
-      out.push(
-        report('email-image-alt-missing', where(m[0].slice(0, 40))),
-      );
+      out.push(report('email-image-alt-missing', where(m[0].slice(0, 40))));
     }
   }
   for (const m of html.matchAll(/\b(href|src)\s*=\s*["']?([^"'\s>]*)/gi)) {
     const url = m[2]!;
     const scheme = urlScheme(url);
     if (isHttpUrl(url) || (m[1]!.toLowerCase() === 'href' && scheme && LINK_SCHEMES.has(scheme))) continue;
-    out.push(
-      report('email-raw-url-invalid', { url: url.slice(0, 80), ...where(url || m[0]) }),
-    );
+    out.push(report('email-raw-url-invalid', { url: url.slice(0, 80), ...where(url || m[0]) }));
   }
 }
 
@@ -208,14 +186,10 @@ export function checkSize(release: Release, htmlBytes: number): Diagnostic[] {
   const at = { file: release.file, line: release.bodyLine, column: 1 };
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   if (htmlBytes > HTML_LIMIT) {
-    return [
-      report('email-html-too-large', { size: kb(htmlBytes), limit: kb(HTML_LIMIT), ...at }),
-    ];
+    return [report('email-html-too-large', { size: kb(htmlBytes), limit: kb(HTML_LIMIT), ...at })];
   }
   if (htmlBytes > HTML_WARN) {
-    return [
-      report('email-html-large', { size: kb(htmlBytes), limit: kb(HTML_LIMIT), ...at }),
-    ];
+    return [report('email-html-large', { size: kb(htmlBytes), limit: kb(HTML_LIMIT), ...at })];
   }
   return [];
 }

@@ -43,16 +43,12 @@ export function loadDkimSigner(config: Config): { signer?: DkimSigner; diagnosti
     key = createPrivateKey(pem);
   } catch (e) {
     return {
-      diagnostics: [
-        report('email-dkim-key-invalid', { reason: (e as Error).message }),
-      ],
+      diagnostics: [report('email-dkim-key-invalid', { reason: (e as Error).message })],
     };
   }
   if (key.asymmetricKeyType !== 'rsa') {
     return {
-      diagnostics: [
-        report('email-dkim-key-invalid', { type: String(key.asymmetricKeyType) }),
-      ],
+      diagnostics: [report('email-dkim-key-invalid', { type: String(key.asymmetricKeyType) })],
     };
   }
   const signer = { domain: dkim.domain, selector: dkim.selector, key };

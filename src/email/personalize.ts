@@ -32,9 +32,7 @@ export const newMessageId = (domain: string) => `<${randomUUID()}@${domain}>`;
 export function recipientAddress(address: string): string {
   const email = headerAddress(address);
   if (email) return email;
-  throw new ScsError([
-    report('email-recipient-invalid', { address: JSON.stringify(address) }),
-  ]);
+  throw new ScsError([report('email-recipient-invalid', { address: JSON.stringify(address) })]);
 }
 
 /**
@@ -53,9 +51,7 @@ export function personalize(
   const { unsubscribeUrl } = recipient;
   const email = recipientAddress(recipient.email);
   if (!SAFE_URL.test(unsubscribeUrl)) {
-    throw new ScsError([
-      report('email-recipient-invalid', { url: JSON.stringify(unsubscribeUrl) }),
-    ]);
+    throw new ScsError([report('email-recipient-invalid', { url: JSON.stringify(unsubscribeUrl) })]);
   }
   const name = recipient.name ? singleLine(recipient.name).slice(0, MAX_NAME) : '';
   const label = name ? `${name} <${email}>` : email;

@@ -45,9 +45,7 @@ export async function renderNewsletter(
   if (!list) return { diagnostics: [unknownList(config, options.listId)] };
   if (list.lang !== release.lang) {
     return {
-      diagnostics: [
-        wrongLanguage(list, release, false),
-      ],
+      diagnostics: [wrongLanguage(list, release, false)],
     };
   }
   const strings = loadEmailStrings(config, release.lang);

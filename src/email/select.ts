@@ -11,23 +11,13 @@ export function listFor(config: Config, release: Release, listId?: string): News
     const list = config.newsletter.lists[listId];
     if (!list) throw new ScsError([unknownList(config, listId)], 2);
     if (list.lang !== release.lang) {
-      throw new ScsError(
-        [
-          wrongLanguage(list, release, true),
-        ],
-        2,
-      );
+      throw new ScsError([wrongLanguage(list, release, true)], 2);
     }
     return list;
   }
   const list = lists.find((l) => l.lang === release.lang);
   if (!list) {
-    throw new ScsError(
-      [
-        report('email-list-missing', { lang: release.lang, id: release.id }),
-      ],
-      2,
-    );
+    throw new ScsError([report('email-list-missing', { lang: release.lang, id: release.id })], 2);
   }
   return list;
 }

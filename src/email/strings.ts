@@ -74,7 +74,10 @@ export function loadEmailStrings(
     return {
       strings: base as unknown as EmailStrings,
       diagnostics: [
-        report('email-strings-invalid', { reason: (e as Error).message, file: path.relative(config.root, own) }),
+        report('email-strings-invalid', {
+          reason: (e as Error).message,
+          file: path.relative(config.root, own),
+        }),
       ],
     };
   }

@@ -99,7 +99,11 @@ export async function deliver(
     const template = rendered.template;
     if (p.existing && p.existing.releaseHash !== p.release.hash) {
       diagnostics.push(
-        report('release-changed-during-dispatch', { id: p.release.id, list: p.list.id, file: p.release.file }),
+        report('release-changed-during-dispatch', {
+          id: p.release.id,
+          list: p.list.id,
+          file: p.release.file,
+        }),
       );
     }
     const now = clock();

@@ -14,9 +14,7 @@ export function listen(server: Server, host: string, port: number): Promise<Addr
       };
       reject(
         new ScsError(
-          [
-            report('serve-listen-failed', { host, port, reason: why[e.code ?? ''] ?? e.message }),
-          ],
+          [report('serve-listen-failed', { host, port, reason: why[e.code ?? ''] ?? e.message })],
           1,
         ),
       );

@@ -389,9 +389,7 @@ async function placeSearchIndex(
   for (const [rel] of [...staging.has].filter(([r]) => r.startsWith(PAGEFIND_DIR))) staging.remove(rel);
   const index = await buildSearchIndex(staging.dir);
   if (index.errors.length) {
-    result.diagnostics.push(
-      report('site-search-failed', { errors: index.errors.join('; ') }),
-    );
+    result.diagnostics.push(report('site-search-failed', { errors: index.errors.join('; ') }));
     return;
   }
   for (const rel of index.files) desired.set(rel, key);

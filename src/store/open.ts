@@ -60,11 +60,6 @@ function checkSecret(db: Database.Database, secret: string, shown: string): void
     .pluck()
     .get() as string;
   if (stored !== fingerprint) {
-    throw new ScsError(
-      [
-        report('store-secret-mismatch', { database: shown }),
-      ],
-      2,
-    );
+    throw new ScsError([report('store-secret-mismatch', { database: shown })], 2);
   }
 }

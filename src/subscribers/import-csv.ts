@@ -67,9 +67,7 @@ export function readSubscriberCsv(file: string, shown: string): ParsedCsv {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw fail(
-      report('import-encoding', { csv: shown, file: shown }),
-    );
+    throw fail(report('import-encoding', { csv: shown, file: shown }));
   }
   return parseSubscriberCsv(text, shown);
 }
@@ -81,17 +79,13 @@ export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
     records = parseCsv(text, delimiter);
   } catch (e) {
     if (!(e instanceof CsvError)) throw e;
-    throw fail(
-      report('import-csv-invalid', { csv: shown, reason: e.message, file: shown, line: e.line }),
-    );
+    throw fail(report('import-csv-invalid', { csv: shown, reason: e.message, file: shown, line: e.line }));
   }
   const blank = (r: CsvRecord) => r.fields.every((f) => f === '');
   const headerAt = records.findIndex((r) => !blank(r));
   const header = records[headerAt];
   if (!header) {
-    throw fail(
-      report('import-empty', { csv: shown, file: shown }),
-    );
+    throw fail(report('import-empty', { csv: shown, file: shown }));
   }
   const index: Partial<Record<ImportColumn, number>> = {};
   const ignoredColumns: string[] = [];

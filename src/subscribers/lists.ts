@@ -21,9 +21,7 @@ export function resolveLists(config: Config, ids: readonly string[] | undefined)
   if (named.length === 0) {
     if (all.length === 1) return all;
     throw new ScsError(
-      [
-        report('list-required', { count: all.length, lists: all.join(', '), first: all[0]! }),
-      ],
+      [report('list-required', { count: all.length, lists: all.join(', '), first: all[0]! })],
       2,
     );
   }
@@ -34,12 +32,7 @@ export function resolveLists(config: Config, ids: readonly string[] | undefined)
 /** A configuration error when there is no list at all to subscribe to. */
 export function checkListsConfigured(config: Config): void {
   if (configured(config).length) return;
-  throw new ScsError(
-    [
-      report('list-none'),
-    ],
-    2,
-  );
+  throw new ScsError([report('list-none')], 2);
 }
 
 /** Throws a usage error for the first list id the config does not declare. */

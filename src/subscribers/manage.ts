@@ -17,21 +17,11 @@ import { resolveSecret } from './tokens.js';
 export function requireEmail(input: string): string {
   const checked = normalizeEmail(input);
   if (checked.ok) return checked.email;
-  throw new ScsError(
-    [
-      report('email-invalid', { value: input, reason: checked.reason }),
-    ],
-    2,
-  );
+  throw new ScsError([report('email-invalid', { value: input, reason: checked.reason })], 2);
 }
 
 function notFound(email: string): ScsError {
-  return new ScsError(
-    [
-      report('subscriber-not-found', { email }),
-    ],
-    1,
-  );
+  return new ScsError([report('subscriber-not-found', { email })], 1);
 }
 
 export interface AddOptions {
@@ -86,12 +76,7 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
     return { plan, id: applyEnrolment(repo, plan, email, options.now) };
   });
   if (plan.kind === 'skip') {
-    throw new ScsError(
-      [
-        report('subscriber-suppressed', { email, detail: plan.detail }),
-      ],
-      1,
-    );
+    throw new ScsError([report('subscriber-suppressed', { email, detail: plan.detail })], 1);
   }
   const subscriber = repo.get(id!)!;
   const result: AddResult = {

@@ -114,12 +114,7 @@ export function resolveSecret(config: Config): ResolvedSecret {
   const fromEnv = config.env.secret;
   if (fromEnv !== undefined) {
     if (fromEnv.length < MIN_SECRET_LENGTH) {
-      throw new ScsError(
-        [
-          report('secret-too-short', { length: fromEnv.length, min: MIN_SECRET_LENGTH }),
-        ],
-        2,
-      );
+      throw new ScsError([report('secret-too-short', { length: fromEnv.length, min: MIN_SECRET_LENGTH })], 2);
     }
     return { secret: fromEnv, generated: false, created: false };
   }
@@ -138,12 +133,7 @@ export function resolveSecret(config: Config): ResolvedSecret {
   } catch (e) {
     const raced = (e as NodeJS.ErrnoException).code === 'EEXIST' ? readSecretFile(file) : undefined;
     if (raced !== undefined) return { secret: raced, generated: true, created: false, file };
-    throw new ScsError(
-      [
-        report('secret-unwritable', { keyFile: file, reason: (e as Error).message }),
-      ],
-      2,
-    );
+    throw new ScsError([report('secret-unwritable', { keyFile: file, reason: (e as Error).message })], 2);
   } finally {
     rmSync(tmp, { force: true });
   }
@@ -155,21 +145,11 @@ function readSecretFile(file: string): string | undefined {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ScsError(
-      [
-        report('secret-unreadable', { keyFile: file, reason: (e as Error).message }),
-      ],
-      2,
-    );
+    throw new ScsError([report('secret-unreadable', { keyFile: file, reason: (e as Error).message })], 2);
   }
   const secret = text.trim();
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new ScsError(
-      [
-        report('secret-too-short', { keyFile: file }),
-      ],
-      2,
-    );
+    throw new ScsError([report('secret-too-short', { keyFile: file })], 2);
   }
   return secret;
 }

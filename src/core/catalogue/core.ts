@@ -74,9 +74,10 @@ export const documentDiagnostics = defineDiagnostics({
   'field-format': {
     severity: 'error',
     title: 'A field is not in its format (a URL, a date …)',
-    message: (a: { field: string; format: string; received: string; detail: string }) =>
+    /** `rule`: what the format asks for, as the schema words it. */
+    message: (a: { field: string; format: string; received: string; rule: string }) =>
       `"${a.field}" is not a valid ${a.format}: ${a.received}.`,
-    hint: (a) => a.detail,
+    hint: (a) => a.rule,
   },
   'email-invalid': {
     severity: 'error',

@@ -152,7 +152,8 @@ export const emailDiagnostics = defineDiagnostics({
     title: 'No such newsletter list',
     /** `lists`: the configured ones, joined; empty when there are none. */
     message: (a: { list: string; lists: string }) => `There is no newsletter list "${a.list}".`,
-    hint: (a) => (a.lists ? `Lists: ${a.lists}.` : 'Declare lists under newsletter.lists in the configuration.'),
+    hint: (a) =>
+      a.lists ? `Lists: ${a.lists}.` : 'Declare lists under newsletter.lists in the configuration.',
   },
   'email-list-language': {
     severity: 'error',

@@ -34,7 +34,9 @@ export const siteDiagnostics = defineDiagnostics({
     title: 'The output (or .scs/) cannot be written',
     /** `path`: the page that could not be written; none when the output as a whole could not. */
     message: (a: { reason: string; path?: string }) =>
-      a.path === undefined ? `Cannot write the output (${a.reason}).` : `Cannot write ${a.path} (${a.reason}).`,
+      a.path === undefined
+        ? `Cannot write the output (${a.reason}).`
+        : `Cannot write ${a.path} (${a.reason}).`,
     hint: (a) =>
       a.path === undefined
         ? 'Check free disk space and that you may write to the output folder, the folder it is in and .scs/. The previous output is unchanged.'

@@ -80,7 +80,8 @@ export const subscribersDiagnostics = defineDiagnostics({
   'import-duplicate-column': {
     severity: 'error',
     title: 'Two columns of the CSV mean the same',
-    message: (a: { first: string; second: string }) => `Two columns mean the same: "${a.first}" and "${a.second}".`,
+    message: (a: { first: string; second: string }) =>
+      `Two columns mean the same: "${a.first}" and "${a.second}".`,
     hint: 'Keep one of them.',
   },
   'import-row-invalid': {
@@ -106,13 +107,15 @@ export const subscribersDiagnostics = defineDiagnostics({
   'secret-unreadable': {
     severity: 'error',
     title: 'The key file .scs/secret cannot be read',
-    message: (a: { keyFile: string; reason: string }) => `Cannot read the key file ${a.keyFile}: ${a.reason}.`,
+    message: (a: { keyFile: string; reason: string }) =>
+      `Cannot read the key file ${a.keyFile}: ${a.reason}.`,
     hint: 'Fix its permissions, or set SCS_SECRET.',
   },
   'secret-unwritable': {
     severity: 'error',
     title: 'The key file .scs/secret cannot be created',
-    message: (a: { keyFile: string; reason: string }) => `Cannot create the key file ${a.keyFile}: ${a.reason}.`,
+    message: (a: { keyFile: string; reason: string }) =>
+      `Cannot create the key file ${a.keyFile}: ${a.reason}.`,
     hint: 'Make the .scs folder writable, or set SCS_SECRET.',
   },
 });

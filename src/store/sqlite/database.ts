@@ -28,9 +28,7 @@ export function openDatabase(file: string, shownFile: string): Database.Database
   } catch (e) {
     db?.close();
     throw new ScsError(
-      [
-        report('store-unreadable', { database: shownFile, reason: (e as Error).message }),
-      ],
+      [report('store-unreadable', { database: shownFile, reason: (e as Error).message })],
       2,
     );
   }

@@ -44,12 +44,7 @@ export function migrate(
   const latest = migrations.length;
   const from = db.pragma('user_version', { simple: true }) as number;
   if (from > latest) {
-    throw new ScsError(
-      [
-        report('store-too-new', { database: shownFile, version: from, latest }),
-      ],
-      2,
-    );
+    throw new ScsError([report('store-too-new', { database: shownFile, version: from, latest })], 2);
   }
   const applied: string[] = [];
   const notes: string[] = [];
