@@ -218,7 +218,7 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
       ['scs explain site-image-missing --json', 'as JSON'],
     ],
     json: true,
-    exit: { 0: 'the code is explained; 2 when there is no such code' },
+    exit: { 0: 'the code is explained' },
   },
 };
 
