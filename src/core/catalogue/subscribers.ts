@@ -1,3 +1,4 @@
+import { contentDiagnostics } from './content.js';
 import { defineDiagnostics } from './define.js';
 
 /** Lists, subscribers, their import, and the secret key that signs their links (subscribers/). */
@@ -28,11 +29,10 @@ export const subscribersDiagnostics = defineDiagnostics({
     message: (a: { list: string; lists: string }) => `There is no list "${a.list}".`,
     hint: (a) => `Configured lists: ${a.lists}.`,
   },
+  // A release's unknown language, said of --lang.
   'language-unknown': {
-    severity: 'error',
+    ...contentDiagnostics['lang-unknown'],
     title: '--lang names a language that is not configured',
-    message: (a: { lang: string; languages: string }) => `"${a.lang}" is not a configured language.`,
-    hint: (a) => `Use one of ${a.languages}.`,
   },
   'subscriber-not-found': {
     severity: 'error',
