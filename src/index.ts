@@ -1,6 +1,8 @@
 /** scs as a library: everything the CLI does is available here. */
 export type { Diagnostic, Severity } from './core/diagnostic.js';
 export { ScsError, hasErrors, summarize } from './core/diagnostic.js';
+export type { Code } from './core/catalogue/index.js';
+export { explainCode, type Explanation } from './core/catalogue/explain.js';
 export { loadConfig, readConfig, type LoadConfigOptions } from './config/load.js';
 export type { Config, Contact, Localized, NewsletterList } from './config/types.js';
 export {

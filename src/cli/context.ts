@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { type Diagnostic, diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { type Diagnostic, ScsError } from '../core/diagnostic.js';
 import { parseDateTime } from '../core/time.js';
 import type { Config } from '../config/types.js';
 import { resolveSecret } from '../subscribers/tokens.js';
@@ -103,8 +104,9 @@ export function resolveNow(value: string | undefined, timeZone: string): Date {
   if (!parsed.ok) {
     throw new ScsError(
       [
-        diag('usage', 'error', `--now "${value}" is not a date-time.`, {
-          hint: 'Write an ISO date-time such as 2026-12-01T08:00 or 2026-12-01T08:00+01:00.',
+        report('usage', {
+          problem: `--now "${value}" is not a date-time.`,
+          fix: 'Write an ISO date-time such as 2026-12-01T08:00 or 2026-12-01T08:00+01:00.',
         }),
       ],
       2,
@@ -118,8 +120,9 @@ export function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) {
     throw new ScsError(
       [
-        diag('usage', 'error', `--port "${value}" is not a port number.`, {
-          hint: 'Use a number from 1 to 65535, such as 8080 (0 picks a free one).',
+        report('usage', {
+          problem: `--port "${value}" is not a port number.`,
+          fix: 'Use a number from 1 to 65535, such as 8080 (0 picks a free one).',
         }),
       ],
       2,

@@ -212,6 +212,14 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
     json: true,
     exit: { 0: 'no errors (warnings allowed)', 1: 'at least one check failed' },
   },
+  explain: {
+    examples: [
+      ['scs explain field-unknown', 'what it means and what to do'],
+      ['scs explain site-image-missing --json', 'as JSON'],
+    ],
+    json: true,
+    exit: { 0: 'the code is explained' },
+  },
 };
 
 /** `subscribers add` for the command `add` below `subscribers` (the program itself left out). */

@@ -4,6 +4,7 @@ import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
 import { doctorCommand } from './commands/doctor.js';
 import { emailCommand } from './commands/email.js';
+import { explainCommand } from './commands/explain.js';
 import { initCommand } from './commands/init.js';
 import { newCommand } from './commands/new.js';
 import { previewCommand } from './commands/preview.js';
@@ -31,6 +32,7 @@ const COMMANDS: ((cli: Cli) => Command)[] = [
   subscribersCommand,
   serveCommand,
   doctorCommand,
+  explainCommand,
 ];
 
 export function createProgram(cli: Cli): Command {

@@ -1,10 +1,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { diag, hasErrors, ScsError, sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { hasErrors, ScsError, sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { parsePhone } from '../core/phone.js';
 import { schemaDiagnostics, shapeKeys, didYouMean } from '../core/schema-diagnostics.js';
 import { isValidTimeZone, parseDuration } from '../core/time.js';
-import { parseYaml, type YamlPath } from '../core/yaml.js';
+import { DOCUMENT_CODES, parseYaml, type YamlPath } from '../core/yaml.js';
 import { ConfigCache } from './cache.js';
 import { parseAddressRange } from './trust-proxy.js';
 import { configSchema, type ConfigInput, type LocalizedInput } from './schema.js';
@@ -44,17 +45,10 @@ export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
     const file = path.resolve(start, candidates[0]!);
     return {
       diagnostics: [
-        diag(
-          'config-missing',
-          'error',
-          search
-            ? `No configuration file: no ${candidates[0]} in ${shown(start)} or any folder above it.`
-            : `No configuration file: ${shown(file)} does not exist.`,
-          {
-            file: shown(file),
-            hint: 'Run "scs init" to set up a newsroom here, or pass --config <file>.',
-          },
-        ),
+        report('config-missing', {
+          ...(search ? { name: candidates[0]!, searched: shown(start) } : { name: shown(file) }),
+          file: shown(file),
+        }),
       ],
     };
   }
@@ -65,12 +59,7 @@ export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
     text = readFileSync(found, 'utf8');
   } catch (e) {
     return {
-      diagnostics: [
-        diag('config-unreadable', 'error', `Cannot read the configuration: ${(e as Error).message}.`, {
-          file,
-          hint: 'Check that the file exists and is readable.',
-        }),
-      ],
+      diagnostics: [report('config-unreadable', { reason: (e as Error).message, file })],
     };
   }
   const overrides = options.overrides ?? {};
@@ -79,28 +68,18 @@ export function readConfig(options: LoadConfigOptions = {}): ConfigResult {
   const cached = cache.get();
   if (cached)
     return { config: { ...cached, env: secrets(env, root, cached.newsletter.from) }, diagnostics: [] };
-  const yaml = parseYaml(text, file);
-  if (yaml.diagnostics.length)
-    return { diagnostics: yaml.diagnostics.map((d) => ({ ...d, code: `config-${d.code}` })) };
+  const yaml = parseYaml(text, file, 1, DOCUMENT_CODES.config);
+  if (yaml.diagnostics.length) return { diagnostics: yaml.diagnostics };
   if (yaml.value === null || typeof yaml.value !== 'object' || Array.isArray(yaml.value)) {
     return {
-      diagnostics: [
-        diag('config-not-mapping', 'error', 'The configuration must be a YAML mapping of settings.', {
-          file,
-          line: 1,
-          column: 1,
-          hint: 'Start from the file "scs init" writes.',
-        }),
-      ],
+      diagnostics: [report('config-not-mapping', { file, line: 1, column: 1 })],
     };
   }
   const schema = configSchema();
   const parsed = schema.safeParse(yaml.value);
   if (!parsed.success) {
     return {
-      diagnostics: schemaDiagnostics(parsed.error.issues, yaml, file, (p) => shapeKeys(schema, p)).map(
-        (d) => ({ ...d, code: d.code.startsWith('config-') ? d.code : `config-${d.code}` }),
-      ),
+      diagnostics: schemaDiagnostics(parsed.error.issues, yaml, file, (p) => shapeKeys(schema, p)),
     };
   }
   const result = resolveConfig(parsed.data, {
@@ -147,38 +126,34 @@ const slash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
   const diagnostics: Diagnostic[] = [];
   const at = (p: YamlPath, part?: 'key' | 'value') => ({ file: ctx.shownFile, ...ctx.locate(p, part) });
-  const error = (code: string, message: string, p: YamlPath, hint: string, part?: 'key' | 'value') =>
-    diagnostics.push(diag(`config-${code}`, 'error', message, { ...at(p, part), hint }));
 
   const languages = input.languages;
   const defaultLanguage = input.defaultLanguage ?? languages[0]!;
   if (!languages.includes(defaultLanguage)) {
-    error(
-      'language-unknown',
-      `defaultLanguage "${defaultLanguage}" is not among languages (${languages.join(', ')}).`,
-      ['defaultLanguage'],
-      'Add it to "languages" or pick one of them.',
+    diagnostics.push(
+      report('config-language-unknown', {
+        lang: defaultLanguage,
+        languages: languages.join(', '),
+        isDefault: true,
+        ...at(['defaultLanguage']),
+      }),
     );
   }
   if (!isValidTimeZone(input.timeZone)) {
-    error(
-      'timezone-invalid',
-      `Unknown time zone "${input.timeZone}".`,
-      ['timeZone'],
-      'Use an IANA name such as Europe/Stockholm.',
-    );
+    diagnostics.push(report('config-timezone-invalid', { zone: input.timeZone, ...at(['timeZone']) }));
   }
 
   const localize = (value: LocalizedInput, p: YamlPath): Localized => {
     if (typeof value === 'string') return Object.fromEntries(languages.map((l) => [l, value]));
     for (const key of Object.keys(value)) {
       if (!languages.includes(key)) {
-        error(
-          'language-unknown',
-          `"${key}" is not a configured language.`,
-          [...p, key],
-          `Use one of ${languages.join(', ')}.${didYouMean(key, languages)}`,
-          'key',
+        diagnostics.push(
+          report('config-language-unknown', {
+            lang: key,
+            languages: languages.join(', '),
+            ...at([...p, key], 'key'),
+            didYouMean: didYouMean(key, languages),
+          }),
         );
       }
     }
@@ -195,11 +170,12 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
       const phone = parsePhone(String(c.phone), input.site.phoneRegion);
       if (phone) contact.phone = phone;
       else
-        error(
-          'phone-invalid',
-          `The phone number "${c.phone}" of contact "${cid}" is not a valid number.`,
-          ['contacts', cid, 'phone'],
-          'Write it as 010-123 45 67 or +46 10 123 45 67.',
+        diagnostics.push(
+          report('config-phone-invalid', {
+            phone: String(c.phone),
+            contact: cid,
+            ...at(['contacts', cid, 'phone']),
+          }),
         );
     }
     contacts[cid] = contact;
@@ -213,12 +189,12 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
   }
   for (const key of Object.keys(input.site.languageBaseUrls)) {
     if (!languages.includes(key))
-      error(
-        'language-unknown',
-        `"${key}" is not a configured language.`,
-        ['site', 'languageBaseUrls', key],
-        `Use one of ${languages.join(', ')}.`,
-        'key',
+      diagnostics.push(
+        report('config-language-unknown', {
+          lang: key,
+          languages: languages.join(', '),
+          ...at(['site', 'languageBaseUrls', key], 'key'),
+        }),
       );
   }
 
@@ -233,20 +209,24 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
   const lists: Record<string, NewsletterList> = {};
   for (const [lid, l] of Object.entries(nl?.lists ?? {})) {
     if (!languages.includes(l.lang)) {
-      error(
-        'language-unknown',
-        `List "${lid}" has language "${l.lang}", which is not configured.`,
-        ['newsletter', 'lists', lid, 'lang'],
-        `Use one of ${languages.join(', ')}.`,
+      diagnostics.push(
+        report('config-language-unknown', {
+          lang: l.lang,
+          languages: languages.join(', '),
+          list: lid,
+          ...at(['newsletter', 'lists', lid, 'lang']),
+        }),
       );
     }
     l.topics.forEach((t, i) => {
       if (!topics[t])
-        error(
-          'topic-unknown',
-          `List "${lid}" names the unknown topic "${t}".`,
-          ['newsletter', 'lists', lid, 'topics', i],
-          `Declare it under "topics" or remove it.${didYouMean(t, Object.keys(topics))}`,
+        diagnostics.push(
+          report('config-topic-unknown', {
+            list: lid,
+            topic: t,
+            ...at(['newsletter', 'lists', lid, 'topics', i]),
+            didYouMean: didYouMean(t, Object.keys(topics)),
+          }),
         );
     });
     lists[lid] = {
@@ -262,22 +242,14 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
   const duration = (value: string | number, p: YamlPath, fallback: number) => {
     const ms = parseDuration(value);
     if (ms === undefined)
-      error(
-        'duration-invalid',
-        `"${p.join('.')}" is not a duration: ${JSON.stringify(value)}.`,
-        p,
-        'Write a number with a unit: 3d, 12h, 30m.',
+      diagnostics.push(
+        report('config-duration-invalid', { setting: p.join('.'), value: JSON.stringify(value), ...at(p) }),
       );
     return ms ?? fallback;
   };
   input.serve.trustProxy.forEach((entry, i) => {
     if (!parseAddressRange(entry))
-      error(
-        'trust-proxy-invalid',
-        `"${entry}" in serve.trustProxy is neither an IP address nor a CIDR range.`,
-        ['serve', 'trustProxy', i],
-        'Write the address your proxy connects from (127.0.0.1) or its network (10.0.0.0/8, 2001:db8::/32).',
-      );
+      diagnostics.push(report('config-trust-proxy-invalid', { entry, ...at(['serve', 'trustProxy', i]) }));
   });
   const org = input.organization;
   const orgNames = localize(org.name, ['organization', 'name']);

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { memoize } from '../core/memo.js';
 
 /** A path as shown to the user: relative to the project root, with forward slashes. */
@@ -72,15 +73,11 @@ export function findReleaseFiles(
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       diagnostics.push(
-        diag(
-          'file-unreadable',
-          'error',
-          `Cannot read the folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
-          {
-            file: show(dir),
-            hint: 'Check that the folder exists and that you may read it.',
-          },
-        ),
+        report('file-unreadable', {
+          reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message,
+          folder: true,
+          file: show(dir),
+        }),
       );
       return;
     }
@@ -93,12 +90,7 @@ export function findReleaseFiles(
       if (skip.has(abs)) continue;
       if (entry.isDirectory()) {
         if (entry.name.endsWith('.md')) {
-          diagnostics.push(
-            diag('file-is-directory', 'error', `"${entry.name}" is named like a release but is a folder.`, {
-              file: show(abs),
-              hint: 'Rename the folder (releases are files ending in .md) or move the release out of it.',
-            }),
-          );
+          diagnostics.push(report('file-is-directory', { name: entry.name, file: show(abs) }));
         }
         walk(abs);
       } else if (entry.name.endsWith('.md')) files.push(abs);
@@ -112,25 +104,10 @@ export function findReleaseFiles(
       stat = undefined;
     }
     if (!stat) {
-      diagnostics.push(
-        diag('path-missing', 'error', `No such file or folder: ${show(root)}.`, {
-          file: show(root),
-          hint: 'Check the path; releases live below the folder named by "releases" in the config.',
-        }),
-      );
+      diagnostics.push(report('path-missing', { path: show(root), file: show(root) }));
     } else if (stat.isDirectory()) {
       if (root.endsWith('.md')) {
-        diagnostics.push(
-          diag(
-            'file-is-directory',
-            'error',
-            `"${path.basename(root)}" is named like a release but is a folder.`,
-            {
-              file: show(root),
-              hint: 'Rename the folder (releases are files ending in .md) or move the release out of it.',
-            },
-          ),
-        );
+        diagnostics.push(report('file-is-directory', { name: path.basename(root), file: show(root) }));
       }
       walk(root);
     } else files.push(root);

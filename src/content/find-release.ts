@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { diag, type Diagnostic, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { type Diagnostic, ScsError } from '../core/diagnostic.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 import type { Release } from './types.js';
 
@@ -66,11 +67,11 @@ function inLanguage(all: readonly Release[], named: Release[], lang: string): Re
   if (version) return [version];
   throw new ScsError(
     [
-      diag('release-language-missing', 'error', `${original.id} has no version in "${lang}".`, {
+      report('release-language-missing', {
+        id: original.id,
+        lang,
+        ...(key ? { key, versions: versions.map((r) => r.id).join(', ') } : {}),
         file: original.file,
-        hint: key
-          ? `Versions with translationKey "${key}": ${versions.map((r) => r.id).join(', ')}.`
-          : 'Give the release and its translation the same "translationKey" in the frontmatter.',
       }),
     ],
     2,
@@ -81,8 +82,12 @@ function ambiguous(name: string, releases: readonly Release[]): ScsError {
   const candidates = releases.map((r) => `${r.id} (${r.file})`).join(', ');
   return new ScsError(
     [
-      diag('release-ambiguous', 'error', `"${name}" names ${releases.length} releases: ${candidates}.`, {
-        hint: `Name one by its id, e.g. "${releases[0]!.id}", or add --lang ${releases[0]!.lang}.`,
+      report('release-ambiguous', {
+        name,
+        count: releases.length,
+        candidates,
+        id: releases[0]!.id,
+        lang: releases[0]!.lang,
       }),
     ],
     2,
@@ -100,11 +105,7 @@ function unknownRelease(releases: readonly Release[], name: string): ScsError {
         .join(' or ')}?`
     : didYouMean(name, ids);
   return new ScsError(
-    [
-      diag('release-unknown', 'error', `No release "${name}".`, {
-        hint: `Name a release by its id (<lang>/<slug>), its slug or its file, e.g. ${ids[0] ?? 'sv/my-release'}.${suggestion}`,
-      }),
-    ],
+    [report('release-unknown', { name, example: ids[0] ?? 'sv/my-release', didYouMean: suggestion })],
     2,
   );
 }

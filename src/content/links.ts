@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 import { imageUrlPath, IMAGE_EXTENSIONS } from './body-images.js';
 import { outsideProject } from './files.js';
@@ -179,35 +180,24 @@ export function linkRules(config: Config, releases: readonly Release[]): Diagnos
       const target = resolveLink(link.url, r.path, index);
       const at = { file: r.file, line: link.line, column: link.column };
       if (target.kind === 'outside')
-        out.push(
-          diag(
-            'link-outside-project',
-            'error',
-            `The link "${link.url}" points outside the project: ${target.reason}.`,
-            {
-              ...at,
-              hint: 'Copy the file into the project (e.g. next to the release) and link to the copy.',
-            },
-          ),
-        );
+        out.push(report('link-outside-project', { url: link.url, reason: target.reason, ...at }));
       else if (target.kind === 'unresolved')
         out.push(
-          diag('link-unresolved', 'error', `The link "${link.url}" leads nowhere: ${target.reason}.`, {
+          report('link-unresolved', {
+            url: link.url,
+            reason: target.reason,
+            types: Object.values(ATTACHMENT_TYPES).join(', '),
             ...at,
-            hint: `Link to a release file, a release id (<lang>/<slug>) or a file of type ${Object.values(ATTACHMENT_TYPES).join(', ')}, relative to the release file.${didYouMean(link.url, [...index.byId.keys()])}`,
+            didYouMean: didYouMean(link.url, [...index.byId.keys()]),
           }),
         );
       else if (target.kind === 'attachment' && target.size > ATTACHMENT_WARN_BYTES)
         out.push(
-          diag(
-            'attachment-large',
-            'warning',
-            `The attachment "${link.url}" is ${Math.round(target.size / 1_000_000)} MB.`,
-            {
-              ...at,
-              hint: 'Readers on a phone may not fetch it: compress it, or split it in parts.',
-            },
-          ),
+          report('attachment-large', {
+            url: link.url,
+            megabytes: Math.round(target.size / 1_000_000),
+            ...at,
+          }),
         );
     }
   }
@@ -232,19 +222,13 @@ export function linkTimingRules(config: Config, releases: readonly Release[], no
       const to = target.release;
       if (!to.draft && to.publishAt.getTime() <= visibleFrom) continue;
       out.push(
-        diag(
-          'link-unpublished',
-          'error',
-          to.draft
-            ? `The link "${link.url}" leads to a draft, which is not published.`
-            : `The link "${link.url}" leads to a release that is not out until ${to.publishAt.toISOString()}, after this one.`,
-          {
-            file: r.file,
-            line: link.line,
-            column: link.column,
-            hint: 'Link to it once it is out: publish it first, or give this release a later date or embargo.',
-          },
-        ),
+        report('link-unpublished', {
+          url: link.url,
+          ...(to.draft ? {} : { until: to.publishAt.toISOString() }),
+          file: r.file,
+          line: link.line,
+          column: link.column,
+        }),
       );
     }
   }

@@ -2,7 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config, Contact } from '../config/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { parsePhone } from '../core/phone.js';
 import { hasControlCharacters } from '../email/mime.js';
 import { didYouMean, schemaDiagnostics, shapeKeys } from '../core/schema-diagnostics.js';
@@ -20,9 +21,6 @@ import { type MarkdownSource, rawHtmlWarnings } from './raw-html.js';
 import { frontmatterSchema, type Frontmatter } from './schema.js';
 import type { Boilerplate, Release, ReleaseImage } from './types.js';
 import { outsideProject } from './files.js';
-
-/** What to do about an image outside the project (`image-outside-project`). */
-const OUTSIDE_HINT = 'Copy the image into the project (e.g. next to the release) and point to the copy.';
 
 /** Titles longer than this make poor email subjects (warning); the email checks stop at 150. */
 export const TITLE_WARN_LENGTH = 120;
@@ -52,33 +50,18 @@ export function parseRelease(
   const text = srcFile.bytes.toString('utf8');
   if (text.trim() === '') {
     return {
-      diagnostics: [
-        diag('file-empty', 'error', 'The release file is empty.', {
-          file,
-          line: 1,
-          column: 1,
-          hint: 'Add frontmatter (title, date, lang) and a body, or delete the file. "scs new" writes a template.',
-        }),
-      ],
+      diagnostics: [report('file-empty', { file, line: 1, column: 1 })],
     };
   }
   const split = splitFrontmatter(text);
   if (!split.ok) {
     return {
       diagnostics: [
-        split.reason === 'missing'
-          ? diag('frontmatter-missing', 'error', 'The file has no frontmatter.', {
-              file,
-              line: 1,
-              column: 1,
-              hint: 'Start the file with a "---" line, the YAML fields (title, date, lang …), and another "---" line.',
-            })
-          : diag('frontmatter-unclosed', 'error', 'The frontmatter is never closed.', {
-              file,
-              line: 1,
-              column: 1,
-              hint: 'Add a line with only "---" after the last YAML field.',
-            }),
+        report(split.reason === 'missing' ? 'frontmatter-missing' : 'frontmatter-unclosed', {
+          file,
+          line: 1,
+          column: 1,
+        }),
       ],
     };
   }
@@ -92,79 +75,45 @@ export function parseRelease(
     Array.isArray(yaml.value)
   ) {
     return {
-      diagnostics: [
-        diag(
-          'frontmatter-not-mapping',
-          'error',
-          'The frontmatter must be YAML fields ("key: value" lines).',
-          {
-            file,
-            line: split.yamlLine,
-            column: 1,
-            hint: 'Write at least "title:", "date:" and "lang:" between the "---" lines.',
-          },
-        ),
-      ],
+      diagnostics: [report('frontmatter-not-mapping', { file, line: split.yamlLine, column: 1 })],
     };
   }
   const { fm, valid } = checkedFrontmatter(yaml, file, diagnostics);
   const title = fm.title ?? '';
   const at = (p: (string | number)[], part?: 'key' | 'value') => ({ file, ...yaml.locate(p, part) });
-  const error = (
-    code: string,
-    message: string,
-    p: (string | number)[],
-    hint: string,
-    part?: 'key' | 'value',
-  ) => diagnostics.push(diag(code, 'error', message, { ...at(p, part), hint }));
-  const warn = (code: string, message: string, where: { line: number; column: number }, hint: string) =>
-    diagnostics.push(diag(code, 'warning', message, { file, ...where, hint }));
+  const add = (d: Diagnostic) => diagnostics.push(d);
   const tz = config.timeZone;
 
   const date: ReturnType<typeof parseDateTime> =
     fm.date === undefined ? { ok: false, reason: 'missing' } : parseDateTime(fm.date, tz);
   if (!date.ok && date.reason !== 'missing') {
-    if (date.reason === 'impossible')
-      error(
-        'date-impossible',
-        `The date "${fm.date}" does not exist.`,
-        ['date'],
-        'Check the day and month (e.g. February has 28 or 29 days).',
-      );
-    else
-      error(
-        'date-invalid',
-        `"${fm.date}" is not a date.`,
-        ['date'],
-        'Write YYYY-MM-DD, or an ISO date-time such as 2026-12-01T08:00 or 2026-12-01T08:00+01:00.',
-      );
+    add(
+      report(date.reason === 'impossible' ? 'date-impossible' : 'date-invalid', {
+        value: String(fm.date),
+        ...at(['date']),
+      }),
+    );
   }
   let embargo: Date | undefined;
   if (fm.embargo !== undefined) {
     const e = parseDateTime(fm.embargo, tz);
     if (!e.ok) {
-      if (e.reason === 'impossible')
-        error(
-          'date-impossible',
-          `The embargo "${fm.embargo}" does not exist.`,
-          ['embargo'],
-          'Check the day, month and time.',
-        );
-      else
-        error(
-          'date-invalid',
-          `The embargo "${fm.embargo}" is not a date-time.`,
-          ['embargo'],
-          'Write an ISO date-time such as 2026-12-01T08:00 (read in the configured time zone) or with an offset.',
-        );
+      add(
+        report(e.reason === 'impossible' ? 'date-impossible' : 'date-invalid', {
+          value: String(fm.embargo),
+          embargo: true,
+          ...at(['embargo']),
+        }),
+      );
     } else {
       embargo = e.instant;
       if (date.ok && embargo.getTime() < date.instant.getTime()) {
-        error(
-          'embargo-before-date',
-          `The embargo (${fm.embargo}) is before the release date (${fm.date}).`,
-          ['embargo'],
-          'An embargo holds a release back: set it at or after the date, or remove it.',
+        add(
+          report('embargo-before-date', {
+            embargo: String(fm.embargo),
+            date: String(fm.date),
+            ...at(['embargo']),
+          }),
         );
       }
     }
@@ -172,47 +121,31 @@ export function parseRelease(
 
   const lang = fm.lang ?? config.defaultLanguage;
   if (!config.languages.includes(lang)) {
-    error(
-      'lang-unknown',
-      `"${lang}" is not a configured language.`,
-      ['lang'],
-      `Use one of ${config.languages.join(', ')}.${didYouMean(lang, config.languages)}`,
+    add(
+      report('lang-unknown', {
+        lang,
+        languages: config.languages.join(', '),
+        ...at(['lang']),
+        didYouMean: didYouMean(lang, config.languages),
+      }),
     );
   }
 
   let slug = fm.slug ?? slugify(title);
   if (fm.slug !== undefined && !SLUG_RE.test(fm.slug)) {
-    error(
-      'slug-invalid',
-      `The slug "${fm.slug}" is not valid.`,
-      ['slug'],
-      `Use lower-case letters, digits and single hyphens, e.g. "${slugify(fm.slug) || 'my-release'}".`,
+    add(
+      report('slug-invalid', { slug: fm.slug, example: slugify(fm.slug) || 'my-release', ...at(['slug']) }),
     );
   } else if (!slug && title) {
-    error(
-      'slug-invalid',
-      'No slug can be made from this title.',
-      ['title'],
-      'Add a "slug:" field with lower-case letters, digits and hyphens.',
-    );
+    add(report('slug-invalid', at(['title'])));
     slug = 'release';
   }
 
   if (hasControlCharacters(title)) {
-    error(
-      'title-line-break',
-      'The title contains a line break or control character; it could not be an email subject.',
-      ['title'],
-      'Write the title on one line; for a long title, do not use "|" or ">" block style in YAML.',
-    );
+    add(report('title-line-break', at(['title'])));
   }
   if (title.length > TITLE_WARN_LENGTH) {
-    warn(
-      'title-too-long',
-      `The title is ${title.length} characters long: too long for an email subject.`,
-      yaml.locate(['title']),
-      `Keep it under ${TITLE_WARN_LENGTH} characters; mail clients cut subjects short.`,
-    );
+    add(report('title-too-long', { length: title.length, max: TITLE_WARN_LENGTH, ...at(['title']) }));
   }
 
   let image: ReleaseImage | undefined;
@@ -220,22 +153,13 @@ export function parseRelease(
     const { src, alt, credit } = fm.image;
     image = { src, alt: alt?.trim() ?? '', ...(credit ? { credit } : {}) };
     if (!alt?.trim()) {
-      error(
-        'image-alt-missing',
-        'The image has no alt text.',
-        alt === undefined ? ['image'] : ['image', 'alt'],
-        'Describe what the image shows in "alt:", for readers who cannot see it.',
-        alt === undefined ? 'key' : 'value',
+      add(
+        report('image-alt-missing', alt === undefined ? at(['image'], 'key') : at(['image', 'alt'], 'value')),
       );
     }
     if (/^https?:\/\//i.test(src)) image.url = src;
     else if (/^[a-z][a-z0-9+.-]*:/i.test(src) || src.startsWith('//')) {
-      error(
-        'image-src-invalid',
-        `The image "${src}" is neither a local file nor an http(s) URL.`,
-        ['image', 'src'],
-        'Give a path relative to the release file, or an https:// URL.',
-      );
+      add(report('image-src-invalid', { src, ...at(['image', 'src']) }));
     } else {
       // "/images/x.jpg" is relative to the project root; anything else to the release file.
       const resolved = src.startsWith('/')
@@ -243,18 +167,14 @@ export function parseRelease(
         : path.resolve(path.dirname(srcFile.path), src);
       image.file = resolved;
       if (outsideProject(config.root, resolved)) {
-        error(
-          'image-outside-project',
-          `The image "${src}" lies outside the project folder.`,
-          ['image', 'src'],
-          OUTSIDE_HINT,
-        );
+        add(report('image-outside-project', { src, ...at(['image', 'src']) }));
       } else if (!fileExists(resolved)) {
-        error(
-          'image-missing',
-          `The image file "${src}" does not exist.`,
-          ['image', 'src'],
-          `Put the image at ${path.relative(config.root, resolved)} or fix the path (relative to the release file).`,
+        add(
+          report('image-missing', {
+            src,
+            path: path.relative(config.root, resolved),
+            ...at(['image', 'src']),
+          }),
         );
       }
     }
@@ -267,11 +187,12 @@ export function parseRelease(
       const known = config.contacts[c];
       if (known) contacts.push(known);
       else
-        error(
-          'contact-unknown',
-          `Unknown contact "${c}".`,
-          ['contacts', i],
-          `Declare it under "contacts" in the config, or write the contact inline.${didYouMean(c, Object.keys(config.contacts))}`,
+        add(
+          report('contact-unknown', {
+            contact: c,
+            ...at(['contacts', i]),
+            didYouMean: didYouMean(c, Object.keys(config.contacts)),
+          }),
         );
       return;
     }
@@ -282,13 +203,7 @@ export function parseRelease(
     if (c.phone !== undefined) {
       const phone = parsePhone(String(c.phone), config.site.phoneRegion);
       if (phone) contact.phone = phone;
-      else
-        error(
-          'phone-invalid',
-          `"${c.phone}" is not a valid phone number.`,
-          ['contacts', i, 'phone'],
-          'Write it as 010-123 45 67 or +46 10 123 45 67.',
-        );
+      else add(report('phone-invalid', { phone: String(c.phone), ...at(['contacts', i, 'phone']) }));
     }
     contacts.push(contact);
   });
@@ -297,22 +212,24 @@ export function parseRelease(
   if (fm.boilerplate !== undefined) {
     boilerplate = registryBoilerplate(config, fm.boilerplate, lang);
     if (!boilerplate && /^[a-z0-9][a-z0-9_-]*$/.test(fm.boilerplate)) {
-      error(
-        'boilerplate-unknown',
-        `Unknown boilerplate "${fm.boilerplate}".`,
-        ['boilerplate'],
-        `Declare it under "boilerplates" in the config, or write the text inline.${didYouMean(fm.boilerplate, Object.keys(config.boilerplates))}`,
+      add(
+        report('boilerplate-unknown', {
+          boilerplate: fm.boilerplate,
+          ...at(['boilerplate']),
+          didYouMean: didYouMean(fm.boilerplate, Object.keys(config.boilerplates)),
+        }),
       );
     } else boilerplate ??= { markdown: fm.boilerplate };
   }
 
   fm.topics.forEach((t, i) => {
     if (t !== null && !config.topics[t])
-      error(
-        'topic-unknown',
-        `Unknown topic "${t}".`,
-        ['topics', i],
-        `Declare it under "topics" in the config.${didYouMean(t, Object.keys(config.topics))}`,
+      add(
+        report('topic-unknown', {
+          topic: t,
+          ...at(['topics', i]),
+          didYouMean: didYouMean(t, Object.keys(config.topics)),
+        }),
       );
   });
 
@@ -333,14 +250,7 @@ export function parseRelease(
     body = rest.replace(/^\s*\n/, '');
     bodyLine = split.bodyLine + countNewlines(split.body, 0, split.body.length - body.length);
   }
-  quoteWarnings(paras, split.bodyLine, (where) =>
-    warn(
-      'quote-unattributed',
-      'This paragraph starts like a quote ("– ") but has no attribution.',
-      where,
-      'End it with who speaks: "– Quote, säger Name, role." (English: "– Quote, says Name, role."). A quote of several paragraphs needs it in the last one.',
-    ),
-  );
+  quoteWarnings(paras, split.bodyLine, (where) => add(report('quote-unattributed', { file, ...where })));
   if (!fm.draft) diagnostics.push(...placeholdersLeft(text, file));
 
   // Raw HTML the sanitiser will change, wherever Markdown is written.
@@ -354,13 +264,7 @@ export function parseRelease(
   const bodyImages = findBodyImages(body, bodyLine, srcFile.path, config.root);
   for (const b of bodyImages) {
     if (!outsideProject(config.root, b.file)) continue;
-    diagnostics.push(
-      diag('image-outside-project', 'error', `The image "${b.url}" lies outside the project folder.`, {
-        file,
-        line: b.line,
-        hint: OUTSIDE_HINT,
-      }),
-    );
+    diagnostics.push(report('image-outside-project', { src: b.url, file, line: b.line }));
   }
 
   if (!valid || diagnostics.some((d) => d.severity === 'error') || !date.ok) return { diagnostics };
@@ -417,11 +321,10 @@ function encodingDiagnostic(bytes: Buffer, file: string): Diagnostic {
   const loose = bytes.toString('utf8');
   const bad = loose.indexOf('\uFFFD');
   const before = loose.slice(0, Math.max(bad, 0));
-  return diag('file-encoding', 'error', 'The file is not valid UTF-8.', {
+  return report('file-encoding', {
     file,
     line: before.split('\n').length,
     column: bad - before.lastIndexOf('\n'),
-    hint: 'Save the file as UTF-8 (most editors offer "Save with encoding").',
   });
 }
 

@@ -1,4 +1,5 @@
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { LineIndex } from '../core/source-map.js';
 
 /** What `scs new` writes for the writer to replace, in one language. */
@@ -61,13 +62,7 @@ export function placeholdersLeft(text: string, file: string): Diagnostic[] {
   for (const m of text.matchAll(placeholderPattern())) {
     lines ??= new LineIndex(text);
     const found = m[0].replace(/\s+/g, ' ');
-    out.push(
-      diag('placeholder-left', 'error', `Placeholder text from "scs new" is still here: "${found}".`, {
-        file,
-        ...lines.position(m.index),
-        hint: 'Replace the text with your own, or mark the release "draft: true" until it is ready.',
-      }),
-    );
+    out.push(report('placeholder-left', { text: found, file, ...lines.position(m.index) }));
   }
   return out;
 }

@@ -1,4 +1,5 @@
-import { diag, type Diagnostic, type Position } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic, Position } from '../core/diagnostic.js';
 import { LineIndex } from '../core/source-map.js';
 import { parseMarkdown } from '../render/markdown.js';
 import { removedBySanitiser } from '../render/sanitize.js';
@@ -55,16 +56,11 @@ export function rawHtmlWarnings(
             removed.slice(0, 3).map(clip).join(', ') +
             (removed.length > 3 ? ` and ${removed.length - 3} more` : '');
           out.push(
-            diag(
-              'html-removed',
-              'warning',
-              `This HTML is not published as written: the sanitiser removes ${shown}.`,
-              {
-                file,
-                ...(found ? lines.position(found.index) : fallback),
-                hint: 'Pages, feeds and emails keep only safe HTML: no scripts, event handlers, frames, forms, SVG or MathML, and only http(s), mailto and tel URLs. Remove it, or write it in Markdown.',
-              },
-            ),
+            report('html-removed', {
+              removed: shown,
+              file,
+              ...(found ? lines.position(found.index) : fallback),
+            }),
           );
         }
         if (t.children) visit(t.children, here);

@@ -1,6 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { existsOnce, projectPath } from './files.js';
 import { parseRelease } from './parse.js';
 import type { FileRecord } from './record.js';
@@ -17,9 +19,6 @@ export interface FileResult {
   /** Paths whose existence a rule tested (images), and what it found. */
   deps: [string, boolean][];
 }
-
-const diagnostic = (code: string, message: string, file: string, hint: string, at1 = false) =>
-  diag(code, 'error', message, { file, ...(at1 ? { line: 1, column: 1 } : {}), hint });
 
 /**
  * Reads and validates release files one by one. Files are read into one buffer that grows as needed,
@@ -64,13 +63,12 @@ export class FileReader {
       if (size > MAX_RELEASE_BYTES) {
         return {
           ...stat,
-          diagnostic: diagnostic(
-            'file-too-large',
-            `The file is ${(size / 1048576).toFixed(1)} MB; releases may be at most 1 MB.`,
+          diagnostic: report('file-too-large', {
+            megabytes: (size / 1048576).toFixed(1),
             file,
-            'Move large material (images, attachments) out of the Markdown and link to it.',
-            true,
-          ),
+            line: 1,
+            column: 1,
+          }),
         };
       }
       if (size > this.buffer.length) this.buffer = Buffer.allocUnsafeSlow(size);
@@ -85,14 +83,14 @@ export class FileReader {
       const code = (e as NodeJS.ErrnoException).code;
       return {
         ...stat,
-        diagnostic: diagnostic(
-          code === 'EISDIR' ? 'file-is-directory' : 'file-unreadable',
-          `Cannot read the file (${code ?? (e as Error).message}).`,
-          file,
-          code === 'EACCES'
-            ? 'Give yourself read permission on it.'
-            : 'Check that the file exists and is a regular, readable file (a broken link?).',
-        ),
+        diagnostic:
+          code === 'EISDIR'
+            ? report('file-is-directory', { name: path.basename(file), file })
+            : report('file-unreadable', {
+                reason: code ?? (e as Error).message,
+                denied: code === 'EACCES',
+                file,
+              }),
       };
     } finally {
       if (fd !== undefined) closeSync(fd);

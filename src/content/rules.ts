@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import type { Release } from './types.js';
 
 /** Line and column of a top-level frontmatter key, read again only when a rule fires. */
@@ -31,16 +32,13 @@ export function crossFileRules(releases: readonly Release[]): Diagnostic[] {
       continue;
     }
     out.push(
-      diag(
-        'slug-duplicate',
-        'error',
-        `The slug "${r.slug}" is already used by ${first.file} (language ${r.lang}).`,
-        {
-          file: r.file,
-          ...keyPosition(r, 'slug', 'title'),
-          hint: 'Give one of them another "slug:" so their pages get different addresses.',
-        },
-      ),
+      report('slug-duplicate', {
+        slug: r.slug,
+        other: first.file,
+        lang: r.lang,
+        file: r.file,
+        ...keyPosition(r, 'slug', 'title'),
+      }),
     );
   }
   const groups = new Map<string, Release[]>();
@@ -57,16 +55,13 @@ export function crossFileRules(releases: readonly Release[]): Diagnostic[] {
       const twin = seen.get(r.lang);
       if (twin) {
         out.push(
-          diag(
-            'translation-duplicate',
-            'error',
-            `Two ${r.lang} versions share translationKey "${key}": this one and ${twin.file}.`,
-            {
-              file: r.file,
-              ...keyPosition(r, 'translationKey'),
-              hint: 'Each language may have one version: change the translationKey of one of them.',
-            },
-          ),
+          report('translation-duplicate', {
+            lang: r.lang,
+            key,
+            other: twin.file,
+            file: r.file,
+            ...keyPosition(r, 'translationKey'),
+          }),
         );
         continue;
       }
@@ -80,16 +75,16 @@ export function crossFileRules(releases: readonly Release[]): Diagnostic[] {
       for (const a of agree) {
         if (a.ours === a.theirs) continue;
         out.push(
-          diag(
-            'translation-mismatch',
-            'error',
-            `This ${r.lang} version is ${a.what(a.ours)}, but its ${base.lang} version (${base.file}) is ${a.what(a.theirs)}.`,
-            {
-              file: r.file,
-              ...keyPosition(r, a.key),
-              hint: `Language versions of one release are published together: give them the same "${a.key}:".`,
-            },
-          ),
+          report('translation-mismatch', {
+            lang: r.lang,
+            ours: a.what(a.ours),
+            baseLang: base.lang,
+            baseFile: base.file,
+            theirs: a.what(a.theirs),
+            key: a.key,
+            file: r.file,
+            ...keyPosition(r, a.key),
+          }),
         );
       }
     }

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
-import { type Diagnostic, diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { type Diagnostic, ScsError } from '../core/diagnostic.js';
 import { slugify } from '../core/slug.js';
 import { localDate, localDateTime, parseDateTime } from '../core/time.js';
 import { normalizeEmail } from '../subscribers/email.js';
@@ -30,7 +31,7 @@ export interface NewReleaseOptions {
 
 const yamlString = (s: string) => JSON.stringify(s);
 
-const usage = (message: string, hint: string) => new ScsError([diag('usage', 'error', message, { hint })], 2);
+const usage = (problem: string, fix: string) => new ScsError([report('usage', { problem, fix })], 2);
 
 /** Plans `releases/YYYY/YYYY-MM-DD-<slug>.<lang>.md` with the frontmatter filled from the config. */
 export function planNewRelease(config: Config, options: NewReleaseOptions): PlannedFile {
@@ -111,17 +112,7 @@ export function writeNewFiles(files: readonly PlannedFile[], root: string): void
   const taken = files.filter((f) => existsSync(f.path));
   if (taken.length) {
     throw new ScsError(
-      taken.map((f) =>
-        diag(
-          'file-exists',
-          'error',
-          `${path.relative(root, f.path) || f.path} already exists; scs does not overwrite files.`,
-          {
-            file: path.relative(root, f.path),
-            hint: 'Choose another title or date, or remove the existing file first.',
-          },
-        ),
-      ),
+      taken.map((f) => report('file-exists', { file: path.relative(root, f.path) || f.path })),
       1,
     );
   }
@@ -169,9 +160,9 @@ const NEWSROOM_TEXTS: Record<
 const newsroomTexts = (lang: string) =>
   NEWSROOM_TEXTS[lang as keyof typeof NEWSROOM_TEXTS] ?? NEWSROOM_TEXTS.en;
 
-const invalid = (message: string, hint: string): Checked<never> => ({
+const invalid = (problem: string, fix: string): Checked<never> => ({
   ok: false,
-  diagnostic: diag('usage', 'error', message, { hint }),
+  diagnostic: report('usage', { problem, fix }),
 });
 
 /** Each answer `scs init` takes, checked on its own (a prompt asks again for the one that is wrong). */
@@ -249,14 +240,10 @@ export function checkInitFolder(dir: string): void {
   if (existing.length) {
     throw new ScsError(
       [
-        diag(
-          'init-not-empty',
-          'error',
-          `${dir} is not empty (${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}).`,
-          {
-            hint: 'Run "scs init" in an empty folder, or give a new folder: scs init my-newsroom.',
-          },
-        ),
+        report('init-not-empty', {
+          dir,
+          existing: `${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}`,
+        }),
       ],
       1,
     );

@@ -1,11 +1,12 @@
 /**
  * The one diagnostic type for every user mistake, in every command.
- * Library code returns these as data; only the CLI prints them.
+ * Library code returns these as data; only the CLI prints them. They are made by `report()`
+ * (core/catalogue), from the catalogue entry of their code.
  */
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
-  /** Stable, documented code (README "Diagnostic codes"). */
+  /** Stable, documented code: a key of the catalogue (README "Diagnostic codes"). */
   code: string;
   severity: Severity;
   message: string;
@@ -22,20 +23,6 @@ export interface Diagnostic {
 export interface Position {
   line: number;
   column: number;
-}
-
-export function diag(
-  code: string,
-  severity: Severity,
-  message: string,
-  where: { file?: string; line?: number; column?: number; hint?: string } = {},
-): Diagnostic {
-  const d: Diagnostic = { code, severity, message };
-  if (where.hint) d.hint = where.hint;
-  if (where.file !== undefined) d.file = where.file;
-  if (where.line !== undefined) d.line = where.line;
-  if (where.column !== undefined) d.column = where.column;
-  return d;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

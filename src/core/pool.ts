@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parentPort, type Transferable, Worker } from 'node:worker_threads';
-import { type Diagnostic, diag } from './diagnostic.js';
+import { report } from './catalogue/index.js';
+import type { Diagnostic } from './diagnostic.js';
 
 /** Why a task did not come back: its worker threw, died, or stopped answering. */
 export class WorkerFailure extends Error {}
@@ -14,15 +15,7 @@ export const TASK_TIMEOUT_MS = 60_000;
  * what it had been given was done again on the main thread, so nothing is missing.
  */
 export function workerFailed(thread: string, why: string, where: string, file?: string): Diagnostic {
-  return diag(
-    'worker-failed',
-    'warning',
-    `A ${thread} thread ${why} ${where}; the work it had been given was done again on the main thread.`,
-    {
-      ...(file ? { file } : {}),
-      hint: 'Nothing is missing from the results. If this repeats, run with --threads 1 and report it.',
-    },
-  );
+  return report('worker-failed', { thread, why, where, ...(file ? { file } : {}) });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
-import { diag, type Diagnostic } from './diagnostic.js';
+import { report } from './catalogue/index.js';
+import type { Diagnostic } from './diagnostic.js';
 import type { ParsedYaml } from './yaml.js';
 
 /** Levenshtein distance, for "did you mean" hints on misspelt keys. */
@@ -63,18 +64,20 @@ export function schemaDiagnostics(
   keysAt: (path: readonly PropertyKey[]) => readonly string[],
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const { codes } = yaml;
   for (const issue of issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-    const name = describe(path);
+    const field = describe(path);
     const where = (p = path, part: 'key' | 'value' = 'value') => ({ file, ...yaml.locate(p, part) });
     const value = valueAt(yaml.value, path);
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) {
           out.push(
-            diag('field-unknown', 'error', `Unknown field "${[...path, key].join('.')}".`, {
+            report(codes.unknown, {
+              field: [...path, key].join('.'),
               ...where([...path, key], 'key'),
-              hint: `Remove it or fix its spelling.${didYouMean(key, keysAt(path))}`,
+              didYouMean: didYouMean(key, keysAt(path)),
             }),
           );
         }
@@ -83,93 +86,46 @@ export function schemaDiagnostics(
         if (value === undefined) {
           const parent = path.slice(0, -1);
           out.push(
-            diag('field-required', 'error', `Missing required field "${name}".`, {
-              ...where(parent, 'key'),
-              hint: `Add "${String(path[path.length - 1])}:" here.`,
-            }),
+            report(codes.required, { field, key: String(path[path.length - 1]), ...where(parent, 'key') }),
           );
         } else {
           out.push(
-            diag(
-              'field-type',
-              'error',
-              `"${name}" must be ${article(issue.expected)}, not ${received(value)}.`,
-              {
-                ...where(),
-                hint: typeHint(issue.expected),
-              },
-            ),
+            report(codes.type, { field, type: issue.expected, received: received(value), ...where() }),
           );
         }
         break;
       case 'invalid_value':
         out.push(
-          diag(
-            'field-value',
-            'error',
-            `"${name}" must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, not ${received(value)}.`,
-            {
-              ...where(),
-              hint: `Use one of the allowed values.${didYouMean(String(value), issue.values.map(String))}`,
-            },
-          ),
+          report(codes.value, {
+            field,
+            allowed: issue.values.map((v) => JSON.stringify(v)).join(', '),
+            received: received(value),
+            ...where(),
+            didYouMean: didYouMean(String(value), issue.values.map(String)),
+          }),
         );
         break;
       case 'invalid_format':
         out.push(
-          diag(
-            issue.format === 'email' ? 'email-invalid' : 'field-format',
-            'error',
-            issue.format === 'email'
-              ? `"${name}" is not a valid email address: ${received(value)}.`
-              : `"${name}" is not a valid ${issue.format}: ${received(value)}.`,
-            { ...where(), hint: issue.format === 'email' ? 'Write it as name@example.com.' : issue.message },
-          ),
+          issue.format === 'email'
+            ? report(codes.email, { value: field, reason: received(value), ...where() })
+            : report(codes.format, {
+                field,
+                format: issue.format,
+                received: received(value),
+                rule: issue.message,
+                ...where(),
+              }),
         );
         break;
-      case 'custom': {
-        const params = (issue.params ?? {}) as { code?: string; hint?: string; severity?: 'warning' };
-        out.push(
-          diag(params.code ?? 'field-value', params.severity ?? 'error', issue.message, {
-            ...where(),
-            hint: params.hint,
-          }),
-        );
-        break;
-      }
       case 'invalid_union':
-        out.push(
-          diag('field-type', 'error', `"${name}" has the wrong shape: ${received(value)}.`, {
-            ...where(),
-            hint: 'See the README for the allowed forms of this field.',
-          }),
-        );
+        out.push(report(codes.type, { field, received: received(value), ...where() }));
         break;
       default:
-        out.push(diag('field-value', 'error', `"${name}": ${issue.message}.`, where()));
+        out.push(report(codes.value, { field, detail: issue.message, ...where() }));
     }
   }
   return out;
-}
-
-function typeHint(expected: string): string {
-  if (expected === 'boolean') return 'Write true or false.';
-  if (expected === 'array') return 'Write a list: [a, b] on one line, or one "- item" per line.';
-  if (expected === 'object') return 'Write the fields on their own lines below the key, indented.';
-  if (expected === 'number') return 'Write a number without quotes.';
-  return 'Put the value in double quotes to make it a text.';
-}
-
-function article(expected: string): string {
-  const noun =
-    expected === 'object'
-      ? 'a mapping'
-      : expected === 'array'
-        ? 'a list'
-        : expected === 'boolean'
-          ? 'true or false'
-          : '';
-  return noun || `a ${expected}`;
 }
 
 /** The keys a (strict) object schema allows at `path`, walking through optional, default, record and array. */

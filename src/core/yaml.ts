@@ -1,5 +1,6 @@
 import type { Document, Node as YamlNode } from 'yaml';
-import { diag, type Diagnostic, type Position } from './diagnostic.js';
+import { type Code, report } from './catalogue/index.js';
+import type { Diagnostic, Position } from './diagnostic.js';
 import { fastYaml } from './fast-yaml.js';
 import { lazyRequire } from './lazy-require.js';
 import { LineIndex } from './source-map.js';
@@ -10,19 +11,55 @@ const yamlLib = lazyRequire<typeof import('yaml')>('yaml');
 
 export type YamlPath = readonly (string | number)[];
 
+/**
+ * The codes of a document's YAML and schema problems: a release's, or the configuration's (named with
+ * "config-" in front, so that scripts tell them apart).
+ */
+export const DOCUMENT_CODES = {
+  release: {
+    syntax: 'yaml-syntax',
+    duplicateKey: 'yaml-duplicate-key',
+    unknown: 'field-unknown',
+    required: 'field-required',
+    type: 'field-type',
+    value: 'field-value',
+    format: 'field-format',
+    email: 'email-invalid',
+  },
+  config: {
+    syntax: 'config-yaml-syntax',
+    duplicateKey: 'config-yaml-duplicate-key',
+    unknown: 'config-field-unknown',
+    required: 'config-field-required',
+    type: 'config-field-type',
+    value: 'config-field-value',
+    format: 'config-field-format',
+    email: 'config-email-invalid',
+  },
+} as const satisfies Record<string, Record<string, Code>>;
+
+export type DocumentCodes = (typeof DOCUMENT_CODES)[keyof typeof DOCUMENT_CODES];
+
 export interface ParsedYaml {
   /** Plain JavaScript value (YAML 1.2 core schema: dates stay strings). */
   value: unknown;
   diagnostics: Diagnostic[];
   /** Where a key path sits in the original file (1-based), falling back to the nearest parent. */
   locate(path: YamlPath, part?: 'key' | 'value'): Position;
+  /** What its problems are called (schemaDiagnostics names the schema's by them too). */
+  codes: DocumentCodes;
 }
 
 /**
  * Parses YAML that starts at `firstLine` of `file` and keeps enough of the tree to point
  * diagnostics at any key path.
  */
-export function parseYaml(text: string, file: string, firstLine = 1): ParsedYaml {
+export function parseYaml(
+  text: string,
+  file: string,
+  firstLine = 1,
+  codes: DocumentCodes = DOCUMENT_CODES.release,
+): ParsedYaml {
   const fast = fastYaml(text);
   if (fast) {
     // Positions are only needed for diagnostics: parse the full tree the first time one asks.
@@ -31,15 +68,16 @@ export function parseYaml(text: string, file: string, firstLine = 1): ParsedYaml
       value: fast,
       diagnostics: [],
       locate: (path, part) => {
-        full ??= parseYamlFully(text, file, firstLine);
+        full ??= parseYamlFully(text, file, firstLine, codes);
         return full.locate(path, part);
       },
+      codes,
     };
   }
-  return parseYamlFully(text, file, firstLine);
+  return parseYamlFully(text, file, firstLine, codes);
 }
 
-function parseYamlFully(text: string, file: string, firstLine: number): ParsedYaml {
+function parseYamlFully(text: string, file: string, firstLine: number, codes: DocumentCodes): ParsedYaml {
   const { isMap, isSeq, isScalar, parseDocument } = yamlLib();
   const doc: Document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const lines = new LineIndex(text);
@@ -52,13 +90,7 @@ function parseYamlFully(text: string, file: string, firstLine: number): ParsedYa
     const p = at(e.pos[0]);
     const duplicate = e.code === 'DUPLICATE_KEY';
     diagnostics.push(
-      diag(duplicate ? 'yaml-duplicate-key' : 'yaml-syntax', 'error', firstSentence(e.message), {
-        file,
-        ...p,
-        hint: duplicate
-          ? 'Each key may appear only once: remove or merge the repeated key.'
-          : 'Fix the YAML syntax here; strings containing ":" or "#" are safest in double quotes.',
-      }),
+      report(duplicate ? codes.duplicateKey : codes.syntax, { detail: firstSentence(e.message), file, ...p }),
     );
   }
   const locate = (path: YamlPath, part: 'key' | 'value' = 'value'): Position => {
@@ -87,7 +119,7 @@ function parseYamlFully(text: string, file: string, firstLine: number): ParsedYa
     return best;
   };
   const value = doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 100 });
-  return { value, diagnostics, locate };
+  return { value, diagnostics, locate, codes };
 }
 
 function firstSentence(message: string): string {

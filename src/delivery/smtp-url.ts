@@ -1,4 +1,5 @@
-import { diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 
 /** Where and how to connect, read from `SCS_SMTP_URL`. */
@@ -20,14 +21,10 @@ export interface SmtpServer {
   shown: string;
 }
 
-const FORMAT_HINT =
-  'Write it as smtp://user:password@host:587 (STARTTLS when the server offers it) or smtps://user:password@host:465 (TLS from the start); percent-encode special characters in the user and password. Options: ?requireTLS=true, ?ignoreTLS=true, ?rejectUnauthorized=false, ?name=<EHLO name>.';
-
 const BOOLEAN_OPTIONS = ['requireTLS', 'ignoreTLS', 'rejectUnauthorized'] as const;
 const OPTIONS = [...BOOLEAN_OPTIONS, 'name'];
 
-const invalid = (message: string) =>
-  new ScsError([diag('smtp-url-invalid', 'error', `SCS_SMTP_URL ${message}`, { hint: FORMAT_HINT })], 2);
+const invalid = (problem: string) => new ScsError([report('smtp-url-invalid', { problem })], 2);
 
 /** Parses `SCS_SMTP_URL`; throws a configuration error (exit 2) naming what is wrong, never echoing the password. */
 export function parseSmtpUrl(text: string): SmtpServer {

@@ -1,7 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
 import type { Config } from '../config/types.js';
-import { diag, ScsError, type Severity } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { type Diagnostic, ScsError } from '../core/diagnostic.js';
 import { loadDkimSigner } from '../email/dkim.js';
 import { type DoctorCheck, failed, passed, skipped } from './types.js';
 
@@ -17,8 +18,9 @@ export function dnsResolver(server: string | undefined, timeoutMs: number): TxtR
   } catch {
     throw new ScsError(
       [
-        diag('usage', 'error', `The DNS server "${server}" is not an IP address with an optional port.`, {
-          hint: 'Write it as 127.0.0.1:5353 or [::1]:53 (--dns-server or SCS_DNS_SERVER).',
+        report('usage', {
+          problem: `The DNS server "${server}" is not an IP address with an optional port.`,
+          fix: 'Write it as 127.0.0.1:5353 or [::1]:53 (--dns-server or SCS_DNS_SERVER).',
         }),
       ],
       2,
@@ -38,18 +40,7 @@ async function lookupTxt(resolver: TxtResolver, name: string, id: string, title:
     if (code === 'ENOTFOUND' || code === 'ENODATA') return { records: [] };
     // SERVFAIL, a timeout, a refusal: DNS could not say, which is no proof of a wrong setup.
     return {
-      failure: failed(
-        id,
-        title,
-        diag(
-          'doctor-dns-lookup',
-          'warning',
-          `Looking up the TXT records of ${name} failed (${code ?? (e as Error).message}).`,
-          {
-            hint: "Check that the domain's name servers answer, and run scs doctor again (SCS_DNS_SERVER or --dns-server asks another DNS server).",
-          },
-        ),
-      ),
+      failure: failed(id, title, report('doctor-dns-lookup', { name, reason: code ?? (e as Error).message })),
     };
   }
 }
@@ -85,18 +76,7 @@ export async function checkDkim(config: Config, resolver: TxtResolver): Promise<
   const DNS = 'DKIM key in DNS';
   if (!config.env.dkim) {
     return [
-      failed(
-        'dkim-key',
-        KEY,
-        diag(
-          'doctor-dkim-unset',
-          'warning',
-          'SCS_DKIM_PRIVATE_KEY is not set: messages go out without a DKIM signature.',
-          {
-            hint: 'Large mailbox providers expect newsletters to be DKIM-signed: generate a key (openssl genrsa -out dkim.pem 2048), publish its public key in DNS, and set SCS_DKIM_PRIVATE_KEY (and SCS_DKIM_SELECTOR).',
-          },
-        ),
-      ),
+      failed('dkim-key', KEY, report('doctor-dkim-unset')),
       skipped('dkim-dns', DNS, 'no DKIM key to look for.'),
     ];
   }
@@ -122,39 +102,24 @@ export async function checkDkim(config: Config, resolver: TxtResolver): Promise<
   if (published.some((t) => publishedKey(t.get('p')!)?.equals(ours))) {
     return [keyCheck, passed('dkim-dns', DNS, `${name} publishes the public key of SCS_DKIM_PRIVATE_KEY.`)];
   }
-  const problem = (code: string, severity: Severity, message: string, hint: string): DoctorCheck[] => [
-    keyCheck,
-    failed(
-      'dkim-dns',
-      DNS,
-      diag(code, severity, message, { hint: `Publish a TXT record at ${name}: ${record}${hint}` }),
-    ),
-  ];
-  if (!published.length) {
-    return problem(
-      'doctor-dkim-dns-missing',
-      'warning',
-      `No DKIM key record at ${name}: receivers cannot verify the signatures.`,
-      '',
-    );
-  }
+  const problem = (d: Diagnostic): DoctorCheck[] => [keyCheck, failed('dkim-dns', DNS, d)];
+  if (!published.length) return problem(report('doctor-dkim-dns-missing', { name, record }));
   const revoked = published.every((t) => t.get('p') === '');
-  return problem(
-    'doctor-dkim-dns-mismatch',
-    'error',
-    `The DKIM record at ${name} ${revoked ? 'revokes the key (empty p=)' : 'holds another public key than SCS_DKIM_PRIVATE_KEY'}: receivers will find every signature broken.`,
-    ' — or set SCS_DKIM_PRIVATE_KEY and SCS_DKIM_SELECTOR to the key published there.',
-  );
+  return problem(report('doctor-dkim-dns-mismatch', { name, record, revoked }));
 }
 
 interface PolicySpec {
   id: 'spf' | 'dmarc';
   title: string;
-  /** Where the record lives. */
+  /** The sender's domain, and where the record lives. */
+  domain: string;
   name: string;
   /** The version tag that makes a TXT record one of these. */
   version: string;
-  missingHint: string;
+  codes: {
+    missing: 'doctor-spf-missing' | 'doctor-dmarc-missing';
+    multiple: 'doctor-spf-multiple' | 'doctor-dmarc-multiple';
+  };
   /** A remark on the record found, if any. */
   note?(record: string): string | undefined;
 }
@@ -169,26 +134,19 @@ async function checkPolicy(resolver: TxtResolver, spec: PolicySpec): Promise<Doc
     return failed(
       spec.id,
       spec.title,
-      diag(
-        `doctor-${spec.id}-missing`,
-        'warning',
-        `No ${spec.title} record (${spec.version}) at ${spec.name}.`,
-        {
-          hint: spec.missingHint,
-        },
-      ),
+      report(spec.codes.missing, {
+        title: spec.title,
+        version: spec.version,
+        name: spec.name,
+        domain: spec.domain,
+      }),
     );
   }
   if (records.length > 1) {
     return failed(
       spec.id,
       spec.title,
-      diag(
-        `doctor-${spec.id}-multiple`,
-        'error',
-        `${spec.name} has ${records.length} ${spec.title} records; receivers ignore them all: ${records.map((r) => `"${r}"`).join(', ')}.`,
-        { hint: `Merge them into one TXT record at ${spec.name}.` },
-      ),
+      report(spec.codes.multiple, { title: spec.title, name: spec.name, records }),
     );
   }
   const note = spec.note?.(records[0]!);
@@ -202,16 +160,18 @@ export function checkSenderPolicies(config: Config, resolver: TxtResolver): Prom
     checkPolicy(resolver, {
       id: 'spf',
       title: 'SPF',
+      domain,
       name: domain,
       version: 'v=spf1',
-      missingHint: `Publish a TXT record at ${domain} that names your mail server, e.g. "v=spf1 include:<your provider's SPF domain> ~all".`,
+      codes: { missing: 'doctor-spf-missing', multiple: 'doctor-spf-multiple' },
     }),
     checkPolicy(resolver, {
       id: 'dmarc',
       title: 'DMARC',
+      domain,
       name: `_dmarc.${domain}`,
       version: 'v=DMARC1',
-      missingHint: `Publish a TXT record at _dmarc.${domain}, e.g. "v=DMARC1; p=none; rua=mailto:dmarc@${domain}", and tighten p= once reports show your mail passes.`,
+      codes: { missing: 'doctor-dmarc-missing', multiple: 'doctor-dmarc-multiple' },
       note: (record) =>
         tags(record).get('p')?.toLowerCase() === 'none'
           ? 'p=none: receivers only report mail that fails, they do not reject it'

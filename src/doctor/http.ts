@@ -1,14 +1,14 @@
 import type { Config } from '../config/types.js';
-import { diag, type Severity } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Severity } from '../core/diagnostic.js';
 import { type DoctorCheck, failed, passed } from './types.js';
 
 interface UrlSpec {
-  id: string;
+  id: 'site' | 'serve';
   title: string;
   url: string;
   /** How bad it is when the URL does not answer with success. */
   severity: Severity;
-  hint: string;
 }
 
 /** GETs the URL (following redirects) and wants a 2xx answer within the timeout. */
@@ -25,9 +25,7 @@ async function checkUrl(spec: UrlSpec, timeoutMs: number): Promise<DoctorCheck> 
     return failed(
       spec.id,
       spec.title,
-      diag('doctor-url-unreachable', spec.severity, `${spec.url} does not answer (${reason}).`, {
-        hint: spec.hint,
-      }),
+      report('doctor-url-unreachable', { url: spec.url, reason, id: spec.id, severity: spec.severity }),
     );
   }
   await response.body?.cancel();
@@ -35,12 +33,12 @@ async function checkUrl(spec: UrlSpec, timeoutMs: number): Promise<DoctorCheck> 
   return failed(
     spec.id,
     spec.title,
-    diag(
-      'doctor-url-status',
-      spec.severity,
-      `${spec.url} answers ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`,
-      { hint: spec.hint },
-    ),
+    report('doctor-url-status', {
+      url: spec.url,
+      status: `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+      id: spec.id,
+      severity: spec.severity,
+    }),
   );
 }
 
@@ -57,7 +55,6 @@ export function checkUrls(config: Config, timeoutMs: number): Promise<DoctorChec
         title: 'Press archive',
         url: config.site.baseUrl,
         severity: 'warning',
-        hint: 'Deploy the archive (scs build, then copy the output folder to the web server at site.baseUrl) before the first send: every newsletter links to it.',
       },
       timeoutMs,
     ),
@@ -67,7 +64,6 @@ export function checkUrls(config: Config, timeoutMs: number): Promise<DoctorChec
         title: 'scs serve',
         url: new URL('healthz', config.newsletter.endpoint).href,
         severity: 'error',
-        hint: 'Run scs serve behind your HTTPS proxy so that newsletter.endpoint reaches it: the archive links to its subscribe form, every newsletter to its unsubscribe page.',
       },
       timeoutMs,
     ),

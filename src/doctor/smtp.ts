@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 import { SmtpClientError, SmtpConnection } from '../delivery/smtp/connection.js';
 import { smtpDescription } from '../delivery/smtp-transport.js';
 import { parseSmtpUrl, type SmtpServer } from '../delivery/smtp-url.js';
@@ -20,58 +21,30 @@ function problem(server: SmtpServer, err: SmtpClientError, timeoutMs: number): D
   const at = `${where}: ${step(err.command)} failed`;
   const reason = (err.response ?? err.message).replace(/\s+/g, ' ').trim();
   if (err.code === 'EAUTH' || err.code === 'ENOAUTH') {
-    return failed(
-      'smtp',
-      TITLE,
-      diag(
-        'doctor-smtp-auth',
-        'error',
-        `${at}: the server refused user "${server.auth?.user ?? ''}" (${reason}).`,
-        {
-          hint: 'Check the user name and password in SCS_SMTP_URL (percent-encode special characters).',
-        },
-      ),
-    );
+    return failed('smtp', TITLE, report('doctor-smtp-auth', { at, user: server.auth?.user ?? '', reason }));
   }
   if (err.code === 'ETLS' || err.code === 'EREQUIRETLS') {
     return failed(
       'smtp',
       TITLE,
       // No step is named: TLS fails while connecting (smtps://) or at STARTTLS, which the mode shown says.
-      diag('doctor-smtp-tls', 'error', `${where}: TLS failed (${reason}).`, {
-        hint: 'Use smtps:// with port 465 for TLS from the start, smtp:// with 587 for STARTTLS; the server needs a valid certificate for the host name in SCS_SMTP_URL.',
-      }),
+      report('doctor-smtp-tls', { server: where, reason }),
     );
   }
   return failed(
     'smtp',
     TITLE,
-    diag(
-      'doctor-smtp-connect',
-      'error',
-      `${at} (${err.code === 'ETIMEDOUT' ? `no answer within ${timeoutMs / 1000} s` : reason}).`,
-      {
-        hint: 'Check the host and port in SCS_SMTP_URL, and that this machine may reach the server (firewalls often block port 25; use 587 or 465).',
-      },
-    ),
+    report('doctor-smtp-connect', {
+      at,
+      reason: err.code === 'ETIMEDOUT' ? `no answer within ${timeoutMs / 1000} s` : reason,
+    }),
   );
 }
 
 /** Connects to SCS_SMTP_URL and goes through EHLO, STARTTLS (when offered or required) and AUTH, sending nothing. */
 export async function checkSmtp(config: Config, timeoutMs: number): Promise<DoctorCheck> {
   if (!config.env.smtpUrl) {
-    return failed(
-      'smtp',
-      TITLE,
-      diag(
-        'doctor-smtp-unset',
-        'error',
-        'SCS_SMTP_URL is not set: messages go to the outbox .scs/outbox/ and nobody is mailed.',
-        {
-          hint: 'Set SCS_SMTP_URL to your mail server, e.g. smtp://user:password@mail.example.org:587.',
-        },
-      ),
-    );
+    return failed('smtp', TITLE, report('doctor-smtp-unset'));
   }
   let server: SmtpServer;
   try {

@@ -1,4 +1,4 @@
-import { type Diagnostic, diag } from '../core/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 
 export type CheckStatus = 'ok' | 'warning' | 'error' | 'skipped';
 
@@ -31,20 +31,22 @@ export const skipped = (id: string, title: string, detail: string): DoctorCheck 
   detail,
 });
 
+/** The diagnostic each failed check was told from. */
+const diagnostics = new WeakMap<DoctorCheck, Diagnostic>();
+
 /** A check that found a problem, told as the diagnostic that names it. */
-export const failed = (id: string, title: string, d: Diagnostic): DoctorCheck => ({
-  id,
-  title,
-  status: d.severity,
-  detail: d.message,
-  code: d.code,
-  ...(d.hint ? { hint: d.hint } : {}),
-});
+export function failed(id: string, title: string, d: Diagnostic): DoctorCheck {
+  const check: DoctorCheck = {
+    id,
+    title,
+    status: d.severity,
+    detail: d.message,
+    code: d.code,
+    ...(d.hint ? { hint: d.hint } : {}),
+  };
+  diagnostics.set(check, d);
+  return check;
+}
 
 /** The diagnostic of a check that found a problem. */
-export function checkDiagnostic(check: DoctorCheck): Diagnostic | undefined {
-  if (check.status !== 'warning' && check.status !== 'error') return undefined;
-  return diag(check.code ?? `doctor-${check.id}`, check.status, check.detail, {
-    ...(check.hint ? { hint: check.hint } : {}),
-  });
-}
+export const checkDiagnostic = (check: DoctorCheck): Diagnostic | undefined => diagnostics.get(check);

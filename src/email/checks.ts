@@ -3,7 +3,8 @@ import { readReleaseBody } from '../content/body.js';
 import type { Token } from 'markdown-it';
 import type { Config } from '../config/types.js';
 import type { Release } from '../content/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { parseMarkdown } from '../render/markdown.js';
 import type { EmailContent } from './content.js';
 import type { Locator, Where } from './locate.js';
@@ -29,57 +30,24 @@ export function checkFields(
   const out: Diagnostic[] = [];
   const title = () => at.key(release.path, 'title');
   if (hasControlCharacters(content.subject)) {
-    out.push(
-      diag(
-        'email-subject-line-break',
-        'error',
-        'The subject (the title) contains a line break or control character.',
-        {
-          ...title(),
-          hint: 'Write the title on one line; for a long title, do not use "|" or ">" block style in YAML.',
-        },
-      ),
-    );
+    out.push(report('email-subject-line-break', title()));
   }
   if (content.subject.length > MAX_SUBJECT) {
     out.push(
-      diag(
-        'email-subject-too-long',
-        'error',
-        `The subject is ${content.subject.length} characters long; at most ${MAX_SUBJECT} are allowed.`,
-        {
-          ...title(),
-          hint: 'Shorten the title (mail clients show about 60 characters); put details in the lead.',
-        },
-      ),
+      report('email-subject-too-long', { length: content.subject.length, max: MAX_SUBJECT, ...title() }),
     );
   }
   const configFile = config.file;
   const configured = (value: string, what: string) => {
     if (!hasControlCharacters(value)) return;
-    out.push(
-      diag('email-header-line-break', 'error', `${what} contains a line break or control character.`, {
-        ...(configFile ? at.find(configFile, value) : {}),
-        hint: 'Write it on one line in the configuration.',
-      }),
-    );
+    out.push(report('email-header-line-break', { what, ...(configFile ? at.find(configFile, value) : {}) }));
   };
   configured(config.newsletter.from.name, 'newsletter.from.name');
   configured(content.listName, `The name of list "${content.list.id}"`);
   configured(content.organization.name, 'organization.name');
   const logo = config.organization.logo;
   if (logo && !isHttpUrl(logo)) {
-    out.push(
-      diag(
-        'email-logo-local',
-        'warning',
-        `organization.logo "${logo}" is not an http(s) URL, so emails show the organisation's name instead.`,
-        {
-          ...(configFile ? at.find(configFile, logo) : {}),
-          hint: 'Give the logo as an https:// URL of an image (about 360 px wide) to show it in emails.',
-        },
-      ),
-    );
+    out.push(report('email-logo-local', { logo, ...(configFile ? at.find(configFile, logo) : {}) }));
   }
   release.contacts.forEach((c, i) => {
     const bad = [c.name, content.contacts[i]?.role, content.contacts[i]?.organization, c.email].find(
@@ -87,17 +55,7 @@ export function checkFields(
     );
     if (!bad) return;
     const where = c.id && configFile ? at.find(configFile, bad) : at.find(release.path, bad);
-    out.push(
-      diag(
-        'email-contact-line-break',
-        'error',
-        `The contact "${c.name.split(/\r?\n/)[0]}" has a line break in a field.`,
-        {
-          ...where,
-          hint: 'Write the name, role, organisation and email of a contact on one line each.',
-        },
-      ),
-    );
+    out.push(report('email-contact-line-break', { name: c.name.split(/\r?\n/)[0]!, ...where }));
   });
   return out;
 }
@@ -173,59 +131,24 @@ function checkImage(
   release: Release,
 ) {
   if (!alt.trim()) {
-    out.push(
-      diag('email-image-alt-missing', 'error', `The image "${src}" has no alt text.`, {
-        ...where(src),
-        hint: 'Describe the image between the brackets: ![What the image shows](…). Many readers see emails without images.',
-      }),
-    );
+    out.push(report('email-image-alt-missing', { src, ...where(src) }));
   }
   const scheme = urlScheme(src);
   if (scheme || src.startsWith('//')) {
     if (!isHttpUrl(src)) {
-      out.push(
-        diag(
-          'email-image-url-invalid',
-          'error',
-          `The image "${src.slice(0, 80)}" is neither a local file nor an http(s) URL.`,
-          {
-            ...where(src.slice(0, 40)),
-            hint: 'Use a path relative to the release file, or an https:// URL.',
-          },
-        ),
-      );
+      out.push(report('email-image-url-invalid', { src: src.slice(0, 80), ...where(src.slice(0, 40)) }));
     }
   } else if (!existsSync(localImageFile(config, release.path, src))) {
-    out.push(
-      diag('email-image-missing', 'error', `The image file "${src}" does not exist.`, {
-        ...where(src),
-        hint: 'Fix the path (relative to the release file) or add the file; the email shows the copy the site publishes.',
-      }),
-    );
+    out.push(report('email-image-missing', { src, ...where(src) }));
   }
 }
 
 function checkLink(href: string, where: (needle: string) => Where, out: Diagnostic[]) {
   const scheme = urlScheme(href);
   if (!href.trim()) {
-    out.push(
-      diag('email-link-invalid', 'error', 'A link has no address.', {
-        ...where(']()'),
-        hint: 'Write the full address between the parentheses: [text](https://…).',
-      }),
-    );
+    out.push(report('email-link-invalid', where(']()')));
   } else if (scheme && !LINK_SCHEMES.has(scheme)) {
-    out.push(
-      diag(
-        'email-link-invalid',
-        'error',
-        `The link "${href.slice(0, 80)}" uses "${scheme}:", which mail clients do not open.`,
-        {
-          ...where(href.slice(0, 40)),
-          hint: 'Link to an https:// address (or mailto:/tel:).',
-        },
-      ),
-    );
+    out.push(report('email-link-invalid', { href: href.slice(0, 80), scheme, ...where(href.slice(0, 40)) }));
   }
 }
 
@@ -233,29 +156,14 @@ function checkLink(href: string, where: (needle: string) => Where, out: Diagnost
 function checkRawHtml(html: string, where: (needle: string) => Where, out: Diagnostic[]) {
   for (const m of html.matchAll(/<img\b[^>]*>/gi)) {
     if (!/\balt\s*=\s*("[^"]*\S[^"]*"|'[^']*\S[^']*'|[^\s"'>]+)/i.test(m[0])) {
-      out.push(
-        diag('email-image-alt-missing', 'error', 'An <img> in raw HTML has no alt text.', {
-          ...where(m[0].slice(0, 40)),
-          hint: 'Add alt="…" describing the image.',
-        }),
-      );
+      out.push(report('email-image-alt-missing', where(m[0].slice(0, 40))));
     }
   }
   for (const m of html.matchAll(/\b(href|src)\s*=\s*["']?([^"'\s>]*)/gi)) {
     const url = m[2]!;
     const scheme = urlScheme(url);
     if (isHttpUrl(url) || (m[1]!.toLowerCase() === 'href' && scheme && LINK_SCHEMES.has(scheme))) continue;
-    out.push(
-      diag(
-        'email-raw-url-invalid',
-        'error',
-        `The URL "${url.slice(0, 80)}" in raw HTML is not an absolute http(s) address.`,
-        {
-          ...where(url || m[0]),
-          hint: 'URLs in raw HTML are used as written: give the full https:// address.',
-        },
-      ),
-    );
+    out.push(report('email-raw-url-invalid', { url: url.slice(0, 80), ...where(url || m[0]) }));
   }
 }
 
@@ -278,30 +186,10 @@ export function checkSize(release: Release, htmlBytes: number): Diagnostic[] {
   const at = { file: release.file, line: release.bodyLine, column: 1 };
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   if (htmlBytes > HTML_LIMIT) {
-    return [
-      diag(
-        'email-html-too-large',
-        'error',
-        `The email's HTML is ${kb(htmlBytes)}; Gmail clips anything over ${kb(HTML_LIMIT)}, hiding the end and the unsubscribe link.`,
-        {
-          ...at,
-          hint: 'Shorten the body or move details to the web page: the email links to it.',
-        },
-      ),
-    ];
+    return [report('email-html-too-large', { size: kb(htmlBytes), limit: kb(HTML_LIMIT), ...at })];
   }
   if (htmlBytes > HTML_WARN) {
-    return [
-      diag(
-        'email-html-large',
-        'warning',
-        `The email's HTML is ${kb(htmlBytes)}, close to Gmail's clipping limit of ${kb(HTML_LIMIT)}.`,
-        {
-          ...at,
-          hint: 'Consider shortening the body.',
-        },
-      ),
-    ];
+    return [report('email-html-large', { size: kb(htmlBytes), limit: kb(HTML_LIMIT), ...at })];
   }
   return [];
 }

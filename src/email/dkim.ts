@@ -2,7 +2,8 @@ import { createHash, createPrivateKey, type KeyObject, sign } from 'node:crypto'
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 
 /**
  * DKIM signing (RFC 6376), rsa-sha256 with relaxed/relaxed canonicalisation. The message builder
@@ -29,14 +30,10 @@ export function loadDkimSigner(config: Config): { signer?: DkimSigner; diagnosti
     } catch (e) {
       return {
         diagnostics: [
-          diag(
-            'email-dkim-key-unreadable',
-            'error',
-            `SCS_DKIM_PRIVATE_KEY names the file ${file}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
-            {
-              hint: 'Set SCS_DKIM_PRIVATE_KEY to the PEM text of the private key, or to the path of a readable PEM file.',
-            },
-          ),
+          report('email-dkim-key-unreadable', {
+            path: file,
+            reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message,
+          }),
         ],
       };
     }
@@ -46,30 +43,12 @@ export function loadDkimSigner(config: Config): { signer?: DkimSigner; diagnosti
     key = createPrivateKey(pem);
   } catch (e) {
     return {
-      diagnostics: [
-        diag(
-          'email-dkim-key-invalid',
-          'error',
-          `The DKIM private key is not a usable PEM key (${(e as Error).message}).`,
-          {
-            hint: 'Use an RSA private key in PEM format ("-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA PRIVATE KEY-----").',
-          },
-        ),
-      ],
+      diagnostics: [report('email-dkim-key-invalid', { reason: (e as Error).message })],
     };
   }
   if (key.asymmetricKeyType !== 'rsa') {
     return {
-      diagnostics: [
-        diag(
-          'email-dkim-key-invalid',
-          'error',
-          `The DKIM private key is a ${key.asymmetricKeyType} key; scs signs with RSA.`,
-          {
-            hint: 'Generate an RSA key of 2048 bits: openssl genrsa -out dkim.pem 2048',
-          },
-        ),
-      ],
+      diagnostics: [report('email-dkim-key-invalid', { type: String(key.asymmetricKeyType) })],
     };
   }
   const signer = { domain: dkim.domain, selector: dkim.selector, key };

@@ -1,6 +1,7 @@
 import mjml2html from 'mjml';
 import type { Release } from '../content/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { breakableAddressHtml } from '../render/address-html.js';
 import { parseMarkdown } from '../render/markdown.js';
 import { emailBodyHtml } from './body-html.js';
@@ -65,20 +66,17 @@ export async function renderHtmlPart(
 ): Promise<{ html?: string; diagnostics: Diagnostic[] }> {
   // Problems in MJML come from templates (release content sits in <mj-text> as HTML), so point at
   // the project's own template when there is one.
-  const where = { file: templates.overridden[0] ?? release.file };
-  const hint = templates.overridden.length
-    ? `Check your email templates (${templates.overridden.join(', ')}) against the MJML documentation.`
-    : 'This is a problem in the built-in template: please report it.';
+  const where = {
+    file: templates.overridden[0] ?? release.file,
+    overridden: templates.overridden.join(', '),
+  };
   let source: string;
   try {
     source = templates.render(view);
   } catch (e) {
     return {
       diagnostics: [
-        diag('email-template-invalid', 'error', `The email template failed: ${(e as Error).message}`, {
-          ...where,
-          hint,
-        }),
+        report('email-template-invalid', { detail: (e as Error).message, failed: true, ...where }),
       ],
     };
   }
@@ -103,15 +101,10 @@ export async function renderHtmlPart(
             ? `line ${issue.line} of the generated MJML: "${lines[issue.line - 1]?.trim().slice(0, 100)}"`
             : '',
         ].filter(Boolean);
-        return diag(
-          'email-mjml-invalid',
-          'error',
-          `MJML: ${issue.message}${detail.length ? ` (${detail.join(', ')})` : ''}`,
-          {
-            ...where,
-            hint,
-          },
-        );
+        return report('email-mjml-invalid', {
+          detail: `${issue.message}${detail.length ? ` (${detail.join(', ')})` : ''}`,
+          ...where,
+        });
       }),
     };
   }

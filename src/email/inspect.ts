@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { checkReleases } from '../content/load.js';
 import type { Release } from '../content/types.js';
-import { diag, type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.js';
 import { loadDkimSigner } from './dkim.js';
 import { renderSampleEmail } from './sample.js';
 import { findRelease } from '../content/find-release.js';
@@ -94,14 +95,7 @@ export function writeInspectFiles(files: readonly InspectFile[]): void {
     for (const t of temps) rmSync(t, { force: true });
     const err = e as NodeJS.ErrnoException;
     throw new ScsError([
-      diag(
-        'email-write-failed',
-        'error',
-        `Cannot write ${err.path ?? 'the email files'} (${err.code ?? err.message}).`,
-        {
-          hint: 'Choose another folder with --out, or check its permissions.',
-        },
-      ),
+      report('email-write-failed', { path: err.path ?? 'the email files', reason: err.code ?? err.message }),
     ]);
   }
   for (const [i, f] of files.entries()) renameSync(temps[i]!, f.path);

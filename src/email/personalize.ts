@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 import {
   addressHeader,
   escapeHtml,
@@ -31,16 +32,7 @@ export const newMessageId = (domain: string) => `<${randomUUID()}@${domain}>`;
 export function recipientAddress(address: string): string {
   const email = headerAddress(address);
   if (email) return email;
-  throw new ScsError([
-    diag(
-      'email-recipient-invalid',
-      'error',
-      `The recipient address ${JSON.stringify(address)} is not a plain email address.`,
-      {
-        hint: 'Correct or remove the subscriber; addresses with spaces, line breaks or comments are not sent to.',
-      },
-    ),
-  ]);
+  throw new ScsError([report('email-recipient-invalid', { address: JSON.stringify(address) })]);
 }
 
 /**
@@ -59,16 +51,7 @@ export function personalize(
   const { unsubscribeUrl } = recipient;
   const email = recipientAddress(recipient.email);
   if (!SAFE_URL.test(unsubscribeUrl)) {
-    throw new ScsError([
-      diag(
-        'email-recipient-invalid',
-        'error',
-        `The unsubscribe URL ${JSON.stringify(unsubscribeUrl)} is not a plain http(s) URL.`,
-        {
-          hint: 'Unsubscribe URLs must be absolute https:// URLs without spaces or quotes (check newsletter.endpoint).',
-        },
-      ),
-    ]);
+    throw new ScsError([report('email-recipient-invalid', { url: JSON.stringify(unsubscribeUrl) })]);
   }
   const name = recipient.name ? singleLine(recipient.name).slice(0, MAX_NAME) : '';
   const label = name ? `${name} <${email}>` : email;

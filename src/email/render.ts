@@ -45,13 +45,7 @@ export async function renderNewsletter(
   if (!list) return { diagnostics: [unknownList(config, options.listId)] };
   if (list.lang !== release.lang) {
     return {
-      diagnostics: [
-        wrongLanguage(
-          list,
-          release,
-          'Send each language version of a release to the lists of that language.',
-        ),
-      ],
+      diagnostics: [wrongLanguage(list, release, false)],
     };
   }
   const strings = loadEmailStrings(config, release.lang);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import type { ReleaseType } from '../content/types.js';
 import { BUILTIN_EMAIL_TEMPLATES, readTemplateJson } from './templates.js';
 
@@ -73,9 +74,9 @@ export function loadEmailStrings(
     return {
       strings: base as unknown as EmailStrings,
       diagnostics: [
-        diag('email-strings-invalid', 'error', `The email strings cannot be read: ${(e as Error).message}`, {
+        report('email-strings-invalid', {
+          reason: (e as Error).message,
           file: path.relative(config.root, own),
-          hint: 'Write a JSON object with the keys of the built-in templates/email/strings file you want to change.',
         }),
       ],
     };

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { handlebars } from '../render/handlebars.js';
 
 /** The templates shipped with scs; a project overrides any of them under `<templates>/email/`. */
@@ -67,15 +68,10 @@ export function loadEmailTemplates(config: Config): {
       sources.push({ file, ...readStamped(file) });
     } catch (e) {
       diagnostics.push(
-        diag(
-          'email-template-unreadable',
-          'error',
-          `Cannot read the email template (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
-          {
-            file: shown(file),
-            hint: 'Check that the file exists and is readable.',
-          },
-        ),
+        report('email-template-unreadable', {
+          reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message,
+          file: shown(file),
+        }),
       );
     }
   }
@@ -92,16 +88,11 @@ export function loadEmailTemplates(config: Config): {
       const message = (e as Error).message;
       const line = /line (\d+)/.exec(message)?.[1];
       diagnostics.push(
-        diag(
-          'email-template-invalid',
-          'error',
-          `The email template does not parse: ${message.split('\n')[0]}`,
-          {
-            file: shown(s.file),
-            ...(line ? { line: Number(line) } : {}),
-            hint: 'Fix the Handlebars syntax ({{…}}, {{#if}} … {{/if}}); compare with the built-in template.',
-          },
-        ),
+        report('email-template-invalid', {
+          detail: message.split('\n')[0]!,
+          file: shown(s.file),
+          ...(line ? { line: Number(line) } : {}),
+        }),
       );
     }
   }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { runDispatch, type DispatchSettings } from '../delivery/run-dispatch.js';
 import { renderNewsletter } from '../email/render.js';
 import { DELIVERY_STATUSES, type DeliveryCounts } from '../store/ledger-types.js';
@@ -107,15 +108,11 @@ export async function deliver(
     const template = rendered.template;
     if (p.existing && p.existing.releaseHash !== p.release.hash) {
       diagnostics.push(
-        diag(
-          'release-changed-during-dispatch',
-          'warning',
-          `${p.release.id} changed after its dispatch to "${p.list.id}" began.`,
-          {
-            file: p.release.file,
-            hint: 'Recipients not yet sent to get the current version; those already sent to keep the earlier one.',
-          },
-        ),
+        report('release-changed-during-dispatch', {
+          id: p.release.id,
+          list: p.list.id,
+          file: p.release.file,
+        }),
       );
     }
     const now = clock();

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { diag, type Diagnostic, sortDiagnostics } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { type Diagnostic, sortDiagnostics } from '../core/diagnostic.js';
 import { parseYaml, type YamlPath } from '../core/yaml.js';
 
 /** Names reserved for documentation (RFC 2606): `*.example` and `example.com`, `.net`, `.org`. */
@@ -41,16 +42,7 @@ export function exampleDomainProblems(config: Config): Diagnostic[] {
       ([p, value]) => value !== undefined && written(p) !== undefined && EXAMPLE_DOMAIN.test(domainOf(value)),
     )
     .map(([p, value]) =>
-      diag(
-        'config-example-domain',
-        'error',
-        `${p.join('.')} is still on an example domain (${value}): newsletters sent now would carry it.`,
-        {
-          file,
-          ...yaml.locate(p),
-          hint: 'Put your own address there ("scs init" writes a config for your organisation), or unset SCS_SMTP_URL to rehearse with the file outbox.',
-        },
-      ),
+      report('config-example-domain', { setting: p.join('.'), value: value!, file, ...yaml.locate(p) }),
     );
   return sortDiagnostics(problems);
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
-import { diag, hasErrors, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { localDateTime } from '../core/time.js';
 import { findReleases } from '../content/find-release.js';
 import { checkReleases } from '../content/load.js';
@@ -63,36 +64,17 @@ export interface SendReleaseResult {
 
 /** Refuses what must not be mailed to a list: drafts, releases not yet published, `newsletter: false`. */
 function sendable(config: Config, release: Release, now: Date): Diagnostic[] {
-  const where = { file: release.file };
-  if (release.draft) {
-    return [
-      diag('release-draft', 'error', `${release.id} is a draft.`, {
-        ...where,
-        hint: 'Remove "draft: true" when it is ready, or send it with --test to look at it first.',
-      }),
-    ];
-  }
+  const where = { id: release.id, file: release.file };
+  if (release.draft) return [report('release-draft', where)];
   if (!isPublished(release, now)) {
     return [
-      diag(
-        'release-not-published',
-        'error',
-        `${release.id} is not published until ${localDateTime(release.publishAt, config.timeZone)}.`,
-        {
-          ...where,
-          hint: '"scs publish" sends it when it is due; use --test to look at it before.',
-        },
-      ),
-    ];
-  }
-  if (!release.newsletter) {
-    return [
-      diag('newsletter-disabled', 'error', `${release.id} says "newsletter: false".`, {
+      report('release-not-published', {
         ...where,
-        hint: 'Remove that line to mail it.',
+        until: localDateTime(release.publishAt, config.timeZone),
       }),
     ];
   }
+  if (!release.newsletter) return [report('newsletter-disabled', where)];
   return [];
 }
 
@@ -131,15 +113,12 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
       options.list === undefined ? listsFor(config, release) : [listFor(config, release, options.list)];
     if (!lists.length) {
       return fail([
-        diag(
-          'list-none',
-          'error',
-          `No newsletter list takes ${release.id} (language "${release.lang}", topics: ${release.topics.join(', ') || 'none'}).`,
-          {
-            file: release.file,
-            hint: `Add a list with lang: ${release.lang} under newsletter.lists, or name one with --list.`,
-          },
-        ),
+        report('list-none', {
+          id: release.id,
+          lang: release.lang,
+          topics: release.topics.join(', ') || 'none',
+          file: release.file,
+        }),
       ]);
     }
     for (const list of lists) planned.push({ release, list });

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 
 /** Starts listening; a busy or forbidden port is a clear error, not a crash. */
 export function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
@@ -13,16 +14,7 @@ export function listen(server: Server, host: string, port: number): Promise<Addr
       };
       reject(
         new ScsError(
-          [
-            diag(
-              'serve-listen-failed',
-              'error',
-              `Cannot listen on ${host}:${port}: ${why[e.code ?? ''] ?? e.message}.`,
-              {
-                hint: 'Pick another --port (above 1023), or stop whatever is using it.',
-              },
-            ),
-          ],
+          [report('serve-listen-failed', { host, port, reason: why[e.code ?? ''] ?? e.message })],
           1,
         ),
       );

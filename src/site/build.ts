@@ -4,7 +4,8 @@ import type { Config } from '../config/types.js';
 import { checkReleases } from '../content/load.js';
 import type { Release } from '../content/types.js';
 import { codeFingerprint } from '../core/code-fingerprint.js';
-import { type Diagnostic, diag, hasErrors } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { type Diagnostic, hasErrors } from '../core/diagnostic.js';
 import { FeedItemCache } from './feed-items.js';
 import { ImageRegistry } from './images.js';
 import { siteModel } from './model.js';
@@ -88,18 +89,12 @@ function configHash(config: Config): string {
 
 function failureDiagnostic(config: Config, f: RenderFailure): Diagnostic {
   if (f.page) {
-    return diag(
-      'site-template-failed',
-      'error',
-      `The template pages/${f.page}.hbs failed on ${f.path}: ${f.message}`,
-      {
-        hint: 'Check the Handlebars helpers and partials your templates/site/ overrides use (compare with the built-in ones).',
-      },
-    );
+    return report('site-template-failed', { page: f.page, path: f.path, detail: f.message });
   }
-  return diag('site-write-failed', 'error', `Cannot write ${f.path} (${f.code ?? f.message}).`, {
+  return report('site-write-failed', {
+    path: f.path,
+    reason: f.code ?? f.message,
     file: path.relative(config.root, config.site.outDir) || '.',
-    hint: 'Check free disk space and that you may write to the output folder and the folder it is in.',
   });
 }
 
@@ -113,33 +108,20 @@ function show(config: Config, abs: string): string {
 export function outputRefusal(config: Config): Diagnostic | undefined {
   const why = refusedOutput(config);
   if (!why) return undefined;
-  return diag('out-refused', 'error', `The output folder ${show(config, config.site.outDir)} ${why}.`, {
-    hint: 'Every build replaces its output folder whole: choose a folder of its own, e.g. --out public.',
-  });
+  return report('out-refused', { dir: show(config, config.site.outDir), why });
 }
 
 /** A file system error while building (rethrown when it is not one: a bug). */
 function writeFailed(config: Config, e: unknown): Diagnostic {
   const err = e as NodeJS.ErrnoException;
   if (!err.code) throw e;
-  return diag(
-    'site-write-failed',
-    'error',
-    `Cannot write the output (${err.code}${err.path ? ` on ${path.relative(config.root, err.path)}` : ''}).`,
-    {
-      hint: 'Check free disk space and that you may write to the output folder, the folder it is in and .scs/. The previous output is unchanged.',
-    },
-  );
+  return report('site-write-failed', {
+    reason: `${err.code}${err.path ? ` on ${path.relative(config.root, err.path)}` : ''}`,
+  });
 }
 
 function notOurs(config: Config, e: NotOurs): Diagnostic {
-  const what = e.dir === config.site.outDir ? 'The output folder' : "The output's spare folder";
-  return diag('out-not-scs', 'error', `${what} ${show(config, e.dir)} ${e.why}; scs leaves it as it is.`, {
-    hint:
-      e.dir === config.site.outDir
-        ? 'Build into a new or empty folder with --out, or add --force-out to move it aside (to <folder>.before-scs) and build there.'
-        : 'Move it away (it is not scs output), then build again.',
-  });
+  return report('out-not-scs', { dir: show(config, e.dir), why: e.why, spare: e.dir !== config.site.outDir });
 }
 
 /**
@@ -204,15 +186,10 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
   }
   if ('holder' in lock) {
     result.diagnostics.push(
-      diag(
-        'site-build-locked',
-        'error',
-        `Another build of this output folder is running${lock.holder ? ` (process ${lock.holder})` : ''}.`,
-        {
-          file: path.relative(config.root, files.lock),
-          hint: 'Wait for it to finish. If no build is running, delete that lock folder.',
-        },
-      ),
+      report('site-build-locked', {
+        ...(lock.holder ? { holder: String(lock.holder) } : {}),
+        file: path.relative(config.root, files.lock),
+      }),
     );
     return finish(false);
   }
@@ -224,14 +201,7 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
       if (!options.forceOut) throw new NotOurs(outDir, found.why);
       const aside = moveAside(outDir);
       result.diagnostics.push(
-        diag(
-          'out-moved-aside',
-          'warning',
-          `--force-out: ${show(config, outDir)} was moved to ${show(config, aside)}.`,
-          {
-            hint: 'Delete it once you have kept what you need from it.',
-          },
-        ),
+        report('out-moved-aside', { from: show(config, outDir), to: show(config, aside) }),
       );
     }
     await buildInto(
@@ -419,11 +389,7 @@ async function placeSearchIndex(
   for (const [rel] of [...staging.has].filter(([r]) => r.startsWith(PAGEFIND_DIR))) staging.remove(rel);
   const index = await buildSearchIndex(staging.dir);
   if (index.errors.length) {
-    result.diagnostics.push(
-      diag('site-search-failed', 'error', `The search index could not be built: ${index.errors.join('; ')}`, {
-        hint: 'Run "scs build --no-search" to build the archive without search, and report the Pagefind error.',
-      }),
-    );
+    result.diagnostics.push(report('site-search-failed', { errors: index.errors.join('; ') }));
     return;
   }
   for (const rel of index.files) desired.set(rel, key);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
-import { type Diagnostic, diag } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { memoize } from '../core/memo.js';
 import { quickHash } from '../core/quick-hash.js';
 import { type FeedEntry, atomFeed, rssFeed } from './feeds.js';
@@ -151,17 +152,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       const linked = bodyLinks(ctx, r);
       for (const l of linked.unpublished) {
         diagnostics.push(
-          diag(
-            'site-link-unpublished',
-            'warning',
-            `The link "${l.url}" leads to a release this build does not publish (a draft, or not due yet); the page links to it as written.`,
-            {
-              file: r.file,
-              line: l.line,
-              column: l.column,
-              hint: 'Publish the linked release first, or link to it once it is out.',
-            },
-          ),
+          report('site-link-unpublished', { url: l.url, file: r.file, line: l.line, column: l.column }),
         );
       }
       const hero = r.image?.file ? ctx.images.get(r.image.file)?.out : r.image?.url;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Release } from '../content/types.js';
-import { diag, type Diagnostic, type Severity } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic, Severity } from '../core/diagnostic.js';
 
 /** Where a diagnostic points: the release file, and the line (and column) in it. */
 export interface RulePosition {
@@ -14,15 +15,7 @@ export interface RulePosition {
  * there: the page still renders); `scs check` reports it as an error, since the page would show a hole.
  */
 export function siteImageMissing(url: string, at: RulePosition, severity: Severity): Diagnostic {
-  return diag(
-    'site-image-missing',
-    severity,
-    `The image "${url}" does not exist; the page links to it as written.`,
-    {
-      ...at,
-      hint: 'Put the image at that path (relative to the release file) or fix the link.',
-    },
-  );
+  return report('site-image-missing', { url, ...at, severity });
 }
 
 /**

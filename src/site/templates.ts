@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { handlebars } from '../render/handlebars.js';
 
 /** The templates shipped with scs; a project overrides any file by giving its own at the same path. */
@@ -93,15 +94,10 @@ export function loadSiteTemplates(config: Config): { templates?: SiteTemplates; 
       files.set(rel, { file, bytes: readFileSync(file) });
     } catch (e) {
       diagnostics.push(
-        diag(
-          'site-template-unreadable',
-          'error',
-          `Cannot read the template (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
-          {
-            file: shownPath(config, file),
-            hint: 'Check that the file exists and is readable.',
-          },
-        ),
+        report('site-template-unreadable', {
+          reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message,
+          file: shownPath(config, file),
+        }),
       );
     }
   }
@@ -120,10 +116,10 @@ export function loadSiteTemplates(config: Config): { templates?: SiteTemplates; 
       const message = (e as Error).message;
       const line = /line (\d+)/.exec(message)?.[1];
       diagnostics.push(
-        diag('site-template-invalid', 'error', `The template does not parse: ${message.split('\n')[0]}`, {
+        report('site-template-invalid', {
+          detail: message.split('\n')[0]!,
           file: shownPath(config, file),
           ...(line ? { line: Number(line) } : {}),
-          hint: 'Fix the Handlebars syntax ({{…}}, {{#if}} … {{/if}}); the helpers are t, inline and eq besides the built-in ones. Compare with the built-in template of the same name.',
         }),
       );
       continue;
@@ -185,9 +181,10 @@ function loadStrings(
       out[lang] = { ...english, ...builtin(lang), ...readStrings(file) };
     } catch (e) {
       diagnostics.push(
-        diag('site-strings-invalid', 'error', `The site strings cannot be read: ${(e as Error).message}.`, {
+        report('site-strings-invalid', {
+          reason: (e as Error).message,
+          builtIn: lang === 'sv' ? 'sv' : 'en',
           file: shownPath(config, file),
-          hint: `Write a JSON object with the keys you want to change, e.g. {"subscribe.link": "…"}; see templates/site/strings/${lang === 'sv' ? 'sv' : 'en'}.json in scs.`,
         }),
       );
     }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Config } from '../config/types.js';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 import { resolveSecret } from '../subscribers/tokens.js';
 import { secretFingerprint } from './address-hash.js';
 import { openDatabase } from './sqlite/database.js';
@@ -59,18 +60,6 @@ function checkSecret(db: Database.Database, secret: string, shown: string): void
     .pluck()
     .get() as string;
   if (stored !== fingerprint) {
-    throw new ScsError(
-      [
-        diag(
-          'store-secret-mismatch',
-          'error',
-          `The database ${shown} was set up with a different secret key.`,
-          {
-            hint: 'Set SCS_SECRET to the key it was created with (a generated key is kept in .scs/secret). Another key would break every link already sent and the suppression list.',
-          },
-        ),
-      ],
-      2,
-    );
+    throw new ScsError([report('store-secret-mismatch', { database: shown })], 2);
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { diag, type Diagnostic, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { type Diagnostic, ScsError } from '../core/diagnostic.js';
 import { CsvError, type CsvRecord, parseCsv, undoDefuse } from './csv.js';
 
 /** The columns scs understands, each under the names people give them (English and Swedish). */
@@ -55,27 +56,18 @@ export function readSubscriberCsv(file: string, shown: string): ParsedCsv {
     bytes = readFileSync(file);
   } catch (e) {
     throw fail(
-      diag(
-        'import-unreadable',
-        'error',
-        `Cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
-        {
-          file: shown,
-          hint: 'Check the path.',
-        },
-      ),
+      report('import-unreadable', {
+        csv: shown,
+        reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message,
+        file: shown,
+      }),
     );
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw fail(
-      diag('import-encoding', 'error', `${shown} is not UTF-8 text.`, {
-        file: shown,
-        hint: 'Save it as "CSV UTF-8" (in Excel: Save As → CSV UTF-8); other encodings garble names such as "Åsa".',
-      }),
-    );
+    throw fail(report('import-encoding', { csv: shown, file: shown }));
   }
   return parseSubscriberCsv(text, shown);
 }
@@ -87,24 +79,13 @@ export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
     records = parseCsv(text, delimiter);
   } catch (e) {
     if (!(e instanceof CsvError)) throw e;
-    throw fail(
-      diag('import-csv-invalid', 'error', `${shown} is not valid CSV: ${e.message}.`, {
-        file: shown,
-        line: e.line,
-        hint: 'A quote that opens a field must close it; write a quote inside a quoted field as "".',
-      }),
-    );
+    throw fail(report('import-csv-invalid', { csv: shown, reason: e.message, file: shown, line: e.line }));
   }
   const blank = (r: CsvRecord) => r.fields.every((f) => f === '');
   const headerAt = records.findIndex((r) => !blank(r));
   const header = records[headerAt];
   if (!header) {
-    throw fail(
-      diag('import-empty', 'error', `${shown} has no header line and no rows.`, {
-        file: shown,
-        hint: 'The first line names the columns, for example: email,name,language',
-      }),
-    );
+    throw fail(report('import-empty', { csv: shown, file: shown }));
   }
   const index: Partial<Record<ImportColumn, number>> = {};
   const ignoredColumns: string[] = [];
@@ -117,32 +98,24 @@ export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
     }
     if (index[column] !== undefined) {
       throw fail(
-        diag(
-          'import-duplicate-column',
-          'error',
-          `Two columns mean the same: "${header.fields[index[column]!]}" and "${name}".`,
-          {
-            file: shown,
-            line: header.line,
-            hint: 'Keep one of them.',
-          },
-        ),
+        report('import-duplicate-column', {
+          first: header.fields[index[column]!]!,
+          second: name,
+          file: shown,
+          line: header.line,
+        }),
       );
     }
     index[column] = i;
   });
   if (index.email === undefined) {
     throw fail(
-      diag(
-        'import-no-email-column',
-        'error',
-        `${shown} has no email column (the header reads: ${header.fields.join(delimiter)}).`,
-        {
-          file: shown,
-          line: header.line,
-          hint: 'Name the column holding the addresses "email" (or "e-post"). The first line must be the header.',
-        },
-      ),
+      report('import-no-email-column', {
+        csv: shown,
+        header: header.fields.join(delimiter),
+        file: shown,
+        line: header.line,
+      }),
     );
   }
   const columns = Object.keys(index) as ImportColumn[];

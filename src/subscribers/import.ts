@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { diag, type Diagnostic } from '../core/diagnostic.js';
+import { report as diagnostic } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import type { Subscriber, SubscriberRepo, SuppressionReason } from '../store/subscriber-types.js';
 import type { Store } from '../store/types.js';
 import { addressKey, normalizeEmail } from './email.js';
@@ -107,8 +108,8 @@ export function importSubscribers(config: Config, store: Store, options: ImportO
     dryRun: options.dryRun ?? false,
   };
   const severity = options.skipInvalid ? 'warning' : 'error';
-  const invalid = (line: number, message: string, hint: string) =>
-    report.invalid.push(diag('import-row-invalid', severity, message, { file: shown, line, hint }));
+  const invalid = (line: number, problem: string, fix: string) =>
+    report.invalid.push(diagnostic('import-row-invalid', { problem, fix, file: shown, line, severity }));
 
   const readLanguage = languageReader(config);
   const byKey = new Map<string, Candidate>();

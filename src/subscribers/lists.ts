@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 
 const configured = (config: Config) => Object.keys(config.newsletter.lists);
@@ -20,16 +21,7 @@ export function resolveLists(config: Config, ids: readonly string[] | undefined)
   if (named.length === 0) {
     if (all.length === 1) return all;
     throw new ScsError(
-      [
-        diag(
-          'list-required',
-          'error',
-          `Name the list: ${all.length} lists are configured (${all.join(', ')}).`,
-          {
-            hint: `Add --list ${all[0]} (repeat --list for several).`,
-          },
-        ),
-      ],
+      [report('list-required', { count: all.length, lists: all.join(', '), first: all[0]! })],
       2,
     );
   }
@@ -40,14 +32,7 @@ export function resolveLists(config: Config, ids: readonly string[] | undefined)
 /** A configuration error when there is no list at all to subscribe to. */
 export function checkListsConfigured(config: Config): void {
   if (configured(config).length) return;
-  throw new ScsError(
-    [
-      diag('list-none', 'error', 'No newsletter lists are configured.', {
-        hint: 'Declare at least one under "newsletter.lists" in scs.config.yml.',
-      }),
-    ],
-    2,
-  );
+  throw new ScsError([report('list-none')], 2);
 }
 
 /** Throws a usage error for the first list id the config does not declare. */
@@ -57,9 +42,7 @@ export function checkListsKnown(config: Config, ids: readonly string[]): void {
   const all = configured(config);
   throw new ScsError(
     unknown.map((id) =>
-      diag('list-unknown', 'error', `There is no list "${id}".`, {
-        hint: `Configured lists: ${all.join(', ') || 'none'}.${didYouMean(id, all)}`,
-      }),
+      report('list-unknown', { list: id, lists: all.join(', ') || 'none', didYouMean: didYouMean(id, all) }),
     ),
     2,
   );
@@ -70,8 +53,10 @@ export function checkLanguage(config: Config, lang: string): void {
   if (config.languages.includes(lang)) return;
   throw new ScsError(
     [
-      diag('language-unknown', 'error', `"${lang}" is not a configured language.`, {
-        hint: `Use one of ${config.languages.join(', ')}.${didYouMean(lang, config.languages)}`,
+      report('language-unknown', {
+        lang,
+        languages: config.languages.join(', '),
+        didYouMean: didYouMean(lang, config.languages),
       }),
     ],
     2,

@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 import { outboxDir } from '../delivery/create-transport.js';
 import { removeOutboxMessages } from '../delivery/outbox.js';
 import type { SendResult, Transport } from '../delivery/transport.js';
@@ -16,25 +17,11 @@ import { resolveSecret } from './tokens.js';
 export function requireEmail(input: string): string {
   const checked = normalizeEmail(input);
   if (checked.ok) return checked.email;
-  throw new ScsError(
-    [
-      diag('email-invalid', 'error', `"${input}" is not a valid email address: ${checked.reason}.`, {
-        hint: 'Write it as name@example.org.',
-      }),
-    ],
-    2,
-  );
+  throw new ScsError([report('email-invalid', { value: input, reason: checked.reason })], 2);
 }
 
 function notFound(email: string): ScsError {
-  return new ScsError(
-    [
-      diag('subscriber-not-found', 'error', `No subscriber ${email}.`, {
-        hint: 'Run "scs subscribers list" to see who is stored.',
-      }),
-    ],
-    1,
-  );
+  return new ScsError([report('subscriber-not-found', { email })], 1);
 }
 
 export interface AddOptions {
@@ -89,14 +76,7 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
     return { plan, id: applyEnrolment(repo, plan, email, options.now) };
   });
   if (plan.kind === 'skip') {
-    throw new ScsError(
-      [
-        diag('subscriber-suppressed', 'error', `${email} is not added: ${plan.detail}.`, {
-          hint: 'They asked not to be mailed (or their address failed). Only if they have asked to come back, run again with --force-resubscribe.',
-        }),
-      ],
-      1,
-    );
+    throw new ScsError([report('subscriber-suppressed', { email, detail: plan.detail })], 1);
   }
   const subscriber = repo.get(id!)!;
   const result: AddResult = {

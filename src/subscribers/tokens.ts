@@ -2,7 +2,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { diag, ScsError } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 import { makePrivateDir } from '../core/private-dir.js';
 
 /**
@@ -113,19 +114,7 @@ export function resolveSecret(config: Config): ResolvedSecret {
   const fromEnv = config.env.secret;
   if (fromEnv !== undefined) {
     if (fromEnv.length < MIN_SECRET_LENGTH) {
-      throw new ScsError(
-        [
-          diag(
-            'secret-too-short',
-            'error',
-            `SCS_SECRET is ${fromEnv.length} characters long; it needs at least ${MIN_SECRET_LENGTH}.`,
-            {
-              hint: 'Use a long random value, for example the output of "openssl rand -base64 32".',
-            },
-          ),
-        ],
-        2,
-      );
+      throw new ScsError([report('secret-too-short', { length: fromEnv.length, min: MIN_SECRET_LENGTH })], 2);
     }
     return { secret: fromEnv, generated: false, created: false };
   }
@@ -144,14 +133,7 @@ export function resolveSecret(config: Config): ResolvedSecret {
   } catch (e) {
     const raced = (e as NodeJS.ErrnoException).code === 'EEXIST' ? readSecretFile(file) : undefined;
     if (raced !== undefined) return { secret: raced, generated: true, created: false, file };
-    throw new ScsError(
-      [
-        diag('secret-unwritable', 'error', `Cannot create the key file ${file}: ${(e as Error).message}.`, {
-          hint: 'Make the .scs folder writable, or set SCS_SECRET.',
-        }),
-      ],
-      2,
-    );
+    throw new ScsError([report('secret-unwritable', { keyFile: file, reason: (e as Error).message })], 2);
   } finally {
     rmSync(tmp, { force: true });
   }
@@ -163,25 +145,11 @@ function readSecretFile(file: string): string | undefined {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ScsError(
-      [
-        diag('secret-unreadable', 'error', `Cannot read the key file ${file}: ${(e as Error).message}.`, {
-          hint: 'Fix its permissions, or set SCS_SECRET.',
-        }),
-      ],
-      2,
-    );
+    throw new ScsError([report('secret-unreadable', { keyFile: file, reason: (e as Error).message })], 2);
   }
   const secret = text.trim();
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new ScsError(
-      [
-        diag('secret-too-short', 'error', `The key file ${file} holds no usable key.`, {
-          hint: 'Delete it only if no links or suppression entries depend on it, or set SCS_SECRET.',
-        }),
-      ],
-      2,
-    );
+    throw new ScsError([report('secret-too-short', { keyFile: file })], 2);
   }
   return secret;
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCli } from '../../src/cli/context.js';
 import { createProgram } from '../../src/cli/index.js';
-import { exampleProject, runScs } from '../helpers/scs.js';
+import { exampleProject, runScs, tempDir } from '../helpers/scs.js';
 
 let example: ReturnType<typeof exampleProject>;
 beforeEach(() => {
@@ -37,6 +37,7 @@ const PRINTING = [
   'send',
   'status',
   'doctor',
+  'explain',
   'subscribers add',
   'subscribers remove',
   'subscribers list',
@@ -123,5 +124,30 @@ describe('one set of habits for every command (the real binary)', () => {
     expect(JSON.parse(there.stdout)).toEqual([
       expect.objectContaining({ code: 'frontmatter-missing', file: 'releases/2027/broken.sv.md' }),
     ]);
+  });
+
+  it('explains a diagnostic code anywhere, and refuses an unknown one with exit code 2', () => {
+    const outside = tempDir();
+    try {
+      const told = runScs(['explain', '[frontmatter-missing]'], { cwd: outside.dir });
+      expect(told.code, told.stderr).toBe(0);
+      expect(told.stdout).toBe(
+        [
+          'frontmatter-missing error: No --- block at the top of the file',
+          '  hint: Start the file with a "---" line, the YAML fields (title, date, lang …), and another "---" line.',
+          '  more: README.md#code-frontmatter-missing',
+          '',
+        ].join('\n'),
+      );
+      const json = runScs(['explain', 'title-too-long', '--json'], { cwd: outside.dir });
+      expect(JSON.parse(json.stdout)).toMatchObject({ code: 'title-too-long', severity: 'warning' });
+      const unknown = runScs(['explain', 'frontmater-missing'], { cwd: outside.dir });
+      expect(unknown.code).toBe(2);
+      expect(unknown.stdout).toBe('');
+      expect(unknown.stderr).toContain('[usage]');
+      expect(unknown.stderr).toContain('Did you mean "frontmatter-missing"?');
+    } finally {
+      outside.cleanup();
+    }
   });
 });

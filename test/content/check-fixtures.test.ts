@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { checkProject } from '../../src/content/check.js';
+import { catalogue } from '../../src/core/catalogue/index.js';
 
 /**
  * One folder per bad-input case under test/fixtures/check/<case>/: releases/ as input and
@@ -75,22 +76,11 @@ const NOT_FROM_CONTENT: Record<string, string> = {
   'site-template-unreadable': "the project's site templates",
 };
 
-/** Every email-* and site-* code: those the README documents and those the source makes. */
+/** Every email-* and site-* code: the catalogue holds every code the source can make (and the README's). */
 function emailAndSiteCodes(): string[] {
-  const codes = new Set<string>();
-  const readme = readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
-  const table = readme.slice(readme.indexOf('## Diagnostic codes'));
-  for (const row of table.slice(0, table.indexOf('\n## ', 5)).split('\n')) {
-    if (!row.startsWith('| `')) continue;
-    for (const m of row.split('|')[1]!.matchAll(/`((?:email|site)-[a-z-]+)`/g)) codes.add(m[1]!);
-  }
-  const src = path.join(import.meta.dirname, '../../src');
-  for (const f of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
-    if (!f.endsWith('.ts')) continue;
-    const text = readFileSync(path.join(src, f), 'utf8');
-    for (const m of text.matchAll(/diag\(\s*'((?:email|site)-[a-z-]+)'/g)) codes.add(m[1]!);
-  }
-  return [...codes].sort();
+  return Object.keys(catalogue)
+    .filter((code) => /^(?:email|site)-/.test(code))
+    .sort();
 }
 
 describe('every email-* and site-* code', () => {

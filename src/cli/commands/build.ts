@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { diag, ScsError } from '../../core/diagnostic.js';
+import { report } from '../../core/catalogue/index.js';
+import { ScsError } from '../../core/diagnostic.js';
 import { localDateTime } from '../../core/time.js';
 import type { Config } from '../../config/types.js';
 import type { BuildResult } from '../../site/build.js';
@@ -35,8 +36,9 @@ export function checkBaseUrl(value: string | undefined): string | undefined {
   if (!ok) {
     throw new ScsError(
       [
-        diag('usage', 'error', `--base-url "${value}" is not an http(s) URL.`, {
-          hint: 'Write the full public address, e.g. https://press.example.org/.',
+        report('usage', {
+          problem: `--base-url "${value}" is not an http(s) URL.`,
+          fix: 'Write the full public address, e.g. https://press.example.org/.',
         }),
       ],
       2,
@@ -50,8 +52,9 @@ export function parseThreads(value: string | undefined): number | undefined {
   if (!/^\d+$/.test(value) || Number(value) < 1) {
     throw new ScsError(
       [
-        diag('usage', 'error', `--threads "${value}" is not a positive whole number.`, {
-          hint: 'Use 1 to render in one thread, or the number of cores.',
+        report('usage', {
+          problem: `--threads "${value}" is not a positive whole number.`,
+          fix: 'Use 1 to render in one thread, or the number of cores.',
         }),
       ],
       2,

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
-import { diag, ScsError } from '../../core/diagnostic.js';
+import { report } from '../../core/catalogue/index.js';
+import { ScsError } from '../../core/diagnostic.js';
 import type { InitField } from '../../content/scaffold.js';
 import type { Cli } from '../context.js';
 import { formatDiagnostics } from '../output.js';
@@ -61,8 +62,9 @@ function fromFlags(flags: InitFlags): Record<InitField, string> {
   if (missing.length) {
     throw new ScsError(
       [
-        diag('usage', 'error', `scs init needs ${missing.join(', ')} when it cannot ask (no terminal).`, {
-          hint: 'For example: scs init --name "Umeå kommun" --url https://press.umea.se/ --from press@umea.se --lang sv,en',
+        report('usage', {
+          problem: `scs init needs ${missing.join(', ')} when it cannot ask (no terminal).`,
+          fix: 'For example: scs init --name "Umeå kommun" --url https://press.umea.se/ --from press@umea.se --lang sv,en',
         }),
       ],
       2,

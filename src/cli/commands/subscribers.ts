@@ -4,7 +4,8 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import type { Config } from '../../config/types.js';
-import { diag, ScsError } from '../../core/diagnostic.js';
+import { report } from '../../core/catalogue/index.js';
+import { ScsError } from '../../core/diagnostic.js';
 import { localDateTime, parseDuration } from '../../core/time.js';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../store/subscriber-types.js';
 import type { Store } from '../../store/types.js';
@@ -79,8 +80,9 @@ function parseOlderThan(value: string): number {
   if (ms !== undefined) return ms;
   throw new ScsError(
     [
-      diag('usage', 'error', `--older-than "${value}" is not a duration.`, {
-        hint: 'Write a number with a unit: 1d, 12h, 30m (a bare number counts days).',
+      report('usage', {
+        problem: `--older-than "${value}" is not a duration.`,
+        fix: 'Write a number with a unit: 1d, 12h, 30m (a bare number counts days).',
       }),
     ],
     2,
@@ -363,14 +365,10 @@ export function subscribersCommand(cli: Cli): Command {
         if (!process.stdin.isTTY) {
           throw new ScsError(
             [
-              diag(
-                'usage',
-                'error',
-                `Not erasing ${address}: erasure cannot be undone and there is no terminal to ask on.`,
-                {
-                  hint: 'Pass --yes to erase without being asked.',
-                },
-              ),
+              report('usage', {
+                problem: `Not erasing ${address}: erasure cannot be undone and there is no terminal to ask on.`,
+                fix: 'Pass --yes to erase without being asked.',
+              }),
             ],
             2,
           );

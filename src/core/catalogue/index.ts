@@ -5,16 +5,39 @@
  * The README's table of codes is generated from it (test/core/catalogue.test.ts fails when they differ).
  */
 import type { Diagnostic, Severity } from '../diagnostic.js';
-import type { AnyEntry } from './define.js';
+import { cliDiagnostics } from './cli.js';
+import { configDiagnostics } from './config.js';
+import { contentDiagnostics } from './content.js';
+import { documentDiagnostics } from './core.js';
+import { deliveryDiagnostics } from './delivery.js';
+import { doctorDiagnostics } from './doctor.js';
+import { emailDiagnostics } from './email.js';
+import { publishDiagnostics } from './publish.js';
+import { serveDiagnostics } from './serve.js';
+import { siteDiagnostics } from './site.js';
+import { storeDiagnostics } from './store.js';
+import { subscribersDiagnostics } from './subscribers.js';
+import type { AnyEntry, MessageArgs } from './define.js';
 
 export const catalogue = {
-  // Each area's entries are spread in here: ...contentDiagnostics, ...siteDiagnostics, …
+  ...documentDiagnostics,
+  ...configDiagnostics,
+  ...contentDiagnostics,
+  ...cliDiagnostics,
+  ...doctorDiagnostics,
+  ...emailDiagnostics,
+  ...siteDiagnostics,
+  ...publishDiagnostics,
+  ...deliveryDiagnostics,
+  ...storeDiagnostics,
+  ...subscribersDiagnostics,
+  ...serveDiagnostics,
 } satisfies Record<string, AnyEntry>;
 
 export type Catalogue = typeof catalogue;
 export type Code = keyof Catalogue;
 
-type ArgsOf<E> = E extends { message: (args: infer A) => string } ? A : never;
+type ArgsOf<E> = E extends { message: infer M } ? MessageArgs<M> : never;
 
 /** Where a diagnostic points, and the rare per-call overrides. */
 export interface Where {
@@ -25,6 +48,8 @@ export interface Where {
   column?: number;
   /** Only for codes whose severity depends on the caller (a doctor check, an import option). */
   severity?: Severity;
+  /** A " Did you mean …?" sentence (`didYouMean` in core/schema-diagnostics), put after the hint. */
+  didYouMean?: string;
 }
 
 type ReportArgs<C extends Code> =
@@ -41,7 +66,7 @@ export function report<C extends Code>(code: C, ...[args]: ReportArgs<C>): Diagn
     severity: a.severity ?? entry.severity,
     message: entry.message(a),
   };
-  const hint = typeof entry.hint === 'function' ? entry.hint(a) : entry.hint;
+  const hint = (typeof entry.hint === 'function' ? entry.hint(a) : (entry.hint ?? '')) + (a.didYouMean ?? '');
   if (hint) d.hint = hint;
   if (a.file !== undefined) d.file = a.file;
   if (a.line !== undefined) d.line = a.line;

@@ -1,7 +1,8 @@
 import { chmodSync, closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { diag, ScsError } from '../../core/diagnostic.js';
+import { report } from '../../core/catalogue/index.js';
+import { ScsError } from '../../core/diagnostic.js';
 import { makePrivateDir } from '../../core/private-dir.js';
 
 /** Opens (creating when needed) the SQLite file with the settings every connection needs. */
@@ -27,11 +28,7 @@ export function openDatabase(file: string, shownFile: string): Database.Database
   } catch (e) {
     db?.close();
     throw new ScsError(
-      [
-        diag('store-unreadable', 'error', `Cannot open the database ${shownFile}: ${(e as Error).message}.`, {
-          hint: 'Check that the file is an SQLite database scs wrote and that its folder is writable; SCS_DATABASE names another file.',
-        }),
-      ],
+      [report('store-unreadable', { database: shownFile, reason: (e as Error).message })],
       2,
     );
   }

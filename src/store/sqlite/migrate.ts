@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { diag, ScsError } from '../../core/diagnostic.js';
+import { report } from '../../core/catalogue/index.js';
+import { ScsError } from '../../core/diagnostic.js';
 
 /** What a step may need besides the database: the secret keys the suppression hashes. */
 export interface MigrationContext {
@@ -43,17 +44,7 @@ export function migrate(
   const latest = migrations.length;
   const from = db.pragma('user_version', { simple: true }) as number;
   if (from > latest) {
-    throw new ScsError(
-      [
-        diag(
-          'store-too-new',
-          'error',
-          `The database ${shownFile} has schema version ${from}, but this scs knows only up to version ${latest}.`,
-          { hint: 'A newer scs wrote it: upgrade scs, or point SCS_DATABASE at another file.' },
-        ),
-      ],
-      2,
-    );
+    throw new ScsError([report('store-too-new', { database: shownFile, version: from, latest })], 2);
   }
   const applied: string[] = [];
   const notes: string[] = [];
