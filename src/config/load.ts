@@ -186,6 +186,18 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
     return Object.fromEntries(languages.map((l) => [l, value[l] ?? fallback]));
   };
 
+  /** Topics a contact or list names must be declared. */
+  const knownTopics = (owner: string, ids: string[], p: YamlPath) =>
+    ids.forEach((t, i) => {
+      if (!input.topics[t])
+        error(
+          'topic-unknown',
+          `${owner} names the unknown topic "${t}".`,
+          [...p, i],
+          `Declare it under "topics" or remove it.${didYouMean(t, Object.keys(input.topics))}`,
+        );
+    });
+
   const contacts: Record<string, Contact> = {};
   for (const [cid, c] of Object.entries(input.contacts)) {
     const contact: Contact = { id: cid, name: c.name, email: c.email };
@@ -202,6 +214,9 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
           'Write it as 010-123 45 67 or +46 10 123 45 67.',
         );
     }
+    if (c.press) contact.press = true;
+    knownTopics(`Contact "${cid}"`, c.topics, ['contacts', cid, 'topics']);
+    if (c.topics.length) contact.topics = c.topics;
     contacts[cid] = contact;
   }
 
@@ -240,15 +255,7 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
         `Use one of ${languages.join(', ')}.`,
       );
     }
-    l.topics.forEach((t, i) => {
-      if (!topics[t])
-        error(
-          'topic-unknown',
-          `List "${lid}" names the unknown topic "${t}".`,
-          ['newsletter', 'lists', lid, 'topics', i],
-          `Declare it under "topics" or remove it.${didYouMean(t, Object.keys(topics))}`,
-        );
-    });
+    knownTopics(`List "${lid}"`, l.topics, ['newsletter', 'lists', lid, 'topics']);
     lists[lid] = {
       id: lid,
       lang: l.lang,

@@ -1,8 +1,9 @@
 /**
  * The one diagnostic type for every user mistake, in every command.
- * Library code returns these as data; only the CLI prints them.
+ * Library code returns these as data; only the CLI prints them. A note is neither a problem nor a
+ * warning: something worth knowing (how a value was read), shown by `scs check --verbose` only.
  */
-export type Severity = 'error' | 'warning';
+export type Severity = 'error' | 'warning' | 'note';
 
 export interface Diagnostic {
   /** Stable, documented code (README "Diagnostic codes"). */
@@ -64,6 +65,7 @@ export function summarize(diagnostics: readonly Diagnostic[]): DiagnosticSummary
   let errors = 0;
   let warnings = 0;
   for (const d of diagnostics) {
+    if (d.severity === 'note') continue;
     if (d.severity === 'error') errors++;
     else warnings++;
     if (d.file) files.add(d.file);

@@ -35,7 +35,7 @@ export const skipped = (id: string, title: string, detail: string): DoctorCheck 
 export const failed = (id: string, title: string, d: Diagnostic): DoctorCheck => ({
   id,
   title,
-  status: d.severity,
+  status: d.severity === 'error' ? 'error' : 'warning',
   detail: d.message,
   code: d.code,
   ...(d.hint ? { hint: d.hint } : {}),

@@ -6,9 +6,11 @@
  */
 import type { Diagnostic, Severity } from '../diagnostic.js';
 import type { AnyEntry } from './define.js';
+import { pressDiagnostics } from './press.js';
 
 export const catalogue = {
   // Each area's entries are spread in here: ...contentDiagnostics, ...siteDiagnostics, …
+  ...pressDiagnostics,
 } satisfies Record<string, AnyEntry>;
 
 export type Catalogue = typeof catalogue;
