@@ -340,8 +340,10 @@ async function buildInto(
     }
   };
   const search = options.search !== false;
+  // The old addresses are part of what the output is made from: a redirect is a page.
+  const redirects = moves.redirects.map((d) => `${d.from}>${permalinkOf(d.release)}`).join('\n');
   const inputs = buildInputs(
-    `${global}\0${permalinks.text ?? ''}`,
+    `${global}\0${redirects}`,
     search,
     [...visible, ...withdrawn],
     options.now,

@@ -237,7 +237,7 @@ export function permalinkDiagnostics(
     else {
       const why = release.draft
         ? 'a draft'
-        : `not due until ${localDateTime(release.publishAt, options.timeZone)}`;
+        : `held back until ${localDateTime(release.publishAt, options.timeZone)}`;
       out.push(report('permalink-release-unpublished', { url: entry.url, release: entry.file, why, ...at }));
     }
   }
