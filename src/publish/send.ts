@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
 import { diag, hasErrors, type Diagnostic } from '../core/diagnostic.js';
+import { report } from '../core/catalogue/index.js';
 import { localDateTime } from '../core/time.js';
 import { findReleases } from '../content/find-release.js';
 import { checkReleases } from '../content/load.js';
@@ -72,6 +73,7 @@ function sendable(config: Config, release: Release, now: Date): Diagnostic[] {
       }),
     ];
   }
+  if (release.withdrawn) return [report('release-withdrawn', { id: release.id, ...where })];
   if (!isPublished(release, now)) {
     return [
       diag(

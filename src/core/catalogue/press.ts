@@ -62,6 +62,12 @@ export const pressDiagnostics = defineDiagnostics({
     message: (a: { value: string }) => `"withdrawn" must be true or a date, not "${a.value}".`,
     hint: 'Write "withdrawn: true", or the day it was withdrawn: "withdrawn: 2026-12-09".',
   },
+  'release-withdrawn': {
+    severity: 'error',
+    title: 'A withdrawn release is not mailed',
+    message: (a: { id: string }) => `${a.id} is withdrawn.`,
+    hint: 'Remove "withdrawn:" if it was withdrawn by mistake; a withdrawn release is never mailed.',
+  },
   'withdrawn-reason-alone': {
     severity: 'error',
     title: '"withdrawnReason" on a release that is not withdrawn',
