@@ -50,7 +50,7 @@ export function formatDiagnostics(
           d.column ? `col=${d.column}` : '',
           `title=${prop(d.code)}`,
         ].filter(Boolean);
-        return `::${d.severity} ${props.join(',')}::${esc(d.message + (d.hint ? ` ${d.hint}` : ''))}\n`;
+        return `::${d.severity === 'note' ? 'notice' : d.severity} ${props.join(',')}::${esc(d.message + (d.hint ? ` ${d.hint}` : ''))}\n`;
       })
       .join('');
   }
@@ -69,7 +69,12 @@ export function formatDiagnostics(
   return diagnostics
     .map((d) => {
       const where = d.file ? `${d.file}${d.line ? `:${d.line}${d.column ? `:${d.column}` : ''}` : ''}` : '';
-      const label = d.severity === 'error' ? c.red(c.bold('error')) : c.yellow(c.bold('warning'));
+      const label =
+        d.severity === 'error'
+          ? c.red(c.bold('error'))
+          : d.severity === 'warning'
+            ? c.yellow(c.bold('warning'))
+            : c.cyan(c.bold('note'));
       const lines = [`${where ? `${c.cyan(where)} ` : ''}${label} ${d.message} ${c.dim(`[${d.code}]`)}`];
       const src = d.file && d.line ? source(d.file) : undefined;
       if (src && d.line && d.line <= src.lineCount) {

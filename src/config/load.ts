@@ -161,6 +161,20 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
     return Object.fromEntries(languages.map((l) => [l, value[l] ?? fallback]));
   };
 
+  /** Topics a contact or list names must be declared. */
+  const knownTopics = (owner: string, ids: string[], p: YamlPath) =>
+    ids.forEach((topic, i) => {
+      if (!input.topics[topic])
+        diagnostics.push(
+          report('config-topic-unknown', {
+            owner,
+            topic,
+            ...at([...p, i]),
+            didYouMean: didYouMean(topic, Object.keys(input.topics)),
+          }),
+        );
+    });
+
   const contacts: Record<string, Contact> = {};
   for (const [cid, c] of Object.entries(input.contacts)) {
     const contact: Contact = { id: cid, name: c.name, email: c.email };
@@ -178,6 +192,9 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
           }),
         );
     }
+    if (c.press) contact.press = true;
+    knownTopics(`Contact "${cid}"`, c.topics, ['contacts', cid, 'topics']);
+    if (c.topics.length) contact.topics = c.topics;
     contacts[cid] = contact;
   }
 
@@ -218,17 +235,7 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
         }),
       );
     }
-    l.topics.forEach((t, i) => {
-      if (!topics[t])
-        diagnostics.push(
-          report('config-topic-unknown', {
-            list: lid,
-            topic: t,
-            ...at(['newsletter', 'lists', lid, 'topics', i]),
-            didYouMean: didYouMean(t, Object.keys(topics)),
-          }),
-        );
-    });
+    knownTopics(`List "${lid}"`, l.topics, ['newsletter', 'lists', lid, 'topics']);
     lists[lid] = {
       id: lid,
       lang: l.lang,

@@ -16,6 +16,10 @@ export const configSchema = lazy(() => {
     organization: localized.optional(),
     email: z.email(),
     phone: z.union([z.string(), z.number()]).optional(),
+    /** Listed on the press contacts page (`<lang>/contacts/`). */
+    press: z.boolean().default(false),
+    /** Topic ids the contact speaks about. */
+    topics: z.array(z.string()).default([]),
   });
 
   const listSchema = z.strictObject({

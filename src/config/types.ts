@@ -12,6 +12,10 @@ export interface Contact {
   organization?: Localized;
   email: string;
   phone?: ParsedPhone;
+  /** A config contact on the press contacts page. */
+  press?: boolean;
+  /** A config contact's topics (ids). */
+  topics?: string[];
 }
 
 export interface NewsletterList {

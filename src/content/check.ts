@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { emailBodyHtml } from '../email/body-html.js';
@@ -7,6 +8,9 @@ import { Locator } from '../email/locate.js';
 import { loadEmailStrings } from '../email/strings.js';
 import { listsFor, mailedByPublish } from '../publish/select.js';
 import { checkReleasePage } from '../site/release-rules.js';
+import { checkPermalinks, PERMALINKS_FILE } from '../site/permalinks.js';
+import { correctionsInFuture } from './corrections.js';
+import { embargoNotes } from './press-fields.js';
 import type { Release } from './types.js';
 import { linkTimingRules } from './links.js';
 import { checkReleases, type LoadOptions, type LoadResult } from './load.js';
@@ -14,6 +18,8 @@ import { checkReleases, type LoadOptions, type LoadResult } from './load.js';
 export interface CheckOptions extends LoadOptions {
   /** Which releases `scs publish` will still mail is decided at this time (`newsletter.maxAge`). */
   now: Date;
+  /** Add notes (`scs check --verbose`): how embargoes are read, which old addresses redirect. */
+  notes?: boolean;
 }
 
 /**
@@ -30,7 +36,12 @@ export async function checkProject(config: Config, options: CheckOptions): Promi
   const strings = new Map<string, ReturnType<typeof loadEmailStrings>>();
   const stringsFor = (lang: string) =>
     strings.get(lang) ?? strings.set(lang, loadEmailStrings(config, lang)).get(lang)!;
-  const found: Diagnostic[] = linkTimingRules(config, checked.releases, options.now);
+  const found: Diagnostic[] = [
+    ...linkTimingRules(config, checked.releases, options.now),
+    ...pressRules(config, checked.releases, options).filter(
+      (d) => inScope.has(d.file!) || (d.file === PERMALINKS_FILE && wholeProject(config, options)),
+    ),
+  ];
   for (const release of checked.releases) {
     if (release.draft || !inScope.has(release.file)) continue;
     found.push(...checkReleasePage(release, (needle, line) => at.find(release.path, needle, line)));
@@ -49,6 +60,21 @@ export async function checkProject(config: Config, options: CheckOptions): Promi
     diagnostics: sortDiagnostics([...checked.diagnostics, ...fresh]),
     files: checked.files,
   };
+}
+
+/** The rules of the press office's workflow that depend on the clock or on more than one file. */
+function pressRules(config: Config, releases: Release[], options: CheckOptions): Diagnostic[] {
+  const at = { now: options.now, timeZone: config.timeZone, ...(options.notes ? { notes: true } : {}) };
+  return [
+    ...correctionsInFuture(releases, options.now, config.timeZone),
+    ...checkPermalinks(config.root, releases, at),
+    ...(options.notes ? embargoNotes(releases, config.timeZone) : []),
+  ];
+}
+
+/** Whether the check covers the whole project (no paths, or the project folder itself). */
+function wholeProject(config: Config, options: CheckOptions): boolean {
+  return !options.paths?.length || options.paths.some((p) => path.resolve(config.root, p) === config.root);
 }
 
 /** The newsletter's rules for every list the release goes to. */

@@ -17,6 +17,7 @@ import { releaseLinks } from './links.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { paragraphs, parseQuote, QUOTE_START } from './paragraphs.js';
 import { placeholdersLeft } from './placeholders.js';
+import { pressFields } from './press-fields.js';
 import { type MarkdownSource, rawHtmlWarnings } from './raw-html.js';
 import { frontmatterSchema, type Frontmatter } from './schema.js';
 import type { Boilerplate, Release, ReleaseImage } from './types.js';
@@ -252,6 +253,14 @@ export function parseRelease(
   }
   quoteWarnings(paras, split.bodyLine, (where) => add(report('quote-unattributed', { file, ...where })));
   if (!fm.draft) diagnostics.push(...placeholdersLeft(text, file));
+  const press = pressFields(fm, {
+    file,
+    locate: yaml.locate,
+    timeZone: tz,
+    ...(date.ok ? { date: date.instant } : {}),
+    ...(embargo ? { embargo } : {}),
+  });
+  diagnostics.push(...press.diagnostics);
 
   // Raw HTML the sanitiser will change, wherever Markdown is written.
   const markdown: MarkdownSource[] = [{ markdown: body, at: { line: bodyLine, column: 1 }, mapped: true }];
@@ -299,6 +308,7 @@ export function parseRelease(
   if (boilerplate) release.boilerplate = boilerplate;
   if (fm.translationKey) release.translationKey = fm.translationKey;
   if (embargo) release.embargo = embargo;
+  Object.assign(release, press.fields);
   return { release, diagnostics };
 }
 

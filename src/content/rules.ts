@@ -4,7 +4,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import type { Release } from './types.js';
 
 /** Line and column of a top-level frontmatter key, read again only when a rule fires. */
-function keyPosition(release: Release, ...keys: string[]): { line: number; column: number } {
+export function keyPosition(release: Release, ...keys: string[]): { line: number; column: number } {
   try {
     const lines = readFileSync(release.path, 'utf8').split('\n');
     for (const key of keys) {

@@ -62,6 +62,8 @@ export function planNewRelease(config: Config, options: NewReleaseOptions): Plan
     lang,
     contacts: Object.keys(config.contacts).slice(0, 1),
     boilerplate: Object.keys(config.boilerplates)[0],
+    // Pinned, so that editing the title later does not move the page (see site/permalinks.ts).
+    pinSlug: true,
   });
 }
 
@@ -75,18 +77,18 @@ function scaffoldRelease(
     lang: string;
     contacts: string[];
     boilerplate?: string;
+    /** Write the slug the title gives into the frontmatter. */
+    pinSlug?: boolean;
   },
 ): PlannedFile {
   const day = r.date.slice(0, 10);
-  const file = path.join(
-    releasesDir,
-    day.slice(0, 4),
-    `${day}-${slugify(r.title) || 'release'}.${r.lang}.md`,
-  );
+  const slug = slugify(r.title);
+  const file = path.join(releasesDir, day.slice(0, 4), `${day}-${slug || 'release'}.${r.lang}.md`);
   const p = placeholdersFor(r.lang);
   const lines = [
     '---',
     `title: ${yamlString(r.title)}`,
+    ...(r.pinSlug && slug ? [`slug: ${slug}`] : []),
     `date: ${r.date}`,
     `type: ${r.type}`,
     `lang: ${r.lang}`,

@@ -40,6 +40,14 @@ export const frontmatterSchema = lazy(() => {
     draft: z.boolean().default(false),
     newsletter: z.boolean().default(true),
     slug: z.string().optional(),
+    // The press office's workflow (content/press-fields.ts): dated corrections, pre-briefing under
+    // embargo, and a release taken back whose address keeps answering.
+    corrections: z
+      .array(z.strictObject({ date: z.string(), text: z.string().trim().min(1, 'the correction is empty') }))
+      .default([]),
+    prebrief: z.union([z.boolean(), z.string()]).optional(),
+    withdrawn: z.union([z.boolean(), z.string()]).optional(),
+    withdrawnReason: z.string().trim().min(1).optional(),
   });
 });
 

@@ -1,7 +1,9 @@
 import type { Contact } from '../config/types.js';
+import type { Position } from '../core/diagnostic.js';
 import type { BodyImage } from './body-images.js';
 import type { Frontmatter } from './schema.js';
 import type { BodyLink } from './links.js';
+import type { Correction } from './corrections.js';
 
 export const RELEASE_TYPES = ['news', 'press-release'] as const;
 export type ReleaseType = (typeof RELEASE_TYPES)[number];
@@ -61,6 +63,20 @@ export interface Release extends FrontmatterFields {
   embargo?: Date;
   /** When the release may first appear anywhere: the later of date and embargo. */
   publishAt: Date;
+  /** Where the embargo is written, when it has no UTC offset (and so is read in the configured zone). */
+  embargoLocal?: Position;
+  /**
+   * How long before the embargo journalists on press lists may be briefed: milliseconds, or `true` for
+   * as soon as the release is in scs. Only with an embargo.
+   */
+  prebrief?: number | true;
+  /** Dated corrections, oldest first (content/corrections.ts). */
+  corrections?: Correction[];
+  /**
+   * Taken back: its page becomes a short notice (the address keeps answering) and it leaves the lists,
+   * feeds, sitemap and search. `date`: when, if the frontmatter says; `reason`: inline Markdown.
+   */
+  withdrawn?: { date?: Date; localDate?: string; reason?: string };
   /** sha256 of the file's bytes, for caches. */
   hash: string;
 }

@@ -2,8 +2,10 @@
  * The one diagnostic type for every user mistake, in every command.
  * Library code returns these as data; only the CLI prints them. They are made by `report()`
  * (core/catalogue), from the catalogue entry of their code.
+ * A note is neither a problem nor a warning: something worth knowing (how a value was read), shown
+ * by `scs check --verbose` only.
  */
-export type Severity = 'error' | 'warning';
+export type Severity = 'error' | 'warning' | 'note';
 
 export interface Diagnostic {
   /** Stable, documented code: a key of the catalogue (README "Diagnostic codes"). */
@@ -51,6 +53,7 @@ export function summarize(diagnostics: readonly Diagnostic[]): DiagnosticSummary
   let errors = 0;
   let warnings = 0;
   for (const d of diagnostics) {
+    if (d.severity === 'note') continue;
     if (d.severity === 'error') errors++;
     else warnings++;
     if (d.file) files.add(d.file);

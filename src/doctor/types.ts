@@ -39,7 +39,7 @@ export function failed(id: string, title: string, d: Diagnostic): DoctorCheck {
   const check: DoctorCheck = {
     id,
     title,
-    status: d.severity,
+    status: d.severity === 'error' ? 'error' : 'warning',
     detail: d.message,
     code: d.code,
     ...(d.hint ? { hint: d.hint } : {}),

@@ -5,6 +5,7 @@ import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { checkReleases } from '../content/load.js';
 import { describeTransport } from '../delivery/create-transport.js';
 import { buildSite } from '../site/build.js';
+import { correctionsInFuture } from '../content/corrections.js';
 import type { Dispatch, LockHolder } from '../store/ledger-types.js';
 import { openStore } from '../store/open.js';
 import { deliver, deliverySettings, notStarted, type Rendered } from './deliver.js';
@@ -113,6 +114,7 @@ export async function publish(config: Config, options: PublishOptions): Promise<
       ...exampleDomainProblems(config),
       ...checked.diagnostics,
       ...linkTimingRules(config, checked.releases, options.now),
+      ...correctionsInFuture(checked.releases, options.now, config.timeZone),
     ],
     checkedFiles: checked.files.length,
     transport,

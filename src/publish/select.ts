@@ -10,12 +10,14 @@ export function listsFor(config: Config, release: Release): NewsletterList[] {
 }
 
 /**
- * Whether `scs publish` mails a release now or when it comes due: not a draft, the newsletter on, and not
- * published longer ago than `newsletter.maxAge` (older releases are never mailed by publish).
+ * Whether `scs publish` mails a release now or when it comes due: not a draft, not withdrawn, the
+ * newsletter on, and not published longer ago than `newsletter.maxAge` (older releases are never mailed
+ * by publish).
  */
 export function mailedByPublish(config: Config, release: Release, now: Date): boolean {
   return (
     !release.draft &&
+    !release.withdrawn &&
     release.newsletter &&
     release.publishAt.getTime() >= now.getTime() - config.newsletter.maxAgeMs
   );

@@ -66,6 +66,7 @@ export interface SendReleaseResult {
 function sendable(config: Config, release: Release, now: Date): Diagnostic[] {
   const where = { id: release.id, file: release.file };
   if (release.draft) return [report('release-draft', where)];
+  if (release.withdrawn) return [report('release-withdrawn', where)];
   if (!isPublished(release, now)) {
     return [
       report('release-not-published', {

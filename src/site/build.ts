@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { checkReleases } from '../content/load.js';
@@ -26,7 +27,17 @@ import { workerFailed } from '../core/pool.js';
 import { type RenderFailure, RenderPool, renderThreads } from './pool.js';
 import { createRenderer, type Render } from './renderer.js';
 import { buildSearchIndex } from './search.js';
-import { selectReleases } from './select.js';
+import { type Selection, selectReleases } from './select.js';
+import {
+  PERMALINKS_FILE,
+  type PermalinkPlan,
+  type PermalinksFile,
+  permalinkDiagnostics,
+  permalinkOf,
+  planPermalinks,
+  readPermalinks,
+  writePermalinks,
+} from './permalinks.js';
 import { type BuildSession, lockOutput, readState, stateFiles, writeState } from './state.js';
 import { loadSiteTemplates } from './templates.js';
 import type { ViewBase } from './views.js';
@@ -51,6 +62,11 @@ export interface BuildOptions {
    * `<out>.before-scs`, never deleted.
    */
   forceOut?: boolean;
+  /**
+   * Record the addresses this build publishes in scs.permalinks (default true). A preview or a watch
+   * does not: a title being typed would leave an address for every word.
+   */
+  recordPermalinks?: boolean;
 }
 
 export interface BuildResult {
@@ -68,9 +84,14 @@ export interface BuildResult {
   unchanged: number;
   /** Files of the previous build that are gone. */
   removed: number;
-  /** Releases shown, and releases left out (drafts, future, embargoed). */
+  /** Releases shown, withdrawn ones (shown as their notice), and releases left out (drafts, future, embargoed). */
   releases: number;
+  withdrawn: number;
   hidden: number;
+  /** Old addresses (`/sv/…/`) that redirect to where their release is now; `fresh`: first seen by this build. */
+  redirects: { from: string; to: string; fresh: boolean }[];
+  /** Whether this build recorded new addresses in scs.permalinks. */
+  permalinksWritten: boolean;
   search: { enabled: boolean; pages: number; reused: boolean };
   /** Milliseconds: the check, building the pages, the search index, and all of it. */
   timings: { check: number; build: number; search: number; total: number };
@@ -142,7 +163,10 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
     unchanged: 0,
     removed: 0,
     releases: 0,
+    withdrawn: 0,
     hidden: 0,
+    redirects: [],
+    permalinksWritten: false,
     search: { enabled: options.search !== false, pages: 0, reused: false },
     timings: { check: 0, build: 0, search: 0, total: 0 },
   };
@@ -168,8 +192,25 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
 
   const selection = selectReleases(releases, options);
   result.releases = selection.visible.length;
+  result.withdrawn = selection.withdrawn.length;
   result.hidden = selection.hidden;
   if (selection.nextDue) result.nextDue = selection.nextDue;
+
+  // The addresses published before: where they lead now, and what this build adds to them.
+  const permalinks = readPermalinks(config.root);
+  const moves = planPermalinks(permalinks.entries, releases, options.now, (f) =>
+    existsSync(path.join(config.root, f)),
+  );
+  result.diagnostics.push(
+    ...permalinks.diagnostics,
+    ...permalinkDiagnostics(moves, { for: 'build', timeZone: config.timeZone }),
+  );
+  if (hasErrors(result.diagnostics)) return finish(false);
+  result.redirects = moves.redirects.map((d) => ({
+    from: `/${d.from}`,
+    to: permalinkOf(d.release),
+    fresh: d.fresh,
+  }));
 
   const refusal = outputRefusal(config);
   if (refusal) {
@@ -208,7 +249,7 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
       config,
       options,
       templates,
-      selection.visible,
+      { ...selection, permalinks, moves },
       state,
       { ...files, project },
       result,
@@ -231,7 +272,7 @@ async function buildInto(
   config: Config,
   options: BuildOptions,
   templates: NonNullable<ReturnType<typeof loadSiteTemplates>['templates']>,
-  visible: Release[],
+  shown: Pick<Selection, 'visible' | 'withdrawn'> & { permalinks: PermalinksFile; moves: PermalinkPlan },
   state: ReturnType<typeof readState>,
   files: ReturnType<typeof stateFiles> & { project: string },
   result: BuildResult,
@@ -254,9 +295,31 @@ async function buildInto(
   const global = createHash('sha256')
     .update(`${codeFingerprint()}\0${templates.hash}\0${configHash(config)}`)
     .digest('hex');
+  const { visible, withdrawn, permalinks, moves } = shown;
+  // Written before the output is swapped in: an address is recorded before anyone can see it.
+  const record = (): boolean => {
+    if (options.recordPermalinks === false) return true;
+    try {
+      result.permalinksWritten = writePermalinks(permalinks, moves);
+      return true;
+    } catch (e) {
+      const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      result.diagnostics.push(report('permalinks-write-failed', { reason, file: PERMALINKS_FILE }));
+      return false;
+    }
+  };
   const search = options.search !== false;
-  const inputs = buildInputs(global, search, visible, options.now, config.root);
+  // The old addresses are part of what the output is made from: a redirect is a page.
+  const redirects = moves.redirects.map((d) => `${d.from}>${permalinkOf(d.release)}`).join('\n');
+  const inputs = buildInputs(
+    `${global}\0${redirects}`,
+    search,
+    [...visible, ...withdrawn],
+    options.now,
+    config.root,
+  );
   if (!options.clean && state.last?.inputs === inputs && isLastOutput(config.site.outDir, state.output)) {
+    if (!record()) return;
     // Made from the same inputs as the output in place: planning it again would give every file the key
     // it has. Nothing is written, swapped or saved.
     result.pages = state.last.pages;
@@ -270,7 +333,7 @@ async function buildInto(
   const plan = planSite(
     {
       ...base,
-      model: siteModel(config, visible),
+      model: siteModel(config, visible, { withdrawn, redirects: moves.redirects }),
       images,
       global,
       renderHere: (job) => local()(job),
@@ -344,6 +407,7 @@ async function buildInto(
   // Counted against the output being replaced (the spare the new one was made in may be older).
   const previous = isLastOutput(config.site.outDir, state.output) ? state.output.current!.files : new Map();
   for (const rel of previous.keys()) if (!desired.has(rel)) result.removed++;
+  if (!record()) return;
   const output = staging.commit(desired);
   feedItems.prune(plan.feedItems);
   result.files = desired.size;

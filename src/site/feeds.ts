@@ -4,6 +4,8 @@ export interface FeedEntry {
   url: string;
   title: string;
   date: Date;
+  /** When it last changed (a correction), if after its date. */
+  updated?: Date;
   summary: string;
   /** The full content as HTML, already escaped for XML (it is shared by several feeds). */
   contentXml: string;
@@ -59,14 +61,16 @@ ${items.join('')}</channel>
 /** Atom 1.0 with the full content as HTML. */
 export function atomFeed(info: FeedInfo, entries: FeedEntry[]): string {
   const x = escapeXml;
-  const updated = entries[0] ? rfc3339(entries[0].date) : '1970-01-01T00:00:00Z';
+  const changed = (e: FeedEntry) => e.updated ?? e.date;
+  const latest = entries.map(changed).reduce<Date | undefined>((a, d) => (a && a >= d ? a : d), undefined);
+  const updated = latest ? rfc3339(latest) : '1970-01-01T00:00:00Z';
   const items = entries.map(
     (e) => `<entry>
 <id>${x(e.url)}</id>
 <title>${x(e.title)}</title>
 <link rel="alternate" type="text/html" href="${x(e.url)}"/>
 <published>${rfc3339(e.date)}</published>
-<updated>${rfc3339(e.date)}</updated>
+<updated>${rfc3339(changed(e))}</updated>
 <summary>${x(e.summary)}</summary>
 <content type="html">${e.contentXml}</content>
 ${e.categories.map((c) => `<category term="${x(c)}"/>\n`).join('')}</entry>

@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import { RELEASE_TYPES, type Release, type ReleaseType } from '../content/types.js';
 import type { Section } from './paths.js';
+import type { Redirect } from './permalinks.js';
 
 /** A section of one language's archive and what it lists, newest first. */
 export interface SectionList {
@@ -24,6 +25,10 @@ export interface SiteModel {
   languages: LanguageArchive[];
   /** The other visible language versions of each release, by release id, in config language order. */
   translations: Map<string, Release[]>;
+  /** Withdrawn releases whose addresses show their notice (and nothing else of them appears). */
+  withdrawn: Release[];
+  /** Old addresses of moved releases (site/permalinks.ts). */
+  redirects: Redirect[];
 }
 
 function groupBy<K>(releases: Release[], keysOf: (r: Release) => K[]): Map<K, Release[]> {
@@ -39,7 +44,11 @@ function groupBy<K>(releases: Release[], keysOf: (r: Release) => K[]): Map<K, Re
 }
 
 /** Groups the visible releases (newest first) into each language's archive. Pure. */
-export function siteModel(config: Config, visible: readonly Release[]): SiteModel {
+export function siteModel(
+  config: Config,
+  visible: readonly Release[],
+  press: Partial<Pick<SiteModel, 'withdrawn' | 'redirects'>> = {},
+): SiteModel {
   const byLang = groupBy([...visible], (r) => [r.lang]);
   const topicOrder = Object.keys(config.topics);
   const languages = config.languages.map((lang): LanguageArchive => {
@@ -66,7 +75,7 @@ export function siteModel(config: Config, visible: readonly Release[]): SiteMode
         ordered.filter((o) => o !== r && o.lang !== r.lang),
       );
   }
-  return { languages, translations };
+  return { languages, translations, withdrawn: press.withdrawn ?? [], redirects: press.redirects ?? [] };
 }
 
 /** Every listing of a language: the whole archive, then years, types and topics. */

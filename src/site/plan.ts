@@ -34,6 +34,9 @@ import {
 } from './views.js';
 import { sha256Hex } from '../core/sha256.js';
 import { siteImageMissing } from './release-rules.js';
+import { planPressPages } from './press-pages.js';
+import { lastModified } from '../content/corrections.js';
+import { localDate } from '../core/time.js';
 
 /**
  * What identifies a release's content in keys: its file (the slug may come from the name) and its bytes,
@@ -42,8 +45,11 @@ import { siteImageMissing } from './release-rules.js';
  */
 export const rid = memoize((r: Release) => quickHash([r.file, r.hash]), new WeakMap());
 
-/** A release page's address (its date, the sitemap's lastmod, is part of it), hashed short. */
-const sitemapId = memoize((r: Release) => quickHash([releaseOutputPath(r)]), new WeakMap());
+/** A release page's address and when it last changed (the sitemap's lastmod), hashed short. */
+const sitemapId = memoize(
+  (r: Release) => quickHash([releaseOutputPath(r), lastModified(r).toISOString()]),
+  new WeakMap(),
+);
 
 /** How a release's page differs by the clock: published (''), a draft, or due at a time (with --future). */
 export function releaseState(r: Release, now: Date): string {
@@ -212,6 +218,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
         url: links.absolute(releaseOutputPath(r)),
         title: r.title,
         date: r.date,
+        updated: lastModified(r),
         summary: plainText(r.lead),
         contentXml,
         categories: r.topics.map((t) => topicLabel(config, r.lang, t)),
@@ -253,7 +260,8 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const inSitemap = (outPath: string, url: () => SitemapUrl = () => ({ loc: links.absolute(outPath) })) =>
     sitemap.push({ from: outPath, url });
   const releaseSitemapEntry = (r: Release, versions: Release[]): SitemapUrl => {
-    const entry: SitemapUrl = { loc: links.absolute(releaseOutputPath(r)), lastmod: r.localDate };
+    const lastmod = localDate(lastModified(r), config.timeZone);
+    const entry: SitemapUrl = { loc: links.absolute(releaseOutputPath(r)), lastmod };
     if (versions.length) {
       const all = [r, ...versions].sort(
         (a, b) => config.languages.indexOf(a.lang) - config.languages.indexOf(b.lang),
@@ -325,6 +333,10 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       });
     }
   }
+
+  const press = planPressPages({ ctx, key, linkFrom });
+  outputs.push(...press.outputs);
+  for (const p of press.sitemap) inSitemap(p);
 
   page('index.html', key('root'), (link) => ({ page: 'root', view: rootPage(ctx, link) }));
   // 404.html answers at any address: its links start from the site root.

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PAGEFIND_DIR } from './paths.js';
 
@@ -25,6 +25,17 @@ function listFiles(dir: string, rel: string): string[] {
   );
 }
 
+/**
+ * Pages in the index, as its entry file counts them: Pagefind reads every file the glob matches, but
+ * indexes only pages with a `data-pagefind-body` (not a withdrawn release's notice, nor a redirect).
+ */
+function indexedPages(dir: string): number {
+  const entry = JSON.parse(readFileSync(path.join(dir, PAGEFIND_DIR, 'pagefind-entry.json'), 'utf8')) as {
+    languages: Record<string, { page_count: number }>;
+  };
+  return Object.values(entry.languages).reduce((sum, l) => sum + l.page_count, 0);
+}
+
 /** Indexes the release pages in `dir` with Pagefind and writes the index to `dir/pagefind/`. */
 export async function buildSearchIndex(dir: string): Promise<SearchIndex> {
   let pagefind: typeof import('pagefind');
@@ -40,7 +51,7 @@ export async function buildSearchIndex(dir: string): Promise<SearchIndex> {
     if (added.errors.length) return { pages: 0, files: [], errors: added.errors };
     const written = await created.index.writeFiles({ outputPath: path.join(dir, PAGEFIND_DIR) });
     if (written.errors.length) return { pages: 0, files: [], errors: written.errors };
-    return { pages: added.page_count, files: listFiles(dir, PAGEFIND_DIR), errors: [] };
+    return { pages: indexedPages(dir), files: listFiles(dir, PAGEFIND_DIR), errors: [] };
   } catch (e) {
     return { pages: 0, files: [], errors: [String((e as Error)?.message ?? e)] };
   } finally {

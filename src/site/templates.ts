@@ -20,6 +20,9 @@ export const PAGE_TEMPLATES = [
   'not-found',
   'root',
   'feed-item',
+  'contacts',
+  'withdrawn',
+  'redirect',
 ] as const;
 export type PageTemplate = (typeof PAGE_TEMPLATES)[number];
 

@@ -6,13 +6,19 @@ import { linkIndex, type LinkIndex, resolveLink, rewriteLinks } from '../content
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
 import { localDateTime } from '../core/time.js';
-import { breakableAddressHtml } from '../render/address-html.js';
 import { type Attachment, humanSize } from './attachments.js';
 import type { ImageAsset, ImageRegistry } from './images.js';
 import type { SectionList, SiteModel } from './model.js';
 import type { MarkdownParts } from './renderer.js';
 import { ATOM_FILE, feedDir, type Links, RSS_FILE, type Section, sectionDir } from './paths.js';
 import { type SiteStrings, translate } from './strings.js';
+import {
+  CONTACTS_DIR,
+  contactView,
+  correctionsJsonLd,
+  correctionsView,
+  pressContacts,
+} from './press-views.js';
 import { jsonForScript, plainText } from './text.js';
 
 /** What every view builder reads: plain data apart from `links`, so a worker thread can rebuild it. */
@@ -48,7 +54,7 @@ export interface ReleaseInput {
 
 /** Turns an output path into an href as seen from the page being built. */
 export type Link = (outPath: string) => string;
-type View = Record<string, unknown>;
+export type View = Record<string, unknown>;
 
 const OG_LOCALES: Record<string, string> = {
   sv: 'sv_SE',
@@ -169,6 +175,7 @@ function commonParts(ctx: ViewBase, lang: string, link: Link, shared?: string): 
       topics: link(`${lang}/topics/`),
       search: link(`${lang}/search/`),
       feed: link(`${lang}/${RSS_FILE}`),
+      ...(pressContacts(config).length ? { contacts: link(`${lang}/${CONTACTS_DIR}`) } : {}),
     },
     feeds: feedLinks(ctx, lang, link, [{ kind: 'all' }]),
   };
@@ -183,7 +190,7 @@ function commonParts(ctx: ViewBase, lang: string, link: Link, shared?: string): 
 }
 
 /** What every page has: head, header, language switch and footer. */
-function chrome(ctx: ViewBase, lang: string, link: Link, o: ChromeOptions): View {
+export function chrome(ctx: ViewBase, lang: string, link: Link, o: ChromeOptions): View {
   const { config, links } = ctx;
   const counterparts = o.counterparts ?? {};
   const common = commonParts(ctx, lang, link, o.shared);
@@ -221,7 +228,12 @@ function chrome(ctx: ViewBase, lang: string, link: Link, o: ChromeOptions): View
   return view;
 }
 
-function breadcrumbs(ctx: ViewBase, lang: string, link: Link, trail: { label: string; href?: string }[]) {
+export function breadcrumbs(
+  ctx: ViewBase,
+  lang: string,
+  link: Link,
+  trail: { label: string; href?: string }[],
+) {
   const home = ctx.config.organization.url;
   return [
     ...(home ? [{ label: t(ctx, lang, 'breadcrumbs.home'), href: home }] : []),
@@ -288,7 +300,8 @@ export function bodyLinks(ctx: ViewContext, r: Release): BodyLinks {
   if (!r.links.length) return NO_BODY_LINKS;
   let build = resolved.get(ctx.model);
   if (!build) {
-    const releases = ctx.model.languages.flatMap((l) => l.releases);
+    // A link to a withdrawn release leads to its notice.
+    const releases = [...ctx.model.languages.flatMap((l) => l.releases), ...ctx.model.withdrawn];
     build = { index: linkIndex(ctx.config.root, releases), answers: new Map() };
     resolved.set(ctx.model, build);
   }
@@ -381,14 +394,8 @@ function releaseParts(ctx: ViewBase, input: ReleaseInput, link: Link): View {
       size: humanSize(a.size, r.lang),
       href: link(a.out),
     })),
-    contacts: r.contacts.map((c) => ({
-      name: c.name,
-      role: c.role?.[r.lang],
-      organization: c.organization?.[r.lang],
-      email: c.email,
-      emailHtml: breakableAddressHtml(c.email),
-      phone: c.phone,
-    })),
+    corrections: correctionsView(ctx, r),
+    contacts: r.contacts.map((c) => contactView(c, r.lang, link)),
     topics: r.topics.map((id) => ({
       label: topicLabel(config, r.lang, id),
       href: link(`${r.lang}/topics/${id}/`),
@@ -470,6 +477,7 @@ export function releasePage(ctx: ViewBase, input: ReleaseInput, link: Link) {
         : {}),
       author: publisher,
       publisher,
+      ...correctionsJsonLd(config, r),
     }),
   };
   if (!isPublished(r, ctx.now)) {

@@ -5,7 +5,8 @@ import { type BuildOptions, type BuildResult, buildSite } from './build.js';
 import type { BuildSession } from './state.js';
 import { RebuildLoop } from './rebuild-loop.js';
 
-export interface WatchOptions extends Omit<BuildOptions, 'now' | 'releases' | 'session'> {
+export interface WatchOptions
+  extends Omit<BuildOptions, 'now' | 'releases' | 'session' | 'recordPermalinks'> {
   /** A fixed clock; default the real time at each build (and a rebuild when a hidden release comes due). */
   now?: Date;
   /** Reads the config (again after it changed); throws ScsError when it is invalid. */
@@ -86,6 +87,7 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
         session: buildSession,
         clean: !!clean && first,
         forceOut: !!forceOut && first,
+        recordPermalinks: false,
       });
       if (result.ok) first = false;
       const diagnostics = [...checked.diagnostics, ...result.diagnostics];

@@ -76,7 +76,10 @@ export function buildJson(result: BuildResult, timeZone: string) {
     unchanged: result.unchanged,
     removed: result.removed,
     releases: result.releases,
+    withdrawn: result.withdrawn,
     hidden: result.hidden,
+    redirects: result.redirects,
+    permalinksWritten: result.permalinksWritten,
     nextDue: result.nextDue ? localDateTime(result.nextDue, timeZone) : null,
     search: result.search,
     timings: result.timings,
@@ -167,8 +170,14 @@ function reportBuild(
   else cli.out(`Search: ${search.pages} pages indexed in ${seconds(t.search)}.`);
   const releases = (n: number) => `${n} release${n === 1 ? '' : 's'}`;
   cli.out(
-    `${releases(result.releases)} published${result.hidden ? `, ${result.hidden} hidden (drafts, future or embargoed)` : ''}.`,
+    `${releases(result.releases)} published${result.withdrawn ? `, ${result.withdrawn} withdrawn` : ''}${result.hidden ? `, ${result.hidden} hidden (drafts, future or embargoed)` : ''}.`,
   );
+  for (const r of result.redirects.filter((d) => d.fresh))
+    cli.out(`Moved: ${r.from} now redirects to ${r.to}`);
+  const moved = result.redirects.length;
+  if (moved) cli.out(`${moved} old address${moved === 1 ? ' redirects' : 'es redirect'} (see _redirects).`);
+  if (result.permalinksWritten)
+    cli.out('scs.permalinks: new addresses recorded; commit it with the releases.');
   if (result.nextDue) cli.out(`next due: ${localDateTime(result.nextDue, config.timeZone)}`);
 }
 

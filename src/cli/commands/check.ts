@@ -15,12 +15,20 @@ export function checkCommand(cli: Cli): Command {
         .default('pretty'),
     )
     .option('--strict', 'treat warnings as errors (exit 1)')
+    .option('--verbose', 'add notes: how embargoes without an offset are read, which old addresses redirect')
     .option('--now <date-time>', 'the current time: which releases publish will still mail (for tests)')
     .option('--threads <n>', 'parsing threads (default: all cores for many releases)')
     .action(async function (
       this: Command,
       paths: string[],
-      opts: { format: DiagnosticFormat; strict?: boolean; json?: boolean; now?: string; threads?: string },
+      opts: {
+        format: DiagnosticFormat;
+        strict?: boolean;
+        verbose?: boolean;
+        json?: boolean;
+        now?: string;
+        threads?: string;
+      },
     ) {
       const threads = parseThreads(opts.threads);
       const config = cli.config(this);
@@ -32,6 +40,7 @@ export function checkCommand(cli: Cli): Command {
         paths: paths.map((p) => path.resolve(cli.cwd, p)),
         now: resolveNow(opts.now, config.timeZone),
         ...(threads ? { threads } : {}),
+        ...(opts.verbose ? { notes: true } : {}),
       });
       const { diagnostics } = result;
       // --json is --format json: the diagnostics are this command's result.

@@ -69,9 +69,8 @@ export const configDiagnostics = {
     },
     'config-topic-unknown': {
       severity: 'error',
-      title: 'A newsletter list names a topic that is not declared',
-      message: (a: { list: string; topic: string }) =>
-        `List "${a.list}" names the unknown topic "${a.topic}".`,
+      title: 'A newsletter list or a contact names a topic that is not declared',
+      message: (a: { owner: string; topic: string }) => `${a.owner} names the unknown topic "${a.topic}".`,
       hint: 'Declare it under "topics" or remove it.',
     },
     'config-duration-invalid': {

@@ -18,6 +18,7 @@ import { siteDiagnostics } from './site.js';
 import { storeDiagnostics } from './store.js';
 import { subscribersDiagnostics } from './subscribers.js';
 import type { AnyEntry, MessageArgs } from './define.js';
+import { pressDiagnostics } from './press.js';
 
 export const catalogue = {
   ...documentDiagnostics,
@@ -32,6 +33,7 @@ export const catalogue = {
   ...storeDiagnostics,
   ...subscribersDiagnostics,
   ...serveDiagnostics,
+  ...pressDiagnostics,
 } satisfies Record<string, AnyEntry>;
 
 export type Catalogue = typeof catalogue;

@@ -86,6 +86,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         search: options.search,
         releases: checked.releases,
         session: buildSession,
+        recordPermalinks: false,
       });
       diagnostics = [...diagnostics, ...result.diagnostics];
     }

@@ -1,0 +1,170 @@
+import { releaseOutputPath } from '../content/permalink.js';
+import type { Release } from '../content/types.js';
+import { quickHash } from '../core/quick-hash.js';
+import type { Redirect } from './permalinks.js';
+import type { PlannedOutput } from './plan.js';
+import type { Link, View, ViewBase, ViewContext } from './views.js';
+import { breadcrumbs, chrome, topicLabel } from './views.js';
+import { translate } from './strings.js';
+import { vCard } from './vcard.js';
+import { CONTACTS_DIR, contactView, dayText, pressContacts, vcardPath } from './press-views.js';
+
+/**
+ * The press office's pages (issue 16): a withdrawn release's notice, a redirect from each old address
+ * of a moved release (and `_redirects` for hosts that read it), the press contacts page and a vCard per
+ * contact (what release pages show of them: press-views.ts).
+ *
+ *   <lang>/YYYY/MM/DD/<slug>/     a withdrawn release: its notice, at its own address
+ *   <lang>/YYYY/MM/DD/<old>/      an old address of a moved release: a redirect
+ *   _redirects                    the same redirects, as Netlify and Cloudflare Pages read them
+ *   <lang>/contacts/              the press contacts (config contacts with `press: true`)
+ *   <lang>/contacts/<id>.vcf      a contact's card: every press contact, and every config contact a
+ *                                 release in this build names (their details are on its page already)
+ */
+const t = (ctx: ViewBase, lang: string, key: string, values?: Record<string, unknown>) =>
+  translate(ctx.strings, lang, key, values);
+
+/** The notice at a withdrawn release's address: what it was, when, and why; not its title or text. */
+export function withdrawnPage(ctx: ViewBase, r: Release, link: Link): View {
+  const heading = t(ctx, r.lang, `withdrawn.title.${r.type}`);
+  const w = r.withdrawn ?? {};
+  return {
+    ...chrome(ctx, r.lang, link, {
+      title: `${heading} – ${ctx.config.site.name[r.lang]}`,
+      self: releaseOutputPath(r),
+    }),
+    heading,
+    noindex: true,
+    breadcrumbs: breadcrumbs(ctx, r.lang, link, [{ label: heading }]),
+    withdrawn: {
+      type: r.type,
+      typeLabel: t(ctx, r.lang, `type.${r.type}`),
+      published: t(ctx, r.lang, 'withdrawn.published', { date: dayText(r.localDate, r.lang) }),
+      ...(w.localDate
+        ? { date: t(ctx, r.lang, 'withdrawn.date', { date: dayText(w.localDate, r.lang) }) }
+        : {}),
+      ...(w.reason ? { reason: w.reason } : {}),
+    },
+  };
+}
+
+/** An old address: canonical and a refresh to the release's address, and a link for those without. */
+function redirectPage(ctx: ViewBase, r: Release, link: Link): View {
+  const to = releaseOutputPath(r);
+  const heading = t(ctx, r.lang, 'moved.title');
+  return {
+    ...chrome(ctx, r.lang, link, { title: `${heading} – ${ctx.config.site.name[r.lang]}`, self: to }),
+    heading,
+    noindex: true,
+    refresh: link(to),
+    target: ctx.links.absolute(to),
+  };
+}
+
+function contactsPage(ctx: ViewBase, lang: string, link: Link): View {
+  const heading = t(ctx, lang, 'contactsPage.title');
+  const { config } = ctx;
+  return {
+    ...chrome(ctx, lang, link, {
+      title: `${heading} – ${config.site.name[lang]}`,
+      self: `${lang}/${CONTACTS_DIR}`,
+      counterparts: Object.fromEntries(config.languages.map((l) => [l, `${l}/${CONTACTS_DIR}`])),
+      alternates: true,
+    }),
+    heading,
+    breadcrumbs: breadcrumbs(ctx, lang, link, [{ label: heading }]),
+    contacts: pressContacts(config).map((c) =>
+      contactView(
+        c,
+        lang,
+        link,
+        (c.topics ?? []).map((topic) => topicLabel(config, lang, topic)),
+      ),
+    ),
+  };
+}
+
+/** What the press pages are planned from, besides the release pages of the build. */
+export interface PressPlanInput {
+  ctx: ViewContext;
+  /** Makes a key from the parts of a file (with the code, templates and config in it). */
+  key: (...parts: string[]) => string;
+  /** Links as seen from an output path. */
+  linkFrom: (outPath: string) => Link;
+}
+
+/**
+ * Plans the press pages (pure). A redirect never replaces a page of this build (a draft at an old address,
+ * in a preview): the release page wins.
+ */
+export function planPressPages({ ctx, key, linkFrom }: PressPlanInput): {
+  outputs: PlannedOutput[];
+  /** Output paths the sitemap lists. */
+  sitemap: string[];
+} {
+  const { config, model } = ctx;
+  const outputs: PlannedOutput[] = [];
+  const sitemap: string[] = [];
+  const page = (path: string, k: string, make: (link: Link) => { page: string; view: View }) =>
+    outputs.push({ path, key: k, make: { kind: 'page', job: () => ({ path, ...make(linkFrom(path)) }) } });
+  const text = (path: string, make: () => string) => {
+    const body = make();
+    outputs.push({ path, key: quickHash([path, body]), make: { kind: 'text', text: () => body } });
+  };
+
+  for (const r of model.withdrawn) {
+    const path = `${releaseOutputPath(r)}index.html`;
+    page(path, key('withdrawn', path, r.type, r.localDate, JSON.stringify(r.withdrawn)), (link) => ({
+      page: 'withdrawn',
+      view: withdrawnPage(ctx, r, link),
+    }));
+  }
+
+  const pages = new Set(
+    [...model.languages.flatMap((l) => l.releases), ...model.withdrawn].map(releaseOutputPath),
+  );
+  const redirects = model.redirects.filter((d) => !pages.has(d.from));
+  for (const d of redirects) {
+    const path = `${d.from}index.html`;
+    page(path, key('redirect', path, releaseOutputPath(d.release)), (link) => ({
+      page: 'redirect',
+      view: redirectPage(ctx, d.release, link),
+    }));
+  }
+  if (redirects.length) text('_redirects', () => redirectsFile(ctx, redirects));
+
+  const press = pressContacts(config);
+  for (const lang of config.languages) {
+    if (press.length) {
+      const path = `${lang}/${CONTACTS_DIR}index.html`;
+      page(path, key('contacts', lang), (link) => ({
+        page: 'contacts',
+        view: contactsPage(ctx, lang, link),
+      }));
+      sitemap.push(`${lang}/${CONTACTS_DIR}`);
+    }
+    const named = (model.languages.find((l) => l.lang === lang)?.releases ?? []).flatMap((r) => r.contacts);
+    const cards = new Map([...press, ...named].filter((c) => c.id).map((c) => [c.id!, c]));
+    for (const [id, c] of [...cards].sort(([a], [b]) => (a < b ? -1 : 1)))
+      text(vcardPath(lang, id), () =>
+        vCard({
+          name: c.name,
+          ...(c.role?.[lang] ? { role: c.role[lang] } : {}),
+          ...(c.organization?.[lang] ? { organization: c.organization[lang] } : {}),
+          email: c.email,
+          ...(c.phone ? { phone: c.phone.e164 } : {}),
+          topics: (c.topics ?? []).map((topic) => topicLabel(config, lang, topic)),
+        }),
+      );
+  }
+  return { outputs, sitemap };
+}
+
+/** `_redirects` (Netlify, Cloudflare Pages): one permanent redirect per old address, sorted. */
+function redirectsFile(ctx: ViewBase, redirects: readonly Redirect[]): string {
+  const at = (outPath: string) => ctx.links.href(null, outPath);
+  return redirects
+    .map((d) => `${at(d.from)} ${at(releaseOutputPath(d.release))} 301\n`)
+    .sort()
+    .join('');
+}
