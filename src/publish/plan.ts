@@ -10,7 +10,7 @@ export interface PlannedDispatch {
   existing?: Dispatch;
 }
 
-export type SkipReason = 'already-sent' | 'newsletter-off' | 'no-list' | 'withdrawn';
+export type SkipReason = 'already-sent' | 'newsletter-off' | 'release-withdrawn' | 'no-list' | 'withdrawn';
 
 export interface SkippedDispatch {
   releaseId: string;
@@ -51,6 +51,11 @@ export function planPublish(
   for (const release of due) {
     const recent = release.publishAt.getTime() >= oldest;
     const lists = listsFor(config, release);
+    // Withdrawn: never mailed, and a dispatch it had under way is not resumed.
+    if (release.withdrawn) {
+      if (recent) plan.skipped.push({ releaseId: release.id, reason: 'release-withdrawn' });
+      continue;
+    }
     if (!release.newsletter) {
       if (recent) plan.skipped.push({ releaseId: release.id, reason: 'newsletter-off' });
       continue;

@@ -101,7 +101,10 @@ export function parsePermalinks(text: string): Pick<PermalinksFile, 'header' | '
       return;
     }
     const at = { file: PERMALINKS_FILE, line: i + 1, column: 1 };
-    const [url = '', file = ''] = content.trim().split(/\s+(.*)/);
+    const line = content.trim();
+    const space = line.search(/\s/);
+    const url = space < 0 ? line : line.slice(0, space);
+    const file = space < 0 ? '' : line.slice(space).trim();
     const reason = !file
       ? 'there is no release file after the address'
       : !URL_RE.test(url)

@@ -61,6 +61,17 @@ describe('what scs publish sends (the plan)', () => {
     expect(pairs(planPublish(config, releases, [], new Date('2026-12-11T10:00:00Z')))).toEqual([]);
   });
 
+  it('never mails a withdrawn release', () => {
+    const withdrawn = releases.map((r) => (r.id === BERGRUM_SV ? { ...r, withdrawn: {} } : r));
+    const plan = planPublish(config, withdrawn, [dispatch(BERGRUM_SV, 'nyheter', 'paused')], DUE_DATE);
+    expect(pairs(plan)).toEqual([`${BERGRUM_EN} → news`]);
+    // Its dispatch under way is not resumed either.
+    expect(plan.skipped).toEqual([
+      { releaseId: BERGRUM_SV, reason: 'release-withdrawn' },
+      { releaseId: BERGRUM_SV, listId: 'nyheter', reason: 'withdrawn' },
+    ]);
+  });
+
   it('reports newsletter: false and releases no list takes', () => {
     const noMail = releases.map((r) => (r.id === BERGRUM_SV ? { ...r, newsletter: false } : r));
     const onlyEnergy = {

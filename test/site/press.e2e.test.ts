@@ -259,6 +259,10 @@ describe('a withdrawn release', () => {
     // Its only topic has nothing left to list.
     expect(existsSync(path.join(out, 'sv/topics/miljo/index.html'))).toBe(false);
     expect(scs(dir, 'check', ...NOW).stderr).toContain('No problems');
+    // And it is never mailed.
+    const send = scs(dir, 'send', 'sv/nya-laddplatser-pa-gastkajen', ...NOW);
+    expect(send.code).toBe(1);
+    expect(send.stderr).toContain('sv/nya-laddplatser-pa-gastkajen is withdrawn. [release-withdrawn]');
   });
 });
 

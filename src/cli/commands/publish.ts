@@ -20,9 +20,10 @@ import { prestartParsers } from '../../content/parser-threads.js';
 const SKIPS: Record<SkipReason, string> = {
   'already-sent': 'already sent',
   'newsletter-off': 'newsletter: false',
+  'release-withdrawn': 'withdrawn',
   'no-list': 'no list takes its language and topics',
   withdrawn:
-    'unfinished dispatch not resumed: the release is gone, unpublished, a draft or has "newsletter: false" now',
+    'unfinished dispatch not resumed: the release is gone, unpublished, a draft, withdrawn or has "newsletter: false" now',
 };
 
 export function publishCommand(cli: Cli): Command {
