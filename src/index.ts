@@ -55,11 +55,10 @@ export {
   verifyToken,
   unsubscribeUrl,
   confirmUrl,
-  resolveSecret,
   type TokenClaims,
   type TokenPurpose,
-  type ResolvedSecret,
 } from './subscribers/tokens.js';
+export { resolveSecret, type ResolvedSecret } from './config/secret.js';
 export {
   addSubscriber,
   removeSubscriber,
@@ -74,8 +73,8 @@ export { exportSubscribers, type ExportFormat } from './subscribers/export.js';
 export { confirmSubscription, unsubscribe } from './subscribers/membership.js';
 export { requestSubscription } from './subscribers/subscribe.js';
 export { composeConfirmation, sendConfirmation } from './subscribers/confirmation.js';
-export { createServer, DEFAULT_LIMITS, type ServeOptions, type RequestLog } from './serve/server.js';
-export { listen, shutdown } from './serve/listen.js';
+export { createServer, DEFAULT_LIMITS, type ServeOptions, type RequestLog } from './subscription/server.js';
+export { listen, shutdown } from './subscription/listen.js';
 export { renderNewsletter } from './email/render.js';
 export { personalize } from './email/personalize.js';
 export { renderEmailPreview } from './email/preview.js';
@@ -85,7 +84,7 @@ export {
   type InspectOptions,
   type InspectPlan,
 } from './email/inspect.js';
-export { listFor } from './email/select.js';
+export { chooseList } from './email/select.js';
 export { findRelease, findReleases, type FindReleaseOptions } from './content/find-release.js';
 export { sampleRecipient, renderSampleEmail } from './email/sample.js';
 export type { MessageTemplate, EmailRecipient, PersonalizedMessage } from './email/types.js';

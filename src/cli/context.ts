@@ -5,7 +5,7 @@ import { report } from '../core/catalogue/index.js';
 import { type Diagnostic, ScsError } from '../core/diagnostic.js';
 import { parseDateTime } from '../core/time.js';
 import type { Config } from '../config/types.js';
-import { resolveSecret } from '../subscribers/tokens.js';
+import { resolveSecret } from '../config/secret.js';
 import { conventionsOf } from './conventions.js';
 import { formatDiagnostics, paint, useColor, type Paint } from './output.js';
 

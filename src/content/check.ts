@@ -6,7 +6,7 @@ import { checkNewsletterContent, HTML_WARN } from '../email/checks.js';
 import { emailContent } from '../email/content.js';
 import { Locator } from '../email/locate.js';
 import { loadEmailStrings } from '../email/strings.js';
-import { listsFor, mailedByPublish } from '../publish/select.js';
+import { listsForRelease, mailedByPublish } from '../publish/select.js';
 import { checkReleasePage } from '../site/release-rules.js';
 import { checkPermalinks, PERMALINKS_FILE } from '../site/permalinks.js';
 import { correctionsInFuture } from './corrections.js';
@@ -87,7 +87,7 @@ async function checkNewsletter(
 ): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [...strings.diagnostics];
   let sized = false;
-  for (const list of listsFor(config, release)) {
+  for (const list of listsForRelease(config, release)) {
     const content = await emailContent(config, release, list, strings.strings);
     out.push(...checkNewsletterContent(config, release, content, at));
     // The body's HTML is most of the email, and the same for every list: only when it alone is half

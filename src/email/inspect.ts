@@ -8,7 +8,7 @@ import { type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.js';
 import { loadDkimSigner } from './dkim.js';
 import { renderSampleEmail } from './sample.js';
 import { findRelease } from '../content/find-release.js';
-import { listFor } from './select.js';
+import { chooseList } from './select.js';
 import { makePrivateDir } from '../core/private-dir.js';
 import { relativeFileUrl } from './urls.js';
 
@@ -53,7 +53,7 @@ export async function planEmailInspection(config: Config, options: InspectOption
   });
   if (!found.release) return { files: [], diagnostics: found.diagnostics };
   const release = found.release;
-  const list = listFor(config, release, options.listId);
+  const list = chooseList(config, release, options.listId);
   const dir = path.resolve(options.cwd ?? config.root, options.outDir ?? path.join(config.stateDir, 'email'));
   // The .html is for looking at before the site is deployed: its images are the files themselves.
   const sample = await renderSampleEmail(config, release, list.id, options.now, (file) =>

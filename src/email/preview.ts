@@ -3,7 +3,7 @@ import type { Release } from '../content/types.js';
 import { ScsError } from '../core/diagnostic.js';
 import { escapeHtml } from './mime.js';
 import { renderSampleEmail, type SampleEmail } from './sample.js';
-import { listFor } from './select.js';
+import { chooseList } from './select.js';
 import { fill, loadEmailStrings } from './strings.js';
 import { siteImagePath } from './urls.js';
 
@@ -65,7 +65,7 @@ export async function renderEmailPreview(
   const s = loadEmailStrings(config, release.lang).strings.preview;
   let sample: SampleEmail;
   try {
-    const list = listFor(config, release, options.listId);
+    const list = chooseList(config, release, options.listId);
     // The site is not deployed yet: images come from the preview's own build of it.
     sample = await renderSampleEmail(config, release, list.id, options.now ?? release.publishAt, (file) =>
       siteImagePath(config, file),

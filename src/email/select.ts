@@ -5,7 +5,7 @@ import { type Diagnostic, ScsError } from '../core/diagnostic.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 
 /** The list named by `listId`, or the first configured list in the release's language. */
-export function listFor(config: Config, release: Release, listId?: string): NewsletterList {
+export function chooseList(config: Config, release: Release, listId?: string): NewsletterList {
   const lists = Object.values(config.newsletter.lists);
   if (listId) {
     const list = config.newsletter.lists[listId];

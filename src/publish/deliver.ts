@@ -4,7 +4,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { runDispatch, type DispatchSettings } from '../delivery/run-dispatch.js';
 import { renderNewsletter } from '../email/render.js';
 import { DELIVERY_STATUSES, type DeliveryCounts } from '../store/ledger-types.js';
-import { resolveSecret } from '../subscribers/tokens.js';
+import { resolveSecret } from '../config/secret.js';
 import { messageBuilder } from './messages.js';
 import { newMessageId } from '../email/personalize.js';
 import type { PlannedDispatch } from './plan.js';

@@ -1,7 +1,7 @@
 import type { Config, NewsletterList } from '../config/types.js';
 import { isPublished, type Release } from '../content/types.js';
 import type { Dispatch } from '../store/ledger-types.js';
-import { listsFor } from './select.js';
+import { listsForRelease } from './select.js';
 
 /** A dispatch to start (no `existing`) or to resume (an unfinished one). */
 export interface PlannedDispatch {
@@ -50,7 +50,7 @@ export function planPublish(
     .sort((a, b) => a.publishAt.getTime() - b.publishAt.getTime() || a.id.localeCompare(b.id));
   for (const release of due) {
     const recent = release.publishAt.getTime() >= oldest;
-    const lists = listsFor(config, release);
+    const lists = listsForRelease(config, release);
     // Withdrawn: never mailed, and a dispatch it had under way is not resumed.
     if (release.withdrawn) {
       if (recent) plan.skipped.push({ releaseId: release.id, reason: 'release-withdrawn' });

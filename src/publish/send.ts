@@ -7,15 +7,15 @@ import { checkReleases } from '../content/load.js';
 import { isPublished, type Release } from '../content/types.js';
 import { createTransport, describeTransport } from '../delivery/create-transport.js';
 import { renderNewsletter } from '../email/render.js';
-import { listFor } from '../email/select.js';
+import { chooseList } from '../email/select.js';
 import type { LockHolder } from '../store/ledger-types.js';
 import { requireEmail } from '../subscribers/manage.js';
-import { resolveSecret } from '../subscribers/tokens.js';
+import { resolveSecret } from '../config/secret.js';
 import { deliver, deliverySettings, notStarted } from './deliver.js';
 import { dryRunReports } from './dry-run.js';
 import { messageBuilder } from './messages.js';
 import type { PlannedDispatch } from './plan.js';
-import { listsFor } from './select.js';
+import { listsForRelease } from './select.js';
 import { openSession } from './session.js';
 import type { DeliveryRunOptions, DispatchReport, RecoveredDispatch, TransportInfo } from './types.js';
 
@@ -111,7 +111,9 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
       if (refused.length) return fail(refused);
     }
     const lists =
-      options.list === undefined ? listsFor(config, release) : [listFor(config, release, options.list)];
+      options.list === undefined
+        ? listsForRelease(config, release)
+        : [chooseList(config, release, options.list)];
     if (!lists.length) {
       return fail([
         report('list-none', {

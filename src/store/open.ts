@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Config } from '../config/types.js';
 import { report } from '../core/catalogue/index.js';
 import { ScsError } from '../core/diagnostic.js';
-import { resolveSecret } from '../subscribers/tokens.js';
+import { resolveSecret } from '../config/secret.js';
 import { secretFingerprint } from './address-hash.js';
 import { openDatabase } from './sqlite/database.js';
 import { createSqliteLedger } from './sqlite/ledger.js';

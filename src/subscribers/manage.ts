@@ -11,7 +11,7 @@ import { addressKey, normalizeEmail } from './email.js';
 import { applyEnrolment, planEnrolment } from './enrol.js';
 import { checkLanguage, checkListsKnown, resolveLists } from './lists.js';
 import { unsubscribe } from './membership.js';
-import { resolveSecret } from './tokens.js';
+import { resolveSecret } from '../config/secret.js';
 
 /** A normalised address, or a usage error saying what is wrong with it. */
 export function requireEmail(input: string): string {

@@ -4,7 +4,7 @@ import type { AwaitingConfirmation } from '../store/subscriber-types.js';
 import type { Store } from '../store/types.js';
 import { recordConfirmationSent, sendConfirmation } from './confirmation.js';
 import { checkListsKnown } from './lists.js';
-import { resolveSecret } from './tokens.js';
+import { resolveSecret } from '../config/secret.js';
 
 export interface ReconfirmOptions {
   /** Only these lists (default: every list). */

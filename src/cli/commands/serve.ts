@@ -17,8 +17,8 @@ export function serveCommand(cli: Cli): Command {
       // Loaded on use, so that `scs --help` and other commands start fast.
       const [{ createTransport }, { listen, shutdown }, { createServer }] = await Promise.all([
         import('../../delivery/create-transport.js'),
-        import('../../serve/listen.js'),
-        import('../../serve/server.js'),
+        import('../../subscription/listen.js'),
+        import('../../subscription/server.js'),
       ]);
       const store = await openProjectStore(cli, config);
       const transport = createTransport(config);

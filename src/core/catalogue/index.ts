@@ -13,7 +13,7 @@ import { deliveryDiagnostics } from './delivery.js';
 import { doctorDiagnostics } from './doctor.js';
 import { emailDiagnostics } from './email.js';
 import { publishDiagnostics } from './publish.js';
-import { serveDiagnostics } from './serve.js';
+import { serveDiagnostics } from './subscription.js';
 import { siteDiagnostics } from './site.js';
 import { storeDiagnostics } from './store.js';
 import { subscribersDiagnostics } from './subscribers.js';

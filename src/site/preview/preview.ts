@@ -4,7 +4,7 @@ import type { Config } from '../../config/types.js';
 import { checkReleases, type LoadSession, releasesUnchanged } from '../../content/load.js';
 import { releaseOutputPath } from '../../content/permalink.js';
 import { type Diagnostic, hasErrors, ScsError } from '../../core/diagnostic.js';
-import { listen, shutdown } from '../../serve/listen.js';
+import { listen, shutdown } from '../../subscription/listen.js';
 import { type BuildResult, buildSite } from '../build.js';
 import { type LoopBuild, RebuildLoop } from '../rebuild-loop.js';
 import type { BuildSession } from '../state.js';

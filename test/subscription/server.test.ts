@@ -3,9 +3,10 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/delivery/create-transport.js';
-import { listen, shutdown } from '../../src/serve/listen.js';
-import { createServer, type ServeOptions, type SubscriptionServer } from '../../src/serve/server.js';
-import { resolveSecret, signToken, unsubscribeUrl } from '../../src/subscribers/tokens.js';
+import { listen, shutdown } from '../../src/subscription/listen.js';
+import { createServer, type ServeOptions, type SubscriptionServer } from '../../src/subscription/server.js';
+import { resolveSecret } from '../../src/config/secret.js';
+import { signToken, unsubscribeUrl } from '../../src/subscribers/tokens.js';
 import { later, subscriberProject, T0 } from '../subscribers/project.js';
 
 describe('scs serve (in process, on 127.0.0.1)', () => {

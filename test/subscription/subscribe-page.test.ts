@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
-import { subscribePage } from '../../src/serve/pages.js';
+import { subscribePage } from '../../src/subscription/pages.js';
 import { launchChromium } from '../helpers/browser.js';
 import { exampleProject } from '../helpers/scs.js';
 

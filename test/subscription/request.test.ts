@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config/load.js';
 import { trustedProxies } from '../../src/config/trust-proxy.js';
-import { clientIp, rateKey } from '../../src/serve/request.js';
+import { clientIp, rateKey } from '../../src/subscription/request.js';
 import { exampleProject } from '../helpers/scs.js';
 
 /** What clientIp reads of a request: the peer's address and the headers. */

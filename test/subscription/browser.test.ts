@@ -6,8 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/delivery/create-transport.js';
-import { listen, shutdown } from '../../src/serve/listen.js';
-import { createServer, type SubscriptionServer } from '../../src/serve/server.js';
+import { listen, shutdown } from '../../src/subscription/listen.js';
+import { createServer, type SubscriptionServer } from '../../src/subscription/server.js';
 import { subscriberProject } from '../subscribers/project.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

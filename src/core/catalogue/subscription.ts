@@ -1,6 +1,6 @@
 import { defineDiagnostics } from './define.js';
 
-/** The subscription service and the preview server (serve/). */
+/** The subscription service and the preview server (subscription/). */
 export const serveDiagnostics = defineDiagnostics({
   'serve-listen-failed': {
     severity: 'error',

@@ -2,9 +2,9 @@ import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/delivery/create-transport.js';
 import type { Transport } from '../../src/delivery/transport.js';
-import { listen, shutdown } from '../../src/serve/listen.js';
-import type { MailLog, Timers } from '../../src/serve/mail-queue.js';
-import { createServer, type SubscriptionServer } from '../../src/serve/server.js';
+import { listen, shutdown } from '../../src/subscription/listen.js';
+import type { MailLog, Timers } from '../../src/subscription/mail-queue.js';
+import { createServer, type SubscriptionServer } from '../../src/subscription/server.js';
 import { startSmtpServer, type TestSmtpServer } from '../delivery/smtp-server.js';
 import { subscriberProject } from '../subscribers/project.js';
 
