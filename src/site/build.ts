@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { checkReleases } from '../content/load.js';
 import type { Release } from '../content/types.js';
-import { codeFingerprint } from '../core/code-fingerprint.js';
+import { cacheKey } from '../cache/index.js';
 import { report } from '../core/catalogue/index.js';
 import { type Diagnostic, hasErrors } from '../core/diagnostic.js';
 import { FeedItemCache } from './feed-items.js';
@@ -292,9 +292,7 @@ async function buildInto(
     renderer ??= createRenderer(templates.sources, base);
     return renderer;
   };
-  const global = createHash('sha256')
-    .update(`${codeFingerprint()}\0${templates.hash}\0${configHash(config)}`)
-    .digest('hex');
+  const global = cacheKey([templates.hash, configHash(config)]);
   const { visible, withdrawn, permalinks, moves } = shown;
   // Written before the output is swapped in: an address is recorded before anyone can see it.
   const record = (): boolean => {
