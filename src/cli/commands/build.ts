@@ -5,7 +5,7 @@ import { ScsError } from '../../core/diagnostic.js';
 import { localDateTime } from '../../core/time.js';
 import type { Config } from '../../config/types.js';
 import type { BuildResult } from '../../site/build.js';
-import type { WatchOptions } from '../../site/watch.js';
+import type { WatchOptions } from '../../dev/watch.js';
 import { type Cli, resolveNow, untilStopped } from '../context.js';
 import { formatDiagnostics } from '../output.js';
 import { prestartParsers } from '../../content/parser-threads.js';
@@ -206,7 +206,7 @@ async function watchBuilds(
   initial: Config,
   options: Pick<WatchOptions, 'loadConfig' | 'now' | 'threads' | 'clean' | 'forceOut'>,
 ): Promise<void> {
-  const { watchSite } = await import('../../site/watch.js');
+  const { watchSite } = await import('../../dev/watch.js');
   const watching = await watchSite({
     ...options,
     drafts: !!opts.drafts,
