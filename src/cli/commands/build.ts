@@ -112,6 +112,8 @@ export function buildCommand(cli: Cli): Command {
       if (refusal) throw new ScsError([refusal], 2);
       prestartParsers(config);
       const now = resolveNow(opts.now, config.timeZone);
+      // A test mode: every file the cache would skip is made again and compared (site-cache-stale).
+      const verifyCache = cli.env.SCS_VERIFY_CACHE === '1';
       if (opts.watch) {
         await watchBuilds(cli, opts, config, {
           loadConfig: () => cli.config(this, overrides),
@@ -119,6 +121,7 @@ export function buildCommand(cli: Cli): Command {
           ...(threads ? { threads } : {}),
           clean: !!opts.clean,
           forceOut: !!opts.forceOut,
+          verifyCache,
         });
         return;
       }
@@ -129,6 +132,7 @@ export function buildCommand(cli: Cli): Command {
         search: opts.search,
         clean: !!opts.clean,
         forceOut: !!opts.forceOut,
+        verifyCache,
         ...(threads ? { threads } : {}),
       });
       cli.exit(result.ok ? 0 : 1);
@@ -204,7 +208,7 @@ async function watchBuilds(
   cli: Cli,
   opts: BuildFlags,
   initial: Config,
-  options: Pick<WatchOptions, 'loadConfig' | 'now' | 'threads' | 'clean' | 'forceOut'>,
+  options: Pick<WatchOptions, 'loadConfig' | 'now' | 'threads' | 'clean' | 'forceOut' | 'verifyCache'>,
 ): Promise<void> {
   const { watchSite } = await import('../../dev/watch.js');
   const watching = await watchSite({
