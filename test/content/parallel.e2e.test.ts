@@ -67,4 +67,24 @@ describe('scs check on parser threads (the real binary)', () => {
     const warm = runScs(['check', '--format', 'json'], { cwd: project.dir });
     expect(JSON.parse(warm.stdout)).toEqual(oneThread.diagnostics);
   });
+
+  it('stops a parser thread that stops answering, names the file it was on, and finishes its work', () => {
+    // The thread blocks for ever on the first file; a batch may take 10 s here instead of a minute.
+    const hung = check(project.dir, [], {
+      SCS_TEST_WORKER_HANG: name(0),
+      SCS_TEST_WORKER_TIMEOUT_MS: '10000',
+    });
+    const failed = hung.diagnostics.filter((d) => d.code === 'worker-failed');
+    expect(failed).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        file: `releases/2026/${name(0)}`,
+        message: expect.stringContaining('did not answer within 10 s'),
+      }),
+    );
+    expect({
+      ...hung,
+      diagnostics: hung.diagnostics.filter((d) => d.code !== 'worker-failed'),
+    }).toEqual(oneThread);
+  });
 });
