@@ -88,3 +88,44 @@ describe('scs check on parser threads (the real binary)', () => {
     }).toEqual(oneThread);
   });
 });
+
+// The library as built (dist/, by `npm run build`): its parser threads run compiled code, which the
+// TypeScript sources under vitest have none of.
+const DIST = path.join(REPO, 'dist/index.js');
+type Library = typeof import('../../src/index.js');
+
+describe('loadReleases on parser threads (the built library, in this process)', () => {
+  let project: { dir: string; cleanup: () => void };
+  let lib: Library;
+  let config: ReturnType<Library['loadConfig']>;
+  let oneThread: Awaited<ReturnType<Library['loadReleases']>>;
+  beforeAll(async () => {
+    project = generated();
+    lib = (await import(DIST)) as Library;
+    config = lib.loadConfig({ root: project.dir, env: {} });
+    oneThread = await lib.loadReleases(config, { cache: false, threads: 1 });
+  });
+  afterAll(() => project.cleanup());
+
+  it('gives the same releases and diagnostics on several threads as on one', async () => {
+    expect(oneThread.releases).toHaveLength(COUNT - 8);
+    expect(await lib.loadReleases(config, { cache: false })).toEqual(oneThread);
+    expect(await lib.loadReleases(config, { cache: false, threads: 3 })).toEqual(oneThread);
+  });
+
+  it('gives them complete when a parser thread dies, with a warning naming its file', async () => {
+    // Read by the threads as they start: proof that threads parsed, as well as the crash.
+    process.env.SCS_TEST_WORKER_CRASH = name(0);
+    try {
+      const crashed = await lib.loadReleases(config, { cache: false, threads: 2 });
+      const failed = crashed.diagnostics.filter((d) => d.code === 'worker-failed');
+      expect(failed.map((d) => d.file)).toEqual([`releases/2026/${name(0)}`]);
+      expect({
+        ...crashed,
+        diagnostics: crashed.diagnostics.filter((d) => d.code !== 'worker-failed'),
+      }).toEqual(oneThread);
+    } finally {
+      delete process.env.SCS_TEST_WORKER_CRASH;
+    }
+  });
+});
