@@ -40,7 +40,8 @@ export function planPublish(
   dispatches: readonly Dispatch[],
   now: Date,
 ): PublishPlan {
-  const existing = new Map(dispatches.map((d) => [key(d.releaseId, d.listId), d]));
+  const newsletters = dispatches.filter((d) => d.kind === 'newsletter');
+  const existing = new Map(newsletters.map((d) => [key(d.releaseId, d.listId), d]));
   const oldest = now.getTime() - config.newsletter.maxAgeMs;
   const plan: PublishPlan = { dispatches: [], skipped: [], tooOld: [] };
   const resumed = new Set<Dispatch>();
@@ -75,7 +76,7 @@ export function planPublish(
     if (old) plan.tooOld.push(release.id);
   }
   plan.dispatches.push(...fresh);
-  for (const d of dispatches) {
+  for (const d of newsletters) {
     if (d.state !== 'done' && !resumed.has(d))
       plan.skipped.push({ releaseId: d.releaseId, listId: d.listId, reason: 'withdrawn' });
   }
