@@ -82,6 +82,14 @@ export const pressDiagnostics = defineDiagnostics({
     hint: (a: { read: string }) =>
       `Journalists elsewhere read it too: write the offset to make it plain ("embargo: ${a.read}").`,
   },
+  'press-list-public-field': {
+    severity: 'error',
+    title: 'A press list with a field of the public sign-up form',
+    message: (a: { list: string; field: string }) =>
+      `The press list "${a.list}" has "${a.field}", which only the public sign-up form shows; press lists are not on it.`,
+    hint: (a: { field: string }) =>
+      `Remove "${a.field}" (the press office adds journalists with "scs subscribers add"), or remove "audience: press" to make it a public list.`,
+  },
   'permalinks-invalid': {
     severity: 'error',
     title: `A line of ${PERMALINKS} cannot be read`,
