@@ -17,7 +17,13 @@ describe('what scs publish sends (the plan)', () => {
     room = newsroom();
     const base = room.config();
     // A third list that only wants energy news.
-    const energi = { id: 'energi', lang: 'sv', name: { sv: 'Energi', en: 'Energy' }, topics: ['energi'], audience: 'public' as const };
+    const energi = {
+      id: 'energi',
+      lang: 'sv',
+      name: { sv: 'Energi', en: 'Energy' },
+      topics: ['energi'],
+      audience: 'public' as const,
+    };
     config = { ...base, newsletter: { ...base.newsletter, lists: { ...base.newsletter.lists, energi } } };
     releases = (await checkReleases(config)).releases;
   });
