@@ -38,6 +38,20 @@ export const pressDiagnostics = defineDiagnostics({
     message: (a: { date: string }) => `Two corrections are dated ${a.date}.`,
     hint: 'Make them one correction (a correction is sent once per day it is dated), or date each the day it was made.',
   },
+  'correction-removed': {
+    severity: 'error',
+    title: 'A correction that was mailed is gone',
+    message: (a: { date: string }) =>
+      `The correction dated ${a.date} has been mailed to the release's recipients, and is no longer in the release.`,
+    hint: "Put it back as it was: what was mailed stays on the record. To correct it, add a new correction with today's date.",
+  },
+  'correction-edited': {
+    severity: 'error',
+    title: 'A correction that was mailed has been changed',
+    message: (a: { date: string; sent: string }) =>
+      `The correction dated ${a.date} has been mailed as "${a.sent}", and its text has changed since.`,
+    hint: "Restore the text that was mailed, and add a new correction with today's date for what is still wrong.",
+  },
   'inline-html': {
     severity: 'error',
     title: 'HTML in a correction or a withdrawal reason',
