@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 import type { Release } from '../content/types.js';
 import { report } from '../core/catalogue/index.js';
@@ -47,8 +46,8 @@ export async function checkSentCorrections(
   config: Config,
   releases: readonly Release[],
 ): Promise<Diagnostic[]> {
-  if (!existsSync(config.env.database)) return [];
-  const { openStore } = await import('../store/open.js');
+  const { openStore, storeExists } = await import('../store/open.js');
+  if (!storeExists(config)) return [];
   const store = openStore(config);
   try {
     return sentCorrectionRules(releases, store.ledger.list());
