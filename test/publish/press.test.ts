@@ -346,6 +346,51 @@ describe('the press office’s mail: briefings, notices, corrections (the binary
     expect((await publish('2026-10-15T13:00')).dispatches).toEqual([]);
   });
 
+  it('adds journalists to a press list with outlet, beat and the consent record, without double opt-in', async () => {
+    room = newsroom();
+    withPressLists(room);
+    const refused = await scs(['subscribers', 'add', 'ada@tidning.test', '--list', 'redaktioner']);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout + refused.stderr).toContain('press-reason-missing');
+    const added = await scs([
+      'subscribers',
+      'add',
+      'ada@tidning.test',
+      '--list',
+      'redaktioner',
+      '--name',
+      'Ada Reporter',
+      '--outlet',
+      'Norrlandstidningen',
+      '--beat',
+      'energi,mobilitet',
+      '--reason',
+      'Bad om våra pressmeddelanden på mässan',
+      '--by',
+      'karin',
+      '--json',
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const { subscriber, awaiting } = JSON.parse(added.stdout) as {
+      awaiting: string[];
+      subscriber: { status: string; consent: { source: string }; press: unknown };
+    };
+    expect(awaiting).toEqual([]);
+    expect(subscriber.status).toBe('confirmed');
+    expect(subscriber.consent.source).toBe('cli');
+    expect(subscriber.press).toEqual({
+      outlet: 'Norrlandstidningen',
+      beat: ['energi', 'mobilitet'],
+      addedBy: 'karin',
+      reason: 'Bad om våra pressmeddelanden på mässan',
+    });
+    // No confirmation mail: the press office vouches for them.
+    expect(outbox(room)).toEqual([]);
+    writeSolar(room, 'sv');
+    await publish('2027-02-01T08:00');
+    expect(to(outbox(room))).toEqual(['ada@tidning.test']);
+  });
+
   it('mails nothing on bad input: prebrief without an embargo, a press list with a public-form field, HTML in a correction', async () => {
     room = newsroom();
     withPressLists(room);

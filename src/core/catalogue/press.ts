@@ -104,6 +104,13 @@ export const pressDiagnostics = defineDiagnostics({
     hint: (a: { field: string }) =>
       `Remove "${a.field}" (the press office adds journalists with "scs subscribers add"), or remove "audience: press" to make it a public list.`,
   },
+  'press-reason-missing': {
+    severity: 'error',
+    title: 'A journalist added to a press list without a reason',
+    message: (a: { list: string; email: string }) =>
+      `${a.email} would be added to the press list ${a.list} without a reason: a press list has no sign-up, so the reason is the consent record.`,
+    hint: 'Say why they are on it, e.g. --reason "asked for our releases at the fair, 2026-11-03".',
+  },
   'permalinks-invalid': {
     severity: 'error',
     title: `A line of ${PERMALINKS} cannot be read`,
