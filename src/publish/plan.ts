@@ -177,7 +177,8 @@ function pressWork(config: Config, releases: readonly Release[], dispatches: rea
           .filter((d) => d.kind === 'notice' && d.listId === b.listId && d.variant.startsWith(EMBARGO_NOTICE))
           .map((d) => Date.parse(d.variant.slice(EMBARGO_NOTICE.length)) || 0),
       );
-      if (release.embargo && release.embargo.getTime() > told) {
+      // A briefing that does not say which embargo it carried cannot tell a move.
+      if (b.detail !== null && release.embargo && release.embargo.getTime() > told) {
         const iso = release.embargo.toISOString();
         add(notices, list, {
           kind: 'notice',
