@@ -168,7 +168,7 @@ export async function deliver(
       });
       continue;
     }
-    const build = messageBuilder(config, template, secret);
+    const build = messageBuilder(config, template, secret, { dispatchId: dispatch.id });
     const result = await runDispatch({
       dispatch,
       ledger,
