@@ -6,6 +6,7 @@ import { ScsError } from '../core/diagnostic.js';
 import { resolveSecret } from '../config/secret.js';
 import { secretFingerprint } from './address-hash.js';
 import { openDatabase } from './sqlite/database.js';
+import { createSqliteBounces } from './sqlite/bounces.js';
 import { createSqliteLedger } from './sqlite/ledger.js';
 import { migrate } from './sqlite/migrate.js';
 import { MIGRATIONS } from './sqlite/migrations/index.js';
@@ -34,6 +35,7 @@ export function openStore(config: Config, options: { now?: Date } = {}): Store {
       migration,
       subscribers: createSqliteSubscribers(db, secret),
       ledger: createSqliteLedger(db),
+      bounces: createSqliteBounces(db),
       checkpoint: () => {
         const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
         return result?.busy === 0;

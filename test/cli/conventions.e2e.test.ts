@@ -45,6 +45,8 @@ const PRINTING = [
   'subscribers show',
   'subscribers erase',
   'subscribers import',
+  'bounces fetch',
+  'bounces report',
 ];
 
 const SV = 'sv/umea-lagrar-sommarvarme-i-gamla-bergrum';

@@ -133,7 +133,7 @@ describe('the SQLite store', () => {
       )
       .pluck()
       .all();
-    expect(indexes).toEqual(['deliveries_retry', 'deliveries_subscriber']);
+    expect(indexes).toEqual(['deliveries_message_id', 'deliveries_retry', 'deliveries_subscriber']);
     db.close();
   });
 
@@ -185,7 +185,12 @@ describe('the SQLite store', () => {
 
     const store = openStore(config, { now: T0 });
     try {
-      expect(store.migration.applied).toEqual(['4-address-key', '5-erase-replies', '6-status-detail']);
+      expect(store.migration.applied).toEqual([
+        '4-address-key',
+        '5-erase-replies',
+        '6-status-detail',
+        '7-bounce-events',
+      ]);
       expect(store.migration.notes).toEqual([
         'Merged 1 duplicate address (the same address in other letter case):',
         'merged Bob@example.se (#1, unsubscribed), bob@example.se (#2, confirmed), BOB@example.se (#3, pending) into #1 (unsubscribed)',
@@ -255,7 +260,7 @@ describe('the SQLite store', () => {
     old.close();
     const store = openStore(config, { now: T0 });
     try {
-      expect(store.migration.applied).toEqual(['6-status-detail']);
+      expect(store.migration.applied).toEqual(['6-status-detail', '7-bounce-events']);
       expect([...store.subscribers.list()].map((s) => s.statusDetail)).toEqual([
         'via one-click',
         'via cli',
