@@ -3,6 +3,7 @@ import { ScsError } from '../core/diagnostic.js';
 import { bouncesCommand } from './commands/bounces.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
+import { dbCommand } from './commands/db.js';
 import { doctorCommand } from './commands/doctor.js';
 import { emailCommand } from './commands/email.js';
 import { explainCommand } from './commands/explain.js';
@@ -32,6 +33,7 @@ const COMMANDS: ((cli: Cli) => Command)[] = [
   statusCommand,
   subscribersCommand,
   bouncesCommand,
+  dbCommand,
   serveCommand,
   doctorCommand,
   explainCommand,

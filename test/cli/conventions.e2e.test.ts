@@ -47,6 +47,8 @@ const PRINTING = [
   'subscribers import',
   'bounces fetch',
   'bounces report',
+  'db status',
+  'db migrate',
 ];
 
 const SV = 'sv/umea-lagrar-sommarvarme-i-gamla-bergrum';

@@ -1,0 +1,41 @@
+import { Command } from 'commander';
+import type { Cli } from '../context.js';
+
+export function dbCommand(cli: Cli): Command {
+  const db = new Command('db').description(
+    'Show and update the database schema: SQLite (a path, the default) or PostgreSQL (SCS_DATABASE=postgres://…).',
+  );
+  db.command('status')
+    .description('Show where the database stands: its schema version and the newest this scs knows.')
+    .action(async function (this: Command, opts: { json?: boolean }) {
+      const config = cli.config(this);
+      const { databaseStatus } = await import('../../store/db.js');
+      const s = await databaseStatus(config);
+      if (opts.json) return cli.out(JSON.stringify(s, null, 2));
+      const { c } = cli;
+      const what = {
+        missing: c.yellow(`not set up yet (scs db migrate sets up schema version ${s.latest})`),
+        behind: c.yellow(`schema version ${s.version} of ${s.latest}: run scs db migrate`),
+        current: c.green(`schema version ${s.version}, the newest`),
+        'too-new': c.red(`schema version ${s.version}, newer than this scs knows (${s.latest}): upgrade scs`),
+      }[s.state];
+      cli.out(`${s.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ${s.database}: ${what}`);
+      if (s.state === 'too-new') cli.exit(1);
+    });
+  db.command('migrate')
+    .description('Bring the database to the newest schema; several runners starting at once migrate once.')
+    .action(async function (this: Command, opts: { json?: boolean }) {
+      const config = cli.config(this);
+      const { migrateDatabase } = await import('../../store/db.js');
+      const r = await migrateDatabase(config);
+      if (opts.json) return cli.out(JSON.stringify(r, null, 2));
+      const name = `${r.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ${r.database}`;
+      cli.out(
+        r.applied.length
+          ? `Migrated ${name} from schema version ${r.from} to ${r.to}: ${r.applied.join(', ')}.`
+          : `${name} is at schema version ${r.to}, the newest: nothing to do.`,
+      );
+      for (const note of r.notes) cli.out(`  ${note}`);
+    });
+  return db;
+}
