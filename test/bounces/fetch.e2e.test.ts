@@ -1,34 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseMessage } from '../../src/bounces/parse.js';
-import { startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../delivery/smtp-server.js';
-import { BIN, cleanEnv, REPO, runScsAsync } from '../helpers/scs.js';
+import { startSmtpServer, type TestSmtpServer } from '../delivery/smtp-server.js';
+import { BIN, cleanEnv, runScsAsync } from '../helpers/scs.js';
 import { BERGRUM_SV, DUE, readers, type Newsroom } from '../publish/newsroom.js';
-import { bounceRoom } from './room.js';
-
-const FIXTURES = path.join(REPO, 'test/fixtures/bounces');
-const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'latin1');
-const FIXTURE_TOKEN = 'bounces+1-2-0123456789abcde@press.example';
-const FIXTURE_MESSAGE_ID = '<20261014080000.a1b2c3@press.example>';
-
-/**
- * A fixture report turned into one about a message the test server received: its recipient, its
- * Message-ID, and (with `verp`) its envelope sender as the address the report was sent to.
- */
-function bounceFor(name: string, m: ReceivedMessage, options: { verp: boolean; id?: string }): string {
-  let text = fixture(name);
-  const parsed = parseMessage(text);
-  const recipient = parsed.recipients[0]!.address!;
-  const messageId = /^Message-ID: (.+)$/im.exec(m.raw.toString('latin1'))![1]!.trim();
-  text = text
-    .replaceAll(recipient, m.to)
-    .replaceAll(FIXTURE_MESSAGE_ID, messageId)
-    .replaceAll(FIXTURE_TOKEN, options.verp ? m.from : 'bounces@stadslabbet.test');
-  if (options.id) text = text.replace(/^Message-ID: .*$/m, `Message-ID: <${options.id}@mx.example>`);
-  return text;
-}
+import { bounceFor, bounceRoom, fixture } from './room.js';
 
 describe('scs bounces fetch (the real binary, a dispatch to the loopback SMTP server)', () => {
   let room: Newsroom;
