@@ -166,6 +166,16 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
     json: true,
     exit: { 1: 'no such subscriber' },
   },
+  'subscribers unsuppress': {
+    examples: [
+      [
+        'scs subscribers unsuppress anna@example.org --reason "mailbox works again (phoned 12 Oct)"',
+        'lift a bounce suppression, logged',
+      ],
+    ],
+    json: true,
+    exit: { 1: 'not suppressed, or suppressed by an unsubscribe or erasure (never lifted here)' },
+  },
   'subscribers erase': {
     examples: [
       [

@@ -122,5 +122,34 @@ describe('scs bounces fetch (the real binary, a dispatch to the loopback SMTP se
       },
     });
     expect(await show(emails[4]!)).toMatchObject({ subscriber: { status: 'confirmed' }, suppression: null });
+
+    // scs status counts them per dispatch, with rates.
+    const status = await scs(['status', BERGRUM_SV]);
+    expect(status.stdout).toContain(
+      'since: 2 bounced hard (40.00 %), 1 soft (20.00 %), 1 complaint (20.00 %) of 5 delivered',
+    );
+    // And show explains each suppression by its events.
+    const shown = await scs(['subscribers', 'show', emails[0]!]);
+    expect(shown.stdout).toMatch(/Bounces:\n.*hard 5\.1\.1 \(dispatch 1, via maildir\): 550 5\.1\.1/);
+
+    // Lifting a bounce suppression is logged with its reason; an unsubscribe's is never lifted here.
+    const lifted = await scs([
+      'subscribers',
+      'unsuppress',
+      emails[0]!,
+      '--reason',
+      'mailbox restored, checked by phone',
+    ]);
+    expect(lifted.code, lifted.stderr).toBe(0);
+    expect(await show(emails[0]!)).toMatchObject({ subscriber: { status: 'confirmed' }, suppression: null });
+    expect((await scs(['subscribers', 'show', emails[0]!])).stdout).toContain('unsuppressed');
+    const again2 = await scs(['subscribers', 'unsuppress', emails[0]!, '--reason', 'twice']);
+    expect([again2.code, again2.stderr]).toEqual([1, expect.stringContaining('[bounce-not-suppressed]')]);
+    await scs(['subscribers', 'remove', emails[4]!]);
+    const refused = await scs(['subscribers', 'unsuppress', emails[4]!, '--reason', 'asked to']);
+    expect([refused.code, refused.stderr]).toEqual([
+      1,
+      expect.stringContaining('[bounce-unsuppress-refused]'),
+    ]);
   });
 });

@@ -44,6 +44,7 @@ const PRINTING = [
   'subscribers reconfirm',
   'subscribers show',
   'subscribers erase',
+  'subscribers unsuppress',
   'subscribers import',
   'bounces fetch',
   'bounces report',

@@ -48,6 +48,19 @@ export const bouncesDiagnostics = defineDiagnostics({
     message: () => 'SCS_BOUNCE_IMAP_URL is not an imap:// or imaps:// URL with a user and a password.',
     hint: 'Use imaps://user:password@mail.example.org/INBOX (the folder is optional and defaults to INBOX; URL-encode special characters in the password).',
   },
+  'bounce-not-suppressed': {
+    severity: 'error',
+    title: 'scs subscribers unsuppress: the address is not suppressed',
+    message: (a: { email: string }) => `${a.email} is not suppressed; nothing changed.`,
+    hint: 'scs subscribers show <email> tells whether an address is suppressed, and why.',
+  },
+  'bounce-unsuppress-refused': {
+    severity: 'error',
+    title: 'scs subscribers unsuppress lifts only bounce and complaint suppressions',
+    message: (a: { email: string; reason: string }) =>
+      `${a.email} is suppressed because of "${a.reason}", which was the person's own wish; unsuppress lifts only bounces and complaints.`,
+    hint: 'They can subscribe again themselves (the form, with a confirmation), or be added with scs subscribers add --force-resubscribe on their documented request.',
+  },
   'bounce-rate-high': {
     severity: 'warning',
     title: 'The bounce or complaint rate of a list or receiving domain is over what mailbox providers accept',
