@@ -4,8 +4,10 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import type { Store } from '../store/types.js';
 import { applyEvents } from './apply.js';
 import { parseMessage } from './parse.js';
-import { DISPOSITIONS, type Disposition, planMessage } from './plan.js';
-import { type BounceSource, MAX_MESSAGE_BYTES } from './sources/types.js';
+import { DISPOSITIONS, type Disposition, type MessagePlan, planMessage } from './plan.js';
+import { type BounceSource, MAX_MESSAGE_BYTES, type MailboxMessage } from './sources/types.js';
+
+const BATCH = 500;
 
 export interface FetchReport {
   source: string;
@@ -23,8 +25,8 @@ export interface FetchReport {
 
 /**
  * Reads a bounce mailbox and applies what it finds, message by message: parse, plan (match to deliveries,
- * reads only), apply (the store, in one transaction), then move the message out of the way when it was
- * applied. What is not recognised is left where it is and counted; nothing throws on a bad message.
+ * reads only), apply (the store, a batch of messages per transaction), then move the messages out of the
+ * way once applied. What is not recognised is left where it is and counted; nothing throws on a bad message.
  */
 export async function fetchBounces(
   config: Config,
@@ -42,6 +44,23 @@ export async function fetchBounces(
     suppressed: 0,
     elapsedMs: 0,
     diagnostics: [],
+  };
+  // Applied in batches, one transaction each (a commit per message cost more than the rest together);
+  // the messages are moved only once their batch is committed: a crash in between leaves them in the
+  // mailbox, and the next run finds them applied already.
+  let batch: { message: MailboxMessage; plan: MessagePlan }[] = [];
+  const flush = async () => {
+    const done = batch;
+    batch = [];
+    if (!done.length) return;
+    store.subscribers.transaction(() => {
+      for (const { plan } of done) {
+        const applied = applyEvents(store, plan.events, config.newsletter.bounce, options.now);
+        result.recorded += applied.recorded;
+        result.suppressed += applied.suppressed;
+      }
+    });
+    for (const { message } of done) await source.processed(message);
   };
   for await (const message of source.messages()) {
     result.messages++;
@@ -67,11 +86,10 @@ export async function fetchBounces(
     counts[plan.disposition]++;
     if (plan.diagnostic) result.diagnostics.push(plan.diagnostic);
     if (plan.disposition !== 'applied' && plan.disposition !== 'duplicate') continue;
-    const applied = applyEvents(store, plan.events, config.newsletter.bounce, options.now);
-    result.recorded += applied.recorded;
-    result.suppressed += applied.suppressed;
-    await source.processed(message);
+    batch.push({ message, plan });
+    if (batch.length >= BATCH) await flush();
   }
+  await flush();
   result.elapsedMs = performance.now() - started;
   return result;
 }

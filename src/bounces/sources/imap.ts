@@ -92,12 +92,12 @@ export async function imapSource(url: string): Promise<BounceSource> {
         };
         uids.set(message, uid);
         yield message;
-        uids.delete(message);
       }
     },
     async processed(message) {
       const uid = uids.get(message);
       if (uid === undefined) return;
+      uids.delete(message);
       try {
         if (!processedExists) {
           const existing = await client.list();

@@ -1,5 +1,4 @@
-import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { report } from '../../core/catalogue/index.js';
 import { ScsError } from '../../core/diagnostic.js';
@@ -51,20 +50,21 @@ export function maildirSource(dir: string, shown = dir): BounceSource {
           } catch {
             continue; // Moved away by a mail client meanwhile.
           }
+          // Read synchronously: small files one after the other, where the thread pool only adds waiting.
           const message: MailboxMessage = {
             where: path.join(shown, sub, name),
             size,
-            read: () => readFile(file),
+            read: async () => readFileSync(file),
           };
           files.set(message, file);
           yield message;
-          files.delete(message);
         }
       }
     },
     async processed(message) {
       const file = files.get(message);
       if (!file) return;
+      files.delete(message);
       const name = path.basename(file);
       const flags = INFO.exec(name)?.[1] ?? '';
       const base = name.replace(INFO, '');
