@@ -176,6 +176,7 @@ export async function deliver(
       settings: options.settings,
       deliverable: (ids) => store.subscribers.deliverable(dispatch.listId, ids),
       bounced: (email, reply, now) => store.subscribers.markBounced(email, reply, now),
+      lateBounces: () => store.bounces.dispatchCounts(dispatch.id).hard,
       build,
       clock,
       signal: session.signal,
