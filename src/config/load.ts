@@ -313,6 +313,15 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
       ),
       lists,
       delivery: nl?.delivery ?? configSchemaDeliveryDefaults(),
+      bounce: {
+        ...(nl?.bounce?.address ? { address: nl.bounce.address } : {}),
+        softLimit: nl?.bounce?.softLimit ?? 3,
+        softWindowMs: duration(
+          nl?.bounce?.softWindow ?? '30d',
+          ['newsletter', 'bounce', 'softWindow'],
+          30 * 86400000,
+        ),
+      },
     },
     serve: { trustProxy: input.serve.trustProxy.map((entry) => entry.trim()) },
     env: secrets(ctx.env, ctx.root, from),

@@ -42,6 +42,15 @@ export interface NewsletterConfig {
   confirmTokenTtlMs: number;
   lists: Record<string, NewsletterList>;
   delivery: DeliverySettings;
+  bounce: BounceSettings;
+}
+
+/** `newsletter.bounce`: where bounces go, and when soft ones suppress an address. */
+export interface BounceSettings {
+  /** The bounce mailbox (VERP envelope senders are made from it); none means the From address. */
+  address?: string;
+  softLimit: number;
+  softWindowMs: number;
 }
 
 /** Settings that come only from the environment (secrets and machine-specific places). */
