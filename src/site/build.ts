@@ -8,6 +8,7 @@ import { cacheKey } from '../cache/index.js';
 import { report } from '../core/catalogue/index.js';
 import { type Diagnostic, hasErrors } from '../core/diagnostic.js';
 import { FeedItemCache } from './feed-items.js';
+import { feedXml, type PlannedFeedEntry } from './feeds.js';
 import { ImageRegistry } from './images.js';
 import { siteModel } from './model.js';
 import { buildInputs } from './inputs.js';
@@ -40,6 +41,7 @@ import {
 } from './permalinks.js';
 import { type BuildSession, lockOutput, readState, stateFiles, writeState } from './state.js';
 import { loadSiteTemplates } from './templates.js';
+import { escapeXml } from './text.js';
 import type { ViewBase } from './views.js';
 import { copyFresh, writeFresh } from './write.js';
 
@@ -346,8 +348,6 @@ async function buildInto(
       model: siteModel(config, visible, { withdrawn, redirects: moves.redirects }),
       images,
       global,
-      renderHere: (job) => local()(job),
-      feedItems,
     },
     assets.files,
   );
@@ -378,8 +378,20 @@ async function buildInto(
     if (!desired.has(rel) && !rel.startsWith(PAGEFIND_DIR)) staging.remove(rel);
   }
 
+  // A feed entry's content, once per build however many feeds carry it: from the cache of feed entries,
+  // or rendered here.
+  const contents = new Map<string, string>();
+  const feedContent = (e: PlannedFeedEntry): string => {
+    let xml = contents.get(e.key) ?? feedItems.get(e.key);
+    if (xml === undefined) {
+      xml = escapeXml(local()(e.content()));
+      feedItems.set(e.key, xml);
+    }
+    contents.set(e.key, xml);
+    return xml;
+  };
   const make = (dir: string, outputs: PlannedOutput[], emptyFolder: boolean) =>
-    makeOutputs(dir, outputs, emptyFolder, (pages) => {
+    makeOutputs(dir, outputs, emptyFolder, feedContent, (pages) => {
       const threads = renderThreads(pages, options.threads);
       return new RenderPool(templates.sources, base, threads, local, emptyFolder);
     });
@@ -435,6 +447,7 @@ async function makeOutputs(
   dir: string,
   outputs: PlannedOutput[],
   emptyFolder: boolean,
+  feedContent: (entry: PlannedFeedEntry) => string,
   createPool: (pages: number) => RenderPool,
 ): ReturnType<RenderPool['finish']> {
   const pool = createPool(outputs.filter((o) => o.make.kind === 'page').length);
@@ -442,6 +455,7 @@ async function makeOutputs(
     const make = o.make;
     if (make.kind === 'page') await pool.add(dir, make.job());
     else if (make.kind === 'text') writeFresh(dir, o.path, make.text(), emptyFolder);
+    else if (make.kind === 'feed') writeFresh(dir, o.path, feedXml(make.feed(), feedContent), emptyFolder);
     else if (make.kind === 'bytes') writeFresh(dir, o.path, make.bytes, emptyFolder);
     else copyFresh(dir, o.path, make.file);
   }

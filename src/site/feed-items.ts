@@ -2,7 +2,7 @@ import { readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { readCacheFile, writeCacheFile } from '../cache/index.js';
 
-/** Where planSite finds and leaves the rendered content of feed entries. */
+/** Where the build finds and leaves the rendered content of feed entries. */
 export interface FeedItemStore {
   get(key: string): string | undefined;
   set(key: string, contentXml: string): void;

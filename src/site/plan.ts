@@ -6,15 +6,14 @@ import { report } from '../core/catalogue/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { memoize } from '../core/memo.js';
 import { quickHash } from '../core/quick-hash.js';
-import { type FeedEntry, atomFeed, rssFeed } from './feeds.js';
-import type { FeedItemStore } from './feed-items.js';
+import type { FeedPlan, PlannedFeedEntry } from './feeds.js';
 import { sectionLists } from './model.js';
 import { ATOM_FILE, dirOf, feedDir, RSS_FILE, type Section, sectionDir } from './paths.js';
 import type { PageJob, RenderJob } from './renderer.js';
 import { robotsTxt, type SitemapUrl, sitemapFiles } from './sitemap.js';
 import type { SiteAsset } from './templates.js';
 import { safeSvg } from './svg.js';
-import { escapeXml, plainText } from './text.js';
+import { plainText } from './text.js';
 import {
   bodyImages,
   bodyLinks,
@@ -65,6 +64,8 @@ export interface PlannedOutput {
   make:
     | { kind: 'page'; job: () => RenderJob }
     | { kind: 'text'; text: () => string }
+    /** Made in the apply step, where each entry's content comes from the cache or is rendered. */
+    | { kind: 'feed'; feed: () => FeedPlan }
     | { kind: 'copy'; file: string }
     | { kind: 'bytes'; bytes: Uint8Array };
   /** A release page: what the search indexes. */
@@ -83,10 +84,6 @@ export interface SitePlan {
 export interface PlanContext extends ViewContext {
   /** Hash of the code, templates and config: part of every key. */
   global: string;
-  /** Renders a fragment (feed content) in this thread. */
-  renderHere: (job: PageJob) => string;
-  /** Feed entries rendered by earlier builds, by key; none: render every entry a feed needs. */
-  feedItems?: FeedItemStore;
 }
 
 /** Output paths of the built-in assets, named by their content so browsers may cache them forever. */
@@ -107,7 +104,8 @@ export function assetPaths(assets: SiteAsset[]): {
 }
 
 /**
- * Plans every file of the archive (pure, apart from reading image files it has not seen): release
+ * Plans every file of the archive (pure: no file is written and nothing rendered; image files it has
+ * not seen are measured): release
  * pages, the archive by year, type and topic, front pages, feeds, sitemap, robots.txt, 404 and assets.
  * Views are only built for files that must be written, so a warm build costs little more than keys.
  */
@@ -195,35 +193,28 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     }
     return k;
   };
-  // Full content for feeds, rendered once per release however many feeds carry it, and only when the
-  // cache does not have it.
-  const contents = new Map<string, FeedEntry>();
-  const feedEntry = (r: Release): FeedEntry => {
-    let entry = contents.get(r.id);
+  // A feed's entries, made once per release however many feeds carry it; their content is rendered
+  // (or taken from the cache of feed entries, by key) when a feed is written.
+  const entries = new Map<string, PlannedFeedEntry>();
+  const feedEntry = (r: Release): PlannedFeedEntry => {
+    let entry = entries.get(r.id);
     if (!entry) {
-      const k = itemKey(r);
-      let contentXml = ctx.feedItems?.get(k);
-      if (contentXml === undefined) {
-        const item = feedItem(ctx, pieces.get(r)!.input());
-        const html = ctx.renderHere({
+      entry = {
+        key: itemKey(r),
+        content: () => ({
           path: releaseOutputPath(r),
           page: 'feed-item',
           layout: false,
-          ...item,
-        });
-        contentXml = escapeXml(html);
-        ctx.feedItems?.set(k, contentXml);
-      }
-      entry = {
+          ...feedItem(ctx, pieces.get(r)!.input()),
+        }),
         url: links.absolute(releaseOutputPath(r)),
         title: r.title,
         date: r.date,
         updated: lastModified(r),
         summary: plainText(r.lead),
-        contentXml,
         categories: r.topics.map((t) => topicLabel(config, r.lang, t)),
       };
-      contents.set(r.id, entry);
+      entries.set(r.id, entry);
     }
     return entry;
   };
@@ -241,12 +232,23 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
         ...(config.organization.url ? { url: config.organization.url } : {}),
       },
     });
-    text(dir + RSS_FILE, key('rss', dir, itemsKey), () =>
-      rssFeed({ ...info(), self: links.absolute(dir + RSS_FILE) }, items.map(feedEntry)),
-    );
-    text(dir + ATOM_FILE, key('atom', dir, itemsKey), () =>
-      atomFeed({ ...info(), self: links.absolute(dir + ATOM_FILE) }, items.map(feedEntry)),
-    );
+    for (const [format, file] of [
+      ['rss', RSS_FILE],
+      ['atom', ATOM_FILE],
+    ] as const) {
+      outputs.push({
+        path: dir + file,
+        key: key(format, dir, itemsKey),
+        make: {
+          kind: 'feed',
+          feed: () => ({
+            format,
+            info: { ...info(), self: links.absolute(dir + file) },
+            entries: items.map(feedEntry),
+          }),
+        },
+      });
+    }
   };
 
   // Which sections each language has, for the language switch of archive pages.
