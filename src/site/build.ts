@@ -7,7 +7,6 @@ import type { Release } from '../content/types.js';
 import { cacheKey } from '../cache/index.js';
 import { report } from '../core/catalogue/index.js';
 import { type Diagnostic, hasErrors } from '../core/diagnostic.js';
-import { FeedItemCache } from './feed-items.js';
 import { feedXml, type PlannedFeedEntry } from './feeds.js';
 import { ImageRegistry } from './images.js';
 import { siteModel } from './model.js';
@@ -39,7 +38,7 @@ import {
   readPermalinks,
   writePermalinks,
 } from './permalinks.js';
-import { type BuildSession, lockOutput, readState, stateFiles, writeState } from './state.js';
+import { lockOutput, readState, stateFiles, writeState } from './state.js';
 import { loadSiteTemplates } from './templates.js';
 import { escapeXml } from './text.js';
 import type { ViewBase } from './views.js';
@@ -57,8 +56,6 @@ export interface BuildOptions {
   clean?: boolean;
   /** Threads for rendering; default: all cores when there are many pages to render. */
   threads?: number;
-  /** For a process that builds again and again: the same object each time saves reading back its state. */
-  session?: BuildSession;
   /**
    * Take over an output folder scs did not make (or a file at its path): it is moved aside to
    * `<out>.before-scs`, never deleted.
@@ -243,7 +240,7 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
   }
   const project = projectId(config.root);
   try {
-    const state = readState(files.state, options.session);
+    const state = readState(files.state);
     const found = inspectFolder(outDir, project, state.output.current?.id);
     if (found.kind === 'foreign') {
       if (!options.forceOut) throw new NotOurs(outDir, found.why);
@@ -340,8 +337,6 @@ async function buildInto(
     result.timings.build = Math.round(performance.now() - started) - result.timings.check;
     return;
   }
-  // Verifying renders feed entries again too, so that no file is compared with a cached part of itself.
-  const feedItems = new FeedItemCache(path.join(files.dir, `${files.id}.feeds`), !options.clean && !verify);
   const plan = planSite(
     {
       ...base,
@@ -378,16 +373,14 @@ async function buildInto(
     if (!desired.has(rel) && !rel.startsWith(PAGEFIND_DIR)) staging.remove(rel);
   }
 
-  // A feed entry's content, once per build however many feeds carry it: from the cache of feed entries,
-  // or rendered here.
+  // A feed entry's content, rendered once per build however many feeds carry it.
   const contents = new Map<string, string>();
   const feedContent = (e: PlannedFeedEntry): string => {
-    let xml = contents.get(e.key) ?? feedItems.get(e.key);
+    let xml = contents.get(e.key);
     if (xml === undefined) {
       xml = escapeXml(local()(e.content()));
-      feedItems.set(e.key, xml);
+      contents.set(e.key, xml);
     }
-    contents.set(e.key, xml);
     return xml;
   };
   const make = (dir: string, outputs: PlannedOutput[], emptyFolder: boolean) =>
@@ -436,10 +429,9 @@ async function buildInto(
   for (const rel of previous.keys()) if (!desired.has(rel)) result.removed++;
   if (!record()) return;
   const output = staging.commit(desired);
-  feedItems.prune(plan.feedItems);
   result.files = desired.size;
   const last = { inputs, pages: plan.pages, diagnostics: plan.diagnostics };
-  writeState(files.state, { output, images: images.toJSON(), last }, options.session);
+  writeState(files.state, { output, images: images.toJSON(), last });
 }
 
 /** Makes each output into `dir`: pages through a render pool (made for the number of pages), the others here. */

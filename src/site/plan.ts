@@ -74,8 +74,6 @@ export interface PlannedOutput {
 
 export interface SitePlan {
   outputs: PlannedOutput[];
-  /** The keys of every entry of every feed (what the cache of feed entries must keep). */
-  feedItems: Set<string>;
   /** HTML pages among the outputs. */
   pages: number;
   diagnostics: Diagnostic[];
@@ -371,5 +369,5 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     });
   }
   const pages = outputs.filter((o) => o.make.kind === 'page').length;
-  return { outputs, pages, diagnostics, feedItems: new Set(itemKeys.values()) };
+  return { outputs, pages, diagnostics };
 }
