@@ -15,6 +15,7 @@ import type { SiteAsset } from './templates.js';
 import { safeSvg } from './svg.js';
 import { plainText } from './text.js';
 import {
+  archiveCounts,
   bodyImages,
   bodyLinks,
   feedItem,
@@ -281,16 +282,14 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
 
   for (const archive of model.languages) {
     const { lang } = archive;
-    const navKey = JSON.stringify([
-      archive.releases.length,
-      archive.types.map(([t, l]) => [t, l.length]),
-      archive.years.map(([y, l]) => [y, l.length]),
-      archive.topics.map(([t, l]) => [t, l.length]),
-    ]);
+    // The archive's sections and sizes, as the pages with browse links are made from them: their keys
+    // hold this very data, so a section that appears, goes or grows changes them.
+    const counts = archiveCounts(archive);
+    const navKey = JSON.stringify(counts);
     const latest = archive.releases.slice(0, pageSize);
     page(`${lang}/index.html`, key('home', lang, entryIds(latest), navKey), (link) => ({
       page: 'home',
-      view: homePage(ctx, lang, latest, link),
+      view: homePage(ctx, lang, latest, link, counts),
     }));
     inSitemap(`${lang}/`, () => ({
       loc: links.absolute(`${lang}/`),
@@ -309,7 +308,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
         const outPath = `${lang}/${sectionDir(list.section, p)}index.html`;
         page(outPath, key('list', outPath, entryIds(entries), String(pages), navKey, cpKey), (link) => ({
           page: 'list',
-          view: listPage(ctx, lang, list, p, pages, entries, link, counterparts),
+          view: listPage(ctx, lang, list, p, pages, entries, link, counterparts, counts),
         }));
       }
       inSitemap(`${lang}/${first}`);
@@ -317,7 +316,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     }
     page(`${lang}/topics/index.html`, key('topics', lang, navKey), (link) => ({
       page: 'topics',
-      view: topicsPage(ctx, lang, link),
+      view: topicsPage(ctx, lang, link, counts),
     }));
     inSitemap(`${lang}/topics/`);
     page(`${lang}/search/index.html`, key('search', lang), (link) => ({
