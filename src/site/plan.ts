@@ -9,7 +9,7 @@ import { quickHash } from '../core/quick-hash.js';
 import type { FeedPlan, PlannedFeedEntry } from './feeds.js';
 import { sectionLists } from './model.js';
 import { ATOM_FILE, dirOf, feedDir, RSS_FILE, type Section, sectionDir } from './paths.js';
-import type { PageJob, RenderJob } from './renderer.js';
+import type { RenderJob } from './renderer.js';
 import { robotsTxt, type SitemapUrl, sitemapFiles } from './sitemap.js';
 import type { SiteAsset } from './templates.js';
 import { safeSvg } from './svg.js';
@@ -30,6 +30,7 @@ import {
   searchPage,
   topicLabel,
   topicsPage,
+  type View,
   type ViewContext,
 } from './views.js';
 import { sha256Hex } from '../core/sha256.js';
@@ -120,16 +121,20 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   // An entry shows the lead, whose links lead to other releases' addresses.
   const entryId = (r: Release) =>
     r.links.length ? quickHash([rid(r), ...Object.values(bodyLinks(ctx, r).targets)]) : rid(r);
-  const entryIds = (list: Release[]) => list.map(entryId).join(',');
   const linkFrom = (outPath: string): Link => {
     const dir = dirOf(outPath);
     return (to) => links.href(dir, to);
   };
-  const page = (outPath: string, k: string, job: (link: Link) => Omit<PageJob, 'path'>) => {
+  // An archive page is made by its template (`kind`) from `data` alone, with the code, templates and
+  // config (in `global`); its key is a hash of that data, a release in it standing for its entry id.
+  const page = <D>(kind: string, outPath: string, data: D, view: (data: D, link: Link) => View) => {
+    const json = JSON.stringify(data, (_k, v: unknown) =>
+      pieces.has(v as Release) ? entryId(v as Release) : v,
+    );
     outputs.push({
       path: outPath,
-      key: k,
-      make: { kind: 'page', job: () => ({ path: outPath, ...job(linkFrom(outPath)) }) },
+      key: key(kind, outPath, json),
+      make: { kind: 'page', job: () => ({ path: outPath, page: kind, view: view(data, linkFrom(outPath)) }) },
     });
   };
   const text = (outPath: string, k: string, make: () => string) =>
@@ -285,12 +290,10 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     // The archive's sections and sizes, as the pages with browse links are made from them: their keys
     // hold this very data, so a section that appears, goes or grows changes them.
     const counts = archiveCounts(archive);
-    const navKey = JSON.stringify(counts);
     const latest = archive.releases.slice(0, pageSize);
-    page(`${lang}/index.html`, key('home', lang, entryIds(latest), navKey), (link) => ({
-      page: 'home',
-      view: homePage(ctx, lang, latest, link, counts),
-    }));
+    page('home', `${lang}/index.html`, { lang, latest, counts }, (d, link) =>
+      homePage(ctx, d.lang, d.latest, link, d.counts),
+    );
     inSitemap(`${lang}/`, () => ({
       loc: links.absolute(`${lang}/`),
       alternates: config.languages.length > 1 ? langAlternates() : [],
@@ -301,28 +304,23 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       const counterparts: Record<string, string> = {};
       for (const l of config.languages)
         if (l !== lang && sectionsOf.get(l)?.has(first)) counterparts[l] = `${l}/${first}`;
-      const cpKey = JSON.stringify(counterparts);
       const pages = Math.max(1, Math.ceil(list.releases.length / pageSize));
       for (let p = 1; p <= pages; p++) {
         const entries = list.releases.slice((p - 1) * pageSize, p * pageSize);
         const outPath = `${lang}/${sectionDir(list.section, p)}index.html`;
-        page(outPath, key('list', outPath, entryIds(entries), String(pages), navKey, cpKey), (link) => ({
-          page: 'list',
-          view: listPage(ctx, lang, list, p, pages, entries, link, counterparts, counts),
-        }));
+        const data = { lang, section: list.section, p, pages, entries, counterparts, counts };
+        page('list', outPath, data, (d, link) =>
+          listPage(ctx, d.lang, d.section, d.p, d.pages, d.entries, link, d.counterparts, d.counts),
+        );
       }
       inSitemap(`${lang}/${first}`);
       if (list.section.kind !== 'year') feeds(lang, list.section, list.releases);
     }
-    page(`${lang}/topics/index.html`, key('topics', lang, navKey), (link) => ({
-      page: 'topics',
-      view: topicsPage(ctx, lang, link, counts),
-    }));
+    page('topics', `${lang}/topics/index.html`, { lang, counts }, (d, link) =>
+      topicsPage(ctx, d.lang, link, d.counts),
+    );
     inSitemap(`${lang}/topics/`);
-    page(`${lang}/search/index.html`, key('search', lang), (link) => ({
-      page: 'search',
-      view: searchPage(ctx, lang, link),
-    }));
+    page('search', `${lang}/search/index.html`, { lang }, (d, link) => searchPage(ctx, d.lang, link));
 
     for (const r of archive.releases) {
       const versions = model.translations.get(r.id) ?? [];
@@ -337,7 +335,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   outputs.push(...press.outputs);
   for (const p of press.sitemap) inSitemap(p);
 
-  page('index.html', key('root'), (link) => ({ page: 'root', view: rootPage(ctx, link) }));
+  page('root', 'index.html', {}, (_d, link) => rootPage(ctx, link));
   // 404.html answers at any address: its links start from the site root.
   outputs.push({
     path: '404.html',

@@ -8,7 +8,7 @@ import { isPublished, type Release, type ReleaseType } from '../content/types.js
 import { localDateTime } from '../core/time.js';
 import { type Attachment, humanSize } from './attachments.js';
 import type { ImageAsset, ImageRegistry } from './images.js';
-import type { LanguageArchive, SectionList, SiteModel } from './model.js';
+import type { LanguageArchive, SiteModel } from './model.js';
 import type { MarkdownParts } from './renderer.js';
 import { ATOM_FILE, feedDir, type Links, RSS_FILE, type Section, sectionDir } from './paths.js';
 import { type SiteStrings, translate } from './strings.js';
@@ -600,7 +600,7 @@ function pagination(page: number, pages: number, href: (page: number) => string)
 export function listPage(
   ctx: ViewContext,
   lang: string,
-  list: SectionList,
+  section: Section,
   page: number,
   pages: number,
   entries: Release[],
@@ -608,7 +608,6 @@ export function listPage(
   counterparts: Record<string, string>,
   counts: ArchiveCounts,
 ): View {
-  const { section } = list;
   const label = sectionLabel(ctx, lang, section);
   const self = `${lang}/${sectionDir(section, page)}`;
   const trail: { label: string; href?: string }[] = [];
