@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../', import.meta.url));
 export const BIN = path.join(REPO, 'bin', 'scs.js');
-const GEN = path.resolve(REPO, '../shared/bench/gen-corpus.mjs');
+// Next to the main checkout; a worktree elsewhere names it with SCS_CORPUS_GEN.
+const GEN = process.env.SCS_CORPUS_GEN ?? path.resolve(REPO, '../shared/bench/gen-corpus.mjs');
 const MAXRSS = path.join(REPO, 'bench', 'maxrss.cjs');
 
 /** The standard corpus of `n` releases (../shared/bench/gen-corpus.mjs), with a config defining its ids. */

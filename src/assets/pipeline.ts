@@ -6,12 +6,12 @@ import { IMAGE_EXTENSIONS } from '../content/body-images.js';
 import { outsideProject } from '../content/files.js';
 import type { Release } from '../content/types.js';
 import { report, type Where } from '../core/catalogue/index.js';
-import type { Diagnostic } from '../core/diagnostic.js';
-import { sha256Hex } from '../core/sha256.js';
+import { type Diagnostic, sortDiagnostics } from '../core/diagnostic.js';
 import { Locator } from '../email/locate.js';
-import { cachedFile, imageCacheDir, readJson, writeAtomic } from './cache.js';
+import { cachedFile, imageCacheDir, writeAtomic } from './cache.js';
+import { SourceIndex } from './sources.js';
 import { deriveFiles, originalForDownload } from './derive.js';
-import { decodeProblem, type ImageInfo, type ImageProblem, inspectImage, sharpLib } from './inspect.js';
+import { decodeProblem, type ImageInfo, type ImageProblem, sharpLib } from './inspect.js';
 import { derivatives, type ImagePlan, type PlanOptions, planImage } from './plan.js';
 
 /** A derived file: where it is published and where its bytes are (the cache). */
@@ -62,15 +62,6 @@ interface Use {
   options: PlanOptions;
 }
 
-/** Known sources, by absolute path, valid while size and modification time match. */
-interface Known {
-  size: number;
-  mtimeMs: number;
-  hash: string;
-  info?: ImageInfo;
-  problem?: ImageProblem;
-}
-
 const RASTER = /\.(?:jpe?g|png|gif|webp|avif|tiff?|heic|heif)$/i;
 
 /** The key of one image with its options (two releases may crop the same photo differently). */
@@ -114,17 +105,14 @@ export async function deriveImages(
   options: DeriveOptions = {},
 ): Promise<DeriveResult> {
   const dir = imageCacheDir(config);
-  const indexFile = path.join(dir, 'sources.json');
-  const saved = readJson<Record<string, Known>>(indexFile) ?? {};
-  const known: Record<string, Known> = {};
+  const sources = new SourceIndex(dir);
   const result: DeriveResult = { images: new Map(), diagnostics: [], decoded: 0, encoded: 0 };
   const at = new Locator(config.root);
   const byFile = new Map<string, Use[]>();
   for (const use of usesOf(config, releases)) byFile.set(use.file, [...(byFile.get(use.file) ?? []), use]);
 
   const problem = (file: string, p: ImageProblem) => {
-    known[file]!.problem = p;
-    delete known[file]!.info;
+    sources.fail(file, p);
     for (const use of byFile.get(file)!) {
       const where = at.find(use.release.path, use.src, use.line ?? 1);
       result.diagnostics.push(problemDiagnostic(p, { src: use.src, ...where }));
@@ -136,29 +124,15 @@ export async function deriveImages(
   const inFlight = Math.max(1, options.inFlight ?? availableParallelism());
 
   const work = async (file: string) => {
-    let source: Buffer | undefined;
+    const described = await sources.describe(file);
+    if (!described) return;
+    const k = described.known;
+    let source = described.bytes;
     const read = () => {
       source ??= readFileSync(file);
       return source;
     };
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(file);
-    } catch {
-      return; // content/ reports a missing image
-    }
-    const old = saved[file];
-    let k: Known;
-    if (old && old.size === st.size && old.mtimeMs === st.mtimeMs) k = old;
-    else {
-      const bytes = read();
-      k = { size: st.size, mtimeMs: st.mtimeMs, hash: sha256Hex(bytes) };
-      const inspected = await inspectImage(bytes);
-      if ('info' in inspected) k.info = inspected.info;
-      else k.problem = inspected.problem;
-    }
-    known[file] = k;
-    if (k.problem || !k.info) return problem(file, k.problem ?? { code: 'image-corrupt', reason: 'unknown' });
+    if (!k.info) return problem(file, k.problem ?? { code: 'image-corrupt', reason: 'unknown' });
     const plans = new Map<string, ImagePlan>();
     for (const use of byFile.get(file)!)
       plans.set(imageKey(file, use.options), planImage(file, k.hash, k.info, use.options));
@@ -197,7 +171,8 @@ export async function deriveImages(
   );
   // In the releases' order, whichever finished first.
   for (const file of files) for (const [key, image] of done.get(file) ?? []) result.images.set(key, image);
-  if (JSON.stringify(known) !== JSON.stringify(saved)) writeAtomic(indexFile, JSON.stringify(known));
+  sources.save();
+  sortDiagnostics(result.diagnostics);
   return result;
 }
 
