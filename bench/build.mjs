@@ -22,7 +22,7 @@ function releaseFiles(dir) {
     .sort();
 }
 
-/** `scs build --watch` debounces changes by this much before rebuilding (src/site/rebuild-loop.ts). */
+/** `scs build --watch` debounces changes by this much before rebuilding (src/dev/rebuild-loop.ts). */
 const WATCH_DEBOUNCE_MS = 50;
 
 /**

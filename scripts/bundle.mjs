@@ -5,7 +5,7 @@
 // The packages that only some commands load stay outside, so that the others do not pay for them.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { FINGERPRINT_FILE, hashCodeTree } from '../dist/core/code-fingerprint.js';
+import { FINGERPRINT_FILE, hashScs } from '../dist/cache/fingerprint.js';
 import { ZOD_PARTS } from '../dist/core/zod.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -82,5 +82,6 @@ await build({
   logLevel: 'warning',
 });
 
-// Last, once all of dist/ is written: the fingerprint that versions the caches (src/core/code-fingerprint.ts).
-writeFileSync(`dist/${FINGERPRINT_FILE}`, hashCodeTree('dist'));
+// Last, once all of dist/ is written: the fingerprint of the code and built-in templates that versions
+// every cache (src/cache/fingerprint.ts).
+writeFileSync(`dist/${FINGERPRINT_FILE}`, hashScs('dist', 'templates'));

@@ -90,7 +90,7 @@ export { sampleRecipient, renderSampleEmail } from './email/sample.js';
 export type { MessageTemplate, EmailRecipient, PersonalizedMessage } from './email/types.js';
 export { buildSite, type BuildOptions, type BuildResult } from './site/build.js';
 export { selectReleases, type Selection, type SelectOptions } from './site/select.js';
-export { startPreview, type Preview, type PreviewOptions } from './site/preview/preview.js';
+export { startPreview, type Preview, type PreviewOptions } from './dev/preview.js';
 export {
   doctor,
   dnsResolver,
@@ -100,4 +100,4 @@ export {
   type CheckStatus,
   type TxtResolver,
 } from './doctor/doctor.js';
-export { watchSite, type Watching, type WatchEvent, type WatchOptions } from './site/watch.js';
+export { watchSite, type Watching, type WatchEvent, type WatchOptions } from './dev/watch.js';

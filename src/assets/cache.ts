@@ -1,28 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { cacheFolder, readCacheFile, writeCacheFile } from '../cache/index.js';
 import type { Config } from '../config/types.js';
 
 /**
- * `.scs/cache/images/`: derived files under their public names (plan.ts), and `sources.json`, what
- * is known of each source (content hash and header) by size and modification time, so that a warm run
- * reads no image. Every file is written whole or not at all (temporary file, then rename).
- * TODO(#17): move onto src/cache/ (the single owner of .scs/cache) once it is on main.
+ * `.scs/cache/images/` (through src/cache, the owner of `.scs/cache`): derived files under their public
+ * names (plan.ts), and `sources.json` (sources.ts). Every file is written whole or not at all
+ * (temporary file, then rename), so a crash never leaves half an image.
  */
-export const imageCacheDir = (config: Config) => path.join(config.stateDir, 'cache', 'images');
+export const imageCacheDir = (config: Config) => cacheFolder(config.stateDir, 'images');
 
-/** A file written completely, or not at all: a crash leaves at most a `.tmp` file, never half an image. */
-export function writeAtomic(file: string, data: Uint8Array | string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temp, data);
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
+export const writeAtomic = writeCacheFile;
 
 /** The cached copy of a derived file (its public path's last part), if it is there. */
 export function cachedFile(dir: string, publicPath: string): string | undefined {
@@ -31,9 +19,5 @@ export function cachedFile(dir: string, publicPath: string): string | undefined 
 }
 
 export function readJson<T>(file: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
+  return readCacheFile(file, (data) => JSON.parse(data.toString('utf8')) as T);
 }

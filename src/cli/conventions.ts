@@ -196,6 +196,44 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
     json: true,
     exit: { 1: 'a row is invalid (nothing written unless --skip-invalid)' },
   },
+  db: {
+    examples: [
+      ['scs db status', 'where the database stands'],
+      ['scs db migrate', 'set it up or update it'],
+    ],
+  },
+  'db status': {
+    examples: [
+      ['scs db status', 'the schema version of the database SCS_DATABASE names'],
+      [
+        'SCS_DATABASE=postgres://scs@db.internal/press scs db status --json',
+        'a PostgreSQL database, as JSON',
+      ],
+    ],
+    json: true,
+    exit: { 0: 'the database is readable (set up or not)', 1: 'its schema is newer than this scs' },
+  },
+  'db migrate': {
+    examples: [
+      ['scs db migrate', 'set up or update the database'],
+      ['SCS_DATABASE=postgres://scs@db.internal/press?schema=scs scs db migrate', 'a PostgreSQL schema'],
+    ],
+    json: true,
+    store: true,
+    exit: { 0: 'the schema is the newest' },
+  },
+  'db copy': {
+    examples: [
+      [
+        'scs db copy --from .scs/scs.db --to postgres://scs@db.internal/press',
+        'move a newsroom to PostgreSQL',
+      ],
+      ['scs db copy --from "$SCS_DATABASE" --to backup.db --json', 'a copy into a new SQLite file, as JSON'],
+    ],
+    json: true,
+    store: true,
+    exit: { 0: 'every table copied and its count checked', 1: 'the copy failed and was rolled back' },
+  },
   serve: {
     examples: [
       ['scs serve', 'answer on http://127.0.0.1:8080/ behind your HTTPS proxy'],

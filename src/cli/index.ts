@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ScsError } from '../core/diagnostic.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
+import { dbCommand } from './commands/db.js';
 import { doctorCommand } from './commands/doctor.js';
 import { emailCommand } from './commands/email.js';
 import { explainCommand } from './commands/explain.js';
@@ -30,6 +31,7 @@ const COMMANDS: ((cli: Cli) => Command)[] = [
   sendCommand,
   statusCommand,
   subscribersCommand,
+  dbCommand,
   serveCommand,
   doctorCommand,
   explainCommand,

@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { codeFingerprint } from '../core/code-fingerprint.js';
+import { cacheFile, cacheKey, readCacheFile, writeCacheFile } from '../cache/index.js';
 import type { Config } from './types.js';
-import { makePrivateDir } from '../core/private-dir.js';
 
 /** Entries kept: `scs check` and `scs build --out …` in turn must not push each other out. */
 const MAX_ENTRIES = 4;
@@ -21,20 +18,10 @@ export class ConfigCache {
   readonly key: string;
 
   constructor(root: string, configFile: string, text: string, overrides: unknown) {
-    this.file = path.join(root, '.scs', 'cache', 'config.json');
-    this.key = createHash('sha256')
-      .update(
-        JSON.stringify([
-          // Any change to scs's code (the Config shape, its validation) gives another key.
-          codeFingerprint(),
-          process.version,
-          root,
-          configFile,
-          overrides,
-          text,
-        ]),
-      )
-      .digest('hex');
+    // Read before the config says where the state folder is: always `<root>/.scs` (config/load.ts).
+    this.file = cacheFile(path.join(root, '.scs'), 'config', 'config.json');
+    // scs's fingerprint is part of every key: any change to the Config shape or its validation gives another.
+    this.key = cacheKey([process.version, root, configFile, overrides, text]);
   }
 
   get(): CachedConfig | undefined {
@@ -49,23 +36,17 @@ export class ConfigCache {
       MAX_ENTRIES,
     );
     try {
-      makePrivateDir(path.dirname(this.file));
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ entries }));
-      renameSync(tmp, this.file);
+      writeCacheFile(this.file, JSON.stringify({ entries }));
     } catch {
       // A cache that cannot be written only costs time on the next run.
     }
   }
 
   private read(): { key: string; config: CachedConfig }[] {
-    try {
-      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as {
-        entries?: { key: string; config: CachedConfig }[];
-      };
-      return Array.isArray(saved.entries) ? saved.entries : [];
-    } catch {
-      return [];
-    }
+    const saved = readCacheFile(
+      this.file,
+      (data) => JSON.parse(data.toString('utf8')) as { entries?: { key: string; config: CachedConfig }[] },
+    );
+    return Array.isArray(saved?.entries) ? saved.entries : [];
   }
 }

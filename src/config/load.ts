@@ -1,3 +1,4 @@
+import { isPostgresUrl } from '../store/postgres/location.js';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { report } from '../core/catalogue/index.js';
@@ -315,7 +316,9 @@ function secrets(env: NodeJS.ProcessEnv, root: string, from: { email: string }):
   return {
     ...(env.SCS_SMTP_URL ? { smtpUrl: env.SCS_SMTP_URL } : {}),
     ...(env.SCS_SECRET ? { secret: env.SCS_SECRET } : {}),
-    database: path.resolve(root, env.SCS_DATABASE ?? '.scs/scs.db'),
+    database: isPostgresUrl(env.SCS_DATABASE ?? '')
+      ? env.SCS_DATABASE!
+      : path.resolve(root, env.SCS_DATABASE ?? '.scs/scs.db'),
     ...(dkimKey
       ? {
           dkim: {

@@ -45,7 +45,7 @@ export interface EnvSettings {
   smtpUrl?: string;
   /** SCS_SECRET: key for signed tokens and suppression hashes. */
   secret?: string;
-  /** SCS_DATABASE: SQLite file; default `.scs/scs.db`. */
+  /** SCS_DATABASE: an SQLite file (absolute; default `.scs/scs.db`), or a `postgres://` URL as given. */
   database: string;
   /** SCS_DKIM_PRIVATE_KEY (PEM, or a path to one), SCS_DKIM_SELECTOR, SCS_DKIM_DOMAIN. */
   dkim?: { privateKey: string; selector: string; domain: string };

@@ -1,11 +1,13 @@
 import { statSync } from 'node:fs';
-import path from 'node:path';
+import { cacheFile } from '../cache/index.js';
 import type { Config } from '../config/types.js';
 
 /** Where the release cache lives (a module of its own: commands ask before loading the parser). */
 export function cacheFiles(config: Config) {
-  const dir = path.join(config.stateDir, 'cache');
-  return { file: path.join(dir, 'releases.bin'), journal: path.join(dir, 'releases.journal.bin') };
+  return {
+    file: cacheFile(config.stateDir, 'releases', 'releases.bin'),
+    journal: cacheFile(config.stateDir, 'releases', 'releases.journal.bin'),
+  };
 }
 
 /** The size of the release cache on disk (0: none), a measure of how big the tree was. */

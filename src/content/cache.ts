@@ -1,12 +1,9 @@
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 import { cacheFiles } from './cache-files.js';
 import type { Parsed } from './parallel.js';
 import { type FileRecord, type Pack, packRecords, unpackRecords } from './record.js';
-import { codeFingerprint } from '../core/code-fingerprint.js';
-import { makePrivateDir } from '../core/private-dir.js';
+import { cacheKey as keyOf, codeFingerprint, readCacheFile, writeCacheFile } from '../cache/index.js';
 
 /** While the journal holds fewer entries than this share of the cache, a run writes only the journal. */
 const JOURNAL_SHARE = 0.05;
@@ -15,13 +12,11 @@ const JOURNAL_SHARE = 0.05;
  * Identifies what a cache's results depend on: the config and scs's code (its fingerprint changes with
  * any rule, model or record change, so old results are never reused). Secrets are not part of them.
  */
-function cacheKey(config: Config, version: string, code: string): string {
+function cacheKey(config: Config, code: string): string {
   // Where the archive goes and how it looks change no release's result: `scs check` and
   // `scs build --out …` share the cache. The environment holds secrets, and is left out too.
   const { env: _env, site, newsletter: _newsletter, ...rest } = config;
-  return createHash('sha256')
-    .update(JSON.stringify([code, version, rest, site.phoneRegion]))
-    .digest('hex');
+  return keyOf([rest, site.phoneRegion], code);
 }
 
 /**
@@ -44,26 +39,19 @@ export class ParseCache {
   /** `code`: the fingerprint of the code the results come from (another only in tests). */
   constructor(
     config: Config,
-    version: string,
     private readonly code = codeFingerprint(),
   ) {
     ({ file: this.file, journal: this.journalFile } = cacheFiles(config));
-    this.key = cacheKey(config, version, code);
+    this.key = cacheKey(config, code);
     this.hasBase = this.read(this.file, false);
     if (this.hasBase) this.read(this.journalFile, true);
   }
 
   /** Loads a cache file's records; false when there is none, or it is damaged or for another key. */
   private read(file: string, journal: boolean): boolean {
-    let records: (FileRecord | string)[];
-    try {
-      const read = readPackFile(file, this.key);
-      if (!read) return false;
-      records = read;
-    } catch {
-      // None yet, or damaged: use none of it.
-      return false;
-    }
+    // None yet, damaged or for another key: use none of it.
+    const records = readCacheFile(file, (data) => readPackFile(data, this.key));
+    if (!records) return false;
     for (const e of records) {
       const abs = typeof e === 'string' ? e : e.path;
       if (journal) this.journal.set(abs, typeof e === 'string' ? null : e);
@@ -74,8 +62,8 @@ export class ParseCache {
   }
 
   /** Whether this cache is for `config` (the same settings and scs), so that a long-lived process may keep it. */
-  isFor(config: Config, version: string): boolean {
-    return this.key === cacheKey(config, version, this.code);
+  isFor(config: Config): boolean {
+    return this.key === cacheKey(config, this.code);
   }
 
   /** Whether there is a record for the file at all (only then is it worth a stat). */
@@ -110,7 +98,6 @@ export class ParseCache {
       return packRecords(kept);
     };
     try {
-      makePrivateDir(path.dirname(this.file));
       const changes = new Set([...this.journal.keys(), ...fresh, ...gone]).size;
       const journalOnly = this.hasBase && changes < this.entries.size * JOURNAL_SHARE;
       if (journalOnly) {
@@ -138,20 +125,11 @@ export class ParseCache {
 
 /** Writes packs as one file, atomically: a JSON header line (the key, each pack's length), then the packs. */
 function writePackFile(file: string, key: string, packs: Pack[]): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, `${JSON.stringify({ key, packs: packs.map((p) => p.byteLength) })}\n`);
-    for (const p of packs) writeSync(fd, p);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  writeCacheFile(file, [`${JSON.stringify({ key, packs: packs.map((p) => p.byteLength) })}\n`, ...packs]);
 }
 
 /** The records of a file written by writePackFile with this key (undefined: another key); throws when damaged. */
-function readPackFile(file: string, key: string): (FileRecord | string)[] | undefined {
-  const data = readFileSync(file);
+function readPackFile(data: Buffer, key: string): (FileRecord | string)[] | undefined {
   const newline = data.indexOf(0x0a);
   if (newline < 0) throw new RangeError('not a cache file');
   const header = JSON.parse(data.toString('utf8', 0, newline)) as { key?: unknown; packs?: number[] };

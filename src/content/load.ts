@@ -11,7 +11,6 @@ import type { FileResult } from './read.js';
 import { crossFileRules } from './rules.js';
 import { linkRules } from './links.js';
 import type { Release } from './types.js';
-import { SCS_VERSION } from '../core/version.js';
 
 export interface LoadOptions {
   /** Files or folders to report on; default every release below the config's releases folder. */
@@ -60,9 +59,7 @@ export async function loadReleases(config: Config, options: LoadOptions = {}): P
   const show = (abs: string) => projectPath(config.root, abs) || '.';
   const roots = [config.releasesDir, ...(options.paths ?? []).map((p) => path.resolve(config.root, p))];
   const kept =
-    options.cache !== false && options.session?.cache?.isFor(config, SCS_VERSION)
-      ? options.session.cache
-      : undefined;
+    options.cache !== false && options.session?.cache?.isFor(config) ? options.session.cache : undefined;
   const changed = kept ? options.session?.changed : undefined;
   if (options.session) delete options.session.changed;
   const cacheSize = options.cache === false ? 0 : parseCacheSize(config);
@@ -79,7 +76,7 @@ export async function loadReleases(config: Config, options: LoadOptions = {}): P
     !kept && cacheSize > BIG_CACHE_BYTES,
     changed && kept ? (abs) => (changed.has(abs) ? undefined : kept.stamp(abs)) : undefined,
   );
-  const cache = options.cache === false ? undefined : (kept ?? new ParseCache(config, SCS_VERSION));
+  const cache = options.cache === false ? undefined : (kept ?? new ParseCache(config));
   if (options.session && cache) options.session.cache = cache;
   const found = await scanning.wait();
   if (options.session && !options.paths?.length) options.session.files = found.files;

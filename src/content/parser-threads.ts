@@ -11,8 +11,15 @@ const WORKER = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
 type Parsers = WorkerPool<ParseTask, Pack>;
 let idle: { config: Config; pool: Parsers } | undefined;
 
+// Test-only: how long a batch may take (the pool's own timeout otherwise), so that a test of a thread
+// that stops answering need not wait a minute.
+const testTimeout = Number(process.env.SCS_TEST_WORKER_TIMEOUT_MS) || undefined;
+
 const start = (config: Config, count: number): Parsers | undefined =>
-  WorkerPool.start(WORKER, count, { workerData: { config } });
+  WorkerPool.start(WORKER, count, {
+    workerData: { config },
+    ...(testTimeout ? { timeoutMs: testTimeout } : {}),
+  });
 
 /**
  * Starts parser threads ahead of a parse that will need them: one with no release cache to serve it. A

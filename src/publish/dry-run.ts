@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 import { describeTransport } from '../delivery/create-transport.js';
-import { openStore } from '../store/open.js';
+import { openStore, storeExists } from '../store/open.js';
 import { noCounts, noRun } from './deliver.js';
 import type { PlannedDispatch } from './plan.js';
 import type { DispatchReport } from './types.js';
@@ -13,7 +12,7 @@ import type { DispatchReport } from './types.js';
  */
 export function dryRunReports(config: Config, planned: readonly PlannedDispatch[]): DispatchReport[] {
   const { kind } = describeTransport(config);
-  const store = existsSync(config.env.database) ? openStore(config) : undefined;
+  const store = storeExists(config) ? openStore(config) : undefined;
   try {
     return planned.map((p): DispatchReport => {
       const existing =

@@ -1,5 +1,4 @@
 import { linkTimingRules } from '../content/links.js';
-import { existsSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { checkReleases } from '../content/load.js';
@@ -7,7 +6,7 @@ import { describeTransport } from '../delivery/create-transport.js';
 import { buildSite } from '../site/build.js';
 import { correctionsInFuture } from '../content/corrections.js';
 import type { Dispatch, LockHolder } from '../store/ledger-types.js';
-import { openStore } from '../store/open.js';
+import { openStore, storeExists } from '../store/open.js';
 import { deliver, deliverySettings, notStarted, type Rendered } from './deliver.js';
 import { dryRunReports } from './dry-run.js';
 import { exampleDomainProblems } from './example-domains.js';
@@ -52,7 +51,7 @@ export interface PublishResult {
 
 /** The current transport's dispatches, read without creating a database that does not exist yet. */
 function existingDispatches(config: Config, kind: TransportInfo['kind']): Dispatch[] {
-  if (!existsSync(config.env.database)) return [];
+  if (!storeExists(config)) return [];
   const store = openStore(config);
   try {
     return store.ledger.list().filter((d) => d.transport === kind);

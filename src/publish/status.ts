@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 import { ScsError } from '../core/diagnostic.js';
 import { findReleases } from '../content/find-release.js';
 import { loadReleases } from '../content/load.js';
 import { describeTransport } from '../delivery/create-transport.js';
 import type { DeliveryCounts, DeliveryProblem, Dispatch, LockHolder } from '../store/ledger-types.js';
-import { openStore } from '../store/open.js';
+import { openStore, storeExists } from '../store/open.js';
 import type { TransportInfo } from './types.js';
 
 export interface DispatchStatus {
@@ -53,7 +52,7 @@ export async function dispatchStatus(
       releaseIds = [name];
     }
   }
-  const store = existsSync(config.env.database) ? openStore(config) : undefined;
+  const store = storeExists(config) ? openStore(config) : undefined;
   try {
     const lock = store?.ledger.currentLock();
     if (lock) result.lock = lock;

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { checkReleases } from '../content/load.js';
 import type { Release } from '../content/types.js';
-import { codeFingerprint } from '../core/code-fingerprint.js';
+import { cacheKey } from '../cache/index.js';
 import { report } from '../core/catalogue/index.js';
 import { type Diagnostic, hasErrors } from '../core/diagnostic.js';
 import { FeedItemCache } from './feed-items.js';
@@ -67,6 +67,11 @@ export interface BuildOptions {
    * does not: a title being typed would leave an address for every word.
    */
   recordPermalinks?: boolean;
+  /**
+   * Render every file the cache would skip as well, and fail (`site-cache-stale`, naming the file) when
+   * one differs from the output in place: a test of the cache keys (`SCS_VERIFY_CACHE=1`).
+   */
+  verifyCache?: boolean;
 }
 
 export interface BuildResult {
@@ -292,9 +297,7 @@ async function buildInto(
     renderer ??= createRenderer(templates.sources, base);
     return renderer;
   };
-  const global = createHash('sha256')
-    .update(`${codeFingerprint()}\0${templates.hash}\0${configHash(config)}`)
-    .digest('hex');
+  const global = cacheKey([templates.hash, configHash(config)]);
   const { visible, withdrawn, permalinks, moves } = shown;
   // Written before the output is swapped in: an address is recorded before anyone can see it.
   const record = (): boolean => {
@@ -318,7 +321,13 @@ async function buildInto(
     options.now,
     config.root,
   );
-  if (!options.clean && state.last?.inputs === inputs && isLastOutput(config.site.outDir, state.output)) {
+  const verify = !!options.verifyCache;
+  if (
+    !options.clean &&
+    !verify &&
+    state.last?.inputs === inputs &&
+    isLastOutput(config.site.outDir, state.output)
+  ) {
     if (!record()) return;
     // Made from the same inputs as the output in place: planning it again would give every file the key
     // it has. Nothing is written, swapped or saved.
@@ -329,7 +338,8 @@ async function buildInto(
     result.timings.build = Math.round(performance.now() - started) - result.timings.check;
     return;
   }
-  const feedItems = new FeedItemCache(path.join(files.dir, `${files.id}.feeds`), !options.clean);
+  // Verifying renders feed entries again too, so that no file is compared with a cached part of itself.
+  const feedItems = new FeedItemCache(path.join(files.dir, `${files.id}.feeds`), !options.clean && !verify);
   const plan = planSite(
     {
       ...base,
@@ -355,32 +365,37 @@ async function buildInto(
   const empty = staging.has.size === 0;
   const desired = new Map<string, string>();
   const todo: PlannedOutput[] = [];
+  const skipped: PlannedOutput[] = [];
   for (const o of plan.outputs) {
     desired.set(o.path, o.key);
     // Kept in the spare, or linked from the current output: either way the file does not change.
-    if (staging.has.get(o.path) === o.key || staging.link(o.path, o.key)) result.unchanged++;
-    else todo.push(o);
+    if (staging.has.get(o.path) === o.key || staging.link(o.path, o.key)) {
+      result.unchanged++;
+      if (verify) skipped.push(o);
+    } else todo.push(o);
   }
   for (const rel of staging.has.keys()) {
     if (!desired.has(rel) && !rel.startsWith(PAGEFIND_DIR)) staging.remove(rel);
   }
 
-  const pageJobs = todo.filter((o) => o.make.kind === 'page').length;
-  const pool = new RenderPool(
-    templates.sources,
-    base,
-    renderThreads(pageJobs, options.threads),
-    local,
-    empty,
-  );
-  for (const o of todo) {
-    const make = o.make;
-    if (make.kind === 'page') await pool.add(staging.dir, make.job());
-    else if (make.kind === 'text') writeFresh(staging.dir, o.path, make.text(), empty);
-    else if (make.kind === 'bytes') writeFresh(staging.dir, o.path, make.bytes, empty);
-    else copyFresh(staging.dir, o.path, make.file);
+  const make = (dir: string, outputs: PlannedOutput[], emptyFolder: boolean) =>
+    makeOutputs(dir, outputs, emptyFolder, (pages) => {
+      const threads = renderThreads(pages, options.threads);
+      return new RenderPool(templates.sources, base, threads, local, emptyFolder);
+    });
+  const rendered = await make(staging.dir, todo, empty);
+  if (verify && !rendered.failures.length) {
+    result.diagnostics.push(
+      ...(await verifySkipped(
+        config,
+        skipped,
+        staging.dir,
+        path.join(files.dir, `${files.id}.verify`),
+        make,
+      )),
+    );
+    if (hasErrors(result.diagnostics)) return;
   }
-  const rendered = await pool.finish();
   for (const lost of rendered.lost) {
     const page = show(config, path.join(config.site.outDir, lost.path));
     result.diagnostics.push(workerFailed('rendering', lost.why, 'while writing this page', page));
@@ -413,6 +428,55 @@ async function buildInto(
   result.files = desired.size;
   const last = { inputs, pages: plan.pages, diagnostics: plan.diagnostics };
   writeState(files.state, { output, images: images.toJSON(), last }, options.session);
+}
+
+/** Makes each output into `dir`: pages through a render pool (made for the number of pages), the others here. */
+async function makeOutputs(
+  dir: string,
+  outputs: PlannedOutput[],
+  emptyFolder: boolean,
+  createPool: (pages: number) => RenderPool,
+): ReturnType<RenderPool['finish']> {
+  const pool = createPool(outputs.filter((o) => o.make.kind === 'page').length);
+  for (const o of outputs) {
+    const make = o.make;
+    if (make.kind === 'page') await pool.add(dir, make.job());
+    else if (make.kind === 'text') writeFresh(dir, o.path, make.text(), emptyFolder);
+    else if (make.kind === 'bytes') writeFresh(dir, o.path, make.bytes, emptyFolder);
+    else copyFresh(dir, o.path, make.file);
+  }
+  return pool.finish();
+}
+
+/**
+ * `verifyCache`: makes the files the cache let the build skip into a scratch folder, and reports each
+ * that differs from the one the output keeps (a key that misses something the file is made from).
+ */
+async function verifySkipped(
+  config: Config,
+  skipped: PlannedOutput[],
+  kept: string,
+  scratch: string,
+  make: (dir: string, outputs: PlannedOutput[], emptyFolder: boolean) => ReturnType<typeof makeOutputs>,
+): Promise<Diagnostic[]> {
+  rmSync(scratch, { recursive: true, force: true });
+  try {
+    await make(scratch, skipped, true);
+    const stale: Diagnostic[] = [];
+    for (const o of skipped) {
+      const again = readFileSync(path.join(scratch, o.path));
+      if (!again.equals(readFileSync(path.join(kept, o.path))))
+        stale.push(
+          report('site-cache-stale', {
+            page: o.path,
+            file: show(config, path.join(config.site.outDir, o.path)),
+          }),
+        );
+    }
+    return stale;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { makePrivateDir } from '../core/private-dir.js';
+import { readCacheFile, writeCacheFile } from '../cache/index.js';
 
 /** Where planSite finds and leaves the rendered content of feed entries. */
 export interface FeedItemStore {
@@ -24,20 +24,13 @@ export class FeedItemCache implements FeedItemStore {
 
   get(key: string): string | undefined {
     if (!this.read) return undefined;
-    try {
-      return readFileSync(path.join(this.dir, key), 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readCacheFile(path.join(this.dir, key), (data) => data.toString('utf8'));
   }
 
   set(key: string, contentXml: string): void {
     try {
-      makePrivateDir(this.dir);
       // Written whole or not at all: an entry is trusted by its name.
-      const tmp = path.join(this.dir, `.${key}.${process.pid}.tmp`);
-      writeFileSync(tmp, contentXml);
-      renameSync(tmp, path.join(this.dir, key));
+      writeCacheFile(path.join(this.dir, key), contentXml);
       this.wrote = true;
     } catch {
       // A cache that cannot be written only costs time on the next build.

@@ -11,14 +11,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { cacheFolder, codeFingerprint, readCacheFile, writeCacheFile } from '../cache/index.js';
 import type { Config } from '../config/types.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { OutputState } from './output.js';
 import { makePrivateDir } from '../core/private-dir.js';
 import { processAlive } from '../core/process.js';
-
-/** Bump when the meaning of saved state changes. */
-const STATE_VERSION = 3;
 
 /** What a build leaves in `.scs/cache/site/` for the next one. */
 export interface BuildState {
@@ -35,7 +33,7 @@ export function stateFiles(
   outDir: string,
 ): { dir: string; id: string; state: string; lock: string } {
   const id = createHash('sha256').update(outDir).digest('hex').slice(0, 16);
-  const dir = path.join(config.stateDir, 'cache', 'site');
+  const dir = cacheFolder(config.stateDir, 'site');
   return { dir, id, state: path.join(dir, `${id}.json`), lock: path.join(dir, `${id}.lock`) };
 }
 
@@ -51,7 +49,8 @@ interface SavedFolder {
  * not there), which is small: the two differ only by what the last build changed.
  */
 interface SavedState {
-  version: number;
+  /** scs's fingerprint: state saved by other code is not read. */
+  version: string;
   output: { current?: SavedFolder; prev?: { id: string; paths: string[]; keys: (string | null)[] } };
   images?: unknown;
   last?: BuildState['last'];
@@ -88,36 +87,39 @@ export function readState(file: string, session?: BuildSession): BuildState {
 }
 
 function readStateFile(file: string): BuildState {
-  try {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
-    if (saved.version !== STATE_VERSION || !saved.output) return { output: {} };
-    const { current, prev } = saved.output;
-    const output: OutputState = current
-      ? { current: { id: current.id, files: zip(current.paths, current.keys) } }
-      : {};
-    if (output.current && prev) {
-      const files = new Map(output.current.files);
-      for (const [rel, key] of zip(prev.paths, prev.keys)) {
-        if (key === null) files.delete(rel);
-        else files.set(rel, key);
-      }
-      output.prev = { id: prev.id, files };
+  // Missing, damaged or another scs's: start over.
+  return (
+    readCacheFile(file, (data) => decodeState(JSON.parse(data.toString('utf8')) as SavedState)) ?? {
+      output: {},
     }
-    return {
-      output,
-      ...(saved.images ? { images: saved.images } : {}),
-      ...(saved.last ? { last: saved.last } : {}),
-    };
-  } catch {
-    // Missing or damaged: start over.
-    return { output: {} };
+  );
+}
+
+function decodeState(saved: SavedState): BuildState | undefined {
+  if (saved.version !== codeFingerprint() || !saved.output) return undefined;
+  const { current, prev } = saved.output;
+  const output: OutputState = current
+    ? { current: { id: current.id, files: zip(current.paths, current.keys) } }
+    : {};
+  if (output.current && prev) {
+    const files = new Map(output.current.files);
+    for (const [rel, key] of zip(prev.paths, prev.keys)) {
+      if (key === null) files.delete(rel);
+      else files.set(rel, key);
+    }
+    output.prev = { id: prev.id, files };
   }
+  return {
+    output,
+    ...(saved.images ? { images: saved.images } : {}),
+    ...(saved.last ? { last: saved.last } : {}),
+  };
 }
 
 export function writeState(file: string, state: BuildState, session?: BuildSession): void {
   const { current, prev } = state.output;
   const saved: SavedState = {
-    version: STATE_VERSION,
+    version: codeFingerprint(),
     output: current
       ? { current: { id: current.id, paths: [...current.files.keys()], keys: [...current.files.values()] } }
       : {},
@@ -134,10 +136,7 @@ export function writeState(file: string, state: BuildState, session?: BuildSessi
     for (const rel of current.files.keys()) if (!prev.files.has(rel)) change(rel, null);
     saved.output.prev = diff;
   }
-  makePrivateDir(path.dirname(file));
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(saved));
-  renameSync(tmp, file);
+  writeCacheFile(file, JSON.stringify(saved));
   const written = stamp(file);
   if (session) session.state = written ? { file, stamp: written, value: state } : undefined;
 }

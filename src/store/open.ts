@@ -1,10 +1,11 @@
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Config } from '../config/types.js';
 import { report } from '../core/catalogue/index.js';
 import { ScsError } from '../core/diagnostic.js';
 import { resolveSecret } from '../config/secret.js';
 import { secretFingerprint } from './address-hash.js';
+import { storeLocation } from './location.js';
 import { openDatabase } from './sqlite/database.js';
 import { createSqliteLedger } from './sqlite/ledger.js';
 import { migrate } from './sqlite/migrate.js';
@@ -13,13 +14,25 @@ import { createSqliteSubscribers } from './sqlite/subscribers.js';
 import type { Store } from './types.js';
 
 /**
+ * Whether there is a store to read: an SQLite file that exists (reading must not create one), or any
+ * PostgreSQL database (opening it says what it can do).
+ */
+export function storeExists(config: Config): boolean {
+  const location = storeLocation(config);
+  return location.kind === 'postgres' || existsSync(location.file);
+}
+
+/**
  * Opens the project's store: the SQLite file `SCS_DATABASE` (default `.scs/scs.db`), migrated to the
  * newest schema, its suppression list keyed with the project's secret. `now` stamps what a migration
  * records.
  */
 export function openStore(config: Config, options: { now?: Date } = {}): Store {
-  const file = config.env.database;
-  const shown = path.relative(config.root, file) || file;
+  const location = storeLocation(config);
+  if (location.kind === 'postgres') {
+    throw new ScsError([report('store-postgres-db-only', { database: location.shown })], 2);
+  }
+  const { file, shown } = location;
   const db = openDatabase(file, shown);
   try {
     const { secret } = resolveSecret(config);

@@ -198,7 +198,9 @@ describe('scs check on many releases (parser threads and the cache)', () => {
     expect(summary.filter((s) => s.startsWith('quote-unattributed'))).toHaveLength(29);
     expect(summary).toContain('date-impossible releases/massa-97.md:3');
     expect(summary).toContain('quote-unattributed releases/massa-89.md:11');
-    expect(statSync(path.join(dir, '.scs/cache/releases.bin')).size).toBeGreaterThan(4 * 1024 * 1024);
+    expect(statSync(path.join(dir, '.scs/cache/releases/releases.bin')).size).toBeGreaterThan(
+      4 * 1024 * 1024,
+    );
     expect(check()).toEqual(cold);
 
     const fixed = path.join(dir, 'releases/massa-97.md');

@@ -45,6 +45,9 @@ const PRINTING = [
   'subscribers show',
   'subscribers erase',
   'subscribers import',
+  'db status',
+  'db migrate',
+  'db copy',
 ];
 
 const SV = 'sv/umea-lagrar-sommarvarme-i-gamla-bergrum';

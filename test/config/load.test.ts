@@ -67,7 +67,7 @@ describe('loadConfig', () => {
     const root = project(MINIMAL);
     const env = { SCS_SECRET: 'hemligt-1', SCS_DKIM_PRIVATE_KEY: 'nyckel' };
     const first = loadConfig({ root, env });
-    const cacheFile = path.join(root, '.scs/cache/config.json');
+    const cacheFile = path.join(root, '.scs/cache/config/config.json');
     expect(existsSync(cacheFile)).toBe(true);
     expect(readFileSync(cacheFile, 'utf8')).not.toMatch(/hemligt|nyckel/);
     // From the cache: the same object, with the secrets of this run's environment.

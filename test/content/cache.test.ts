@@ -23,7 +23,7 @@ describe('the release cache', () => {
   it('is shared by runs that differ only in where the archive goes or how it looks', async () => {
     const p = exampleProject();
     cleanup = p.cleanup;
-    const cacheFile = path.join(p.dir, '.scs/cache/releases.bin');
+    const cacheFile = path.join(p.dir, '.scs/cache/releases/releases.bin');
     await checkReleases(loadConfig({ root: p.dir, env: {} }));
     const written = statSync(cacheFile).mtimeMs;
     // As `scs build --out dist --base-url …` after `scs check`: nothing is read again, nothing written.
@@ -34,7 +34,7 @@ describe('the release cache', () => {
     });
     expect((await checkReleases(other)).diagnostics).toEqual([]);
     expect(statSync(cacheFile).mtimeMs).toBe(written);
-    expect(existsSync(path.join(p.dir, '.scs/cache/releases.journal.bin'))).toBe(false);
+    expect(existsSync(path.join(p.dir, '.scs/cache/releases/releases.journal.bin'))).toBe(false);
   });
 
   it('reuses unchanged files and never returns a stale result', async () => {
@@ -49,7 +49,7 @@ describe('the release cache', () => {
     const first = await checkReleases(config);
     expect(readReleaseBody(first.releases.find((r) => r.slug === 'radslut')!)).toBe('  Indraget stycke.\r\n');
     expect(first.diagnostics).toEqual([]);
-    expect(existsSync(path.join(p.dir, '.scs/cache/releases.bin'))).toBe(true);
+    expect(existsSync(path.join(p.dir, '.scs/cache/releases/releases.bin'))).toBe(true);
     // Same answer from the cache, Dates and all.
     const again = await checkReleases(config);
     expect(again.releases).toEqual(first.releases);
@@ -113,8 +113,8 @@ describe('the release cache', () => {
 
 describe('the cache on disk', () => {
   const cacheFiles = (dir: string) => ({
-    base: path.join(dir, '.scs/cache/releases.bin'),
-    journal: path.join(dir, '.scs/cache/releases.journal.bin'),
+    base: path.join(dir, '.scs/cache/releases/releases.bin'),
+    journal: path.join(dir, '.scs/cache/releases/releases.journal.bin'),
   });
 
   it("takes a watcher's word for which files changed, and tells when that missed one", async () => {
@@ -207,16 +207,16 @@ describe('the cache on disk', () => {
     const { size, mtimeMs } = statSync(file);
     const parsed = await parseFilesParallel(config, [file]);
     expect(parsed.records[0]!.release).toBeDefined();
-    new ParseCache(config, '1.0.0', 'code-a').save(new Set([file]), parsed);
+    new ParseCache(config, 'code-a').save(new Set([file]), parsed);
 
-    // Same scs version, same config: only the code's fingerprint differs.
-    const same = new ParseCache(config, '1.0.0', 'code-a');
+    // Same config: only the code's fingerprint differs.
+    const same = new ParseCache(config, 'code-a');
     expect(same.get(file, size, mtimeMs, existsSync)).toEqual(parsed.records[0]);
-    const other = new ParseCache(config, '1.0.0', 'code-b');
+    const other = new ParseCache(config, 'code-b');
     expect(other.get(file, size, mtimeMs, existsSync)).toBeUndefined();
-    expect(same.isFor(config, '1.0.0')).toBe(true);
-    expect(other.isFor(config, '1.0.0')).toBe(true);
-    expect(new ParseCache(config, '1.0.0').isFor(config, '1.0.0')).toBe(true);
+    expect(same.isFor(config)).toBe(true);
+    expect(other.isFor(config)).toBe(true);
+    expect(new ParseCache(config).isFor(config)).toBe(true);
     expect(same.has(file) && !other.has(file)).toBe(true);
   });
 });

@@ -1,9 +1,11 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { checkProject } from '../../src/content/check.js';
 import { catalogue } from '../../src/core/catalogue/index.js';
+import { expectedJson } from '../helpers/expected.js';
+import { tempDir } from '../helpers/scs.js';
 
 /**
  * One folder per bad-input case under test/fixtures/check/<case>/: releases/ as input and
@@ -36,16 +38,22 @@ describe('scs check fixtures', () => {
       expect(d.message.length, `${d.code} has a message`).toBeGreaterThan(10);
       expect(d.hint?.length ?? 0, `${d.code} has a hint`).toBeGreaterThan(10);
     }
-    const expectedFile = path.join(dir, 'expected.json');
-    if (process.env.UPDATE_FIXTURES) {
-      writeFileSync(expectedFile, `${JSON.stringify(actual, null, 2)}\n`);
+    expect(actual).toEqual(expectedJson(path.join(dir, 'expected.json'), actual));
+  });
+
+  it('fails a case without expected.json, and writes it only when asked (UPDATE_FIXTURES=1)', () => {
+    const t = tempDir('scs-fixture-');
+    try {
+      const file = path.join(t.dir, 'expected.json');
+      const actual = [{ code: 'field-required' }];
+      expect(() => expectedJson(file, actual, false)).toThrow(/expected\.json is missing/);
+      expect(existsSync(file)).toBe(false);
+      expect(expectedJson(file, actual, true)).toEqual(actual);
+      // Once written, it is what later runs compare with.
+      expect(expectedJson(file, [], false)).toEqual(actual);
+    } finally {
+      t.cleanup();
     }
-    // A missing expected.json fails: writing it here would approve whatever a new case produces.
-    expect(
-      existsSync(expectedFile),
-      `${path.relative(process.cwd(), expectedFile)} is missing: write it by hand, or run UPDATE_FIXTURES=1 npx vitest run test/content/check-fixtures.test.ts and review it`,
-    ).toBe(true);
-    expect(actual).toEqual(JSON.parse(readFileSync(expectedFile, 'utf8')));
   });
 });
 
@@ -66,6 +74,7 @@ const NOT_FROM_CONTENT: Record<string, string> = {
   'email-recipient-invalid': "a subscriber's address in the store",
   'email-write-failed': 'the file system (writing an email to disk)',
   'site-build-locked': 'another build running',
+  'site-cache-stale': "scs's own build cache, verified with SCS_VERIFY_CACHE=1",
   'site-link-unpublished':
     'a linked release the build leaves out for errors of its own (check reports links to drafts and later releases: link-unpublished)',
   'site-search-failed': 'Pagefind',

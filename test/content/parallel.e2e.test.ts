@@ -67,4 +67,65 @@ describe('scs check on parser threads (the real binary)', () => {
     const warm = runScs(['check', '--format', 'json'], { cwd: project.dir });
     expect(JSON.parse(warm.stdout)).toEqual(oneThread.diagnostics);
   });
+
+  it('stops a parser thread that stops answering, names the file it was on, and finishes its work', () => {
+    // The thread blocks for ever on the first file; a batch may take 10 s here instead of a minute.
+    const hung = check(project.dir, [], {
+      SCS_TEST_WORKER_HANG: name(0),
+      SCS_TEST_WORKER_TIMEOUT_MS: '10000',
+    });
+    const failed = hung.diagnostics.filter((d) => d.code === 'worker-failed');
+    expect(failed).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        file: `releases/2026/${name(0)}`,
+        message: expect.stringContaining('did not answer within 10 s'),
+      }),
+    );
+    expect({
+      ...hung,
+      diagnostics: hung.diagnostics.filter((d) => d.code !== 'worker-failed'),
+    }).toEqual(oneThread);
+  });
+});
+
+// The library as built (dist/, by `npm run build`): its parser threads run compiled code, which the
+// TypeScript sources under vitest have none of.
+const DIST = path.join(REPO, 'dist/index.js');
+type Library = typeof import('../../src/index.js');
+
+describe('loadReleases on parser threads (the built library, in this process)', () => {
+  let project: { dir: string; cleanup: () => void };
+  let lib: Library;
+  let config: ReturnType<Library['loadConfig']>;
+  let oneThread: Awaited<ReturnType<Library['loadReleases']>>;
+  beforeAll(async () => {
+    project = generated();
+    lib = (await import(DIST)) as Library;
+    config = lib.loadConfig({ root: project.dir, env: {} });
+    oneThread = await lib.loadReleases(config, { cache: false, threads: 1 });
+  });
+  afterAll(() => project.cleanup());
+
+  it('gives the same releases and diagnostics on several threads as on one', async () => {
+    expect(oneThread.releases).toHaveLength(COUNT - 8);
+    expect(await lib.loadReleases(config, { cache: false })).toEqual(oneThread);
+    expect(await lib.loadReleases(config, { cache: false, threads: 3 })).toEqual(oneThread);
+  });
+
+  it('gives them complete when a parser thread dies, with a warning naming its file', async () => {
+    // Read by the threads as they start: proof that threads parsed, as well as the crash.
+    process.env.SCS_TEST_WORKER_CRASH = name(0);
+    try {
+      const crashed = await lib.loadReleases(config, { cache: false, threads: 2 });
+      const failed = crashed.diagnostics.filter((d) => d.code === 'worker-failed');
+      expect(failed.map((d) => d.file)).toEqual([`releases/2026/${name(0)}`]);
+      expect({
+        ...crashed,
+        diagnostics: crashed.diagnostics.filter((d) => d.code !== 'worker-failed'),
+      }).toEqual(oneThread);
+    } finally {
+      delete process.env.SCS_TEST_WORKER_CRASH;
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -50,7 +50,49 @@ describe('fastYaml', () => {
     expect(fastYaml(text)).toBeUndefined();
   });
 
-  it('agrees on every example release', () => {
+  it('agrees with the full parser on every release and config of the example and the fixtures', () => {
+    // The YAML documents scs reads in this repository: each release's frontmatter and each scs.config.yml.
+    const documents = ['releases', 'test/fixtures', 'scs.config.yml', 'bench/corpus.config.yml'].flatMap(
+      (top) => {
+        const at = path.join(REPO, top);
+        const files = top.endsWith('.yml')
+          ? [at]
+          : readdirSync(at, { recursive: true, encoding: 'utf8' })
+              .filter((f) => f.endsWith('.md') || f.endsWith('scs.config.yml'))
+              .map((f) => path.join(at, f))
+              // A fixture names a folder like a release.
+              .filter((f) => statSync(f).isFile());
+        return files.flatMap((file) => {
+          const text = readFileSync(file, 'utf8');
+          if (!file.endsWith('.md')) return [{ file, yaml: text }];
+          const split = splitFrontmatter(text);
+          // Fixtures of a missing or unclosed frontmatter have no YAML to read.
+          return split.ok ? [{ file, yaml: split.yaml }] : [];
+        });
+      },
+    );
+    expect(documents.length).toBeGreaterThanOrEqual(90);
+    let answered = 0;
+    for (const { file, yaml } of documents) {
+      let full: unknown;
+      try {
+        full = parse(yaml);
+      } catch {
+        // Bad YAML (a fixture of it) is the full parser's to report: the fast reader must decline it.
+        expect(fastYaml(yaml), path.relative(REPO, file)).toBeUndefined();
+        continue;
+      }
+      const fast = fastYaml(yaml);
+      if (fast !== undefined) {
+        answered++;
+        expect(fast, path.relative(REPO, file)).toEqual(full);
+      }
+    }
+    // Most documents take the fast path (configs nest deeper and go to the full parser), or this tests little.
+    expect(answered).toBeGreaterThan(documents.length * 0.75);
+  });
+
+  it('reads every example release itself', () => {
     const dir = path.join(REPO, 'releases');
     const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md'));
     expect(files.length).toBeGreaterThanOrEqual(5);

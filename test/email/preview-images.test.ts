@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Preview } from '../../src/site/preview/preview.js';
+import type { Preview } from '../../src/dev/preview.js';
 import { launchChromium } from '../helpers/browser.js';
 import { previewProject } from '../helpers/preview.js';
 import { NOW, project, type Project } from './helpers.js';

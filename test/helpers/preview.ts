@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config/load.js';
 import { renderEmailPreview } from '../../src/email/preview.js';
-import { type Preview, type PreviewOptions, startPreview } from '../../src/site/preview/preview.js';
+import { type Preview, type PreviewOptions, startPreview } from '../../src/dev/preview.js';
 
 /** `scs preview` of the project in `root` on a free loopback port, drafts and future releases shown. */
 export function previewProject(

@@ -131,6 +131,29 @@ describe('scs build (the real binary, on the example newsroom)', () => {
     expect(existsSync(path.join(dir, 'public'))).toBe(false);
   });
 
+  it('SCS_VERIFY_CACHE=1 makes again every file the cache skips, and fails naming one that differs', () => {
+    const dir = project();
+    const env = { SCS_VERIFY_CACHE: '1' };
+    expect(runScs(['build', '--no-search', ...NOW], { cwd: dir, env }).code).toBe(0);
+    const release = path.join(dir, 'releases/2026/2026-10-14-umea-lagrar-sommarvarme-i-gamla-bergrum.sv.md');
+    writeFileSync(release, readFileSync(release, 'utf8').replace('\n---\n', '\n---\n\nEtt nytt stycke.\n'));
+    const warm = runScs(['build', '--no-search', ...NOW], { cwd: dir, env });
+    expect(warm.stderr).toBe('');
+    expect(warm.code).toBe(0);
+    expect(warm.stdout).toMatch(/ [1-9]\d* unchanged/);
+
+    // A page in place that its inputs no longer make (what a key missing an input would leave).
+    const home = path.join(dir, 'public/sv/index.html');
+    writeFileSync(home, readFileSync(home, 'utf8').replace('</body>', '<!-- stale --></body>'));
+    const stale = runScs(['build', '--no-search', ...NOW], { cwd: dir, env });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('site-cache-stale');
+    expect(stale.stderr).toContain('public/sv/index.html');
+    expect(stale.stderr).toContain('hint:');
+    expect(stale.stderr).not.toMatch(/\n\s+at /);
+    expect(runScs(['build', '--no-search', ...NOW], { cwd: dir }).code).toBe(0);
+  });
+
   it('rejects bad flags with exit code 2 and a hint', () => {
     const dir = project();
     for (const [args, message] of [

@@ -227,6 +227,47 @@ describe('the build cache', () => {
     await expectSameAsCleanBuild(dir);
   });
 
+  it('verifyCache (SCS_VERIFY_CACHE=1): every skipped file made again is the same, through edits, a new topic and a config change', async () => {
+    const dir = project();
+    const out = path.join(dir, 'public');
+    const verify = { verifyCache: true };
+    expect((await build(dir, verify)).ok).toBe(true);
+    const same = await build(dir, verify);
+    expect(same.ok && same.written === 0 && same.unchanged === same.files).toBe(true);
+    const config = path.join(dir, 'scs.config.yml');
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        '  miljo: { sv: Miljö, en: Environment }\n',
+        '  miljo: { sv: Miljö, en: Environment }\n  hamnar: { sv: Hamnar, en: Harbours }\n',
+      ),
+    );
+    expect((await build(dir, verify)).diagnostics).toEqual([]);
+    editRelease(dir, 'topics: [miljo]', 'topics: [miljo, hamnar]');
+    const edited = await build(dir, verify);
+    expect(edited.diagnostics).toEqual([]);
+    expect(edited.unchanged).toBeGreaterThan(0);
+    expect(read(out, 'sitemap.xml')).toContain('/topics/hamnar/');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('pageSize: 2', 'pageSize: 3'));
+    expect((await build(dir, verify)).diagnostics).toEqual([]);
+  });
+
+  it('verifyCache names a file the cache kept that differs from what it is made from, and keeps the output', async () => {
+    const dir = project();
+    const out = path.join(dir, 'public');
+    expect((await build(dir)).ok).toBe(true);
+    // As a key that misses an input would leave it: the file in place is not what its inputs make.
+    writeFileSync(path.join(out, EDITED_PAGE), read(out, EDITED_PAGE).replace('</h1>', ' (old)</h1>'));
+    expect((await build(dir)).ok).toBe(true);
+    const r = await build(dir, { verifyCache: true });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => [d.code, d.file])).toEqual([
+      ['site-cache-stale', `public/${EDITED_PAGE}`],
+    ]);
+    expect(r.diagnostics[0]!.message).toContain(EDITED_PAGE);
+    expect(read(out, EDITED_PAGE)).toContain(' (old)</h1>');
+  });
+
   it('follows image changes: a new copy under a new name, the old one gone', async () => {
     const dir = project();
     const out = path.join(dir, 'public');

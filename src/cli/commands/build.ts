@@ -5,7 +5,7 @@ import { ScsError } from '../../core/diagnostic.js';
 import { localDateTime } from '../../core/time.js';
 import type { Config } from '../../config/types.js';
 import type { BuildResult } from '../../site/build.js';
-import type { WatchOptions } from '../../site/watch.js';
+import type { WatchOptions } from '../../dev/watch.js';
 import { type Cli, resolveNow, untilStopped } from '../context.js';
 import { formatDiagnostics } from '../output.js';
 import { prestartParsers } from '../../content/parser-threads.js';
@@ -112,6 +112,8 @@ export function buildCommand(cli: Cli): Command {
       if (refusal) throw new ScsError([refusal], 2);
       prestartParsers(config);
       const now = resolveNow(opts.now, config.timeZone);
+      // A test mode: every file the cache would skip is made again and compared (site-cache-stale).
+      const verifyCache = cli.env.SCS_VERIFY_CACHE === '1';
       if (opts.watch) {
         await watchBuilds(cli, opts, config, {
           loadConfig: () => cli.config(this, overrides),
@@ -119,6 +121,7 @@ export function buildCommand(cli: Cli): Command {
           ...(threads ? { threads } : {}),
           clean: !!opts.clean,
           forceOut: !!opts.forceOut,
+          verifyCache,
         });
         return;
       }
@@ -129,6 +132,7 @@ export function buildCommand(cli: Cli): Command {
         search: opts.search,
         clean: !!opts.clean,
         forceOut: !!opts.forceOut,
+        verifyCache,
         ...(threads ? { threads } : {}),
       });
       cli.exit(result.ok ? 0 : 1);
@@ -204,9 +208,9 @@ async function watchBuilds(
   cli: Cli,
   opts: BuildFlags,
   initial: Config,
-  options: Pick<WatchOptions, 'loadConfig' | 'now' | 'threads' | 'clean' | 'forceOut'>,
+  options: Pick<WatchOptions, 'loadConfig' | 'now' | 'threads' | 'clean' | 'forceOut' | 'verifyCache'>,
 ): Promise<void> {
-  const { watchSite } = await import('../../site/watch.js');
+  const { watchSite } = await import('../../dev/watch.js');
   const watching = await watchSite({
     ...options,
     drafts: !!opts.drafts,

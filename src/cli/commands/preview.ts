@@ -33,7 +33,7 @@ export function previewCommand(cli: Cli): Command {
       const first = loadConfig();
       const now = opts.now === undefined ? undefined : resolveNow(opts.now, first.timeZone);
       // Loaded here, so other commands do not pay for the preview (and the email renderer) at start-up.
-      const { startPreview } = await import('../../site/preview/preview.js');
+      const { startPreview } = await import('../../dev/preview.js');
       const { renderEmailPreview } = await import('../../email/preview.js');
       const preview = await startPreview({
         host: opts.host,

@@ -29,6 +29,13 @@ export const siteDiagnostics = defineDiagnostics({
       `The template pages/${a.page}.hbs failed on ${a.path}: ${a.detail}`,
     hint: 'Check the Handlebars helpers and partials your templates/site/ overrides use (compare with the built-in ones).',
   },
+  'site-cache-stale': {
+    severity: 'error',
+    title: 'SCS_VERIFY_CACHE=1: a file the build cache skipped differs from the same file made again',
+    message: (a: { page: string }) =>
+      `${a.page} made again differs from the one the build cache kept: its cache key misses something the file is made from.`,
+    hint: 'This is a bug in scs, please report it with the change that preceded this build. `scs build --clean` makes every file again meanwhile.',
+  },
   'site-write-failed': {
     severity: 'error',
     title: 'The output (or .scs/) cannot be written',

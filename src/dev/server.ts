@@ -1,11 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import type { Config } from '../../config/types.js';
-import { releaseOutputPath } from '../../content/permalink.js';
-import type { Release } from '../../content/types.js';
-import type { Diagnostic } from '../../core/diagnostic.js';
-import { type SiteStrings, translate } from '../strings.js';
+import type { Config } from '../config/types.js';
+import { releaseOutputPath } from '../content/permalink.js';
+import type { Release } from '../content/types.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { type SiteStrings, translate } from '../site/strings.js';
 
 /** What the preview server shows: the latest build, and what it was built from. */
 export interface PreviewState {

@@ -3,11 +3,11 @@ import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } fr
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types.js';
-import { RebuildLoop } from '../../src/site/rebuild-loop.js';
-import { type WatchEvent, watchSite } from '../../src/site/watch.js';
-import { ProjectWatcher } from '../../src/site/watcher.js';
+import { RebuildLoop } from '../../src/dev/rebuild-loop.js';
+import { type WatchEvent, watchSite } from '../../src/dev/watch.js';
+import { ProjectWatcher } from '../../src/dev/watcher.js';
 import { BIN, cleanEnv } from '../helpers/scs.js';
-import { build, fixtureProject, inode, NOW, projectConfig, read } from './helpers.js';
+import { build, fixtureProject, inode, NOW, projectConfig, read } from '../site/helpers.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { codeFingerprint, hashCodeTree } from '../../src/core/code-fingerprint.js';
+import { codeFingerprint, hashCodeTree, hashScs } from '../../src/cache/fingerprint.js';
 import { REPO, tempDir } from '../helpers/scs.js';
 
 let cleanup: (() => void) | undefined;
@@ -34,8 +34,20 @@ describe('the code fingerprint', () => {
     expect(hashCodeTree(t.dir)).not.toBe(added);
   });
 
-  it('is, run from the sources, the hash of the sources; a build writes that of what it built', () => {
-    expect(codeFingerprint()).toBe(hashCodeTree(path.join(REPO, 'src')));
+  it('covers the built-in templates as well as the code', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    mkdirSync(path.join(t.dir, 'src'));
+    mkdirSync(path.join(t.dir, 'templates/site/layouts'), { recursive: true });
+    writeFileSync(path.join(t.dir, 'src/index.js'), 'export {};\n');
+    writeFileSync(path.join(t.dir, 'templates/site/layouts/page.hbs'), '<main>{{body}}</main>\n');
+    const first = hashScs(path.join(t.dir, 'src'), path.join(t.dir, 'templates'));
+    writeFileSync(path.join(t.dir, 'templates/site/layouts/page.hbs'), '<main class="x">{{body}}</main>\n');
+    expect(hashScs(path.join(t.dir, 'src'), path.join(t.dir, 'templates'))).not.toBe(first);
+  });
+
+  it('is, run from the sources, the hash of every source file and template; a build writes that of what it built', () => {
+    expect(codeFingerprint()).toBe(hashScs(path.join(REPO, 'src'), path.join(REPO, 'templates')));
     // `npm run build` (which the end-to-end tests need) ends by writing it.
     expect(readFileSync(path.join(REPO, 'dist/code-fingerprint'), 'utf8')).toMatch(/^[0-9a-f]{64}$/);
   });

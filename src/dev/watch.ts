@@ -1,8 +1,9 @@
 import type { Config } from '../config/types.js';
 import { checkReleases, type LoadSession, releasesUnchanged } from '../content/load.js';
+import type { Release } from '../content/types.js';
 import { type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.js';
-import { type BuildOptions, type BuildResult, buildSite } from './build.js';
-import type { BuildSession } from './state.js';
+import { type BuildOptions, type BuildResult, buildSite } from '../site/build.js';
+import type { BuildSession } from '../site/state.js';
 import { RebuildLoop } from './rebuild-loop.js';
 
 export interface WatchOptions
@@ -28,6 +29,9 @@ export interface WatchEvent {
   diagnostics: Diagnostic[];
   /** Absent when the config or the releases had errors (nothing was built). */
   result?: BuildResult;
+  /** Every release read (visible or not), and the clock the build used, when it was built. */
+  releases?: Release[];
+  now?: Date;
   /** Milliseconds the check and the build took together. */
   elapsedMs: number;
 }
@@ -80,9 +84,10 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
         onBuild({ ok: false, config, reason, diagnostics: checked.diagnostics, elapsedMs: elapsedMs() });
         return { config };
       }
+      const now = fixedNow ?? new Date();
       const result = await buildSite(config, {
         ...buildOptions,
-        now: fixedNow ?? new Date(),
+        now,
         releases: checked.releases,
         session: buildSession,
         clean: !!clean && first,
@@ -91,7 +96,16 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
       });
       if (result.ok) first = false;
       const diagnostics = [...checked.diagnostics, ...result.diagnostics];
-      onBuild({ ok: result.ok, config, reason, diagnostics, result, elapsedMs: elapsedMs() });
+      onBuild({
+        ok: result.ok,
+        config,
+        reason,
+        diagnostics,
+        result,
+        releases: checked.releases,
+        now,
+        elapsedMs: elapsedMs(),
+      });
       return { config, ...(result.nextDue ? { nextDue: result.nextDue } : {}) };
     },
   });

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderEmailPreview } from '../../src/email/preview.js';
 import type { BuildResult } from '../../src/site/build.js';
-import type { Preview } from '../../src/site/preview/preview.js';
-import type { EmailPreview } from '../../src/site/preview/server.js';
+import type { Preview } from '../../src/dev/preview.js';
+import type { EmailPreview } from '../../src/dev/server.js';
 import { previewProject } from '../helpers/preview.js';
 import { BIN, cleanEnv } from '../helpers/scs.js';
-import { fixtureProject, NOW } from './helpers.js';
+import { fixtureProject, NOW } from '../site/helpers.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,0 +1,5 @@
+import type { PostgresMigration } from '../migrate.js';
+import { migration as m001 } from './001-initial.js';
+
+/** Every PostgreSQL schema step, oldest first. Add new ones at the end; never edit one that has shipped. */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [m001];
