@@ -54,8 +54,9 @@ export interface DeriveOptions {
 }
 
 /** A local raster image used by a release: the hero, or one in the body. */
-interface Use {
+export interface Use {
   release: Release;
+  hero: boolean;
   src: string;
   file: string;
   line?: number;
@@ -77,19 +78,20 @@ export function heroOptions(image: NonNullable<Release['image']>): PlanOptions {
 }
 
 /** The local raster images the releases use (inside the project only, as content/ resolved them). */
-function usesOf(config: Config, releases: Release[]): Use[] {
+export function usesOf(config: Config, releases: Release[]): Use[] {
   const uses: Use[] = [];
   for (const release of releases) {
     if (release.image?.file && RASTER.test(release.image.file))
       uses.push({
         release,
+        hero: true,
         src: release.image.src,
         file: release.image.file,
         options: heroOptions(release.image),
       });
     for (const b of release.bodyImages)
       if (IMAGE_EXTENSIONS.test(b.file) && RASTER.test(b.file))
-        uses.push({ release, src: b.url, file: b.file, line: b.line, options: {} });
+        uses.push({ release, hero: false, src: b.url, file: b.file, line: b.line, options: {} });
   }
   return uses.filter((u) => !outsideProject(config.root, u.file));
 }

@@ -30,6 +30,8 @@ export class SourceIndex {
 
   /** What is known of `file`, and its bytes when they had to be read; undefined when it cannot be read. */
   async describe(file: string): Promise<{ known: Known; bytes?: Buffer } | undefined> {
+    const seen = this.used[file];
+    if (seen) return { known: seen };
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(file);

@@ -33,4 +33,24 @@ export const imageDiagnostics = defineDiagnostics({
         ? 'Export it as JPEG (on an iPhone: Settings → Camera → Formats → Most Compatible; on a Mac: Preview → Export → JPEG).'
         : 'Export it as JPEG (photos) or PNG (graphics, transparency); WebP, AVIF, TIFF and GIF are read too.',
   },
+  'image-hero-small': {
+    severity: 'warning',
+    title: 'A hero image narrower than 1200 pixels',
+    message: (a: { src: string; width: number }) =>
+      `The hero image "${a.src}" is ${a.width} pixels wide: it will look soft on large screens.`,
+    hint: 'Use an image at least 1200 pixels wide (1600 or more is best); the site makes the smaller sizes itself.',
+  },
+  'image-file-large': {
+    severity: 'warning',
+    title: 'An image file over 25 MB',
+    message: (a: { src: string; megabytes: number }) =>
+      `The image "${a.src}" is ${a.megabytes} MB: journalists download the original as it is.`,
+    hint: 'Export it at a lower JPEG quality (90 is plenty) or a smaller size, under 25 MB.',
+  },
+  'image-alt-file-name': {
+    severity: 'warning',
+    title: 'Alt text that is a file name',
+    message: (a: { alt: string }) => `The alt text "${a.alt}" is a file name, not a description.`,
+    hint: 'Describe what the image shows, for readers who cannot see it (e.g. "The new ferry at the quay in Visby").',
+  },
 });
