@@ -93,7 +93,11 @@ export function usesOf(config: Config, releases: Release[]): Use[] {
       if (IMAGE_EXTENSIONS.test(b.file) && RASTER.test(b.file))
         uses.push({ release, hero: false, src: b.url, file: b.file, line: b.line, options: {} });
   }
-  return uses.filter((u) => !outsideProject(config.root, u.file));
+  // Asked once per file: thousands of releases may share a few photos.
+  const outside = new Map<string, boolean>();
+  const isOutside = (file: string) =>
+    outside.get(file) ?? outside.set(file, outsideProject(config.root, file)).get(file)!;
+  return uses.filter((u) => !isOutside(u.file));
 }
 
 /**
@@ -111,7 +115,11 @@ export async function deriveImages(
   const result: DeriveResult = { images: new Map(), diagnostics: [], decoded: 0, encoded: 0 };
   const at = new Locator(config.root);
   const byFile = new Map<string, Use[]>();
-  for (const use of usesOf(config, releases)) byFile.set(use.file, [...(byFile.get(use.file) ?? []), use]);
+  for (const use of usesOf(config, releases)) {
+    const list = byFile.get(use.file);
+    if (list) list.push(use);
+    else byFile.set(use.file, [use]);
+  }
 
   const problem = (file: string, p: ImageProblem) => {
     sources.fail(file, p);
