@@ -144,8 +144,10 @@ export async function deriveImages(
     };
     if (!k.info) return problem(file, k.problem ?? { code: 'image-corrupt', reason: 'unknown' });
     const plans = new Map<string, ImagePlan>();
-    for (const use of byFile.get(file)!)
-      plans.set(imageKey(file, use.options), planImage(file, k.hash, k.info, use.options));
+    for (const use of byFile.get(file)!) {
+      const key = imageKey(file, use.options);
+      if (!plans.has(key)) plans.set(key, planImage(file, k.hash, k.info, use.options));
+    }
     const wanted = new Map([...plans.values()].flatMap((p) => derivatives(p).map((d) => [d.path, d])));
     const missing = [...wanted.values()].filter((d) => !cachedFile(dir, d.path));
     const originals = [...plans.values()].filter((p) => p.original && !cachedFile(dir, p.original.path));
