@@ -26,15 +26,16 @@ export async function checkImages(config: Config, releases: Release[]): Promise<
   const at = new Locator(config.root);
   const out: Diagnostic[] = [];
   for (const use of usesOf(config, releases)) {
-    const where = at.find(use.release.path, use.src, use.line ?? 1);
+    // Reading the release to say where is for the few with something to report.
+    const where = () => at.find(use.release.path, use.src, use.line ?? 1);
     const known = (await sources.describe(use.file))?.known;
     if (!known) continue; // content/ reports a missing image
-    if (known.problem) out.push(problemDiagnostic(known.problem, { src: use.src, ...where }));
+    if (known.problem) out.push(problemDiagnostic(known.problem, { src: use.src, ...where() }));
     else if (use.hero && known.info && known.info.width < HERO_MIN_WIDTH)
-      out.push(report('image-hero-small', { src: use.src, width: known.info.width, ...where }));
+      out.push(report('image-hero-small', { src: use.src, width: known.info.width, ...where() }));
     if (known.size > MAX_FILE_BYTES)
       out.push(
-        report('image-file-large', { src: use.src, megabytes: Math.round(known.size / 2 ** 20), ...where }),
+        report('image-file-large', { src: use.src, megabytes: Math.round(known.size / 2 ** 20), ...where() }),
       );
   }
   for (const release of releases) {
