@@ -243,6 +243,15 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
       );
     }
     knownTopics(`List "${lid}"`, l.topics, ['newsletter', 'lists', lid, 'topics']);
+    // The description is the sign-up form's text; a press list is never on the form.
+    if (l.audience === 'press' && l.description !== undefined)
+      diagnostics.push(
+        report('press-list-public-field', {
+          list: lid,
+          field: 'description',
+          ...at(['newsletter', 'lists', lid, 'description'], 'key'),
+        }),
+      );
     lists[lid] = {
       id: lid,
       lang: l.lang,
@@ -251,6 +260,7 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
         ? { description: localize(l.description, ['newsletter', 'lists', lid, 'description']) }
         : {}),
       topics: l.topics,
+      audience: l.audience,
     };
   }
   const duration = (value: string | number, p: YamlPath, fallback: number) => {
@@ -314,6 +324,15 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
       ),
       lists,
       delivery: nl?.delivery ?? configSchemaDeliveryDefaults(),
+      bounce: {
+        ...(nl?.bounce?.address ? { address: nl.bounce.address } : {}),
+        softLimit: nl?.bounce?.softLimit ?? 3,
+        softWindowMs: duration(
+          nl?.bounce?.softWindow ?? '30d',
+          ['newsletter', 'bounce', 'softWindow'],
+          30 * 86400000,
+        ),
+      },
     },
     serve: { trustProxy: input.serve.trustProxy.map((entry) => entry.trim()) },
     env: secrets(ctx.env, ctx.root, from),

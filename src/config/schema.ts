@@ -27,6 +27,8 @@ export const configSchema = lazy(() => {
     name: localized,
     description: localized.optional(),
     topics: z.array(z.string()).default([]),
+    /** `press`: journalists the press office adds itself, briefed under embargo; not on the public form. */
+    audience: z.enum(['public', 'press']).default('public'),
   });
 
   const deliverySchema = z.strictObject({
@@ -40,6 +42,15 @@ export const configSchema = lazy(() => {
     /** First retry delay; it doubles on each attempt. */
     retryBaseMs: z.int().min(0).default(2000),
     timeoutMs: z.int().min(100).default(30000),
+  });
+
+  /** Bounce and complaint handling (`scs bounces fetch`): see the README's "Bounces and complaints". */
+  const bounceSchema = z.strictObject({
+    /** The bounce mailbox; each message's envelope sender becomes `<local>+<token>@<domain>` (VERP). */
+    address: z.email().optional(),
+    /** Soft bounces (4.x.x) that suppress an address, when they come within `softWindow`. */
+    softLimit: z.int().min(1).max(100).default(3),
+    softWindow: z.union([z.string(), z.number()]).default('30d'),
   });
 
   return z.strictObject({
@@ -84,6 +95,7 @@ export const configSchema = lazy(() => {
         confirmTokenTtl: z.union([z.string(), z.number()]).default('7d'),
         lists: z.record(id, listSchema).default({}),
         delivery: deliverySchema.default(deliverySchema.parse({})),
+        bounce: bounceSchema.default(bounceSchema.parse({})),
       })
       .optional(),
     serve: z

@@ -24,6 +24,11 @@ export interface NewsletterList {
   name: Localized;
   description?: Localized;
   topics: string[];
+  /**
+   * `press`: a press list. Its members are journalists added by the press office (no public form, no
+   * double opt-in), briefed before an embargo when a release asks for it (`prebrief`).
+   */
+  audience: 'public' | 'press';
 }
 
 export interface NewsletterConfig {
@@ -37,6 +42,15 @@ export interface NewsletterConfig {
   confirmTokenTtlMs: number;
   lists: Record<string, NewsletterList>;
   delivery: DeliverySettings;
+  bounce: BounceSettings;
+}
+
+/** `newsletter.bounce`: where bounces go, and when soft ones suppress an address. */
+export interface BounceSettings {
+  /** The bounce mailbox (VERP envelope senders are made from it); none means the From address. */
+  address?: string;
+  softLimit: number;
+  softWindowMs: number;
 }
 
 /** Settings that come only from the environment (secrets and machine-specific places). */

@@ -3,8 +3,10 @@ import { ScsError } from '../core/diagnostic.js';
 import { findReleases } from '../content/find-release.js';
 import { loadReleases } from '../content/load.js';
 import { describeTransport } from '../delivery/create-transport.js';
+import type { BounceCounts } from '../store/bounce-types.js';
 import type { DeliveryCounts, DeliveryProblem, Dispatch, LockHolder } from '../store/ledger-types.js';
 import { openStore, storeExists } from '../store/open.js';
+import { type ReleaseSummary, releaseSummaries } from './press-status.js';
 import type { TransportInfo } from './types.js';
 
 export interface DispatchStatus {
@@ -12,6 +14,8 @@ export interface DispatchStatus {
   counts: DeliveryCounts;
   /** The latest failed, uncertain and retrying recipients, newest first. */
   problems: DeliveryProblem[];
+  /** Recipients who bounced (hard, soft) or complained since, from bounce reports and relay webhooks. */
+  bounces: BounceCounts;
 }
 
 export interface StatusResult {
@@ -21,6 +25,8 @@ export interface StatusResult {
   lock?: LockHolder;
   /** Newest first. */
   dispatches: DispatchStatus[];
+  /** Per release: briefed, the public newsletter, corrections and notices (press-status.ts). */
+  releases: ReleaseSummary[];
 }
 
 /**
@@ -32,7 +38,7 @@ export async function dispatchStatus(
   config: Config,
   options: { release?: string; cwd?: string; problems?: number } = {},
 ): Promise<StatusResult> {
-  const result: StatusResult = { transport: describeTransport(config), dispatches: [] };
+  const result: StatusResult = { transport: describeTransport(config), dispatches: [], releases: [] };
   let releaseIds: string[] | undefined;
   let notFound: ScsError | undefined;
   if (options.release !== undefined) {
@@ -62,7 +68,9 @@ export async function dispatchStatus(
       dispatch,
       counts: store!.ledger.counts(dispatch.id),
       problems: store!.ledger.problems(dispatch.id, options.problems ?? 5),
+      bounces: store!.bounces.dispatchCounts(dispatch.id),
     }));
+    result.releases = releaseSummaries(result.dispatches);
     return result;
   } finally {
     store?.close();

@@ -1,4 +1,5 @@
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -49,6 +50,19 @@ async function withStore<T>(
   } finally {
     store.close();
   }
+}
+
+/** `subscribers show`: the bounces and complaints recorded for the person, which explain a suppression. */
+function bounceLines(config: Config, store: Store, subscriberId: number): string[] {
+  const events = store.bounces.events(subscriberId);
+  if (!events.length) return [];
+  return [
+    '  Bounces:',
+    ...events.map(
+      (e) =>
+        `    ${when(config, e.at)}  ${e.type}${e.status ? ` ${e.status}` : ''} (dispatch ${e.dispatchId}, via ${e.source})${e.detail ? `: ${e.detail}` : ''}`,
+    ),
+  ];
 }
 
 const when = (config: Config, d: Date | null) => (d ? localDateTime(d, config.timeZone) : '–');
@@ -108,6 +122,15 @@ export function subscribersCommand(cli: Cli): Command {
       '--force-resubscribe',
       'add an address that unsubscribed or is suppressed (only if they asked to come back)',
     )
+    .option('--outlet <name>', 'press lists: the journalist’s newsroom or publication')
+    .addOption(
+      new Option(
+        '--beat <topics>',
+        'press lists: the topic ids they cover (repeat or comma-separate)',
+      ).argParser((value: string, previous: string[] = []) => collect(value, previous)),
+    )
+    .option('--reason <text>', 'press lists (required): why they are on it, kept as the consent record')
+    .option('--by <operator>', 'press lists: who adds them (default: your user name)')
     .option('--json', 'print the result as JSON')
     .action(async function (
       this: Command,
@@ -118,6 +141,10 @@ export function subscribersCommand(cli: Cli): Command {
         lang?: string;
         confirmed?: boolean;
         forceResubscribe?: boolean;
+        outlet?: string;
+        beat?: string[];
+        reason?: string;
+        by?: string;
         json?: boolean;
       },
     ) {
@@ -138,6 +165,12 @@ export function subscribersCommand(cli: Cli): Command {
             forceResubscribe: opts.forceResubscribe ?? false,
             now: new Date(),
             ...(transport ? { transport } : {}),
+            press: {
+              addedBy: opts.by ?? userInfo().username,
+              ...(opts.outlet !== undefined ? { outlet: opts.outlet } : {}),
+              ...(opts.beat !== undefined ? { beat: opts.beat } : {}),
+              ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
+            },
           });
           const s = result.subscriber;
           if (opts.json)
@@ -303,6 +336,9 @@ export function subscribersCommand(cli: Cli): Command {
               email: r.email,
               subscriber: r.subscriber ? subscriberJson(r.subscriber) : null,
               history: r.history.map((e) => ({ ...e, at: e.at.toISOString() })),
+              bounces: r.subscriber
+                ? store.bounces.events(r.subscriber.id).map((e) => ({ ...e, at: e.at.toISOString() }))
+                : [],
               suppression: r.suppression
                 ? { reason: r.suppression.reason, since: r.suppression.since.toISOString() }
                 : null,
@@ -336,6 +372,7 @@ export function subscribersCommand(cli: Cli): Command {
                   `    ${m.listId.padEnd(16)} ${m.status.padEnd(13)} since ${when(config, m.createdAt)}, changed ${when(config, m.updatedAt)}`,
               )
             : ['    –']),
+          ...bounceLines(config, store, s.id),
           '  History:',
           ...r.history.map(
             (e) =>
@@ -346,6 +383,27 @@ export function subscribersCommand(cli: Cli): Command {
           ),
         ];
         cli.out(lines.join('\n'));
+      });
+    });
+
+  command
+    .command('unsuppress')
+    .description('Lift a bounce or complaint suppression (logged in the history, with the reason).')
+    .argument('<email>', 'email address')
+    .requiredOption(
+      '--reason <text>',
+      'why (kept in the history), e.g. "mailbox works again, checked by phone"',
+    )
+    .option('--json', 'print the result as JSON')
+    .action(async function (this: Command, email: string, opts: { reason: string; json?: boolean }) {
+      const { unsuppressAddress } = await import('../../bounces/unsuppress.js');
+      await withStore(cli, this, (_config, store) => {
+        const r = unsuppressAddress(store, email, opts.reason, new Date());
+        if (opts.json)
+          return cli.out(json({ email: r.email, was: r.was, status: r.subscriber?.status ?? null }));
+        cli.out(
+          `${r.email} is no longer suppressed (was: ${r.was}).${r.subscriber ? ` Status: ${r.subscriber.status}.` : ''}`,
+        );
       });
     });
 

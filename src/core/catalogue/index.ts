@@ -5,6 +5,7 @@
  * The README's table of codes is generated from it (test/core/catalogue.test.ts fails when they differ).
  */
 import type { Diagnostic, Severity } from '../diagnostic.js';
+import { bouncesDiagnostics } from './bounces.js';
 import { cliDiagnostics } from './cli.js';
 import { configDiagnostics } from './config.js';
 import { contentDiagnostics } from './content.js';
@@ -36,6 +37,7 @@ export const catalogue = {
   ...subscribersDiagnostics,
   ...serveDiagnostics,
   ...pressDiagnostics,
+  ...bouncesDiagnostics,
 } satisfies Record<string, AnyEntry>;
 
 export type Catalogue = typeof catalogue;
