@@ -9,6 +9,8 @@ import { report } from '../core/catalogue/index.js';
 import { type Diagnostic, hasErrors } from '../core/diagnostic.js';
 import { feedXml, type PlannedFeedEntry } from './feeds.js';
 import { ImageRegistry } from './images.js';
+import { derivedOutputs, withDerived } from './derived.js';
+import { deriveImages } from '../assets/pipeline.js';
 import { siteModel } from './model.js';
 import { buildInputs } from './inputs.js';
 import {
@@ -97,6 +99,8 @@ export interface BuildResult {
   /** Whether this build recorded new addresses in scs.permalinks. */
   permalinksWritten: boolean;
   search: { enabled: boolean; pages: number; reused: boolean };
+  /** Image work done by this build (assets/pipeline.ts): both 0 when every derived file was cached. */
+  images: { decoded: number; encoded: number };
   /** Milliseconds: the check, building the pages, the search index, and all of it. */
   timings: { check: number; build: number; search: number; total: number };
 }
@@ -172,6 +176,7 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
     redirects: [],
     permalinksWritten: false,
     search: { enabled: options.search !== false, pages: 0, reused: false },
+    images: { decoded: 0, encoded: 0 },
     timings: { check: 0, build: 0, search: 0, total: 0 },
   };
   const finish = (ok: boolean) => {
@@ -337,7 +342,10 @@ async function buildInto(
     result.timings.build = Math.round(performance.now() - started) - result.timings.check;
     return;
   }
-  const plan = planSite(
+  // Image work happens here, once per changed source (the cache keeps the rest); an image that cannot be
+  // used is reported after the output is in place, so that every other page is still published.
+  const derived = await deriveImages(config, visible);
+  const planned = planSite(
     {
       ...base,
       model: siteModel(config, visible, { withdrawn, redirects: moves.redirects }),
@@ -346,6 +354,8 @@ async function buildInto(
     },
     assets.files,
   );
+  const plan = { ...planned, outputs: withDerived(planned.outputs, derivedOutputs(derived.images.values())) };
+  result.images = { decoded: derived.decoded, encoded: derived.encoded };
   result.diagnostics.push(...plan.diagnostics);
   result.pages = plan.pages;
 
@@ -430,8 +440,9 @@ async function buildInto(
   if (!record()) return;
   const output = staging.commit(desired);
   result.files = desired.size;
-  const last = { inputs, pages: plan.pages, diagnostics: plan.diagnostics };
+  const last = { inputs, pages: plan.pages, diagnostics: [...plan.diagnostics, ...derived.diagnostics] };
   writeState(files.state, { output, images: images.toJSON(), last });
+  result.diagnostics.push(...derived.diagnostics);
 }
 
 /** Makes each output into `dir`: pages through a render pool (made for the number of pages), the others here. */

@@ -1,4 +1,4 @@
-import { constants, copyFileSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -44,6 +44,10 @@ export function writeFresh(dir: string, rel: string, data: string | Uint8Array, 
   fresh(dir, rel, (file) => writeFileSync(file, data, { flag: 'wx' }));
 }
 
+/** Copies `source` to `rel` below `dir`, readable by the web server whatever the source's mode (the cache's is 0600). */
 export function copyFresh(dir: string, rel: string, source: string): void {
-  fresh(dir, rel, (file) => copyFileSync(source, file, constants.COPYFILE_EXCL));
+  fresh(dir, rel, (file) => {
+    copyFileSync(source, file, constants.COPYFILE_EXCL);
+    chmodSync(file, 0o644);
+  });
 }

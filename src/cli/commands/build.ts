@@ -82,6 +82,7 @@ export function buildJson(result: BuildResult, timeZone: string) {
     permalinksWritten: result.permalinksWritten,
     nextDue: result.nextDue ? localDateTime(result.nextDue, timeZone) : null,
     search: result.search,
+    images: result.images,
     timings: result.timings,
     diagnostics: result.diagnostics,
   };
@@ -158,10 +159,12 @@ function reportBuild(
   if (result.diagnostics.length)
     cli.err(formatDiagnostics(result.diagnostics, 'pretty', { root: config.root, color: cli.color }));
   const out = path.relative(cli.cwd, result.outDir) || '.';
-  if (!result.ok) {
+  if (!result.ok && !result.files) {
     cli.err(cli.c.red(`Build stopped; ${out}/ is unchanged.`));
     return;
   }
+  // An image that cannot be used stops only itself: the rest of the output is in place.
+  if (!result.ok) cli.err(cli.c.red('Built without the images reported above: fix them and build again.'));
   const t = result.timings;
   cli.out(
     `${heading} into ${out}/ in ${seconds(options.ms ?? t.check + t.build)}: ` +

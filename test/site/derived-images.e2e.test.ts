@@ -1,0 +1,86 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from '../email/helpers.js';
+import { gpsJpeg, latitudeBytes } from '../assets/images.js';
+import { runScs } from '../helpers/scs.js';
+import { throwaway } from './helpers.js';
+
+const { project } = throwaway();
+
+const FERRY = 'releases/2026/2026-02-10-nya-laddplatser-pa-gastkajen.sv.md';
+const HERO = 'releases/2026/2026-03-02-elfarjan-borjar-ga-i-maj.sv.md';
+const BASE = 'https://press.sjobris.example/';
+const build = (dir: string) =>
+  runScs(['build', '--no-search', '--json', '--now', '2026-04-01T12:00'], { cwd: dir });
+
+/** The fixture with a camera JPEG (GPS position, orientation 6) as the Swedish ferry release's hero. */
+async function withPhoto(dir: string): Promise<void> {
+  writeFileSync(path.join(dir, 'releases/images/hamn.jpg'), await gpsJpeg(1300, 2000));
+  const file = path.join(dir, HERO);
+  writeFileSync(file, readFileSync(file, 'utf8').replace('../images/farja.png', '../images/hamn.jpg'));
+}
+
+describe('scs build publishes the derived images', () => {
+  it('publishes every file the newsletter uses, the original without GPS, and does no image work when warm', async () => {
+    const dir = project();
+    await withPhoto(dir);
+    const cold = build(dir);
+    expect(cold.code, cold.stderr).toBe(0);
+    expect(JSON.parse(cold.stdout).images.encoded).toBeGreaterThan(0);
+    const out = path.join(dir, 'public');
+    const images = path.join(out, 'assets/images');
+    for (const f of readdirSync(images)) expect(statSync(path.join(images, f)).mode & 0o777, f).toBe(0o644);
+
+    const email = runScs(['email', HERO, '--out', 'mejl', '--now', '2026-04-01T12:00'], { cwd: dir });
+    expect(email.code, email.stderr).toBe(0);
+    const eml = readdirSync(path.join(dir, 'mejl')).find((f) => f.endsWith('.eml'))!;
+    const html = (await parse(readFileSync(path.join(dir, 'mejl', eml)))).html as string;
+    const urls = [...html.matchAll(/(?:src|srcset)="([^"]+)"/g)]
+      .flatMap((m) => m[1]!.split(',').map((c) => c.trim().split(/\s+/)[0]!))
+      .filter((u) => u.startsWith(`${BASE}assets/images/hamn-`));
+    expect(urls.some((u) => u.endsWith('-600.jpg'))).toBe(true);
+    expect(urls.some((u) => u.endsWith('-1200.jpg'))).toBe(true);
+    for (const u of urls) expect(statSync(path.join(out, u.slice(BASE.length))).isFile(), u).toBe(true);
+
+    // The original, as journalists download it: the same name, no position.
+    const original = readdirSync(images).find((f) => /^hamn-[0-9a-f]{10}\.jpg$/.test(f))!;
+    const bytes = readFileSync(path.join(images, original));
+    expect(bytes.includes(latitudeBytes(true)) || bytes.includes(latitudeBytes(false))).toBe(false);
+
+    // Nothing changed: nothing to do. Another release changed: pages again, but no image work.
+    const warm = build(dir);
+    expect(warm.code, warm.stderr).toBe(0);
+    expect(JSON.parse(warm.stdout)).toMatchObject({ written: 0, images: { decoded: 0, encoded: 0 } });
+    const ferry = path.join(dir, FERRY);
+    writeFileSync(ferry, `${readFileSync(ferry, 'utf8')}\nEtt stycke till om kajen.\n`);
+    const again = build(dir);
+    expect(again.code, again.stderr).toBe(0);
+    const result = JSON.parse(again.stdout);
+    expect(result.written).toBeGreaterThan(0);
+    expect(result.images).toEqual({ decoded: 0, encoded: 0 });
+  });
+
+  it('reports an image that is not one, naming the release, and publishes the other pages', () => {
+    const dir = project();
+    writeFileSync(
+      path.join(dir, 'releases/images/trasig.jpg'),
+      '<!DOCTYPE html><html><body>404</body></html>',
+    );
+    const ferry = path.join(dir, FERRY);
+    writeFileSync(ferry, `${readFileSync(ferry, 'utf8')}\n![Kajen i dimma](../images/trasig.jpg)\n`);
+    const r = build(dir);
+    expect(r.code).toBe(1);
+    const found = JSON.parse(r.stdout).diagnostics.filter(
+      (d: { code: string }) => d.code === 'image-not-image',
+    );
+    expect(found).toEqual([expect.objectContaining({ file: FERRY, severity: 'error' })]);
+    expect(found[0].message).toContain('../images/trasig.jpg');
+    const page = path.join(dir, 'public/sv/2026/03/02/elfarjan-borjar-ga-i-maj/index.html');
+    expect(statSync(page).isFile()).toBe(true);
+    // The next build says it again, though nothing is left to make.
+    const again = build(dir);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('"image-not-image"');
+  });
+});
