@@ -9,7 +9,7 @@ import { report } from '../core/catalogue/index.js';
 import { type Diagnostic, hasErrors } from '../core/diagnostic.js';
 import { feedXml, type PlannedFeedEntry } from './feeds.js';
 import { ImageRegistry } from './images.js';
-import { derivedOutputs, withDerived } from './derived.js';
+import { withDerived } from './derived.js';
 import { deriveImages } from '../assets/pipeline.js';
 import { siteModel } from './model.js';
 import { buildInputs } from './inputs.js';
@@ -350,11 +350,12 @@ async function buildInto(
       ...base,
       model: siteModel(config, visible, { withdrawn, redirects: moves.redirects }),
       images,
+      derived: derived.images,
       global,
     },
     assets.files,
   );
-  const plan = { ...planned, outputs: withDerived(planned.outputs, derivedOutputs(derived.images.values())) };
+  const plan = { ...planned, outputs: withDerived(planned.outputs, [...derived.images.values()]) };
   result.images = { decoded: derived.decoded, encoded: derived.encoded };
   result.diagnostics.push(...plan.diagnostics);
   result.pages = plan.pages;

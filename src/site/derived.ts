@@ -20,11 +20,69 @@ export function derivedOutputs(images: Iterable<DerivedImage>): PlannedOutput[] 
 
 /**
  * The plan's outputs with the derived files in: a derived original takes the place of the plain copy
- * the plan made of the same file at the same address.
+ * the plan made of the same file at the same address, and an image whose original is not published
+ * (`download: false`) loses that copy, since its pages show the derived files.
  */
-export function withDerived(outputs: PlannedOutput[], derived: PlannedOutput[]): PlannedOutput[] {
+export function withDerived(outputs: PlannedOutput[], images: DerivedImage[]): PlannedOutput[] {
+  const derived = derivedOutputs(images);
   const byPath = new Map(derived.map((o) => [o.path, o]));
-  const merged = outputs.map((o) => byPath.get(o.path) ?? o);
-  const planned = new Set(outputs.map((o) => o.path));
-  return [...merged, ...derived.filter((o) => !planned.has(o.path))];
+  const sources = new Set(images.map((i) => i.source));
+  const kept = outputs.filter(
+    (o) => byPath.has(o.path) || o.make.kind !== 'copy' || !sources.has(o.make.file),
+  );
+  const planned = new Set(kept.map((o) => o.path));
+  return [...kept.map((o) => byPath.get(o.path) ?? o), ...derived.filter((o) => !planned.has(o.path))];
 }
+
+/** A candidate of a `srcset`: an output path and its width. */
+export interface Candidate {
+  path: string;
+  width: number;
+}
+
+/** A derived image as a page shows it, in output paths (plain data: it goes to the render threads). */
+export interface Picture {
+  /** AVIF, then WebP: `<source>`s a browser takes when it can. */
+  sources: { type: string; candidates: Candidate[] }[];
+  /** JPEG (PNG with transparency): the `<img>`'s own candidates, narrowest first. */
+  fallback: Candidate[];
+  /** Of the widest candidate: the `<img>`'s width and height, which set its aspect ratio. */
+  width: number;
+  height: number;
+  og: { path: string; width: number; height: number };
+  original?: { path: string; width: number; height: number; bytes: number };
+}
+
+const MIME: Record<string, string> = { avif: 'image/avif', webp: 'image/webp' };
+
+export function pictureOf(image: DerivedImage): Picture {
+  const byFormat = (format: string) =>
+    image.variants.filter((v) => v.format === format).map((v) => ({ path: v.path, width: v.width }));
+  const fallback = image.variants.filter((v) => v.format === 'jpeg' || v.format === 'png');
+  const widest = fallback[fallback.length - 1]!;
+  const picture: Picture = {
+    sources: ['avif', 'webp'].map((f) => ({ type: MIME[f]!, candidates: byFormat(f) })),
+    fallback: fallback.map((v) => ({ path: v.path, width: v.width })),
+    width: widest.width,
+    height: widest.height,
+    og: { path: image.og.path, width: image.og.width, height: image.og.height },
+  };
+  if (image.original)
+    picture.original = {
+      path: image.original.path,
+      width: image.original.width,
+      height: image.original.height,
+      bytes: image.original.bytes,
+    };
+  return picture;
+}
+
+/** `srcset` of candidates, linked from the page. */
+export const srcset = (candidates: Candidate[], link: (path: string) => string) =>
+  candidates.map((c) => `${link(c.path)} ${c.width}w`).join(', ');
+
+/**
+ * The candidate a browser without `srcset` shows: the narrowest at least `width` wide, or the widest.
+ */
+export const plainCandidate = (candidates: Candidate[], width = 800) =>
+  candidates.find((c) => c.width >= width) ?? candidates[candidates.length - 1]!;

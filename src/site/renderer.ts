@@ -12,7 +12,7 @@ export interface MarkdownParts {
   body: string;
   boilerplate?: string;
   /** Image URLs as written → the copy's address as seen from the page, and its size. */
-  images: Record<string, { src: string; width?: number; height?: number }>;
+  images: Record<string, { src: string; width?: number; height?: number; srcset?: string; sizes?: string }>;
   /** Relative link URLs as written → their href as seen from the page. */
   links: Record<string, string>;
 }
@@ -54,6 +54,12 @@ function sizeImages(html: string, images: MarkdownParts['images']): string {
     let out = tag.replace(m[0], ` src="${image.src}"`);
     if (image.width && !/\swidth=/.test(out))
       out = out.replace(/^<img/, `<img width="${image.width}" height="${image.height}"`);
+    // Derived files (assets/): the browser picks the width it needs, when the image comes into view.
+    if (image.srcset && !/\ssrcset=/.test(out))
+      out = out.replace(
+        /^<img/,
+        `<img srcset="${image.srcset}" sizes="${image.sizes}" loading="lazy" decoding="async"`,
+      );
     return out;
   });
 }

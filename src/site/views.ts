@@ -8,6 +8,8 @@ import { isPublished, type Release, type ReleaseType } from '../content/types.js
 import { localDateTime } from '../core/time.js';
 import { type Attachment, humanSize } from './attachments.js';
 import type { ImageAsset, ImageRegistry } from './images.js';
+import { type DerivedImage, heroOptions, imageKey } from '../assets/pipeline.js';
+import { type Picture, pictureOf, plainCandidate, srcset } from './derived.js';
 import type { LanguageArchive, SiteModel } from './model.js';
 import type { MarkdownParts } from './renderer.js';
 import { ATOM_FILE, feedDir, type Links, RSS_FILE, type Section, sectionDir } from './paths.js';
@@ -35,6 +37,8 @@ export interface ViewBase {
 export interface ViewContext extends ViewBase {
   model: SiteModel;
   images: ImageRegistry;
+  /** What the image pipeline made, by `imageKey` (assets/pipeline.ts): absent, pages show the copies. */
+  derived?: ReadonlyMap<string, DerivedImage>;
 }
 
 /** Everything a release page shows, as plain data: its page is built here or in a worker thread. */
@@ -46,6 +50,10 @@ export interface ReleaseInput {
   hero?: ImageAsset;
   /** Body image URLs as written → their copies. */
   images: Record<string, ImageAsset>;
+  /** The hero's derived files (assets/), when the pipeline made them. */
+  heroPicture?: Picture;
+  /** Body image URLs as written → their derived files, for those the pipeline made. */
+  pictures?: Record<string, Picture>;
   /** Relative link URLs as written → the output path they lead to (with any #fragment). */
   links: Record<string, string>;
   /** Files the release links to, published under assets/files/. */
@@ -242,6 +250,9 @@ export function breadcrumbs(
   ];
 }
 
+/** The width a release's images take: its column (`.narrow`, 42rem, less the page's padding on a phone). */
+const COLUMN_SIZES = '(min-width: 44.5rem) 42rem, calc(100vw - 2.5rem)';
+
 /** The hero image: copied local file (with its size) or a remote URL. */
 function heroImage(ctx: ViewBase, input: ReleaseInput, link: Link) {
   const image = input.release.image;
@@ -250,6 +261,27 @@ function heroImage(ctx: ViewBase, input: ReleaseInput, link: Link) {
   if (image.url) return { ...base, src: image.url, absolute: image.url };
   const asset = input.hero;
   if (!asset) return undefined;
+  const picture = input.heroPicture;
+  if (picture)
+    return {
+      ...base,
+      src: link(plainCandidate(picture.fallback).path),
+      srcset: srcset(picture.fallback, link),
+      sizes: COLUMN_SIZES,
+      sources: picture.sources.map((s) => ({
+        type: s.type,
+        srcset: srcset(s.candidates, link),
+        sizes: COLUMN_SIZES,
+      })),
+      width: picture.width,
+      height: picture.height,
+      absolute: ctx.links.absolute(plainCandidate(picture.fallback).path),
+      og: {
+        absolute: ctx.links.absolute(picture.og.path),
+        width: picture.og.width,
+        height: picture.og.height,
+      },
+    };
   return {
     ...base,
     src: link(asset.out),
@@ -361,6 +393,15 @@ export function releaseInput(
   linked: BodyLinks,
 ): ReleaseInput {
   const hero = r.image?.file ? ctx.images.get(r.image.file) : undefined;
+  const derived = ctx.derived;
+  const heroDerived =
+    r.image?.file && derived ? derived.get(imageKey(r.image.file, heroOptions(r.image))) : undefined;
+  const pictures: Record<string, Picture> = {};
+  if (derived)
+    for (const [url, a] of Object.entries(body.found)) {
+      const d = derived.get(imageKey(a.file));
+      if (d) pictures[url] = pictureOf(d);
+    }
   return {
     release: r,
     translations: (ctx.model.translations.get(r.id) ?? []).map((o) => ({
@@ -369,6 +410,8 @@ export function releaseInput(
       slug: o.slug,
     })),
     ...(hero ? { hero } : {}),
+    ...(heroDerived ? { heroPicture: pictureOf(heroDerived) } : {}),
+    ...(Object.keys(pictures).length ? { pictures } : {}),
     images: body.found,
     links: linked.targets,
     attachments: linked.attachments,
@@ -411,8 +454,18 @@ function releaseParts(ctx: ViewBase, input: ReleaseInput, link: Link): View {
 function markdownParts(input: ReleaseInput, link: Link) {
   const r = input.release;
   const images: MarkdownParts['images'] = {};
-  for (const [url, a] of Object.entries(input.images))
-    images[url] = { src: link(a.out), ...(a.width ? { width: a.width, height: a.height } : {}) };
+  for (const [url, a] of Object.entries(input.images)) {
+    const picture = input.pictures?.[url];
+    images[url] = picture
+      ? {
+          src: link(plainCandidate(picture.fallback).path),
+          srcset: srcset(picture.fallback, link),
+          sizes: COLUMN_SIZES,
+          width: picture.width,
+          height: picture.height,
+        }
+      : { src: link(a.out), ...(a.width ? { width: a.width, height: a.height } : {}) };
+  }
   return {
     body: readReleaseBody(r),
     ...(r.boilerplate ? { boilerplate: r.boilerplate.markdown } : {}),
@@ -429,9 +482,17 @@ export function releasePage(ctx: ViewBase, input: ReleaseInput, link: Link) {
   const release = releaseParts(ctx, input, link);
   const description = plainText(r.lead);
   const url = ctx.links.absolute(self);
-  const image = release.image as
-    | { absolute: string; alt: string; width?: number; height?: number }
+  const hero = release.image as
+    | {
+        absolute: string;
+        alt: string;
+        width?: number;
+        height?: number;
+        og?: { absolute: string; width: number; height: number };
+      }
     | undefined;
+  // Shared links and search results show the 1200×630 crop, when the pipeline made one.
+  const image = hero?.og ? { ...hero, ...hero.og } : hero;
   const publisher = {
     '@type': 'Organization',
     name: config.organization.names[r.lang],

@@ -43,6 +43,19 @@ describe('scs build publishes the derived images', () => {
     expect(urls.some((u) => u.endsWith('-1200.jpg'))).toBe(true);
     for (const u of urls) expect(statSync(path.join(out, u.slice(BASE.length))).isFile(), u).toBe(true);
 
+    // The page offers the derived files (the photo stands upright: 2000×1300) and shares the 1200×630 crop.
+    const page = readFileSync(path.join(out, 'sv/2026/03/02/elfarjan-borjar-ga-i-maj/index.html'), 'utf8');
+    const picture = /<picture>[\s\S]*?<\/picture>/.exec(page)![0];
+    const set = (ext: string) =>
+      [480, 800, 1200, 1600].map((w) => `[^"]*/hamn-[0-9a-f]{10}-${w}\\.${ext} ${w}w`).join(', ');
+    expect(picture).toMatch(new RegExp(`<source type="image/avif" srcset="${set('avif')}" sizes="`));
+    expect(picture).toMatch(new RegExp(`<source type="image/webp" srcset="${set('webp')}" sizes="`));
+    expect(picture).toMatch(new RegExp(`<img src="[^"]*-800\\.jpg" srcset="${set('jpg')}" sizes="`));
+    expect(picture).toContain('width="1600" height="1040" fetchpriority="high"');
+    const crop = 'https://press\\.sjobris\\.example/assets/images/hamn-[0-9a-f]{10}-1200x630\\.jpg';
+    expect(page).toMatch(new RegExp(`<meta property="og:image" content="${crop}">`));
+    expect(page).toMatch(new RegExp(`"image":\\["${crop}"\\]`));
+
     // The original, as journalists download it: the same name, no position.
     const original = readdirSync(images).find((f) => /^hamn-[0-9a-f]{10}\.jpg$/.test(f))!;
     const bytes = readFileSync(path.join(images, original));
@@ -59,6 +72,21 @@ describe('scs build publishes the derived images', () => {
     const result = JSON.parse(again.stdout);
     expect(result.written).toBeGreaterThan(0);
     expect(result.images).toEqual({ decoded: 0, encoded: 0 });
+  });
+
+  it('does not publish the original of a hero marked download: false', async () => {
+    const dir = project();
+    await withPhoto(dir);
+    const file = path.join(dir, HERO);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('  alt: Den nya', '  download: false\n  alt: Den nya'),
+    );
+    const r = build(dir);
+    expect(r.code, r.stderr).toBe(0);
+    const images = readdirSync(path.join(dir, 'public/assets/images'));
+    expect(images.filter((f) => f.startsWith('hamn-')).length).toBeGreaterThan(0);
+    expect(images.filter((f) => /^hamn-[0-9a-f]{10}\.jpg$/.test(f))).toEqual([]);
   });
 
   it('reports an image that is not one, naming the release, and publishes the other pages', () => {
