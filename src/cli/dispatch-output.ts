@@ -23,7 +23,20 @@ export function duration(ms: number): string {
   return `${Math.floor(s / 86400)} d${h ? ` ${h} h` : ''}`;
 }
 
-export const label = (d: { releaseId: string; listId: string }) => `${d.releaseId} → ${d.listId}`;
+/** What a notice announces: "withdrawn", or "embargo moved to <ISO>". */
+export const noticeText = (variant = '') =>
+  variant.startsWith('embargo:') ? `embargo moved to ${variant.slice('embargo:'.length)}` : variant;
+
+/** "sv/x → nyheter", and what a press mail is: "(briefing)", "(correction 2026-12-08)", "(notice: withdrawn)". */
+export const label = (d: { releaseId: string; listId: string; kind?: string; variant?: string }) => {
+  const what =
+    !d.kind || d.kind === 'newsletter'
+      ? ''
+      : d.kind === 'notice'
+        ? ` (notice: ${noticeText(d.variant)})`
+        : ` (${d.kind}${d.variant ? ` ${d.variant}` : ''})`;
+  return `${d.releaseId} → ${d.listId}${what}`;
+};
 
 /** The transport, loudly when it is the outbox: nobody gets those messages. */
 export function transportLine(cli: Cli, transport: TransportInfo): string {

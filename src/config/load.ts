@@ -237,6 +237,15 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
       );
     }
     knownTopics(`List "${lid}"`, l.topics, ['newsletter', 'lists', lid, 'topics']);
+    // The description is the sign-up form's text; a press list is never on the form.
+    if (l.audience === 'press' && l.description !== undefined)
+      diagnostics.push(
+        report('press-list-public-field', {
+          list: lid,
+          field: 'description',
+          ...at(['newsletter', 'lists', lid, 'description'], 'key'),
+        }),
+      );
     lists[lid] = {
       id: lid,
       lang: l.lang,
@@ -245,6 +254,7 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
         ? { description: localize(l.description, ['newsletter', 'lists', lid, 'description']) }
         : {}),
       topics: l.topics,
+      audience: l.audience,
     };
   }
   const duration = (value: string | number, p: YamlPath, fallback: number) => {

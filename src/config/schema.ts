@@ -27,6 +27,8 @@ export const configSchema = lazy(() => {
     name: localized,
     description: localized.optional(),
     topics: z.array(z.string()).default([]),
+    /** `press`: journalists the press office adds itself, briefed under embargo; not on the public form. */
+    audience: z.enum(['public', 'press']).default('public'),
   });
 
   const deliverySchema = z.strictObject({

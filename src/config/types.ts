@@ -24,6 +24,11 @@ export interface NewsletterList {
   name: Localized;
   description?: Localized;
   topics: string[];
+  /**
+   * `press`: a press list. Its members are journalists added by the press office (no public form, no
+   * double opt-in), briefed before an embargo when a release asks for it (`prebrief`).
+   */
+  audience: 'public' | 'press';
 }
 
 export interface NewsletterConfig {

@@ -7,6 +7,7 @@ import { emailContent } from '../email/content.js';
 import { Locator } from '../email/locate.js';
 import { loadEmailStrings } from '../email/strings.js';
 import { listsForRelease, mailedByPublish } from '../publish/select.js';
+import { checkSentCorrections } from '../publish/sent-corrections.js';
 import { checkReleasePage } from '../site/release-rules.js';
 import { checkPermalinks, PERMALINKS_FILE } from '../site/permalinks.js';
 import { correctionsInFuture } from './corrections.js';
@@ -38,7 +39,7 @@ export async function checkProject(config: Config, options: CheckOptions): Promi
     strings.get(lang) ?? strings.set(lang, loadEmailStrings(config, lang)).get(lang)!;
   const found: Diagnostic[] = [
     ...linkTimingRules(config, checked.releases, options.now),
-    ...pressRules(config, checked.releases, options).filter(
+    ...(await pressRules(config, checked.releases, options)).filter(
       (d) => inScope.has(d.file!) || (d.file === PERMALINKS_FILE && wholeProject(config, options)),
     ),
   ];
@@ -63,10 +64,11 @@ export async function checkProject(config: Config, options: CheckOptions): Promi
 }
 
 /** The rules of the press office's workflow that depend on the clock or on more than one file. */
-function pressRules(config: Config, releases: Release[], options: CheckOptions): Diagnostic[] {
+async function pressRules(config: Config, releases: Release[], options: CheckOptions): Promise<Diagnostic[]> {
   const at = { now: options.now, timeZone: config.timeZone, ...(options.notes ? { notes: true } : {}) };
   return [
     ...correctionsInFuture(releases, options.now, config.timeZone),
+    ...(await checkSentCorrections(config, releases)),
     ...checkPermalinks(config.root, releases, at),
     ...(options.notes ? embargoNotes(releases, config.timeZone) : []),
   ];

@@ -213,3 +213,38 @@ export function parseDuration(text: string | number): number | undefined {
   const unit = { d: 86400000, h: 3600000, m: 60000, s: 1000, ms: 1 }[(m[2] ?? 'd') as 'd'];
   return Number(m[1]) * unit;
 }
+
+/** A calendar day as a language writes it in running text: 2026-12-08 in Swedish, 8 December 2026 in English. */
+export function dayText(day: string, lang: string): string {
+  if (lang === 'sv') return day;
+  try {
+    return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }).format(new Date(`${day}T00:00:00Z`));
+  } catch {
+    return day;
+  }
+}
+
+/**
+ * The zone's abbreviation at an instant ("CET", "CEST", "EST"), or its offset ("GMT+5:30") where none
+ * is in common use.
+ */
+export function zoneAbbreviation(instant: Date, timeZone: string): string {
+  const name = (locale: string) =>
+    new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+      .formatToParts(instant)
+      .find((p) => p.type === 'timeZoneName')?.value ?? '';
+  // Each locale knows the abbreviations of its own region: British English Europe's, American the Americas'.
+  const gb = name('en-GB');
+  return /^(GMT|UTC)[+-]/.test(gb) ? name('en-US') : gb;
+}
+
+/** An instant as people read a deadline: "2026-12-09 10:00 CET", in the configured zone. */
+export function wallTimeText(instant: Date, timeZone: string): string {
+  const local = localDateTime(instant, timeZone);
+  return `${local.slice(0, 10)} ${local.slice(11, 16)} ${zoneAbbreviation(instant, timeZone)}`;
+}

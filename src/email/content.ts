@@ -39,6 +39,10 @@ export interface EmailContent {
   webUrl: string;
   list: NewsletterList;
   listName: string;
+  /** A press mail's banner at the top (inline Markdown): an embargo, a correction, a notice. */
+  banner?: string;
+  /** Under embargo: the page is not out yet, so the mail does not link to it. */
+  embargoed?: boolean;
   resolveUrl: (url: string, kind: 'link' | 'image') => string;
 }
 

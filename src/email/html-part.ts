@@ -41,6 +41,8 @@ export function htmlView(content: EmailContent, markers: Record<Slot, string>, y
         }
       : undefined,
     webUrl: content.webUrl,
+    bannerHtml: content.banner ? emailBodyHtml(content.banner, content.resolveUrl) : '',
+    embargoed: !!content.embargoed,
     list: { id: content.list.id, name: content.listName },
     footer: {
       reason: fill(s.reason, { list: content.listName }),

@@ -9,6 +9,7 @@ import { loadDkimSigner } from './dkim.js';
 import { htmlView, renderHtmlPart } from './html-part.js';
 import { Locator } from './locate.js';
 import { unknownList, wrongLanguage } from './select.js';
+import { type PressMail, pressContent } from './press.js';
 import { loadEmailStrings } from './strings.js';
 import { loadEmailTemplates } from './templates.js';
 import { renderTextPart } from './text-part.js';
@@ -33,13 +34,14 @@ function sizeWithTypicalValues(text: string, markers: Record<Slot, string>): num
 }
 
 /**
- * Renders a release as the newsletter of one list: MJML runs here, once; `personalize` then makes
- * each recipient's message. Returns no template when any diagnostic is an error.
+ * Renders a release as the newsletter of one list (or, with `press`, as a briefing, a correction or a
+ * notice: email/press.ts): MJML runs here, once; `personalize` then makes each recipient's message.
+ * Returns no template when any diagnostic is an error.
  */
 export async function renderNewsletter(
   config: Config,
   release: Release,
-  options: { listId: string; now?: Date; imageUrl?: (file: string) => string },
+  options: { listId: string; now?: Date; imageUrl?: (file: string) => string; press?: PressMail },
 ): Promise<{ template?: MessageTemplate; diagnostics: Diagnostic[] }> {
   const list = config.newsletter.lists[options.listId];
   if (!list) return { diagnostics: [unknownList(config, options.listId)] };
@@ -51,7 +53,8 @@ export async function renderNewsletter(
   const strings = loadEmailStrings(config, release.lang);
   const templates = loadEmailTemplates(config);
   const dkim = loadDkimSigner(config);
-  const content = await emailContent(config, release, list, strings.strings, options.imageUrl);
+  const newsletter = await emailContent(config, release, list, strings.strings, options.imageUrl);
+  const content = options.press ? pressContent(newsletter, options.press, config.timeZone) : newsletter;
   const at = new Locator(config.root);
   const diagnostics = [
     ...strings.diagnostics,

@@ -21,6 +21,17 @@ export interface EmailStrings {
   sentTo: string;
   unsubscribe: string;
   unsubscribeText: string;
+  /** The press office's mails (email/press.ts). */
+  press: {
+    embargoSubject: string;
+    embargoBanner: string;
+    correctionSubject: string;
+    correctionBanner: string;
+    embargoMovedSubject: string;
+    embargoMoved: string;
+    withdrawnSubject: string;
+    withdrawn: string;
+  };
   preview: {
     sampleName: string;
     title: string;

@@ -16,6 +16,7 @@ export function renderTextPart(content: EmailContent, markers: Record<Slot, stri
   const md = (markdown: string) => markdownText(parseMarkdown(markdown), options);
   const blocks: string[][] = [];
 
+  if (content.banner) blocks.push(md(content.banner));
   blocks.push([content.organization.name, `${content.typeLabel} | ${content.date}`]);
   const title = wrap(content.title, TEXT_WIDTH);
   blocks.push([...title, '='.repeat(Math.max(...title.map((l) => l.length)))]);
@@ -43,7 +44,7 @@ export function renderTextPart(content: EmailContent, markers: Record<Slot, stri
       ...md(content.boilerplate.markdown),
     ]);
   }
-  blocks.push([`${s.readOnWeb}: ${content.webUrl}`]);
+  if (!content.embargoed) blocks.push([`${s.readOnWeb}: ${content.webUrl}`]);
   if (refs.urls.length) blocks.push([`${s.links}:`, ...refs.urls.map((u, i) => `[${i + 1}] ${u}`)]);
 
   const org = content.organization;

@@ -41,6 +41,18 @@ function retryTime(firstRetry: Date | undefined, now: Date, retryBaseMs: number)
   return firstRetry > now ? firstRetry : now;
 }
 
+/** What a press mail's report says it is (nothing for the newsletter). */
+export const pressKey = (p: PlannedDispatch) =>
+  p.press ? { kind: p.press.kind, ...(p.press.variant ? { variant: p.press.variant } : {}) } : {};
+
+/** A planned dispatch's newsletter or press mail, rendered once. */
+export const renderPlannedMail = (config: Config, p: PlannedDispatch, now: Date) =>
+  renderNewsletter(config, p.release, {
+    listId: p.list.id,
+    now,
+    ...(p.press ? { press: p.press.mail } : {}),
+  });
+
 /** The report for a dispatch that did not run, and why. */
 export function notStarted(
   p: PlannedDispatch,
@@ -51,6 +63,7 @@ export function notStarted(
   return {
     releaseId: p.release.id,
     listId: p.list.id,
+    ...pressKey(p),
     lang: p.release.lang,
     transport,
     ...(p.existing ? { dispatchId: p.existing.id, subject: p.existing.subject } : {}),
@@ -97,9 +110,7 @@ export async function deliver(
       reports.push(notStarted(p, transport.kind, `waits for the next run: ${halted}`));
       continue;
     }
-    const rendered =
-      options.rendered?.get(p) ??
-      (await renderNewsletter(config, p.release, { listId: p.list.id, now: options.now }));
+    const rendered = options.rendered?.get(p) ?? (await renderPlannedMail(config, p, options.now));
     const diagnostics = [...rendered.diagnostics];
     if (!rendered.template) {
       reports.push(notStarted(p, transport.kind, 'the newsletter could not be rendered', diagnostics));
@@ -133,8 +144,18 @@ export async function deliver(
             transport: transport.kind,
             subject: template.subject,
             releaseHash: p.release.hash,
+            ...(p.press
+              ? { kind: p.press.kind, variant: p.press.variant, detail: p.press.detail ?? null }
+              : {}),
+            // What the mailed version already says: those corrections are not mailed again.
+            ...(p.press?.kind === 'correction' || p.press?.kind === 'notice'
+              ? {}
+              : { covers: (p.release.corrections ?? []).map((c) => c.localDate) }),
           },
-          store.subscribers.recipients(p.list.id),
+          // A correction or a notice goes to exactly those the mail it follows was sent to.
+          p.press?.audienceOf
+            ? ledger.sentRecipients(p.press.audienceOf.id)
+            : store.subscribers.recipients(p.list.id),
           now,
           messageId,
         );
@@ -144,6 +165,7 @@ export async function deliver(
     const base = {
       releaseId: dispatch.releaseId,
       listId: dispatch.listId,
+      ...pressKey(p),
       lang: dispatch.lang,
       transport: dispatch.transport,
       subject: dispatch.subject,

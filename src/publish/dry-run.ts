@@ -1,7 +1,7 @@
 import type { Config } from '../config/types.js';
 import { describeTransport } from '../delivery/create-transport.js';
 import { openStore, storeExists } from '../store/open.js';
-import { noCounts, noRun } from './deliver.js';
+import { noCounts, noRun, pressKey } from './deliver.js';
 import type { PlannedDispatch } from './plan.js';
 import type { DispatchReport } from './types.js';
 
@@ -16,12 +16,23 @@ export function dryRunReports(config: Config, planned: readonly PlannedDispatch[
   try {
     return planned.map((p): DispatchReport => {
       const existing =
-        p.existing ?? store?.ledger.find({ releaseId: p.release.id, listId: p.list.id, transport: kind });
+        p.existing ??
+        store?.ledger.find({
+          releaseId: p.release.id,
+          listId: p.list.id,
+          transport: kind,
+          ...(p.press ? { kind: p.press.kind, variant: p.press.variant } : {}),
+        });
       let total = existing?.total ?? 0;
-      if (!existing && store) for (const _ of store.subscribers.recipients(p.list.id)) total++;
+      if (!existing && store) {
+        const audience = p.press?.audienceOf;
+        if (audience) total = store.ledger.sentRecipients(audience.id).length;
+        else for (const _ of store.subscribers.recipients(p.list.id)) total++;
+      }
       return {
         releaseId: p.release.id,
         listId: p.list.id,
+        ...pressKey(p),
         lang: p.release.lang,
         transport: kind,
         ...(existing ? { dispatchId: existing.id, subject: existing.subject } : {}),

@@ -7,11 +7,11 @@ import { buildSite } from '../site/build.js';
 import { correctionsInFuture } from '../content/corrections.js';
 import type { Dispatch, LockHolder } from '../store/ledger-types.js';
 import { openStore, storeExists } from '../store/open.js';
-import { deliver, deliverySettings, notStarted, type Rendered } from './deliver.js';
+import { deliver, deliverySettings, notStarted, type Rendered, renderPlannedMail } from './deliver.js';
 import { dryRunReports } from './dry-run.js';
+import { checkSentCorrections } from './sent-corrections.js';
 import { exampleDomainProblems } from './example-domains.js';
 import { planPublish, type PlannedDispatch, type PublishPlan, type SkippedDispatch } from './plan.js';
-import { renderNewsletter } from '../email/render.js';
 import { openSession } from './session.js';
 import type { DeliveryRunOptions, DispatchReport, RecoveredDispatch, TransportInfo } from './types.js';
 
@@ -68,12 +68,14 @@ function existingDispatches(config: Config, kind: TransportInfo['kind']): Dispat
  */
 async function renderPlanned(config: Config, planned: readonly PlannedDispatch[], now: Date) {
   const rendered = new Map<PlannedDispatch, Rendered>();
-  for (const p of planned)
-    rendered.set(p, await renderNewsletter(config, p.release, { listId: p.list.id, now }));
+  for (const p of planned) rendered.set(p, await renderPlannedMail(config, p, now));
+  // Only a newsletter holds its page back: a press mail that cannot be rendered is reported as not
+  // started, and the page goes out as it would without it.
+  const first = (p: PlannedDispatch) => !p.existing && !p.press;
   const withheld = new Set(
-    planned.filter((p) => !p.existing && !rendered.get(p)!.template).map((p) => p.release),
+    planned.filter((p) => first(p) && !rendered.get(p)!.template).map((p) => p.release),
   );
-  const held = (p: PlannedDispatch) => !p.existing && withheld.has(p.release);
+  const held = (p: PlannedDispatch) => first(p) && withheld.has(p.release);
   return {
     rendered,
     withheld,
@@ -114,6 +116,7 @@ export async function publish(config: Config, options: PublishOptions): Promise<
       ...checked.diagnostics,
       ...linkTimingRules(config, checked.releases, options.now),
       ...correctionsInFuture(checked.releases, options.now, config.timeZone),
+      ...(await checkSentCorrections(config, checked.releases)),
     ],
     checkedFiles: checked.files.length,
     transport,

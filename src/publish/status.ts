@@ -6,6 +6,7 @@ import { describeTransport } from '../delivery/create-transport.js';
 import type { BounceCounts } from '../store/bounce-types.js';
 import type { DeliveryCounts, DeliveryProblem, Dispatch, LockHolder } from '../store/ledger-types.js';
 import { openStore, storeExists } from '../store/open.js';
+import { type ReleaseSummary, releaseSummaries } from './press-status.js';
 import type { TransportInfo } from './types.js';
 
 export interface DispatchStatus {
@@ -24,6 +25,8 @@ export interface StatusResult {
   lock?: LockHolder;
   /** Newest first. */
   dispatches: DispatchStatus[];
+  /** Per release: briefed, the public newsletter, corrections and notices (press-status.ts). */
+  releases: ReleaseSummary[];
 }
 
 /**
@@ -35,7 +38,7 @@ export async function dispatchStatus(
   config: Config,
   options: { release?: string; cwd?: string; problems?: number } = {},
 ): Promise<StatusResult> {
-  const result: StatusResult = { transport: describeTransport(config), dispatches: [] };
+  const result: StatusResult = { transport: describeTransport(config), dispatches: [], releases: [] };
   let releaseIds: string[] | undefined;
   let notFound: ScsError | undefined;
   if (options.release !== undefined) {
@@ -67,6 +70,7 @@ export async function dispatchStatus(
       problems: store!.ledger.problems(dispatch.id, options.problems ?? 5),
       bounces: store!.bounces.dispatchCounts(dispatch.id),
     }));
+    result.releases = releaseSummaries(result.dispatches);
     return result;
   } finally {
     store?.close();

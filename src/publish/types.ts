@@ -1,11 +1,15 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { DispatchProgress } from '../delivery/run-dispatch.js';
-import type { DeliveryCounts, LockHolder, TransportKind } from '../store/ledger-types.js';
+import type { DeliveryCounts, DispatchKind, LockHolder, TransportKind } from '../store/ledger-types.js';
 
 /** What happened to one dispatch (release × list) in a run, or would happen in a dry run. */
 export interface DispatchReport {
   releaseId: string;
   listId: string;
+  /** Absent for the newsletter: a briefing, a correction or a notice (publish/plan.ts). */
+  kind?: DispatchKind;
+  /** A correction's date, a notice's change. */
+  variant?: string;
   lang: string;
   transport: TransportKind;
   subject?: string;

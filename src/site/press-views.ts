@@ -1,7 +1,7 @@
 import type { Config, Contact } from '../config/types.js';
 import { lastModified } from '../content/corrections.js';
 import type { Release } from '../content/types.js';
-import { localDateTime } from '../core/time.js';
+import { dayText, localDateTime } from '../core/time.js';
 import { breakableAddressHtml } from '../render/address-html.js';
 import { translate } from './strings.js';
 import { plainText } from './text.js';
@@ -17,20 +17,7 @@ export const vcardPath = (lang: string, id: string) => `${lang}/${CONTACTS_DIR}$
 
 export const pressContacts = (config: Config) => Object.values(config.contacts).filter((c) => c.press);
 
-/** A calendar day as a language writes it in running text: 2026-12-08 in Swedish, 8 December 2026 in English. */
-export function dayText(day: string, lang: string): string {
-  if (lang === 'sv') return day;
-  try {
-    return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    }).format(new Date(`${day}T00:00:00Z`));
-  } catch {
-    return day;
-  }
-}
+export { dayText } from '../core/time.js';
 
 /** The corrections a release page and its feed entry show at the top of the body, oldest first. */
 export function correctionsView(ctx: ViewBase, r: Release): View[] {

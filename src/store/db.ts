@@ -29,7 +29,7 @@ export async function databaseStatus(config: Config): Promise<DatabaseStatus> {
   let version = 0;
   let latest: number;
   if (location.kind === 'sqlite') {
-    latest = MIGRATIONS.length;
+    latest = MIGRATIONS.at(-1)?.version ?? 0;
     if (existsSync(location.file)) {
       let db: Database.Database | undefined;
       try {

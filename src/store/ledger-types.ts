@@ -21,11 +21,25 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /** `open` while recipients are pending, `paused` after too many failures, `done` when none is left. */
 export type DispatchState = 'open' | 'paused' | 'done';
 
-/** A dispatch is one release (which fixes the language) to one list over one kind of transport. */
+/**
+ * What a dispatch mails: the public `newsletter`; an embargoed `briefing` of a press list; a
+ * `correction` to those a release was sent to; a `notice` to the briefed (embargo moved, withdrawn).
+ */
+export const DISPATCH_KINDS = ['newsletter', 'briefing', 'correction', 'notice'] as const;
+export type DispatchKind = (typeof DISPATCH_KINDS)[number];
+
+/**
+ * A dispatch is one release (which fixes the language) to one list over one kind of transport, of one
+ * kind and variant (a correction's date, a notice's change; '' for a newsletter or a briefing).
+ */
 export interface DispatchKey {
   releaseId: string;
   listId: string;
   transport: TransportKind;
+  /** Default `newsletter`. */
+  kind?: DispatchKind;
+  /** Default ''. */
+  variant?: string;
 }
 
 export interface NewDispatch extends DispatchKey {
@@ -33,9 +47,17 @@ export interface NewDispatch extends DispatchKey {
   subject: string;
   /** The release file's hash when the dispatch was planned. */
   releaseHash: string;
+  /** A correction's text; a briefing's embargo (ISO); a notice's new embargo (ISO). */
+  detail?: string | null;
+  /** The dates (YYYY-MM-DD) of the corrections the mailed release already carried. */
+  covers?: readonly string[] | null;
 }
 
 export interface Dispatch extends NewDispatch {
+  kind: DispatchKind;
+  variant: string;
+  detail: string | null;
+  covers: readonly string[] | null;
   id: number;
   state: DispatchState;
   /** Why it is paused (the last failures), when it is. */
@@ -140,6 +162,8 @@ export interface LedgerRepo {
     now: Date,
     messageId?: MessageIdSource,
   ): number;
+  /** The recipients of a dispatch whose message was sent (still with an address: not erased since). */
+  sentRecipients(dispatchId: number): LedgerRecipient[];
   counts(dispatchId: number): DeliveryCounts;
   /** The most recent failed, uncertain and retrying recipients, newest first. */
   problems(dispatchId: number, limit: number): DeliveryProblem[];

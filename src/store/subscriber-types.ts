@@ -33,6 +33,18 @@ export interface Consent {
   confirmedAt: Date | null;
 }
 
+/**
+ * What a press list knows of a journalist, and who added them and why: press lists have no form and
+ * no double opt-in, so the operator and the reason are the consent record.
+ */
+export interface PressProfile {
+  outlet: string | null;
+  /** Topic ids they cover. */
+  beat: string[];
+  addedBy: string | null;
+  reason: string | null;
+}
+
 export interface Subscription {
   listId: string;
   status: SubscriptionStatus;
@@ -52,6 +64,8 @@ export interface Subscriber {
    */
   statusDetail: string | null;
   consent: Consent;
+  /** Set for journalists added to a press list. */
+  press: PressProfile | null;
   createdAt: Date;
   updatedAt: Date;
   subscriptions: Subscription[];
@@ -88,6 +102,7 @@ export interface NewSubscriber {
 export type SubscriberChanges = Partial<Pick<Subscriber, 'name' | 'lang' | 'status' | 'statusDetail'>> & {
   confirmedAt?: Date;
   consent?: Consent;
+  press?: PressProfile;
 };
 
 export interface SubscriberFilter {

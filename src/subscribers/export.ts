@@ -68,6 +68,7 @@ export function subscriberJson(s: Subscriber) {
       detail: s.consent.detail,
       confirmedAt: s.consent.confirmedAt?.toISOString() ?? null,
     },
+    press: s.press,
     lists: s.subscriptions.map((m) => ({
       id: m.listId,
       status: m.status,

@@ -1,9 +1,14 @@
-import type { Config } from '../config/types.js';
+import type { Config, NewsletterList } from '../config/types.js';
 import { report } from '../core/catalogue/index.js';
 import { ScsError } from '../core/diagnostic.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 
 const configured = (config: Config) => Object.keys(config.newsletter.lists);
+
+/** The lists anyone may sign up for on the public form: every list but the press lists. */
+export function publicLists(config: Config): NewsletterList[] {
+  return Object.values(config.newsletter.lists).filter((l) => l.audience !== 'press');
+}
 
 /** The list ids in `ids` that the config does not declare. */
 export function unknownLists(config: Config, ids: readonly string[]): string[] {

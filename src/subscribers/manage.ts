@@ -36,6 +36,11 @@ export interface AddOptions {
   now: Date;
   /** Sends the confirmation mail for lists that wait for it; without one nothing is sent. */
   transport?: Transport;
+  /**
+   * A journalist on press lists: their outlet and beat, and the consent record (the operator who adds
+   * them and why). Press lists have no double opt-in: adding to press lists only needs no confirmation.
+   */
+  press?: { outlet?: string; beat?: string[]; reason?: string; addedBy: string };
 }
 
 export interface AddResult {
@@ -55,6 +60,10 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
   const lists = resolveLists(config, options.lists);
   if (options.lang !== undefined) checkLanguage(config, options.lang);
   const name = options.name?.trim() || null;
+  const onlyPress = lists.every((l) => config.newsletter.lists[l]?.audience === 'press');
+  const reason = options.press?.reason?.trim();
+  if (onlyPress && !reason)
+    throw new ScsError([report('press-reason-missing', { list: lists.join(', '), email })], 2);
   const repo = store.subscribers;
   const { plan, id } = repo.transaction(() => {
     const plan = planEnrolment(
@@ -66,14 +75,30 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
         lang: options.lang ?? null,
         defaultLang: config.newsletter.lists[lists[0]!]!.lang,
         lists,
-        confirmed: options.confirmed ?? false,
+        confirmed: (options.confirmed ?? false) || onlyPress,
         source: 'cli',
         ip: null,
         force: options.forceResubscribe ?? false,
       },
       options.now,
     );
-    return { plan, id: applyEnrolment(repo, plan, email, options.now) };
+    const id = applyEnrolment(repo, plan, email, options.now);
+    if (id !== undefined && options.press && reason) {
+      const before = repo.get(id)?.press;
+      repo.update(
+        id,
+        {
+          press: {
+            outlet: options.press.outlet?.trim() || before?.outlet || null,
+            beat: options.press.beat ?? before?.beat ?? [],
+            addedBy: options.press.addedBy,
+            reason,
+          },
+        },
+        options.now,
+      );
+    }
+    return { plan, id };
   });
   if (plan.kind === 'skip') {
     throw new ScsError([report('subscriber-suppressed', { email, detail: plan.detail })], 1);

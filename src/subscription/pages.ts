@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import { escapeHtml as esc } from '../email/mime.js';
 import { fill } from '../email/strings.js';
+import { publicLists } from '../subscribers/lists.js';
 import { pageTexts } from './texts.js';
 
 const STYLE = `
@@ -71,7 +72,7 @@ const capitalise = (s: string) => s.charAt(0).toLocaleUpperCase() + s.slice(1);
 /** The sign-up form, with the lists to choose from and the visitor's earlier input when it was refused. */
 export function subscribePage(config: Config, lang: string, state: FormState = {}): string {
   const t = pageTexts(lang);
-  const lists = Object.values(config.newsletter.lists);
+  const lists = publicLists(config);
   const chosen = new Set(state.lists ?? lists.filter((l) => l.lang === lang).map((l) => l.id));
   const described = (field: FormState['errorField']) =>
     state.errorField === field ? ' aria-describedby="form-error" aria-invalid="true"' : '';

@@ -7,7 +7,7 @@ import type { Store } from '../store/types.js';
 import { trustedProxies } from '../config/trust-proxy.js';
 import { composeConfirmation } from '../subscribers/confirmation.js';
 import { addressKey, normalizeEmail } from '../subscribers/email.js';
-import { unknownLists } from '../subscribers/lists.js';
+import { publicLists } from '../subscribers/lists.js';
 import { confirmSubscription, unsubscribe } from '../subscribers/membership.js';
 import { requestSubscription } from '../subscribers/subscribe.js';
 import { type TokenClaims, type TokenPurpose, verifyToken } from '../subscribers/tokens.js';
@@ -206,10 +206,11 @@ export function createServer(
     });
     if ([...fields.values()].some((values) => values.some((v) => /[\r\n]/.test(v))))
       return refuse(t.lineBreak, undefined, 'line break in a field');
-    const configured = Object.keys(config.newsletter.lists);
+    // A press list is not on the form, and nobody signs up for one: to the form it does not exist.
+    const configured = publicLists(config).map((l) => l.id);
     const lists = requested.length ? requested : configured.length === 1 ? configured : [];
     if (!lists.length) return refuse(t.listsMissing, 'lists', 'no list');
-    const unknown = unknownLists(config, lists);
+    const unknown = lists.filter((id) => !configured.includes(id));
     if (unknown.length) return refuse(fill(t.listUnknown, { list: unknown[0]! }), 'lists', 'unknown list');
     const email = normalizeEmail(one('email'));
     if (!email.ok) return refuse(t.emailInvalid, 'email', 'invalid address');

@@ -50,6 +50,7 @@ const PRINTING = [
   'bounces report',
   'db status',
   'db migrate',
+  'db copy',
 ];
 
 const SV = 'sv/umea-lagrar-sommarvarme-i-gamla-bergrum';

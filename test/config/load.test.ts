@@ -150,6 +150,22 @@ newsletter:
     ]);
   });
 
+  it('takes press lists, and refuses a press list with a field of the public form', () => {
+    const lists = (extra: string) => `${MINIMAL}newsletter:
+  from: { name: Press, email: press@test.example }
+  endpoint: https://press.test.example/nl/
+  lists:
+    redaktioner:
+      lang: sv
+      name: Redaktioner
+      audience: press
+${extra}`;
+    expect(loadConfig({ root: project(lists('')), env: {} }).newsletter.lists.redaktioner?.audience).toBe(
+      'press',
+    );
+    expect(codes(lists('      description: Anmäl dig här\n'))).toEqual(['14:7 press-list-public-field']);
+  });
+
   it('suggests the key that was meant', () => {
     const [d] = readConfig({ root: project(`${MINIMAL}newsleter: {}\n`), env: {} }).diagnostics;
     expect(d).toMatchObject({ code: 'config-field-unknown', line: 6, column: 1 });

@@ -17,7 +17,13 @@ describe('what scs publish sends (the plan)', () => {
     room = newsroom();
     const base = room.config();
     // A third list that only wants energy news.
-    const energi = { id: 'energi', lang: 'sv', name: { sv: 'Energi', en: 'Energy' }, topics: ['energi'] };
+    const energi = {
+      id: 'energi',
+      lang: 'sv',
+      name: { sv: 'Energi', en: 'Energy' },
+      topics: ['energi'],
+      audience: 'public' as const,
+    };
     config = { ...base, newsletter: { ...base.newsletter, lists: { ...base.newsletter.lists, energi } } };
     releases = (await checkReleases(config)).releases;
   });
@@ -29,6 +35,10 @@ describe('what scs publish sends (the plan)', () => {
     listId,
     lang: releaseId.slice(0, 2),
     transport: 'smtp',
+    kind: 'newsletter',
+    variant: '',
+    detail: null,
+    covers: null,
     subject: 's',
     releaseHash: 'h',
     state,
@@ -104,5 +114,94 @@ describe('what scs publish sends (the plan)', () => {
       { releaseId: 'sv/removed-since', listId: 'nyheter', reason: 'withdrawn' },
     ]);
     expect(plan.tooOld).toEqual([]);
+  });
+
+  describe('the press office’s mail', () => {
+    const pressConfig = (): Config => ({
+      ...config,
+      newsletter: {
+        ...config.newsletter,
+        lists: {
+          ...config.newsletter.lists,
+          redaktioner: {
+            id: 'redaktioner',
+            lang: 'sv',
+            name: { sv: 'R', en: 'R' },
+            topics: [],
+            audience: 'press',
+          },
+        },
+      },
+    });
+    const correction = (day: string, text = `Rättat ${day}.`) => ({
+      date: new Date(`${day}T00:00:00+02:00`),
+      localDate: day,
+      text,
+      at: { line: 2, column: 3 },
+    });
+    const bergrum = (extra: Partial<Release>) => ({
+      ...releases.find((r) => r.id === BERGRUM_SV)!,
+      ...extra,
+    });
+    const press = (plan: ReturnType<typeof planPublish>) =>
+      plan.dispatches
+        .filter((d) => d.press)
+        .map((d) => `${d.list.id} ${d.press!.kind} ${d.press!.variant}${d.existing ? ' (resume)' : ''}`);
+
+    it('mails a correction the mailed version did not carry, once the mail it follows is finished', () => {
+      const release = bergrum({ corrections: [correction('2026-10-15'), correction('2026-10-16')] });
+      const mailed = { ...dispatch(BERGRUM_SV, 'nyheter', 'done'), covers: ['2026-10-15'] };
+      const at = new Date('2026-10-17T10:00:00Z');
+      const plan = planPublish(config, [release], [mailed], at);
+      expect(press(plan)).toEqual(['nyheter correction 2026-10-16']);
+      expect(plan.dispatches[0]!.press!.audienceOf).toBe(mailed);
+      // Not dated yet, or its mail still under way: nothing.
+      expect(press(planPublish(config, [release], [mailed], new Date('2026-10-15T21:00:00Z')))).toEqual([]);
+      expect(press(planPublish(config, [release], [{ ...mailed, state: 'open' }], at))).toEqual([]);
+      // Planned before: resumed when unfinished, never again when done.
+      const sent = { ...mailed, id: mailed.id + 1, kind: 'correction' as const, variant: '2026-10-16' };
+      expect(press(planPublish(config, [release], [mailed, { ...sent, state: 'open' }], at))).toEqual([
+        'nyheter correction 2026-10-16 (resume)',
+      ]);
+      expect(press(planPublish(config, [release], [mailed, sent], at))).toEqual([]);
+    });
+
+    it('briefs press lists only from prebrief before the embargo until it, then the public lists get the newsletter', () => {
+      const embargo = new Date('2026-10-20T08:00:00Z');
+      const release = bergrum({ embargo, publishAt: embargo, prebrief: 2 * 3600_000 });
+      const at = (iso: string) => planPublish(pressConfig(), [release], [], new Date(iso));
+      expect(press(at('2026-10-20T05:59:00Z'))).toEqual([]);
+      expect(press(at('2026-10-20T06:00:00Z'))).toEqual(['redaktioner briefing ']);
+      expect(pairs(at('2026-10-20T06:00:00Z'))).toEqual([`${BERGRUM_SV} → redaktioner`]);
+      const briefing = { ...dispatch(BERGRUM_SV, 'redaktioner', 'done'), kind: 'briefing' as const };
+      const after = planPublish(pressConfig(), [release], [briefing], embargo);
+      expect(pairs(after)).toEqual([`${BERGRUM_SV} → nyheter`, `${BERGRUM_SV} → energi`]);
+      expect(after.skipped).toContainEqual({
+        releaseId: BERGRUM_SV,
+        listId: 'redaktioner',
+        reason: 'briefed',
+      });
+    });
+
+    it('tells the briefed once of a later embargo and of a withdrawal', () => {
+      const embargo = new Date('2026-10-20T08:00:00Z');
+      const briefing = {
+        ...dispatch(BERGRUM_SV, 'redaktioner', 'done'),
+        kind: 'briefing' as const,
+        detail: embargo.toISOString(),
+      };
+      const later = new Date('2026-10-21T08:00:00Z');
+      const moved = bergrum({ embargo: later, publishAt: later, prebrief: true });
+      const now = new Date('2026-10-19T08:00:00Z');
+      expect(press(planPublish(pressConfig(), [moved], [briefing], now))).toEqual([
+        `redaktioner notice embargo:${later.toISOString()}`,
+      ]);
+      const told = { ...briefing, id: 7, kind: 'notice' as const, variant: `embargo:${later.toISOString()}` };
+      expect(press(planPublish(pressConfig(), [moved], [briefing, told], now))).toEqual([]);
+      const withdrawn = { ...moved, withdrawn: {} };
+      expect(press(planPublish(pressConfig(), [withdrawn], [briefing, told], now))).toEqual([
+        'redaktioner notice withdrawn',
+      ]);
+    });
   });
 });

@@ -14,6 +14,10 @@ import { T0 } from '../subscribers/project.js';
 /** What migrate needs besides the database (steps 1–3 use none of it). */
 const CONTEXT = { secret: 'the-secret-of-this-test-project', now: T0 };
 
+/** The names of the steps after schema `version`, as `migration.applied` lists them. */
+const stepsAfter = (version: number) =>
+  MIGRATIONS.filter((m) => m.version > version).map((m) => `${m.version}-${m.name}`);
+
 const codeOf = (fn: () => unknown) => {
   try {
     fn();
@@ -50,7 +54,7 @@ describe('the SQLite store', () => {
     expect(store.description).toBe('SQLite .scs/scs.db');
     store.close();
     const db = new Database(config.env.database, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -102,7 +106,7 @@ describe('the SQLite store', () => {
     expect([...again.subscribers.recipients('news')].map((r) => r.subscriberId)).toEqual([id]);
     again.close();
     const db = new Database(config.env.database, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     db.close();
   });
 
@@ -134,6 +138,37 @@ describe('the SQLite store', () => {
       .pluck()
       .all();
     expect(indexes).toEqual(['deliveries_message_id', 'deliveries_retry', 'deliveries_subscriber']);
+    db.close();
+  });
+
+  it('gives dispatches a kind (schema 8) without losing a delivery to the rebuilt table', () => {
+    const config = project();
+    const old = oldDatabase(config, 6);
+    old.exec(`
+      INSERT INTO dispatches (id, release_id, lang, list_id, transport, subject, release_hash, state, total, planned_at)
+        VALUES (1, 'sv/x', 'sv', 'nyheter', 'smtp', 'X', 'h', 'done', 2, 0);
+      INSERT INTO deliveries (dispatch_id, subscriber_id, email, status, updated_at) VALUES
+        (1, 1, 'a@example.com', 'sent', 0), (1, 2, 'b@example.com', 'failed', 0);
+    `);
+    old.close();
+    const store = openStore(config);
+    try {
+      const d = store.ledger.get(1)!;
+      expect([d.kind, d.variant, d.covers]).toEqual(['newsletter', '', null]);
+      expect(store.ledger.sentRecipients(1).map((r) => r.email)).toEqual(['a@example.com']);
+      // The same release and list may now have a correction dispatch of its own.
+      const c = store.ledger.createDispatch(
+        { ...d, kind: 'correction', variant: '2026-12-08', detail: 'A figure.' },
+        store.ledger.sentRecipients(1),
+        T0,
+      );
+      expect(store.ledger.find({ ...d, kind: 'correction', variant: '2026-12-08' })?.id).toBe(c.id);
+      expect(store.ledger.find(d)?.id).toBe(1);
+    } finally {
+      store.close();
+    }
+    const db = new Database(config.env.database, { readonly: true });
+    expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
 
@@ -185,12 +220,7 @@ describe('the SQLite store', () => {
 
     const store = openStore(config, { now: T0 });
     try {
-      expect(store.migration.applied).toEqual([
-        '4-address-key',
-        '5-erase-replies',
-        '6-status-detail',
-        '7-bounce-events',
-      ]);
+      expect(store.migration.applied).toEqual(stepsAfter(3));
       expect(store.migration.notes).toEqual([
         'Merged 1 duplicate address (the same address in other letter case):',
         'merged Bob@example.se (#1, unsubscribed), bob@example.se (#2, confirmed), BOB@example.se (#3, pending) into #1 (unsubscribed)',
@@ -260,7 +290,7 @@ describe('the SQLite store', () => {
     old.close();
     const store = openStore(config, { now: T0 });
     try {
-      expect(store.migration.applied).toEqual(['6-status-detail', '7-bounce-events']);
+      expect(store.migration.applied).toEqual(stepsAfter(5));
       expect([...store.subscribers.list()].map((s) => s.statusDetail)).toEqual([
         'via one-click',
         'via cli',

@@ -99,6 +99,29 @@ describe('scs serve (in process, on 127.0.0.1)', () => {
     expect(negotiated).toContain('<html lang="en">');
   });
 
+  it('keeps press lists off the form, and refuses a sign-up for one like a list that does not exist', async () => {
+    await shutdown(server);
+    const redaktioner = {
+      id: 'redaktioner',
+      lang: 'sv',
+      name: { sv: 'Redaktioner', en: 'Newsrooms' },
+      topics: [],
+      audience: 'press' as const,
+    };
+    const config = {
+      ...p.config,
+      newsletter: { ...p.config.newsletter, lists: { ...p.config.newsletter.lists, redaktioner } },
+    };
+    await start({}, config);
+    const form = await (await fetch(`${base}/subscribe`)).text();
+    expect(form).toContain('value="nyheter"');
+    expect(form).not.toContain('redaktioner');
+    const res = await subscribe({ email: 'reporter@example.com', lists: 'redaktioner' });
+    expect(res.status).toBe(400);
+    expect(subscriber('reporter@example.com')).toBeUndefined();
+    expect(await outbox()).toEqual([]);
+  });
+
   it('runs the double opt-in end to end: form → confirmation mail in the outbox → link → button → confirmed', async () => {
     const res = await subscribe({
       email: ' Tove.Ahl@Example.COM ',

@@ -22,6 +22,7 @@ const SKIPS: Record<SkipReason, string> = {
   'newsletter-off': 'newsletter: false',
   'release-withdrawn': 'withdrawn',
   'no-list': 'no list takes its language and topics',
+  briefed: 'the press list was briefed before the embargo',
   withdrawn:
     'unfinished dispatch not resumed: the release is gone, unpublished, a draft, withdrawn or has "newsletter: false" now',
 };

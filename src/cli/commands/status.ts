@@ -1,7 +1,24 @@
 import { Command } from 'commander';
 import { localDateTime } from '../../core/time.js';
+import type { MailSummary, ReleaseSummary } from '../../publish/press-status.js';
 import type { Cli } from '../context.js';
-import { label, n, transportLine } from '../dispatch-output.js';
+import { label, n, noticeText, transportLine } from '../dispatch-output.js';
+
+/** A line per release: "sv/x: briefed 2 journalists 2027-02-01T08:00+01:00; newsletter 5 sent …". */
+function releaseLines(releases: readonly ReleaseSummary[], at: (d: Date | null) => string): string[] {
+  const sent = (s: MailSummary) => `${n(s.sent)} sent ${at(s.at)}`;
+  return releases.map((r) => {
+    const parts = [
+      r.briefed
+        ? `briefed ${n(r.briefed.sent)} journalist${r.briefed.sent === 1 ? '' : 's'} ${at(r.briefed.at)}`
+        : '',
+      r.newsletter ? `newsletter ${sent(r.newsletter)}` : '',
+      ...r.corrections.map((c) => `correction ${c.date}: ${sent(c)}`),
+      ...r.notices.map((x) => `notice (${noticeText(x.change)}): ${sent(x)}`),
+    ];
+    return `${r.releaseId}: ${parts.filter(Boolean).join('; ')}`;
+  });
+}
 
 export function statusCommand(cli: Cli): Command {
   return new Command('status')
@@ -40,6 +57,7 @@ export function statusCommand(cli: Cli): Command {
       }
       if (!result.dispatches.length)
         return cli.out(release ? `No dispatch of ${release} yet.` : 'No dispatches yet.');
+      for (const line of releaseLines(result.releases, at)) cli.out(line);
       for (const { dispatch: d, counts, problems, bounces } of result.dispatches) {
         const state =
           d.state === 'done'

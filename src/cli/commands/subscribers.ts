@@ -1,4 +1,5 @@
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -121,6 +122,15 @@ export function subscribersCommand(cli: Cli): Command {
       '--force-resubscribe',
       'add an address that unsubscribed or is suppressed (only if they asked to come back)',
     )
+    .option('--outlet <name>', 'press lists: the journalist’s newsroom or publication')
+    .addOption(
+      new Option(
+        '--beat <topics>',
+        'press lists: the topic ids they cover (repeat or comma-separate)',
+      ).argParser((value: string, previous: string[] = []) => collect(value, previous)),
+    )
+    .option('--reason <text>', 'press lists (required): why they are on it, kept as the consent record')
+    .option('--by <operator>', 'press lists: who adds them (default: your user name)')
     .option('--json', 'print the result as JSON')
     .action(async function (
       this: Command,
@@ -131,6 +141,10 @@ export function subscribersCommand(cli: Cli): Command {
         lang?: string;
         confirmed?: boolean;
         forceResubscribe?: boolean;
+        outlet?: string;
+        beat?: string[];
+        reason?: string;
+        by?: string;
         json?: boolean;
       },
     ) {
@@ -151,6 +165,12 @@ export function subscribersCommand(cli: Cli): Command {
             forceResubscribe: opts.forceResubscribe ?? false,
             now: new Date(),
             ...(transport ? { transport } : {}),
+            press: {
+              addedBy: opts.by ?? userInfo().username,
+              ...(opts.outlet !== undefined ? { outlet: opts.outlet } : {}),
+              ...(opts.beat !== undefined ? { beat: opts.beat } : {}),
+              ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
+            },
           });
           const s = result.subscriber;
           if (opts.json)

@@ -38,6 +38,20 @@ export const pressDiagnostics = defineDiagnostics({
     message: (a: { date: string }) => `Two corrections are dated ${a.date}.`,
     hint: 'Make them one correction (a correction is sent once per day it is dated), or date each the day it was made.',
   },
+  'correction-removed': {
+    severity: 'error',
+    title: 'A correction that was mailed is gone',
+    message: (a: { date: string }) =>
+      `The correction dated ${a.date} has been mailed to the release's recipients, and is no longer in the release.`,
+    hint: "Put it back as it was: what was mailed stays on the record. To correct it, add a new correction with today's date.",
+  },
+  'correction-edited': {
+    severity: 'error',
+    title: 'A correction that was mailed has been changed',
+    message: (a: { date: string; sent: string }) =>
+      `The correction dated ${a.date} has been mailed as "${a.sent}", and its text has changed since.`,
+    hint: "Restore the text that was mailed, and add a new correction with today's date for what is still wrong.",
+  },
   'inline-html': {
     severity: 'error',
     title: 'HTML in a correction or a withdrawal reason',
@@ -81,6 +95,21 @@ export const pressDiagnostics = defineDiagnostics({
       `The embargo "${a.embargo}" has no UTC offset: it is read in ${a.zone}, as ${a.read}.`,
     hint: (a: { read: string }) =>
       `Journalists elsewhere read it too: write the offset to make it plain ("embargo: ${a.read}").`,
+  },
+  'press-list-public-field': {
+    severity: 'error',
+    title: 'A press list with a field of the public sign-up form',
+    message: (a: { list: string; field: string }) =>
+      `The press list "${a.list}" has "${a.field}", which only the public sign-up form shows; press lists are not on it.`,
+    hint: (a: { field: string }) =>
+      `Remove "${a.field}" (the press office adds journalists with "scs subscribers add"), or remove "audience: press" to make it a public list.`,
+  },
+  'press-reason-missing': {
+    severity: 'error',
+    title: 'A journalist added to a press list without a reason',
+    message: (a: { list: string; email: string }) =>
+      `${a.email} would be added to the press list ${a.list} without a reason: a press list has no sign-up, so the reason is the consent record.`,
+    hint: 'Say why they are on it, e.g. --reason "asked for our releases at the fair, 2026-11-03".',
   },
   'permalinks-invalid': {
     severity: 'error',

@@ -31,6 +31,10 @@ interface DispatchRow {
   lang: string;
   list_id: string;
   transport: Dispatch['transport'];
+  kind: Dispatch['kind'];
+  variant: string;
+  detail: string | null;
+  covers: string | null;
   subject: string;
   release_hash: string;
   state: DispatchState;
@@ -62,6 +66,10 @@ function toDispatch(row: DispatchRow): Dispatch {
     lang: row.lang,
     listId: row.list_id,
     transport: row.transport,
+    kind: row.kind,
+    variant: row.variant,
+    detail: row.detail,
+    covers: row.covers === null ? null : (JSON.parse(row.covers) as string[]),
     subject: row.subject,
     releaseHash: row.release_hash,
     state: row.state,
@@ -90,16 +98,22 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
   /** The settings SENDER_PRAGMAS replaced, while this connection holds the lock. */
   let beforeSending: Record<string, number> | undefined;
   const q = {
-    find: db.prepare('SELECT * FROM dispatches WHERE release_id = ? AND list_id = ? AND transport = ?'),
+    find: db.prepare(
+      'SELECT * FROM dispatches WHERE release_id = ? AND list_id = ? AND transport = ? AND kind = ? AND variant = ?',
+    ),
     get: db.prepare('SELECT * FROM dispatches WHERE id = ?'),
     listAll: db.prepare('SELECT * FROM dispatches ORDER BY planned_at DESC, id DESC'),
     insertDispatch: db.prepare(`
-      INSERT INTO dispatches (release_id, lang, list_id, transport, subject, release_hash, state, total, planned_at)
-      VALUES (?, ?, ?, ?, ?, ?, 'open', 0, ?)`),
+      INSERT INTO dispatches (release_id, lang, list_id, transport, kind, variant, detail, covers, subject,
+        release_hash, state, total, planned_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?)`),
     insertDelivery: db.prepare(`
       INSERT INTO deliveries (dispatch_id, subscriber_id, email, name, status, message_id, updated_at)
       VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING`),
     addTotal: db.prepare('UPDATE dispatches SET total = total + ? WHERE id = ?'),
+    sent: db.prepare(
+      "SELECT subscriber_id AS subscriberId, email, name FROM deliveries WHERE dispatch_id = ? AND status = 'sent' AND email <> '' ORDER BY subscriber_id",
+    ),
     counts: db.prepare('SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = ? GROUP BY status'),
     problems: db.prepare(`
       SELECT subscriber_id, email, status, attempts, last_reply, message_id, updated_at FROM deliveries
@@ -202,6 +216,10 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
           dispatch.lang,
           dispatch.listId,
           dispatch.transport,
+          dispatch.kind ?? 'newsletter',
+          dispatch.variant ?? '',
+          dispatch.detail ?? null,
+          dispatch.covers ? JSON.stringify(dispatch.covers) : null,
           dispatch.subject,
           dispatch.releaseHash,
           at,
@@ -271,7 +289,13 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
 
   return {
     find(key) {
-      const row = q.find.get(key.releaseId, key.listId, key.transport) as DispatchRow | undefined;
+      const row = q.find.get(
+        key.releaseId,
+        key.listId,
+        key.transport,
+        key.kind ?? 'newsletter',
+        key.variant ?? '',
+      ) as DispatchRow | undefined;
       return row && toDispatch(row);
     },
     get(dispatchId) {
@@ -289,6 +313,9 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     },
     addRecipients(dispatchId, recipients, now, messageId) {
       return streaming(() => addRecipients.immediate(dispatchId, recipients, now.getTime(), messageId));
+    },
+    sentRecipients(dispatchId) {
+      return q.sent.all(dispatchId) as LedgerRecipient[];
     },
     counts(dispatchId) {
       const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;

@@ -10,12 +10,18 @@ export interface MigrationContext {
 }
 
 /**
- * One step of the schema. Versions count up from 1 without gaps; a released step never changes. A step
- * may `note` what people should hear about (what it merged, say).
+ * One step of the schema. Versions count up from 1; a released step never changes. A step may `note`
+ * what people should hear about (what it merged, say). Numbers may have gaps: work done in parallel
+ * reserves its number (008 may land before 007), and a database records the highest step applied.
  */
 export type Migration = {
   version: number;
   name: string;
+  /**
+   * The step rebuilds a table others refer to: foreign keys are off while it runs (SQLite's own recipe
+   * for changing a table; with them on, dropping the old table would cascade into the rows that refer to it).
+   */
+  rebuildsTables?: boolean;
   up: (db: Database.Database, context: MigrationContext & { note: (text: string) => void }) => void;
 };
 
@@ -38,24 +44,34 @@ export function migrate(
   context: MigrationContext,
 ): MigrationResult {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1)
-      throw new Error(`migration "${m.name}" has version ${m.version}, expected ${i + 1}`);
+    const before = i ? migrations[i - 1]!.version : 0;
+    if (m.version <= before)
+      throw new Error(`migration "${m.name}" has version ${m.version}, expected more than ${before}`);
   });
-  const latest = migrations.length;
+  const latest = migrations.at(-1)?.version ?? 0;
   const from = db.pragma('user_version', { simple: true }) as number;
   if (from > latest) {
     throw new ScsError([report('store-too-new', { database: shownFile, version: from, latest })], 2);
   }
   const applied: string[] = [];
   const notes: string[] = [];
-  for (const m of migrations.slice(from)) {
-    db.transaction(() => {
-      // Read again under the write lock: another process may have run this step since we looked.
-      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
-      m.up(db, { ...context, note: (text) => notes.push(text) });
-      db.pragma(`user_version = ${m.version}`);
-      applied.push(`${m.version}-${m.name}`);
-    }).immediate();
+  for (const m of migrations.filter((m) => m.version > from)) {
+    // PRAGMA foreign_keys is ignored inside a transaction: it is set around it.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        // Read again under the write lock: another process may have run this step since we looked.
+        if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
+        m.up(db, { ...context, note: (text) => notes.push(text) });
+        if (m.rebuildsTables && (db.pragma('foreign_key_check') as unknown[]).length)
+          throw new Error(`migration "${m.name}" broke a foreign key`);
+        db.pragma(`user_version = ${m.version}`);
+        applied.push(`${m.version}-${m.name}`);
+      }).immediate();
+    } finally {
+      if (m.rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
   }
   return { from, to: latest, applied, notes };
 }

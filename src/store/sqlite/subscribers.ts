@@ -27,6 +27,11 @@ interface SubscriberRow {
   consent_ip: string | null;
   consent_detail: string | null;
   confirmed_at: string | null;
+  outlet: string | null;
+  /** JSON array of topic ids. */
+  beat: string | null;
+  consent_by: string | null;
+  consent_reason: string | null;
   created_at: string;
   updated_at: string;
   /** JSON: [[list_id, status, created_at, updated_at], …] */
@@ -84,6 +89,15 @@ function toSubscriber(row: SubscriberRow): Subscriber {
       detail: row.consent_detail,
       confirmedAt: optionalDate(row.confirmed_at),
     },
+    press:
+      row.outlet === null && row.beat === null && row.consent_by === null && row.consent_reason === null
+        ? null
+        : {
+            outlet: row.outlet,
+            beat: row.beat === null ? [] : (JSON.parse(row.beat) as string[]),
+            addedBy: row.consent_by,
+            reason: row.consent_reason,
+          },
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
     subscriptions,
@@ -294,6 +308,12 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
         values.consent_ip = changes.consent.ip;
         values.consent_detail = changes.consent.detail;
         values.confirmed_at = changes.consent.confirmedAt && iso(changes.consent.confirmedAt);
+      }
+      if (changes.press !== undefined) {
+        values.outlet = changes.press.outlet;
+        values.beat = JSON.stringify(changes.press.beat);
+        values.consent_by = changes.press.addedBy;
+        values.consent_reason = changes.press.reason;
       }
       const columns = Object.keys(values).filter((k) => k !== 'id' && k !== 'now');
       const key = columns.join(',');
