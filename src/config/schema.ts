@@ -104,6 +104,12 @@ export const configSchema = lazy(() => {
         trustProxy: z.array(z.string()).default([]),
       })
       .default({ trustProxy: [] }),
+    images: z
+      .strictObject({
+        /** The terms shown with an image's download link when its frontmatter gives no `image.license`. */
+        license: localized.optional(),
+      })
+      .default({}),
   });
 });
 

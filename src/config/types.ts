@@ -104,6 +104,10 @@ export interface Config {
   boilerplates: Record<string, Localized>;
   topics: Record<string, Localized>;
   newsletter: NewsletterConfig;
+  images: {
+    /** The terms shown with an image's download link, per language, unless its frontmatter gives its own. */
+    license: Localized;
+  };
   serve: {
     /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; none by default. */
     trustProxy: string[];

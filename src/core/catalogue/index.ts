@@ -13,6 +13,7 @@ import { documentDiagnostics } from './core.js';
 import { deliveryDiagnostics } from './delivery.js';
 import { doctorDiagnostics } from './doctor.js';
 import { emailDiagnostics } from './email.js';
+import { imageDiagnostics } from './images.js';
 import { publishDiagnostics } from './publish.js';
 import { serveDiagnostics } from './subscription.js';
 import { siteDiagnostics } from './site.js';
@@ -25,6 +26,7 @@ export const catalogue = {
   ...documentDiagnostics,
   ...configDiagnostics,
   ...contentDiagnostics,
+  ...imageDiagnostics,
   ...cliDiagnostics,
   ...doctorDiagnostics,
   ...emailDiagnostics,

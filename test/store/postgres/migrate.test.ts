@@ -7,6 +7,8 @@ import { POSTGRES_MIGRATIONS } from '../../../src/store/postgres/migrations/inde
 import { exampleProject, runScs } from '../../helpers/scs.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 
+const ALL = POSTGRES_MIGRATIONS.map((m) => `${m.version}-${m.name}`);
+
 let server: TestPostgres;
 beforeAll(async () => {
   server = await startPostgres();
@@ -36,11 +38,7 @@ describe('PostgreSQL schema', () => {
     try {
       expect(await postgresVersion(client, l)).toBe(0);
       const first = await migratePostgres(client, l, POSTGRES_MIGRATIONS);
-      expect(first).toMatchObject({
-        from: 0,
-        to: POSTGRES_MIGRATIONS.length,
-        applied: ['1-initial', '2-bounce-events'],
-      });
+      expect(first).toMatchObject({ from: 0, to: POSTGRES_MIGRATIONS.length, applied: ALL });
       const again = await migratePostgres(client, l, POSTGRES_MIGRATIONS);
       expect(again.applied).toEqual([]);
     } finally {
@@ -69,7 +67,7 @@ describe('PostgreSQL schema', () => {
     const clients = await Promise.all(Array.from({ length: 5 }, () => connectPostgres(l)));
     try {
       const results = await Promise.all(clients.map((c) => migratePostgres(c, l, POSTGRES_MIGRATIONS)));
-      expect(results.flatMap((r) => r.applied)).toEqual(['1-initial', '2-bounce-events']);
+      expect(results.flatMap((r) => r.applied)).toEqual(ALL);
     } finally {
       await Promise.all(clients.map((c) => c.end()));
     }
