@@ -167,7 +167,10 @@ describe('the press office’s mail: briefings, notices, corrections (the binary
     expect(journalists).toHaveLength(2);
 
     // Three hours before the embargo: too early to brief.
-    expect((await publish('2027-02-01T07:00')).dispatches).toEqual([]);
+    const early = await publish('2027-02-01T07:00');
+    expect(early.dispatches).toEqual([]);
+    // A scheduler hears when to run for the briefing.
+    expect([early.nextDue, early.nextDueReason]).toEqual(['2027-02-01T07:00:00.000Z', 'briefing']);
     expect(outbox(room)).toEqual([]);
 
     const briefing = await publish('2027-02-01T08:00');
