@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../', import.meta.url));
 export const BIN = path.join(REPO, 'bin', 'scs.js');
-const GEN = path.resolve(REPO, '../shared/bench/gen-corpus.mjs');
+// shared/ sits beside the main checkout, one level further up from a worktree (wt/<name>).
+const GEN =
+  ['..', '../..'].map((up) => path.resolve(REPO, up, 'shared/bench/gen-corpus.mjs')).find(existsSync) ??
+  path.resolve(REPO, '../shared/bench/gen-corpus.mjs');
 const MAXRSS = path.join(REPO, 'bench', 'maxrss.cjs');
 
 /** The standard corpus of `n` releases (../shared/bench/gen-corpus.mjs), with a config defining its ids. */

@@ -222,6 +222,18 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
     store: true,
     exit: { 0: 'the schema is the newest' },
   },
+  'db copy': {
+    examples: [
+      [
+        'scs db copy --from .scs/scs.db --to postgres://scs@db.internal/press',
+        'move a newsroom to PostgreSQL',
+      ],
+      ['scs db copy --from "$SCS_DATABASE" --to backup.db --json', 'a copy into a new SQLite file, as JSON'],
+    ],
+    json: true,
+    store: true,
+    exit: { 0: 'every table copied and its count checked', 1: 'the copy failed and was rolled back' },
+  },
   serve: {
     examples: [
       ['scs serve', 'answer on http://127.0.0.1:8080/ behind your HTTPS proxy'],

@@ -9,11 +9,16 @@ export type StoreLocation =
   | ({ kind: 'postgres' } & PostgresLocation);
 
 export function storeLocation(config: Config): StoreLocation {
-  const database = config.env.database;
+  return locateStore(config.env.database, config.root);
+}
+
+/** `database` as SCS_DATABASE or `scs db copy` give it: a path (relative to `root`) or a URL. */
+export function locateStore(database: string, root: string): StoreLocation {
   if (isPostgresUrl(database)) {
     const parsed = parsePostgresUrl(database);
     if ('code' in parsed) throw new ScsError([parsed], 2);
     return { kind: 'postgres', ...parsed };
   }
-  return { kind: 'sqlite', file: database, shown: path.relative(config.root, database) || database };
+  const file = path.resolve(root, database);
+  return { kind: 'sqlite', file, shown: path.relative(root, file) || file };
 }

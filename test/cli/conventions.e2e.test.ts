@@ -47,6 +47,7 @@ const PRINTING = [
   'subscribers import',
   'db status',
   'db migrate',
+  'db copy',
 ];
 
 const SV = 'sv/umea-lagrar-sommarvarme-i-gamla-bergrum';

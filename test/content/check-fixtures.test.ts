@@ -74,6 +74,7 @@ const NOT_FROM_CONTENT: Record<string, string> = {
   'email-recipient-invalid': "a subscriber's address in the store",
   'email-write-failed': 'the file system (writing an email to disk)',
   'site-build-locked': 'another build running',
+  'site-cache-stale': "scs's own build cache, verified with SCS_VERIFY_CACHE=1",
   'site-link-unpublished':
     'a linked release the build leaves out for errors of its own (check reports links to drafts and later releases: link-unpublished)',
   'site-search-failed': 'Pagefind',

@@ -37,5 +37,32 @@ export function dbCommand(cli: Cli): Command {
       );
       for (const note of r.notes) cli.out(`  ${note}`);
     });
+  db.command('copy')
+    .description(
+      'Copy subscribers, consent records, suppressions and the ledger from one database to another (SQLite ↔ PostgreSQL); the target must be empty.',
+    )
+    .requiredOption('--from <database>', 'an SQLite path or a postgres:// URL')
+    .requiredOption(
+      '--to <database>',
+      'an SQLite path that does not exist yet, or an empty PostgreSQL database',
+    )
+    .action(async function (this: Command, opts: { from: string; to: string; json?: boolean }) {
+      const config = cli.config(this);
+      const [{ copyDatabase }, { resolveSecret }] = await Promise.all([
+        import('../../store/copy.js'),
+        import('../../config/secret.js'),
+      ]);
+      const r = await copyDatabase({
+        from: opts.from,
+        to: opts.to,
+        root: cli.cwd,
+        secret: resolveSecret(config).secret,
+        now: new Date(),
+      });
+      if (opts.json) return cli.out(JSON.stringify(r, null, 2));
+      const total = r.tables.reduce((sum, t) => sum + t.rows, 0);
+      cli.out(`Copied ${total} rows from ${r.from} to ${r.to}, each table's count checked:`);
+      for (const t of r.tables) cli.out(`  ${t.table.padEnd(18)} ${t.rows}`);
+    });
   return db;
 }

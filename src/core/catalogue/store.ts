@@ -56,4 +56,23 @@ export const storeDiagnostics = defineDiagnostics({
       `SCS_DATABASE names PostgreSQL (${a.database}); in this version only scs db works with PostgreSQL, and this command needs the SQLite store.`,
     hint: 'Run this command with SCS_DATABASE unset or naming an SQLite file. scs db status and scs db migrate prepare the PostgreSQL database.',
   },
+  'store-copy-refused': {
+    severity: 'error',
+    title: 'scs db copy will not copy into this database',
+    message: (a: { database: string; reason: string }) => `Not copying into ${a.database}: ${a.reason}.`,
+    hint: 'Copy into a new, empty database (an SQLite path that does not exist yet, or an empty PostgreSQL database or schema); nothing was written.',
+  },
+  'store-copy-mismatch': {
+    severity: 'error',
+    title: 'A copied table does not match its source',
+    message: (a: { table: string; expected: number; written: number }) =>
+      `The copy of table ${a.table} has ${a.written} rows where the source has ${a.expected}; the copy was rolled back.`,
+    hint: 'Make sure nothing writes to the source during the copy (stop scs serve and scheduled runs), then run scs db copy again.',
+  },
+  'store-copy-failed': {
+    severity: 'error',
+    title: 'scs db copy failed',
+    message: (a: { reason: string }) => `The copy failed and was rolled back: ${a.reason}.`,
+    hint: 'Nothing was written to the target. Check that both databases are ones scs wrote (scs db status), then run scs db copy again.',
+  },
 });
