@@ -43,7 +43,9 @@ describe('scs db copy', () => {
         runScsAsync(args, { cwd: room.dir, env: { ...room.env, ...env } });
       const published = await scs(['publish', '--now', DUE]);
       expect(published.code, published.stderr).toBe(0);
-      expect((await scs(['subscribers', 'remove', 'reader0003@example.com', '--list', 'nyheter'])).code).toBe(0);
+      expect((await scs(['subscribers', 'remove', 'reader0003@example.com', '--list', 'nyheter'])).code).toBe(
+        0,
+      );
       const source = path.join(room.dir, '.scs', 'scs.db');
       const url = `${server.createDatabase('copy')}?schema=press`;
 
