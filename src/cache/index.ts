@@ -17,6 +17,8 @@ const FOLDERS = {
   releases: 'releases',
   /** Per output folder: its build state, lock and work folders (site/state.ts, site/output.ts). */
   site: 'site',
+  /** Derived images by their public names, and what is known of each source (assets/). */
+  images: 'images',
 } as const;
 
 export type CacheName = keyof typeof FOLDERS;

@@ -166,6 +166,16 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
     json: true,
     exit: { 1: 'no such subscriber' },
   },
+  'subscribers unsuppress': {
+    examples: [
+      [
+        'scs subscribers unsuppress anna@example.org --reason "mailbox works again (phoned 12 Oct)"',
+        'lift a bounce suppression, logged',
+      ],
+    ],
+    json: true,
+    exit: { 1: 'not suppressed, or suppressed by an unsubscribe or erasure (never lifted here)' },
+  },
   'subscribers erase': {
     examples: [
       [
@@ -241,6 +251,35 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
     ],
     store: true,
     exit: { 0: 'stopped with Ctrl+C or SIGTERM after the open requests' },
+  },
+  bounces: {
+    examples: [
+      ['scs bounces fetch', 'apply the bounces in SCS_BOUNCE_IMAP_URL'],
+      ['scs bounces report --since 7d', 'bounce and complaint rates of the last week'],
+    ],
+    store: true,
+  },
+  'bounces fetch': {
+    examples: [
+      ['scs bounces fetch', 'the IMAP mailbox in SCS_BOUNCE_IMAP_URL; applied messages go to Processed'],
+      [
+        'scs bounces fetch --maildir /var/mail/bounces',
+        'a Maildir; applied messages go to cur/, marked seen',
+      ],
+      ['scs bounces fetch --stdin < bounce.eml', 'one message (from a Postfix pipe)'],
+    ],
+    json: true,
+    store: true,
+    exit: { 0: 'the mailbox was read (messages not recognised are left in it, and counted)' },
+  },
+  'bounces report': {
+    examples: [
+      ['scs bounces report', 'rates per list and receiving domain, last 30 days'],
+      ['scs bounces report --since 90d --json', 'the last 90 days, as JSON'],
+    ],
+    json: true,
+    store: true,
+    exit: { 1: 'a complaint rate over 0.1 % or a bounce rate over 2 %' },
   },
   doctor: {
     examples: [

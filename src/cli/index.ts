@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ScsError } from '../core/diagnostic.js';
+import { bouncesCommand } from './commands/bounces.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
 import { dbCommand } from './commands/db.js';
@@ -31,6 +32,7 @@ const COMMANDS: ((cli: Cli) => Command)[] = [
   sendCommand,
   statusCommand,
   subscribersCommand,
+  bouncesCommand,
   dbCommand,
   serveCommand,
   doctorCommand,

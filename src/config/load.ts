@@ -12,6 +12,12 @@ import { parseAddressRange } from './trust-proxy.js';
 import { configSchema, type ConfigInput, type LocalizedInput } from './schema.js';
 import type { Config, Contact, Localized, NewsletterList } from './types.js';
 
+/** The licence of press images unless the config or the frontmatter says otherwise: editorial use, credited. */
+const DEFAULT_IMAGE_LICENSE: Localized = {
+  sv: 'Fri att använda i redaktionellt syfte med angiven fotograf',
+  en: 'Free to use for editorial purposes, with the photographer credited',
+};
+
 export const CONFIG_FILES = ['scs.config.yml', 'scs.config.yaml'];
 
 export interface LoadConfigOptions {
@@ -299,6 +305,11 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
     contacts,
     boilerplates,
     topics,
+    images: {
+      license: input.images.license
+        ? localize(input.images.license, ['images', 'license'])
+        : { ...DEFAULT_IMAGE_LICENSE },
+    },
     newsletter: {
       from,
       ...(nl?.replyTo ? { replyTo: nl.replyTo } : {}),
@@ -313,6 +324,15 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
       ),
       lists,
       delivery: nl?.delivery ?? configSchemaDeliveryDefaults(),
+      bounce: {
+        ...(nl?.bounce?.address ? { address: nl.bounce.address } : {}),
+        softLimit: nl?.bounce?.softLimit ?? 3,
+        softWindowMs: duration(
+          nl?.bounce?.softWindow ?? '30d',
+          ['newsletter', 'bounce', 'softWindow'],
+          30 * 86400000,
+        ),
+      },
     },
     serve: { trustProxy: input.serve.trustProxy.map((entry) => entry.trim()) },
     env: secrets(ctx.env, ctx.root, from),

@@ -44,6 +44,15 @@ export const configSchema = lazy(() => {
     timeoutMs: z.int().min(100).default(30000),
   });
 
+  /** Bounce and complaint handling (`scs bounces fetch`): see the README's "Bounces and complaints". */
+  const bounceSchema = z.strictObject({
+    /** The bounce mailbox; each message's envelope sender becomes `<local>+<token>@<domain>` (VERP). */
+    address: z.email().optional(),
+    /** Soft bounces (4.x.x) that suppress an address, when they come within `softWindow`. */
+    softLimit: z.int().min(1).max(100).default(3),
+    softWindow: z.union([z.string(), z.number()]).default('30d'),
+  });
+
   return z.strictObject({
     organization: z.strictObject({
       name: localized,
@@ -86,6 +95,7 @@ export const configSchema = lazy(() => {
         confirmTokenTtl: z.union([z.string(), z.number()]).default('7d'),
         lists: z.record(id, listSchema).default({}),
         delivery: deliverySchema.default(deliverySchema.parse({})),
+        bounce: bounceSchema.default(bounceSchema.parse({})),
       })
       .optional(),
     serve: z
@@ -94,6 +104,12 @@ export const configSchema = lazy(() => {
         trustProxy: z.array(z.string()).default([]),
       })
       .default({ trustProxy: [] }),
+    images: z
+      .strictObject({
+        /** The terms shown with an image's download link when its frontmatter gives no `image.license`. */
+        license: localized.optional(),
+      })
+      .default({}),
   });
 });
 

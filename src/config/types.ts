@@ -42,6 +42,15 @@ export interface NewsletterConfig {
   confirmTokenTtlMs: number;
   lists: Record<string, NewsletterList>;
   delivery: DeliverySettings;
+  bounce: BounceSettings;
+}
+
+/** `newsletter.bounce`: where bounces go, and when soft ones suppress an address. */
+export interface BounceSettings {
+  /** The bounce mailbox (VERP envelope senders are made from it); none means the From address. */
+  address?: string;
+  softLimit: number;
+  softWindowMs: number;
 }
 
 /** Settings that come only from the environment (secrets and machine-specific places). */
@@ -93,6 +102,10 @@ export interface Config {
   boilerplates: Record<string, Localized>;
   topics: Record<string, Localized>;
   newsletter: NewsletterConfig;
+  images: {
+    /** The terms shown with an image's download link, per language, unless its frontmatter gives its own. */
+    license: Localized;
+  };
   serve: {
     /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; none by default. */
     trustProxy: string[];

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { checkImages } from '../assets/check.js';
 import type { Config } from '../config/types.js';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { emailBodyHtml } from '../email/body-html.js';
@@ -43,6 +44,12 @@ export async function checkProject(config: Config, options: CheckOptions): Promi
       (d) => inScope.has(d.file!) || (d.file === PERMALINKS_FILE && wholeProject(config, options)),
     ),
   ];
+  found.push(
+    ...(await checkImages(
+      config,
+      checked.releases.filter((r) => !r.draft && inScope.has(r.file)),
+    )),
+  );
   for (const release of checked.releases) {
     if (release.draft || !inScope.has(release.file)) continue;
     found.push(...checkReleasePage(release, (needle, line) => at.find(release.path, needle, line)));

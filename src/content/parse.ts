@@ -151,8 +151,11 @@ export function parseRelease(
 
   let image: ReleaseImage | undefined;
   if (fm.image) {
-    const { src, alt, credit } = fm.image;
+    const { src, alt, credit, focus, license, download } = fm.image;
     image = { src, alt: alt?.trim() ?? '', ...(credit ? { credit } : {}) };
+    if (focus) image.focus = [focus[0]!, focus[1]!];
+    if (license) image.license = license;
+    if (download !== undefined) image.download = download;
     if (!alt?.trim()) {
       add(
         report('image-alt-missing', alt === undefined ? at(['image'], 'key') : at(['image', 'alt'], 'value')),

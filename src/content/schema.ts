@@ -30,6 +30,12 @@ export const frontmatterSchema = lazy(() => {
         src: z.string().min(1),
         alt: z.string().optional(),
         credit: z.string().optional(),
+        /** The point to keep in view when the image is cropped (Open Graph), as fractions of width and height. */
+        focus: z.array(z.number().min(0).max(1)).length(2).optional(),
+        /** Terms of use shown with the download link; the config's `images.license` by default. */
+        license: z.string().min(1).optional(),
+        /** Whether the original is offered for download (without its GPS position). */
+        download: z.boolean().optional(),
       })
       .optional(),
     contacts: z.array(z.union([z.string(), inlineContact])).default([]),

@@ -9,8 +9,11 @@ export const RELEASE_TYPES = ['news', 'press-release'] as const;
 export type ReleaseType = (typeof RELEASE_TYPES)[number];
 
 /** As written in the frontmatter, with where the image is. */
-export interface ReleaseImage extends Pick<NonNullable<Frontmatter['image']>, 'src' | 'credit'> {
+export interface ReleaseImage
+  extends Pick<NonNullable<Frontmatter['image']>, 'src' | 'credit' | 'license' | 'download'> {
   alt: string;
+  /** `image.focus`: the point a crop keeps in view, as fractions of width and height. */
+  focus?: [number, number];
   /** Absolute path of a local image file; undefined for an absolute URL. */
   file?: string;
   /** Set for `http(s)://` images. */

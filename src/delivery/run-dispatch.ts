@@ -51,6 +51,14 @@ export interface DispatchContext {
   onProgress?(progress: DispatchProgress): void;
   /** When to pause: more than `limit` failures among the last `size` attempts (default 50 of 100). */
   failureWindow?: { size: number; limit: number };
+  /**
+   * How many hard bounces have been reported for this dispatch so far (DSNs applied by `scs bounces
+   * fetch`, relay webhooks): each one reported while the dispatch runs counts as a failure in the
+   * window above, so a list that bounces later, not during SMTP, pauses too.
+   */
+  lateBounces?(): number;
+  /** How often `lateBounces` is asked (default every second). */
+  lateBouncesEveryMs?: number;
 }
 
 export interface DispatchRunResult {
@@ -70,6 +78,7 @@ const READ_AHEAD = 256;
 const REFILL_WAIT_MS = 2;
 /** Messages at once with a transport that cannot make a second copy (the outbox): nothing is in doubt. */
 const IDEMPOTENT_BATCH = 256;
+const LATE_BOUNCES_EVERY_MS = 1000;
 
 /**
  * Sends one dispatch's pending recipients. The order for each message is: check the subscriber is still
@@ -128,6 +137,22 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   let wake: (() => void) | undefined;
   const notify = () => wake?.();
   ctx.signal?.addEventListener('abort', notify);
+
+  // Bounces reported before this run are not its failures: only those that arrive while it runs count.
+  let lateSeen = ctx.lateBounces ? timed('storeMs', () => ctx.lateBounces!()) : 0;
+  let latePolled = performance.now();
+  const lateEvery = ctx.lateBouncesEveryMs ?? LATE_BOUNCES_EVERY_MS;
+  const pollLateBounces = () => {
+    if (!ctx.lateBounces || performance.now() - latePolled < lateEvery) return;
+    latePolled = performance.now();
+    const now = timed('storeMs', () => ctx.lateBounces!());
+    for (; lateSeen < now; lateSeen++) window.add(true);
+    if (window.tripped)
+      halt ??= {
+        state: 'paused',
+        reason: `${window.failures} of the last ${window.attempts} attempts failed or bounced later (${now} hard bounces reported for this dispatch)`,
+      };
+  };
 
   const meter = new RateMeter();
   let lastProgress = 0;
@@ -215,6 +240,7 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
     for (;;) {
       if (!halt && ctx.signal?.aborted)
         halt = { state: 'stopped', reason: String(ctx.signal.reason ?? 'stopped') };
+      if (!halt) pollLateBounces();
       const now = clock();
       const claims: DeliveryClaim[] = [];
       const batch: [DueDelivery, OutgoingMessage][] = [];

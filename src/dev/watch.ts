@@ -3,11 +3,9 @@ import { checkReleases, type LoadSession, releasesUnchanged } from '../content/l
 import type { Release } from '../content/types.js';
 import { type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.js';
 import { type BuildOptions, type BuildResult, buildSite } from '../site/build.js';
-import type { BuildSession } from '../site/state.js';
 import { RebuildLoop } from './rebuild-loop.js';
 
-export interface WatchOptions
-  extends Omit<BuildOptions, 'now' | 'releases' | 'session' | 'recordPermalinks'> {
+export interface WatchOptions extends Omit<BuildOptions, 'now' | 'releases' | 'recordPermalinks'> {
   /** A fixed clock; default the real time at each build (and a rebuild when a hidden release comes due). */
   now?: Date;
   /** Reads the config (again after it changed); throws ScsError when it is invalid. */
@@ -59,9 +57,8 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
   } = options;
   // `clean` and `forceOut` are for the first build: the ones after it build on it.
   let first = true;
-  // The release cache and the build state stay in memory between rebuilds.
+  // The release cache stays in memory between rebuilds (the build state is read back: a few ms).
   const session: LoadSession = {};
-  const buildSession: BuildSession = {};
   let config: Config | undefined;
   const loop = new RebuildLoop({
     followClock: !fixedNow,
@@ -89,7 +86,6 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
         ...buildOptions,
         now,
         releases: checked.releases,
-        session: buildSession,
         clean: !!clean && first,
         forceOut: !!forceOut && first,
         recordPermalinks: false,

@@ -1,3 +1,4 @@
+import { type EmailImage, emailImages } from '../assets/email.js';
 import { readReleaseBody } from '../content/body.js';
 import type { Config, NewsletterList } from '../config/types.js';
 import { findLinks, linkIndex } from '../content/links.js';
@@ -32,7 +33,8 @@ export interface EmailContent {
   lead: string;
   /** Markdown. */
   body: string;
-  hero?: { url: string; alt: string; credit?: string };
+  /** `srcset`: the 600 and 1200 px copies of a local hero (assets/email.ts), by width. */
+  hero?: { url: string; alt: string; credit?: string; srcset?: string };
   contacts: EmailContact[];
   boilerplate?: { heading: string; markdown: string };
   /** The archive page: the "read on the web" link, and the base for relative links. */
@@ -51,8 +53,11 @@ export async function emailContent(
   release: Release,
   list: NewsletterList,
   strings: EmailStrings,
-  /** Where a local image is shown: by default the copy the site publishes (previews show the file). */
-  imageUrl: (file: string) => string = (file) => assetUrl(config, file),
+  /**
+   * Where a local image is shown: by default the site's 600 px copy of a raster image (assets/email.ts)
+   * or else the file as the site publishes it; previews show the file itself.
+   */
+  shownAt?: (file: string) => string,
 ): Promise<EmailContent> {
   const lang = release.lang;
   const webUrl = releaseUrl(config, release);
@@ -64,6 +69,13 @@ export async function emailContent(
   );
   const index = linkIndex(config.root, linking ? (await loadReleases(config)).releases : []);
   const releases = () => index;
+  const heroFile = release.image?.url
+    ? undefined
+    : release.image && (release.image.file ?? localImageFile(config, release.path, release.image.src));
+  const copies = shownAt
+    ? new Map<string, EmailImage>()
+    : await emailImages(config, [...(heroFile ? [heroFile] : []), ...release.bodyImages.map((b) => b.file)]);
+  const imageUrl = shownAt ?? ((file: string) => copies.get(file)?.url ?? assetUrl(config, file));
   const resolveUrl = (url: string, kind: 'link' | 'image') => {
     if (urlScheme(url) || url.startsWith('//')) return url;
     if (kind === 'image') return imageUrl(localImageFile(config, release.path, url));
@@ -97,12 +109,12 @@ export async function emailContent(
     resolveUrl,
   };
   if (release.image) {
+    const srcset = heroFile && copies.get(heroFile)?.srcset;
     content.hero = {
-      url:
-        release.image.url ??
-        imageUrl(release.image.file ?? localImageFile(config, release.path, release.image.src)),
+      url: release.image.url ?? imageUrl(heroFile!),
       alt: release.image.alt,
       ...(release.image.credit ? { credit: release.image.credit } : {}),
+      ...(srcset ? { srcset } : {}),
     };
   }
   if (release.boilerplate) {

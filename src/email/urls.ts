@@ -3,7 +3,7 @@ import type { Config } from '../config/types.js';
 import { type LinkIndex, resolveLink } from '../content/links.js';
 import { releaseUrl } from '../content/permalink.js';
 import type { Release } from '../content/types.js';
-import { ImageRegistry } from '../site/images.js';
+import { ImageRegistry } from '../assets/naming.js';
 
 /** What the site's image registry learnt about files (hash, size), shared between renders. */
 const knownImages: Record<string, never> = {};

@@ -190,7 +190,7 @@ export async function deliver(
       });
       continue;
     }
-    const build = messageBuilder(config, template, secret);
+    const build = messageBuilder(config, template, secret, { dispatchId: dispatch.id });
     const result = await runDispatch({
       dispatch,
       ledger,
@@ -198,6 +198,7 @@ export async function deliver(
       settings: options.settings,
       deliverable: (ids) => store.subscribers.deliverable(dispatch.listId, ids),
       bounced: (email, reply, now) => store.subscribers.markBounced(email, reply, now),
+      lateBounces: () => store.bounces.dispatchCounts(dispatch.id).hard,
       build,
       clock,
       signal: session.signal,

@@ -5,6 +5,7 @@ import { personalize } from '../email/personalize.js';
 import type { MessageTemplate } from '../email/types.js';
 import type { LedgerRecipient } from '../store/ledger-types.js';
 import { unsubscribeUrl } from '../subscribers/tokens.js';
+import { verpAddress } from '../bounces/verp.js';
 
 /** A recipient, with the Message-ID the ledger assigned them when there is one. */
 export type BuildMessage = (
@@ -15,14 +16,16 @@ export type BuildMessage = (
 /**
  * Each recipient's message from the once-rendered template: their address, name and signed unsubscribe
  * link spliced in. An address that cannot safely go into a header gives an error for that recipient
- * only. Test messages carry the test subject and an unsubscribe link that acts on nobody.
+ * only. Test messages carry the test subject and an unsubscribe link that acts on nobody. With a bounce
+ * mailbox configured, a dispatch's messages (`dispatchId`) have a VERP envelope sender.
  */
 export function messageBuilder(
   config: Config,
   template: MessageTemplate,
   secret: string,
-  options: { test?: boolean } = {},
+  options: { test?: boolean; dispatchId?: number } = {},
 ): BuildMessage {
+  const bounceBox = config.newsletter.bounce.address;
   return (recipient, now) => {
     const url = options.test
       ? `${config.newsletter.endpoint}unsubscribe?test=1`
@@ -37,7 +40,15 @@ export function messageBuilder(
           ...(options.test ? { test: true } : {}),
         },
       );
-      return { from: m.envelopeFrom, to: recipient.email, raw: m.raw, messageId: m.messageId };
+      // A dispatch's messages carry a VERP envelope sender, so each bounce names its delivery.
+      const from =
+        bounceBox && options.dispatchId !== undefined
+          ? verpAddress(bounceBox, secret, {
+              dispatchId: options.dispatchId,
+              subscriberId: recipient.subscriberId,
+            })
+          : (bounceBox ?? m.envelopeFrom);
+      return { from, to: recipient.email, raw: m.raw, messageId: m.messageId };
     } catch (e) {
       if (e instanceof ScsError) return { error: e.diagnostics.map((d) => d.message).join(' ') };
       throw e;

@@ -3,6 +3,7 @@ import { ScsError } from '../core/diagnostic.js';
 import { findReleases } from '../content/find-release.js';
 import { loadReleases } from '../content/load.js';
 import { describeTransport } from '../delivery/create-transport.js';
+import type { BounceCounts } from '../store/bounce-types.js';
 import type { DeliveryCounts, DeliveryProblem, Dispatch, LockHolder } from '../store/ledger-types.js';
 import { openStore, storeExists } from '../store/open.js';
 import { type ReleaseSummary, releaseSummaries } from './press-status.js';
@@ -13,6 +14,8 @@ export interface DispatchStatus {
   counts: DeliveryCounts;
   /** The latest failed, uncertain and retrying recipients, newest first. */
   problems: DeliveryProblem[];
+  /** Recipients who bounced (hard, soft) or complained since, from bounce reports and relay webhooks. */
+  bounces: BounceCounts;
 }
 
 export interface StatusResult {
@@ -65,6 +68,7 @@ export async function dispatchStatus(
       dispatch,
       counts: store!.ledger.counts(dispatch.id),
       problems: store!.ledger.problems(dispatch.id, options.problems ?? 5),
+      bounces: store!.bounces.dispatchCounts(dispatch.id),
     }));
     result.releases = releaseSummaries(result.dispatches);
     return result;

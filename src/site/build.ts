@@ -7,7 +7,7 @@ import type { Release } from '../content/types.js';
 import { cacheKey } from '../cache/index.js';
 import { report } from '../core/catalogue/index.js';
 import { type Diagnostic, hasErrors } from '../core/diagnostic.js';
-import { FeedItemCache } from './feed-items.js';
+import { feedXml, type PlannedFeedEntry } from './feeds.js';
 import { ImageRegistry } from './images.js';
 import { siteModel } from './model.js';
 import { buildInputs } from './inputs.js';
@@ -38,8 +38,9 @@ import {
   readPermalinks,
   writePermalinks,
 } from './permalinks.js';
-import { type BuildSession, lockOutput, readState, stateFiles, writeState } from './state.js';
+import { lockOutput, readState, stateFiles, writeState } from './state.js';
 import { loadSiteTemplates } from './templates.js';
+import { escapeXml } from './text.js';
 import type { ViewBase } from './views.js';
 import { copyFresh, writeFresh } from './write.js';
 
@@ -55,8 +56,6 @@ export interface BuildOptions {
   clean?: boolean;
   /** Threads for rendering; default: all cores when there are many pages to render. */
   threads?: number;
-  /** For a process that builds again and again: the same object each time saves reading back its state. */
-  session?: BuildSession;
   /**
    * Take over an output folder scs did not make (or a file at its path): it is moved aside to
    * `<out>.before-scs`, never deleted.
@@ -241,7 +240,7 @@ export async function buildSite(config: Config, options: BuildOptions): Promise<
   }
   const project = projectId(config.root);
   try {
-    const state = readState(files.state, options.session);
+    const state = readState(files.state);
     const found = inspectFolder(outDir, project, state.output.current?.id);
     if (found.kind === 'foreign') {
       if (!options.forceOut) throw new NotOurs(outDir, found.why);
@@ -338,16 +337,12 @@ async function buildInto(
     result.timings.build = Math.round(performance.now() - started) - result.timings.check;
     return;
   }
-  // Verifying renders feed entries again too, so that no file is compared with a cached part of itself.
-  const feedItems = new FeedItemCache(path.join(files.dir, `${files.id}.feeds`), !options.clean && !verify);
   const plan = planSite(
     {
       ...base,
       model: siteModel(config, visible, { withdrawn, redirects: moves.redirects }),
       images,
       global,
-      renderHere: (job) => local()(job),
-      feedItems,
     },
     assets.files,
   );
@@ -378,8 +373,18 @@ async function buildInto(
     if (!desired.has(rel) && !rel.startsWith(PAGEFIND_DIR)) staging.remove(rel);
   }
 
+  // A feed entry's content, rendered once per build however many feeds carry it.
+  const contents = new Map<string, string>();
+  const feedContent = (e: PlannedFeedEntry): string => {
+    let xml = contents.get(e.key);
+    if (xml === undefined) {
+      xml = escapeXml(local()(e.content()));
+      contents.set(e.key, xml);
+    }
+    return xml;
+  };
   const make = (dir: string, outputs: PlannedOutput[], emptyFolder: boolean) =>
-    makeOutputs(dir, outputs, emptyFolder, (pages) => {
+    makeOutputs(dir, outputs, emptyFolder, feedContent, (pages) => {
       const threads = renderThreads(pages, options.threads);
       return new RenderPool(templates.sources, base, threads, local, emptyFolder);
     });
@@ -424,10 +429,9 @@ async function buildInto(
   for (const rel of previous.keys()) if (!desired.has(rel)) result.removed++;
   if (!record()) return;
   const output = staging.commit(desired);
-  feedItems.prune(plan.feedItems);
   result.files = desired.size;
   const last = { inputs, pages: plan.pages, diagnostics: plan.diagnostics };
-  writeState(files.state, { output, images: images.toJSON(), last }, options.session);
+  writeState(files.state, { output, images: images.toJSON(), last });
 }
 
 /** Makes each output into `dir`: pages through a render pool (made for the number of pages), the others here. */
@@ -435,6 +439,7 @@ async function makeOutputs(
   dir: string,
   outputs: PlannedOutput[],
   emptyFolder: boolean,
+  feedContent: (entry: PlannedFeedEntry) => string,
   createPool: (pages: number) => RenderPool,
 ): ReturnType<RenderPool['finish']> {
   const pool = createPool(outputs.filter((o) => o.make.kind === 'page').length);
@@ -442,6 +447,7 @@ async function makeOutputs(
     const make = o.make;
     if (make.kind === 'page') await pool.add(dir, make.job());
     else if (make.kind === 'text') writeFresh(dir, o.path, make.text(), emptyFolder);
+    else if (make.kind === 'feed') writeFresh(dir, o.path, feedXml(make.feed(), feedContent), emptyFolder);
     else if (make.kind === 'bytes') writeFresh(dir, o.path, make.bytes, emptyFolder);
     else copyFresh(dir, o.path, make.file);
   }

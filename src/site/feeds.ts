@@ -1,3 +1,4 @@
+import type { PageJob } from './renderer.js';
 import { escapeXml } from './text.js';
 
 export interface FeedEntry {
@@ -10,6 +11,28 @@ export interface FeedEntry {
   /** The full content as HTML, already escaped for XML (it is shared by several feeds). */
   contentXml: string;
   categories: string[];
+}
+
+/** An entry as planned: all but its content, which is rendered (`content`) or found by `key` when written. */
+export interface PlannedFeedEntry extends Omit<FeedEntry, 'contentXml'> {
+  key: string;
+  content: () => PageJob;
+}
+
+/** A feed as planned (site/plan.ts); `feedXml` makes it when it is written. */
+export interface FeedPlan {
+  format: 'rss' | 'atom';
+  info: FeedInfo;
+  entries: PlannedFeedEntry[];
+}
+
+/** A planned feed's XML, given each entry's content (escaped for XML). */
+export function feedXml(plan: FeedPlan, contentXml: (entry: PlannedFeedEntry) => string): string {
+  const entries = plan.entries.map((planned) => {
+    const { key: _key, content: _content, ...entry } = planned;
+    return { ...entry, contentXml: contentXml(planned) };
+  });
+  return plan.format === 'rss' ? rssFeed(plan.info, entries) : atomFeed(plan.info, entries);
 }
 
 export interface FeedInfo {

@@ -6,16 +6,16 @@ import { report } from '../core/catalogue/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { memoize } from '../core/memo.js';
 import { quickHash } from '../core/quick-hash.js';
-import { type FeedEntry, atomFeed, rssFeed } from './feeds.js';
-import type { FeedItemStore } from './feed-items.js';
+import type { FeedPlan, PlannedFeedEntry } from './feeds.js';
 import { sectionLists } from './model.js';
 import { ATOM_FILE, dirOf, feedDir, RSS_FILE, type Section, sectionDir } from './paths.js';
-import type { PageJob, RenderJob } from './renderer.js';
+import type { RenderJob } from './renderer.js';
 import { robotsTxt, type SitemapUrl, sitemapFiles } from './sitemap.js';
 import type { SiteAsset } from './templates.js';
 import { safeSvg } from './svg.js';
-import { escapeXml, plainText } from './text.js';
+import { plainText } from './text.js';
 import {
+  archiveCounts,
   bodyImages,
   bodyLinks,
   feedItem,
@@ -30,6 +30,7 @@ import {
   searchPage,
   topicLabel,
   topicsPage,
+  type View,
   type ViewContext,
 } from './views.js';
 import { sha256Hex } from '../core/sha256.js';
@@ -65,6 +66,8 @@ export interface PlannedOutput {
   make:
     | { kind: 'page'; job: () => RenderJob }
     | { kind: 'text'; text: () => string }
+    /** Made in the apply step, where each entry's content comes from the cache or is rendered. */
+    | { kind: 'feed'; feed: () => FeedPlan }
     | { kind: 'copy'; file: string }
     | { kind: 'bytes'; bytes: Uint8Array };
   /** A release page: what the search indexes. */
@@ -73,8 +76,6 @@ export interface PlannedOutput {
 
 export interface SitePlan {
   outputs: PlannedOutput[];
-  /** The keys of every entry of every feed (what the cache of feed entries must keep). */
-  feedItems: Set<string>;
   /** HTML pages among the outputs. */
   pages: number;
   diagnostics: Diagnostic[];
@@ -83,10 +84,6 @@ export interface SitePlan {
 export interface PlanContext extends ViewContext {
   /** Hash of the code, templates and config: part of every key. */
   global: string;
-  /** Renders a fragment (feed content) in this thread. */
-  renderHere: (job: PageJob) => string;
-  /** Feed entries rendered by earlier builds, by key; none: render every entry a feed needs. */
-  feedItems?: FeedItemStore;
 }
 
 /** Output paths of the built-in assets, named by their content so browsers may cache them forever. */
@@ -107,7 +104,8 @@ export function assetPaths(assets: SiteAsset[]): {
 }
 
 /**
- * Plans every file of the archive (pure, apart from reading image files it has not seen): release
+ * Plans every file of the archive (pure: no file is written and nothing rendered; image files it has
+ * not seen are measured): release
  * pages, the archive by year, type and topic, front pages, feeds, sitemap, robots.txt, 404 and assets.
  * Views are only built for files that must be written, so a warm build costs little more than keys.
  */
@@ -123,16 +121,20 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   // An entry shows the lead, whose links lead to other releases' addresses.
   const entryId = (r: Release) =>
     r.links.length ? quickHash([rid(r), ...Object.values(bodyLinks(ctx, r).targets)]) : rid(r);
-  const entryIds = (list: Release[]) => list.map(entryId).join(',');
   const linkFrom = (outPath: string): Link => {
     const dir = dirOf(outPath);
     return (to) => links.href(dir, to);
   };
-  const page = (outPath: string, k: string, job: (link: Link) => Omit<PageJob, 'path'>) => {
+  // An archive page is made by its template (`kind`) from `data` alone, with the code, templates and
+  // config (in `global`); its key is a hash of that data, a release in it standing for its entry id.
+  const page = <D>(kind: string, outPath: string, data: D, view: (data: D, link: Link) => View) => {
+    const json = JSON.stringify(data, (_k, v: unknown) =>
+      pieces.has(v as Release) ? entryId(v as Release) : v,
+    );
     outputs.push({
       path: outPath,
-      key: k,
-      make: { kind: 'page', job: () => ({ path: outPath, ...job(linkFrom(outPath)) }) },
+      key: key(kind, outPath, json),
+      make: { kind: 'page', job: () => ({ path: outPath, page: kind, view: view(data, linkFrom(outPath)) }) },
     });
   };
   const text = (outPath: string, k: string, make: () => string) =>
@@ -195,35 +197,28 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     }
     return k;
   };
-  // Full content for feeds, rendered once per release however many feeds carry it, and only when the
-  // cache does not have it.
-  const contents = new Map<string, FeedEntry>();
-  const feedEntry = (r: Release): FeedEntry => {
-    let entry = contents.get(r.id);
+  // A feed's entries, made once per release however many feeds carry it; their content is rendered
+  // (or taken from the cache of feed entries, by key) when a feed is written.
+  const entries = new Map<string, PlannedFeedEntry>();
+  const feedEntry = (r: Release): PlannedFeedEntry => {
+    let entry = entries.get(r.id);
     if (!entry) {
-      const k = itemKey(r);
-      let contentXml = ctx.feedItems?.get(k);
-      if (contentXml === undefined) {
-        const item = feedItem(ctx, pieces.get(r)!.input());
-        const html = ctx.renderHere({
+      entry = {
+        key: itemKey(r),
+        content: () => ({
           path: releaseOutputPath(r),
           page: 'feed-item',
           layout: false,
-          ...item,
-        });
-        contentXml = escapeXml(html);
-        ctx.feedItems?.set(k, contentXml);
-      }
-      entry = {
+          ...feedItem(ctx, pieces.get(r)!.input()),
+        }),
         url: links.absolute(releaseOutputPath(r)),
         title: r.title,
         date: r.date,
         updated: lastModified(r),
         summary: plainText(r.lead),
-        contentXml,
         categories: r.topics.map((t) => topicLabel(config, r.lang, t)),
       };
-      contents.set(r.id, entry);
+      entries.set(r.id, entry);
     }
     return entry;
   };
@@ -241,12 +236,23 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
         ...(config.organization.url ? { url: config.organization.url } : {}),
       },
     });
-    text(dir + RSS_FILE, key('rss', dir, itemsKey), () =>
-      rssFeed({ ...info(), self: links.absolute(dir + RSS_FILE) }, items.map(feedEntry)),
-    );
-    text(dir + ATOM_FILE, key('atom', dir, itemsKey), () =>
-      atomFeed({ ...info(), self: links.absolute(dir + ATOM_FILE) }, items.map(feedEntry)),
-    );
+    for (const [format, file] of [
+      ['rss', RSS_FILE],
+      ['atom', ATOM_FILE],
+    ] as const) {
+      outputs.push({
+        path: dir + file,
+        key: key(format, dir, itemsKey),
+        make: {
+          kind: 'feed',
+          feed: () => ({
+            format,
+            info: { ...info(), self: links.absolute(dir + file) },
+            entries: items.map(feedEntry),
+          }),
+        },
+      });
+    }
   };
 
   // Which sections each language has, for the language switch of archive pages.
@@ -281,17 +287,13 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
 
   for (const archive of model.languages) {
     const { lang } = archive;
-    const navKey = JSON.stringify([
-      archive.releases.length,
-      archive.types.map(([t, l]) => [t, l.length]),
-      archive.years.map(([y, l]) => [y, l.length]),
-      archive.topics.map(([t, l]) => [t, l.length]),
-    ]);
+    // The archive's sections and sizes, as the pages with browse links are made from them: their keys
+    // hold this very data, so a section that appears, goes or grows changes them.
+    const counts = archiveCounts(archive);
     const latest = archive.releases.slice(0, pageSize);
-    page(`${lang}/index.html`, key('home', lang, entryIds(latest), navKey), (link) => ({
-      page: 'home',
-      view: homePage(ctx, lang, latest, link),
-    }));
+    page('home', `${lang}/index.html`, { lang, latest, counts }, (d, link) =>
+      homePage(ctx, d.lang, d.latest, link, d.counts),
+    );
     inSitemap(`${lang}/`, () => ({
       loc: links.absolute(`${lang}/`),
       alternates: config.languages.length > 1 ? langAlternates() : [],
@@ -302,28 +304,23 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
       const counterparts: Record<string, string> = {};
       for (const l of config.languages)
         if (l !== lang && sectionsOf.get(l)?.has(first)) counterparts[l] = `${l}/${first}`;
-      const cpKey = JSON.stringify(counterparts);
       const pages = Math.max(1, Math.ceil(list.releases.length / pageSize));
       for (let p = 1; p <= pages; p++) {
         const entries = list.releases.slice((p - 1) * pageSize, p * pageSize);
         const outPath = `${lang}/${sectionDir(list.section, p)}index.html`;
-        page(outPath, key('list', outPath, entryIds(entries), String(pages), navKey, cpKey), (link) => ({
-          page: 'list',
-          view: listPage(ctx, lang, list, p, pages, entries, link, counterparts),
-        }));
+        const data = { lang, section: list.section, p, pages, entries, counterparts, counts };
+        page('list', outPath, data, (d, link) =>
+          listPage(ctx, d.lang, d.section, d.p, d.pages, d.entries, link, d.counterparts, d.counts),
+        );
       }
       inSitemap(`${lang}/${first}`);
       if (list.section.kind !== 'year') feeds(lang, list.section, list.releases);
     }
-    page(`${lang}/topics/index.html`, key('topics', lang, navKey), (link) => ({
-      page: 'topics',
-      view: topicsPage(ctx, lang, link),
-    }));
+    page('topics', `${lang}/topics/index.html`, { lang, counts }, (d, link) =>
+      topicsPage(ctx, d.lang, link, d.counts),
+    );
     inSitemap(`${lang}/topics/`);
-    page(`${lang}/search/index.html`, key('search', lang), (link) => ({
-      page: 'search',
-      view: searchPage(ctx, lang, link),
-    }));
+    page('search', `${lang}/search/index.html`, { lang }, (d, link) => searchPage(ctx, d.lang, link));
 
     for (const r of archive.releases) {
       const versions = model.translations.get(r.id) ?? [];
@@ -338,7 +335,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   outputs.push(...press.outputs);
   for (const p of press.sitemap) inSitemap(p);
 
-  page('index.html', key('root'), (link) => ({ page: 'root', view: rootPage(ctx, link) }));
+  page('root', 'index.html', {}, (_d, link) => rootPage(ctx, link));
   // 404.html answers at any address: its links start from the site root.
   outputs.push({
     path: '404.html',
@@ -369,5 +366,5 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     });
   }
   const pages = outputs.filter((o) => o.make.kind === 'page').length;
-  return { outputs, pages, diagnostics, feedItems: new Set(itemKeys.values()) };
+  return { outputs, pages, diagnostics };
 }

@@ -6,7 +6,6 @@ import {
   renameSync,
   rmdirSync,
   rmSync,
-  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -62,31 +61,8 @@ function zip<V>(paths: string[], keys: V[]): Map<string, V> {
   return out;
 }
 
-/**
- * What a long-lived process (`scs build --watch`, `scs preview`) keeps between builds: the state it last
- * wrote, used again while the file is the one it wrote (another build of the same output replaces it).
- */
-export interface BuildSession {
-  state?: { file: string; stamp: string; value: BuildState };
-}
-
-function stamp(file: string): string | undefined {
-  try {
-    const st = statSync(file);
-    return `${st.ino}:${st.size}:${st.mtimeMs}`;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The saved state; an empty one when there is none or it cannot be read (a cold build follows). */
-export function readState(file: string, session?: BuildSession): BuildState {
-  const kept = session?.state;
-  if (kept && kept.file === file && kept.stamp === stamp(file)) return kept.value;
-  return readStateFile(file);
-}
-
-function readStateFile(file: string): BuildState {
+export function readState(file: string): BuildState {
   // Missing, damaged or another scs's: start over.
   return (
     readCacheFile(file, (data) => decodeState(JSON.parse(data.toString('utf8')) as SavedState)) ?? {
@@ -116,7 +92,7 @@ function decodeState(saved: SavedState): BuildState | undefined {
   };
 }
 
-export function writeState(file: string, state: BuildState, session?: BuildSession): void {
+export function writeState(file: string, state: BuildState): void {
   const { current, prev } = state.output;
   const saved: SavedState = {
     version: codeFingerprint(),
@@ -137,8 +113,6 @@ export function writeState(file: string, state: BuildState, session?: BuildSessi
     saved.output.prev = diff;
   }
   writeCacheFile(file, JSON.stringify(saved));
-  const written = stamp(file);
-  if (session) session.state = written ? { file, stamp: written, value: state } : undefined;
 }
 
 /**

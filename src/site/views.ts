@@ -4,11 +4,11 @@ import { readReleaseBody } from '../content/body.js';
 import { imageUrlPath } from '../content/body-images.js';
 import { linkIndex, type LinkIndex, resolveLink, rewriteLinks } from '../content/links.js';
 import { releaseOutputPath } from '../content/permalink.js';
-import { isPublished, type Release } from '../content/types.js';
+import { isPublished, type Release, type ReleaseType } from '../content/types.js';
 import { localDateTime } from '../core/time.js';
 import { type Attachment, humanSize } from './attachments.js';
 import type { ImageAsset, ImageRegistry } from './images.js';
-import type { SectionList, SiteModel } from './model.js';
+import type { LanguageArchive, SiteModel } from './model.js';
 import type { MarkdownParts } from './renderer.js';
 import { ATOM_FILE, feedDir, type Links, RSS_FILE, type Section, sectionDir } from './paths.js';
 import { type SiteStrings, translate } from './strings.js';
@@ -527,9 +527,35 @@ export function entry(ctx: ViewContext, r: Release, link: Link): View {
   return { ...base, href: link(base.out as string) };
 }
 
+/**
+ * What a language's archive holds, as the pages that show its browse links see it: the sections and
+ * their sizes. These pages are made from it (and their cache keys with it), never from the model itself.
+ */
+export interface ArchiveCounts {
+  all: number;
+  types: [ReleaseType, number][];
+  years: [string, number][];
+  topics: [string, number][];
+}
+
+export function archiveCounts(archive: LanguageArchive): ArchiveCounts {
+  const count = <K>(lists: [K, Release[]][]) => lists.map(([k, l]): [K, number] => [k, l.length]);
+  return {
+    all: archive.releases.length,
+    types: count(archive.types),
+    years: count(archive.years),
+    topics: count(archive.topics),
+  };
+}
+
 /** The browse links of a language's archive, with the current section marked. */
-export function archiveNav(ctx: ViewContext, lang: string, link: Link, current?: Section) {
-  const archive = ctx.model.languages.find((a) => a.lang === lang)!;
+export function archiveNav(
+  ctx: ViewContext,
+  lang: string,
+  link: Link,
+  counts: ArchiveCounts,
+  current?: Section,
+) {
   const is = (s: Section) => !!current && JSON.stringify(current) === JSON.stringify(s);
   const item = (s: Section, label: string, count: number) => ({
     label,
@@ -539,14 +565,12 @@ export function archiveNav(ctx: ViewContext, lang: string, link: Link, current?:
   });
   return {
     types: [
-      item({ kind: 'all' }, t(ctx, lang, 'archive.all'), archive.releases.length),
-      ...archive.types.map(([type, list]) =>
-        item({ kind: 'type', type }, t(ctx, lang, `types.${type}`), list.length),
-      ),
+      item({ kind: 'all' }, t(ctx, lang, 'archive.all'), counts.all),
+      ...counts.types.map(([type, n]) => item({ kind: 'type', type }, t(ctx, lang, `types.${type}`), n)),
     ],
-    years: archive.years.map(([year, list]) => item({ kind: 'year', year }, year, list.length)),
-    topics: archive.topics.map(([topic, list]) =>
-      item({ kind: 'topic', topic }, topicLabel(ctx.config, lang, topic), list.length),
+    years: counts.years.map(([year, n]) => item({ kind: 'year', year }, year, n)),
+    topics: counts.topics.map(([topic, n]) =>
+      item({ kind: 'topic', topic }, topicLabel(ctx.config, lang, topic), n),
     ),
   };
 }
@@ -576,14 +600,14 @@ function pagination(page: number, pages: number, href: (page: number) => string)
 export function listPage(
   ctx: ViewContext,
   lang: string,
-  list: SectionList,
+  section: Section,
   page: number,
   pages: number,
   entries: Release[],
   link: Link,
   counterparts: Record<string, string>,
+  counts: ArchiveCounts,
 ): View {
-  const { section } = list;
   const label = sectionLabel(ctx, lang, section);
   const self = `${lang}/${sectionDir(section, page)}`;
   const trail: { label: string; href?: string }[] = [];
@@ -609,12 +633,18 @@ export function listPage(
     breadcrumbs: breadcrumbs(ctx, lang, link, trail),
     entries: entries.map((r) => entry(ctx, r, link)),
     pagination: pagination(page, pages, (p) => link(`${lang}/${sectionDir(section, p)}`)),
-    archiveNav: archiveNav(ctx, lang, link, page === 1 ? section : undefined),
+    archiveNav: archiveNav(ctx, lang, link, counts, page === 1 ? section : undefined),
   };
 }
 
 /** A language's front page: the latest releases, subscription and the ways into the archive. */
-export function homePage(ctx: ViewContext, lang: string, latest: Release[], link: Link): View {
+export function homePage(
+  ctx: ViewContext,
+  lang: string,
+  latest: Release[],
+  link: Link,
+  counts: ArchiveCounts,
+): View {
   const { config } = ctx;
   const others = Object.fromEntries(config.languages.map((l) => [l, `${l}/`]));
   return {
@@ -626,12 +656,11 @@ export function homePage(ctx: ViewContext, lang: string, latest: Release[], link
       alternates: true,
     }),
     entries: latest.map((r) => entry(ctx, r, link)),
-    archiveNav: archiveNav(ctx, lang, link),
+    archiveNav: archiveNav(ctx, lang, link, counts),
   };
 }
 
-export function topicsPage(ctx: ViewContext, lang: string, link: Link): View {
-  const archive = ctx.model.languages.find((a) => a.lang === lang)!;
+export function topicsPage(ctx: ViewContext, lang: string, link: Link, counts: ArchiveCounts): View {
   const heading = t(ctx, lang, 'topics.title');
   return {
     ...chrome(ctx, lang, link, {
@@ -642,10 +671,10 @@ export function topicsPage(ctx: ViewContext, lang: string, link: Link): View {
     }),
     heading,
     breadcrumbs: breadcrumbs(ctx, lang, link, [{ label: heading }]),
-    topicList: archive.topics.map(([topic, list]) => ({
+    topicList: counts.topics.map(([topic, count]) => ({
       label: topicLabel(ctx.config, lang, topic),
       href: link(`${lang}/${sectionDir({ kind: 'topic', topic })}`),
-      count: list.length,
+      count,
     })),
   };
 }

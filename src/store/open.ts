@@ -7,6 +7,7 @@ import { resolveSecret } from '../config/secret.js';
 import { secretFingerprint } from './address-hash.js';
 import { storeLocation } from './location.js';
 import { openDatabase } from './sqlite/database.js';
+import { createSqliteBounces } from './sqlite/bounces.js';
 import { createSqliteLedger } from './sqlite/ledger.js';
 import { migrate } from './sqlite/migrate.js';
 import { MIGRATIONS } from './sqlite/migrations/index.js';
@@ -47,6 +48,7 @@ export function openStore(config: Config, options: { now?: Date } = {}): Store {
       migration,
       subscribers: createSqliteSubscribers(db, secret),
       ledger: createSqliteLedger(db),
+      bounces: createSqliteBounces(db),
       checkpoint: () => {
         const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
         return result?.busy === 0;

@@ -1,3 +1,4 @@
+import type { BounceRepo } from './bounce-types.js';
 import type { LedgerRepo } from './ledger-types.js';
 import type { MigrationResult } from './sqlite/migrate.js';
 import type { SubscriberRepo } from './subscriber-types.js';
@@ -16,6 +17,8 @@ export interface Store {
   readonly subscribers: SubscriberRepo;
   /** Dispatches and deliveries: who was sent what, and when. */
   readonly ledger: LedgerRepo;
+  /** Bounces and complaints, each tied to its delivery. */
+  readonly bounces: BounceRepo;
   /**
    * Writes every committed change into the database file and empties the write-ahead log, so that
    * nothing deleted lingers there (after an erasure). False when another connection's open read kept

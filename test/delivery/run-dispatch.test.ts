@@ -136,6 +136,36 @@ describe('the send loop', () => {
     expect(commits.outcomesOnly).toBeLessThanOrEqual(4);
   });
 
+  it('pauses when hard bounces reported while it runs pile up, counting only those that arrive meanwhile', async () => {
+    room.seed('nyheter', readers(300));
+    store = room.store();
+    const dispatch = planned();
+    const t = transport(() => tick(1).then(() => OK));
+    // 10 bounces from an earlier run, then (as DSNs come back) nearly every message bounces.
+    const lateBounces = () => 10 + Math.max(0, t.sent.length - 20);
+    const result = await runDispatch(
+      context({ dispatch, ledger: store.ledger, transport: t, lateBounces, lateBouncesEveryMs: 0 }),
+    );
+    expect(result.state).toBe('paused');
+    expect(result.reason).toMatch(
+      /^\d+ of the last \d+ attempts failed or bounced later \(\d+ hard bounces reported/,
+    );
+    expect(t.sent.length).toBeLessThan(300);
+    // Without bounces coming back, nothing pauses.
+    const calm = planned(undefined, { listId: 'nyheter', releaseId: 'sv/y' });
+    const quiet = transport(() => tick(1).then(() => OK));
+    const done = await runDispatch(
+      context({
+        dispatch: calm,
+        ledger: store.ledger,
+        transport: quiet,
+        lateBounces: () => 10,
+        lateBouncesEveryMs: 0,
+      }),
+    );
+    expect(done.state).toBe('done');
+  });
+
   it('leaves at most `concurrency` uncertain when the run dies mid-batch', async () => {
     room.seed('nyheter', readers(30));
     store = room.store();

@@ -7,7 +7,9 @@ import { handlebars } from '../../src/render/handlebars.js';
 import { ImageRegistry } from '../../src/site/images.js';
 import { siteModel } from '../../src/site/model.js';
 import { Links } from '../../src/site/paths.js';
+import { feedXml } from '../../src/site/feeds.js';
 import { assetPaths, planSite } from '../../src/site/plan.js';
+import { escapeXml } from '../../src/site/text.js';
 import {
   compilerRevision,
   type PrecompiledTemplates,
@@ -61,7 +63,6 @@ async function renderAll(dir: string, precompiled: (s: RenderSources) => Precomp
       model: siteModel(config, visible),
       images: new ImageRegistry(undefined),
       global: '',
-      renderHere: render,
     },
     assets.files,
   );
@@ -69,6 +70,11 @@ async function renderAll(dir: string, precompiled: (s: RenderSources) => Precomp
   for (const o of plan.outputs) {
     if (o.make.kind === 'page') out.set(o.path, render(o.make.job()));
     else if (o.make.kind === 'text') out.set(o.path, o.make.text());
+    else if (o.make.kind === 'feed')
+      out.set(
+        o.path,
+        feedXml(o.make.feed(), (e) => escapeXml(render(e.content()))),
+      );
   }
   return out;
 }

@@ -137,7 +137,7 @@ describe('the SQLite store', () => {
       )
       .pluck()
       .all();
-    expect(indexes).toEqual(['deliveries_retry', 'deliveries_subscriber']);
+    expect(indexes).toEqual(['deliveries_message_id', 'deliveries_retry', 'deliveries_subscriber']);
     db.close();
   });
 

@@ -58,7 +58,7 @@ export function statusCommand(cli: Cli): Command {
       if (!result.dispatches.length)
         return cli.out(release ? `No dispatch of ${release} yet.` : 'No dispatches yet.');
       for (const line of releaseLines(result.releases, at)) cli.out(line);
-      for (const { dispatch: d, counts, problems } of result.dispatches) {
+      for (const { dispatch: d, counts, problems, bounces } of result.dispatches) {
         const state =
           d.state === 'done'
             ? c.green('done')
@@ -74,6 +74,13 @@ export function statusCommand(cli: Cli): Command {
           `  ${n(d.total)} planned: ${n(counts.sent)} sent, ${n(counts.failed)} failed, ${n(counts.uncertain)} uncertain, ` +
             `${n(counts.pending + counts.sending)} pending, ${n(counts.skipped)} skipped`,
         );
+        if (bounces.hard || bounces.soft || bounces.complaint) {
+          const rate = (k: number) => (counts.sent ? ` (${((k / counts.sent) * 100).toFixed(2)} %)` : '');
+          cli.out(
+            `  since: ${n(bounces.hard)} bounced hard${rate(bounces.hard)}, ${n(bounces.soft)} soft${rate(bounces.soft)}, ` +
+              `${n(bounces.complaint)} complaint${bounces.complaint === 1 ? '' : 's'}${rate(bounces.complaint)} of ${n(counts.sent)} delivered`,
+          );
+        }
         if (d.pauseReason) cli.out(c.red(`  paused: ${d.pauseReason}`));
         if (counts.uncertain) {
           cli.out(

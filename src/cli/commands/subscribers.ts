@@ -52,6 +52,19 @@ async function withStore<T>(
   }
 }
 
+/** `subscribers show`: the bounces and complaints recorded for the person, which explain a suppression. */
+function bounceLines(config: Config, store: Store, subscriberId: number): string[] {
+  const events = store.bounces.events(subscriberId);
+  if (!events.length) return [];
+  return [
+    '  Bounces:',
+    ...events.map(
+      (e) =>
+        `    ${when(config, e.at)}  ${e.type}${e.status ? ` ${e.status}` : ''} (dispatch ${e.dispatchId}, via ${e.source})${e.detail ? `: ${e.detail}` : ''}`,
+    ),
+  ];
+}
+
 const when = (config: Config, d: Date | null) => (d ? localDateTime(d, config.timeZone) : '–');
 const listSummary = (s: Subscriber) =>
   s.subscriptions
@@ -323,6 +336,9 @@ export function subscribersCommand(cli: Cli): Command {
               email: r.email,
               subscriber: r.subscriber ? subscriberJson(r.subscriber) : null,
               history: r.history.map((e) => ({ ...e, at: e.at.toISOString() })),
+              bounces: r.subscriber
+                ? store.bounces.events(r.subscriber.id).map((e) => ({ ...e, at: e.at.toISOString() }))
+                : [],
               suppression: r.suppression
                 ? { reason: r.suppression.reason, since: r.suppression.since.toISOString() }
                 : null,
@@ -356,6 +372,7 @@ export function subscribersCommand(cli: Cli): Command {
                   `    ${m.listId.padEnd(16)} ${m.status.padEnd(13)} since ${when(config, m.createdAt)}, changed ${when(config, m.updatedAt)}`,
               )
             : ['    –']),
+          ...bounceLines(config, store, s.id),
           '  History:',
           ...r.history.map(
             (e) =>
@@ -366,6 +383,27 @@ export function subscribersCommand(cli: Cli): Command {
           ),
         ];
         cli.out(lines.join('\n'));
+      });
+    });
+
+  command
+    .command('unsuppress')
+    .description('Lift a bounce or complaint suppression (logged in the history, with the reason).')
+    .argument('<email>', 'email address')
+    .requiredOption(
+      '--reason <text>',
+      'why (kept in the history), e.g. "mailbox works again, checked by phone"',
+    )
+    .option('--json', 'print the result as JSON')
+    .action(async function (this: Command, email: string, opts: { reason: string; json?: boolean }) {
+      const { unsuppressAddress } = await import('../../bounces/unsuppress.js');
+      await withStore(cli, this, (_config, store) => {
+        const r = unsuppressAddress(store, email, opts.reason, new Date());
+        if (opts.json)
+          return cli.out(json({ email: r.email, was: r.was, status: r.subscriber?.status ?? null }));
+        cli.out(
+          `${r.email} is no longer suppressed (was: ${r.was}).${r.subscriber ? ` Status: ${r.subscriber.status}.` : ''}`,
+        );
       });
     });
 

@@ -5,6 +5,7 @@
  * The README's table of codes is generated from it (test/core/catalogue.test.ts fails when they differ).
  */
 import type { Diagnostic, Severity } from '../diagnostic.js';
+import { bouncesDiagnostics } from './bounces.js';
 import { cliDiagnostics } from './cli.js';
 import { configDiagnostics } from './config.js';
 import { contentDiagnostics } from './content.js';
@@ -12,6 +13,7 @@ import { documentDiagnostics } from './core.js';
 import { deliveryDiagnostics } from './delivery.js';
 import { doctorDiagnostics } from './doctor.js';
 import { emailDiagnostics } from './email.js';
+import { imageDiagnostics } from './images.js';
 import { publishDiagnostics } from './publish.js';
 import { serveDiagnostics } from './subscription.js';
 import { siteDiagnostics } from './site.js';
@@ -24,6 +26,7 @@ export const catalogue = {
   ...documentDiagnostics,
   ...configDiagnostics,
   ...contentDiagnostics,
+  ...imageDiagnostics,
   ...cliDiagnostics,
   ...doctorDiagnostics,
   ...emailDiagnostics,
@@ -34,6 +37,7 @@ export const catalogue = {
   ...subscribersDiagnostics,
   ...serveDiagnostics,
   ...pressDiagnostics,
+  ...bouncesDiagnostics,
 } satisfies Record<string, AnyEntry>;
 
 export type Catalogue = typeof catalogue;

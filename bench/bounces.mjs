@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// npm run bench:bounces — `scs bounces fetch --maildir` over N delivery status notifications (default
+// 10,000; N=…) about one dispatch to N synthetic subscribers: half matched by their VERP token, half by
+// the returned Message-ID and Final-Recipient; 4 in 5 hard bounces, 1 in 5 soft. Parse, plan, apply
+// (store) and move to cur/, the whole command, RUNS times (default 3, fresh each time): median.
+// Target on a 2-core machine: ≤ 10 s for 10,000.
+// (The relay-webhook throughput target of the issue has no benchmark yet: the webhooks are not built.)
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fmt, median, REPO, timeScs } from './lib.mjs';
+
+const N = Number(process.env.N ?? 10_000);
+const RUNS = Number(process.env.RUNS ?? 3);
+const SECRET = 'bench-secret-0123456789abcdef';
+const BOX = 'bounces@stadslabbet.example';
+
+const { loadConfig } = await import(path.join(REPO, 'dist/config/load.js'));
+const { openStore } = await import(path.join(REPO, 'dist/store/open.js'));
+const { verpAddress } = await import(path.join(REPO, 'dist/bounces/verp.js'));
+
+const TEMPLATE = readFileSync(path.join(REPO, 'test/fixtures/bounces/postfix-user-unknown.eml'), 'latin1');
+const FIXTURE_RCPT = 'anna.lind@recipient.example';
+const FIXTURE_TOKEN = 'bounces+1-2-0123456789abcde@press.example';
+const FIXTURE_ID = '<20261014080000.a1b2c3@press.example>';
+
+/** The example newsroom with a bounce mailbox, N subscribers, one dispatch to them, and N DSNs. */
+function setUp() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'scs-bench-bounces-'));
+  const file = path.join(dir, 'scs.config.yml');
+  cpSync(path.join(REPO, 'scs.config.yml'), file);
+  cpSync(path.join(REPO, 'releases'), path.join(dir, 'releases'), { recursive: true });
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace(/^ {2}delivery:\n/m, `  bounce:\n    address: ${BOX}\n  delivery:\n`),
+  );
+  const env = { SCS_SECRET: SECRET };
+  const store = openStore(loadConfig({ root: dir, env }));
+  const now = new Date('2026-10-14T08:00:00Z');
+  const consent = { source: 'import', at: now, ip: null, confirmedAt: now };
+  const entries = [];
+  for (let i = 0; i < N; i++)
+    entries.push({
+      subscriber: {
+        email: `reader${i}@mx${i % 53}.example`,
+        name: null,
+        lang: 'sv',
+        status: 'confirmed',
+        consent,
+      },
+      lists: [{ listId: 'nyheter', status: 'active' }],
+    });
+  store.subscribers.insertMany(entries, now);
+  let n = 0;
+  const dispatch = store.ledger.createDispatch(
+    {
+      releaseId: 'sv/bench',
+      lang: 'sv',
+      listId: 'nyheter',
+      transport: 'smtp',
+      subject: 'Bench',
+      releaseHash: 'x',
+    },
+    store.subscribers.recipients('nyheter'),
+    now,
+    () => `<bench-${n++}@stadslabbet.example>`,
+  );
+  const due = store.ledger.due(dispatch.id, N, now);
+  store.ledger.record(
+    dispatch.id,
+    due.map((d) => ({ subscriberId: d.subscriberId, status: 'sent', attempts: 1, reply: '250 ok' })),
+    [],
+    now,
+  );
+  store.close();
+  const maildir = path.join(dir, 'Maildir');
+  for (const sub of ['new', 'cur', 'tmp']) mkdirSync(path.join(maildir, sub), { recursive: true });
+  due.forEach((d, i) => {
+    const token =
+      i % 2
+        ? 'bounces@stadslabbet.example'
+        : verpAddress(BOX, SECRET, { dispatchId: dispatch.id, subscriberId: d.subscriberId });
+    let text = TEMPLATE.replaceAll(FIXTURE_RCPT, d.email)
+      .replaceAll(FIXTURE_TOKEN, token)
+      .replaceAll(FIXTURE_ID, d.messageId)
+      .replace('4F1A2B@', `${i}.4F1A2B@`);
+    if (i % 5 === 4) text = text.replace('Status: 5.1.1', 'Status: 4.2.2');
+    writeFileSync(path.join(maildir, 'new', `1760428805.${i}.mx.example`), text, 'latin1');
+  });
+  return { dir, env };
+}
+
+const times = [];
+let last;
+for (let run = 0; run < RUNS; run++) {
+  const { dir, env } = setUp();
+  if (process.env.SETUP_ONLY) {
+    console.log(dir);
+    process.exit(0);
+  }
+  try {
+    const r = timeScs(
+      ['bounces', 'fetch', '--maildir', 'Maildir', '--json', '--now', '2026-10-14T12:00'],
+      dir,
+      env,
+    );
+    if (r.code !== 0) throw new Error(`scs bounces fetch exited with ${r.code}: ${r.stderr}`);
+    last = JSON.parse(r.stdout);
+    if (last.counts.applied !== N)
+      throw new Error(`applied ${last.counts.applied} of ${N}: ${JSON.stringify(last.counts)}`);
+    times.push({ whole: r.seconds, inside: last.elapsedMs / 1000, peak: r.peakMB });
+  } finally {
+    if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
+    else console.log(dir);
+  }
+}
+const whole = median(times.map((t) => t.whole));
+console.log(
+  `bounces fetch --maildir  N=${N}  median of ${RUNS}: ${fmt(whole)} s whole command (${fmt(median(times.map((t) => t.inside)))} s reading and applying), ` +
+    `${fmt(N / whole, 0)} msg/s, peak ${fmt(median(times.map((t) => t.peak)), 0)} MB; ${last.recorded} events, ${last.suppressed} suppressed  ` +
+    `[target ≤ 10 s for 10,000: ${whole <= 10 * (N / 10_000) ? 'met' : 'MISSED'}]`,
+);

@@ -1,0 +1,111 @@
+import { sha256Hex } from '../core/sha256.js';
+import type { ImageInfo } from './inspect.js';
+import { derivedPath, originalPath } from './naming.js';
+
+/**
+ * What is made of each image, as data (no pixels touched here): the site's widths and formats, the
+ * email's two JPEGs, the Open Graph crop and the original for download. derive.ts carries it out;
+ * the site and the email read the public paths from it.
+ */
+
+/** Raise when an encoder setting changes, so that every derived file gets a new name and is made again. */
+const RECIPE_VERSION = 1;
+
+export const SITE_WIDTHS = [480, 800, 1200, 1600] as const;
+export const EMAIL_WIDTHS = [600, 1200] as const;
+export const OG_SIZE = { width: 1200, height: 630 } as const;
+/** The most an email image should weigh; quality is stepped down (to EMAIL_QUALITIES' last) to get there. */
+export const EMAIL_MAX_BYTES = 200 * 1024;
+export const EMAIL_QUALITIES = [80, 72, 64, 56, 48, 40] as const;
+
+export type DerivedFormat = 'avif' | 'webp' | 'jpeg' | 'png';
+
+export interface Derivative {
+  /** The public path (naming.ts), relative to the site's root: also the file's name in the cache. */
+  path: string;
+  format: DerivedFormat;
+  width: number;
+  height: number;
+  /** For the Open Graph crop: the point to keep in view, as fractions of width and height. */
+  focus?: [number, number];
+  /** For email: the quality steps down until the file is at most this big. */
+  maxBytes?: number;
+}
+
+export interface ImagePlan {
+  /** The source file, absolute. */
+  file: string;
+  /** SHA-256 of the source's bytes. */
+  hash: string;
+  info: ImageInfo;
+  /** The site's candidates, narrowest first, for each format. */
+  variants: Derivative[];
+  /** 1×: 600 px (or narrower when the original is); 2×: 1200 px (or the original's width). */
+  email: { x1: Derivative; x2: Derivative };
+  og: Derivative;
+  /** Where the original is published for download, when it is (frontmatter `image.download`). */
+  original?: { path: string; width: number; height: number; bytes: number };
+}
+
+export interface PlanOptions {
+  focus?: [number, number];
+  /** Publish the original for download (default true). */
+  download?: boolean;
+}
+
+function derivative(
+  file: string,
+  hash: string,
+  recipe: Omit<Derivative, 'path'>,
+  size: number | string = recipe.width,
+): Derivative {
+  const ext = recipe.format === 'jpeg' ? 'jpg' : recipe.format;
+  const key = sha256Hex(`${RECIPE_VERSION}\0${hash}\0${JSON.stringify(recipe)}`);
+  return { path: derivedPath(file, key, size, ext), ...recipe };
+}
+
+const scaled = (info: ImageInfo, width: number) =>
+  Math.max(1, Math.round((info.height * width) / info.width));
+
+/** The widths the site offers: the standard ones up to the original's, and the original's when smaller than the largest. */
+export function siteWidths(width: number): number[] {
+  const widths: number[] = SITE_WIDTHS.filter((w) => w <= width);
+  if (width < SITE_WIDTHS[SITE_WIDTHS.length - 1]! && !widths.includes(width)) widths.push(width);
+  return widths;
+}
+
+export function planImage(file: string, hash: string, info: ImageInfo, options: PlanOptions = {}): ImagePlan {
+  const make = (recipe: Omit<Derivative, 'path'>, size?: number | string) =>
+    derivative(file, hash, recipe, size);
+  // Transparency needs PNG where the others would be JPEG; AVIF and WebP keep it.
+  const fallback: DerivedFormat = info.hasAlpha ? 'png' : 'jpeg';
+  const variants = (['avif', 'webp', fallback] as const).flatMap((format) =>
+    siteWidths(info.width).map((width) => make({ format, width, height: scaled(info, width) })),
+  );
+  const [w1, w2] = EMAIL_WIDTHS.map((w) => Math.min(w, info.width)) as [number, number];
+  const email = (width: number) =>
+    make({ format: 'jpeg', width, height: scaled(info, width), maxBytes: EMAIL_MAX_BYTES });
+  const focus = options.focus ?? [0.5, 0.5];
+  const plan: ImagePlan = {
+    file,
+    hash,
+    info,
+    variants,
+    email: { x1: email(w1), x2: email(w2) },
+    og: make({ format: 'jpeg', ...OG_SIZE, focus }, `${OG_SIZE.width}x${OG_SIZE.height}`),
+  };
+  if (options.download !== false)
+    plan.original = {
+      path: originalPath(file, hash),
+      width: info.width,
+      height: info.height,
+      bytes: info.bytes,
+    };
+  return plan;
+}
+
+/** Every file a plan makes, once each (the email's two are one when the original is narrow). */
+export function derivatives(plan: ImagePlan): Derivative[] {
+  const all = [...plan.variants, plan.email.x1, plan.email.x2, plan.og];
+  return [...new Map(all.map((d) => [d.path, d])).values()];
+}

@@ -1,0 +1,43 @@
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
+import type { Subscriber, SuppressionReason } from '../store/subscriber-types.js';
+import type { Store } from '../store/types.js';
+
+export interface UnsuppressResult {
+  email: string;
+  /** What the suppression was for. */
+  was: SuppressionReason;
+  /** The subscriber, confirmed again, when one is stored. */
+  subscriber?: Subscriber;
+}
+
+/**
+ * Lifts a bounce or complaint suppression (the mailbox works again, the complaint was a mistake), and
+ * logs it with its reason in the person's history. A suppression for an unsubscribe or an erasure is
+ * the person's own wish: it is never lifted here (they subscribe again, with fresh consent).
+ */
+export function unsuppressAddress(
+  store: Pick<Store, 'subscribers'>,
+  email: string,
+  reason: string,
+  now: Date,
+): UnsuppressResult {
+  const subscribers = store.subscribers;
+  return subscribers.transaction(() => {
+    const suppression = subscribers.suppression(email);
+    if (!suppression) throw new ScsError([report('bounce-not-suppressed', { email })], 1);
+    if (suppression.reason !== 'bounced' && suppression.reason !== 'complained')
+      throw new ScsError([report('bounce-unsuppress-refused', { email, reason: suppression.reason })], 1);
+    subscribers.unsuppress(email);
+    const found = subscribers.find(email);
+    if (!found) return { email, was: suppression.reason };
+    if (found.status === 'bounced' || found.status === 'complained')
+      subscribers.update(found.id, { status: 'confirmed', statusDetail: `unsuppressed: ${reason}` }, now);
+    subscribers.addEvent(
+      found.id,
+      { kind: 'unsuppressed', source: 'cli', detail: `${suppression.reason}; ${reason}` },
+      now,
+    );
+    return { email, was: suppression.reason, subscriber: subscribers.get(found.id)! };
+  });
+}
