@@ -4,7 +4,10 @@
 // the returned Message-ID and Final-Recipient; 4 in 5 hard bounces, 1 in 5 soft. Parse, plan, apply
 // (store) and move to cur/, the whole command, RUNS times (default 3, fresh each time): median.
 // Target on a 2-core machine: ≤ 10 s for 10,000.
-// (The relay-webhook throughput target of the issue has no benchmark yet: the webhooks are not built.)
+// Then the Mailgun webhook of `scs serve` (the real server, in this process) on 127.0.0.1: REQUESTS
+// signed hard-bounce events (default 3,000), CONCURRENT at a time (default 16), each a distinct address
+// with a delivery: requests/s and latency percentiles. Target: ≥ 500 requests/s, p99 ≤ 50 ms.
+import { createHmac } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +29,11 @@ const FIXTURE_ID = '<20261014080000.a1b2c3@press.example>';
 
 /** The example newsroom with a bounce mailbox, N subscribers, one dispatch to them, and N DSNs. */
 function setUp() {
+  return setUpFor(N);
+}
+
+/** setUp for n subscribers (and n DSNs). */
+function setUpFor(N) {
   const dir = mkdtempSync(path.join(tmpdir(), 'scs-bench-bounces-'));
   const file = path.join(dir, 'scs.config.yml');
   cpSync(path.join(REPO, 'scs.config.yml'), file);
@@ -120,3 +128,75 @@ console.log(
     `${fmt(N / whole, 0)} msg/s, peak ${fmt(median(times.map((t) => t.peak)), 0)} MB; ${last.recorded} events, ${last.suppressed} suppressed  ` +
     `[target ≤ 10 s for 10,000: ${whole <= 10 * (N / 10_000) ? 'met' : 'MISSED'}]`,
 );
+
+// The webhook: one project with REQUESTS deliveries, the server in this process.
+{
+  const REQUESTS = Number(process.env.REQUESTS ?? 3000);
+  const CONCURRENT = Number(process.env.CONCURRENT ?? 16);
+  const KEY = 'bench-mailgun-key-0123456789';
+  const { createServer } = await import(path.join(REPO, 'dist/subscription/server.js'));
+  const { listen, shutdown } = await import(path.join(REPO, 'dist/subscription/listen.js'));
+  const { createTransport } = await import(path.join(REPO, 'dist/delivery/create-transport.js'));
+
+  const { dir, env } = setUpFor(REQUESTS);
+  const config = loadConfig({ root: dir, env: { ...env, SCS_MAILGUN_SIGNING_KEY: KEY } });
+  const store = openStore(config);
+  const server = createServer(config, store, createTransport(config));
+  const { port } = await listen(server, '127.0.0.1', 0);
+  const url = `http://127.0.0.1:${port}/newsletter/webhooks/mailgun`;
+  const body = (i) => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const token = `t${i}`.padEnd(50, 'x');
+    return JSON.stringify({
+      signature: {
+        timestamp,
+        token,
+        signature: createHmac('sha256', KEY)
+          .update(timestamp + token)
+          .digest('hex'),
+      },
+      'event-data': {
+        event: 'failed',
+        severity: 'permanent',
+        id: `ev-${i}`,
+        recipient: `reader${i}@mx${i % 53}.example`,
+        'delivery-status': { code: 550, 'enhanced-code': '5.1.1', description: 'No such mailbox' },
+      },
+    });
+  };
+  const latencies = [];
+  let next = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENT }, async () => {
+      while (next < REQUESTS) {
+        const i = next++;
+        const t = performance.now();
+        const r = await fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: body(i),
+        });
+        const text = await r.text();
+        if (r.status !== 200 && !failed++)
+          console.error(`webhook answered ${r.status}: ${text.slice(0, 200)}`);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+  const suppressed = store.subscribers.suppression(`reader${REQUESTS - 1}@mx${(REQUESTS - 1) % 53}.example`);
+  await shutdown(server);
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  if (failed || !suppressed)
+    throw new Error(`webhook: ${failed} requests failed, last suppressed: ${!!suppressed}`);
+  const rps = REQUESTS / seconds;
+  console.log(
+    `webhook mailgun  ${REQUESTS} requests, ${CONCURRENT} at a time (client in the same process): ${fmt(rps, 0)} req/s, ` +
+      `p50 ${fmt(pct(50), 1)} ms, p99 ${fmt(pct(99), 1)} ms  [target ≥ 500 req/s and p99 ≤ 50 ms: ${rps >= 500 && pct(99) <= 50 ? 'met' : 'MISSED'}]`,
+  );
+}

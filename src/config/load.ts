@@ -343,7 +343,12 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
 /** The settings that come from the environment only: secrets, and where the database lives. */
 function secrets(env: NodeJS.ProcessEnv, root: string, from: { email: string }): Config['env'] {
   const dkimKey = env.SCS_DKIM_PRIVATE_KEY;
+  const webhooks = {
+    ...(env.SCS_WEBHOOK_POSTMARK_AUTH ? { postmark: env.SCS_WEBHOOK_POSTMARK_AUTH } : {}),
+    ...(env.SCS_MAILGUN_SIGNING_KEY ? { mailgun: env.SCS_MAILGUN_SIGNING_KEY } : {}),
+  };
   return {
+    ...(Object.keys(webhooks).length ? { webhooks } : {}),
     ...(env.SCS_SMTP_URL ? { smtpUrl: env.SCS_SMTP_URL } : {}),
     ...(env.SCS_SECRET ? { secret: env.SCS_SECRET } : {}),
     database: isPostgresUrl(env.SCS_DATABASE ?? '')

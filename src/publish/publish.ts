@@ -11,7 +11,14 @@ import { deliver, deliverySettings, notStarted, type Rendered, renderPlannedMail
 import { dryRunReports } from './dry-run.js';
 import { checkSentCorrections } from './sent-corrections.js';
 import { exampleDomainProblems } from './example-domains.js';
-import { planPublish, type PlannedDispatch, type PublishPlan, type SkippedDispatch } from './plan.js';
+import {
+  briefingStart,
+  planPublish,
+  type PlannedDispatch,
+  type PublishPlan,
+  type SkippedDispatch,
+} from './plan.js';
+import type { Release } from '../content/types.js';
 import { openSession } from './session.js';
 import type { DeliveryRunOptions, DispatchReport, RecoveredDispatch, TransportInfo } from './types.js';
 
@@ -36,7 +43,7 @@ export interface PublishResult {
    * date) or, when earlier, the retry of a paused dispatch.
    */
   nextDue?: Date;
-  nextDueReason?: 'release' | 'retry';
+  nextDueReason?: 'release' | 'briefing' | 'retry';
   transport: TransportInfo;
   /** Another run holds the dispatch lock: this one did nothing (it will do the work). */
   busy?: LockHolder;
@@ -47,6 +54,16 @@ export interface PublishResult {
   skipped: SkippedDispatch[];
   /** Published releases never mailed because they are older than `newsletter.maxAge`. */
   tooOld: string[];
+}
+
+/** When the next briefing window opens after `now`, for a scheduler. */
+function nextBriefing(releases: readonly Release[], now: Date): Date | undefined {
+  let next: Date | undefined;
+  for (const r of releases) {
+    const start = !r.draft && !r.withdrawn ? briefingStart(r) : undefined;
+    if (start && start > now && !(next && next <= start)) next = start;
+  }
+  return next;
 }
 
 /** The current transport's dispatches, read without creating a database that does not exist yet. */
@@ -178,6 +195,11 @@ export async function publish(config: Config, options: PublishOptions): Promise<
     if (built.nextDue) {
       result.nextDue = built.nextDue;
       result.nextDueReason = 'release';
+    }
+    const briefing = nextBriefing(checked.releases, options.now);
+    if (briefing && !(result.nextDue && result.nextDue <= briefing)) {
+      result.nextDue = briefing;
+      result.nextDueReason = 'briefing';
     }
     // Newsletters link to the archive: without the pages, nothing is sent.
     if (!built.ok || hasErrors(built.diagnostics)) return result;

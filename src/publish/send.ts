@@ -165,14 +165,20 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
     result.transport = { kind: session.transport.kind, description: session.transport.description };
     if (session.lock.tookOverFrom) result.tookOverFrom = session.lock.tookOverFrom;
     result.recovered = session.recovered;
-    const withExisting = planned.map((p) => {
-      const existing = session.store.ledger.find({
-        releaseId: p.release.id,
-        listId: p.list.id,
-        transport: session.transport.kind,
-      });
-      return existing ? { ...p, existing } : p;
+    const key = (p: PlannedDispatch) => ({
+      releaseId: p.release.id,
+      listId: p.list.id,
+      transport: session.transport.kind,
     });
+    // A press list briefed before the embargo has had the release: only a --list names it again.
+    const briefed = (p: PlannedDispatch) =>
+      options.list === undefined && !!session.store.ledger.find({ ...key(p), kind: 'briefing' });
+    const withExisting = planned
+      .filter((p) => !briefed(p))
+      .map((p) => {
+        const existing = session.store.ledger.find(key(p));
+        return existing ? { ...p, existing } : p;
+      });
     result.dispatches = await deliver(config, session, withExisting, {
       ...options,
       topUp: true,

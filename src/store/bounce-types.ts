@@ -49,6 +49,8 @@ export interface BounceRepo {
   delivery(dispatchId: number, subscriberId: number): BouncedDelivery | undefined;
   /** The delivery that carried this Message-ID, to this address when one is given. */
   deliveryByMessageId(messageId: string, email?: string): BouncedDelivery | undefined;
+  /** The latest delivery sent to this address (for relays that do not pass our Message-ID back). */
+  latestDelivery(email: string): BouncedDelivery | undefined;
   /** Whether an event with this key was recorded. */
   seen(key: string): boolean;
   /** Records the event; false (and nothing changes) when its key was recorded before. */

@@ -13,6 +13,7 @@ import { requestSubscription } from '../subscribers/subscribe.js';
 import { type TokenClaims, type TokenPurpose, verifyToken } from '../subscribers/tokens.js';
 import { resolveSecret } from '../config/secret.js';
 import { BadRequest, type FormFields, parseForm, readBody } from './body.js';
+import { handleWebhook, WEBHOOK_MAX_BYTES, WEBHOOK_RELAYS } from '../bounces/webhooks.js';
 import { createMailQueue, type MailLog, type Timers } from './mail-queue.js';
 import { confirmPage, type FormState, messagePage, subscribePage, unsubscribePage } from './pages.js';
 import { createRateLimiter, type RateLimit } from './rate-limit.js';
@@ -466,6 +467,15 @@ export function createServer(
           case '/healthz':
             return { status: 200, type: 'text', lang, body: 'ok\n' };
           default:
+            if (path.startsWith('/webhooks/')) {
+              const relay = WEBHOOK_RELAYS.find((r) => path === `/webhooks/${r}`);
+              if (relay) {
+                if (method !== 'POST') return allow('POST');
+                const body = await readBody(req, WEBHOOK_MAX_BYTES);
+                const r = handleWebhook(config, store, relay, { headers: req.headers, body }, now());
+                return { status: r.status, type: 'text', lang, body: r.body, note: r.note };
+              }
+            }
             return message(
               404,
               lang,

@@ -6,6 +6,16 @@ import { runScsAsync } from '../helpers/scs.js';
 import { BERGRUM_SV, DUE, readers, type Newsroom } from '../publish/newsroom.js';
 import { bounceFor, bounceRoom, fixture } from './room.js';
 
+/** A client of the test user's mailbox, to fill it and look at it. */
+const imapClient = (d: TestDovecot) =>
+  new ImapFlow({
+    host: '127.0.0.1',
+    port: d.port,
+    secure: false,
+    auth: { user: d.user, pass: d.password },
+    logger: false,
+  });
+
 describe('scs bounces fetch from IMAP (the real binary, a throw-away Dovecot)', () => {
   let room: Newsroom;
   let server: TestSmtpServer;
@@ -29,13 +39,7 @@ describe('scs bounces fetch from IMAP (the real binary, a throw-away Dovecot)', 
     expect((await scs(['send', BERGRUM_SV, '--now', DUE])).code).toBe(0);
     const to = (email: string) => server.received.find((m) => m.to === email)!;
 
-    client = new ImapFlow({
-      host: '127.0.0.1',
-      port: dovecot.port,
-      secure: false,
-      auth: { user: dovecot.user, pass: dovecot.password },
-      logger: false,
-    });
+    client = imapClient(dovecot);
     await client.connect();
     const inbox = [
       bounceFor('m365-recipient-not-found.eml', to(emails[0]!), { verp: true }),
@@ -60,13 +64,7 @@ describe('scs bounces fetch from IMAP (the real binary, a throw-away Dovecot)', 
     // The password never shows.
     expect(run.stdout + run.stderr).not.toContain(dovecot.password);
 
-    client = new ImapFlow({
-      host: '127.0.0.1',
-      port: dovecot.port,
-      secure: false,
-      auth: { user: dovecot.user, pass: dovecot.password },
-      logger: false,
-    });
+    client = imapClient(dovecot);
     await client.connect();
     const subjects = async (box: string) => {
       const lock = await client!.getMailboxLock(box);

@@ -167,7 +167,10 @@ describe('the press office’s mail: briefings, notices, corrections (the binary
     expect(journalists).toHaveLength(2);
 
     // Three hours before the embargo: too early to brief.
-    expect((await publish('2027-02-01T07:00')).dispatches).toEqual([]);
+    const early = await publish('2027-02-01T07:00');
+    expect(early.dispatches).toEqual([]);
+    // A scheduler hears when to run for the briefing.
+    expect([early.nextDue, early.nextDueReason]).toEqual(['2027-02-01T07:00:00.000Z', 'briefing']);
     expect(outbox(room)).toEqual([]);
 
     const briefing = await publish('2027-02-01T08:00');
@@ -217,6 +220,12 @@ describe('the press office’s mail: briefings, notices, corrections (the binary
     ]);
     expect(mails.some((m) => m.to === 'dan@trafik.test')).toBe(false);
     expect(publicFiles(room).some(([, text]) => text.includes(SOLAR.sv.title))).toBe(true);
+
+    // `scs send` tops up the public lists; the briefed press list is not mailed the release again.
+    const send = await scs(['send', SOLAR.sv.id, '--now', '2027-02-01T10:10', '--json']);
+    expect(send.code, send.stderr).toBe(0);
+    expect((JSON.parse(send.stdout) as PublishResult).dispatches.map((d) => d.listId)).toEqual(['nyheter']);
+    expect(outbox(room)).toHaveLength(mails.length);
 
     const status = await scs(['status', SOLAR.sv.id]);
     expect(status.stdout).toContain('briefed 2 journalists');

@@ -97,7 +97,9 @@ export function publishCommand(cli: Cli): Command {
         cli.out(
           result.nextDueReason === 'retry'
             ? `Next retry due: ${at} (run scs publish again then: the paused dispatch resumes).`
-            : `Next release due: ${at}.`,
+            : result.nextDueReason === 'briefing'
+              ? `Next briefing due: ${at} (press lists, before an embargo).`
+              : `Next release due: ${at}.`,
         );
       }
     });

@@ -32,6 +32,10 @@ export function createSqliteBounces(db: Database.Database): BounceRepo {
     byMessageId: db.prepare(
       `${DELIVERY} WHERE d.message_id = @id AND (@email IS NULL OR lower(d.email) = lower(@email)) LIMIT 1`,
     ),
+    latest: db.prepare(
+      `${DELIVERY} WHERE d.subscriber_id = (SELECT id FROM subscribers WHERE email = ?)
+       AND d.status = 'sent' ORDER BY d.sent_at DESC LIMIT 1`,
+    ),
     seen: db.prepare('SELECT 1 FROM bounce_events WHERE key = ?').pluck(),
     record: db.prepare(
       `INSERT INTO bounce_events (key, dispatch_id, subscriber_id, type, status, detail, source, at)
@@ -75,6 +79,9 @@ export function createSqliteBounces(db: Database.Database): BounceRepo {
     },
     deliveryByMessageId(messageId, email) {
       return q.byMessageId.get({ id: messageId, email: email ?? null }) as BouncedDelivery | undefined;
+    },
+    latestDelivery(email) {
+      return q.latest.get(email) as BouncedDelivery | undefined;
     },
     seen(key) {
       return q.seen.get(key) !== undefined;
