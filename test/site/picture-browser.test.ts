@@ -1,0 +1,60 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { photo } from '../assets/images.js';
+import { axe, launchChromium } from '../helpers/browser.js';
+import { build, fixtureProject, serveStatic } from './helpers.js';
+
+const HERO = 'releases/2026/2026-03-02-elfarjan-borjar-ga-i-maj.sv.md';
+const PAGE = 'sv/2026/03/02/elfarjan-borjar-ga-i-maj/';
+
+let browser: Browser;
+let site: { url: string; close: () => Promise<void> };
+const cleanups: (() => void)[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  const project = fixtureProject('basic');
+  cleanups.push(project.cleanup);
+  // A photo wide enough for every candidate (480 to 1600 px) as the Swedish ferry release's hero.
+  await photo(2000, 1300).jpeg().toFile(path.join(project.dir, 'releases/images/hamn.jpg'));
+  const file = path.join(project.dir, HERO);
+  writeFileSync(file, readFileSync(file, 'utf8').replace('../images/farja.png', '../images/hamn.jpg'));
+  expect((await build(project.dir)).ok).toBe(true);
+  site = await serveStatic(path.join(project.dir, 'public'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  for (const c of cleanups) c();
+});
+
+describe("the hero's <picture> in Chromium", () => {
+  // The column is the screen less 2.5rem on a phone, 42rem (672 px) from 44.5rem up: at 1× the
+  // narrowest candidate at least that wide, in the best format Chromium decodes (AVIF).
+  it.each([
+    [375, 480],
+    [1280, 800],
+  ])('at %i px wide loads the %i px AVIF, and passes axe', async (width, candidate) => {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+    try {
+      const page = await context.newPage();
+      await page.goto(site.url + PAGE, { waitUntil: 'load' });
+      const img = page.locator('.release__image img');
+      const loaded = await img.evaluate((e: HTMLImageElement) => ({
+        src: e.currentSrc,
+        complete: e.complete,
+        natural: e.naturalWidth,
+      }));
+      expect(loaded.src).toMatch(new RegExp(`/assets/images/hamn-[0-9a-f]{10}-${candidate}\\.avif$`));
+      // Decoded (its natural width is the candidate's, scaled to the slot by its density).
+      expect(loaded.complete).toBe(true);
+      expect(loaded.natural).toBeGreaterThan(0);
+      expect(await axe(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
