@@ -253,6 +253,17 @@ export function breadcrumbs(
 /** The width a release's images take: its column (`.narrow`, 42rem, less the page's padding on a phone). */
 const COLUMN_SIZES = '(min-width: 44.5rem) 42rem, calc(100vw - 2.5rem)';
 
+/** The original for journalists: its link, size and dimensions, and the terms it may be used on. */
+function downloadView(ctx: ViewBase, r: Release, original: NonNullable<Picture['original']>, link: Link) {
+  return {
+    href: link(original.path),
+    width: original.width,
+    height: original.height,
+    size: humanSize(original.bytes, r.lang),
+    license: r.image?.license ?? ctx.config.images.license[r.lang] ?? '',
+  };
+}
+
 /** The hero image: copied local file (with its size) or a remote URL. */
 function heroImage(ctx: ViewBase, input: ReleaseInput, link: Link) {
   const image = input.release.image;
@@ -281,6 +292,7 @@ function heroImage(ctx: ViewBase, input: ReleaseInput, link: Link) {
         width: picture.og.width,
         height: picture.og.height,
       },
+      ...(picture.original ? { download: downloadView(ctx, input.release, picture.original, link) } : {}),
     };
   return {
     ...base,

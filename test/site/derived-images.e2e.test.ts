@@ -52,6 +52,10 @@ describe('scs build publishes the derived images', () => {
     expect(picture).toMatch(new RegExp(`<source type="image/webp" srcset="${set('webp')}" sizes="`));
     expect(picture).toMatch(new RegExp(`<img src="[^"]*-800\\.jpg" srcset="${set('jpg')}" sizes="`));
     expect(picture).toContain('width="1600" height="1040" fetchpriority="high"');
+    // Under it, the original for journalists: size, pixels and the config's default licence.
+    expect(page).toMatch(
+      /<a href="[^"]*\/assets\/images\/hamn-[0-9a-f]{10}\.jpg" download>Ladda ner högupplöst bild<\/a> \(2000 × 1300 pixlar, \d+ kB\)\. Licens: /,
+    );
     const crop = 'https://press\\.sjobris\\.example/assets/images/hamn-[0-9a-f]{10}-1200x630\\.jpg';
     expect(page).toMatch(new RegExp(`<meta property="og:image" content="${crop}">`));
     expect(page).toMatch(new RegExp(`"image":\\["${crop}"\\]`));
