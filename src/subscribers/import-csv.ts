@@ -12,8 +12,22 @@ const COLUMN_NAMES: Record<ImportColumn, string[]> = {
   lang: ['language', 'lang', 'sprak', 'locale'],
   lists: ['list', 'lists', 'lista', 'listor'],
   status: ['status'],
+  // Press lists: what a journalist covers, and why they are on the list (the consent record).
+  outlet: ['outlet', 'publication', 'redaktion', 'tidning', 'media', 'medium'],
+  beat: ['beat', 'topics', 'bevakning', 'amnen'],
+  reason: ['reason', 'anledning', 'skal'],
 };
-export type ImportColumn = 'email' | 'name' | 'firstName' | 'lastName' | 'lang' | 'lists' | 'status';
+export type ImportColumn =
+  | 'email'
+  | 'name'
+  | 'firstName'
+  | 'lastName'
+  | 'lang'
+  | 'lists'
+  | 'status'
+  | 'outlet'
+  | 'beat'
+  | 'reason';
 
 /** One data row as written in the file (trimmed), with the line it starts on. */
 export interface CsvRow {

@@ -24,6 +24,10 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Import the valid rows even when some are invalid (they are reported as warnings). */
   skipInvalid?: boolean;
+  /** Press lists: why these people are on them, for rows without a reason column. */
+  reason?: string;
+  /** Press lists: the operator who adds them, kept with the reason. */
+  addedBy?: string;
   now: Date;
 }
 
@@ -70,6 +74,8 @@ interface Candidate {
   lang: string | null;
   lists: string[];
   status: RowStatus | null;
+  /** Set when every list of the row is a press list: what a journalist is added with. */
+  press?: { outlet: string | null; beat: string[]; reason: string };
 }
 
 type RowPlan =
@@ -114,7 +120,7 @@ export function importSubscribers(config: Config, store: Store, options: ImportO
   const readLanguage = languageReader(config);
   const byKey = new Map<string, Candidate>();
   for (const row of csv.rows) {
-    const candidate = validateRow(config, readLanguage, row, defaultLists, invalid);
+    const candidate = validateRow(config, readLanguage, row, defaultLists, invalid, options.reason);
     if (!candidate) continue;
     const first = byKey.get(candidate.key);
     if (!first) {
@@ -154,6 +160,7 @@ export function importSubscribers(config: Config, store: Store, options: ImportO
       options.now,
     );
     for (const p of plans) if (p.kind === 'suppress') applySuppression(repo, p, options.now, shown);
+    for (const p of plans) if (p.kind === 'enrol') applyPress(repo, p.candidate, options);
     report.applied = true;
   });
   return report;
@@ -165,6 +172,7 @@ function validateRow(
   row: CsvRow,
   defaultLists: string[] | undefined,
   invalid: (line: number, message: string, hint: string) => void,
+  defaultReason: string | undefined,
 ): Candidate | undefined {
   const f = row.fields;
   if (row.extraFields) {
@@ -233,6 +241,8 @@ function validateRow(
     invalid(row.line, 'The row names no list.', 'Fill in its lists column, or pass --list.');
     return undefined;
   }
+  const press = pressFields(config, row, lists ?? [], defaultReason, invalid);
+  if (press === false) return undefined;
   return {
     line: row.line,
     email: email.email,
@@ -241,7 +251,55 @@ function validateRow(
     lang,
     lists: lists ?? [],
     status,
+    ...(press ? { press } : {}),
   };
+}
+
+/**
+ * A row onto press lists only, as `subscribers add` takes it: no double opt-in, so it needs a reason
+ * (its own column, or --reason); its beat names configured topics. False: the row is invalid.
+ */
+function pressFields(
+  config: Config,
+  row: CsvRow,
+  lists: readonly string[],
+  defaultReason: string | undefined,
+  invalid: (line: number, message: string, hint: string) => void,
+): Candidate['press'] | false | undefined {
+  const f = row.fields;
+  const press = lists.length > 0 && lists.every((l) => config.newsletter.lists[l]?.audience === 'press');
+  if (!press) {
+    if (f.outlet || f.beat) {
+      invalid(
+        row.line,
+        'Outlet and beat are kept only for press lists.',
+        'Put the row on press lists, or leave those cells empty.',
+      );
+      return false;
+    }
+    return undefined;
+  }
+  const reason = f.reason || defaultReason?.trim();
+  if (!reason) {
+    invalid(
+      row.line,
+      'A press list has no double opt-in, so the row needs a reason.',
+      'Fill in its reason column, or pass --reason "…" for the whole file.',
+    );
+    return false;
+  }
+  const beat = [...new Set((f.beat ?? '').split(/[\s,;|]+/).filter(Boolean))];
+  const topics = Object.keys(config.topics);
+  const unknown = beat.filter((t) => !topics.includes(t));
+  if (unknown.length) {
+    invalid(
+      row.line,
+      `Unknown topic${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `"${t}"`).join(', ')} in the beat.`,
+      `Configured topics: ${topics.join(', ') || '(none)'}.`,
+    );
+    return false;
+  }
+  return { outlet: f.outlet || null, beat, reason };
 }
 
 /**
@@ -295,7 +353,9 @@ function planRow(
       lang: c.lang,
       defaultLang: config.newsletter.lists[c.lists[0]!]!.lang,
       lists: c.lists,
-      confirmed: c.status === 'confirmed' || (c.status === null && (options.confirmed ?? false)),
+      confirmed:
+        c.status === 'confirmed' ||
+        (c.status === null && ((options.confirmed ?? false) || c.press !== undefined)),
       source: 'import',
       ip: null,
       force: options.forceResubscribe ?? false,
@@ -316,6 +376,25 @@ function record(report: ImportReport, p: RowPlan): void {
   else if (plan.kind === 'update') report.updated.push({ ...entry, detail: plan.what.join(', ') });
   else report.unchanged.push(entry);
   if (plan.kind !== 'skip' && plan.awaiting.length) report.pending++;
+}
+
+/** A journalist's outlet, beat and the consent record, on top of what they had. */
+function applyPress(repo: SubscriberRepo, c: Candidate, options: ImportOptions): void {
+  if (!c.press) return;
+  const current = repo.find(c.email);
+  if (!current) return;
+  repo.update(
+    current.id,
+    {
+      press: {
+        outlet: c.press.outlet ?? current.press?.outlet ?? null,
+        beat: c.press.beat.length ? c.press.beat : (current.press?.beat ?? []),
+        addedBy: options.addedBy ?? null,
+        reason: c.press.reason,
+      },
+    },
+    options.now,
+  );
 }
 
 function applySuppression(

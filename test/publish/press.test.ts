@@ -400,6 +400,66 @@ describe('the press office’s mail: briefings, notices, corrections (the binary
     expect(to(outbox(room))).toEqual(['ada@tidning.test']);
   });
 
+  it('imports journalists onto a press list with outlet, beat and reason, refusing rows without a reason', async () => {
+    room = newsroom();
+    withPressLists(room);
+    const csv = path.join(room.dir, 'journalister.csv');
+    writeFileSync(
+      csv,
+      [
+        'E-post;Namn;Redaktion;Bevakning;Anledning',
+        'bo@radio.test;Bo Ek;Radio Norr;energi;Intervju om bergrummen',
+        'cia@tidning.test;Cia Berg;Tidningen;energi mobilitet;',
+        'dan@tidning.test;Dan Ås;Tidningen;fiske;Ringde pressjouren',
+      ].join('\n'),
+    );
+    const refused = await scs([
+      'subscribers',
+      'import',
+      'journalister.csv',
+      '--list',
+      'redaktioner',
+      '--json',
+    ]);
+    expect(refused.code).toBe(1);
+    const report = JSON.parse(refused.stdout) as {
+      applied: boolean;
+      invalid: { line: number; message: string }[];
+    };
+    expect(report.applied).toBe(false);
+    expect(report.invalid.map((d) => [d.line, d.message])).toEqual([
+      [3, expect.stringContaining('needs a reason')],
+      [4, expect.stringContaining('Unknown topic "fiske"')],
+    ]);
+
+    writeFileSync(csv, readFileSync(csv, 'utf8').replace(';fiske;', ';energi;'));
+    const imported = await scs([
+      'subscribers',
+      'import',
+      'journalister.csv',
+      '--list',
+      'redaktioner',
+      '--reason',
+      'Pressträff 2026-11-30',
+      '--by',
+      'karin',
+      '--json',
+    ]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ applied: true, pending: 0 });
+    const shown = await scs(['subscribers', 'show', 'cia@tidning.test', '--json']);
+    const cia = JSON.parse(shown.stdout) as { subscriber: { status: string; press: unknown } };
+    expect(cia.subscriber.status).toBe('confirmed');
+    expect(cia.subscriber.press).toEqual({
+      outlet: 'Tidningen',
+      beat: ['energi', 'mobilitet'],
+      addedBy: 'karin',
+      reason: 'Pressträff 2026-11-30',
+    });
+    // No confirmation mails: the press office vouches for them.
+    expect(outbox(room)).toEqual([]);
+  });
+
   it('mails nothing on bad input: prebrief without an embargo, a press list with a public-form field, HTML in a correction', async () => {
     room = newsroom();
     withPressLists(room);

@@ -503,7 +503,10 @@ export function subscribersCommand(cli: Cli): Command {
     .description(
       'Import subscribers from a CSV file (header row; "," or ";"), all or nothing, reporting every row.',
     )
-    .argument('<file>', 'CSV file: columns email (required), name, language, lists, status, in any order')
+    .argument(
+      '<file>',
+      'CSV file: columns email (required), name, language, lists, status (press lists: outlet, beat, reason), in any order',
+    )
     .addOption(listOption())
     .option('--confirmed', 'these people have already given consent (otherwise they stay pending)')
     .option(
@@ -512,12 +515,16 @@ export function subscribersCommand(cli: Cli): Command {
     )
     .option('--dry-run', 'report what would happen; write nothing')
     .option('--skip-invalid', 'import the valid rows even when some rows are invalid')
+    .option('--reason <text>', 'press lists: why these people are on them, for rows without a reason column')
+    .option('--by <operator>', 'press lists: who adds them (default: your user name)')
     .option('--json', 'print the report as JSON')
     .action(async function (
       this: Command,
       file: string,
       opts: {
         list: string[];
+        reason?: string;
+        by?: string;
         confirmed?: boolean;
         forceResubscribe?: boolean;
         dryRun?: boolean;
@@ -535,6 +542,8 @@ export function subscribersCommand(cli: Cli): Command {
           forceResubscribe: opts.forceResubscribe ?? false,
           dryRun: opts.dryRun ?? false,
           skipInvalid: opts.skipInvalid ?? false,
+          ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
+          addedBy: opts.by ?? userInfo().username,
           now: new Date(),
         });
         if (opts.json) cli.out(json(report));
