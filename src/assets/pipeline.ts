@@ -65,6 +65,9 @@ export interface Use {
 
 const RASTER = /\.(?:jpe?g|png|gif|webp|avif|tiff?|heic|heif)$/i;
 
+/** Whether the pipeline processes a file of this name (SVG, for one, is published as it is). */
+export const isRaster = (file: string) => RASTER.test(file);
+
 /** The key of one image with its options (two releases may crop the same photo differently). */
 export const imageKey = (file: string, options: PlanOptions = {}) =>
   `${file}\0${JSON.stringify(options.focus ?? null)}\0${options.download !== false}`;

@@ -1,4 +1,5 @@
-import type { DerivedFile, DerivedImage } from '../assets/pipeline.js';
+import { IMAGES_DIR } from '../assets/naming.js';
+import { type DerivedFile, type DerivedImage, isRaster } from '../assets/pipeline.js';
 import type { PlannedOutput } from './plan.js';
 
 /**
@@ -20,15 +21,18 @@ export function derivedOutputs(images: Iterable<DerivedImage>): PlannedOutput[] 
 
 /**
  * The plan's outputs with the derived files in: a derived original takes the place of the plain copy
- * the plan made of the same file at the same address, and an image whose original is not published
- * (`download: false`) loses that copy, since its pages show the derived files.
+ * the plan made of the same file at the same address. No other copy of a raster image is published: its
+ * pages show the derived files, and one the pipeline could not use (reported) is left out, GPS and all.
  */
 export function withDerived(outputs: PlannedOutput[], images: DerivedImage[]): PlannedOutput[] {
   const derived = derivedOutputs(images);
   const byPath = new Map(derived.map((o) => [o.path, o]));
-  const sources = new Set(images.map((i) => i.source));
   const kept = outputs.filter(
-    (o) => byPath.has(o.path) || o.make.kind !== 'copy' || !sources.has(o.make.file),
+    (o) =>
+      byPath.has(o.path) ||
+      o.make.kind !== 'copy' ||
+      !o.path.startsWith(`${IMAGES_DIR}/`) ||
+      !isRaster(o.make.file),
   );
   const planned = new Set(kept.map((o) => o.path));
   return [...kept.map((o) => byPath.get(o.path) ?? o), ...derived.filter((o) => !planned.has(o.path))];

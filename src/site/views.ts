@@ -8,7 +8,7 @@ import { isPublished, type Release, type ReleaseType } from '../content/types.js
 import { localDateTime } from '../core/time.js';
 import { type Attachment, humanSize } from './attachments.js';
 import type { ImageAsset, ImageRegistry } from './images.js';
-import { type DerivedImage, heroOptions, imageKey } from '../assets/pipeline.js';
+import { type DerivedImage, heroOptions, imageKey, isRaster } from '../assets/pipeline.js';
 import { type Picture, pictureOf, plainCandidate, srcset } from './derived.js';
 import type { LanguageArchive, SiteModel } from './model.js';
 import type { MarkdownParts } from './renderer.js';
@@ -404,10 +404,12 @@ export function releaseInput(
   body: BodyImages,
   linked: BodyLinks,
 ): ReleaseInput {
-  const hero = r.image?.file ? ctx.images.get(r.image.file) : undefined;
   const derived = ctx.derived;
   const heroDerived =
     r.image?.file && derived ? derived.get(imageKey(r.image.file, heroOptions(r.image))) : undefined;
+  // A raster image the pipeline could not use (it reported why) is left out of the page.
+  const unusable = !!derived && !heroDerived && !!r.image?.file && isRaster(r.image.file);
+  const hero = r.image?.file && !unusable ? ctx.images.get(r.image.file) : undefined;
   const pictures: Record<string, Picture> = {};
   if (derived)
     for (const [url, a] of Object.entries(body.found)) {

@@ -110,6 +110,10 @@ describe('scs build publishes the derived images', () => {
     expect(found[0].message).toContain('../images/trasig.jpg');
     const page = path.join(dir, 'public/sv/2026/03/02/elfarjan-borjar-ga-i-maj/index.html');
     expect(statSync(page).isFile()).toBe(true);
+    // The file is not published as it is.
+    expect(readdirSync(path.join(dir, 'public/assets/images')).filter((f) => f.startsWith('trasig'))).toEqual(
+      [],
+    );
     // The next build says it again, though nothing is left to make.
     const again = build(dir);
     expect(again.code).toBe(1);
