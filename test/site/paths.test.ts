@@ -107,7 +107,9 @@ describe('pages of a real build', () => {
     );
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
     expect(html).toContain('<meta property="og:type" content="article">');
-    expect(html).toContain('<meta property="og:image:width" content="160">');
+    // The Open Graph image is the pipeline's 1200×630 crop of the hero.
+    expect(html).toContain('<meta property="og:image:width" content="1200">');
+    expect(html).toContain('<meta property="og:image:height" content="630">');
     expect(html).toContain(
       '<link rel="alternate" hreflang="sv" href="https://press.sjobris.example/sv/2026/03/02/elfarjan-borjar-ga-i-maj/">',
     );
@@ -120,7 +122,7 @@ describe('pages of a real build', () => {
       publisher: { '@type': 'Organization', name: 'Sjöbris Harbour' },
     });
     expect(ld.image[0]).toMatch(
-      /^https:\/\/press\.sjobris\.example\/assets\/images\/farja-[0-9a-f]{10}\.png$/,
+      /^https:\/\/press\.sjobris\.example\/assets\/images\/farja-[0-9a-f]{10}-1200x630\.jpg$/,
     );
     const c = projectConfig(p.dir);
     expect(html).toContain(`href="${c.newsletter.endpoint}subscribe?lang&#x3D;en"`);
