@@ -190,7 +190,10 @@ describe('the image pipeline', () => {
     expect(bad).toHaveLength(4);
     expect(cold.diagnostics.every((d) => d.hint)).toBe(true);
     expect(cold.diagnostics.filter((d) => d.file !== BAD)).toEqual([]);
-    expect(image('small.jpg')).toBeDefined();
+    // A good image of the same run was still derived, every file of it in the cache.
+    const small = image('small.jpg');
+    expect(small?.variants.length).toBeGreaterThan(0);
+    for (const f of [...small!.variants, small!.email.x1]) expect(existsSync(f.file), f.file).toBe(true);
     // Nothing half-written: no temporary file, and nothing named after a bad image.
     const cached = readdirSync(imageCacheDir(config));
     expect(cached.filter((f) => f.endsWith('.tmp'))).toEqual([]);
