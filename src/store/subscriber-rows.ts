@@ -1,0 +1,172 @@
+import { addressHasher } from './address-hash.js';
+import type {
+  AwaitingConfirmation,
+  Subscriber,
+  SubscriberChanges,
+  SubscriberEvent,
+  SubscriptionStatus,
+} from './subscriber-types.js';
+
+/**
+ * What both stores' subscriber repositories share: the tables are the same column for column, so a row
+ * reads the same way, and the rules written in SQL that both dialects understand live here once.
+ */
+
+/** A `subscribers` row with its memberships as `[list_id, status, created_at, updated_at]` tuples. */
+export interface SubscriberRow {
+  /** PostgreSQL hands bigints over as strings. */
+  id: number | string;
+  email: string;
+  name: string | null;
+  lang: string;
+  status: Subscriber['status'];
+  status_detail: string | null;
+  consent_source: Subscriber['consent']['source'];
+  consent_at: string;
+  consent_ip: string | null;
+  consent_detail: string | null;
+  confirmed_at: string | null;
+  outlet: string | null;
+  /** JSON array of topic ids. */
+  beat: string | null;
+  consent_by: string | null;
+  consent_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  subscriptions: [string, SubscriptionStatus, string, string][];
+}
+
+// Bulk work stamps thousands of rows with one `now`: format it once.
+let lastIso = { time: Number.NaN, text: '' };
+export const iso = (d: Date): string => {
+  const time = d.getTime();
+  if (time !== lastIso.time) lastIso = { time, text: d.toISOString() };
+  return lastIso.text;
+};
+const date = (s: string) => new Date(s);
+const optionalDate = (s: string | null) => (s === null ? null : new Date(s));
+
+const HASH_CACHE_SIZE = 200_000;
+
+/** The keyed hash (see address-hash.ts), remembered: an import hashes each address for a lookup, then to store it. */
+export function cachedHasher(secret: string): (text: string) => string {
+  const keyedHash = addressHasher(secret);
+  const hashes = new Map<string, string>();
+  return (text) => {
+    let h = hashes.get(text);
+    if (h === undefined) {
+      if (hashes.size >= HASH_CACHE_SIZE) hashes.clear();
+      h = keyedHash(text);
+      hashes.set(text, h);
+    }
+    return h;
+  };
+}
+
+// Who may be mailed: confirmed, on the list, and not suppressed (the hash check is belt and braces:
+// every suppressing change also sets the status). `m` is the membership, `s` the subscriber.
+export const DELIVERABLE = `
+  m.status = 'active' AND s.status = 'confirmed'
+  AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.hash = s.email_hash)`;
+
+/** Orders suppression reasons: a weaker one never replaces a stronger one. */
+export const rank = (column: string): string =>
+  `CASE ${column} WHEN 'complained' THEN 4 WHEN 'bounced' THEN 3 WHEN 'unsubscribed' THEN 2 ELSE 1 END`;
+
+export function toSubscriber(row: SubscriberRow): Subscriber {
+  return {
+    id: Number(row.id),
+    email: row.email,
+    name: row.name,
+    lang: row.lang,
+    status: row.status,
+    statusDetail: row.status_detail,
+    consent: {
+      source: row.consent_source,
+      at: date(row.consent_at),
+      ip: row.consent_ip,
+      detail: row.consent_detail,
+      confirmedAt: optionalDate(row.confirmed_at),
+    },
+    press:
+      row.outlet === null && row.beat === null && row.consent_by === null && row.consent_reason === null
+        ? null
+        : {
+            outlet: row.outlet,
+            beat: row.beat === null ? [] : (JSON.parse(row.beat) as string[]),
+            addedBy: row.consent_by,
+            reason: row.consent_reason,
+          },
+    createdAt: date(row.created_at),
+    updatedAt: date(row.updated_at),
+    subscriptions: row.subscriptions.map(([listId, status, created, updated]) => ({
+      listId,
+      status,
+      createdAt: date(created),
+      updatedAt: date(updated),
+    })),
+  };
+}
+
+export interface EventRow {
+  at: string;
+  kind: string;
+  list_id: string | null;
+  source: string | null;
+  ip: string | null;
+  detail: string | null;
+}
+
+export const toEvent = ({ at, list_id, ...rest }: EventRow): SubscriberEvent => ({
+  at: date(at),
+  listId: list_id,
+  ...rest,
+});
+
+/** A row of `awaitingConfirmation`: the lists as `[list_id, pending since, last confirmation mail]`. */
+export interface AwaitingRow {
+  id: number | string;
+  email: string;
+  lang: string;
+  lists: [string, string, string | null][];
+}
+
+export const toAwaiting = (row: AwaitingRow): AwaitingConfirmation => ({
+  subscriberId: Number(row.id),
+  email: row.email,
+  lang: row.lang,
+  lists: row.lists
+    .map(([listId, since, lastSent]) => ({ listId, since: date(since), lastSent: optionalDate(lastSent) }))
+    .sort((a, b) => a.listId.localeCompare(b.listId)),
+});
+
+/** The columns an update sets (besides `updated_at`), with their stored values. */
+export function changedColumns(changes: SubscriberChanges): [string, string | null][] {
+  const values: [string, string | null][] = [];
+  if (changes.name !== undefined) values.push(['name', changes.name]);
+  if (changes.lang !== undefined) values.push(['lang', changes.lang]);
+  if (changes.status !== undefined) values.push(['status', changes.status]);
+  if (changes.statusDetail !== undefined) values.push(['status_detail', changes.statusDetail]);
+  if (changes.confirmedAt !== undefined && changes.consent === undefined)
+    values.push(['confirmed_at', iso(changes.confirmedAt)]);
+  if (changes.consent !== undefined) {
+    const c = changes.consent;
+    values.push(
+      ['consent_source', c.source],
+      ['consent_at', iso(c.at)],
+      ['consent_ip', c.ip],
+      ['consent_detail', c.detail],
+      ['confirmed_at', c.confirmedAt && iso(c.confirmedAt)],
+    );
+  }
+  if (changes.press !== undefined) {
+    const p = changes.press;
+    values.push(
+      ['outlet', p.outlet],
+      ['beat', JSON.stringify(p.beat)],
+      ['consent_by', p.addedBy],
+      ['consent_reason', p.reason],
+    );
+  }
+  return values;
+}
