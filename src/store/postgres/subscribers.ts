@@ -155,14 +155,7 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
       // All of them or none, in the caller's transaction when there is one (then as a savepoint).
       return sql.transaction(async (tx) => {
         // The ids first, in the entries' order, so that memberships go in with their subscribers.
-        const ids = (
-          await tx.rows<{ id: string }>(
-            "SELECT nextval(pg_get_serial_sequence('subscribers', 'id')) AS id FROM generate_series(1, $1)",
-            [entries.length],
-          )
-        )
-          .map((r) => Number(r.id))
-          .sort((a, b) => a - b);
+        const ids = await reserveIds(tx, entries.length);
         for (let i = 0; i < entries.length; i += BULK) {
           const slice = entries.slice(i, i + BULK);
           const columns: (string | null)[][] = Array.from({ length: 11 }, () => []);
@@ -254,4 +247,19 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
   }
 
   return repo;
+}
+
+/**
+ * Takes `n` ids from the subscribers' sequence, ascending. They are nearly always one unbroken range,
+ * read as its two ends; when another session drew ids meanwhile, the list itself.
+ */
+async function reserveIds(sql: Sql, n: number): Promise<number[]> {
+  const [row] = await sql.rows<{ lo: string; gaps: string[] | null }>(
+    `SELECT min(v) AS lo, CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL ELSE array_agg(v ORDER BY v) END AS gaps
+     FROM (SELECT nextval(pg_get_serial_sequence('subscribers', 'id')) AS v FROM generate_series(1, $1)) AS x`,
+    [n],
+  );
+  if (row!.gaps) return row!.gaps.map(Number);
+  const lo = Number(row!.lo);
+  return Array.from({ length: n }, (_, i) => lo + i);
 }
