@@ -1,27 +1,14 @@
 import type Database from 'better-sqlite3';
-import type {
-  BounceCounts,
-  BouncedDelivery,
-  BounceEvent,
-  BounceEventType,
-  BounceRates,
-  BounceRepo,
-} from '../bounce-types.js';
-
-interface EventRow {
-  key: string;
-  dispatch_id: number;
-  subscriber_id: number;
-  type: BounceEventType;
-  status: string | null;
-  detail: string | null;
-  source: string;
-  at: number;
-}
-
-const DELIVERY = `SELECT d.dispatch_id AS dispatchId, d.subscriber_id AS subscriberId, d.email, p.list_id AS listId,
-  p.release_id AS releaseId, d.message_id AS messageId
-  FROM deliveries d JOIN dispatches p ON p.id = d.dispatch_id`;
+import type { BouncedDelivery, BounceEventType, BounceRepo } from '../bounce-types.js';
+import {
+  type BounceEventRow,
+  DELIVERY,
+  eventsByDomain,
+  sentByDomain,
+  toBounceCounts,
+  toBounceEvent,
+  toBounceRates,
+} from '../bounce-rows.js';
 
 // The receiving domain of a delivery's address (lower case).
 const DOMAIN = `lower(substr(d.email, instr(d.email, '@') + 1))`;
@@ -49,30 +36,9 @@ export function createSqliteBounces(db: Database.Database): BounceRepo {
     dispatchCounts: db.prepare(
       'SELECT type, count(DISTINCT subscriber_id) AS n FROM bounce_events WHERE dispatch_id = ? GROUP BY type',
     ),
-    sent: db.prepare(
-      `SELECT p.list_id AS listId, ${DOMAIN} AS domain, count(*) AS n
-       FROM deliveries d JOIN dispatches p ON p.id = d.dispatch_id
-       WHERE p.transport = 'smtp' AND p.planned_at >= ? AND d.status = 'sent' AND d.email != ''
-       GROUP BY 1, 2`,
-    ),
-    eventCounts: db.prepare(
-      `SELECT p.list_id AS listId, ${DOMAIN} AS domain, e.type AS type, count(DISTINCT e.dispatch_id || '.' || e.subscriber_id) AS n
-       FROM bounce_events e JOIN dispatches p ON p.id = e.dispatch_id
-       JOIN deliveries d ON d.dispatch_id = e.dispatch_id AND d.subscriber_id = e.subscriber_id
-       WHERE p.transport = 'smtp' AND p.planned_at >= ? AND e.type != 'delayed'
-       GROUP BY 1, 2, 3`,
-    ),
+    sent: db.prepare(sentByDomain(DOMAIN, '?')),
+    eventCounts: db.prepare(eventsByDomain(DOMAIN, '?')),
   };
-  const toEvent = (r: EventRow): BounceEvent => ({
-    key: r.key,
-    dispatchId: r.dispatch_id,
-    subscriberId: r.subscriber_id,
-    type: r.type,
-    status: r.status,
-    detail: r.detail,
-    source: r.source,
-    at: new Date(r.at),
-  });
   return {
     async delivery(dispatchId, subscriberId) {
       return q.delivery.get(dispatchId, subscriberId) as BouncedDelivery | undefined;
@@ -93,49 +59,16 @@ export function createSqliteBounces(db: Database.Database): BounceRepo {
       return q.countSince.get(subscriberId, type, since.getTime()) as number;
     },
     async events(subscriberId) {
-      return (q.events.all(subscriberId) as EventRow[]).map(toEvent);
+      return (q.events.all(subscriberId) as BounceEventRow[]).map(toBounceEvent);
     },
     async dispatchCounts(dispatchId) {
-      const counts: BounceCounts = { hard: 0, soft: 0, complaint: 0, delayed: 0 };
-      for (const r of q.dispatchCounts.all(dispatchId) as { type: BounceEventType; n: number }[])
-        counts[r.type] = r.n;
-      return counts;
+      return toBounceCounts(q.dispatchCounts.all(dispatchId) as { type: BounceEventType; n: number }[]);
     },
     async rates(since) {
-      const domains = new Map<string, BounceRates>();
-      const lists = new Map<string, BounceRates>();
-      const line = (map: Map<string, BounceRates>, listId: string, domain?: string) => {
-        const key = `${listId}\n${domain ?? ''}`;
-        let r = map.get(key);
-        if (!r) {
-          r = {
-            listId,
-            ...(domain !== undefined ? { domain } : {}),
-            sent: 0,
-            hard: 0,
-            soft: 0,
-            complaint: 0,
-          };
-          map.set(key, r);
-        }
-        return r;
-      };
-      for (const r of q.sent.all(since.getTime()) as { listId: string; domain: string; n: number }[]) {
-        line(domains, r.listId, r.domain).sent += r.n;
-        line(lists, r.listId).sent += r.n;
-      }
-      for (const r of q.eventCounts.all(since.getTime()) as {
-        listId: string;
-        domain: string;
-        type: Exclude<BounceEventType, 'delayed'>;
-        n: number;
-      }[]) {
-        line(domains, r.listId, r.domain)[r.type] += r.n;
-        line(lists, r.listId)[r.type] += r.n;
-      }
-      const order = (a: BounceRates, b: BounceRates) =>
-        a.listId.localeCompare(b.listId) || b.sent - a.sent || (a.domain ?? '').localeCompare(b.domain ?? '');
-      return { lists: [...lists.values()].sort(order), domains: [...domains.values()].sort(order) };
+      return toBounceRates(
+        q.sent.all(since.getTime()) as Parameters<typeof toBounceRates>[0],
+        q.eventCounts.all(since.getTime()) as Parameters<typeof toBounceRates>[1],
+      );
     },
   };
 }

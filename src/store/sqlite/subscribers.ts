@@ -1,54 +1,34 @@
 import type Database from 'better-sqlite3';
 import { addressKey } from '../../subscribers/email.js';
-import { addressHasher } from '../address-hash.js';
+import {
+  type AwaitingRow,
+  cachedHasher,
+  changedColumns,
+  DELIVERABLE,
+  type EventRow,
+  iso,
+  rank,
+  type SubscriberRow,
+  toAwaiting,
+  toEvent,
+  toSubscriber,
+} from '../subscriber-rows.js';
 import {
   CONFIRMATION_SENT,
   type NewEvent,
   type Recipient,
   type Subscriber,
   type SubscriberChanges,
-  type SubscriberEvent,
   type SubscriberFilter,
   type SubscriberRepo,
-  type SubscriptionStatus,
   type Suppression,
   type SuppressionReason,
 } from '../subscriber-types.js';
 
-interface SubscriberRow {
-  id: number;
-  email: string;
-  name: string | null;
-  lang: string;
-  status: Subscriber['status'];
-  status_detail: string | null;
-  consent_source: Subscriber['consent']['source'];
-  consent_at: string;
-  consent_ip: string | null;
-  consent_detail: string | null;
-  confirmed_at: string | null;
-  outlet: string | null;
-  /** JSON array of topic ids. */
-  beat: string | null;
-  consent_by: string | null;
-  consent_reason: string | null;
-  created_at: string;
-  updated_at: string;
-  /** JSON: [[list_id, status, created_at, updated_at], …] */
-  subscriptions: string;
-}
-
-// Bulk work stamps thousands of rows with one `now`: format it once.
-let lastIso = { time: Number.NaN, text: '' };
-const iso = (d: Date) => {
-  const time = d.getTime();
-  if (time !== lastIso.time) lastIso = { time, text: d.toISOString() };
-  return lastIso.text;
-};
-const date = (s: string) => new Date(s);
-const optionalDate = (s: string | null) => (s === null ? null : new Date(s));
-
-const HASH_CACHE_SIZE = 200_000;
+/** SQLite aggregates a subscriber's memberships (and the lists awaiting confirmation) as JSON text. */
+type SqliteRow = Omit<SubscriberRow, 'subscriptions'> & { subscriptions: string };
+const read = (row: SqliteRow): Subscriber =>
+  toSubscriber({ ...row, subscriptions: JSON.parse(row.subscriptions) as SubscriberRow['subscriptions'] });
 
 const SELECT_SUBSCRIBER = `
   SELECT s.*, (
@@ -56,12 +36,6 @@ const SELECT_SUBSCRIBER = `
     FROM (SELECT * FROM subscriptions WHERE subscriber_id = s.id ORDER BY list_id)
   ) AS subscriptions
   FROM subscribers s`;
-
-// Who may be mailed: confirmed, on the list, and not suppressed (the hash check is belt and braces:
-// every suppressing change also sets the status).
-const DELIVERABLE = `
-  m.status = 'active' AND s.status = 'confirmed'
-  AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.hash = s.email_hash)`;
 
 /**
  * Who `recipients(listId)` streams (`s` the subscriber, `m` the membership; its one parameter the list
@@ -73,64 +47,13 @@ export const RECIPIENTS_FROM = `FROM subscriptions m JOIN subscribers s ON s.id 
 /** How many rows a streamed read fetches at a time: a page, then others may use the connection. */
 const PAGE = 1000;
 
-const rank = (column: string) =>
-  `CASE ${column} WHEN 'complained' THEN 4 WHEN 'bounced' THEN 3 WHEN 'unsubscribed' THEN 2 ELSE 1 END`;
-
-function toSubscriber(row: SubscriberRow): Subscriber {
-  const subscriptions = (JSON.parse(row.subscriptions) as [string, SubscriptionStatus, string, string][]).map(
-    ([listId, status, created, updated]) => ({
-      listId,
-      status,
-      createdAt: date(created),
-      updatedAt: date(updated),
-    }),
-  );
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    lang: row.lang,
-    status: row.status,
-    statusDetail: row.status_detail,
-    consent: {
-      source: row.consent_source,
-      at: date(row.consent_at),
-      ip: row.consent_ip,
-      detail: row.consent_detail,
-      confirmedAt: optionalDate(row.confirmed_at),
-    },
-    press:
-      row.outlet === null && row.beat === null && row.consent_by === null && row.consent_reason === null
-        ? null
-        : {
-            outlet: row.outlet,
-            beat: row.beat === null ? [] : (JSON.parse(row.beat) as string[]),
-            addedBy: row.consent_by,
-            reason: row.consent_reason,
-          },
-    createdAt: date(row.created_at),
-    updatedAt: date(row.updated_at),
-    subscriptions,
-  };
-}
-
 /**
  * The subscriber repository on SQLite; `secret` keys the suppression hashes. Identity is the address key
  * (addressKey): lookups, uniqueness and suppression all go by it, whatever case an address comes in.
  */
 export function createSqliteSubscribers(db: Database.Database, secret: string): SubscriberRepo {
   // An import looks every address up on the suppression list, then inserts it: hash each one once.
-  const keyedHash = addressHasher(secret);
-  const hashes = new Map<string, string>();
-  const hash = (text: string) => {
-    let h = hashes.get(text);
-    if (h === undefined) {
-      if (hashes.size >= HASH_CACHE_SIZE) hashes.clear();
-      h = keyedHash(text);
-      hashes.set(text, h);
-    }
-    return h;
-  };
+  const hash = cachedHasher(secret);
   /**
    * The hashes an address may be suppressed under: its key's, and in a database from before the key
    * the address as typed, how entries were keyed then (an address erased then has nothing else left to
@@ -209,34 +132,15 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
 
   // The writes, synchronous: markUndeliverable combines them in one transaction of its own.
   const update = (subscriberId: number, changes: SubscriberChanges, now: Date) => {
-    const values: Record<string, string | number | null> = { id: subscriberId, now: iso(now) };
-    if (changes.name !== undefined) values.name = changes.name;
-    if (changes.lang !== undefined) values.lang = changes.lang;
-    if (changes.status !== undefined) values.status = changes.status;
-    if (changes.statusDetail !== undefined) values.status_detail = changes.statusDetail;
-    if (changes.confirmedAt !== undefined) values.confirmed_at = iso(changes.confirmedAt);
-    if (changes.consent !== undefined) {
-      values.consent_source = changes.consent.source;
-      values.consent_at = iso(changes.consent.at);
-      values.consent_ip = changes.consent.ip;
-      values.consent_detail = changes.consent.detail;
-      values.confirmed_at = changes.consent.confirmedAt && iso(changes.consent.confirmedAt);
-    }
-    if (changes.press !== undefined) {
-      values.outlet = changes.press.outlet;
-      values.beat = JSON.stringify(changes.press.beat);
-      values.consent_by = changes.press.addedBy;
-      values.consent_reason = changes.press.reason;
-    }
-    const columns = Object.keys(values).filter((k) => k !== 'id' && k !== 'now');
-    const key = columns.join(',');
+    const columns = changedColumns(changes);
+    const key = columns.map(([c]) => c).join(',');
     let statement = updates.get(key);
     if (!statement) {
-      const set = [...columns.map((c) => `${c} = @${c}`), 'updated_at = @now'].join(', ');
-      statement = db.prepare(`UPDATE subscribers SET ${set} WHERE id = @id`);
+      const set = [...columns.map(([c]) => `${c} = ?`), 'updated_at = ?'].join(', ');
+      statement = db.prepare(`UPDATE subscribers SET ${set} WHERE id = ?`);
       updates.set(key, statement);
     }
-    statement.run(values);
+    statement.run(...columns.map(([, v]) => v), iso(now), subscriberId);
   };
   const addEvent = (subscriberId: number, e: NewEvent, now: Date) => {
     q.event.run(
@@ -326,62 +230,46 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       markUndeliverable.immediate(email, 'complained', detail, now);
     },
     async find(email) {
-      const row = q.byKey.get(addressKey(email)) as SubscriberRow | undefined;
-      return row && toSubscriber(row);
+      const row = q.byKey.get(addressKey(email)) as SqliteRow | undefined;
+      return row && read(row);
     },
     async findMany(keys) {
       const found = new Map<string, Subscriber>();
       // In slices, each one query: far cheaper than one query per address.
       for (let i = 0; i < keys.length; i += 1000) {
         for (const row of q.byKeys.all(JSON.stringify(keys.slice(i, i + 1000)))) {
-          const r = row as SubscriberRow & { email_key: string };
-          found.set(r.email_key, toSubscriber(r));
+          const r = row as SqliteRow & { email_key: string };
+          found.set(r.email_key, read(r));
         }
       }
       return found;
     },
     async get(id) {
-      const row = q.byId.get(id) as SubscriberRow | undefined;
-      return row && toSubscriber(row);
+      const row = q.byId.get(id) as SqliteRow | undefined;
+      return row && read(row);
     },
     async *list(filter: SubscriberFilter = {}) {
       const status = filter.status ?? null;
       const list = filter.listId ?? null;
       for await (const row of pages(
-        (after) => q.list.all({ status, list, after }) as SubscriberRow[],
-        (r) => r.id,
+        (after) => q.list.all({ status, list, after }) as SqliteRow[],
+        (r) => Number(r.id),
       ))
-        yield toSubscriber(row);
+        yield read(row);
     },
     async history(subscriberId) {
-      return (
-        q.history.all(subscriberId) as (Omit<SubscriberEvent, 'at' | 'listId'> & {
-          at: string;
-          list_id: string | null;
-        })[]
-      ).map(({ at, list_id, ...rest }) => ({ at: date(at), listId: list_id, ...rest }));
+      return (q.history.all(subscriberId) as EventRow[]).map(toEvent);
     },
     async awaitingConfirmation() {
-      return (
-        q.awaitingConfirmation.all() as { id: number; email: string; lang: string; lists: string }[]
-      ).map((row) => ({
-        subscriberId: row.id,
-        email: row.email,
-        lang: row.lang,
-        lists: (JSON.parse(row.lists) as [string, string, string | null][])
-          .map(([listId, since, lastSent]) => ({
-            listId,
-            since: date(since),
-            lastSent: optionalDate(lastSent),
-          }))
-          .sort((a, b) => a.listId.localeCompare(b.listId)),
-      }));
+      return (q.awaitingConfirmation.all() as (Omit<AwaitingRow, 'lists'> & { lists: string })[]).map((row) =>
+        toAwaiting({ ...row, lists: JSON.parse(row.lists) as AwaitingRow['lists'] }),
+      );
     },
     async suppression(email) {
       const row = q.suppression.get(...suppressionHashes(email)) as
         | { reason: Suppression['reason']; created_at: string }
         | undefined;
-      return row && { reason: row.reason, since: date(row.created_at) };
+      return row && { reason: row.reason, since: new Date(row.created_at) };
     },
     async insertMany(entries, now) {
       return insertMany.immediate(entries, now);
