@@ -56,6 +56,13 @@ export const storeDiagnostics = defineDiagnostics({
       `SCS_DATABASE names PostgreSQL (${a.database}); in this version only scs db works with PostgreSQL, and this command needs the SQLite store.`,
     hint: 'Run this command with SCS_DATABASE unset or naming an SQLite file. scs db status and scs db migrate prepare the PostgreSQL database.',
   },
+  'store-server-error': {
+    severity: 'error',
+    title: 'The database server refused a statement',
+    message: (a: { database: string; reason: string }) =>
+      `The database server of ${a.database} refused a statement: ${a.reason}.`,
+    hint: "Nothing of it was written (its transaction was rolled back). Check that the user may write to the schema and that the schema is one scs set up (scs db status); the server's log says more.",
+  },
   'store-copy-refused': {
     severity: 'error',
     title: 'scs db copy will not copy into this database',

@@ -52,6 +52,10 @@ export function postgresError(location: PostgresLocation, e: unknown): ScsError 
     default: {
       // Anything else (TLS, a timeout inside pg): its text names no credentials, but may echo the URL.
       const reason = (err.message ?? String(e)).replace(/\/\/[^@/\s]*@/g, '//');
+      // A SQLSTATE: the server answered, and refused the statement (a constraint, a permission); not
+      // a lost connection (08) or a server shutting down or a backend terminated (57).
+      if (typeof err.code === 'string' && /^(?!08|57)[0-9A-Z]{5}$/.test(err.code))
+        return new ScsError([report('store-server-error', { database, reason })], 2);
       return /timeout|terminated/i.test(reason)
         ? new ScsError([report('store-unreachable', { database, reason })], 2)
         : new ScsError([report('store-unreadable', { database, reason })], 2);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScsError } from '../../../src/core/diagnostic.js';
 import { connectPostgres } from '../../../src/store/postgres/connect.js';
 import { type PostgresLocation, parsePostgresUrl } from '../../../src/store/postgres/location.js';
 import { migratePostgres } from '../../../src/store/postgres/migrate.js';
@@ -15,25 +16,49 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => server?.stop());
 
+async function migrated(name: string) {
+  const l = parsePostgresUrl(server.createDatabase(name)) as PostgresLocation;
+  const client = await connectPostgres(l);
+  await migratePostgres(client, l, POSTGRES_MIGRATIONS);
+  await client.end();
+  return createSqlPool(l);
+}
+
+const person = (email: string) => ({
+  subscriber: {
+    email,
+    name: null,
+    lang: 'sv',
+    status: 'confirmed' as const,
+    consent: { source: 'import' as const, at: T0, ip: null, detail: null, confirmedAt: T0 },
+  },
+  lists: [{ listId: 'nyheter', status: 'active' as const }],
+});
+
 describe('the subscriber repository on PostgreSQL', () => {
+  it('refuses an address stored already as a catalogue error, and adds none of the others', async () => {
+    const pool = await migrated('dup');
+    try {
+      const repo = createPostgresSubscribers(pool.sql, 'k'.repeat(32));
+      await repo.insertMany([person('taken@example.org')], T0);
+      const e = await repo.insertMany([person('new@example.org'), person('Taken@Example.org')], T0).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(e).toBeInstanceOf(ScsError);
+      expect((e as ScsError).diagnostics[0]).toMatchObject({ code: 'store-server-error' });
+      expect((e as ScsError).diagnostics[0]!.message).toMatch(/duplicate key/);
+      expect(await repo.find('new@example.org')).toBeUndefined();
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('gives each of two bulk inserts running at once ids of its own, in its entries’ order', async () => {
-    const l = parsePostgresUrl(server.createDatabase('ids')) as PostgresLocation;
-    const client = await connectPostgres(l);
-    await migratePostgres(client, l, POSTGRES_MIGRATIONS);
-    await client.end();
-    const pool = createSqlPool(l);
+    const pool = await migrated('ids');
     try {
       const people = (prefix: string) =>
-        Array.from({ length: 20_000 }, (_, i) => ({
-          subscriber: {
-            email: `${prefix}.${i}@example.org`,
-            name: null,
-            lang: 'sv',
-            status: 'confirmed' as const,
-            consent: { source: 'import' as const, at: T0, ip: null, detail: null, confirmedAt: T0 },
-          },
-          lists: [{ listId: 'nyheter', status: 'active' as const }],
-        }));
+        Array.from({ length: 20_000 }, (_, i) => person(`${prefix}.${i}@example.org`));
       const insert = (prefix: string) =>
         pool.sql.transaction((tx) =>
           createPostgresSubscribers(tx, 'k'.repeat(32)).insertMany(people(prefix), T0),
