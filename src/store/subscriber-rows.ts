@@ -5,6 +5,8 @@ import type {
   SubscriberChanges,
   SubscriberEvent,
   SubscriptionStatus,
+  Suppression,
+  SuppressionReason,
 } from './subscriber-types.js';
 
 /**
@@ -69,9 +71,47 @@ export const DELIVERABLE = `
   m.status = 'active' AND s.status = 'confirmed'
   AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.hash = s.email_hash)`;
 
-/** Orders suppression reasons: a weaker one never replaces a stronger one. */
+const REASONS: readonly SuppressionReason[] = ['erased', 'unsubscribed', 'bounced', 'complained'];
+
+/** Orders suppression reasons (as `REASONS` does): a weaker one never replaces a stronger one. */
 export const rank = (column: string): string =>
   `CASE ${column} WHEN 'complained' THEN 4 WHEN 'bounced' THEN 3 WHEN 'unsubscribed' THEN 2 ELSE 1 END`;
+
+export type SuppressionRow = { hash: string; reason: SuppressionReason; created_at: string };
+
+/**
+ * What `suppression` says of each of many addresses, in a read per slice of `slice` hashes: `hashes`
+ * gives the two an address may be suppressed under (the same twice when it has one), `read` the rows of
+ * a slice of hashes.
+ */
+export async function suppressionsInBulk(
+  emails: readonly string[],
+  hashes: (email: string) => readonly [string, string],
+  read: (hashes: string[]) => Promise<SuppressionRow[]> | SuppressionRow[],
+  slice: number,
+): Promise<Map<string, Suppression>> {
+  const pairs = new Map<string, readonly [string, string]>();
+  const all = new Set<string>();
+  for (const email of emails) {
+    const pair = hashes(email);
+    pairs.set(email, pair);
+    all.add(pair[0]);
+    all.add(pair[1]);
+  }
+  const list = [...all];
+  const byHash = new Map<string, SuppressionRow>();
+  for (let i = 0; i < list.length; i += slice)
+    for (const row of await read(list.slice(i, i + slice))) byHash.set(row.hash, row);
+  const found = new Map<string, Suppression>();
+  if (!byHash.size) return found;
+  for (const [email, [a, b]] of pairs) {
+    const x = byHash.get(a);
+    const y = byHash.get(b);
+    const best = x && y ? (REASONS.indexOf(y.reason) > REASONS.indexOf(x.reason) ? y : x) : (x ?? y);
+    if (best) found.set(email, { reason: best.reason, since: date(best.created_at) });
+  }
+  return found;
+}
 
 export function toSubscriber(row: SubscriberRow): Subscriber {
   return {

@@ -2,7 +2,12 @@ import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { report as diagnostic } from '../core/catalogue/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
-import type { Subscriber, SubscriberRepo, SuppressionReason } from '../store/subscriber-types.js';
+import type {
+  Subscriber,
+  SubscriberRepo,
+  Suppression,
+  SuppressionReason,
+} from '../store/subscriber-types.js';
 import type { Store } from '../store/types.js';
 import { addressKey, normalizeEmail } from './email.js';
 import { applyEnrolments, type EnrolPlan, planEnrolment } from './enrol.js';
@@ -153,9 +158,12 @@ export async function importSubscribers(
   const blocked = report.invalid.length > 0 && !options.skipInvalid;
   await store.transaction(async ({ subscribers: repo }) => {
     const candidates = [...byKey.values()];
+    // In bulk: one read per few thousand addresses, not one per row (a round trip each on a server).
     const stored = await repo.findMany(candidates.map((c) => c.key));
-    const plans: RowPlan[] = [];
-    for (const c of candidates) plans.push(await planRow(config, repo, stored.get(c.key), c, options, shown));
+    const suppressed = await repo.suppressions(candidates.map((c) => c.email));
+    const plans = candidates.map((c) =>
+      planRow(config, stored.get(c.key), suppressed.get(c.email), c, options, shown),
+    );
     for (const p of plans) record(report, p);
     if (blocked || report.dryRun) return;
     await applyEnrolments(
@@ -326,15 +334,14 @@ function languageReader(config: Config): (value: string) => string | undefined {
   };
 }
 
-async function planRow(
+function planRow(
   config: Config,
-  repo: SubscriberRepo,
   current: Subscriber | undefined,
+  suppression: Suppression | undefined,
   c: Candidate,
   options: ImportOptions,
   shown: string,
-): Promise<RowPlan> {
-  const suppression = await repo.suppression(c.email);
+): RowPlan {
   if (c.status === 'unsubscribed' || c.status === 'bounced' || c.status === 'complained') {
     const done =
       suppression !== undefined &&

@@ -8,6 +8,7 @@ import {
   iso,
   rank,
   type SubscriberRow,
+  suppressionsInBulk,
   toAwaiting,
   toEvent,
   toSubscriber,
@@ -71,8 +72,11 @@ const BULK = 10_000;
 export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberRepo {
   const hash = cachedHasher(secret);
   let bySpelling: Promise<boolean> | undefined;
-  /** The hashes an address may be suppressed under (see the SQLite repository): a copied old database may keep its spellings. */
-  const suppressionHashes = async (email: string): Promise<[string, string]> => {
+  /**
+   * The hashes an address may be suppressed under (see the SQLite repository): its key's, and in a
+   * database copied from an SQLite one from before the key, its spelling's.
+   */
+  const hashesOf = async (): Promise<(email: string) => [string, string]> => {
     bySpelling ??= sql
       .rows("SELECT 1 FROM meta WHERE key = 'suppressions-by-spelling'")
       .then((rows) => rows.length > 0)
@@ -80,8 +84,11 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
         bySpelling = undefined;
         throw e;
       });
-    const key = hash(addressKey(email));
-    return [key, (await bySpelling) ? hash(email) : key];
+    const spelling = await bySpelling;
+    return (email) => {
+      const key = hash(addressKey(email));
+      return [key, spelling ? hash(email) : key];
+    };
   };
 
   const repo: SubscriberRepo = {
@@ -145,9 +152,20 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
     async suppression(email) {
       const [row] = await sql.rows<{ reason: Suppression['reason']; created_at: string }>(
         `SELECT reason, created_at FROM suppressions WHERE hash IN ($1, $2) ORDER BY ${rank('reason')} DESC LIMIT 1`,
-        await suppressionHashes(email),
+        (await hashesOf())(email),
       );
       return row && { reason: row.reason, since: new Date(row.created_at) };
+    },
+    async suppressions(emails) {
+      return suppressionsInBulk(
+        emails,
+        await hashesOf(),
+        (hashes) =>
+          sql.rows('SELECT hash, reason, created_at FROM suppressions WHERE hash = ANY($1::text[])', [
+            hashes,
+          ]),
+        BULK,
+      );
     },
     async insertMany(entries, now) {
       if (!entries.length) return [];
@@ -223,7 +241,7 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
       );
     },
     async unsuppress(email) {
-      await sql.run('DELETE FROM suppressions WHERE hash IN ($1, $2)', await suppressionHashes(email));
+      await sql.run('DELETE FROM suppressions WHERE hash IN ($1, $2)', (await hashesOf())(email));
     },
     async erase(subscriberId) {
       // The triggers of migration 001 and 002 take the address out of the ledger and the bounce events.

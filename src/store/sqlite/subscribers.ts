@@ -9,6 +9,8 @@ import {
   iso,
   rank,
   type SubscriberRow,
+  type SuppressionRow,
+  suppressionsInBulk,
   toAwaiting,
   toEvent,
   toSubscriber,
@@ -125,6 +127,9 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       INSERT INTO suppressions (hash, reason, created_at) VALUES (@hash, @reason, @now)
       ON CONFLICT (hash) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at
       WHERE ${rank('excluded.reason')} > ${rank('reason')}`),
+    suppressions: db.prepare(
+      'SELECT hash, reason, created_at FROM suppressions WHERE hash IN (SELECT value FROM json_each(?))',
+    ),
     unsuppress: db.prepare('DELETE FROM suppressions WHERE hash IN (?, ?)'),
     erase: db.prepare('DELETE FROM subscribers WHERE id = ?'),
   };
@@ -270,6 +275,14 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
         | { reason: Suppression['reason']; created_at: string }
         | undefined;
       return row && { reason: row.reason, since: new Date(row.created_at) };
+    },
+    async suppressions(emails) {
+      return suppressionsInBulk(
+        emails,
+        suppressionHashes,
+        (hashes) => q.suppressions.all(JSON.stringify(hashes)) as SuppressionRow[],
+        1000,
+      );
     },
     async insertMany(entries, now) {
       return insertMany.immediate(entries, now);
