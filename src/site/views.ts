@@ -54,6 +54,8 @@ export interface ReleaseInput {
   heroPicture?: Picture;
   /** Body image URLs as written → their derived files, for those the pipeline made. */
   pictures?: Record<string, Picture>;
+  /** Body image URLs as written of raster files the pipeline could not use (it reported why): left out. */
+  leftOut?: string[];
   /** Relative link URLs as written → the output path they lead to (with any #fragment). */
   links: Record<string, string>;
   /** Files the release links to, published under assets/files/. */
@@ -411,11 +413,16 @@ export function releaseInput(
   const unusable = !!derived && !heroDerived && !!r.image?.file && isRaster(r.image.file);
   const hero = r.image?.file && !unusable ? ctx.images.get(r.image.file) : undefined;
   const pictures: Record<string, Picture> = {};
+  let images = body.found;
+  const leftOut: string[] = [];
   if (derived)
     for (const [url, a] of Object.entries(body.found)) {
       const d = derived.get(imageKey(a.file));
       if (d) pictures[url] = pictureOf(d);
+      else if (isRaster(a.file)) leftOut.push(url);
     }
+  if (leftOut.length)
+    images = Object.fromEntries(Object.entries(images).filter(([url]) => !leftOut.includes(url)));
   return {
     release: r,
     translations: (ctx.model.translations.get(r.id) ?? []).map((o) => ({
@@ -426,7 +433,8 @@ export function releaseInput(
     ...(hero ? { hero } : {}),
     ...(heroDerived ? { heroPicture: pictureOf(heroDerived) } : {}),
     ...(Object.keys(pictures).length ? { pictures } : {}),
-    images: body.found,
+    ...(leftOut.length ? { leftOut } : {}),
+    images,
     links: linked.targets,
     attachments: linked.attachments,
   };
@@ -485,6 +493,7 @@ function markdownParts(input: ReleaseInput, link: Link) {
     ...(r.boilerplate ? { boilerplate: r.boilerplate.markdown } : {}),
     images,
     links: Object.fromEntries(Object.entries(input.links).map(([url, to]) => [url, link(to)])),
+    ...(input.leftOut ? { leftOut: input.leftOut } : {}),
   };
 }
 
