@@ -20,6 +20,7 @@ import {
   bodyLinks,
   feedItem,
   feedTitle,
+  heroThumb,
   homePage,
   type Link,
   listPage,
@@ -119,8 +120,13 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const key = (...parts: string[]) => quickHash([global, ...parts]);
   const rids = (list: Release[]) => list.map(rid).join(',');
   // An entry shows the lead, whose links lead to other releases' addresses.
-  const entryId = (r: Release) =>
-    r.links.length ? quickHash([rid(r), ...Object.values(bodyLinks(ctx, r).targets)]) : rid(r);
+  // and its hero's thumbnail, named by the image's content and recipe.
+  const entryId = (r: Release) => {
+    const thumb = heroThumb(ctx, r)?.fallback[0];
+    return r.links.length || thumb
+      ? quickHash([rid(r), thumb ?? '', ...Object.values(bodyLinks(ctx, r).targets)])
+      : rid(r);
+  };
   const linkFrom = (outPath: string): Link => {
     const dir = dirOf(outPath);
     return (to) => links.href(dir, to);

@@ -9,7 +9,15 @@ import { localDateTime } from '../core/time.js';
 import { type Attachment, humanSize } from './attachments.js';
 import type { ImageAsset, ImageRegistry } from './images.js';
 import { type DerivedImage, heroOptions, imageKey, isRaster } from '../assets/pipeline.js';
-import { type Picture, pictureOf, plainCandidate, srcset } from './derived.js';
+import {
+  densities,
+  type Picture,
+  pictureOf,
+  plainCandidate,
+  srcset,
+  type Thumb,
+  thumbOf,
+} from './derived.js';
 import type { LanguageArchive, SiteModel } from './model.js';
 import type { MarkdownParts } from './renderer.js';
 import { ATOM_FILE, feedDir, type Links, RSS_FILE, type Section, sectionDir } from './paths.js';
@@ -585,6 +593,23 @@ export function feedItem(ctx: ViewBase, input: ReleaseInput) {
   };
 }
 
+/** The thumbnail of a release's hero, when the pipeline made it (a hero by URL, or none, has none). */
+export function heroThumb(ctx: ViewContext, r: Release): Thumb | undefined {
+  const image = r.image?.file ? ctx.derived?.get(imageKey(r.image.file, heroOptions(r.image))) : undefined;
+  return image && thumbOf(image);
+}
+
+/** A thumbnail as a list shows it, beside the linked title: alt="", so the title is not heard twice. */
+function thumbView(thumb: Thumb, link: Link) {
+  return {
+    src: link(thumb.fallback[0]),
+    srcset: densities(thumb.fallback, link),
+    webp: densities(thumb.webp, link),
+    width: thumb.width,
+    height: thumb.height,
+  };
+}
+
 const entryMemo = new WeakMap<SiteStrings, WeakMap<Release, View>>();
 
 /** A release in a list; the same on every page that lists it but for the link. */
@@ -608,7 +633,9 @@ export function entry(ctx: ViewContext, r: Release, link: Link): View {
     };
     memo.set(r, base);
   }
-  return { ...base, href: link(base.out as string) };
+  // Not in the memo: a watching build keeps the release while its image changes.
+  const thumb = heroThumb(ctx, r);
+  return { ...base, href: link(base.out as string), ...(thumb ? { thumb: thumbView(thumb, link) } : {}) };
 }
 
 /**
