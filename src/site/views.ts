@@ -20,7 +20,7 @@ import {
 } from './derived.js';
 import type { LanguageArchive, SiteModel } from './model.js';
 import type { MarkdownParts } from './renderer.js';
-import { ATOM_FILE, feedDir, type Links, RSS_FILE, type Section, sectionDir } from './paths.js';
+import { ATOM_FILE, feedDir, type Links, MEDIA_DIR, RSS_FILE, type Section, sectionDir } from './paths.js';
 import { type SiteStrings, translate } from './strings.js';
 import {
   CONTACTS_DIR,
@@ -191,6 +191,7 @@ function commonParts(ctx: ViewBase, lang: string, link: Link, shared?: string): 
       home: link(`${lang}/`),
       archive: link(`${lang}/${sectionDir({ kind: 'all' })}`),
       topics: link(`${lang}/topics/`),
+      images: link(`${lang}/${MEDIA_DIR}`),
       search: link(`${lang}/search/`),
       feed: link(`${lang}/${RSS_FILE}`),
       ...(pressContacts(config).length ? { contacts: link(`${lang}/${CONTACTS_DIR}`) } : {}),
@@ -686,7 +687,7 @@ export function archiveNav(
   };
 }
 
-function pagination(page: number, pages: number, href: (page: number) => string) {
+export function pagination(page: number, pages: number, href: (page: number) => string) {
   if (pages < 2) return undefined;
   const shown = new Set<number>();
   for (let p = 1; p <= pages; p++)

@@ -94,3 +94,23 @@ describe('the thumbnails in the lists, in Chromium', () => {
     },
   );
 });
+
+describe('the media bank in Chromium', () => {
+  it.each([375, 1280])('at %i px shows each thumbnail, and passes axe', async (width) => {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.url}sv/images/`, { waitUntil: 'load' });
+      const imgs = page.locator('.media__thumb img');
+      expect(await imgs.count()).toBeGreaterThan(0);
+      for (const img of await imgs.all()) {
+        await img.scrollIntoViewIfNeeded();
+        await img.evaluate((e: HTMLImageElement) => e.decode());
+        expect(await img.evaluate((e: HTMLImageElement) => e.currentSrc)).toMatch(/-160x107\.webp$/);
+      }
+      expect(await axe(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
