@@ -187,7 +187,9 @@ console.log(
   const seconds = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  const suppressed = await store.subscribers.suppression(`reader${REQUESTS - 1}@mx${(REQUESTS - 1) % 53}.example`);
+  const suppressed = await store.subscribers.suppression(
+    `reader${REQUESTS - 1}@mx${(REQUESTS - 1) % 53}.example`,
+  );
   await shutdown(server);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
