@@ -5,8 +5,8 @@ import { createSqliteBounces } from './bounces.js';
 import { createSqliteLedger } from './ledger.js';
 import { createSqliteSubscribers } from './subscribers.js';
 
-/** The repository methods that stream (return an AsyncIterable) rather than a Promise. */
-const STREAMS = new Set(['recipients', 'list']);
+/** The subscriber repository's methods that stream (return an AsyncIterable) rather than a Promise. */
+const SUBSCRIBER_STREAMS: ReadonlySet<string> = new Set(['recipients', 'list']);
 
 /**
  * The store on one SQLite connection. better-sqlite3 answers synchronously (which is what makes it fast);
@@ -32,10 +32,10 @@ export function createSqliteStore(
   };
 
   /** A repository whose calls wait while a transaction is open; they go straight in otherwise. */
-  const guarded = <T extends object>(repo: T): T => {
+  const guarded = <T extends object>(repo: T, streams: ReadonlySet<string> = new Set()): T => {
     const out: Record<string, unknown> = {};
     for (const [name, method] of Object.entries(repo) as [string, (...args: unknown[]) => unknown][]) {
-      out[name] = STREAMS.has(name)
+      out[name] = streams.has(name)
         ? (...args: unknown[]) => guardedStream(() => method.apply(repo, args) as AsyncIterable<unknown>)
         : (...args: unknown[]) =>
             open !== undefined ? free().then(() => method.apply(repo, args)) : method.apply(repo, args);
@@ -58,7 +58,7 @@ export function createSqliteStore(
     kind: 'sqlite',
     description: `SQLite ${shown}`,
     migration,
-    subscribers: guarded(repos.subscribers),
+    subscribers: guarded(repos.subscribers, SUBSCRIBER_STREAMS),
     ledger: guarded(repos.ledger),
     bounces: guarded(repos.bounces),
     async transaction(fn) {
