@@ -8,6 +8,7 @@ import type { Store } from '../../src/store/types.js';
 import { startSmtpServer, type TestSmtpServer } from '../delivery/smtp-server.js';
 import { BERGRUM_SV, DUE_DATE, readers, type Newsroom } from '../publish/newsroom.js';
 import { bounceRoom } from './room.js';
+import { CERT_PATH, type SnsHost, sesBounce, sesComplaint, startSnsHost, TOPIC } from './sns.js';
 
 const MAILGUN_KEY = 'key-mailgun-test-0123456789';
 const POSTMARK_AUTH = 'scs:postmark-test-password';
@@ -17,8 +18,10 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
   let smtp: TestSmtpServer;
   let server: SubscriptionServer | undefined;
   let store: Store | undefined;
+  let sns: SnsHost | undefined;
   afterEach(async () => {
     if (server) await shutdown(server);
+    await sns?.close();
     store?.close();
     await smtp?.close();
     room?.cleanup();
@@ -120,6 +123,107 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
         'mailgun: 1 recorded, 1 suppressed, 0 unmatched',
         'mailgun: 0 recorded, 0 suppressed, 0 unmatched',
         'postmark: wrong or missing basic auth',
+      ]),
+    );
+  });
+
+  it('Amazon SES through SNS: checks topic, certificate host, signature (v1, v2) and time, confirms the subscription, applies bounces and complaints once', async () => {
+    room = bounceRoom();
+    smtp = await startSmtpServer();
+    sns = await startSnsHost();
+    const emails = readers(3);
+    room.seed('nyheter', emails);
+    await sendRelease(room.config({ SCS_SMTP_URL: smtp.url }), { release: BERGRUM_SV, now: DUE_DATE });
+    const messageId = (email: string) =>
+      /^Message-ID: (.+)$/im.exec(smtp.received.find((m) => m.to === email)!.raw.toString())![1]!.trim();
+    const config = room.config({ SCS_SES_TOPIC_ARN: `arn:aws:sns:eu-north-1:123456789012:other, ${TOPIC}` });
+    store = room.store();
+    const now = new Date('2026-10-14T09:00:00Z');
+    const log: RequestLog[] = [];
+    server = createServer(config, store, createTransport(config), {
+      now: () => now,
+      onRequest: (e) => log.push(e),
+      sns: { host: sns.host, ca: sns.ca },
+    });
+    const url = `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}/newsletter/webhooks/ses`;
+    // SNS posts its JSON as text/plain.
+    const post = (body: unknown) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain; charset=UTF-8' },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, text: await r.text() }));
+
+    const confirmation = sns.signed(
+      {
+        Type: 'SubscriptionConfirmation',
+        MessageId: 'sub-1',
+        Token: 'token-2336412f37fb',
+        TopicArn: TOPIC,
+        Message: `You have chosen to subscribe to the topic ${TOPIC}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
+        SubscribeURL: `https://${sns.host}/?Action=ConfirmSubscription&TopicArn=${TOPIC}&Token=token-2336412f37fb`,
+        Timestamp: now.toISOString(),
+      },
+      '1',
+    );
+    expect(await post(confirmation)).toMatchObject({ status: 200 });
+    expect(sns.requests).toEqual([CERT_PATH, expect.stringMatching(/^\/\?Action=ConfirmSubscription&/)]);
+
+    const hard = sns.notification(sesBounce(emails[0]!, messageId(emails[0]!), 'fb-1'), now, 'n-1');
+    expect(await post(hard)).toMatchObject({ status: 200 });
+    expect(await post(hard)).toMatchObject({ status: 200 });
+    expect(store.subscribers.suppression(emails[0]!)).toMatchObject({ reason: 'bounced' });
+    const events = store.bounces.events(store.subscribers.find(emails[0]!)!.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'hard', status: '5.1.1', source: 'ses' });
+    // Fetched once, kept in memory.
+    expect(sns.requests.filter((r) => r === CERT_PATH)).toHaveLength(1);
+
+    const soft = sns.notification(
+      sesBounce(emails[2]!, messageId(emails[2]!), 'fb-2', 'Transient'),
+      now,
+      'n-2',
+    );
+    expect(await post({ ...soft, SignatureVersion: '1' })).toMatchObject({ status: 401 });
+    expect(await post(soft)).toMatchObject({ status: 200 });
+    expect(store.bounces.events(store.subscribers.find(emails[2]!)!.id)).toMatchObject([{ type: 'soft' }]);
+    expect(store.subscribers.suppression(emails[2]!)).toBeUndefined();
+
+    const complaint = sns.notification(sesComplaint(emails[1]!, messageId(emails[1]!), 'fb-3'), now, 'n-3');
+    // Tampered with: the signature no longer matches.
+    const tampered = { ...complaint, Message: complaint.Message!.replace(emails[1]!, emails[2]!) };
+    expect(await post(tampered)).toMatchObject({ status: 401, text: 'ses: bad signature\n' });
+    const old = sns.notification(
+      sesComplaint(emails[1]!, messageId(emails[1]!), 'fb-3'),
+      new Date(now.getTime() - 6 * 60 * 1000),
+      'n-3',
+    );
+    expect(await post(old)).toMatchObject({ status: 401 });
+    const otherTopic = sns.signed({ ...complaint, TopicArn: 'arn:aws:sns:eu-north-1:999999999999:theirs' });
+    expect(await post(otherTopic)).toMatchObject({ status: 401 });
+    // A certificate anywhere but SNS's host is refused before anything is fetched.
+    const fetched = sns.requests.length;
+    for (const certUrl of [
+      `http://${sns.host}${CERT_PATH}`,
+      `https://sns.eu-north-1.amazonaws.com.attacker.example${CERT_PATH}`,
+      `https://attacker@${sns.host}${CERT_PATH}`,
+    ])
+      expect(await post(sns.signed({ ...complaint, SigningCertURL: certUrl }))).toMatchObject({
+        status: 401,
+      });
+    expect(sns.requests).toHaveLength(fetched);
+    expect(store.subscribers.suppression(emails[1]!)).toBeUndefined();
+    expect(await post(complaint)).toMatchObject({ status: 200 });
+    expect(store.subscribers.suppression(emails[1]!)).toMatchObject({ reason: 'complained' });
+
+    expect(log.map((e) => e.note)).toEqual(
+      expect.arrayContaining([
+        `ses: subscription to ${TOPIC} confirmed`,
+        'ses: 1 recorded, 1 suppressed, 0 unmatched',
+        'ses: 0 recorded, 0 suppressed, 0 unmatched',
+        'ses: timestamp older than 5 minutes (replay)',
+        'ses: topic arn:aws:sns:eu-north-1:999999999999:theirs is not SCS_SES_TOPIC_ARN',
+        'ses: SigningCertURL is not https on ' + sns.host,
       ]),
     );
   });
