@@ -7,11 +7,12 @@ import type { PlannedEvent } from './plan.js';
 import { mailgun } from './webhooks/mailgun.js';
 import { postmark } from './webhooks/postmark.js';
 import type { RelayRequest, Verified } from './webhooks/relay.js';
+import { createSendgrid } from './webhooks/sendgrid.js';
 import { ses } from './webhooks/ses.js';
 import { createSnsVerifier, type SnsTrust } from './webhooks/sns.js';
 
 /** The relays whose bounce and complaint webhooks `scs serve` takes, at `<endpoint>webhooks/<relay>`. */
-export const WEBHOOK_RELAYS = ['postmark', 'mailgun', 'ses'] as const;
+export const WEBHOOK_RELAYS = ['postmark', 'mailgun', 'ses', 'sendgrid'] as const;
 export type WebhookRelay = (typeof WEBHOOK_RELAYS)[number];
 
 /** Largest webhook body accepted (a relay may include the message's headers). */
@@ -22,6 +23,7 @@ const CONTENT_TYPES: Record<WebhookRelay, RegExp> = {
   postmark: /^application\/json\b/i,
   mailgun: /^application\/json\b/i,
   ses: /^(text\/plain|application\/json)\b/i,
+  sendgrid: /^application\/json\b/i,
 };
 
 export interface WebhookReply {
@@ -55,6 +57,7 @@ export function createWebhookHandler(
   options: WebhookOptions = {},
 ): WebhookHandler {
   const sns = createSnsVerifier(options.sns);
+  const sendgrid = createSendgrid();
   const verify = (
     relay: WebhookRelay,
     request: RelayRequest,
@@ -67,6 +70,8 @@ export function createWebhookHandler(
         return mailgun(request, setting);
       case 'ses':
         return ses(request, setting, sns);
+      case 'sendgrid':
+        return sendgrid(request, setting);
     }
   };
   return async (relay, request, now) => {

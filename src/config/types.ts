@@ -63,9 +63,10 @@ export interface EnvSettings {
   database: string;
   /**
    * Relay webhooks: SCS_WEBHOOK_POSTMARK_AUTH ("user:password"), SCS_MAILGUN_SIGNING_KEY,
-   * SCS_SES_TOPIC_ARN (the SNS topics SES notifies, comma separated).
+   * SCS_SES_TOPIC_ARN (the SNS topics SES notifies, comma separated), SCS_SENDGRID_VERIFICATION_KEY
+   * (the public key of SendGrid's signed event webhook, base64 DER as SendGrid shows it, or PEM).
    */
-  webhooks?: { postmark?: string; mailgun?: string; ses?: string };
+  webhooks?: { postmark?: string; mailgun?: string; ses?: string; sendgrid?: string };
   /** SCS_DKIM_PRIVATE_KEY (PEM, or a path to one), SCS_DKIM_SELECTOR, SCS_DKIM_DOMAIN. */
   dkim?: { privateKey: string; selector: string; domain: string };
 }

@@ -7,6 +7,7 @@ import { createServer, type RequestLog, type SubscriptionServer } from '../../sr
 import type { Store } from '../../src/store/types.js';
 import { startSmtpServer, type TestSmtpServer } from '../delivery/smtp-server.js';
 import { BERGRUM_SV, DUE_DATE, readers, type Newsroom } from '../publish/newsroom.js';
+import { sendgridHeaders, sendgridKeys } from './relays.js';
 import { bounceRoom } from './room.js';
 import { CERT_PATH, type SnsHost, sesBounce, sesComplaint, startSnsHost, TOPIC } from './sns.js';
 
@@ -226,5 +227,79 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
         'ses: SigningCertURL is not https on ' + sns.host,
       ]),
     );
+  });
+
+  it('SendGrid: checks the ECDSA signature over timestamp and body and its time, applies each event of the batch once', async () => {
+    room = bounceRoom();
+    smtp = await startSmtpServer();
+    const emails = readers(4);
+    room.seed('nyheter', emails);
+    await sendRelease(room.config({ SCS_SMTP_URL: smtp.url }), { release: BERGRUM_SV, now: DUE_DATE });
+    const messageId = (email: string) =>
+      /^Message-ID: (.+)$/im.exec(smtp.received.find((m) => m.to === email)!.raw.toString())![1]!.trim();
+    const { privateKey, verificationKey } = sendgridKeys();
+    const config = room.config({ SCS_SENDGRID_VERIFICATION_KEY: verificationKey });
+    store = room.store();
+    const now = new Date('2026-10-14T09:00:00Z');
+    const seconds = Math.floor(now.getTime() / 1000);
+    const log: RequestLog[] = [];
+    server = createServer(config, store, createTransport(config), {
+      now: () => now,
+      onRequest: (e) => log.push(e),
+    });
+    const url = `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}/newsletter/webhooks/sendgrid`;
+    const post = (body: string, headers: Record<string, string>) =>
+      fetch(url, { method: 'POST', headers, body }).then((r) => r.status);
+    const event = (email: string, extra: Record<string, string>, id: string) => ({
+      email,
+      timestamp: seconds - 30,
+      'smtp-id': messageId(email),
+      sg_event_id: id,
+      sg_message_id: `sg-${id}.filter0001`,
+      ...extra,
+    });
+    const batch = JSON.stringify([
+      event(
+        emails[0]!,
+        { event: 'bounce', type: 'bounce', status: '5.1.1', reason: '550 5.1.1 no such user' },
+        'e1',
+      ),
+      event(emails[1]!, { event: 'spamreport' }, 'e2'),
+      event(
+        emails[2]!,
+        { event: 'bounce', type: 'blocked', status: '4.7.1', reason: 'blocked by policy' },
+        'e3',
+      ),
+      event(emails[3]!, { event: 'delivered', response: '250 ok' }, 'e4'),
+    ]);
+    const good = sendgridHeaders(privateKey, batch, seconds - 10);
+    expect(
+      await post(batch, { ...good, 'X-Twilio-Email-Event-Webhook-Timestamp': String(seconds - 11) }),
+    ).toBe(401);
+    expect(await post(batch, sendgridHeaders(sendgridKeys().privateKey, batch, seconds - 10))).toBe(401);
+    expect(await post(batch, { 'Content-Type': 'application/json' })).toBe(401);
+    expect(await post(batch, sendgridHeaders(privateKey, batch, seconds - 301))).toBe(401);
+    expect(await post(batch, { ...good, 'Content-Type': 'application/x-www-form-urlencoded' })).toBe(415);
+    expect(store.subscribers.suppression(emails[0]!)).toBeUndefined();
+
+    expect(await post(batch, good)).toBe(200);
+    expect(await post(batch, sendgridHeaders(privateKey, batch, seconds))).toBe(200);
+    expect(store.subscribers.suppression(emails[0]!)).toMatchObject({ reason: 'bounced' });
+    expect(store.subscribers.suppression(emails[1]!)).toMatchObject({ reason: 'complained' });
+    expect(store.subscribers.suppression(emails[2]!)).toBeUndefined();
+    expect(store.bounces.events(store.subscribers.find(emails[0]!)!.id)).toMatchObject([
+      { type: 'hard', status: '5.1.1', source: 'sendgrid', detail: '550 5.1.1 no such user' },
+    ]);
+    expect(store.bounces.events(store.subscribers.find(emails[2]!)!.id)).toMatchObject([{ type: 'soft' }]);
+    expect(store.bounces.events(store.subscribers.find(emails[3]!)!.id)).toEqual([]);
+    expect(log.map((e) => e.note)).toEqual([
+      'sendgrid: bad signature',
+      'sendgrid: bad signature',
+      'sendgrid: no signature',
+      'sendgrid: timestamp older than 5 minutes (replay)',
+      'sendgrid: content type is not application/json',
+      'sendgrid: 3 recorded, 2 suppressed, 0 unmatched',
+      'sendgrid: 0 recorded, 0 suppressed, 0 unmatched',
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { type KeyObject, timingSafeEqual, verify } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { BounceEventType } from '../../store/bounce-types.js';
 
@@ -45,3 +45,12 @@ export const bracket = (id: string) => (id.startsWith('<') ? id : `<${id}>`);
 /** Whether a signed time (ms since the epoch) is within the replay window of now. */
 export const fresh = (signedAt: number, now: Date) =>
   Number.isFinite(signedAt) && Math.abs(now.getTime() - signedAt) <= REPLAY_WINDOW_MS;
+
+/** A public-key signature check that says no, rather than throwing, to a key of an unexpected kind. */
+export function signatureValid(hash: string, data: Buffer, key: KeyObject, signature: string): boolean {
+  try {
+    return verify(hash, data, key, Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
+}

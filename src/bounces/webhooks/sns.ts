@@ -1,6 +1,6 @@
-import { type KeyObject, verify, X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
 import https from 'node:https';
-import { fresh, obj, type Refused, refused, str } from './relay.js';
+import { fresh, obj, type Refused, refused, signatureValid, str } from './relay.js';
 
 /**
  * Tests only (a library option of `createServer`, never a setting): the host that stands in for
@@ -132,7 +132,7 @@ export function createSnsVerifier(trust?: SnsTrust): SnsVerifier {
       } catch (e) {
         return refused(503, `ses: could not fetch the signing certificate: ${(e as Error).message}`);
       }
-      if (!verify(hash, Buffer.from(canonical, 'utf8'), publicKey, Buffer.from(signature, 'base64')))
+      if (!signatureValid(hash, Buffer.from(canonical, 'utf8'), publicKey, signature))
         return refused(401, 'ses: bad signature');
       if (!fresh(Date.parse(str(body.Timestamp)!), now))
         return refused(401, 'ses: timestamp older than 5 minutes (replay)');
