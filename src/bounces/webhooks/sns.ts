@@ -111,6 +111,9 @@ export function createSnsVerifier(trust?: SnsTrust): SnsVerifier {
       const topicArn = str(body.TopicArn) ?? '';
       if (!topics.includes(topicArn))
         return refused(401, `ses: topic ${topicArn || '(none)'} is not SCS_SES_TOPIC_ARN`);
+      // The cheap checks first: a stale message or a stranger's certificate costs no fetch.
+      if (!fresh(Date.parse(str(body.Timestamp) ?? ''), now))
+        return refused(401, 'ses: timestamp older than 5 minutes (replay)');
       const region = topicArn.split(':')[3] ?? '';
       const certUrl = onHost(str(body.SigningCertURL), region);
       if (!certUrl) return refused(401, `ses: SigningCertURL is not https on ${expectedHost(region)}`);
@@ -134,8 +137,6 @@ export function createSnsVerifier(trust?: SnsTrust): SnsVerifier {
       }
       if (!signatureValid(hash, Buffer.from(canonical, 'utf8'), publicKey, signature))
         return refused(401, 'ses: bad signature');
-      if (!fresh(Date.parse(str(body.Timestamp)!), now))
-        return refused(401, 'ses: timestamp older than 5 minutes (replay)');
       let subscribeUrl: URL | undefined;
       if (type !== 'Notification') {
         subscribeUrl = onHost(str(body.SubscribeURL), region);
