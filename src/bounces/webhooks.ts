@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../config/types.js';
 import type { BouncedDelivery } from '../store/bounce-types.js';
 import type { Store } from '../store/types.js';
-import { applyEvents } from './apply.js';
+import { createGroupApply } from './group-apply.js';
 import type { PlannedEvent } from './plan.js';
 import { mailgun } from './webhooks/mailgun.js';
 import { postmark } from './webhooks/postmark.js';
@@ -58,6 +58,7 @@ export function createWebhookHandler(
 ): WebhookHandler {
   const sns = createSnsVerifier(options.sns);
   const sendgrid = createSendgrid();
+  const apply = createGroupApply(store, config.newsletter.bounce);
   const verify = (
     relay: WebhookRelay,
     request: RelayRequest,
@@ -113,7 +114,7 @@ export function createWebhookHandler(
       });
     }
     if (verified.note && !verified.events.length) return { status: 200, body: 'ok\n', note: verified.note };
-    const applied = applyEvents(store, planned, config.newsletter.bounce, now);
+    const applied = await apply(planned, now);
     const note = `${relay}: ${applied.recorded} recorded, ${applied.suppressed} suppressed, ${unmatched} unmatched`;
     return { status: 200, body: 'ok\n', note };
   };
