@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../config/types.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 import type { BouncedDelivery } from '../store/bounce-types.js';
 import type { Store } from '../store/types.js';
 import { createGroupApply } from './group-apply.js';
@@ -7,8 +9,8 @@ import type { PlannedEvent } from './plan.js';
 import { mailgun } from './webhooks/mailgun.js';
 import { postmark } from './webhooks/postmark.js';
 import type { RelayRequest, Verified } from './webhooks/relay.js';
-import { createSendgrid } from './webhooks/sendgrid.js';
-import { ses } from './webhooks/ses.js';
+import { createSendgrid, sendgridKey } from './webhooks/sendgrid.js';
+import { isTopicArn, ses, sesTopics } from './webhooks/ses.js';
 import { createSnsVerifier, type SnsTrust } from './webhooks/sns.js';
 
 /** The relays whose bounce and complaint webhooks `scs serve` takes, at `<endpoint>webhooks/<relay>`. */
@@ -45,6 +47,28 @@ export type WebhookHandler = (
   now: Date,
 ) => Promise<WebhookReply>;
 
+/** Refuses (before `scs serve` starts) a relay setting that no request could ever pass. */
+function checkSettings(webhooks: Config['env']['webhooks']): void {
+  const problems: { name: string; problem: string }[] = [];
+  const badArn =
+    webhooks?.ses === undefined ? undefined : sesTopics(webhooks.ses).find((a) => !isTopicArn(a));
+  if (webhooks?.ses !== undefined && (badArn !== undefined || !sesTopics(webhooks.ses).length))
+    problems.push({
+      name: 'SCS_SES_TOPIC_ARN',
+      problem: badArn ? `has "${badArn}", which is not the ARN of an SNS topic` : 'names no topic',
+    });
+  if (webhooks?.sendgrid !== undefined && !sendgridKey(webhooks.sendgrid))
+    problems.push({
+      name: 'SCS_SENDGRID_VERIFICATION_KEY',
+      problem: 'is not a public key (base64 DER, as SendGrid shows it, or PEM)',
+    });
+  if (problems.length)
+    throw new ScsError(
+      problems.map((p) => report('bounce-webhook-setting-invalid', p)),
+      2,
+    );
+}
+
 /**
  * The webhooks of `scs serve`. Each request: checks the content type, verifies it (401 when that fails,
  * or when the relay is not set up), matches each event to its delivery (our Message-ID when the relay
@@ -56,6 +80,7 @@ export function createWebhookHandler(
   store: Pick<Store, 'bounces' | 'subscribers'>,
   options: WebhookOptions = {},
 ): WebhookHandler {
+  checkSettings(config.env.webhooks);
   const sns = createSnsVerifier(options.sns);
   const sendgrid = createSendgrid();
   const apply = createGroupApply(store, config.newsletter.bounce);

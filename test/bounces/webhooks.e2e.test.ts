@@ -215,4 +215,22 @@ describe('relay webhooks of the real `scs serve` (a sent dispatch, signed reques
     ])
       expect(stderr).toContain(note);
   });
+
+  it('does not start with a relay setting no request could pass, and says which', async () => {
+    room = bounceRoom();
+    const r = await runScsAsync(['serve', '--port', '0'], {
+      cwd: room.dir,
+      env: {
+        ...room.env,
+        SCS_SES_TOPIC_ARN: 'press-bounces',
+        SCS_SENDGRID_VERIFICATION_KEY: Buffer.from('not a key').toString('base64'),
+      },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'SCS_SES_TOPIC_ARN has "press-bounces", which is not the ARN of an SNS topic; scs serve did not start. [bounce-webhook-setting-invalid]',
+    );
+    expect(r.stderr).toContain('SCS_SENDGRID_VERIFICATION_KEY is not a public key');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
 });

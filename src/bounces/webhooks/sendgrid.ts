@@ -15,7 +15,7 @@ const SIGNATURE = 'x-twilio-email-event-webhook-signature';
 const TIMESTAMP = 'x-twilio-email-event-webhook-timestamp';
 
 /** The verification key as SendGrid shows it (base64 DER), or as PEM; undefined when it is neither. */
-function publicKey(setting: string): KeyObject | undefined {
+export function sendgridKey(setting: string): KeyObject | undefined {
   try {
     return setting.includes('-----BEGIN')
       ? createPublicKey(setting)
@@ -69,7 +69,7 @@ export function createSendgrid(): (request: RelayRequest, setting: string) => Ve
   // The key is parsed once per value, not once per request.
   let parsed: { setting: string; key: KeyObject | undefined } | undefined;
   return (request, setting) => {
-    if (parsed?.setting !== setting) parsed = { setting, key: publicKey(setting) };
+    if (parsed?.setting !== setting) parsed = { setting, key: sendgridKey(setting) };
     const key = parsed.key;
     if (!key) return refused(401, 'sendgrid: SCS_SENDGRID_VERIFICATION_KEY is not a public key');
     const signature = request.headers[SIGNATURE];

@@ -4,6 +4,9 @@ import type { SnsVerifier } from './sns.js';
 /** The SCS_SES_TOPIC_ARN setting: the topics (comma or space separated) SES notifications come from. */
 export const sesTopics = (setting: string) => setting.split(/[\s,]+/).filter(Boolean);
 
+/** An SNS topic's ARN: arn:<partition>:sns:<region>:<account>:<name>. */
+export const isTopicArn = (arn: string) => /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(arn);
+
 /** Our Message-ID, as SES passes it back: in the message's headers, or its common headers. */
 function ourMessageId(mail: Record<string, unknown>): string | undefined {
   const headers = Array.isArray(mail.headers) ? mail.headers.map(obj) : [];
