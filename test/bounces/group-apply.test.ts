@@ -2,12 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyEvents } from '../../src/bounces/apply.js';
 import { createGroupApply } from '../../src/bounces/group-apply.js';
 import type { PlannedEvent } from '../../src/bounces/plan.js';
-import { sendRelease } from '../../src/publish/send.js';
 import type { BounceEvent } from '../../src/store/bounce-types.js';
 import type { Store } from '../../src/store/types.js';
 import { startSmtpServer, type TestSmtpServer } from '../delivery/smtp-server.js';
-import { BERGRUM_SV, DUE_DATE, readers, type Newsroom } from '../publish/newsroom.js';
-import { bounceRoom } from './room.js';
+import { readers, type Newsroom } from '../publish/newsroom.js';
+import { sentBounceRoom } from './room.js';
 
 const NOW = new Date('2026-10-14T09:00:00Z');
 const emails = readers(5);
@@ -38,10 +37,8 @@ describe('webhook events applied in groups (one transaction for the requests of 
   });
 
   async function sentRoom() {
-    const room = bounceRoom();
+    const room = await sentBounceRoom(smtp, emails);
     rooms.push(room);
-    room.seed('nyheter', emails);
-    await sendRelease(room.config({ SCS_SMTP_URL: smtp.url }), { release: BERGRUM_SV, now: DUE_DATE });
     const store = room.store();
     stores.push(store);
     const plan = (events: [string, BounceEvent['type'], number][]): PlannedEvent[] =>

@@ -1,5 +1,9 @@
 import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 
+/** The relays' secrets the tests set (SCS_MAILGUN_SIGNING_KEY, SCS_WEBHOOK_POSTMARK_AUTH). */
+export const MAILGUN_KEY = 'key-mailgun-test-0123456789';
+export const POSTMARK_AUTH = 'scs:postmark-test-password';
+
 /** A Mailgun webhook body: `event-data`, signed with the signing key at `timestamp` (seconds). */
 export function mailgunBody(key: string, eventData: Record<string, unknown>, timestamp: number) {
   const token = createHmac('sha256', 'token').update(JSON.stringify(eventData)).digest('hex').slice(0, 50);

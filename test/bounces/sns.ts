@@ -67,20 +67,23 @@ export async function startSnsHost(): Promise<SnsHost> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const order: Record<string, string[]> = {
-    Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
-    SubscriptionConfirmation: [
-      'Message',
-      'MessageId',
-      'SubscribeURL',
-      'Timestamp',
-      'Token',
-      'TopicArn',
+  // The names SNS signs for each type; the string to sign has them in byte order (its documentation).
+  const signedNames: Record<string, Set<string>> = {
+    Notification: new Set(['Type', 'TopicArn', 'Timestamp', 'Subject', 'MessageId', 'Message']),
+    SubscriptionConfirmation: new Set([
       'Type',
-    ],
+      'TopicArn',
+      'Token',
+      'Timestamp',
+      'SubscribeURL',
+      'MessageId',
+      'Message',
+    ]),
   };
   const signed = (fields: Record<string, string>, version: '1' | '2' = '2') => {
-    const canonical = order[fields.Type!]!.filter((k) => k in fields)
+    const canonical = Object.keys(fields)
+      .filter((k) => signedNames[fields.Type!]!.has(k))
+      .sort()
       .map((k) => `${k}\n${fields[k]}\n`)
       .join('');
     return {

@@ -3,12 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSmtpServer, type TestSmtpServer } from '../delivery/smtp-server.js';
 import { BIN, cleanEnv, runScsAsync } from '../helpers/scs.js';
 import { BERGRUM_SV, DUE, readers, type Newsroom } from '../publish/newsroom.js';
-import { mailgunBody, sendgridHeaders, sendgridKeys } from './relays.js';
-import { bounceRoom } from './room.js';
+import { MAILGUN_KEY, mailgunBody, POSTMARK_AUTH, sendgridHeaders, sendgridKeys } from './relays.js';
+import { bounceRoom, messageIdTo } from './room.js';
 import { CERT_PATH, type SnsHost, sesComplaint, startSnsHost, TOPIC } from './sns.js';
-
-const MAILGUN_KEY = 'key-mailgun-e2e-0123456789';
-const POSTMARK_AUTH = 'scs:postmark-e2e-password';
 
 describe('relay webhooks of the real `scs serve` (a sent dispatch, signed requests on 127.0.0.1)', () => {
   let room: Newsroom;
@@ -36,8 +33,7 @@ describe('relay webhooks of the real `scs serve` (a sent dispatch, signed reques
     const scs = (args: string[]) => runScsAsync(args, { cwd: room.dir, env });
     const sent = await scs(['send', BERGRUM_SV, '--now', DUE]);
     expect(sent.code, sent.stderr).toBe(0);
-    const messageId = (email: string) =>
-      /^Message-ID: (.+)$/im.exec(smtp.received.find((m) => m.to === email)!.raw.toString())![1]!.trim();
+    const messageId = (email: string) => messageIdTo(smtp, email);
 
     const { privateKey, verificationKey } = sendgridKeys();
     child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {

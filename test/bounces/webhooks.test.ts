@@ -1,18 +1,19 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTransport } from '../../src/delivery/create-transport.js';
-import { sendRelease } from '../../src/publish/send.js';
 import { listen, shutdown } from '../../src/subscription/listen.js';
-import { createServer, type RequestLog, type SubscriptionServer } from '../../src/subscription/server.js';
+import {
+  createServer,
+  type RequestLog,
+  type ServeOptions,
+  type SubscriptionServer,
+} from '../../src/subscription/server.js';
 import type { Store } from '../../src/store/types.js';
 import { startSmtpServer, type TestSmtpServer } from '../delivery/smtp-server.js';
-import { BERGRUM_SV, DUE_DATE, readers, type Newsroom } from '../publish/newsroom.js';
-import { sendgridHeaders, sendgridKeys } from './relays.js';
-import { bounceRoom } from './room.js';
+import { readers, type Newsroom } from '../publish/newsroom.js';
+import { MAILGUN_KEY, POSTMARK_AUTH, sendgridHeaders, sendgridKeys } from './relays.js';
+import { messageIdTo, sentBounceRoom } from './room.js';
 import { CERT_PATH, type SnsHost, sesBounce, sesComplaint, startSnsHost, TOPIC } from './sns.js';
-
-const MAILGUN_KEY = 'key-mailgun-test-0123456789';
-const POSTMARK_AUTH = 'scs:postmark-test-password';
 
 describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
   let room: Newsroom;
@@ -20,6 +21,19 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
   let server: SubscriptionServer | undefined;
   let store: Store | undefined;
   let sns: SnsHost | undefined;
+  const NOW = new Date('2026-10-14T09:00:00Z');
+  /** The server of `scs serve` for the room, with these settings, on a free port, its clock at NOW. */
+  async function serve(store: Store, env: NodeJS.ProcessEnv, options: Partial<ServeOptions> = {}) {
+    const config = room.config(env);
+    const log: RequestLog[] = [];
+    server = createServer(config, store, createTransport(config), {
+      now: () => NOW,
+      onRequest: (e) => log.push(e),
+      ...options,
+    });
+    const base = `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}/newsletter/webhooks/`;
+    return { base, log };
+  }
   afterEach(async () => {
     if (server) await shutdown(server);
     await sns?.close();
@@ -29,26 +43,16 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
   });
 
   it('verifies, applies the policy once per event, and refuses forgeries, replays and wrong content types', async () => {
-    room = bounceRoom();
     smtp = await startSmtpServer();
     const emails = readers(3);
-    room.seed('nyheter', emails);
-    await sendRelease(room.config({ SCS_SMTP_URL: smtp.url }), { release: BERGRUM_SV, now: DUE_DATE });
-    const messageId = (email: string) =>
-      /^Message-ID: <(.+)>$/im.exec(smtp.received.find((m) => m.to === email)!.raw.toString())![1]!;
+    room = await sentBounceRoom(smtp, emails);
+    const messageId = (email: string) => messageIdTo(smtp, email).slice(1, -1);
 
-    const config = room.config({
+    store = room.store();
+    const { base, log } = await serve(store, {
       SCS_MAILGUN_SIGNING_KEY: MAILGUN_KEY,
       SCS_WEBHOOK_POSTMARK_AUTH: POSTMARK_AUTH,
     });
-    store = room.store();
-    const now = new Date('2026-10-14T09:00:00Z');
-    const log: RequestLog[] = [];
-    server = createServer(config, store, createTransport(config), {
-      now: () => now,
-      onRequest: (e) => log.push(e),
-    });
-    const base = `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}/newsletter/webhooks/`;
     const post = (relay: string, body: unknown, headers: Record<string, string> = {}) =>
       fetch(base + relay, {
         method: 'POST',
@@ -57,7 +61,7 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
       });
 
     const mailgunEvent = (seconds: number, key = MAILGUN_KEY) => {
-      const timestamp = String(Math.floor(now.getTime() / 1000) - seconds);
+      const timestamp = String(Math.floor(NOW.getTime() / 1000) - seconds);
       const token = 'a'.repeat(50);
       return {
         signature: {
@@ -129,24 +133,18 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
   });
 
   it('Amazon SES through SNS: checks topic, certificate host, signature (v1, v2) and time, confirms the subscription, applies bounces and complaints once', async () => {
-    room = bounceRoom();
     smtp = await startSmtpServer();
     sns = await startSnsHost();
     const emails = readers(3);
-    room.seed('nyheter', emails);
-    await sendRelease(room.config({ SCS_SMTP_URL: smtp.url }), { release: BERGRUM_SV, now: DUE_DATE });
-    const messageId = (email: string) =>
-      /^Message-ID: (.+)$/im.exec(smtp.received.find((m) => m.to === email)!.raw.toString())![1]!.trim();
-    const config = room.config({ SCS_SES_TOPIC_ARN: `arn:aws:sns:eu-north-1:123456789012:other, ${TOPIC}` });
+    room = await sentBounceRoom(smtp, emails);
+    const messageId = (email: string) => messageIdTo(smtp, email);
     store = room.store();
-    const now = new Date('2026-10-14T09:00:00Z');
-    const log: RequestLog[] = [];
-    server = createServer(config, store, createTransport(config), {
-      now: () => now,
-      onRequest: (e) => log.push(e),
-      sns: { host: sns.host, ca: sns.ca },
-    });
-    const url = `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}/newsletter/webhooks/ses`;
+    const { base, log } = await serve(
+      store,
+      { SCS_SES_TOPIC_ARN: `arn:aws:sns:eu-north-1:123456789012:other, ${TOPIC}` },
+      { sns: { host: sns.host, ca: sns.ca } },
+    );
+    const url = `${base}ses`;
     // SNS posts its JSON as text/plain.
     const post = (body: unknown) =>
       fetch(url, {
@@ -163,14 +161,14 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
         TopicArn: TOPIC,
         Message: `You have chosen to subscribe to the topic ${TOPIC}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
         SubscribeURL: `https://${sns.host}/?Action=ConfirmSubscription&TopicArn=${TOPIC}&Token=token-2336412f37fb`,
-        Timestamp: now.toISOString(),
+        Timestamp: NOW.toISOString(),
       },
       '1',
     );
     expect(await post(confirmation)).toMatchObject({ status: 200 });
     expect(sns.requests).toEqual([CERT_PATH, expect.stringMatching(/^\/\?Action=ConfirmSubscription&/)]);
 
-    const hard = sns.notification(sesBounce(emails[0]!, messageId(emails[0]!), 'fb-1'), now, 'n-1');
+    const hard = sns.notification(sesBounce(emails[0]!, messageId(emails[0]!), 'fb-1'), NOW, 'n-1');
     expect(await post(hard)).toMatchObject({ status: 200 });
     expect(await post(hard)).toMatchObject({ status: 200 });
     expect(store.subscribers.suppression(emails[0]!)).toMatchObject({ reason: 'bounced' });
@@ -182,7 +180,7 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
 
     const soft = sns.notification(
       sesBounce(emails[2]!, messageId(emails[2]!), 'fb-2', 'Transient'),
-      now,
+      NOW,
       'n-2',
     );
     expect(await post({ ...soft, SignatureVersion: '1' })).toMatchObject({ status: 401 });
@@ -190,13 +188,13 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
     expect(store.bounces.events(store.subscribers.find(emails[2]!)!.id)).toMatchObject([{ type: 'soft' }]);
     expect(store.subscribers.suppression(emails[2]!)).toBeUndefined();
 
-    const complaint = sns.notification(sesComplaint(emails[1]!, messageId(emails[1]!), 'fb-3'), now, 'n-3');
+    const complaint = sns.notification(sesComplaint(emails[1]!, messageId(emails[1]!), 'fb-3'), NOW, 'n-3');
     // Tampered with: the signature no longer matches.
     const tampered = { ...complaint, Message: complaint.Message!.replace(emails[1]!, emails[2]!) };
     expect(await post(tampered)).toMatchObject({ status: 401, text: 'ses: bad signature\n' });
     const old = sns.notification(
       sesComplaint(emails[1]!, messageId(emails[1]!), 'fb-3'),
-      new Date(now.getTime() - 6 * 60 * 1000),
+      new Date(NOW.getTime() - 6 * 60 * 1000),
       'n-3',
     );
     expect(await post(old)).toMatchObject({ status: 401 });
@@ -230,24 +228,15 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
   });
 
   it('SendGrid: checks the ECDSA signature over timestamp and body and its time, applies each event of the batch once', async () => {
-    room = bounceRoom();
     smtp = await startSmtpServer();
     const emails = readers(4);
-    room.seed('nyheter', emails);
-    await sendRelease(room.config({ SCS_SMTP_URL: smtp.url }), { release: BERGRUM_SV, now: DUE_DATE });
-    const messageId = (email: string) =>
-      /^Message-ID: (.+)$/im.exec(smtp.received.find((m) => m.to === email)!.raw.toString())![1]!.trim();
+    room = await sentBounceRoom(smtp, emails);
+    const messageId = (email: string) => messageIdTo(smtp, email);
     const { privateKey, verificationKey } = sendgridKeys();
-    const config = room.config({ SCS_SENDGRID_VERIFICATION_KEY: verificationKey });
     store = room.store();
-    const now = new Date('2026-10-14T09:00:00Z');
-    const seconds = Math.floor(now.getTime() / 1000);
-    const log: RequestLog[] = [];
-    server = createServer(config, store, createTransport(config), {
-      now: () => now,
-      onRequest: (e) => log.push(e),
-    });
-    const url = `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}/newsletter/webhooks/sendgrid`;
+    const seconds = Math.floor(NOW.getTime() / 1000);
+    const { base, log } = await serve(store, { SCS_SENDGRID_VERIFICATION_KEY: verificationKey });
+    const url = `${base}sendgrid`;
     const post = (body: string, headers: Record<string, string>) =>
       fetch(url, { method: 'POST', headers, body }).then((r) => r.status);
     const event = (email: string, extra: Record<string, string>, id: string) => ({

@@ -15,6 +15,18 @@ function ourMessageId(mail: Record<string, unknown>): string | undefined {
   return id ? bracket(id.trim()) : undefined;
 }
 
+/** One event for each listed recipient, keyed by the report's feedback id and the address. */
+function perRecipient(
+  recipients: unknown,
+  feedback: string,
+  event: (r: Record<string, unknown>) => Omit<RelayEvent, 'id' | 'email'>,
+): RelayEvent[] {
+  return (Array.isArray(recipients) ? recipients.map(obj) : []).flatMap((r) => {
+    const email = str(r.emailAddress);
+    return email ? [{ id: `${feedback}:${email.toLowerCase()}`, email, ...event(r) }] : [];
+  });
+}
+
 /** SES's Bounce and Complaint notifications (and event-publishing records) as events. */
 export function sesEvents(notification: Record<string, unknown>, snsMessageId: string): RelayEvent[] {
   const kind = str(notification.notificationType) ?? str(notification.eventType);
@@ -24,43 +36,21 @@ export function sesEvents(notification: Record<string, unknown>, snsMessageId: s
     const bounce = obj(notification.bounce);
     // Permanent is a hard bounce; Transient and Undetermined may yet pass, and count as soft.
     const type = str(bounce.bounceType) === 'Permanent' ? 'hard' : 'soft';
-    const feedback = str(bounce.feedbackId) ?? snsMessageId;
-    const recipients = Array.isArray(bounce.bouncedRecipients) ? bounce.bouncedRecipients.map(obj) : [];
-    return recipients.flatMap((r) => {
-      const email = str(r.emailAddress);
-      if (!email) return [];
-      return [
-        {
-          id: `${feedback}:${email.toLowerCase()}`,
-          email,
-          ...withId,
-          type,
-          status: str(r.status) ?? null,
-          detail: str(r.diagnosticCode) ?? str(bounce.bounceSubType) ?? null,
-        },
-      ];
-    });
+    return perRecipient(bounce.bouncedRecipients, str(bounce.feedbackId) ?? snsMessageId, (r) => ({
+      ...withId,
+      type,
+      status: str(r.status) ?? null,
+      detail: str(r.diagnosticCode) ?? str(bounce.bounceSubType) ?? null,
+    }));
   }
   if (kind === 'Complaint') {
     const complaint = obj(notification.complaint);
-    const feedback = str(complaint.feedbackId) ?? snsMessageId;
-    const recipients = Array.isArray(complaint.complainedRecipients)
-      ? complaint.complainedRecipients.map(obj)
-      : [];
-    return recipients.flatMap((r) => {
-      const email = str(r.emailAddress);
-      if (!email) return [];
-      return [
-        {
-          id: `${feedback}:${email.toLowerCase()}`,
-          email,
-          ...withId,
-          type: 'complaint' as const,
-          status: null,
-          detail: str(complaint.complaintFeedbackType) ?? null,
-        },
-      ];
-    });
+    return perRecipient(complaint.complainedRecipients, str(complaint.feedbackId) ?? snsMessageId, () => ({
+      ...withId,
+      type: 'complaint',
+      status: null,
+      detail: str(complaint.complaintFeedbackType) ?? null,
+    }));
   }
   // Deliveries, sends, opens and the like are not bounces.
   return [];
