@@ -21,11 +21,11 @@ export type WebhookRelay = (typeof WEBHOOK_RELAYS)[number];
 export const WEBHOOK_MAX_BYTES = 256 * 1024;
 
 /** The content types a relay posts: JSON, which SNS labels text/plain. */
-const CONTENT_TYPES: Record<WebhookRelay, RegExp> = {
-  postmark: /^application\/json\b/i,
-  mailgun: /^application\/json\b/i,
-  ses: /^(text\/plain|application\/json)\b/i,
-  sendgrid: /^application\/json\b/i,
+const CONTENT_TYPES: Record<WebhookRelay, readonly string[]> = {
+  postmark: ['application/json'],
+  mailgun: ['application/json'],
+  ses: ['text/plain', 'application/json'],
+  sendgrid: ['application/json'],
 };
 
 export interface WebhookReply {
@@ -102,8 +102,9 @@ export function createWebhookHandler(
   };
   return async (relay, request, now) => {
     const refuse = (status: number, note: string): WebhookReply => ({ status, body: `${note}\n`, note });
-    if (!CONTENT_TYPES[relay].test(request.headers['content-type'] ?? ''))
-      return refuse(415, `${relay}: content type is not application/json`);
+    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!CONTENT_TYPES[relay].includes(type))
+      return refuse(415, `${relay}: content type is not ${CONTENT_TYPES[relay].join(' or ')}`);
     const setting = config.env.webhooks?.[relay];
     if (!setting) return refuse(401, `${relay}: no secret set for this relay`);
     let body: unknown;

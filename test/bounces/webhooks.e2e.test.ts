@@ -208,6 +208,7 @@ describe('relay webhooks of the real `scs serve` (a sent dispatch, signed reques
       'ses: topic arn:aws:sns:eu-north-1:999:x is not SCS_SES_TOPIC_ARN',
       'ses: timestamp older than 5 minutes (replay)',
       'ses: the body is not JSON',
+      'ses: content type is not text/plain or application/json',
     ])
       expect(stderr).toContain(note);
   });
