@@ -83,7 +83,9 @@ function get(url: URL, trust: SnsTrust | undefined): Promise<string> {
  */
 export function createSnsVerifier(trust?: SnsTrust): SnsVerifier {
   const certs = new Map<string, Promise<KeyObject>>();
-  const expectedHost = (region: string) => trust?.host ?? `sns.${region}.amazonaws.com`;
+  // China's regions are on amazonaws.com.cn.
+  const expectedHost = (region: string) =>
+    trust?.host ?? `sns.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
   const onHost = (value: string | undefined, region: string): URL | undefined => {
     if (!value || !URL.canParse(value)) return undefined;
     const url = new URL(value);
