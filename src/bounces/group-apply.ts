@@ -18,25 +18,27 @@ interface Waiting {
  * acknowledged only once it is stored, as before, and applying it twice is still a no-op.
  */
 export function createGroupApply(
-  store: Pick<Store, 'bounces' | 'subscribers'>,
+  store: Pick<Store, 'transaction'>,
   settings: Pick<BounceSettings, 'softLimit' | 'softWindowMs'>,
 ): (planned: readonly PlannedEvent[], now: Date) => Promise<AppliedCounts> {
   let waiting: Waiting[] = [];
-  const flush = () => {
+  const flush = async () => {
     const group = waiting;
     waiting = [];
     let outcomes: ({ counts: AppliedCounts } | { error: unknown })[];
     try {
-      outcomes = store.subscribers.transaction(() =>
-        group.map((w) => {
-          // applyEvents' own transaction is a savepoint here: a failing request undoes only itself.
+      outcomes = await store.transaction(async (tx) => {
+        const out: typeof outcomes = [];
+        for (const w of group) {
+          // applyEvents' transaction on `tx` is a savepoint: a failing request undoes only itself.
           try {
-            return { counts: applyEvents(store, w.planned, settings, w.now) };
+            out.push({ counts: await applyEvents(tx, w.planned, settings, w.now) });
           } catch (error) {
-            return { error };
+            out.push({ error });
           }
-        }),
-      );
+        }
+        return out;
+      });
     } catch (error) {
       for (const w of group) w.reject(error);
       return;
@@ -49,7 +51,8 @@ export function createGroupApply(
   };
   return (planned, now) =>
     new Promise((resolve, reject) => {
-      if (!waiting.length) setImmediate(flush);
+      // flush settles every waiting promise itself and never rejects.
+      if (!waiting.length) setImmediate(() => void flush());
       waiting.push({ planned, now, resolve, reject });
     });
 }

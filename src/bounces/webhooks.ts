@@ -77,7 +77,7 @@ function checkSettings(webhooks: Config['env']['webhooks']): void {
  */
 export function createWebhookHandler(
   config: Config,
-  store: Pick<Store, 'bounces' | 'subscribers'>,
+  store: Pick<Store, 'bounces' | 'transaction'>,
   options: WebhookOptions = {},
 ): WebhookHandler {
   checkSettings(config.env.webhooks);
@@ -119,8 +119,8 @@ export function createWebhookHandler(
     let unmatched = 0;
     for (const e of verified.events) {
       const delivery: BouncedDelivery | undefined =
-        (e.messageId && store.bounces.deliveryByMessageId(e.messageId, e.email)) ||
-        store.bounces.latestDelivery(e.email);
+        (e.messageId && (await store.bounces.deliveryByMessageId(e.messageId, e.email))) ||
+        (await store.bounces.latestDelivery(e.email));
       if (!delivery) {
         unmatched++;
         continue;

@@ -104,7 +104,6 @@ export function createServer(
   const perAddress = createRateLimiter(options.limits?.perAddress ?? DEFAULT_LIMITS.perAddress);
   const maxBody = options.maxBodyBytes ?? 16 * 1024;
   const webhook = createWebhookHandler(config, store, options.sns ? { sns: options.sns } : {});
-  const repo = store.subscribers;
   const prefix = new URL(config.newsletter.endpoint).pathname;
   const listNames = (ids: readonly string[], lang: string) =>
     new Intl.ListFormat(pageTexts(lang).locale, { type: 'conjunction' }).format(
@@ -247,7 +246,7 @@ export function createServer(
     if (!perIp.hit(rateKey(ip), now()).allowed) return done('rate limited (IP)');
     if (!perAddress.hit(addressKey(email.email), now()).allowed) return done('rate limited (address)');
     const at = now();
-    const confirmation = requestSubscription(repo, {
+    const confirmation = await requestSubscription(store, {
       email: email.email,
       name: name || null,
       lang: l,
@@ -266,23 +265,23 @@ export function createServer(
   }
 
   /** The subscriber a link's token is for, and the language to speak (theirs, unless the link asks). */
-  function linkSubscriber(
+  async function linkSubscriber(
     url: URL,
     purpose: TokenPurpose,
     lang: string,
     explicitLang: boolean,
     whenGone: Reply,
-  ): { claims: TokenClaims; subscriber: Subscriber; l: string } | { reply: Reply } {
+  ): Promise<{ claims: TokenClaims; subscriber: Subscriber; l: string } | { reply: Reply }> {
     const v = verified(url, purpose, lang);
     if ('reply' in v) return v;
-    const subscriber = repo.get(v.claims.subscriberId);
+    const subscriber = await store.subscribers.get(v.claims.subscriberId);
     if (!subscriber) return { reply: whenGone };
     return { claims: v.claims, subscriber, l: explicitLang ? lang : subscriber.lang };
   }
 
   /** The confirmation link's page: it asks, so that a link scanner opening it confirms nothing. */
-  function getConfirm(url: URL, lang: string, explicitLang: boolean): Reply {
-    const v = linkSubscriber(url, 'confirm', lang, explicitLang, gone(lang, 'subscriber gone'));
+  async function getConfirm(url: URL, lang: string, explicitLang: boolean): Promise<Reply> {
+    const v = await linkSubscriber(url, 'confirm', lang, explicitLang, gone(lang, 'subscriber gone'));
     if ('reply' in v) return v.reply;
     const { claims, subscriber, l } = v;
     return {
@@ -305,7 +304,7 @@ export function createServer(
     const v = verified(url, 'confirm', lang);
     if ('reply' in v) return v.reply;
     await readForm(req);
-    const result = confirmSubscription(repo, v.claims.subscriberId, v.claims.lists, {
+    const result = await confirmSubscription(store, v.claims.subscriberId, v.claims.lists, {
       now: now(),
       source: 'form',
       ip: ipOf(req),
@@ -329,8 +328,8 @@ export function createServer(
     );
   }
 
-  function getUnsubscribe(url: URL, lang: string, explicitLang: boolean): Reply {
-    const v = linkSubscriber(
+  async function getUnsubscribe(url: URL, lang: string, explicitLang: boolean): Promise<Reply> {
+    const v = await linkSubscriber(
       url,
       'unsubscribe',
       lang,
@@ -388,7 +387,7 @@ export function createServer(
         (t) => [t.badRequest],
         { note: 'no List-Unsubscribe=One-Click' },
       );
-    const result = unsubscribe(repo, v.claims.subscriberId, scope === 'all' ? 'all' : v.claims.lists, {
+    const result = await unsubscribe(store, v.claims.subscriberId, scope === 'all' ? 'all' : v.claims.lists, {
       now: now(),
       source: oneClick ? 'one-click' : 'unsubscribe page',
       ip: ipOf(req),
@@ -464,11 +463,11 @@ export function createServer(
             if (method === 'POST') return await postSubscribe(req, lang);
             return allow('GET, HEAD, POST');
           case '/confirm':
-            if (method === 'GET') return getConfirm(url, lang, explicitLang);
+            if (method === 'GET') return await getConfirm(url, lang, explicitLang);
             if (method === 'POST') return await postConfirm(req, url, lang, explicitLang);
             return allow('GET, HEAD, POST');
           case '/unsubscribe':
-            if (method === 'GET') return getUnsubscribe(url, lang, explicitLang);
+            if (method === 'GET') return await getUnsubscribe(url, lang, explicitLang);
             if (method === 'POST') return await postUnsubscribe(req, url, lang, explicitLang);
             return allow('GET, HEAD, POST');
           case '/healthz':
@@ -501,7 +500,7 @@ export function createServer(
 
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
-    route(req)
+    void route(req)
       .catch((e: Error) => ({
         ...message(
           500,

@@ -31,7 +31,7 @@ describe('webhook events applied in groups (one transaction for the requests of 
   const stores: Store[] = [];
   let smtp: TestSmtpServer;
   afterEach(async () => {
-    for (const s of stores.splice(0)) s.close();
+    for (const s of stores.splice(0)) await s.close();
     for (const r of rooms.splice(0)) r.cleanup();
     await smtp?.close();
   });
@@ -39,12 +39,13 @@ describe('webhook events applied in groups (one transaction for the requests of 
   async function sentRoom() {
     const room = await sentBounceRoom(smtp, emails);
     rooms.push(room);
-    const store = room.store();
+    const store = await room.store();
     stores.push(store);
-    const plan = (events: [string, BounceEvent['type'], number][]): PlannedEvent[] =>
-      events.map(([key, type, reader]) => {
-        const delivery = store.bounces.latestDelivery(emails[reader]!)!;
-        return {
+    const plan = async (events: [string, BounceEvent['type'], number][]): Promise<PlannedEvent[]> => {
+      const planned: PlannedEvent[] = [];
+      for (const [key, type, reader] of events) {
+        const delivery = (await store.bounces.latestDelivery(emails[reader]!))!;
+        planned.push({
           delivery,
           event: {
             key: `test:${key}`,
@@ -56,18 +57,23 @@ describe('webhook events applied in groups (one transaction for the requests of 
             source: 'test',
             at: NOW,
           },
-        };
-      });
-    const state = () =>
-      emails.map((email) => {
-        const s = store.subscribers.find(email)!;
-        return {
+        });
+      }
+      return planned;
+    };
+    const state = async () => {
+      const out = [];
+      for (const email of emails) {
+        const s = (await store.subscribers.find(email))!;
+        out.push({
           status: s.status,
           statusDetail: s.statusDetail,
-          suppression: store.subscribers.suppression(email)?.reason ?? null,
-          events: store.bounces.events(s.id).map((e) => [e.key, e.type]),
-        };
-      });
+          suppression: (await store.subscribers.suppression(email))?.reason ?? null,
+          events: (await store.bounces.events(s.id)).map((e) => [e.key, e.type]),
+        });
+      }
+      return out;
+    };
     return { room, store, plan, state };
   }
 
@@ -77,15 +83,17 @@ describe('webhook events applied in groups (one transaction for the requests of 
     const grouped = await sentRoom();
     const settings = plain.room.config().newsletter.bounce;
 
-    const one = REQUESTS.map((r) => applyEvents(plain.store, plain.plan(r), settings, NOW));
+    const one = [];
+    for (const r of REQUESTS) one.push(await applyEvents(plain.store, await plain.plan(r), settings, NOW));
     const apply = createGroupApply(grouped.store, settings);
+    const plans = await Promise.all(REQUESTS.map((r) => grouped.plan(r)));
     // All asked for in the same turn: one group.
-    const together = await Promise.all(REQUESTS.map((r) => apply(grouped.plan(r), NOW)));
+    const together = await Promise.all(plans.map((p) => apply(p, NOW)));
 
     expect(together).toEqual(one);
     expect(one[1]).toEqual({ recorded: 0, suppressed: 0 });
-    expect(grouped.state()).toEqual(plain.state());
-    expect(grouped.state()[1]).toMatchObject({ status: 'bounced', suppression: 'bounced' });
+    expect(await grouped.state()).toEqual(await plain.state());
+    expect((await grouped.state())[1]).toMatchObject({ status: 'bounced', suppression: 'bounced' });
   });
 
   it('a request that fails undoes only itself; the others of its group are stored', async () => {
@@ -93,20 +101,25 @@ describe('webhook events applied in groups (one transaction for the requests of 
     const { room, store, plan } = await sentRoom();
     const apply = createGroupApply(store, room.config().newsletter.bounce);
     // A type the store's CHECK refuses: the insert throws.
-    const broken = plan([['bad', 'hard', 3]]).map((p) => ({
+    const broken = (await plan([['bad', 'hard', 3]])).map((p) => ({
       ...p,
       event: { ...p.event, type: 'bogus' as BounceEvent['type'] },
     }));
+    const [ok, half, ok2] = [
+      await plan([['ok', 'hard', 0]]),
+      await plan([['half', 'complaint', 4]]),
+      await plan([['ok2', 'complaint', 2]]),
+    ];
     const outcomes = await Promise.allSettled([
-      apply(plan([['ok', 'hard', 0]]), NOW),
-      apply([...plan([['half', 'complaint', 4]]), ...broken], NOW),
-      apply(plan([['ok2', 'complaint', 2]]), NOW),
+      apply(ok, NOW),
+      apply([...half, ...broken], NOW),
+      apply(ok2, NOW),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(store.subscribers.suppression(emails[0]!)?.reason).toBe('bounced');
-    expect(store.subscribers.suppression(emails[2]!)?.reason).toBe('complained');
+    expect((await store.subscribers.suppression(emails[0]!))?.reason).toBe('bounced');
+    expect((await store.subscribers.suppression(emails[2]!))?.reason).toBe('complained');
     // The failed request's first event went with it.
-    expect(store.subscribers.suppression(emails[4]!)).toBeUndefined();
-    expect(store.bounces.seen('test:half')).toBe(false);
+    expect(await store.subscribers.suppression(emails[4]!)).toBeUndefined();
+    expect(await store.bounces.seen('test:half')).toBe(false);
   });
 });

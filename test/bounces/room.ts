@@ -23,7 +23,7 @@ export function bounceRoom(bounce: Record<string, string | number> = {}): Newsro
 /** A bounce room whose `emails`, on the list nyheter, were sent the Bergrum release through `smtp`. */
 export async function sentBounceRoom(smtp: TestSmtpServer, emails: readonly string[]): Promise<Newsroom> {
   const room = bounceRoom();
-  room.seed('nyheter', emails);
+  await room.seed('nyheter', emails);
   await sendRelease(room.config({ SCS_SMTP_URL: smtp.url }), { release: BERGRUM_SV, now: DUE_DATE });
   return room;
 }

@@ -28,7 +28,7 @@ describe('relay webhooks of the real `scs serve` (a sent dispatch, signed reques
     smtp = await startSmtpServer();
     sns = await startSnsHost();
     const emails = readers(6);
-    room.seed('nyheter', emails);
+    await room.seed('nyheter', emails);
     const env = { ...room.env, SCS_SMTP_URL: smtp.url };
     const scs = (args: string[]) => runScsAsync(args, { cwd: room.dir, env });
     const sent = await scs(['send', BERGRUM_SV, '--now', DUE]);

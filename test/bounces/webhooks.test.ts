@@ -37,7 +37,7 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
   afterEach(async () => {
     if (server) await shutdown(server);
     await sns?.close();
-    store?.close();
+    await store?.close();
     await smtp?.close();
     room?.cleanup();
   });
@@ -48,7 +48,7 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
     room = await sentBounceRoom(smtp, emails);
     const messageId = (email: string) => messageIdTo(smtp, email).slice(1, -1);
 
-    store = room.store();
+    store = await room.store();
     const { base, log } = await serve(store, {
       SCS_MAILGUN_SIGNING_KEY: MAILGUN_KEY,
       SCS_WEBHOOK_POSTMARK_AUTH: POSTMARK_AUTH,
@@ -94,13 +94,13 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
       ).status,
     ).toBe(415);
     expect((await post('mailgun', '{not json')).status).toBe(400);
-    expect(store.subscribers.suppression(emails[0]!)).toBeUndefined();
+    expect(await store.subscribers.suppression(emails[0]!)).toBeUndefined();
 
     const ok = await post('mailgun', mailgunEvent(10));
     expect(ok.status).toBe(200);
     expect(await post('mailgun', mailgunEvent(20)).then((r) => r.status)).toBe(200);
-    expect(store.subscribers.suppression(emails[0]!)).toMatchObject({ reason: 'bounced' });
-    expect(store.bounces.events(store.subscribers.find(emails[0]!)!.id)).toHaveLength(1);
+    expect(await store.subscribers.suppression(emails[0]!)).toMatchObject({ reason: 'bounced' });
+    expect(await store.bounces.events((await store.subscribers.find(emails[0]!))!.id)).toHaveLength(1);
 
     const complaint = { RecordType: 'SpamComplaint', ID: 4242, Email: emails[1], Details: 'marked as spam' };
     expect((await post('postmark', complaint)).status).toBe(401);
@@ -113,11 +113,11 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
       ).status,
     ).toBe(401);
     expect((await post('postmark', complaint, { Authorization: basic })).status).toBe(200);
-    expect(store.subscribers.suppression(emails[1]!)).toMatchObject({ reason: 'complained' });
+    expect(await store.subscribers.suppression(emails[1]!)).toMatchObject({ reason: 'complained' });
     // Not a bounce: accepted, nothing applied.
     const autoReply = { RecordType: 'Bounce', Type: 'AutoResponder', ID: 4243, Email: emails[2] };
     expect((await post('postmark', autoReply, { Authorization: basic })).status).toBe(200);
-    expect(store.subscribers.suppression(emails[2]!)).toBeUndefined();
+    expect(await store.subscribers.suppression(emails[2]!)).toBeUndefined();
 
     expect((await fetch(`${base}postmark`)).status).toBe(405);
     expect(log.map((e) => e.note).filter(Boolean)).toEqual(
@@ -138,7 +138,7 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
     const emails = readers(3);
     room = await sentBounceRoom(smtp, emails);
     const messageId = (email: string) => messageIdTo(smtp, email);
-    store = room.store();
+    store = await room.store();
     const { base, log } = await serve(
       store,
       { SCS_SES_TOPIC_ARN: `arn:aws:sns:eu-north-1:123456789012:other, ${TOPIC}` },
@@ -171,8 +171,8 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
     const hard = sns.notification(sesBounce(emails[0]!, messageId(emails[0]!), 'fb-1'), NOW, 'n-1');
     expect(await post(hard)).toMatchObject({ status: 200 });
     expect(await post(hard)).toMatchObject({ status: 200 });
-    expect(store.subscribers.suppression(emails[0]!)).toMatchObject({ reason: 'bounced' });
-    const events = store.bounces.events(store.subscribers.find(emails[0]!)!.id);
+    expect(await store.subscribers.suppression(emails[0]!)).toMatchObject({ reason: 'bounced' });
+    const events = await store.bounces.events((await store.subscribers.find(emails[0]!))!.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'hard', status: '5.1.1', source: 'ses' });
     // Fetched once, kept in memory.
@@ -185,8 +185,10 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
     );
     expect(await post({ ...soft, SignatureVersion: '1' })).toMatchObject({ status: 401 });
     expect(await post(soft)).toMatchObject({ status: 200 });
-    expect(store.bounces.events(store.subscribers.find(emails[2]!)!.id)).toMatchObject([{ type: 'soft' }]);
-    expect(store.subscribers.suppression(emails[2]!)).toBeUndefined();
+    expect(await store.bounces.events((await store.subscribers.find(emails[2]!))!.id)).toMatchObject([
+      { type: 'soft' },
+    ]);
+    expect(await store.subscribers.suppression(emails[2]!)).toBeUndefined();
 
     const complaint = sns.notification(sesComplaint(emails[1]!, messageId(emails[1]!), 'fb-3'), NOW, 'n-3');
     // Tampered with: the signature no longer matches.
@@ -211,9 +213,9 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
         status: 401,
       });
     expect(sns.requests).toHaveLength(fetched);
-    expect(store.subscribers.suppression(emails[1]!)).toBeUndefined();
+    expect(await store.subscribers.suppression(emails[1]!)).toBeUndefined();
     expect(await post(complaint)).toMatchObject({ status: 200 });
-    expect(store.subscribers.suppression(emails[1]!)).toMatchObject({ reason: 'complained' });
+    expect(await store.subscribers.suppression(emails[1]!)).toMatchObject({ reason: 'complained' });
 
     expect(log.map((e) => e.note)).toEqual(
       expect.arrayContaining([
@@ -233,7 +235,7 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
     room = await sentBounceRoom(smtp, emails);
     const messageId = (email: string) => messageIdTo(smtp, email);
     const { privateKey, verificationKey } = sendgridKeys();
-    store = room.store();
+    store = await room.store();
     const seconds = Math.floor(NOW.getTime() / 1000);
     const { base, log } = await serve(store, { SCS_SENDGRID_VERIFICATION_KEY: verificationKey });
     const url = `${base}sendgrid`;
@@ -269,18 +271,20 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
     expect(await post(batch, { 'Content-Type': 'application/json' })).toBe(401);
     expect(await post(batch, sendgridHeaders(privateKey, batch, seconds - 301))).toBe(401);
     expect(await post(batch, { ...good, 'Content-Type': 'application/x-www-form-urlencoded' })).toBe(415);
-    expect(store.subscribers.suppression(emails[0]!)).toBeUndefined();
+    expect(await store.subscribers.suppression(emails[0]!)).toBeUndefined();
 
     expect(await post(batch, good)).toBe(200);
     expect(await post(batch, sendgridHeaders(privateKey, batch, seconds))).toBe(200);
-    expect(store.subscribers.suppression(emails[0]!)).toMatchObject({ reason: 'bounced' });
-    expect(store.subscribers.suppression(emails[1]!)).toMatchObject({ reason: 'complained' });
-    expect(store.subscribers.suppression(emails[2]!)).toBeUndefined();
-    expect(store.bounces.events(store.subscribers.find(emails[0]!)!.id)).toMatchObject([
+    expect(await store.subscribers.suppression(emails[0]!)).toMatchObject({ reason: 'bounced' });
+    expect(await store.subscribers.suppression(emails[1]!)).toMatchObject({ reason: 'complained' });
+    expect(await store.subscribers.suppression(emails[2]!)).toBeUndefined();
+    expect(await store.bounces.events((await store.subscribers.find(emails[0]!))!.id)).toMatchObject([
       { type: 'hard', status: '5.1.1', source: 'sendgrid', detail: '550 5.1.1 no such user' },
     ]);
-    expect(store.bounces.events(store.subscribers.find(emails[2]!)!.id)).toMatchObject([{ type: 'soft' }]);
-    expect(store.bounces.events(store.subscribers.find(emails[3]!)!.id)).toEqual([]);
+    expect(await store.bounces.events((await store.subscribers.find(emails[2]!))!.id)).toMatchObject([
+      { type: 'soft' },
+    ]);
+    expect(await store.bounces.events((await store.subscribers.find(emails[3]!))!.id)).toEqual([]);
     expect(log.map((e) => e.note)).toEqual([
       'sendgrid: bad signature',
       'sendgrid: bad signature',
