@@ -217,6 +217,12 @@ describe('several workers on PostgreSQL', () => {
       process.kill(frozen.pid, 'SIGSTOP');
       const frozenAt = Date.now();
       try {
+        // `scs status` lists the workers, the frozen one among them (gone once its lease has run out).
+        const status = await s.scs(['status', '--json']);
+        expect(status.code, status.stderr).toBe(0);
+        const listed = (JSON.parse(status.stdout) as { workers: { pid: number; command: string }[] }).workers;
+        expect(listed.map((w) => w.pid)).toContain(frozen.pid);
+        expect(listed.length).toBeGreaterThanOrEqual(2);
         // The others take over its recipients once its lease has run out, and finish the dispatch.
         await until(
           'the others to finish',
