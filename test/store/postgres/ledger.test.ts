@@ -180,6 +180,19 @@ describe('the ledger on PostgreSQL', () => {
     expect((await ledger.get(d.id))?.total).toBe(3);
   });
 
+  it('lets several workers top up the same dispatch at once: each newcomer added once', async () => {
+    const location = await database();
+    const all = [1, 2, 3, 4].map(() => worker(location));
+    await seed(all[0]!.sql, 'nyheter', readers(10));
+    const d = await all[0]!.ledger.createDispatch(plan, { list: 'nyheter' }, T);
+    await seed(all[0]!.sql, 'nyheter', readers(2000, 10));
+    const added = await Promise.all(
+      all.map((w) => w.ledger.addRecipients(d.id, { list: 'nyheter' }, T, 'x')),
+    );
+    expect(added.reduce((a, b) => a + b, 0)).toBe(2000);
+    expect((await all[0]!.ledger.get(d.id))?.total).toBe(2010);
+  });
+
   it('claims only pending recipients and records outcomes, retries and interruptions', async () => {
     const location = await database();
     const { sql, ledger } = worker(location);
