@@ -109,6 +109,9 @@ const MESSAGE_ID = `CASE WHEN $2::text IS NULL THEN NULL ELSE '<' || gen_random_
 const FREE = (fence: string, now: string) => `(d.claim_fence IS NULL OR d.claim_fence = ${fence}
   OR NOT EXISTS (SELECT 1 FROM dispatch_workers w WHERE w.fence = d.claim_fence AND w.expires_at > ${now}))`;
 
+/** A row this worker holds: reserved by its lease (`$2`), or, without a lease, one no live lease holds. */
+const HELD = `(d.claim_fence = $2 OR ($2::bigint IS NULL AND ${FREE('$2', '$3')}))`;
+
 const INTERRUPTED = 'interrupted while the message was with the transport: it may or may not have been sent';
 
 /**
@@ -141,15 +144,15 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
   let lease: { token: string; fence: number } | undefined;
   /** The time this worker last passed in (`nextRetryAt` is given none): which leases it saw alive. */
   let seen = 0;
-  const myFence = () => {
-    if (!lease) throw new Error('the PostgreSQL ledger sends only under a lease: call acquireLock first');
-    return lease.fence;
-  };
-  const leaseLost = async (now: Date): Promise<never> => {
+  /**
+   * The fence of this repository's lease. Without one (a caller that never took a lease, such as a
+   * test of the repository alone), `due` and `record` work as on SQLite: nothing reserved or fenced,
+   * and only rows no live lease holds.
+   */
+  const myFence = () => lease?.fence ?? null;
+  const leaseLost = async (fence: number, now: Date): Promise<never> => {
     const row = (
-      await sql.rows<{ expires_at: Big }>('SELECT expires_at FROM dispatch_workers WHERE fence = $1', [
-        myFence(),
-      ])
+      await sql.rows<{ expires_at: Big }>('SELECT expires_at FROM dispatch_workers WHERE fence = $1', [fence])
     )[0];
     throw new ScsError(
       [
@@ -161,10 +164,10 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
       1,
     );
   };
-  const isLive = async (now: Date) =>
+  const isLive = async (fence: number, now: Date) =>
     (
       await sql.rows('SELECT 1 FROM dispatch_workers WHERE fence = $1 AND expires_at > $2', [
-        myFence(),
+        fence,
         now.getTime(),
       ])
     ).length === 1;
@@ -366,11 +369,12 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
          UPDATE deliveries d SET claim_fence = $4
          FROM picked p
          WHERE d.dispatch_id = $1 AND d.subscriber_id = p.subscriber_id
-           AND EXISTS (SELECT 1 FROM dispatch_workers w WHERE w.fence = $4 AND w.expires_at > $2)
+           AND ($4::bigint IS NULL
+             OR EXISTS (SELECT 1 FROM dispatch_workers w WHERE w.fence = $4 AND w.expires_at > $2))
          RETURNING d.subscriber_id, d.email, d.name, d.attempts, d.message_id`,
         [dispatchId, now.getTime(), after, fence, limit],
       );
-      if (!rows.length && !(await isLive(now))) await leaseLost(now);
+      if (!rows.length && fence !== null && !(await isLive(fence, now))) await leaseLost(fence, now);
       return rows
         .map(
           (r): DueDelivery => ({
@@ -388,7 +392,7 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
       const rows = await sql.rows<{ at: Big | null }>(
         `SELECT min(d.next_attempt_at) AS at FROM deliveries d
          WHERE d.dispatch_id = $1 AND d.status = 'pending' AND d.next_attempt_at > 0 AND ${FREE('$2', '$3')}`,
-        [dispatchId, lease?.fence ?? null, seen],
+        [dispatchId, myFence(), seen],
       );
       const at = rows[0]?.at ?? null;
       return at === null ? undefined : new Date(Number(at));
@@ -403,6 +407,7 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
         `WITH live AS (
            SELECT fence FROM dispatch_workers WHERE fence = $2 AND expires_at > $3 FOR SHARE
          ),
+         ok AS (SELECT $2::bigint IS NULL OR EXISTS (SELECT 1 FROM live) AS ok),
          outcomes AS (
            UPDATE deliveries d SET status = o.status, attempts = o.attempts, last_reply = o.reply,
              next_attempt_at = o.retry_at, updated_at = $3,
@@ -410,17 +415,17 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
            FROM unnest($4::bigint[], $5::text[], $6::int[], $7::text[], $8::bigint[])
              AS o(subscriber_id, status, attempts, reply, retry_at)
            WHERE d.dispatch_id = $1 AND d.subscriber_id = o.subscriber_id
-             AND d.status IN ('pending', 'sending') AND d.claim_fence = $2 AND EXISTS (SELECT 1 FROM live)
+             AND d.status IN ('pending', 'sending') AND ${HELD} AND (SELECT ok FROM ok)
            RETURNING 1
          ),
          claims AS (
            UPDATE deliveries d SET status = 'sending', message_id = c.message_id, updated_at = $3
            FROM unnest($9::bigint[], $10::text[]) AS c(subscriber_id, message_id)
            WHERE d.dispatch_id = $1 AND d.subscriber_id = c.subscriber_id
-             AND d.status = 'pending' AND d.claim_fence = $2 AND EXISTS (SELECT 1 FROM live)
+             AND d.status = 'pending' AND ${HELD} AND (SELECT ok FROM ok)
            RETURNING d.subscriber_id
          )
-         SELECT EXISTS (SELECT 1 FROM live) AS live, (SELECT array_agg(subscriber_id ORDER BY subscriber_id) FROM claims) AS claimed`,
+         SELECT (SELECT ok FROM ok) AS live, (SELECT array_agg(subscriber_id ORDER BY subscriber_id) FROM claims) AS claimed`,
         [
           dispatchId,
           fence,
@@ -434,7 +439,7 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
           claims.map((c) => c.messageId),
         ],
       );
-      if (!rows[0]?.live) return leaseLost(now);
+      if (!rows[0]?.live) return leaseLost(fence!, now);
       return (rows[0].claimed ?? []).map(Number);
     },
     async setState(dispatchId, state, reason, now) {

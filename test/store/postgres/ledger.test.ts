@@ -421,6 +421,28 @@ describe('leases on PostgreSQL', () => {
     expect(await a.ledger.counts(d.id)).toMatchObject({ pending: 3, sending: 0 });
   });
 
+  it('without a lease, sends as SQLite does (nothing reserved), but never takes what a live lease holds', async () => {
+    const location = await database();
+    const plain = worker(location);
+    const leased = worker(location);
+    const ids = await seed(plain.sql, 'nyheter', readers(4));
+    const d = await plain.ledger.createDispatch(plan, { list: 'nyheter' }, T);
+    await leased.ledger.acquireLock(holder(), () => false);
+    expect((await leased.ledger.due(d.id, 2, T)).map((r) => r.subscriberId)).toEqual(ids.slice(0, 2));
+    expect((await plain.ledger.due(d.id, 10, T)).map((r) => r.subscriberId)).toEqual(ids.slice(2));
+    const all = ids.map((id) => ({ subscriberId: id, messageId: `<${id}@x>` }));
+    expect(await plain.ledger.record(d.id, [], all, T)).toEqual(ids.slice(2));
+    expect(
+      await plain.ledger.record(
+        d.id,
+        [{ subscriberId: ids[2]!, status: 'sent', attempts: 1, reply: '250' }],
+        [],
+        T,
+      ),
+    ).toEqual([]);
+    expect(await plain.ledger.counts(d.id)).toMatchObject({ pending: 2, sending: 1, sent: 1 });
+  });
+
   it('ends the leases the caller says are gone (a dead process on this machine)', async () => {
     const location = await database();
     const a = worker(location);
