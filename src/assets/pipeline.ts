@@ -35,6 +35,8 @@ export interface DerivedImage {
   variants: DerivedFile[];
   email: { x1: DerivedFile; x2: DerivedFile };
   og: DerivedFile;
+  /** The lists' thumbnails: WebP, then JPEG (PNG), each 160 × 107 then 320 × 213 (plan.ts). */
+  thumbs: DerivedFile[];
   /** The original without its GPS position, unless the frontmatter says `download: false`. */
   original?: DerivedFile;
 }
@@ -223,6 +225,7 @@ function derivedImage(dir: string, plan: ImagePlan): DerivedImage {
     variants: plan.variants.map((d) => file(d, d.format)),
     email: { x1: file(plan.email.x1, 'jpeg'), x2: file(plan.email.x2, 'jpeg') },
     og: file(plan.og, 'jpeg'),
+    thumbs: plan.thumbs.map((d) => file(d, d.format)),
   };
   if (plan.original) image.original = file(plan.original, plan.info.format);
   return image;

@@ -12,11 +12,14 @@ export interface BodyImage {
   file: string;
   /** 1-based line in the release file. */
   line: number;
+  /** Its alt text as written, when the image has one where it is first used (the media bank's caption). */
+  alt?: string;
 }
 
-const MD_IMAGE = /!\[[^\]]*\]\(\s*<?([^)\s>]+)/g;
-const MD_REFERENCE = /^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)/gm;
-const HTML_IMAGE = /<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]+)/gi;
+const MD_IMAGE = /!\[(?<alt>[^\]]*)\]\(\s*<?(?<url>[^)\s>]+)/g;
+const MD_REFERENCE = /^ {0,3}\[[^\]]+\]:\s*<?(?<url>[^\s>]+)/gm;
+const HTML_IMAGE = /<img\b(?<tag>[^>]*?)\ssrc\s*=\s*["']?(?<url>[^"'\s>]+)(?<rest>[^>]*)/gi;
+const HTML_ALT = /\salt\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
 
 /** The file path an image address names: query and fragment dropped, percent-escapes decoded. */
 export function imageUrlPath(url: string): string {
@@ -45,7 +48,7 @@ export function findBodyImages(
   const seen = new Set<string>();
   for (const re of [MD_IMAGE, MD_REFERENCE, HTML_IMAGE]) {
     for (const m of body.matchAll(re)) {
-      const url = m[1]!;
+      const { url, alt, tag, rest } = m.groups as Record<string, string | undefined> & { url: string };
       if (seen.has(url) || /^(?:[a-z][a-z0-9+.-]*:|\/\/|#)/i.test(url)) continue;
       seen.add(url);
       const decoded = imageUrlPath(url);
@@ -54,7 +57,15 @@ export function findBodyImages(
         ? path.join(root, decoded)
         : path.resolve(path.dirname(releasePath), decoded);
       // Copied out of the body, which is not kept.
-      out.push({ url: ` ${url}`.slice(1), file, line: bodyLine + countNewlines(body, 0, m.index) });
+      const image: BodyImage = {
+        url: ` ${url}`.slice(1),
+        file,
+        line: bodyLine + countNewlines(body, 0, m.index),
+      };
+      const html = tag !== undefined ? HTML_ALT.exec(`${tag} ${rest ?? ''}`) : null;
+      const text = alt ?? html?.[1] ?? html?.[2];
+      if (text?.trim()) image.alt = ` ${text.trim()}`.slice(1);
+      out.push(image);
     }
   }
   return out;

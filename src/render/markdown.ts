@@ -12,6 +12,8 @@ import { keepsUrl, sanitize } from './sanitize.js';
 export interface MarkdownOptions {
   /** Rewrites link and image URLs (e.g. to absolute ones for email, or to copied assets). */
   resolveUrl?: (url: string, kind: 'link' | 'image') => string;
+  /** Images (by URL as written, before resolveUrl) shown as their alt text instead: files scs could not use. */
+  leaveOut?: (src: string) => boolean;
 }
 
 export interface RenderedMarkdown {
@@ -109,6 +111,15 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions = {}):
       if (t.type === 'image') {
         const src = String(t.attrGet('src') ?? '');
         images.push(src);
+        if (options.leaveOut?.(src)) {
+          // Its words stay (a link around it keeps its text), escaped as any text: an image token's
+          // content is its alt text.
+          t.type = 'text';
+          t.tag = '';
+          t.attrs = null;
+          t.children = null;
+          continue;
+        }
         if (options.resolveUrl) t.attrSet('src', options.resolveUrl(src, 'image'));
       } else if (t.type === 'link_open') {
         const href = String(t.attrGet('href') ?? '');

@@ -13,7 +13,7 @@ export function derivedOutputs(images: Iterable<DerivedImage>): PlannedOutput[] 
   const add = (f: DerivedFile, key = f.path) =>
     out.set(f.path, { path: f.path, key, make: { kind: 'copy', file: f.file } });
   for (const image of images) {
-    for (const f of [...image.variants, image.email.x1, image.email.x2, image.og]) add(f);
+    for (const f of [...image.variants, image.email.x1, image.email.x2, image.og, ...image.thumbs]) add(f);
     if (image.original) add(image.original, `${image.original.path}:no-gps`);
   }
   return [...out.values()];
@@ -80,6 +80,24 @@ export function pictureOf(image: DerivedImage): Picture {
     };
   return picture;
 }
+
+/** A list's thumbnail, in output paths: 1× then 2× of each format (plain data, like Picture). */
+export interface Thumb {
+  webp: [string, string];
+  /** JPEG, or PNG with transparency: the `<img>`'s own. */
+  fallback: [string, string];
+  width: number;
+  height: number;
+}
+
+export function thumbOf(image: DerivedImage): Thumb {
+  const [w1, w2, f1, f2] = image.thumbs;
+  return { webp: [w1!.path, w2!.path], fallback: [f1!.path, f2!.path], width: f1!.width, height: f1!.height };
+}
+
+/** `srcset` of a 1× and a 2× file, linked from the page. */
+export const densities = ([x1, x2]: [string, string], link: (path: string) => string) =>
+  `${link(x1)} 1x, ${link(x2)} 2x`;
 
 /** `srcset` of candidates, linked from the page. */
 export const srcset = (candidates: Candidate[], link: (path: string) => string) =>

@@ -34,6 +34,11 @@ export function sectionDir(section: Section, page = 1): string {
   return page > 1 ? `${base}page/${page}/` : base;
 }
 
+/** The media bank (media-bank.ts): a language's press images, paginated like the archive. */
+export const MEDIA_DIR = 'images/';
+
+export const mediaDir = (page = 1) => (page > 1 ? `${MEDIA_DIR}page/${page}/` : MEDIA_DIR);
+
 /** The folder holding a section's feed.xml and atom.xml (the whole language's feeds sit at its root). */
 export function feedDir(section: Section): string {
   return section.kind === 'all' ? '' : sectionDir(section);

@@ -8,10 +8,11 @@ import { memoize } from '../core/memo.js';
 import { quickHash } from '../core/quick-hash.js';
 import type { FeedPlan, PlannedFeedEntry } from './feeds.js';
 import { sectionLists } from './model.js';
-import { ATOM_FILE, dirOf, feedDir, RSS_FILE, type Section, sectionDir } from './paths.js';
+import { ATOM_FILE, dirOf, feedDir, mediaDir, RSS_FILE, type Section, sectionDir } from './paths.js';
 import type { RenderJob } from './renderer.js';
 import { robotsTxt, type SitemapUrl, sitemapFiles } from './sitemap.js';
 import type { SiteAsset } from './templates.js';
+import { mediaItems, mediaPage } from './media-bank.js';
 import { safeSvg } from './svg.js';
 import { plainText } from './text.js';
 import {
@@ -20,6 +21,7 @@ import {
   bodyLinks,
   feedItem,
   feedTitle,
+  heroThumb,
   homePage,
   type Link,
   listPage,
@@ -119,8 +121,13 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const key = (...parts: string[]) => quickHash([global, ...parts]);
   const rids = (list: Release[]) => list.map(rid).join(',');
   // An entry shows the lead, whose links lead to other releases' addresses.
-  const entryId = (r: Release) =>
-    r.links.length ? quickHash([rid(r), ...Object.values(bodyLinks(ctx, r).targets)]) : rid(r);
+  // and its hero's thumbnail, named by the image's content and recipe.
+  const entryId = (r: Release) => {
+    const thumb = heroThumb(ctx, r)?.fallback[0];
+    return r.links.length || thumb
+      ? quickHash([rid(r), thumb ?? '', ...Object.values(bodyLinks(ctx, r).targets)])
+      : rid(r);
+  };
   const linkFrom = (outPath: string): Link => {
     const dir = dirOf(outPath);
     return (to) => links.href(dir, to);
@@ -321,6 +328,19 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     );
     inSitemap(`${lang}/topics/`);
     page('search', `${lang}/search/index.html`, { lang }, (d, link) => searchPage(ctx, d.lang, link));
+
+    const media = mediaItems(ctx, archive);
+    const mediaPages = Math.max(1, Math.ceil(media.length / pageSize));
+    for (let p = 1; p <= mediaPages; p++) {
+      const items = media.slice((p - 1) * pageSize, p * pageSize);
+      const outPath = `${lang}/${mediaDir(p)}index.html`;
+      page('images', outPath, { lang, p, pages: mediaPages, items }, (d, link) =>
+        mediaPage(ctx, d.lang, d.p, d.pages, d.items, link),
+      );
+      // Searched too: a caption or a photographer's name finds the page with the image.
+      outputs[outputs.length - 1]!.searchable = true;
+    }
+    inSitemap(`${lang}/${mediaDir()}`);
 
     for (const r of archive.releases) {
       const versions = model.translations.get(r.id) ?? [];

@@ -15,6 +15,8 @@ export interface MarkdownParts {
   images: Record<string, { src: string; width?: number; height?: number; srcset?: string; sizes?: string }>;
   /** Relative link URLs as written → their href as seen from the page. */
   links: Record<string, string>;
+  /** Image URLs as written (and percent-encoded) of files the pipeline could not use: shown as their alt text. */
+  leftOut?: string[];
 }
 
 /** A page whose view is ready. Plain data, so it can cross to a worker thread. */
@@ -44,11 +46,13 @@ export type Render = (job: RenderJob) => string;
  * Points images written as raw HTML (<img src=…>, which Markdown does not resolve) at the copies too,
  * and gives every copied image its width and height so the page does not jump while loading.
  */
-function sizeImages(html: string, images: MarkdownParts['images']): string {
+function sizeImages(html: string, images: MarkdownParts['images'], leftOut: ReadonlySet<string>): string {
   const bySrc = new Map(Object.values(images).map((i) => [i.src, i]));
   return html.replace(/<img\b[^>]*>/g, (tag) => {
     const m = /\ssrc="([^"]*)"/.exec(tag);
     if (!m) return tag;
+    // The sanitised attribute is escaped HTML already, so it stands as text.
+    if (leftOut.has(m[1]!)) return /\salt="([^"]*)"/.exec(tag)?.[1] ?? '';
     const image = images[m[1]!] ?? bySrc.get(m[1]!);
     if (!image) return tag;
     let out = tag.replace(m[0], ` src="${image.src}"`);
@@ -136,8 +140,12 @@ export function createRenderer(
       const images = job.markdown.images;
       const resolveUrl = (url: string, kind: 'link' | 'image') =>
         kind === 'image' ? (images[url]?.src ?? url) : (job.markdown!.links[url] ?? url);
-      let bodyHtml = renderMarkdown(job.markdown.body, { resolveUrl }).html;
-      if (bodyHtml.includes('<img')) bodyHtml = sizeImages(bodyHtml, images);
+      const leftOut = new Set(job.markdown.leftOut);
+      let bodyHtml = renderMarkdown(job.markdown.body, {
+        resolveUrl,
+        ...(leftOut.size ? { leaveOut: (src: string) => leftOut.has(src) } : {}),
+      }).html;
+      if (bodyHtml.includes('<img')) bodyHtml = sizeImages(bodyHtml, images, leftOut);
       view = { ...view, bodyHtml };
       if (job.markdown.boilerplate) view.boilerplateHtml = sharedMarkdown(job.markdown.boilerplate);
     }

@@ -2,8 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PAGEFIND_DIR } from './paths.js';
 
-/** Release pages only (`<lang>/YYYY/MM/DD/<slug>/index.html`): archive pages would only repeat them. */
-export const SEARCH_GLOB = '*/[0-9][0-9][0-9][0-9]/*/*/*/index.html';
+/**
+ * Release pages (`<lang>/YYYY/MM/DD/<slug>/index.html`) and the media bank's (`<lang>/images/…`), where
+ * a caption or a photographer's name is found; archive pages would only repeat the releases.
+ */
+export const SEARCH_GLOBS = ['*/[0-9][0-9][0-9][0-9]/*/*/*/index.html', '*/images/**/index.html'];
 
 /**
  * Bundles of fragments per language: far fewer files to write and swap than one per page, while a
@@ -36,7 +39,7 @@ function indexedPages(dir: string): number {
   return Object.values(entry.languages).reduce((sum, l) => sum + l.page_count, 0);
 }
 
-/** Indexes the release pages in `dir` with Pagefind and writes the index to `dir/pagefind/`. */
+/** Indexes the release and media bank pages in `dir` with Pagefind and writes the index to `dir/pagefind/`. */
 export async function buildSearchIndex(dir: string): Promise<SearchIndex> {
   let pagefind: typeof import('pagefind');
   try {
@@ -47,8 +50,10 @@ export async function buildSearchIndex(dir: string): Promise<SearchIndex> {
   try {
     const created = await pagefind.createIndex({ maxFragments: MAX_FRAGMENTS });
     if (!created.index) return { pages: 0, files: [], errors: created.errors };
-    const added = await created.index.addDirectory({ path: dir, glob: SEARCH_GLOB });
-    if (added.errors.length) return { pages: 0, files: [], errors: added.errors };
+    for (const glob of SEARCH_GLOBS) {
+      const added = await created.index.addDirectory({ path: dir, glob });
+      if (added.errors.length) return { pages: 0, files: [], errors: added.errors };
+    }
     const written = await created.index.writeFiles({ outputPath: path.join(dir, PAGEFIND_DIR) });
     if (written.errors.length) return { pages: 0, files: [], errors: written.errors };
     return { pages: indexedPages(dir), files: listFiles(dir, PAGEFIND_DIR), errors: [] };

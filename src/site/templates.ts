@@ -17,6 +17,7 @@ export const PAGE_TEMPLATES = [
   'home',
   'topics',
   'search',
+  'images',
   'not-found',
   'root',
   'feed-item',

@@ -9,10 +9,18 @@ import { localDateTime } from '../core/time.js';
 import { type Attachment, humanSize } from './attachments.js';
 import type { ImageAsset, ImageRegistry } from './images.js';
 import { type DerivedImage, heroOptions, imageKey, isRaster } from '../assets/pipeline.js';
-import { type Picture, pictureOf, plainCandidate, srcset } from './derived.js';
+import {
+  densities,
+  type Picture,
+  pictureOf,
+  plainCandidate,
+  srcset,
+  type Thumb,
+  thumbOf,
+} from './derived.js';
 import type { LanguageArchive, SiteModel } from './model.js';
 import type { MarkdownParts } from './renderer.js';
-import { ATOM_FILE, feedDir, type Links, RSS_FILE, type Section, sectionDir } from './paths.js';
+import { ATOM_FILE, feedDir, type Links, MEDIA_DIR, RSS_FILE, type Section, sectionDir } from './paths.js';
 import { type SiteStrings, translate } from './strings.js';
 import {
   CONTACTS_DIR,
@@ -54,6 +62,8 @@ export interface ReleaseInput {
   heroPicture?: Picture;
   /** Body image URLs as written → their derived files, for those the pipeline made. */
   pictures?: Record<string, Picture>;
+  /** Body image URLs as written of raster files the pipeline could not use (it reported why): left out. */
+  leftOut?: string[];
   /** Relative link URLs as written → the output path they lead to (with any #fragment). */
   links: Record<string, string>;
   /** Files the release links to, published under assets/files/. */
@@ -181,6 +191,7 @@ function commonParts(ctx: ViewBase, lang: string, link: Link, shared?: string): 
       home: link(`${lang}/`),
       archive: link(`${lang}/${sectionDir({ kind: 'all' })}`),
       topics: link(`${lang}/topics/`),
+      images: link(`${lang}/${MEDIA_DIR}`),
       search: link(`${lang}/search/`),
       feed: link(`${lang}/${RSS_FILE}`),
       ...(pressContacts(config).length ? { contacts: link(`${lang}/${CONTACTS_DIR}`) } : {}),
@@ -411,11 +422,16 @@ export function releaseInput(
   const unusable = !!derived && !heroDerived && !!r.image?.file && isRaster(r.image.file);
   const hero = r.image?.file && !unusable ? ctx.images.get(r.image.file) : undefined;
   const pictures: Record<string, Picture> = {};
+  let images = body.found;
+  const leftOut: string[] = [];
   if (derived)
     for (const [url, a] of Object.entries(body.found)) {
       const d = derived.get(imageKey(a.file));
       if (d) pictures[url] = pictureOf(d);
+      else if (isRaster(a.file)) leftOut.push(url);
     }
+  if (leftOut.length)
+    images = Object.fromEntries(Object.entries(images).filter(([url]) => !leftOut.includes(url)));
   return {
     release: r,
     translations: (ctx.model.translations.get(r.id) ?? []).map((o) => ({
@@ -426,7 +442,8 @@ export function releaseInput(
     ...(hero ? { hero } : {}),
     ...(heroDerived ? { heroPicture: pictureOf(heroDerived) } : {}),
     ...(Object.keys(pictures).length ? { pictures } : {}),
-    images: body.found,
+    ...(leftOut.length ? { leftOut } : {}),
+    images,
     links: linked.targets,
     attachments: linked.attachments,
   };
@@ -485,6 +502,7 @@ function markdownParts(input: ReleaseInput, link: Link) {
     ...(r.boilerplate ? { boilerplate: r.boilerplate.markdown } : {}),
     images,
     links: Object.fromEntries(Object.entries(input.links).map(([url, to]) => [url, link(to)])),
+    ...(input.leftOut ? { leftOut: input.leftOut } : {}),
   };
 }
 
@@ -576,6 +594,23 @@ export function feedItem(ctx: ViewBase, input: ReleaseInput) {
   };
 }
 
+/** The thumbnail of a release's hero, when the pipeline made it (a hero by URL, or none, has none). */
+export function heroThumb(ctx: ViewContext, r: Release): Thumb | undefined {
+  const image = r.image?.file ? ctx.derived?.get(imageKey(r.image.file, heroOptions(r.image))) : undefined;
+  return image && thumbOf(image);
+}
+
+/** A thumbnail as a list shows it, beside the linked title: alt="", so the title is not heard twice. */
+function thumbView(thumb: Thumb, link: Link) {
+  return {
+    src: link(thumb.fallback[0]),
+    srcset: densities(thumb.fallback, link),
+    webp: densities(thumb.webp, link),
+    width: thumb.width,
+    height: thumb.height,
+  };
+}
+
 const entryMemo = new WeakMap<SiteStrings, WeakMap<Release, View>>();
 
 /** A release in a list; the same on every page that lists it but for the link. */
@@ -599,7 +634,9 @@ export function entry(ctx: ViewContext, r: Release, link: Link): View {
     };
     memo.set(r, base);
   }
-  return { ...base, href: link(base.out as string) };
+  // Not in the memo: a watching build keeps the release while its image changes.
+  const thumb = heroThumb(ctx, r);
+  return { ...base, href: link(base.out as string), ...(thumb ? { thumb: thumbView(thumb, link) } : {}) };
 }
 
 /**
@@ -650,7 +687,7 @@ export function archiveNav(
   };
 }
 
-function pagination(page: number, pages: number, href: (page: number) => string) {
+export function pagination(page: number, pages: number, href: (page: number) => string) {
   if (pages < 2) return undefined;
   const shown = new Set<number>();
   for (let p = 1; p <= pages; p++)

@@ -116,9 +116,14 @@ Text.
       ].join('\n'),
     );
     expect(release!.bodyImages).toEqual([
-      { url: 'bilder/karta%20ny.png', file: path.join(REPO, 'releases/bilder/karta ny.png'), line: 8 },
+      {
+        url: 'bilder/karta%20ny.png',
+        file: path.join(REPO, 'releases/bilder/karta ny.png'),
+        line: 8,
+        alt: 'Karta',
+      },
       { url: './bilder/ref.webp?v=2', file: path.join(REPO, 'releases/bilder/ref.webp'), line: 16 },
-      { url: '/media/logo.svg', file: path.join(REPO, 'media/logo.svg'), line: 10 },
+      { url: '/media/logo.svg', file: path.join(REPO, 'media/logo.svg'), line: 10, alt: 'x' },
     ]);
   });
 });

@@ -22,9 +22,9 @@ describe('scs build (the real binary, on the example newsroom)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^Built 23 pages \(\d+ files\) into public\/ in [\d.]+ s: \d+ written, 0 unchanged, 0 removed\.$/m,
+      /^Built 25 pages \(\d+ files\) into public\/ in [\d.]+ s: \d+ written, 0 unchanged, 0 removed\.$/m,
     );
-    expect(r.stdout).toMatch(/^Search: 3 pages indexed in [\d.]+ s\.$/m);
+    expect(r.stdout).toMatch(/^Search: 5 pages indexed in [\d.]+ s\.$/m);
     expect(r.stdout).toContain('3 releases published, 2 hidden (drafts, future or embargoed).');
     expect(r.stdout.trim().split('\n').at(-1)).toBe('next due: 2027-01-15T08:00+01:00');
     const page = readFileSync(path.join(dir, BERGRUM), 'utf8');
@@ -55,7 +55,7 @@ describe('scs build (the real binary, on the example newsroom)', () => {
     expect(json).toMatchObject({
       ok: true,
       outDir: path.join(dir, 'public'),
-      pages: 23,
+      pages: 25,
       releases: 3,
       hidden: 2,
       nextDue: '2027-01-15T08:00+01:00',

@@ -314,7 +314,8 @@ describe('the build cache', () => {
     editRelease(dir, 'Tolv nya laddplatser', 'Tretton nya laddplatser');
     const result = await build(dir, { search: true });
     expect(result.search.reused).toBe(false);
-    expect(result.search.pages).toBe(4);
+    // The release pages and each language's media bank page.
+    expect(result.search.pages).toBe(6);
   });
 
   it('renders only the feed entries a feed that changed shows, each once however many feeds carry it', async () => {

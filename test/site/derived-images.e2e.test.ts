@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../email/helpers.js';
-import { gpsJpeg, latitudeBytes } from '../assets/images.js';
-import { runScs } from '../helpers/scs.js';
-import { throwaway } from './helpers.js';
+import { bombPng, gpsJpeg, latitudeBytes } from '../assets/images.js';
+import { exampleProject, runScs } from '../helpers/scs.js';
+import { danglingReferences, throwaway } from './helpers.js';
 
 const { project } = throwaway();
 
@@ -93,30 +93,57 @@ describe('scs build publishes the derived images', () => {
     expect(images.filter((f) => /^hamn-[0-9a-f]{10}\.jpg$/.test(f))).toEqual([]);
   });
 
-  it('reports an image that is not one, naming the release, and publishes the other pages', () => {
+  it('reports an image that is not one, naming the release, and publishes the other pages', async () => {
     const dir = project();
-    writeFileSync(
-      path.join(dir, 'releases/images/trasig.jpg'),
-      '<!DOCTYPE html><html><body>404</body></html>',
-    );
+    const images = path.join(dir, 'releases/images');
+    writeFileSync(path.join(images, 'trasig.jpg'), '<!DOCTYPE html><html><body>404</body></html>');
+    writeFileSync(path.join(images, 'bomb.png'), bombPng());
+    const whole = await gpsJpeg(600, 400);
+    writeFileSync(path.join(images, 'avhuggen.jpg'), whole.subarray(0, whole.length >> 1));
     const ferry = path.join(dir, FERRY);
-    writeFileSync(ferry, `${readFileSync(ferry, 'utf8')}\n![Kajen i dimma](../images/trasig.jpg)\n`);
+    writeFileSync(
+      ferry,
+      `${readFileSync(ferry, 'utf8')}\n![Kajen i dimma](../images/trasig.jpg)\n\n` +
+        '[![Kajen från ovan](../images/bomb.png)](https://example.org/kajen)\n\n' +
+        '<img src="../images/avhuggen.jpg" alt="Kajen i regn">\n',
+    );
     const r = build(dir);
     expect(r.code).toBe(1);
-    const found = JSON.parse(r.stdout).diagnostics.filter(
-      (d: { code: string }) => d.code === 'image-not-image',
-    );
+    const diagnostics = JSON.parse(r.stdout).diagnostics as { code: string; message: string }[];
+    const found = diagnostics.filter((d) => d.code === 'image-not-image');
     expect(found).toEqual([expect.objectContaining({ file: FERRY, severity: 'error' })]);
-    expect(found[0].message).toContain('../images/trasig.jpg');
+    expect(found[0]!.message).toContain('../images/trasig.jpg');
+    expect(diagnostics.map((d) => d.code)).toEqual(
+      expect.arrayContaining(['image-too-many-pixels', 'image-corrupt']),
+    );
     const page = path.join(dir, 'public/sv/2026/03/02/elfarjan-borjar-ga-i-maj/index.html');
     expect(statSync(page).isFile()).toBe(true);
-    // The file is not published as it is.
-    expect(readdirSync(path.join(dir, 'public/assets/images')).filter((f) => f.startsWith('trasig'))).toEqual(
-      [],
+    // The files are not published as they are, and their page shows each one's alt text instead.
+    const published = readdirSync(path.join(dir, 'public/assets/images'));
+    expect(published.filter((f) => /^(trasig|bomb|avhuggen)/.test(f))).toEqual([]);
+    const html = readFileSync(
+      path.join(dir, 'public/sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/index.html'),
+      'utf8',
     );
+    expect(html).toContain('<p>Kajen i dimma</p>');
+    expect(html).toContain('<a href="https://example.org/kajen">Kajen från ovan</a>');
+    expect(html).toContain('Kajen i regn');
+    expect(html).not.toMatch(/<img[^>]*(trasig|bomb|avhuggen)/);
+    expect(danglingReferences(dir)).toEqual([]);
     // The next build says it again, though nothing is left to make.
     const again = build(dir);
     expect(again.code).toBe(1);
     expect(again.stdout).toContain('"image-not-image"');
+  });
+
+  it('leaves no page of the example newsroom pointing at a file it did not publish', () => {
+    const { dir, cleanup } = exampleProject();
+    try {
+      const r = runScs(['build', '--no-search', '--json', '--now', '2026-11-01T12:00'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(danglingReferences(dir)).toEqual([]);
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -73,6 +73,40 @@ export function listTree(dir: string, rel = ''): string[] {
 }
 
 export const read = (dir: string, rel: string) => readFileSync(path.join(dir, rel), 'utf8');
+
+/**
+ * Every `src`, `srcset` candidate and `href` on every HTML page of a project's built site that points
+ * into the site (relative, from the root, or under its base URL) but names no file in its output folder,
+ * as "page → address". The subscription endpoint is `scs serve`'s, not a file.
+ */
+export function danglingReferences(dir: string): string[] {
+  const config = projectConfig(dir);
+  const out = config.site.outDir;
+  const base = new URL(config.site.baseUrl);
+  const served = config.newsletter.endpoint;
+  const dangling: string[] = [];
+  for (const page of listTree(out).filter((f) => f.endsWith('.html'))) {
+    const html = readFileSync(path.join(out, page), 'utf8');
+    const here = new URL(page, base);
+    const refs = [...html.matchAll(/\s(src|srcset|href)="([^"]*)"/g)].flatMap(([, attr, value]) =>
+      attr === 'srcset' ? value!.split(',').map((c) => c.trim().split(/\s+/)[0]!) : [value!],
+    );
+    for (const ref of refs) {
+      const url = new URL(ref.replaceAll('&amp;', '&'), here);
+      if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) continue;
+      if (url.href.startsWith(served)) continue;
+      let file = decodeURIComponent(url.pathname.slice(base.pathname.length));
+      if (file === '' || file.endsWith('/')) file += 'index.html';
+      let found = false;
+      try {
+        const st = statSync(path.join(out, file));
+        found = st.isFile() || statSync(path.join(out, file, 'index.html')).isFile();
+      } catch {}
+      if (!found) dangling.push(`${page} → ${ref}`);
+    }
+  }
+  return dangling;
+}
 export const inode = (dir: string, rel: string) => statSync(path.join(dir, rel)).ino;
 
 const TYPES: Record<string, string> = {

@@ -58,3 +58,59 @@ describe("the hero's <picture> in Chromium", () => {
     }
   });
 });
+
+describe('the thumbnails in the lists, in Chromium', () => {
+  // A thumbnail is 96 CSS px wide on a phone: at 2× the 320 px WebP. A release without a hero keeps
+  // its text alone.
+  it.each(['sv/', 'sv/archive/', 'sv/topics/trafik/'])(
+    '%s at 375 px (2×) loads the 320 px WebP lazily, and passes axe',
+    async (list) => {
+      const context = await browser.newContext({
+        viewport: { width: 375, height: 800 },
+        deviceScaleFactor: 2,
+      });
+      try {
+        const page = await context.newPage();
+        await page.goto(site.url + list, { waitUntil: 'load' });
+        const entry = page.locator('.entry', { hasText: 'Elfärjan börjar gå i maj' });
+        const img = entry.locator('.entry__thumb img');
+        await img.scrollIntoViewIfNeeded();
+        await img.evaluate((e: HTMLImageElement) => e.decode());
+        const loaded = await img.evaluate((e: HTMLImageElement) => ({
+          src: e.currentSrc,
+          natural: e.naturalWidth,
+          shown: e.getBoundingClientRect().width,
+          alt: e.alt,
+          loading: e.loading,
+        }));
+        // The 320 px file at density 2: its natural width is 160 CSS px.
+        expect(loaded).toMatchObject({ alt: '', loading: 'lazy', shown: 96, natural: 160 });
+        expect(loaded.src).toMatch(/\/assets\/images\/hamn-[0-9a-f]{10}-320x213\.webp$/);
+        expect(await page.locator('.entry:not(.entry--thumb) img').count()).toBe(0);
+        expect(await axe(page)).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
+
+describe('the media bank in Chromium', () => {
+  it.each([375, 1280])('at %i px shows each thumbnail, and passes axe', async (width) => {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.url}sv/images/`, { waitUntil: 'load' });
+      const imgs = page.locator('.media__thumb img');
+      expect(await imgs.count()).toBeGreaterThan(0);
+      for (const img of await imgs.all()) {
+        await img.scrollIntoViewIfNeeded();
+        await img.evaluate((e: HTMLImageElement) => e.decode());
+        expect(await img.evaluate((e: HTMLImageElement) => e.currentSrc)).toMatch(/-160x107\.webp$/);
+      }
+      expect(await axe(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

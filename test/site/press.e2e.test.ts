@@ -214,7 +214,7 @@ describe('a withdrawn release', () => {
     const dir = tmp.project('press');
     const first = scs(dir, 'build', ...NOW, '--json');
     expect(first.code, first.stderr).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ releases: 4, withdrawn: 0, search: { pages: 4 } });
+    expect(JSON.parse(first.stdout)).toMatchObject({ releases: 4, withdrawn: 0, search: { pages: 6 } }); // with each language's media bank
     expect(read(dir, 'public/sv/archive/index.html')).toContain('2026/02/10/nya-laddplatser-pa-gastkajen/');
 
     edit(
@@ -230,7 +230,8 @@ describe('a withdrawn release', () => {
       releases: 3,
       withdrawn: 1,
       hidden: 1,
-      search: { pages: 3 },
+      // The release pages left, and each language's media bank.
+      search: { pages: 5 },
     });
 
     const notice = read(dir, `public/${CHARGING_PAGE}index.html`);

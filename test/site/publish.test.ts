@@ -125,10 +125,11 @@ describe('what is published when', () => {
     };
     const result = await build(dir, { search: true });
     expect(result.ok).toBe(true);
-    expect(result.search.pages).toBe(4);
-    expect(pagesPerLanguage()).toEqual({ sv: 3, en: 1 });
+    // The release pages, and each language's media bank page.
+    expect(result.search.pages).toBe(6);
+    expect(pagesPerLanguage()).toEqual({ sv: 4, en: 2 });
     await build(dir, { search: true, drafts: true, future: true });
-    expect(pagesPerLanguage()).toEqual({ sv: 5, en: 2 });
+    expect(pagesPerLanguage()).toEqual({ sv: 6, en: 3 });
   });
 
   it('refuses to build when the check finds errors, and leaves the output alone', async () => {
