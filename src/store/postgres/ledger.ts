@@ -5,49 +5,21 @@ import {
   type DeliveryCounts,
   type DeliveryProblem,
   type DeliveryStatus,
-  type Dispatch,
-  type DispatchState,
   type DueDelivery,
   type LedgerRecipient,
   type LedgerRepo,
-  type LockHolder,
   type MessageIdDomain,
   type NewDispatch,
   type RecipientSource,
 } from '../ledger-types.js';
+import { type DispatchRow, type HolderRow, toDispatch, toHolder } from '../ledger-rows.js';
 import type { Sql } from './sql.js';
 
 /** bigint columns come back from pg as strings: every number read goes through `Number`. */
 type Big = string | number;
 
-interface DispatchRow {
-  id: Big;
-  release_id: string;
-  lang: string;
-  list_id: string;
-  transport: Dispatch['transport'];
-  kind: Dispatch['kind'];
-  variant: string;
-  detail: string | null;
-  covers: string | null;
-  subject: string;
-  release_hash: string;
-  state: DispatchState;
-  pause_reason: string | null;
-  total: number;
-  planned_at: Big;
-  started_at: Big | null;
-  finished_at: Big | null;
-}
-
-interface WorkerRow {
-  token: string;
+interface WorkerRow extends HolderRow {
   fence: Big;
-  pid: number;
-  host: string;
-  command: string;
-  started_at: Big;
-  heartbeat_at: Big;
   expires_at: Big;
 }
 
@@ -58,40 +30,6 @@ interface DueRow {
   attempts: number;
   message_id: string | null;
 }
-
-const optionalDate = (ms: Big | null) => (ms === null ? null : new Date(Number(ms)));
-
-function toDispatch(row: DispatchRow): Dispatch {
-  return {
-    id: Number(row.id),
-    releaseId: row.release_id,
-    lang: row.lang,
-    listId: row.list_id,
-    transport: row.transport,
-    kind: row.kind,
-    variant: row.variant,
-    detail: row.detail,
-    covers: row.covers === null ? null : (JSON.parse(row.covers) as string[]),
-    subject: row.subject,
-    releaseHash: row.release_hash,
-    state: row.state,
-    pauseReason: row.pause_reason,
-    total: row.total,
-    plannedAt: new Date(Number(row.planned_at)),
-    startedAt: optionalDate(row.started_at),
-    finishedAt: optionalDate(row.finished_at),
-  };
-}
-
-const toHolder = (row: WorkerRow): LockHolder => ({
-  token: row.token,
-  pid: row.pid,
-  host: row.host,
-  command: row.command,
-  startedAt: new Date(Number(row.started_at)),
-  heartbeatAt: new Date(Number(row.heartbeat_at)),
-  expiresAt: new Date(Number(row.expires_at)),
-});
 
 /**
  * Who may be mailed: confirmed, on the list, and not suppressed; the same condition as SQLite's
