@@ -146,7 +146,13 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   };
   let halt: { state: 'paused' | 'stopped'; reason: string } | undefined;
   let wake: (() => void) | undefined;
-  const notify = () => wake?.();
+  // A message may settle (or the signal fire) while the loop awaits the store, not only while it sleeps:
+  // the next sleep then returns at once instead of missing it.
+  let woken = false;
+  const notify = () => {
+    if (wake) wake();
+    else woken = true;
+  };
   ctx.signal?.addEventListener('abort', notify);
 
   // Bounces reported before this run are not its failures: only those that arrive while it runs count.
@@ -242,6 +248,11 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   // recorded (and their slots refilled) in one transaction instead of one each.
   const sleep = (ms: number | undefined) =>
     new Promise<void>((resolve) => {
+      if (woken) {
+        woken = false;
+        setImmediate(resolve);
+        return;
+      }
       const timer = ms === undefined ? undefined : setTimeout(() => wake?.(), Math.max(1, ms));
       wake = () => {
         wake = undefined;
@@ -355,6 +366,8 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
           // Nothing due right now: whoever is left waits for a retry.
           const retryAt = await awaited('ledgerMs', () => ledger.nextRetryAt(id));
           if (retryAt === undefined && inFlight === 0) {
+            // The last message settled while the store answered: record it before counting afresh.
+            if (outcomes.length) continue;
             if (after > 0) {
               // One more sweep from the start before calling it done, so that nobody put back behind the
               // sweep while it ran (added to the dispatch, say) is left out; they are counted afresh.
