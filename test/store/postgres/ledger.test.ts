@@ -100,6 +100,8 @@ async function leaseLost(p: Promise<unknown>): Promise<ScsError> {
   throw new Error('expected the lease to be lost');
 }
 
+// The backend-neutral behaviour is test/delivery/ledger.test.ts's contract suite (storeFactories); here,
+// what PostgreSQL adds: planning in the database under races, leases, reservations and fences.
 describe('the ledger on PostgreSQL', () => {
   it('plans a list in the database: the deliverable members, each with a Message-ID of its own', async () => {
     const { sql, ledger } = worker(await database());
@@ -168,16 +170,6 @@ describe('the ledger on PostgreSQL', () => {
     expect(one!.total).toBe(300);
     expect(two!.total).toBe(300);
     expect(await a.ledger.counts(one!.id)).toMatchObject({ pending: 300 });
-  });
-
-  it('adds later subscribers to an existing dispatch, never anyone twice', async () => {
-    const { sql, ledger } = worker(await database());
-    await seed(sql, 'nyheter', readers(2));
-    const d = await ledger.createDispatch(plan, { list: 'nyheter' }, T);
-    await seed(sql, 'nyheter', ['late@example.com']);
-    expect(await ledger.addRecipients(d.id, { list: 'nyheter' }, T, 'x')).toBe(1);
-    expect(await ledger.addRecipients(d.id, { list: 'nyheter' }, T, 'x')).toBe(0);
-    expect((await ledger.get(d.id))?.total).toBe(3);
   });
 
   it('lets several workers top up the same dispatch at once: each newcomer added once', async () => {
@@ -259,75 +251,6 @@ describe('the ledger on PostgreSQL', () => {
     });
     expect(await ledger.requeueUncertain(d.id, at(LEASE_MS + 2))).toBe(1);
     expect(await ledger.counts(d.id)).toMatchObject({ uncertain: 0, pending: 2 });
-  });
-
-  it('lets a send sweep on from where it got to, bringing back the retries it has passed', async () => {
-    const { sql, ledger } = worker(await database());
-    const ids = await seed(sql, 'nyheter', readers(6));
-    const d = await ledger.createDispatch(plan, { list: 'nyheter' }, T);
-    await ledger.acquireLock(holder(), () => false);
-    const first = await ledger.due(d.id, 3, T);
-    expect(first.map((r) => r.subscriberId)).toEqual(ids.slice(0, 3));
-    const after = first.at(-1)!.subscriberId;
-    await ledger.record(
-      d.id,
-      [],
-      first.map((r) => ({ subscriberId: r.subscriberId, messageId: `<${r.subscriberId}@x>` })),
-      T,
-    );
-    await ledger.record(
-      d.id,
-      [
-        { subscriberId: ids[0]!, status: 'sent', attempts: 1, reply: '250 ok' },
-        { subscriberId: ids[1]!, status: 'pending', attempts: 1, reply: '451 later', retryAt: at(1000) },
-        { subscriberId: ids[2]!, status: 'pending', attempts: 0, reply: '535 no' },
-      ],
-      [],
-      T,
-    );
-    expect(await ledger.nextRetryAt(d.id)).toEqual(at(1000));
-    expect((await ledger.due(d.id, 10, at(999), after)).map((r) => r.subscriberId)).toEqual(ids.slice(3));
-    expect((await ledger.due(d.id, 2, at(1000), after)).map((r) => r.subscriberId)).toEqual([ids[1], ids[3]]);
-    expect((await ledger.due(d.id, 10, at(1000))).map((r) => r.subscriberId)).toEqual(ids.slice(1));
-  });
-
-  it('gives a Message-ID to recipients planned without one, and to no one else', async () => {
-    const { sql, ledger } = worker(await database());
-    await seed(sql, 'nyheter', readers(3));
-    const d = await ledger.createDispatch(plan, { list: 'nyheter' }, T);
-    await ledger.acquireLock(holder(), () => false);
-    const [first] = await ledger.due(d.id, 1, T);
-    await ledger.record(d.id, [], [{ subscriberId: first!.subscriberId, messageId: '<sent@x>' }], T);
-    await ledger.record(
-      d.id,
-      [{ subscriberId: first!.subscriberId, status: 'sent', attempts: 1, reply: '250' }],
-      [],
-      T,
-    );
-    expect(await ledger.assignMessageIds(d.id, 'late.example')).toBe(2);
-    expect(await ledger.assignMessageIds(d.id, 'again.example')).toBe(0);
-    for (const r of await ledger.due(d.id, 10, T)) expect(r.messageId).toMatch(/@late\.example>$/);
-  });
-
-  it('moves a dispatch through its states', async () => {
-    const { ledger } = worker(await database());
-    const d = await ledger.createDispatch(plan, { recipients: [] }, T);
-    await ledger.setState(d.id, 'open', null, at(1));
-    await ledger.setState(d.id, 'paused', 'too many failures', at(2));
-    expect(await ledger.get(d.id)).toMatchObject({
-      state: 'paused',
-      pauseReason: 'too many failures',
-      startedAt: at(1),
-      finishedAt: null,
-    });
-    await ledger.setState(d.id, 'open', null, at(3));
-    await ledger.setState(d.id, 'done', null, at(4));
-    expect(await ledger.get(d.id)).toMatchObject({
-      state: 'done',
-      pauseReason: null,
-      startedAt: at(1),
-      finishedAt: at(4),
-    });
   });
 });
 
