@@ -1,4 +1,6 @@
 import { createHmac, createSecretKey } from 'node:crypto';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
 
 /**
  * The keyed hash the suppression list stores instead of an address (HMAC-SHA256 with the secret):
@@ -14,4 +16,25 @@ export function addressHasher(secret: string): (email: string) => string {
 /** A fingerprint of the secret, stored once, so opening the database with another key is caught. */
 export function secretFingerprint(secret: string): string {
   return createHmac('sha256', secret).update('scs-key-check-v1').digest('base64url').slice(0, 16);
+}
+
+/**
+ * Suppression hashes and every link already sent depend on the key; a different key would silently
+ * let suppressed addresses back in, so it is refused. The first opening stores the fingerprint in
+ * `meta`; `query` runs a statement on either store and returns its rows. (A fingerprint is base64url:
+ * safe as a literal, so both dialects run the same text.)
+ */
+export async function checkSecret(
+  query: (sql: string) => Promise<{ value: string }[]>,
+  secret: string,
+  database: string,
+): Promise<void> {
+  const fingerprint = secretFingerprint(secret);
+  await query(
+    `INSERT INTO meta (key, value) VALUES ('secret-fingerprint', '${fingerprint}') ON CONFLICT (key) DO NOTHING`,
+  );
+  const [stored] = await query("SELECT value FROM meta WHERE key = 'secret-fingerprint'");
+  if (stored?.value !== fingerprint) {
+    throw new ScsError([report('store-secret-mismatch', { database })], 2);
+  }
 }

@@ -3,6 +3,8 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ScsError } from '../../src/core/diagnostic.js';
+import { type PostgresLocation, parsePostgresUrl } from '../../src/store/postgres/location.js';
 
 /**
  * A throw-away PostgreSQL cluster on 127.0.0.1 and a free port, run as the `postgres` user (initdb
@@ -111,4 +113,22 @@ export async function startPostgres(): Promise<TestPostgres> {
       }
     },
   };
+}
+
+/** A URL as scs reads it (the test's URLs are valid). */
+export function pgLocation(url: string): PostgresLocation {
+  const l = parsePostgresUrl(url);
+  if ('code' in l) throw new Error(l.message);
+  return l;
+}
+
+/** The catalogue error a promise fails with (anything else is rethrown; success fails the test). */
+export async function failure(p: Promise<unknown>): Promise<ScsError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ScsError) return e;
+    throw e;
+  }
+  throw new Error('expected a failure');
 }

@@ -49,13 +49,6 @@ export const storeDiagnostics = defineDiagnostics({
     message: (a: { database: string }) => `The database server has no database named in ${a.database}.`,
     hint: 'Create it first (createdb, or CREATE DATABASE), then run scs db migrate.',
   },
-  'store-postgres-db-only': {
-    severity: 'error',
-    title: 'This command keeps its data in SQLite',
-    message: (a: { database: string }) =>
-      `SCS_DATABASE names PostgreSQL (${a.database}); in this version only scs db works with PostgreSQL, and this command needs the SQLite store.`,
-    hint: 'Run this command with SCS_DATABASE unset or naming an SQLite file. scs db status and scs db migrate prepare the PostgreSQL database.',
-  },
   'store-server-error': {
     severity: 'error',
     title: 'The database server refused a statement',

@@ -54,22 +54,6 @@ describe('the subscriber repository on PostgreSQL', () => {
     }
   });
 
-  it('looks many addresses up on the suppression list at once, each with its strongest reason', async () => {
-    const pool = await migrated('suppressions');
-    try {
-      const repo = createPostgresSubscribers(pool.sql, 'k'.repeat(32));
-      await repo.suppress('a@example.org', 'unsubscribed', T0);
-      await repo.suppress('A@example.org', 'complained', T0);
-      await repo.suppress('b@example.org', 'erased', T0);
-      const emails = ['A@Example.org', 'b@example.org', 'c@example.org'];
-      const found = await repo.suppressions(emails);
-      expect([...found.keys()]).toEqual(['A@Example.org', 'b@example.org']);
-      for (const email of emails) expect(found.get(email)).toEqual(await repo.suppression(email));
-    } finally {
-      await pool.end();
-    }
-  });
-
   it('gives each of two bulk inserts running at once ids of its own, in its entries’ order', async () => {
     const pool = await migrated('ids');
     try {
