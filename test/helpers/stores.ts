@@ -2,6 +2,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/types.js';
+import { postgresBin, startPostgres, type TestPostgres } from './postgres.js';
 import { exampleProject } from './scs.js';
 
 /**
@@ -19,18 +20,21 @@ export interface StoreFactory {
   cleanup(): Promise<void>;
 }
 
-export function sqliteFactory(): StoreFactory {
+/**
+ * A backend's factory: `place` says where a project's data goes (the config to open its store with).
+ */
+function factory(name: Store['kind'], place: (config: Config) => Promise<Config>): StoreFactory {
   const opened: Store[] = [];
   const projects: { cleanup(): void }[] = [];
   return {
-    name: 'sqlite',
+    name,
     async open(config) {
       if (!config) {
         const project = exampleProject();
         projects.push(project);
         config = loadConfig({ root: project.dir, env: {} });
       }
-      const store = await openStore(config);
+      const store = await openStore(await place(config));
       opened.push(store);
       return store;
     },
@@ -41,8 +45,45 @@ export function sqliteFactory(): StoreFactory {
   };
 }
 
-/** The backends the contract suites run against (SQLite; PostgreSQL joins when it implements the repositories). */
-export const storeFactories: readonly StoreFactory[] = [sqliteFactory()];
+/** SQLite: the project's own file, as its config says. */
+export function sqliteFactory(): StoreFactory {
+  return factory('sqlite', async (config) => config);
+}
+
+/**
+ * PostgreSQL: one throw-away cluster per test file (started by the first store opened, stopped as the
+ * file's process exits), and a schema of its own per project, so that tests stay independent.
+ */
+export function postgresFactory(): StoreFactory {
+  let server: Promise<TestPostgres> | undefined;
+  const schemas = new Map<string, string>();
+  return factory('postgres', async (config) => {
+    server ??= startPostgres().then((s) => {
+      process.once('exit', () => s.stop());
+      return s;
+    });
+    const url = `${(await server).url()}?schema=`;
+    let schema = schemas.get(config.root);
+    if (!schema) {
+      schema = `project_${schemas.size + 1}`;
+      schemas.set(config.root, schema);
+    }
+    return { ...config, env: { ...config.env, database: `${url}${schema}` } };
+  });
+}
+
+/**
+ * The backends the contract suites run against: SQLite, and PostgreSQL wherever Debian's `postgresql`
+ * is installed (scripts/test-deps.sh installs it, as CI does).
+ */
+export const storeFactories: readonly StoreFactory[] = postgresBin()
+  ? [sqliteFactory(), postgresFactory()]
+  : [sqliteFactory()];
+if (!postgresBin()) {
+  console.warn(
+    'PostgreSQL is not installed: the store contract suites run on SQLite only (npm run test:deps installs it).',
+  );
+}
 
 /** Everything an async iterable yields (Array.fromAsync is Node 22's). */
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
