@@ -48,7 +48,9 @@ export const iso = (d: Date): string => {
 const date = (s: string) => new Date(s);
 const optionalDate = (s: string | null) => (s === null ? null : new Date(s));
 
-const HASH_CACHE_SIZE = 200_000;
+// Large enough for the million-row import (about 150 MB then): past it, every address of the
+// import is hashed twice, for its lookup and for its row.
+const HASH_CACHE_SIZE = 1_100_000;
 
 /** The keyed hash (see address-hash.ts), remembered: an import hashes each address for a lookup, then to store it. */
 export function cachedHasher(secret: string): (text: string) => string {
