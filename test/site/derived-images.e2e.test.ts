@@ -78,6 +78,26 @@ describe('scs build publishes the derived images', () => {
     const result = JSON.parse(again.stdout);
     expect(result.written).toBeGreaterThan(0);
     expect(result.images).toEqual({ decoded: 0, encoded: 0 });
+
+    // Another photo under the same name: the lists and the media bank, which the release's file does not
+    // name, show its new thumbnail, and nothing points at the old files.
+    const thumb = (rel: string) =>
+      /hamn-[0-9a-f]{10}-160x107\.jpg/.exec(readFileSync(path.join(out, rel), 'utf8'))?.[0];
+    const before = thumb('sv/index.html');
+    expect(before).toBeDefined();
+    writeFileSync(path.join(dir, 'releases/images/hamn.jpg'), await gpsJpeg(1400, 2100));
+    const swapped = build(dir);
+    expect(swapped.code, swapped.stderr).toBe(0);
+    for (const rel of [
+      'sv/index.html',
+      'sv/archive/index.html',
+      'sv/topics/trafik/index.html',
+      'sv/images/index.html',
+    ]) {
+      expect(thumb(rel), rel).toBeDefined();
+      expect(thumb(rel), rel).not.toBe(before);
+    }
+    expect(danglingReferences(dir)).toEqual([]);
   });
 
   it('does not publish the original of a hero marked download: false', async () => {
