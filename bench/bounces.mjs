@@ -28,12 +28,12 @@ const FIXTURE_TOKEN = 'bounces+1-2-0123456789abcde@press.example';
 const FIXTURE_ID = '<20261014080000.a1b2c3@press.example>';
 
 /** The example newsroom with a bounce mailbox, N subscribers, one dispatch to them, and N DSNs. */
-function setUp() {
+async function setUp() {
   return setUpFor(N);
 }
 
 /** setUp for n subscribers (and n DSNs). */
-function setUpFor(N) {
+async function setUpFor(N) {
   const dir = mkdtempSync(path.join(tmpdir(), 'scs-bench-bounces-'));
   const file = path.join(dir, 'scs.config.yml');
   cpSync(path.join(REPO, 'scs.config.yml'), file);
@@ -43,7 +43,7 @@ function setUpFor(N) {
     readFileSync(file, 'utf8').replace(/^ {2}delivery:\n/m, `  bounce:\n    address: ${BOX}\n  delivery:\n`),
   );
   const env = { SCS_SECRET: SECRET };
-  const store = openStore(loadConfig({ root: dir, env }));
+  const store = await openStore(loadConfig({ root: dir, env }));
   const now = new Date('2026-10-14T08:00:00Z');
   const consent = { source: 'import', at: now, ip: null, confirmedAt: now };
   const entries = [];
@@ -58,9 +58,8 @@ function setUpFor(N) {
       },
       lists: [{ listId: 'nyheter', status: 'active' }],
     });
-  store.subscribers.insertMany(entries, now);
-  let n = 0;
-  const dispatch = store.ledger.createDispatch(
+  await store.subscribers.insertMany(entries, now);
+  const dispatch = await store.ledger.createDispatch(
     {
       releaseId: 'sv/bench',
       lang: 'sv',
@@ -69,18 +68,18 @@ function setUpFor(N) {
       subject: 'Bench',
       releaseHash: 'x',
     },
-    store.subscribers.recipients('nyheter'),
+    { list: 'nyheter' },
     now,
-    () => `<bench-${n++}@stadslabbet.example>`,
+    'stadslabbet.example',
   );
-  const due = store.ledger.due(dispatch.id, N, now);
-  store.ledger.record(
+  const due = await store.ledger.due(dispatch.id, N, now);
+  await store.ledger.record(
     dispatch.id,
     due.map((d) => ({ subscriberId: d.subscriberId, status: 'sent', attempts: 1, reply: '250 ok' })),
     [],
     now,
   );
-  store.close();
+  await store.close();
   const maildir = path.join(dir, 'Maildir');
   for (const sub of ['new', 'cur', 'tmp']) mkdirSync(path.join(maildir, sub), { recursive: true });
   due.forEach((d, i) => {
@@ -101,7 +100,7 @@ function setUpFor(N) {
 const times = [];
 let last;
 for (let run = 0; run < RUNS; run++) {
-  const { dir, env } = setUp();
+  const { dir, env } = await setUp();
   if (process.env.SETUP_ONLY) {
     console.log(dir);
     process.exit(0);
@@ -138,9 +137,9 @@ console.log(
   const { listen, shutdown } = await import(path.join(REPO, 'dist/subscription/listen.js'));
   const { createTransport } = await import(path.join(REPO, 'dist/delivery/create-transport.js'));
 
-  const { dir, env } = setUpFor(REQUESTS);
+  const { dir, env } = await setUpFor(REQUESTS);
   const config = loadConfig({ root: dir, env: { ...env, SCS_MAILGUN_SIGNING_KEY: KEY } });
-  const store = openStore(config);
+  const store = await openStore(config);
   const server = createServer(config, store, createTransport(config));
   const { port } = await listen(server, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${port}/newsletter/webhooks/mailgun`;
@@ -188,9 +187,11 @@ console.log(
   const seconds = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  const suppressed = store.subscribers.suppression(`reader${REQUESTS - 1}@mx${(REQUESTS - 1) % 53}.example`);
+  const suppressed = await store.subscribers.suppression(
+    `reader${REQUESTS - 1}@mx${(REQUESTS - 1) % 53}.example`,
+  );
   await shutdown(server);
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
   if (failed || !suppressed)
     throw new Error(`webhook: ${failed} requests failed, last suppressed: ${!!suppressed}`);

@@ -52,12 +52,12 @@ async function startSink() {
 }
 
 /** A copy of the example newsroom with `n` confirmed subscribers on the Swedish list. */
-function project(n) {
+async function project(n) {
   const dir = mkdtempSync(path.join(tmpdir(), 'scs-bench-send-'));
   cpSync(path.join(REPO, 'scs.config.yml'), path.join(dir, 'scs.config.yml'));
   cpSync(path.join(REPO, 'releases'), path.join(dir, 'releases'), { recursive: true });
   const env = { SCS_SECRET: SECRET };
-  const store = openStore(loadConfig({ root: dir, env }));
+  const store = await openStore(loadConfig({ root: dir, env }));
   const now = new Date();
   const consent = { source: 'import', at: now, ip: null, confirmedAt: now };
   const lists = [{ listId: 'nyheter', status: 'active' }];
@@ -70,9 +70,9 @@ function project(n) {
         lists,
       });
     }
-    store.subscribers.insertMany(entries, now);
+    await store.subscribers.insertMany(entries, now);
   }
-  store.close();
+  await store.close();
   return { dir, env };
 }
 
@@ -103,7 +103,7 @@ const sink = await startSink();
 console.log(`SMTP sink: ${sink.name} on 127.0.0.1:${sink.port}; ${concurrency} connections; message ≈ 34 KB`);
 try {
   for (const n of sizes) {
-    const { dir, env } = project(n);
+    const { dir, env } = await project(n);
     try {
       const smtp = run(
         `SMTP (${sink.name})`,

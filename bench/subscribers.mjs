@@ -76,14 +76,14 @@ try {
     `node ${process.version}, ${process.platform}/${process.arch}${globalThis.gc ? '' : ' (run with --expose-gc for exact heap figures)'}`,
   );
 
-  let store = openStore(config);
+  let store = await openStore(config);
   const load = loadavg()[0];
   /** Imports the file, keeping only the counts (the report itself is as large as the file). */
-  const timedImport = () => {
+  const timedImport = async () => {
     gc();
     const t0 = process.hrtime.bigint();
     const cpu0 = process.cpuUsage();
-    const r = importSubscribers(config, store, {
+    const r = await importSubscribers(config, store, {
       file: csv,
       lists: ['nyheter'],
       confirmed: true,
@@ -98,37 +98,37 @@ try {
       invalid: r.invalid.length,
     };
   };
-  const first = timedImport();
+  const first = await timedImport();
   if (first.added !== N || first.invalid) throw new Error(`import went wrong: ${first.added} added`);
   console.log(
     `\nimport  ${N.toLocaleString('en')} rows        ${first.ms.toFixed(0).padStart(6)} ms   target ≤ ${TARGET_IMPORT_MS} ms  ${verdict(first.ms, TARGET_IMPORT_MS)}` +
       `   (CPU ${first.cpuMs.toFixed(0)} ms)`,
   );
-  const again = timedImport();
+  const again = await timedImport();
   console.log(
     `re-import, all unchanged       ${again.ms.toFixed(0).padStart(6)} ms   (${again.unchanged.toLocaleString('en')} unchanged; CPU ${again.cpuMs.toFixed(0)} ms)`,
   );
 
   // A fresh connection, as `scs send` would have: nothing cached in this process.
-  store.close();
-  store = openStore(config);
+  await store.close();
+  store = await openStore(config);
 
   /** The middle of three runs: one slow run on a busy machine says little. */
-  const median = (run) => [run(), run(), run()].sort((a, b) => a.ms - b.ms)[1];
+  const median = async (run) => [await run(), await run(), await run()].sort((a, b) => a.ms - b.ms)[1];
   /** Streams a list as `scs send` does, timing it; nothing is kept but a count. */
-  const stream = (listId) => {
+  const stream = async (listId) => {
     let count = 0;
     const start = process.hrtime.bigint();
-    for (const r of store.subscribers.recipients(listId)) if (r.email) count++;
+    for await (const r of store.subscribers.recipients(listId)) if (r.email) count++;
     return { count, ms: ms(start) };
   };
   /** The same walk again, collecting garbage as it goes: the live heap after a full collection, sampled. */
-  const liveHeap = (listId) => {
+  const liveHeap = async (listId) => {
     gc();
     const before = process.memoryUsage().heapUsed;
     let peak = before;
     let count = 0;
-    for (const r of store.subscribers.recipients(listId)) {
+    for await (const r of store.subscribers.recipients(listId)) {
       if (r.email && ++count % 10000 === 0) {
         gc();
         peak = Math.max(peak, process.memoryUsage().heapUsed);
@@ -136,23 +136,22 @@ try {
     }
     return Math.max(0, peak - before);
   };
-  stream('nyheter'); // warm-up: statement compilation, page cache
-  const full = median(() => stream('nyheter'));
-  const fullHeap = liveHeap('nyheter');
+  await stream('nyheter'); // warm-up: statement compilation, page cache
+  const full = await median(() => stream('nyheter'));
+  const fullHeap = await liveHeap('nyheter');
   console.log(
     `stream  ${full.count.toLocaleString('en')} recipients  ${full.ms.toFixed(0).padStart(6)} ms   (median of 3) target ≤ ${TARGET_STREAM_MS} ms  ${verdict(full.ms, TARGET_STREAM_MS)}`,
   );
 
   // The same over a list a tenth the size: if memory grew with the list, the figures would differ tenfold.
   const small = Math.floor(N / 10);
-  const repo = store.subscribers;
-  repo.transaction(() => {
+  await store.transaction(async (tx) => {
     const now = new Date();
-    for (let id = 1; id <= small; id++) repo.setSubscription(id, 'news', 'active', now);
+    for (let id = 1; id <= small; id++) await tx.subscribers.setSubscription(id, 'news', 'active', now);
   });
-  stream('news');
-  const tenth = median(() => stream('news'));
-  const tenthHeap = liveHeap('news');
+  await stream('news');
+  const tenth = await median(() => stream('news'));
+  const tenthHeap = await liveHeap('news');
   console.log(
     `stream  ${tenth.count.toLocaleString('en')} recipients   ${tenth.ms.toFixed(0).padStart(6)} ms`,
   );
@@ -165,7 +164,7 @@ try {
   console.log(
     `\nprocess peak RSS ${mib(process.resourceUsage().maxRSS * 1024)}; load average at start ${load.toFixed(2)} (figures are for an otherwise idle machine)`,
   );
-  store.close();
+  await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

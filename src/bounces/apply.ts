@@ -14,37 +14,37 @@ export interface AppliedCounts {
  * Records planned events and applies the policy, in one transaction: an event seen before (same key)
  * changes nothing, so applying the same report twice is harmless. The only place bounces write.
  */
-export function applyEvents(
-  store: Pick<Store, 'bounces' | 'subscribers'>,
+export async function applyEvents(
+  store: Pick<Store, 'transaction'>,
   planned: readonly PlannedEvent[],
   settings: Pick<BounceSettings, 'softLimit' | 'softWindowMs'>,
   now: Date,
-): AppliedCounts {
+): Promise<AppliedCounts> {
   const counts: AppliedCounts = { recorded: 0, suppressed: 0 };
-  store.subscribers.transaction(() => {
+  await store.transaction(async (tx) => {
     for (const { event, delivery } of planned) {
-      if (!store.bounces.record(event)) continue;
+      if (!(await tx.bounces.record(event))) continue;
       counts.recorded++;
       // Erased since: nothing left to suppress (the erasure did).
       if (!delivery.email) continue;
       const soft =
         event.type === 'soft'
-          ? store.bounces.countSince(
+          ? await tx.bounces.countSince(
               event.subscriberId,
               'soft',
               new Date(now.getTime() - settings.softWindowMs),
             )
           : 0;
       const v = verdict(event.type, soft, settings);
-      if (!v || store.subscribers.suppression(delivery.email)) continue;
+      if (!v || (await tx.subscribers.suppression(delivery.email))) continue;
       const detail = [
         `${v.why}${event.status ? ` ${event.status}` : ''} to ${delivery.releaseId} (dispatch ${delivery.dispatchId}, via ${event.source})`,
         event.detail,
       ]
         .filter(Boolean)
         .join(': ');
-      if (v.suppress === 'complained') store.subscribers.markComplained(delivery.email, detail, now);
-      else store.subscribers.markBounced(delivery.email, detail, now);
+      if (v.suppress === 'complained') await tx.subscribers.markComplained(delivery.email, detail, now);
+      else await tx.subscribers.markBounced(delivery.email, detail, now);
       counts.suppressed++;
     }
   });

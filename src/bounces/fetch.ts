@@ -30,7 +30,7 @@ export interface FetchReport {
  */
 export async function fetchBounces(
   config: Config,
-  store: Pick<Store, 'bounces' | 'subscribers'>,
+  store: Pick<Store, 'bounces' | 'transaction'>,
   source: BounceSource,
   options: { secret: string; now: Date },
 ): Promise<FetchReport> {
@@ -53,13 +53,14 @@ export async function fetchBounces(
     const done = batch;
     batch = [];
     if (!done.length) return;
-    store.subscribers.transaction(() => {
-      for (const { plan } of done) {
-        const applied = applyEvents(store, plan.events, config.newsletter.bounce, options.now);
-        result.recorded += applied.recorded;
-        result.suppressed += applied.suppressed;
-      }
-    });
+    const applied = await applyEvents(
+      store,
+      done.flatMap(({ plan }) => plan.events),
+      config.newsletter.bounce,
+      options.now,
+    );
+    result.recorded += applied.recorded;
+    result.suppressed += applied.suppressed;
     for (const { message } of done) await source.processed(message);
   };
   for await (const message of source.messages()) {
@@ -76,7 +77,7 @@ export async function fetchBounces(
       continue;
     }
     const parsed = parseMessage(await message.read());
-    const plan = planMessage(parsed, {
+    const plan = await planMessage(parsed, {
       secret: options.secret,
       bounces: store.bounces,
       source: source.kind,

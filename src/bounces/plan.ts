@@ -60,7 +60,7 @@ const same = (a: string | null, b: string) => !!a && a.toLowerCase() === b.toLow
  * the returned Message-ID together with Final-Recipient (then Original-Recipient). A forged token, or one
  * naming no delivery, makes the whole message count as such: nothing of it is applied. Reads only.
  */
-export function planMessage(parsed: ParsedMessage, ctx: PlanContext): MessagePlan {
+export async function planMessage(parsed: ParsedMessage, ctx: PlanContext): Promise<MessagePlan> {
   const at = { file: ctx.where };
   if (parsed.kind === 'malformed')
     return {
@@ -78,7 +78,7 @@ export function planMessage(parsed: ParsedMessage, ctx: PlanContext): MessagePla
     const check = readVerp(ctx.secret, address);
     if (check.ok) {
       signed = true;
-      tokened = ctx.bounces.delivery(check.ref.dispatchId, check.ref.subscriberId);
+      tokened = await ctx.bounces.delivery(check.ref.dispatchId, check.ref.subscriberId);
       if (tokened) break;
     } else if (check.reason === 'forged') forged ??= address;
   }
@@ -93,22 +93,22 @@ export function planMessage(parsed: ParsedMessage, ctx: PlanContext): MessagePla
     };
   if (signed && !tokened) return { disposition: 'unknown', events: [] };
 
-  const byMessageId = (r: ReportedRecipient) => {
+  const byMessageId = async (r: ReportedRecipient) => {
     const id = parsed.originalMessageId;
     if (!id) return undefined;
     if (!r.address && !r.originalAddress) return ctx.bounces.deliveryByMessageId(id);
     for (const address of [r.address, r.originalAddress])
       if (address) {
-        const found = ctx.bounces.deliveryByMessageId(id, address);
+        const found = await ctx.bounces.deliveryByMessageId(id, address);
         if (found) return found;
       }
     return undefined;
   };
   const events: PlannedEvent[] = [];
   let unmatched = 0;
-  parsed.recipients.forEach((r, i) => {
+  for (const [i, r] of parsed.recipients.entries()) {
     const type = classify(r);
-    if (type === 'none') return;
+    if (type === 'none') continue;
     // A VERP message has one recipient: the token's delivery is the report's only one, or the one it names.
     const delivery =
       tokened &&
@@ -116,10 +116,10 @@ export function planMessage(parsed: ParsedMessage, ctx: PlanContext): MessagePla
         same(r.address, tokened.email) ||
         same(r.originalAddress, tokened.email))
         ? tokened
-        : byMessageId(r);
+        : await byMessageId(r);
     if (!delivery) {
       unmatched++;
-      return;
+      continue;
     }
     events.push({
       delivery,
@@ -134,8 +134,10 @@ export function planMessage(parsed: ParsedMessage, ctx: PlanContext): MessagePla
         at: ctx.now,
       },
     });
-  });
+  }
   if (!events.length) return { disposition: unmatched ? 'unmatched' : 'applied', events };
-  if (events.every((e) => ctx.bounces.seen(e.event.key))) return { disposition: 'duplicate', events: [] };
+  let seen = 0;
+  for (const e of events) if (await ctx.bounces.seen(e.event.key)) seen++;
+  if (seen === events.length) return { disposition: 'duplicate', events: [] };
   return { disposition: 'applied', events };
 }

@@ -26,8 +26,8 @@ const rate = (n: number, of: number) => (of ? n / of : 0);
 export const percent = (r: number) => `${(r * 100).toFixed(r && r < 0.01 ? 2 : 1)} %`;
 
 /** Bounce and complaint rates per list and receiving domain, of dispatches planned since `since`. */
-export function bounceReport(store: Pick<Store, 'bounces'>, since: Date): BounceReport {
-  const { lists, domains } = store.bounces.rates(since);
+export async function bounceReport(store: Pick<Store, 'bounces'>, since: Date): Promise<BounceReport> {
+  const { lists, domains } = await store.bounces.rates(since);
   const line = (r: BounceRates): RateLine => ({
     ...r,
     bounceRate: rate(r.hard + r.soft, r.sent),

@@ -16,28 +16,31 @@ export interface UnsuppressResult {
  * logs it with its reason in the person's history. A suppression for an unsubscribe or an erasure is
  * the person's own wish: it is never lifted here (they subscribe again, with fresh consent).
  */
-export function unsuppressAddress(
-  store: Pick<Store, 'subscribers'>,
+export async function unsuppressAddress(
+  store: Pick<Store, 'transaction'>,
   email: string,
   reason: string,
   now: Date,
-): UnsuppressResult {
-  const subscribers = store.subscribers;
-  return subscribers.transaction(() => {
-    const suppression = subscribers.suppression(email);
+): Promise<UnsuppressResult> {
+  return store.transaction(async ({ subscribers }) => {
+    const suppression = await subscribers.suppression(email);
     if (!suppression) throw new ScsError([report('bounce-not-suppressed', { email })], 1);
     if (suppression.reason !== 'bounced' && suppression.reason !== 'complained')
       throw new ScsError([report('bounce-unsuppress-refused', { email, reason: suppression.reason })], 1);
-    subscribers.unsuppress(email);
-    const found = subscribers.find(email);
+    await subscribers.unsuppress(email);
+    const found = await subscribers.find(email);
     if (!found) return { email, was: suppression.reason };
     if (found.status === 'bounced' || found.status === 'complained')
-      subscribers.update(found.id, { status: 'confirmed', statusDetail: `unsuppressed: ${reason}` }, now);
-    subscribers.addEvent(
+      await subscribers.update(
+        found.id,
+        { status: 'confirmed', statusDetail: `unsuppressed: ${reason}` },
+        now,
+      );
+    await subscribers.addEvent(
       found.id,
       { kind: 'unsuppressed', source: 'cli', detail: `${suppression.reason}; ${reason}` },
       now,
     );
-    return { email, was: suppression.reason, subscriber: subscribers.get(found.id)! };
+    return { email, was: suppression.reason, subscriber: (await subscribers.get(found.id))! };
   });
 }

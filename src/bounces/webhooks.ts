@@ -119,13 +119,13 @@ function mailgun(body: Record<string, unknown>, key: string, now: Date): Verifie
  * secret is not set), matches each event to its delivery (our Message-ID when the relay passes it back,
  * else the address's latest delivery) and applies the same policy as `scs bounces fetch`, idempotently.
  */
-export function handleWebhook(
+export async function handleWebhook(
   config: Config,
-  store: Pick<Store, 'bounces' | 'subscribers'>,
+  store: Pick<Store, 'bounces' | 'transaction'>,
   relay: WebhookRelay,
   request: { headers: IncomingHttpHeaders; body: Buffer },
   now: Date,
-): WebhookReply {
+): Promise<WebhookReply> {
   const refuse = (status: number, note: string): WebhookReply => ({ status, body: `${note}\n`, note });
   if (!/^application\/json\b/i.test(request.headers['content-type'] ?? ''))
     return refuse(415, `${relay}: content type is not application/json`);
@@ -144,8 +144,8 @@ export function handleWebhook(
   let unmatched = 0;
   for (const e of verified.events) {
     const delivery: BouncedDelivery | undefined =
-      (e.messageId && store.bounces.deliveryByMessageId(e.messageId, e.email)) ||
-      store.bounces.latestDelivery(e.email);
+      (e.messageId && (await store.bounces.deliveryByMessageId(e.messageId, e.email))) ||
+      (await store.bounces.latestDelivery(e.email));
     if (!delivery) {
       unmatched++;
       continue;
@@ -164,7 +164,7 @@ export function handleWebhook(
       },
     });
   }
-  const applied = applyEvents(store, planned, config.newsletter.bounce, now);
+  const applied = await applyEvents(store, planned, config.newsletter.bounce, now);
   const note = `${relay}: ${applied.recorded} recorded, ${applied.suppressed} suppressed, ${unmatched} unmatched`;
   return { status: 200, body: 'ok\n', note };
 }

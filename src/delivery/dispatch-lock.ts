@@ -14,7 +14,7 @@ export interface HeldLock {
   tookOverFrom?: LockHolder;
   /** Aborted when another run took the lock over (this one was silent too long): stop sending. */
   readonly signal: AbortSignal;
-  release(): void;
+  release(): Promise<void>;
 }
 
 export type LockResult = { ok: true; lock: HeldLock } | { ok: false; holder: LockHolder };
@@ -32,7 +32,11 @@ export function isStale(holder: LockHolder, now: Date, host = hostname()): boole
  * Takes the one dispatch lock of the store, or says who holds it. While held, a heartbeat refreshes it
  * every few seconds; `clock` gives the time for the heartbeat.
  */
-export function acquireDispatchLock(ledger: LedgerRepo, command: string, clock: () => Date): LockResult {
+export async function acquireDispatchLock(
+  ledger: LedgerRepo,
+  command: string,
+  clock: () => Date,
+): Promise<LockResult> {
   const now = clock();
   const holder: LockHolder = {
     token: randomBytes(12).toString('hex'),
@@ -42,21 +46,19 @@ export function acquireDispatchLock(ledger: LedgerRepo, command: string, clock: 
     startedAt: now,
     heartbeatAt: now,
   };
-  const attempt = ledger.acquireLock(holder, (current) => isStale(current, now, holder.host));
+  const attempt = await ledger.acquireLock(holder, (current) => isStale(current, now, holder.host));
   if (!attempt.acquired) return { ok: false, holder: attempt.holder };
   const lost = new AbortController();
   const timer = setInterval(() => {
-    let mine: boolean;
-    try {
-      mine = ledger.heartbeat(holder.token, clock());
-    } catch {
+    ledger.heartbeat(holder.token, clock()).then(
+      (mine) => {
+        if (mine || lost.signal.aborted) return;
+        clearInterval(timer);
+        lost.abort('another run took over the dispatch lock after this one was silent for over a minute');
+      },
       // The database was busy past its timeout: try again at the next beat; a minute of margin remains.
-      return;
-    }
-    if (!mine) {
-      clearInterval(timer);
-      lost.abort('another run took over the dispatch lock after this one was silent for over a minute');
-    }
+      () => {},
+    );
   }, HEARTBEAT_MS);
   timer.unref();
   return {
@@ -65,9 +67,9 @@ export function acquireDispatchLock(ledger: LedgerRepo, command: string, clock: 
       holder,
       ...(attempt.tookOverFrom ? { tookOverFrom: attempt.tookOverFrom } : {}),
       signal: lost.signal,
-      release() {
+      async release() {
         clearInterval(timer);
-        if (!lost.signal.aborted) ledger.releaseLock(holder.token);
+        if (!lost.signal.aborted) await ledger.releaseLock(holder.token);
       },
     },
   };

@@ -39,9 +39,9 @@ export interface DispatchContext {
   transport: Transport;
   settings: DispatchSettings;
   /** Which of these recipients may still be mailed right now (confirmed, on the list, not suppressed). */
-  deliverable(subscriberIds: number[]): Set<number>;
+  deliverable(subscriberIds: number[]): Promise<Set<number>>;
   /** The server refused the address for good: suppress it. */
-  bounced(email: string, reply: string, now: Date): void;
+  bounced(email: string, reply: string, now: Date): Promise<void>;
   /** The finished message for a recipient, or why none can be made for them. */
   build(recipient: DueDelivery, now: Date): OutgoingMessage | { error: string };
   clock(): Date;
@@ -56,7 +56,7 @@ export interface DispatchContext {
    * fetch`, relay webhooks): each one reported while the dispatch runs counts as a failure in the
    * window above, so a list that bounces later, not during SMTP, pauses too.
    */
-  lateBounces?(): number;
+  lateBounces?(): Promise<number>;
   /** How often `lateBounces` is asked (default every second). */
   lateBouncesEveryMs?: number;
 }
@@ -103,9 +103,18 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
       timings[key] += performance.now() - t;
     }
   };
+  /** `timed` for a store call: the time until its answer. */
+  const awaited = async <T>(key: keyof typeof timings, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[key] += performance.now() - t;
+    }
+  };
 
-  timed('ledgerMs', () => ledger.setState(id, 'open', null, clock()));
-  const counts = timed('ledgerMs', () => ledger.counts(id));
+  await awaited('ledgerMs', () => ledger.setState(id, 'open', null, clock()));
+  const counts = await awaited('ledgerMs', () => ledger.counts(id));
   const run = { sent: 0, failed: 0, skipped: 0, retried: 0, bounced: 0 };
   const outcomes: DeliveryOutcome[] = [];
   const window = new FailureWindow(ctx.failureWindow?.size, ctx.failureWindow?.limit);
@@ -128,24 +137,30 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
   // Without claims (see below), the rows of messages in flight or with outcomes not yet committed are
   // still `pending`: a retry among them must not be read again meanwhile.
   const unsettled = transport.idempotent ? new Set<number>() : undefined;
-  const readAhead = (now: Date) => {
-    queue = timed('ledgerMs', () => ledger.due(id, READ_AHEAD, now, after));
+  const readAhead = async (now: Date) => {
+    queue = await awaited('ledgerMs', () => ledger.due(id, READ_AHEAD, now, after));
     after = Math.max(after, queue.at(-1)?.subscriberId ?? 0);
     if (unsettled?.size) queue = queue.filter((d) => !unsettled.has(d.subscriberId));
   };
   let halt: { state: 'paused' | 'stopped'; reason: string } | undefined;
   let wake: (() => void) | undefined;
-  const notify = () => wake?.();
+  // A message may settle (or the signal fire) while the loop awaits the store, not only while it sleeps:
+  // the next sleep then returns at once instead of missing it.
+  let woken = false;
+  const notify = () => {
+    if (wake) wake();
+    else woken = true;
+  };
   ctx.signal?.addEventListener('abort', notify);
 
   // Bounces reported before this run are not its failures: only those that arrive while it runs count.
-  let lateSeen = ctx.lateBounces ? timed('storeMs', () => ctx.lateBounces!()) : 0;
+  let lateSeen = ctx.lateBounces ? await awaited('storeMs', () => ctx.lateBounces!()) : 0;
   let latePolled = performance.now();
   const lateEvery = ctx.lateBouncesEveryMs ?? LATE_BOUNCES_EVERY_MS;
-  const pollLateBounces = () => {
+  const pollLateBounces = async () => {
     if (!ctx.lateBounces || performance.now() - latePolled < lateEvery) return;
     latePolled = performance.now();
-    const now = timed('storeMs', () => ctx.lateBounces!());
+    const now = await awaited('storeMs', () => ctx.lateBounces!());
     for (; lateSeen < now; lateSeen++) window.add(true);
     if (window.tripped)
       halt ??= {
@@ -196,10 +211,8 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
       if (result.permanent) {
         outcome(d, { status: 'failed', attempts, reply: result.response });
         run.failed++;
-        if (result.scope === 'recipient') {
-          timed('storeMs', () => ctx.bounced(d.email, result.response, now));
-          run.bounced++;
-        }
+        // Suppressed by then: the caller recorded the bounce before settling (see `bounce`).
+        if (result.scope === 'recipient') run.bounced++;
       } else if (attempts >= settings.maxAttempts) {
         outcome(d, {
           status: 'failed',
@@ -223,10 +236,21 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
     notify();
   };
 
+  /** A refusal of the address for good suppresses it before its outcome settles. */
+  const bounce = (d: DueDelivery, result: SendResult) =>
+    !result.ok && result.permanent && result.scope === 'recipient'
+      ? awaited('storeMs', () => ctx.bounced(d.email, result.response, clock()))
+      : undefined;
+
   // Waking waits for the end of the event loop's current turn: replies that arrive together are then
   // recorded (and their slots refilled) in one transaction instead of one each.
   const sleep = (ms: number | undefined) =>
     new Promise<void>((resolve) => {
+      if (woken) {
+        woken = false;
+        setImmediate(resolve);
+        return;
+      }
       const timer = ms === undefined ? undefined : setTimeout(() => wake?.(), Math.max(1, ms));
       wake = () => {
         wake = undefined;
@@ -240,7 +264,7 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
     for (;;) {
       if (!halt && ctx.signal?.aborted)
         halt = { state: 'stopped', reason: String(ctx.signal.reason ?? 'stopped') };
-      if (!halt) pollLateBounces();
+      if (!halt) await pollLateBounces();
       const now = clock();
       const claims: DeliveryClaim[] = [];
       const batch: [DueDelivery, OutgoingMessage][] = [];
@@ -253,12 +277,12 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
         if (room > 0) {
           // Read ahead: one query per few hundred recipients. The rows stay pending until claimed, and a
           // claim succeeds only for a row still pending, so a stale read can never send anyone twice.
-          if (!queue.length) readAhead(now);
+          if (!queue.length) await readAhead(now);
           const due = queue.splice(0, room);
           found = due.length;
           // One look-up for the batch: a read transaction per recipient cost more than the ledger itself.
           const deliverable = due.length
-            ? timed('storeMs', () => ctx.deliverable(due.map((d) => d.subscriberId)))
+            ? await awaited('storeMs', () => ctx.deliverable(due.map((d) => d.subscriberId)))
             : new Set<number>();
           for (const d of due) {
             counts.pending--;
@@ -293,7 +317,7 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
         const recorded = outcomes.splice(0);
         const claimed =
           claiming.length || recorded.length
-            ? timed('ledgerMs', () => ledger.record(id, recorded, claiming, now))
+            ? await awaited('ledgerMs', () => ledger.record(id, recorded, claiming, now))
             : [];
         if (unsettled) for (const o of recorded) unsettled.delete(o.subscriberId);
         const mine = claiming.length === claimed.length ? undefined : new Set(claimed);
@@ -303,7 +327,8 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
           counts.sending++;
           inFlight++;
           bucket.take(1, now.getTime());
-          transport
+          // Settles on its own: `settle` and `failure` take the outcome in.
+          void transport
             .send(message)
             .catch(
               (e: Error): SendResult => ({
@@ -313,9 +338,14 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
                 response: e.message,
               }),
             )
-            .then((result) => {
+            .then(async (result) => {
+              let bounceFailure: unknown;
+              await bounce(d, result)?.catch((e: unknown) => {
+                bounceFailure = e;
+              });
               try {
                 settle(d, result);
+                if (bounceFailure !== undefined) throw bounceFailure;
               } catch (e) {
                 failure ??= e;
                 notify();
@@ -332,15 +362,17 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
         if (tokens < 1) waitMs = bucket.waitMs(now.getTime());
         else {
           // Nothing due right now: whoever is left waits for a retry.
-          const retryAt = timed('ledgerMs', () => ledger.nextRetryAt(id));
+          const retryAt = await awaited('ledgerMs', () => ledger.nextRetryAt(id));
           if (retryAt === undefined && inFlight === 0) {
+            // The last message settled while the store answered: record it before counting afresh.
+            if (outcomes.length) continue;
             if (after === 0) break;
             // One more sweep from the start before calling it done, so that nobody put back behind the
             // sweep while it ran (added to the dispatch, say) is left out; they are counted afresh.
             after = 0;
-            readAhead(now);
+            await readAhead(now);
             if (!queue.length) break;
-            const afresh = timed('ledgerMs', () => ledger.counts(id));
+            const afresh = await awaited('ledgerMs', () => ledger.counts(id));
             Object.assign(counts, afresh);
             continue;
           }
@@ -357,10 +389,10 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
     ctx.signal?.removeEventListener('abort', notify);
   }
   const end = clock();
-  timed('ledgerMs', () => {
-    if (outcomes.length) ledger.record(id, outcomes.splice(0), [], end);
+  await awaited('ledgerMs', async () => {
+    if (outcomes.length) await ledger.record(id, outcomes.splice(0), [], end);
     if (!failure)
-      ledger.setState(
+      await ledger.setState(
         id,
         halt ? (halt.state === 'paused' ? 'paused' : 'open') : 'done',
         halt?.state === 'paused' ? halt.reason : null,

@@ -64,7 +64,7 @@ export class RebuildLoop {
   }
 
   private run(reason: string): Promise<void> {
-    if (this.running) {
+    if (this.running !== undefined) {
       this.again = reason;
       return this.running;
     }

@@ -6,7 +6,6 @@ import { renderNewsletter } from '../email/render.js';
 import { DELIVERY_STATUSES, type DeliveryCounts } from '../store/ledger-types.js';
 import { resolveSecret } from '../config/secret.js';
 import { messageBuilder } from './messages.js';
-import { newMessageId } from '../email/personalize.js';
 import type { PlannedDispatch } from './plan.js';
 import type { DeliverySession } from './session.js';
 import type { DeliveryRunOptions, DispatchReport } from './types.js';
@@ -127,16 +126,16 @@ export async function deliver(
       );
     }
     const now = clock();
-    const messageId = () => newMessageId(template.domain);
+    const domain = template.domain;
     const added =
       p.existing && options.topUp
-        ? ledger.addRecipients(p.existing.id, store.subscribers.recipients(p.list.id), now, messageId)
+        ? await ledger.addRecipients(p.existing.id, { list: p.list.id }, now, domain)
         : 0;
     const dispatch = p.existing
       ? added
-        ? ledger.get(p.existing.id)!
+        ? (await ledger.get(p.existing.id))!
         : p.existing
-      : ledger.createDispatch(
+      : await ledger.createDispatch(
           {
             releaseId: p.release.id,
             lang: p.release.lang,
@@ -153,15 +152,13 @@ export async function deliver(
               : { covers: (p.release.corrections ?? []).map((c) => c.localDate) }),
           },
           // A correction or a notice goes to exactly those the mail it follows was sent to.
-          p.press?.audienceOf
-            ? ledger.sentRecipients(p.press.audienceOf.id)
-            : store.subscribers.recipients(p.list.id),
+          p.press?.audienceOf ? { sentIn: p.press.audienceOf.id } : { list: p.list.id },
           now,
-          messageId,
+          domain,
         );
     // A dispatch planned by an earlier scs may have recipients without one; every attempt needs the same.
-    if (p.existing) ledger.assignMessageIds(dispatch.id, messageId);
-    const requeued = options.resendUncertain ? ledger.requeueUncertain(dispatch.id, now) : 0;
+    if (p.existing) await ledger.assignMessageIds(dispatch.id, domain);
+    const requeued = options.resendUncertain ? await ledger.requeueUncertain(dispatch.id, now) : 0;
     const base = {
       releaseId: dispatch.releaseId,
       listId: dispatch.listId,
@@ -184,7 +181,7 @@ export async function deliver(
       reports.push({
         ...base,
         state: 'done',
-        counts: ledger.counts(dispatch.id),
+        counts: await ledger.counts(dispatch.id),
         run: noRun(),
         elapsedMs: 0,
       });
@@ -198,7 +195,7 @@ export async function deliver(
       settings: options.settings,
       deliverable: (ids) => store.subscribers.deliverable(dispatch.listId, ids),
       bounced: (email, reply, now) => store.subscribers.markBounced(email, reply, now),
-      lateBounces: () => store.bounces.dispatchCounts(dispatch.id).hard,
+      lateBounces: async () => (await store.bounces.dispatchCounts(dispatch.id)).hard,
       build,
       clock,
       signal: session.signal,
@@ -209,7 +206,7 @@ export async function deliver(
       state: result.state,
       ...(result.reason ? { reason: result.reason } : {}),
       ...(result.state === 'paused'
-        ? { retryAt: retryTime(ledger.nextRetryAt(dispatch.id), clock(), options.settings.retryBaseMs) }
+        ? { retryAt: retryTime(await ledger.nextRetryAt(dispatch.id), clock(), options.settings.retryBaseMs) }
         : {}),
       counts: result.counts,
       run: result.run,

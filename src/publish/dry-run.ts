@@ -10,26 +10,30 @@ import type { DispatchReport } from './types.js';
  * recipients it would snapshot now; for an existing one, where it stands. A project without a
  * database yet has nobody to send to, and gets none created.
  */
-export function dryRunReports(config: Config, planned: readonly PlannedDispatch[]): DispatchReport[] {
+export async function dryRunReports(
+  config: Config,
+  planned: readonly PlannedDispatch[],
+): Promise<DispatchReport[]> {
   const { kind } = describeTransport(config);
-  const store = storeExists(config) ? openStore(config) : undefined;
+  const store = storeExists(config) ? await openStore(config) : undefined;
   try {
-    return planned.map((p): DispatchReport => {
+    const reports: DispatchReport[] = [];
+    for (const p of planned) {
       const existing =
         p.existing ??
-        store?.ledger.find({
+        (await store?.ledger.find({
           releaseId: p.release.id,
           listId: p.list.id,
           transport: kind,
           ...(p.press ? { kind: p.press.kind, variant: p.press.variant } : {}),
-        });
+        }));
       let total = existing?.total ?? 0;
       if (!existing && store) {
         const audience = p.press?.audienceOf;
-        if (audience) total = store.ledger.sentRecipients(audience.id).length;
-        else for (const _ of store.subscribers.recipients(p.list.id)) total++;
+        if (audience) total = (await store.ledger.sentRecipients(audience.id)).length;
+        else for await (const _ of store.subscribers.recipients(p.list.id)) total++;
       }
-      return {
+      reports.push({
         releaseId: p.release.id,
         listId: p.list.id,
         ...pressKey(p),
@@ -39,15 +43,17 @@ export function dryRunReports(config: Config, planned: readonly PlannedDispatch[
         start: existing ? (existing.state === 'done' ? 'finished' : 'resumed') : 'new',
         state: 'planned',
         total,
-        counts: existing && store ? store.ledger.counts(existing.id) : { ...noCounts(), pending: total },
+        counts:
+          existing && store ? await store.ledger.counts(existing.id) : { ...noCounts(), pending: total },
         run: noRun(),
         requeued: 0,
         added: 0,
         elapsedMs: 0,
         diagnostics: [],
-      };
-    });
+      });
+    }
+    return reports;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }

@@ -67,13 +67,13 @@ function nextBriefing(releases: readonly Release[], now: Date): Date | undefined
 }
 
 /** The current transport's dispatches, read without creating a database that does not exist yet. */
-function existingDispatches(config: Config, kind: TransportInfo['kind']): Dispatch[] {
+async function existingDispatches(config: Config, kind: TransportInfo['kind']): Promise<Dispatch[]> {
   if (!storeExists(config)) return [];
-  const store = openStore(config);
+  const store = await openStore(config);
   try {
-    return store.ledger.list().filter((d) => d.transport === kind);
+    return (await store.ledger.list()).filter((d) => d.transport === kind);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -152,19 +152,22 @@ export async function publish(config: Config, options: PublishOptions): Promise<
     const plan = planPublish(
       config,
       checked.releases,
-      existingDispatches(config, transport.kind),
+      await existingDispatches(config, transport.kind),
       options.now,
     );
     adopt(plan);
     const mail = await renderPlanned(config, plan.dispatches, options.now);
-    result.dispatches = [...mail.heldReports(transport.kind), ...dryRunReports(config, mail.sendable)];
+    result.dispatches = [
+      ...mail.heldReports(transport.kind),
+      ...(await dryRunReports(config, mail.sendable)),
+    ];
     result.diagnostics.push(...result.dispatches.flatMap((d) => d.diagnostics));
     result.ok = !hasErrors(result.diagnostics);
     return result;
   }
 
   const clock = options.clock ?? (() => new Date());
-  const opened = openSession(config, {
+  const opened = await openSession(config, {
     command: 'scs publish',
     clock,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -181,7 +184,7 @@ export async function publish(config: Config, options: PublishOptions): Promise<
     const plan = planPublish(
       config,
       checked.releases,
-      session.store.ledger.list().filter((d) => d.transport === session.transport.kind),
+      (await session.store.ledger.list()).filter((d) => d.transport === session.transport.kind),
       options.now,
     );
     adopt(plan);

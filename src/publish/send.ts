@@ -144,13 +144,13 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
     return sendTests(config, planned, test, options, result);
   }
   if (options.dryRun) {
-    result.dispatches = dryRunReports(config, planned);
+    result.dispatches = await dryRunReports(config, planned);
     result.ok = true;
     return result;
   }
 
   const clock = options.clock ?? (() => new Date());
-  const opened = openSession(config, {
+  const opened = await openSession(config, {
     command: `scs send ${options.release}`,
     clock,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
@@ -171,14 +171,15 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
       transport: session.transport.kind,
     });
     // A press list briefed before the embargo has had the release: only a --list names it again.
-    const briefed = (p: PlannedDispatch) =>
-      options.list === undefined && !!session.store.ledger.find({ ...key(p), kind: 'briefing' });
-    const withExisting = planned
-      .filter((p) => !briefed(p))
-      .map((p) => {
-        const existing = session.store.ledger.find(key(p));
-        return existing ? { ...p, existing } : p;
-      });
+    const briefed = async (p: PlannedDispatch) =>
+      options.list === undefined &&
+      (await session.store.ledger.find({ ...key(p), kind: 'briefing' })) !== undefined;
+    const withExisting: PlannedDispatch[] = [];
+    for (const p of planned) {
+      if (await briefed(p)) continue;
+      const existing = await session.store.ledger.find(key(p));
+      withExisting.push(existing ? { ...p, existing } : p);
+    }
     result.dispatches = await deliver(config, session, withExisting, {
       ...options,
       topUp: true,

@@ -48,10 +48,10 @@ export async function checkSentCorrections(
 ): Promise<Diagnostic[]> {
   const { openStore, storeExists } = await import('../store/open.js');
   if (!storeExists(config)) return [];
-  const store = openStore(config);
+  const store = await openStore(config);
   try {
-    return sentCorrectionRules(releases, store.ledger.list());
+    return sentCorrectionRules(releases, await store.ledger.list());
   } finally {
-    store.close();
+    await store.close();
   }
 }

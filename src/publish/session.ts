@@ -27,24 +27,25 @@ export type SessionResult =
  * Opens the store and the transport and takes the dispatch lock, or reports who holds it. Having the
  * lock, it first marks what a dead run left in flight as uncertain.
  */
-export function openSession(
+export async function openSession(
   config: Config,
   options: { command: string; clock: () => Date; concurrency?: number; signal?: AbortSignal },
-): SessionResult {
+): Promise<SessionResult> {
   const transport = createTransport(config, options.concurrency ? { concurrency: options.concurrency } : {});
-  const store = openStore(config);
+  const store = await openStore(config);
   let lock: HeldLock | undefined;
   try {
-    const taken = acquireDispatchLock(store.ledger, options.command, options.clock);
+    const taken = await acquireDispatchLock(store.ledger, options.command, options.clock);
     if (!taken.ok) {
-      store.close();
+      await store.close();
       return { ok: false, holder: taken.holder, transport };
     }
     lock = taken.lock;
-    const recovered = [...store.ledger.markInterrupted(options.clock())].map(([dispatchId, uncertain]) => {
-      const d = store.ledger.get(dispatchId)!;
-      return { dispatchId, releaseId: d.releaseId, listId: d.listId, uncertain };
-    });
+    const recovered: RecoveredDispatch[] = [];
+    for (const [dispatchId, uncertain] of await store.ledger.markInterrupted(options.clock())) {
+      const d = (await store.ledger.get(dispatchId))!;
+      recovered.push({ dispatchId, releaseId: d.releaseId, listId: d.listId, uncertain });
+    }
     return {
       ok: true,
       session: {
@@ -55,14 +56,14 @@ export function openSession(
         recovered,
         async close() {
           await transport.close();
-          taken.lock.release();
-          store.close();
+          await taken.lock.release();
+          await store.close();
         },
       },
     };
   } catch (e) {
-    lock?.release();
-    store.close();
+    await lock?.release();
+    await store.close();
     throw e;
   }
 }

@@ -58,21 +58,23 @@ export async function dispatchStatus(
       releaseIds = [name];
     }
   }
-  const store = storeExists(config) ? openStore(config) : undefined;
+  const store = storeExists(config) ? await openStore(config) : undefined;
   try {
-    const lock = store?.ledger.currentLock();
+    const [lock] = (await store?.ledger.holders()) ?? [];
     if (lock) result.lock = lock;
-    const dispatches = store?.ledger.list(releaseIds ? { releaseIds } : {}) ?? [];
+    const dispatches = (await store?.ledger.list(releaseIds ? { releaseIds } : {})) ?? [];
     if (notFound && !dispatches.length) throw notFound;
-    result.dispatches = dispatches.map((dispatch) => ({
-      dispatch,
-      counts: store!.ledger.counts(dispatch.id),
-      problems: store!.ledger.problems(dispatch.id, options.problems ?? 5),
-      bounces: store!.bounces.dispatchCounts(dispatch.id),
-    }));
+    result.dispatches = [];
+    for (const dispatch of dispatches)
+      result.dispatches.push({
+        dispatch,
+        counts: await store!.ledger.counts(dispatch.id),
+        problems: await store!.ledger.problems(dispatch.id, options.problems ?? 5),
+        bounces: await store!.bounces.dispatchCounts(dispatch.id),
+      });
     result.releases = releaseSummaries(result.dispatches);
     return result;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }

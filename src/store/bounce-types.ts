@@ -46,21 +46,21 @@ export type BounceCounts = Record<BounceEventType, number>;
 
 export interface BounceRepo {
   /** The delivery a VERP token names. */
-  delivery(dispatchId: number, subscriberId: number): BouncedDelivery | undefined;
+  delivery(dispatchId: number, subscriberId: number): Promise<BouncedDelivery | undefined>;
   /** The delivery that carried this Message-ID, to this address when one is given. */
-  deliveryByMessageId(messageId: string, email?: string): BouncedDelivery | undefined;
+  deliveryByMessageId(messageId: string, email?: string): Promise<BouncedDelivery | undefined>;
   /** The latest delivery sent to this address (for relays that do not pass our Message-ID back). */
-  latestDelivery(email: string): BouncedDelivery | undefined;
+  latestDelivery(email: string): Promise<BouncedDelivery | undefined>;
   /** Whether an event with this key was recorded. */
-  seen(key: string): boolean;
+  seen(key: string): Promise<boolean>;
   /** Records the event; false (and nothing changes) when its key was recorded before. */
-  record(event: BounceEvent): boolean;
+  record(event: BounceEvent): Promise<boolean>;
   /** How many events of this type a subscriber has had since a time. */
-  countSince(subscriberId: number, type: BounceEventType, since: Date): number;
+  countSince(subscriberId: number, type: BounceEventType, since: Date): Promise<number>;
   /** A subscriber's events, oldest first. */
-  events(subscriberId: number): BounceEvent[];
+  events(subscriberId: number): Promise<BounceEvent[]>;
   /** A dispatch's events by type (each subscriber counted once per type). */
-  dispatchCounts(dispatchId: number): BounceCounts;
+  dispatchCounts(dispatchId: number): Promise<BounceCounts>;
   /** Rates per list, and per list and receiving domain, for dispatches planned since a time (SMTP only). */
-  rates(since: Date): { lists: BounceRates[]; domains: BounceRates[] };
+  rates(since: Date): Promise<{ lists: BounceRates[]; domains: BounceRates[] }>;
 }

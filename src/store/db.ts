@@ -65,8 +65,8 @@ export async function migrateDatabase(
 ): Promise<MigrationResult & { kind: StoreLocation['kind']; database: string }> {
   const location = storeLocation(config);
   if (location.kind === 'sqlite') {
-    const store = openStore(config, options);
-    store.close();
+    const store = await openStore(config, options);
+    await store.close();
     return { ...store.migration, kind: 'sqlite', database: location.shown };
   }
   const client = await connectPostgres(location);

@@ -79,11 +79,21 @@ export interface LedgerRecipient {
 }
 
 /**
- * Makes each snapshotted recipient's Message-ID. Assigned once, at planning, every attempt (a retry, a
- * `--resend-uncertain`) carries the same one, so a receiving server can tell a repeat; and a claim then
- * rewrites its row at the same size, which keeps the send's small commits small.
+ * Who a dispatch goes to: the deliverable members of a list (as `SubscriberRepo.recipients` streams
+ * them), exactly those another dispatch was sent to (a correction, a notice), or the recipients given.
+ * The first two are planned inside the database (one `INSERT … SELECT`), never through the process.
  */
-export type MessageIdSource = () => string;
+export type RecipientSource =
+  | { list: string }
+  | { sentIn: number }
+  | { recipients: readonly LedgerRecipient[] };
+
+/**
+ * Each snapshotted recipient's Message-ID is `<random UUID@domain>`, assigned once, at planning: every
+ * attempt (a retry, a `--resend-uncertain`) carries the same one, so a receiving server can tell a
+ * repeat; and a claim then rewrites its row at the same size, which keeps the send's commits small.
+ */
+export type MessageIdDomain = string;
 
 /** A recipient whose turn has come (pending, and past any retry delay). */
 export interface DueDelivery extends LedgerRecipient {
@@ -121,7 +131,10 @@ export interface DeliveryProblem {
   at: Date;
 }
 
-/** Who is dispatching: one run at a time holds the dispatch lock. */
+/**
+ * Who is dispatching. On SQLite one run at a time holds the store's one dispatch lock; on PostgreSQL
+ * each worker holds a lease of its own, and any number work the dispatches together.
+ */
 export interface LockHolder {
   /** Random, per run: only the holder's own heartbeat and release touch the lock. */
   token: string;
@@ -134,79 +147,93 @@ export interface LockHolder {
 }
 
 export type LockAttempt =
-  | { acquired: true; tookOverFrom?: LockHolder }
+  | {
+      acquired: true;
+      /** The holder this one replaced because it was gone (SQLite), or the first such lease (PostgreSQL). */
+      tookOverFrom?: LockHolder;
+    }
   | { acquired: false; holder: LockHolder };
 
 export interface LedgerRepo {
-  find(key: DispatchKey): Dispatch | undefined;
-  get(dispatchId: number): Dispatch | undefined;
+  find(key: DispatchKey): Promise<Dispatch | undefined>;
+  get(dispatchId: number): Promise<Dispatch | undefined>;
   /** Newest first; optionally only these releases' dispatches. */
-  list(filter?: { releaseIds?: readonly string[] }): Dispatch[];
+  list(filter?: { releaseIds?: readonly string[] }): Promise<Dispatch[]>;
   /**
    * Plans a dispatch: the dispatch and a `pending` row per recipient, in one transaction (all or nothing).
-   * The recipients may be streamed from the same store (the subscriber repository's `recipients`).
+   * When a dispatch with the same key was planned meanwhile (another runner won the race), returns that
+   * one and plans nothing.
    */
   createDispatch(
     dispatch: NewDispatch,
-    recipients: Iterable<LedgerRecipient>,
+    recipients: RecipientSource,
     now: Date,
-    messageId?: MessageIdSource,
-  ): Dispatch;
+    messageIdDomain?: MessageIdDomain,
+  ): Promise<Dispatch>;
   /**
    * Adds recipients not in the dispatch yet (subscribed since it was planned) as `pending`, in one
    * transaction; anyone already in it, whatever their status, is left alone. Returns how many were added.
    */
   addRecipients(
     dispatchId: number,
-    recipients: Iterable<LedgerRecipient>,
+    recipients: RecipientSource,
     now: Date,
-    messageId?: MessageIdSource,
-  ): number;
+    messageIdDomain?: MessageIdDomain,
+  ): Promise<number>;
   /** The recipients of a dispatch whose message was sent (still with an address: not erased since). */
-  sentRecipients(dispatchId: number): LedgerRecipient[];
-  counts(dispatchId: number): DeliveryCounts;
+  sentRecipients(dispatchId: number): Promise<LedgerRecipient[]>;
+  counts(dispatchId: number): Promise<DeliveryCounts>;
   /** The most recent failed, uncertain and retrying recipients, newest first. */
-  problems(dispatchId: number, limit: number): DeliveryProblem[];
+  problems(dispatchId: number, limit: number): Promise<DeliveryProblem[]>;
 
   /**
-   * After a run died: every `sending` row (its message was with the transport) becomes `uncertain`;
+   * After a run died: every `sending` row (its message was with the transport) that no live holder claimed
+   * becomes `uncertain`;
    * over the outbox, which rewrites the same file for the same Message-ID, `pending` again. Only call
    * this while holding the lock. Returns the uncertain count per dispatch.
    */
-  markInterrupted(now: Date): Map<number, number>;
+  markInterrupted(now: Date): Promise<Map<number, number>>;
   /** `uncertain → pending` (for `--resend-uncertain`); returns how many. */
-  requeueUncertain(dispatchId: number, now: Date): number;
+  requeueUncertain(dispatchId: number, now: Date): Promise<number>;
   /**
    * Gives a Message-ID to the recipients still to be sent to who have none (planned before scs assigned
    * them at planning); returns how many.
    */
-  assignMessageIds(dispatchId: number, messageId: MessageIdSource): number;
+  assignMessageIds(dispatchId: number, messageIdDomain: MessageIdDomain): Promise<number>;
 
   /**
    * Up to `limit` pending recipients whose turn has come, in subscriber order. With `after`, only those
    * past that subscriber, and those waiting for a retry wherever they are: a send sweeps the dispatch,
    * passing the last subscriber it got, so that it never reads the rows it has finished with again.
+   * On PostgreSQL the rows are reserved for this holder's lease (`FOR UPDATE SKIP LOCKED`), so that
+   * other workers get others.
    */
-  due(dispatchId: number, limit: number, now: Date, after?: number): DueDelivery[];
+  due(dispatchId: number, limit: number, now: Date, after?: number): Promise<DueDelivery[]>;
   /** When the earliest pending recipient waiting for a retry is due; undefined when none waits. */
-  nextRetryAt(dispatchId: number): Date | undefined;
+  nextRetryAt(dispatchId: number): Promise<Date | undefined>;
   /**
    * One transaction: the outcomes of finished messages, then the claims (`pending → sending`) of the
    * messages about to be sent. Returns the subscriber ids actually claimed (only pending rows can be).
+   * On PostgreSQL both are fenced by the holder's lease: after it was lost nothing is claimed or recorded.
    */
   record(
     dispatchId: number,
     outcomes: readonly DeliveryOutcome[],
     claims: readonly DeliveryClaim[],
     now: Date,
-  ): number[];
+  ): Promise<number[]>;
   /** Moves the dispatch to a state; `startedAt` and `finishedAt` follow. */
-  setState(dispatchId: number, state: DispatchState, reason: string | null, now: Date): void;
+  setState(dispatchId: number, state: DispatchState, reason: string | null, now: Date): Promise<void>;
 
-  /** Takes the dispatch lock when it is free, or when `isStale` says its holder is gone. */
-  acquireLock(holder: LockHolder, isStale: (current: LockHolder) => boolean): LockAttempt;
-  /** Refreshes the holder's heartbeat; false when the lock is no longer this holder's. */
-  heartbeat(token: string, now: Date): boolean;
-  releaseLock(token: string): void;
-  currentLock(): LockHolder | undefined;
+  /**
+   * SQLite: takes the one dispatch lock when it is free, or when `isStale` says its holder is gone.
+   * PostgreSQL: takes a lease of this holder's own beside the other workers' (never refused), first
+   * ending the leases `isStale` says are gone. Claims (`due`, `record`) are fenced by the lease.
+   */
+  acquireLock(holder: LockHolder, isStale: (current: LockHolder) => boolean): Promise<LockAttempt>;
+  /** Refreshes the holder's heartbeat; false when the lock (lease) is no longer this holder's. */
+  heartbeat(token: string, now: Date): Promise<boolean>;
+  releaseLock(token: string): Promise<void>;
+  /** Who holds the lock (SQLite: at most one), or the live leases (PostgreSQL), oldest first. */
+  holders(): Promise<LockHolder[]>;
 }

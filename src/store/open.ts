@@ -7,11 +7,9 @@ import { resolveSecret } from '../config/secret.js';
 import { secretFingerprint } from './address-hash.js';
 import { storeLocation } from './location.js';
 import { openDatabase } from './sqlite/database.js';
-import { createSqliteBounces } from './sqlite/bounces.js';
-import { createSqliteLedger } from './sqlite/ledger.js';
 import { migrate } from './sqlite/migrate.js';
 import { MIGRATIONS } from './sqlite/migrations/index.js';
-import { createSqliteSubscribers } from './sqlite/subscribers.js';
+import { createSqliteStore } from './sqlite/store.js';
 import type { Store } from './types.js';
 
 /**
@@ -28,7 +26,7 @@ export function storeExists(config: Config): boolean {
  * newest schema, its suppression list keyed with the project's secret. `now` stamps what a migration
  * records.
  */
-export function openStore(config: Config, options: { now?: Date } = {}): Store {
+export async function openStore(config: Config, options: { now?: Date } = {}): Promise<Store> {
   const location = storeLocation(config);
   if (location.kind === 'postgres') {
     throw new ScsError([report('store-postgres-db-only', { database: location.shown })], 2);
@@ -42,19 +40,7 @@ export function openStore(config: Config, options: { now?: Date } = {}): Store {
     if (existing) checkSecret(db, secret, shown);
     const migration = migrate(db, MIGRATIONS, shown, { secret, now: options.now ?? new Date() });
     if (!existing) checkSecret(db, secret, shown);
-    return {
-      kind: 'sqlite',
-      description: `SQLite ${shown}`,
-      migration,
-      subscribers: createSqliteSubscribers(db, secret),
-      ledger: createSqliteLedger(db),
-      bounces: createSqliteBounces(db),
-      checkpoint: () => {
-        const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-        return result?.busy === 0;
-      },
-      close: () => db.close(),
-    };
+    return createSqliteStore(db, secret, shown, migration);
   } catch (e) {
     db.close();
     throw e;

@@ -137,37 +137,38 @@ export interface AwaitingConfirmation {
 }
 
 export interface SubscriberRepo {
-  /** Confirmed subscribers on the list who are not suppressed, streamed in id order. */
-  recipients(listId: string): IterableIterator<Recipient>;
+  /**
+   * Confirmed subscribers on the list who are not suppressed, streamed in id order (a cursor on
+   * PostgreSQL: memory stays flat whatever the list's size).
+   */
+  recipients(listId: string): AsyncIterable<Recipient>;
   /** Whether this subscriber may be mailed on this list right now (confirmed, on the list, not suppressed). */
-  isDeliverable(subscriberId: number, listId: string): boolean;
+  isDeliverable(subscriberId: number, listId: string): Promise<boolean>;
   /** Which of these subscribers may be mailed on this list right now, in one read. */
-  deliverable(listId: string, subscriberIds: readonly number[]): Set<number>;
+  deliverable(listId: string, subscriberIds: readonly number[]): Promise<Set<number>>;
   /** A hard bounce: status bounced, address suppressed. */
-  markBounced(email: string, detail: string, now: Date): void;
+  markBounced(email: string, detail: string, now: Date): Promise<void>;
   /** A spam complaint (feedback loop): status complained, address suppressed. */
-  markComplained(email: string, detail: string, now: Date): void;
+  markComplained(email: string, detail: string, now: Date): Promise<void>;
 
-  /** Runs `fn` as one write transaction: all of it happens, or none of it. */
-  transaction<T>(fn: () => T): T;
   /** The subscriber with this address, in whatever letter case it was stored or is given. */
-  find(email: string): Subscriber | undefined;
+  find(email: string): Promise<Subscriber | undefined>;
   /**
    * The stored subscribers among these address keys (see addressKey), by key, for bulk work such as
    * imports: the caller has the keys already.
    */
-  findMany(keys: readonly string[]): Map<string, Subscriber>;
-  get(id: number): Subscriber | undefined;
+  findMany(keys: readonly string[]): Promise<Map<string, Subscriber>>;
+  get(id: number): Promise<Subscriber | undefined>;
   /** Streams subscribers in id order. */
-  list(filter?: SubscriberFilter): IterableIterator<Subscriber>;
+  list(filter?: SubscriberFilter): AsyncIterable<Subscriber>;
   /** Oldest first. */
-  history(subscriberId: number): SubscriberEvent[];
+  history(subscriberId: number): Promise<SubscriberEvent[]>;
   /**
    * Everyone with a pending membership who may still confirm it (status pending or confirmed, address
    * not suppressed), in id order.
    */
-  awaitingConfirmation(): AwaitingConfirmation[];
-  suppression(email: string): Suppression | undefined;
+  awaitingConfirmation(): Promise<AwaitingConfirmation[]>;
+  suppression(email: string): Promise<Suppression | undefined>;
 
   /**
    * Adds new subscribers with their memberships, in bulk; returns their ids in the same order. An
@@ -176,16 +177,16 @@ export interface SubscriberRepo {
   insertMany(
     entries: readonly { subscriber: NewSubscriber; lists: readonly Membership[] }[],
     now: Date,
-  ): number[];
-  update(subscriberId: number, changes: SubscriberChanges, now: Date): void;
-  setSubscription(subscriberId: number, listId: string, status: SubscriptionStatus, now: Date): void;
-  addEvent(subscriberId: number, event: NewEvent, now: Date): void;
+  ): Promise<number[]>;
+  update(subscriberId: number, changes: SubscriberChanges, now: Date): Promise<void>;
+  setSubscription(subscriberId: number, listId: string, status: SubscriptionStatus, now: Date): Promise<void>;
+  addEvent(subscriberId: number, event: NewEvent, now: Date): Promise<void>;
   /**
    * Keeps a keyed hash of the address's key, so that it cannot come back silently, in any letter case,
    * even after erasure.
    */
-  suppress(email: string, reason: SuppressionReason, now: Date): void;
-  unsuppress(email: string): void;
+  suppress(email: string, reason: SuppressionReason, now: Date): Promise<void>;
+  unsuppress(email: string): Promise<void>;
   /** Deletes the subscriber, memberships and history; the suppression entry (if any) stays. */
-  erase(subscriberId: number): void;
+  erase(subscriberId: number): Promise<void>;
 }

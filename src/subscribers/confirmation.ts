@@ -138,15 +138,14 @@ export async function sendConfirmation(
 /**
  * Notes in the person's history that a confirmation mail about these lists went out at `now` (the time
  * its link's lifetime starts from), so that `scs subscribers reconfirm` leaves them alone until it ends.
+ * Call it in a transaction (`tx.subscribers`): one event per list, all or none.
  */
-export function recordConfirmationSent(
+export async function recordConfirmationSent(
   repo: SubscriberRepo,
   request: Pick<ConfirmationRequest, 'subscriberId' | 'lists'>,
   source: string,
   now: Date,
-): void {
-  repo.transaction(() => {
-    for (const listId of request.lists)
-      repo.addEvent(request.subscriberId, { kind: CONFIRMATION_SENT, listId, source }, now);
-  });
+): Promise<void> {
+  for (const listId of request.lists)
+    await repo.addEvent(request.subscriberId, { kind: CONFIRMATION_SENT, listId, source }, now);
 }

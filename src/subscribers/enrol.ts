@@ -182,37 +182,41 @@ export function planEnrolment(
 }
 
 /** Carries out plans, adding the new subscribers in bulk; returns their ids (undefined for a skipped request). */
-export function applyEnrolments(
+export async function applyEnrolments(
   repo: SubscriberRepo,
   items: readonly { plan: EnrolPlan; email: string }[],
   now: Date,
-): (number | undefined)[] {
+): Promise<(number | undefined)[]> {
   const added = new Map<EnrolPlan, number>();
   const adds = items.flatMap(({ plan }) => (plan.kind === 'add' ? [plan] : []));
-  const ids = repo.insertMany(
+  const ids = await repo.insertMany(
     adds.map((plan) => ({ subscriber: plan.subscriber, lists: plan.lists })),
     now,
   );
   for (const [i, plan] of adds.entries()) added.set(plan, ids[i]!);
-  return items.map(({ plan, email }) => {
-    if (plan.kind === 'skip') return undefined;
-    if (plan.kind === 'unchanged') return plan.id;
+  const result: (number | undefined)[] = [];
+  for (const { plan, email } of items) {
+    if (plan.kind === 'skip' || plan.kind === 'unchanged') {
+      result.push(plan.kind === 'skip' ? undefined : plan.id);
+      continue;
+    }
     const id = plan.kind === 'add' ? added.get(plan)! : plan.id;
     if (plan.kind === 'update') {
-      if (Object.keys(plan.changes).length) repo.update(id, plan.changes, now);
-      for (const l of plan.lists) repo.setSubscription(id, l.listId, l.status, now);
+      if (Object.keys(plan.changes).length) await repo.update(id, plan.changes, now);
+      for (const l of plan.lists) await repo.setSubscription(id, l.listId, l.status, now);
     }
-    if (plan.unsuppress) repo.unsuppress(email);
-    for (const e of plan.events) repo.addEvent(id, e, now);
-    return id;
-  });
+    if (plan.unsuppress) await repo.unsuppress(email);
+    for (const e of plan.events) await repo.addEvent(id, e, now);
+    result.push(id);
+  }
+  return result;
 }
 
-export function applyEnrolment(
+export async function applyEnrolment(
   repo: SubscriberRepo,
   plan: EnrolPlan,
   email: string,
   now: Date,
-): number | undefined {
-  return applyEnrolments(repo, [{ plan, email }], now)[0];
+): Promise<number | undefined> {
+  return (await applyEnrolments(repo, [{ plan, email }], now))[0];
 }

@@ -84,14 +84,14 @@ export function subscriberJson(s: Subscriber) {
  * `scs subscribers export`: the stored subscribers (of one list, or all), streamed as text chunks so
  * that a large list never sits in memory at once.
  */
-export function* exportSubscribers(
+export async function* exportSubscribers(
   store: Store,
   options: { listId?: string; format: ExportFormat },
-): Generator<string> {
+): AsyncGenerator<string> {
   const rows = store.subscribers.list(options.listId ? { listId: options.listId } : {});
   if (options.format === 'csv') {
     yield `${EXPORT_COLUMNS.join(',')}\r\n`;
-    for (const s of rows) {
+    for await (const s of rows) {
       const r = exportRecord(s);
       yield `${EXPORT_COLUMNS.map((c) => csvField(r[c])).join(',')}\r\n`;
     }
@@ -99,7 +99,7 @@ export function* exportSubscribers(
   }
   let first = true;
   yield '[';
-  for (const s of rows) {
+  for await (const s of rows) {
     yield `${first ? '' : ','}\n  ${JSON.stringify(subscriberJson(s))}`;
     first = false;
   }

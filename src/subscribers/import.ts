@@ -8,7 +8,7 @@ import { addressKey, normalizeEmail } from './email.js';
 import { applyEnrolments, type EnrolPlan, planEnrolment } from './enrol.js';
 import { type CsvRow, readSubscriberCsv } from './import-csv.js';
 import { resolveLists, unknownLists } from './lists.js';
-import { unsubscribe } from './membership.js';
+import { leaveLists } from './membership.js';
 
 export interface ImportOptions {
   file: string;
@@ -88,7 +88,11 @@ type RowPlan =
  * transaction, or nothing when any row is invalid (unless told to skip those) or on a dry run.
  * Importing the same file twice changes nothing the second time.
  */
-export function importSubscribers(config: Config, store: Store, options: ImportOptions): ImportReport {
+export async function importSubscribers(
+  config: Config,
+  store: Store,
+  options: ImportOptions,
+): Promise<ImportReport> {
   const shown = options.shownFile ?? options.file;
   const csv = readSubscriberCsv(options.file, shown);
   const singleList = Object.keys(config.newsletter.lists).length === 1;
@@ -147,20 +151,20 @@ export function importSubscribers(config: Config, store: Store, options: ImportO
   }
 
   const blocked = report.invalid.length > 0 && !options.skipInvalid;
-  const repo = store.subscribers;
-  repo.transaction(() => {
+  await store.transaction(async ({ subscribers: repo }) => {
     const candidates = [...byKey.values()];
-    const stored = repo.findMany(candidates.map((c) => c.key));
-    const plans = candidates.map((c) => planRow(config, repo, stored.get(c.key), c, options, shown));
+    const stored = await repo.findMany(candidates.map((c) => c.key));
+    const plans: RowPlan[] = [];
+    for (const c of candidates) plans.push(await planRow(config, repo, stored.get(c.key), c, options, shown));
     for (const p of plans) record(report, p);
     if (blocked || report.dryRun) return;
-    applyEnrolments(
+    await applyEnrolments(
       repo,
       plans.flatMap((p) => (p.kind === 'enrol' ? [{ plan: p.plan, email: p.candidate.email }] : [])),
       options.now,
     );
-    for (const p of plans) if (p.kind === 'suppress') applySuppression(repo, p, options.now, shown);
-    for (const p of plans) if (p.kind === 'enrol') applyPress(repo, p.candidate, options);
+    for (const p of plans) if (p.kind === 'suppress') await applySuppression(repo, p, options.now, shown);
+    for (const p of plans) if (p.kind === 'enrol') await applyPress(repo, p.candidate, options);
     report.applied = true;
   });
   return report;
@@ -322,15 +326,15 @@ function languageReader(config: Config): (value: string) => string | undefined {
   };
 }
 
-function planRow(
+async function planRow(
   config: Config,
   repo: SubscriberRepo,
   current: Subscriber | undefined,
   c: Candidate,
   options: ImportOptions,
   shown: string,
-): RowPlan {
-  const suppression = repo.suppression(c.email);
+): Promise<RowPlan> {
+  const suppression = await repo.suppression(c.email);
   if (c.status === 'unsubscribed' || c.status === 'bounced' || c.status === 'complained') {
     const done =
       suppression !== undefined &&
@@ -379,11 +383,11 @@ function record(report: ImportReport, p: RowPlan): void {
 }
 
 /** A journalist's outlet, beat and the consent record, on top of what they had. */
-function applyPress(repo: SubscriberRepo, c: Candidate, options: ImportOptions): void {
+async function applyPress(repo: SubscriberRepo, c: Candidate, options: ImportOptions): Promise<void> {
   if (!c.press) return;
-  const current = repo.find(c.email);
+  const current = await repo.find(c.email);
   if (!current) return;
-  repo.update(
+  await repo.update(
     current.id,
     {
       press: {
@@ -397,22 +401,22 @@ function applyPress(repo: SubscriberRepo, c: Candidate, options: ImportOptions):
   );
 }
 
-function applySuppression(
+async function applySuppression(
   repo: SubscriberRepo,
   p: Extract<RowPlan, { kind: 'suppress' }>,
   now: Date,
   shown: string,
-): void {
+): Promise<void> {
   const detail = `${path.basename(shown)}:${p.candidate.line}`;
   if (p.subscriberId !== undefined) {
-    unsubscribe(repo, p.subscriberId, 'all', { now, source: 'import', detail });
+    await leaveLists(repo, p.subscriberId, 'all', { now, source: 'import', detail });
     if (p.reason !== 'unsubscribed') {
-      repo.update(
+      await repo.update(
         p.subscriberId,
         { status: p.reason as 'bounced' | 'complained', statusDetail: `marked in ${detail}` },
         now,
       );
     }
   }
-  repo.suppress(p.candidate.email, p.reason, now);
+  await repo.suppress(p.candidate.email, p.reason, now);
 }

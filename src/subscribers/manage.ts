@@ -65,10 +65,10 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
   if (onlyPress && !reason)
     throw new ScsError([report('press-reason-missing', { list: lists.join(', '), email })], 2);
   const repo = store.subscribers;
-  const { plan, id } = repo.transaction(() => {
+  const { plan, id } = await store.transaction(async ({ subscribers: repo }) => {
     const plan = planEnrolment(
-      repo.find(email),
-      repo.suppression(email),
+      await repo.find(email),
+      await repo.suppression(email),
       {
         email,
         name,
@@ -82,10 +82,10 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
       },
       options.now,
     );
-    const id = applyEnrolment(repo, plan, email, options.now);
+    const id = await applyEnrolment(repo, plan, email, options.now);
     if (id !== undefined && options.press && reason) {
-      const before = repo.get(id)?.press;
-      repo.update(
+      const before = (await repo.get(id))?.press;
+      await repo.update(
         id,
         {
           press: {
@@ -103,7 +103,7 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
   if (plan.kind === 'skip') {
     throw new ScsError([report('subscriber-suppressed', { email, detail: plan.detail })], 1);
   }
-  const subscriber = repo.get(id!)!;
+  const subscriber = (await repo.get(id!))!;
   const result: AddResult = {
     outcome: plan.kind === 'add' ? 'added' : plan.kind === 'update' ? 'updated' : 'unchanged',
     subscriber,
@@ -125,7 +125,14 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
       options.now,
     );
     if (result.confirmation.ok)
-      recordConfirmationSent(repo, { subscriberId: subscriber.id, lists: plan.awaiting }, 'cli', options.now);
+      await store.transaction((tx) =>
+        recordConfirmationSent(
+          tx.subscribers,
+          { subscriberId: subscriber.id, lists: plan.awaiting },
+          'cli',
+          options.now,
+        ),
+      );
   }
   return result;
 }
@@ -137,17 +144,17 @@ export interface RemoveResult {
 }
 
 /** `scs subscribers remove`: off some lists, or all; off the last list means unsubscribed and suppressed. */
-export function removeSubscriber(
+export async function removeSubscriber(
   config: Config,
   store: Store,
   options: { email: string; lists?: string[]; now: Date },
-): RemoveResult {
+): Promise<RemoveResult> {
   const email = requireEmail(options.email);
   if (options.lists?.length) checkListsKnown(config, options.lists);
-  const current = store.subscribers.find(email);
+  const current = await store.subscribers.find(email);
   if (!current) throw notFound(email);
-  const { subscriber, left } = unsubscribe(
-    store.subscribers,
+  const { subscriber, left } = await unsubscribe(
+    store,
     current.id,
     options.lists?.length ? options.lists : 'all',
     {
@@ -167,15 +174,15 @@ export interface SubscriberReport {
 }
 
 /** `scs subscribers show`: everything stored about one person (the GDPR access answer). */
-export function describeSubscriber(store: Store, emailInput: string): SubscriberReport {
+export async function describeSubscriber(store: Store, emailInput: string): Promise<SubscriberReport> {
   const email = requireEmail(emailInput);
-  const subscriber = store.subscribers.find(email);
-  const suppression = store.subscribers.suppression(email);
+  const subscriber = await store.subscribers.find(email);
+  const suppression = await store.subscribers.suppression(email);
   if (!subscriber && !suppression) throw notFound(email);
   return {
     email,
     ...(subscriber ? { subscriber } : {}),
-    history: subscriber ? store.subscribers.history(subscriber.id) : [],
+    history: subscriber ? await store.subscribers.history(subscriber.id) : [],
     ...(suppression ? { suppression } : {}),
   };
 }
@@ -201,20 +208,19 @@ export interface EraseResult {
  * keyed hash stays on the suppression list, so the address cannot come back by an import or the form
  * unnoticed.
  */
-export function eraseSubscriber(
+export async function eraseSubscriber(
   config: Config,
   store: Store,
   options: { email: string; now: Date },
-): EraseResult {
+): Promise<EraseResult> {
   const email = requireEmail(options.email);
-  const repo = store.subscribers;
-  const result = repo.transaction(() => {
-    const subscriber = repo.find(email);
-    repo.suppress(email, 'erased', options.now);
-    if (subscriber) repo.erase(subscriber.id);
-    return { email, erased: subscriber !== undefined, suppression: repo.suppression(email)! };
+  const result = await store.transaction(async ({ subscribers: repo }) => {
+    const subscriber = await repo.find(email);
+    await repo.suppress(email, 'erased', options.now);
+    if (subscriber) await repo.erase(subscriber.id);
+    return { email, erased: subscriber !== undefined, suppression: (await repo.suppression(email))! };
   });
   const key = addressKey(email);
   const outboxMessages = removeOutboxMessages(outboxDir(config).dir, (a) => addressKey(a) === key);
-  return { ...result, outboxMessages, logCleared: store.checkpoint() };
+  return { ...result, outboxMessages, logCleared: await store.checkpoint() };
 }

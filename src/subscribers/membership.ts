@@ -1,4 +1,5 @@
 import type { Subscriber, SubscriberRepo } from '../store/subscriber-types.js';
+import type { Store } from '../store/types.js';
 
 /** Who acted and from where, for the history. */
 export interface ActionContext {
@@ -21,30 +22,38 @@ export interface UnsubscribeResult {
  * and puts the address on the suppression list.
  */
 export function unsubscribe(
+  store: Pick<Store, 'transaction'>,
+  subscriberId: number,
+  lists: readonly string[] | 'all',
+  ctx: ActionContext,
+): Promise<UnsubscribeResult> {
+  return store.transaction((tx) => leaveLists(tx.subscribers, subscriberId, lists, ctx));
+}
+
+/** `unsubscribe` inside a transaction the caller holds (`tx.subscribers`). */
+export async function leaveLists(
   repo: SubscriberRepo,
   subscriberId: number,
   lists: readonly string[] | 'all',
   ctx: ActionContext,
-): UnsubscribeResult {
-  return repo.transaction(() => {
-    const subscriber = repo.get(subscriberId);
-    if (!subscriber) return { subscriber, left: [] };
-    const on = subscriber.subscriptions.filter((s) => s.status !== 'unsubscribed').map((s) => s.listId);
-    const left = lists === 'all' ? on : on.filter((l) => lists.includes(l));
-    const event = { source: ctx.source, ip: ctx.ip ?? null, detail: ctx.detail ?? null };
-    for (const listId of left) {
-      repo.setSubscription(subscriberId, listId, 'unsubscribed', ctx.now);
-      repo.addEvent(subscriberId, { kind: 'unsubscribed', listId, ...event }, ctx.now);
+): Promise<UnsubscribeResult> {
+  const subscriber = await repo.get(subscriberId);
+  if (!subscriber) return { subscriber, left: [] };
+  const on = subscriber.subscriptions.filter((s) => s.status !== 'unsubscribed').map((s) => s.listId);
+  const left = lists === 'all' ? on : on.filter((l) => lists.includes(l));
+  const event = { source: ctx.source, ip: ctx.ip ?? null, detail: ctx.detail ?? null };
+  for (const listId of left) {
+    await repo.setSubscription(subscriberId, listId, 'unsubscribed', ctx.now);
+    await repo.addEvent(subscriberId, { kind: 'unsubscribed', listId, ...event }, ctx.now);
+  }
+  if (on.length === left.length && left.length > 0) {
+    if (subscriber.status === 'pending' || subscriber.status === 'confirmed') {
+      // The detail says how; the status already says what (shown together as "unsubscribed (via form)").
+      await repo.update(subscriberId, { status: 'unsubscribed', statusDetail: `via ${ctx.source}` }, ctx.now);
     }
-    if (on.length === left.length && left.length > 0) {
-      if (subscriber.status === 'pending' || subscriber.status === 'confirmed') {
-        // The detail says how; the status already says what (shown together as "unsubscribed (via form)").
-        repo.update(subscriberId, { status: 'unsubscribed', statusDetail: `via ${ctx.source}` }, ctx.now);
-      }
-      repo.suppress(subscriber.email, 'unsubscribed', ctx.now);
-    }
-    return { subscriber: repo.get(subscriberId), left };
-  });
+    await repo.suppress(subscriber.email, 'unsubscribed', ctx.now);
+  }
+  return { subscriber: await repo.get(subscriberId), left };
 }
 
 export type ConfirmResult =
@@ -58,14 +67,14 @@ export type ConfirmResult =
  * The double opt-in: the lists the signed link names that still wait for confirmation become active, and
  * the person's new consent lifts any earlier suppression of the address.
  */
-export function confirmSubscription(
-  repo: SubscriberRepo,
+export async function confirmSubscription(
+  store: Pick<Store, 'transaction'>,
   subscriberId: number,
   lists: readonly string[],
   ctx: ActionContext,
-): ConfirmResult {
-  return repo.transaction(() => {
-    const subscriber = repo.get(subscriberId);
+): Promise<ConfirmResult> {
+  return store.transaction(async ({ subscribers: repo }): Promise<ConfirmResult> => {
+    const subscriber = await repo.get(subscriberId);
     if (!subscriber) return { kind: 'gone' } as const;
     const waiting = subscriber.subscriptions
       .filter((s) => s.status === 'pending' && lists.includes(s.listId))
@@ -73,21 +82,25 @@ export function confirmSubscription(
     if (waiting.length === 0) return { kind: 'nothing', subscriber } as const;
     const ip = ctx.ip ?? null;
     for (const listId of waiting) {
-      repo.setSubscription(subscriberId, listId, 'active', ctx.now);
-      repo.addEvent(
+      await repo.setSubscription(subscriberId, listId, 'active', ctx.now);
+      await repo.addEvent(
         subscriberId,
         { kind: 'confirmed', listId, source: ctx.source, ip, detail: ctx.detail ?? null },
         ctx.now,
       );
     }
     if (subscriber.status === 'pending') {
-      repo.update(subscriberId, { status: 'confirmed', statusDetail: null, confirmedAt: ctx.now }, ctx.now);
+      await repo.update(
+        subscriberId,
+        { status: 'confirmed', statusDetail: null, confirmedAt: ctx.now },
+        ctx.now,
+      );
     } else if (subscriber.status !== 'confirmed') {
       // Coming back after leaving: this confirmation is the new consent.
       const consent = { source: 'form' as const, at: ctx.now, ip, detail: null, confirmedAt: ctx.now };
-      repo.update(subscriberId, { status: 'confirmed', statusDetail: null, consent }, ctx.now);
+      await repo.update(subscriberId, { status: 'confirmed', statusDetail: null, consent }, ctx.now);
     }
-    repo.unsuppress(subscriber.email);
-    return { kind: 'confirmed', subscriber: repo.get(subscriberId)!, lists: waiting } as const;
+    await repo.unsuppress(subscriber.email);
+    return { kind: 'confirmed', subscriber: (await repo.get(subscriberId))!, lists: waiting } as const;
   });
 }

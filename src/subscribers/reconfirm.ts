@@ -83,7 +83,7 @@ export async function reconfirmSubscribers(
     failed: [],
   };
   const due: Plan[] = [];
-  for (const person of store.subscribers.awaitingConfirmation()) {
+  for (const person of await store.subscribers.awaitingConfirmation()) {
     const p = plan(config, person, options);
     if (!p) continue;
     if (p.kind === 'sent') due.push(p);
@@ -106,7 +106,9 @@ export async function reconfirmSubscribers(
     const request = { subscriberId: entry.subscriberId, email: entry.email, lang: entry.lang, lists };
     const result = await sendConfirmation(config, secret, transport, request, options.now);
     if (result.ok) {
-      recordConfirmationSent(store.subscribers, request, 'reconfirm', options.now);
+      await store.transaction((tx) =>
+        recordConfirmationSent(tx.subscribers, request, 'reconfirm', options.now),
+      );
       report.sent.push({ email: entry.email, lists });
     } else {
       report.failed.push({ email: entry.email, lists, response: result.response });

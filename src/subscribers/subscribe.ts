@@ -1,4 +1,4 @@
-import type { SubscriberRepo } from '../store/subscriber-types.js';
+import type { Store } from '../store/types.js';
 import { type ConfirmationRequest, recordConfirmationSent } from './confirmation.js';
 import { applyEnrolment, planEnrolment } from './enrol.js';
 
@@ -18,14 +18,14 @@ export interface FormSubscription {
  * Returns what the confirmation mail needs, or undefined when no mail is due (already on every list,
  * or an address that must not be mailed) — the caller answers the visitor the same way in every case.
  */
-export function requestSubscription(
-  repo: SubscriberRepo,
+export async function requestSubscription(
+  store: Pick<Store, 'transaction'>,
   request: FormSubscription,
-): ConfirmationRequest | undefined {
-  return repo.transaction(() => {
+): Promise<ConfirmationRequest | undefined> {
+  return store.transaction(async ({ subscribers: repo }) => {
     const plan = planEnrolment(
-      repo.find(request.email),
-      repo.suppression(request.email),
+      await repo.find(request.email),
+      await repo.suppression(request.email),
       {
         email: request.email,
         name: request.name,
@@ -39,12 +39,12 @@ export function requestSubscription(
       },
       request.now,
     );
-    const id = applyEnrolment(repo, plan, request.email, request.now);
+    const id = await applyEnrolment(repo, plan, request.email, request.now);
     if (id === undefined || plan.kind === 'skip' || plan.awaiting.length === 0) return undefined;
-    const subscriber = repo.get(id)!;
+    const subscriber = (await repo.get(id))!;
     // The caller sends the mail at once (retrying as in `newsletter.delivery`): its link's lifetime
     // starts now.
-    recordConfirmationSent(repo, { subscriberId: id, lists: plan.awaiting }, 'form', request.now);
+    await recordConfirmationSent(repo, { subscriberId: id, lists: plan.awaiting }, 'form', request.now);
     // The mail speaks the language the form was filled in.
     return {
       subscriberId: id,

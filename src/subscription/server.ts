@@ -97,7 +97,6 @@ export function createServer(
   const perIp = createRateLimiter(options.limits?.perIp ?? DEFAULT_LIMITS.perIp);
   const perAddress = createRateLimiter(options.limits?.perAddress ?? DEFAULT_LIMITS.perAddress);
   const maxBody = options.maxBodyBytes ?? 16 * 1024;
-  const repo = store.subscribers;
   const prefix = new URL(config.newsletter.endpoint).pathname;
   const listNames = (ids: readonly string[], lang: string) =>
     new Intl.ListFormat(pageTexts(lang).locale, { type: 'conjunction' }).format(
@@ -240,7 +239,7 @@ export function createServer(
     if (!perIp.hit(rateKey(ip), now()).allowed) return done('rate limited (IP)');
     if (!perAddress.hit(addressKey(email.email), now()).allowed) return done('rate limited (address)');
     const at = now();
-    const confirmation = requestSubscription(repo, {
+    const confirmation = await requestSubscription(store, {
       email: email.email,
       name: name || null,
       lang: l,
@@ -259,23 +258,23 @@ export function createServer(
   }
 
   /** The subscriber a link's token is for, and the language to speak (theirs, unless the link asks). */
-  function linkSubscriber(
+  async function linkSubscriber(
     url: URL,
     purpose: TokenPurpose,
     lang: string,
     explicitLang: boolean,
     whenGone: Reply,
-  ): { claims: TokenClaims; subscriber: Subscriber; l: string } | { reply: Reply } {
+  ): Promise<{ claims: TokenClaims; subscriber: Subscriber; l: string } | { reply: Reply }> {
     const v = verified(url, purpose, lang);
     if ('reply' in v) return v;
-    const subscriber = repo.get(v.claims.subscriberId);
+    const subscriber = await store.subscribers.get(v.claims.subscriberId);
     if (!subscriber) return { reply: whenGone };
     return { claims: v.claims, subscriber, l: explicitLang ? lang : subscriber.lang };
   }
 
   /** The confirmation link's page: it asks, so that a link scanner opening it confirms nothing. */
-  function getConfirm(url: URL, lang: string, explicitLang: boolean): Reply {
-    const v = linkSubscriber(url, 'confirm', lang, explicitLang, gone(lang, 'subscriber gone'));
+  async function getConfirm(url: URL, lang: string, explicitLang: boolean): Promise<Reply> {
+    const v = await linkSubscriber(url, 'confirm', lang, explicitLang, gone(lang, 'subscriber gone'));
     if ('reply' in v) return v.reply;
     const { claims, subscriber, l } = v;
     return {
@@ -298,7 +297,7 @@ export function createServer(
     const v = verified(url, 'confirm', lang);
     if ('reply' in v) return v.reply;
     await readForm(req);
-    const result = confirmSubscription(repo, v.claims.subscriberId, v.claims.lists, {
+    const result = await confirmSubscription(store, v.claims.subscriberId, v.claims.lists, {
       now: now(),
       source: 'form',
       ip: ipOf(req),
@@ -322,8 +321,8 @@ export function createServer(
     );
   }
 
-  function getUnsubscribe(url: URL, lang: string, explicitLang: boolean): Reply {
-    const v = linkSubscriber(
+  async function getUnsubscribe(url: URL, lang: string, explicitLang: boolean): Promise<Reply> {
+    const v = await linkSubscriber(
       url,
       'unsubscribe',
       lang,
@@ -381,7 +380,7 @@ export function createServer(
         (t) => [t.badRequest],
         { note: 'no List-Unsubscribe=One-Click' },
       );
-    const result = unsubscribe(repo, v.claims.subscriberId, scope === 'all' ? 'all' : v.claims.lists, {
+    const result = await unsubscribe(store, v.claims.subscriberId, scope === 'all' ? 'all' : v.claims.lists, {
       now: now(),
       source: oneClick ? 'one-click' : 'unsubscribe page',
       ip: ipOf(req),
@@ -457,11 +456,11 @@ export function createServer(
             if (method === 'POST') return await postSubscribe(req, lang);
             return allow('GET, HEAD, POST');
           case '/confirm':
-            if (method === 'GET') return getConfirm(url, lang, explicitLang);
+            if (method === 'GET') return await getConfirm(url, lang, explicitLang);
             if (method === 'POST') return await postConfirm(req, url, lang, explicitLang);
             return allow('GET, HEAD, POST');
           case '/unsubscribe':
-            if (method === 'GET') return getUnsubscribe(url, lang, explicitLang);
+            if (method === 'GET') return await getUnsubscribe(url, lang, explicitLang);
             if (method === 'POST') return await postUnsubscribe(req, url, lang, explicitLang);
             return allow('GET, HEAD, POST');
           case '/healthz':
@@ -472,7 +471,7 @@ export function createServer(
               if (relay) {
                 if (method !== 'POST') return allow('POST');
                 const body = await readBody(req, WEBHOOK_MAX_BYTES);
-                const r = handleWebhook(config, store, relay, { headers: req.headers, body }, now());
+                const r = await handleWebhook(config, store, relay, { headers: req.headers, body }, now());
                 return { status: r.status, type: 'text', lang, body: r.body, note: r.note };
               }
             }
@@ -494,7 +493,7 @@ export function createServer(
 
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
-    route(req)
+    void route(req)
       .catch((e: Error) => ({
         ...message(
           500,

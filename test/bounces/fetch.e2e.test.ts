@@ -27,7 +27,7 @@ describe('scs bounces fetch (the real binary, a dispatch to the loopback SMTP se
     room = bounceRoom();
     server = await startSmtpServer();
     const emails = readers(5);
-    room.seed('nyheter', emails);
+    await room.seed('nyheter', emails);
     const sent = await scs(['send', BERGRUM_SV, '--now', DUE]);
     expect(sent.code, sent.stderr).toBe(0);
     const to = (email: string) => server.received.find((m) => m.to === email)!;

@@ -33,7 +33,7 @@ describe('scs bounces fetch from IMAP (the real binary, a throw-away Dovecot)', 
     server = await startSmtpServer();
     dovecot = await startDovecot();
     const emails = readers(3);
-    room.seed('nyheter', emails);
+    await room.seed('nyheter', emails);
     const env = { ...room.env, SCS_SMTP_URL: server.url, SCS_BOUNCE_IMAP_URL: dovecot.url };
     const scs = (args: string[]) => runScsAsync(args, { cwd: room.dir, env });
     expect((await scs(['send', BERGRUM_SV, '--now', DUE])).code).toBe(0);

@@ -6,7 +6,7 @@ import { BERGRUM_SV, DUE_DATE, readers, SECRET, type Newsroom } from '../publish
 import { BOUNCE_BOX, bounceRoom } from './room.js';
 
 describe('VERP envelope senders', () => {
-  it('name the delivery row, signed, and survive a change of case', () => {
+  it('name the delivery row, signed, and survive a change of case', async () => {
     const ref = { dispatchId: 12, subscriberId: 987654 };
     const address = verpAddress('bounces@press.example', SECRET, ref);
     expect(address).toMatch(/^bounces\+c-l62u-[0-9a-f]{15}@press\.example$/);
@@ -15,7 +15,7 @@ describe('VERP envelope senders', () => {
     expect(readVerp(SECRET, address.toUpperCase())).toEqual({ ok: true, ref });
   });
 
-  it('refuse a forged or altered token, and say when there is none', () => {
+  it('refuse a forged or altered token, and say when there is none', async () => {
     const token = verpToken(SECRET, { dispatchId: 1, subscriberId: 2 });
     expect(readVerp('another-secret-0123456789', `b+${token}@x.example`)).toEqual({
       ok: false,
@@ -39,7 +39,7 @@ describe('VERP envelope senders', () => {
     it('each message leaves with its own envelope sender, which leads back to its recipient', async () => {
       room = bounceRoom();
       server = await startSmtpServer();
-      const ids = room.seed('nyheter', readers(3));
+      const ids = await room.seed('nyheter', readers(3));
       const result = await sendRelease(room.config({ SCS_SMTP_URL: server.url }), {
         release: BERGRUM_SV,
         now: DUE_DATE,

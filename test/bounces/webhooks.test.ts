@@ -19,7 +19,7 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
   let store: Store | undefined;
   afterEach(async () => {
     if (server) await shutdown(server);
-    store?.close();
+    await store?.close();
     await smtp?.close();
     room?.cleanup();
   });
@@ -28,7 +28,7 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
     room = bounceRoom();
     smtp = await startSmtpServer();
     const emails = readers(3);
-    room.seed('nyheter', emails);
+    await room.seed('nyheter', emails);
     await sendRelease(room.config({ SCS_SMTP_URL: smtp.url }), { release: BERGRUM_SV, now: DUE_DATE });
     const messageId = (email: string) =>
       /^Message-ID: <(.+)>$/im.exec(smtp.received.find((m) => m.to === email)!.raw.toString())![1]!;
@@ -37,7 +37,7 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
       SCS_MAILGUN_SIGNING_KEY: MAILGUN_KEY,
       SCS_WEBHOOK_POSTMARK_AUTH: POSTMARK_AUTH,
     });
-    store = room.store();
+    store = await room.store();
     const now = new Date('2026-10-14T09:00:00Z');
     const log: RequestLog[] = [];
     server = createServer(config, store, createTransport(config), {
@@ -86,13 +86,13 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
       ).status,
     ).toBe(415);
     expect((await post('mailgun', '{not json')).status).toBe(400);
-    expect(store.subscribers.suppression(emails[0]!)).toBeUndefined();
+    expect(await store.subscribers.suppression(emails[0]!)).toBeUndefined();
 
     const ok = await post('mailgun', mailgunEvent(10));
     expect(ok.status).toBe(200);
     expect(await post('mailgun', mailgunEvent(20)).then((r) => r.status)).toBe(200);
-    expect(store.subscribers.suppression(emails[0]!)).toMatchObject({ reason: 'bounced' });
-    expect(store.bounces.events(store.subscribers.find(emails[0]!)!.id)).toHaveLength(1);
+    expect(await store.subscribers.suppression(emails[0]!)).toMatchObject({ reason: 'bounced' });
+    expect(await store.bounces.events((await store.subscribers.find(emails[0]!))!.id)).toHaveLength(1);
 
     const complaint = { RecordType: 'SpamComplaint', ID: 4242, Email: emails[1], Details: 'marked as spam' };
     expect((await post('postmark', complaint)).status).toBe(401);
@@ -105,11 +105,11 @@ describe('relay webhooks in scs serve (real HTTP on 127.0.0.1)', () => {
       ).status,
     ).toBe(401);
     expect((await post('postmark', complaint, { Authorization: basic })).status).toBe(200);
-    expect(store.subscribers.suppression(emails[1]!)).toMatchObject({ reason: 'complained' });
+    expect(await store.subscribers.suppression(emails[1]!)).toMatchObject({ reason: 'complained' });
     // Not a bounce: accepted, nothing applied.
     const autoReply = { RecordType: 'Bounce', Type: 'AutoResponder', ID: 4243, Email: emails[2] };
     expect((await post('postmark', autoReply, { Authorization: basic })).status).toBe(200);
-    expect(store.subscribers.suppression(emails[2]!)).toBeUndefined();
+    expect(await store.subscribers.suppression(emails[2]!)).toBeUndefined();
 
     expect((await fetch(`${base}postmark`)).status).toBe(405);
     expect(log.map((e) => e.note).filter(Boolean)).toEqual(

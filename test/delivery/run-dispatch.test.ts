@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { collect } from '../helpers/stores.js';
 import { type DispatchContext, runDispatch } from '../../src/delivery/run-dispatch.js';
 import type { OutgoingMessage, SendResult, Transport } from '../../src/delivery/transport.js';
 import type { Dispatch, LedgerRecipient, LedgerRepo, NewDispatch } from '../../src/store/ledger-types.js';
@@ -39,11 +40,11 @@ function watched(ledger: LedgerRepo, dispatchId: number) {
   const commits = { outcomesOnly: 0, withClaims: 0, mostSending: 0 };
   const watchedLedger: LedgerRepo = {
     ...ledger,
-    record(id, outcomes, claims, now) {
-      const claimed = ledger.record(id, outcomes, claims, now);
+    async record(id, outcomes, claims, now) {
+      const claimed = await ledger.record(id, outcomes, claims, now);
       if (!claims.length) commits.outcomesOnly++;
       else commits.withClaims++;
-      commits.mostSending = Math.max(commits.mostSending, ledger.counts(dispatchId).sending);
+      commits.mostSending = Math.max(commits.mostSending, (await ledger.counts(dispatchId)).sending);
       return claimed;
     },
   };
@@ -53,12 +54,12 @@ function watched(ledger: LedgerRepo, dispatchId: number) {
 describe('the send loop', () => {
   let room: Newsroom;
   let store: Store;
-  beforeEach(() => {
+  beforeEach(async () => {
     room = newsroom();
   });
-  afterEach(() => {
-    store?.close();
-    room.cleanup();
+  afterEach(async () => {
+    await store?.close();
+    await room.cleanup();
   });
 
   const context = (
@@ -67,8 +68,8 @@ describe('the send loop', () => {
     let n = 0;
     return {
       settings: { concurrency: 4, rate: 0, maxAttempts: 3, retryBaseMs: 5 },
-      deliverable: (ids) => new Set(ids),
-      bounced: () => {},
+      deliverable: async (ids) => new Set(ids),
+      bounced: async () => {},
       build: (d) => ({
         from: 'press@example.com',
         to: d.email,
@@ -79,12 +80,14 @@ describe('the send loop', () => {
       ...over,
     };
   };
-  const planned = (
+  const planned = async (
     recipients?: (all: LedgerRecipient[]) => LedgerRecipient[],
     over: Partial<NewDispatch> = {},
   ) => {
-    const all = [...store.subscribers.recipients('nyheter')];
-    return store.ledger.createDispatch({ ...plan, ...over }, recipients ? recipients(all) : all, new Date());
+    const source = recipients
+      ? { recipients: recipients(await collect(store.subscribers.recipients('nyheter'))) }
+      : { list: 'nyheter' };
+    return await store.ledger.createDispatch({ ...plan, ...over }, source, new Date());
   };
 
   /**
@@ -96,7 +99,7 @@ describe('the send loop', () => {
     dispatch: Dispatch,
     idempotent: boolean,
     stuckAt: number,
-    inspect: (next: Store) => void,
+    inspect: (next: Store) => Promise<void>,
   ) => {
     const hung: (() => void)[] = [];
     const t = transport(
@@ -109,11 +112,11 @@ describe('the send loop', () => {
       context({ dispatch, ledger: store.ledger, transport: t, signal: controller.signal }),
     );
     while (hung.length < stuckAt) await tick(1);
-    const next = room.store();
+    const next = await room.store();
     try {
-      inspect(next);
+      await inspect(next);
     } finally {
-      next.close();
+      await next.close();
     }
     controller.abort('test over');
     for (const answer of hung) answer();
@@ -121,9 +124,9 @@ describe('the send loop', () => {
   };
 
   it('never has more than `concurrency` recipients in doubt, and records outcomes with the next claims', async () => {
-    room.seed('nyheter', readers(120));
-    store = room.store();
-    const dispatch = planned();
+    await room.seed('nyheter', readers(120));
+    store = await room.store();
+    const dispatch = await planned();
     const { ledger, commits } = watched(store.ledger, dispatch.id);
     const t = transport(() => tick(Math.random() * 3).then(() => OK));
     const result = await runDispatch(context({ dispatch, ledger, transport: t }));
@@ -137,12 +140,12 @@ describe('the send loop', () => {
   });
 
   it('pauses when hard bounces reported while it runs pile up, counting only those that arrive meanwhile', async () => {
-    room.seed('nyheter', readers(300));
-    store = room.store();
-    const dispatch = planned();
+    await room.seed('nyheter', readers(300));
+    store = await room.store();
+    const dispatch = await planned();
     const t = transport(() => tick(1).then(() => OK));
     // 10 bounces from an earlier run, then (as DSNs come back) nearly every message bounces.
-    const lateBounces = () => 10 + Math.max(0, t.sent.length - 20);
+    const lateBounces = async () => 10 + Math.max(0, t.sent.length - 20);
     const result = await runDispatch(
       context({ dispatch, ledger: store.ledger, transport: t, lateBounces, lateBouncesEveryMs: 0 }),
     );
@@ -152,14 +155,14 @@ describe('the send loop', () => {
     );
     expect(t.sent.length).toBeLessThan(300);
     // Without bounces coming back, nothing pauses.
-    const calm = planned(undefined, { listId: 'nyheter', releaseId: 'sv/y' });
+    const calm = await planned(undefined, { listId: 'nyheter', releaseId: 'sv/y' });
     const quiet = transport(() => tick(1).then(() => OK));
     const done = await runDispatch(
       context({
         dispatch: calm,
         ledger: store.ledger,
         transport: quiet,
-        lateBounces: () => 10,
+        lateBounces: async () => 10,
         lateBouncesEveryMs: 0,
       }),
     );
@@ -167,13 +170,13 @@ describe('the send loop', () => {
   });
 
   it('leaves at most `concurrency` uncertain when the run dies mid-batch', async () => {
-    room.seed('nyheter', readers(30));
-    store = room.store();
-    const dispatch = planned();
-    await stuckRun(dispatch, false, 4, (next) => {
+    await room.seed('nyheter', readers(30));
+    store = await room.store();
+    const dispatch = await planned();
+    await stuckRun(dispatch, false, 4, async (next) => {
       // Exactly the four with the server: the ten before them were recorded with the last claims.
-      expect(next.ledger.markInterrupted(new Date()).get(dispatch.id)).toBe(4);
-      expect(next.ledger.counts(dispatch.id)).toMatchObject({
+      expect((await next.ledger.markInterrupted(new Date())).get(dispatch.id)).toBe(4);
+      expect(await next.ledger.counts(dispatch.id)).toMatchObject({
         sent: 10,
         uncertain: 4,
         sending: 0,
@@ -183,9 +186,9 @@ describe('the send loop', () => {
   });
 
   it('commits in batches over a transport that cannot deliver twice, and leaves nobody in doubt', async () => {
-    room.seed('nyheter', readers(200));
-    store = room.store();
-    const dispatch = planned(undefined, { transport: 'outbox' });
+    await room.seed('nyheter', readers(200));
+    store = await room.store();
+    const dispatch = await planned(undefined, { transport: 'outbox' });
     const { ledger, commits } = watched(store.ledger, dispatch.id);
     // Every tenth is refused once: a retry is sent once more, never twice while its outcome is pending.
     const t = transport(
@@ -206,11 +209,11 @@ describe('the send loop', () => {
     expect(commits.mostSending).toBe(0);
 
     // A run that dies with messages in flight leaves them to be written again, not uncertain.
-    room.seed('nyheter', readers(30, 'late'));
-    const next = planned(undefined, { transport: 'outbox', releaseId: 'sv/y' });
-    await stuckRun(next, true, 20, (other) => {
-      expect(other.ledger.markInterrupted(new Date()).has(next.id)).toBe(false);
-      const counts = other.ledger.counts(next.id);
+    await room.seed('nyheter', readers(30, 'late'));
+    const next = await planned(undefined, { transport: 'outbox', releaseId: 'sv/y' });
+    await stuckRun(next, true, 20, async (other) => {
+      expect((await other.ledger.markInterrupted(new Date())).has(next.id)).toBe(false);
+      const counts = await other.ledger.counts(next.id);
       expect(counts).toMatchObject({ sending: 0, uncertain: 0 });
       expect(counts.sent + counts.pending).toBe(230);
       expect(counts.pending).toBeGreaterThanOrEqual(20);
@@ -218,13 +221,16 @@ describe('the send loop', () => {
   });
 
   it('brings back the retries the sweep has passed, and looks again from the start before it is done', async () => {
-    const ids = room.seed('nyheter', readers(40));
-    store = room.store();
+    const ids = await room.seed('nyheter', readers(40));
+    store = await room.store();
     // The first subscriber joins the dispatch only once the sweep is well past them.
-    const dispatch = planned((all) => all.filter((r) => r.subscriberId !== ids[0]));
-    const late = [...store.subscribers.recipients('nyheter')].filter((r) => r.subscriberId === ids[0]);
-    const t = transport((m, attempt) => {
-      if (t.sent.length === 20) store.ledger.addRecipients(dispatch.id, late, new Date());
+    const dispatch = await planned((all) => all.filter((r) => r.subscriberId !== ids[0]));
+    const late = (await collect(store.subscribers.recipients('nyheter'))).filter(
+      (r) => r.subscriberId === ids[0],
+    );
+    const t = transport(async (m, attempt) => {
+      if (t.sent.length === 20)
+        await store.ledger.addRecipients(dispatch.id, { recipients: late }, new Date());
       return Promise.resolve(m.to.endsWith('7@example.com') && attempt === 1 ? LATER : OK);
     });
     const result = await runDispatch(context({ dispatch, ledger: store.ledger, transport: t }));

@@ -138,7 +138,7 @@ export async function startSmtpServer(script: SmtpScript = {}): Promise<TestSmtp
           callback();
         };
         const later = () => (script.delayMs ? setTimeout(answer, script.delayMs) : answer());
-        if (script.hold) script.hold.then(later);
+        if (script.hold !== undefined) void script.hold.then(later);
         else later();
       });
     },

@@ -27,7 +27,7 @@ describe('doctor', () => {
   let smtp: TestSmtpServer;
   let dns: TestDnsServer;
   let web: Awaited<ReturnType<typeof startWebServer>>;
-  let project: ReturnType<typeof subscriberProject>;
+  let project: Awaited<ReturnType<typeof subscriberProject>>;
   let transport: Transport;
   let serve: Server;
   let endpoint: string;
@@ -46,7 +46,7 @@ describe('doctor', () => {
     smtp = await startSmtpServer({ auth: { user: 'press', pass: PASSWORD } });
     dns = await startDnsServer();
     web = await startWebServer();
-    project = subscriberProject();
+    project = await subscriberProject();
     transport = createTransport(project.config);
     serve = createServer(project.config, project.store, transport);
     // The example's endpoint path is /newsletter/, which scs serve also answers below.
@@ -56,9 +56,9 @@ describe('doctor', () => {
     await shutdown(serve);
     await transport.close();
     await Promise.all([smtp.close(), dns.close(), web.close()]);
-    project.cleanup();
+    await project.cleanup();
   });
-  beforeEach(() => setTable(goodTable()));
+  beforeEach(async () => setTable(goodTable()));
 
   function run(env: NodeJS.ProcessEnv = {}, change: (c: Config) => Config = (c) => c): Promise<DoctorResult> {
     const config = loadConfig({
@@ -246,7 +246,7 @@ describe('doctor', () => {
     expect(none.ok).toBe(true);
   });
 
-  it('refuses a DNS server that is not an IP address', () => {
+  it('refuses a DNS server that is not an IP address', async () => {
     expect(() => dnsResolver('dns.example', 1000)).toThrow(ScsError);
     expect(() => dnsResolver('127.0.0.1:5353', 1000)).not.toThrow();
   });

@@ -26,8 +26,8 @@ describe('scs send, publish and status (the binary)', () => {
   it('writes to the file outbox when no SMTP is configured, says so, and never counts it as delivered', async () => {
     room = newsroom();
     const sv = readers(5);
-    room.seed('nyheter', sv);
-    room.seed('news', ['english@example.com']);
+    await room.seed('nyheter', sv);
+    await room.seed('news', ['english@example.com']);
     const published = await scs(['publish', '--now', DUE]);
     expect(published.code).toBe(0);
     expect(published.stderr).toContain(
@@ -62,7 +62,7 @@ describe('scs send, publish and status (the binary)', () => {
   it('publishes what came due once, mails nothing older than maxAge, and nothing twice', async () => {
     room = newsroom();
     const sv = readers(4);
-    room.seed('nyheter', sv);
+    await room.seed('nyheter', sv);
     server = await startSmtpServer();
     // Six days after the press release: everything published is older than the 3 days of maxAge.
     const late = await scs(['publish', '--now', '2026-10-20T10:00', '--json'], smtp());
@@ -99,7 +99,7 @@ describe('scs send, publish and status (the binary)', () => {
 
   it('stops before building or sending anything when the check finds errors', async () => {
     room = newsroom();
-    room.seed('nyheter', readers(2));
+    await room.seed('nyheter', readers(2));
     server = await startSmtpServer();
     const bad = path.join(room.dir, 'releases', '2026', '2026-10-13-broken.sv.md');
     const { writeFileSync } = await import('node:fs');
@@ -114,8 +114,8 @@ describe('scs send, publish and status (the binary)', () => {
   it('lets one of two simultaneous runs send; the other says who holds the lock and sends nothing', async () => {
     room = newsroom({ concurrency: 2, timeoutMs: 120000 });
     const sv = readers(60);
-    room.seed('nyheter', sv);
-    room.seed('news', readers(10, 'english'));
+    await room.seed('nyheter', sv);
+    await room.seed('news', readers(10, 'english'));
     // The server takes the first messages and then stalls until the second run is over.
     let arrived: () => void;
     const firstMessage = new Promise<void>((resolve) => (arrived = resolve));
@@ -140,7 +140,7 @@ describe('scs send, publish and status (the binary)', () => {
     // Slowed by the rate limit, so that the run can be killed midway.
     room = newsroom({ rate: 400 });
     const sv = readers(600);
-    room.seed('nyheter', sv);
+    await room.seed('nyheter', sv);
     const child = spawn(process.execPath, [BIN, 'send', BERGRUM_SV, '--now', DUE], {
       cwd: room.dir,
       env: { ...cleanEnv(), ...room.env },
@@ -179,7 +179,7 @@ describe('scs send, publish and status (the binary)', () => {
   it('after kill -9 mid-dispatch, resumes: nobody missing, nobody twice except the few uncertain', async () => {
     room = newsroom({ concurrency: 4 });
     const sv = readers(150);
-    room.seed('nyheter', sv);
+    await room.seed('nyheter', sv);
     let reached: () => void;
     const midway = new Promise<void>((resolve) => (reached = resolve));
     server = await startSmtpServer({
@@ -214,14 +214,13 @@ describe('scs send, publish and status (the binary)', () => {
     });
     expect(d.counts.sent + uncertain).toBe(150);
 
-    const store = room.store();
+    const store = await room.store();
     const inDoubt = new Set(
-      store.ledger
-        .problems(d.dispatchId!, 100)
+      (await store.ledger.problems(d.dispatchId!, 100))
         .filter((p) => p.status === 'uncertain')
         .map((p) => p.email),
     );
-    store.close();
+    await store.close();
     expect(inDoubt.size).toBe(uncertain);
     for (const email of sv) {
       if (inDoubt.has(email)) expect(server.count(email)).toBeLessThanOrEqual(1);
@@ -241,7 +240,7 @@ describe('scs send, publish and status (the binary)', () => {
 
   it('reports the plan on a dry run and the dispatches as JSON', async () => {
     room = newsroom();
-    room.seed('nyheter', readers(3));
+    await room.seed('nyheter', readers(3));
     const dry = await scs([
       'send',
       path.join('releases', '2026', '2026-10-14-umea-lagrar-sommarvarme-i-gamla-bergrum.sv.md'),
@@ -264,7 +263,7 @@ describe('scs send, publish and status (the binary)', () => {
 
   it('tells a repeated send what it sent now from what was sent before', async () => {
     room = newsroom();
-    room.seed('nyheter', readers(3));
+    await room.seed('nyheter', readers(3));
     const first = await scs(['send', BERGRUM_SV, '--now', DUE]);
     expect(first.stdout, first.stderr).toContain(`${BERGRUM_SV} → nyheter (3 recipients, outbox): 3 sent in`);
     const again = await scs(['send', BERGRUM_SV, '--now', DUE]);
@@ -272,7 +271,7 @@ describe('scs send, publish and status (the binary)', () => {
     expect(again.stdout).toBe(
       `${BERGRUM_SV} → nyheter (3 recipients, outbox): 0 sent now, 3 sent before; nothing to do.\n`,
     );
-    room.seed('nyheter', ['late@example.com']);
+    await room.seed('nyheter', ['late@example.com']);
     const late = await scs(['send', BERGRUM_SV, '--now', DUE]);
     expect(late.stdout).toContain('(1 new subscriber added): 1 sent now, 3 sent before in');
     expect(outbox()).toHaveLength(4);
@@ -298,7 +297,7 @@ describe('scs send, publish and status (the binary)', () => {
       expect(existsSync(key)).toBe(true);
       const second = await scs(command, env);
       expect(second.stderr).not.toContain('generated a key');
-      room.cleanup();
+      await room.cleanup();
     }
   });
 

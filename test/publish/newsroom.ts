@@ -20,9 +20,9 @@ export interface Newsroom {
   env: NodeJS.ProcessEnv;
   config(env?: NodeJS.ProcessEnv): Config;
   /** Opens the project's store (the caller closes it). */
-  store(): Store;
-  /** Confirmed subscribers on a list; returns their ids. */
-  seed(listId: string, emails: readonly string[]): number[];
+  store(): Promise<Store>;
+  /** Confirmed subscribers on a list, through the store given (else the project's own); returns their ids. */
+  seed(listId: string, emails: readonly string[], store?: Store): Promise<number[]>;
   cleanup(): void;
 }
 
@@ -57,13 +57,13 @@ export function newsroom(
     env,
     config,
     store: () => openStore(config()),
-    seed(listId, emails) {
-      const store = openStore(config());
+    async seed(listId, emails, given) {
+      const store = given ?? (await openStore(config()));
       try {
         const now = new Date('2026-10-01T08:00:00Z');
         const consent = { source: 'import' as const, at: now, ip: null, detail: null, confirmedAt: now };
         const lang = config().newsletter.lists[listId]!.lang;
-        return store.subscribers.insertMany(
+        return await store.subscribers.insertMany(
           emails.map((email, i) => ({
             subscriber: { email, name: `Reader ${i}`, lang, status: 'confirmed' as const, consent },
             lists: [{ listId, status: 'active' as const }],
@@ -71,7 +71,7 @@ export function newsroom(
           now,
         );
       } finally {
-        store.close();
+        if (!given) await store.close();
       }
     },
     cleanup: project.cleanup,

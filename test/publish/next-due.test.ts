@@ -24,7 +24,7 @@ describe('scs publish on a schedule (the binary)', () => {
   const setUp = async (n: number, delivery: Record<string, number>, script: SmtpScript = {}) => {
     const room = newsroom(delivery);
     stops.push(room.cleanup);
-    room.seed('nyheter', readers(n));
+    await room.seed('nyheter', readers(n));
     const server = await startSmtpServer(script);
     stops.push(server.close);
     return { room, server };

@@ -144,7 +144,7 @@ function publicFiles(room: Newsroom): [string, string][] {
 
 describe('the press office’s mail: briefings, notices, corrections (the binary)', () => {
   let room: Newsroom;
-  afterEach(() => room?.cleanup());
+  afterEach(async () => room?.cleanup());
 
   const scs = (args: string[]) => runScsAsync(args, { cwd: room.dir, env: room.env });
   const publish = async (now: string) => {
@@ -159,11 +159,11 @@ describe('the press office’s mail: briefings, notices, corrections (the binary
     withPressLists(room);
     writeSolar(room, 'sv');
     writeSolar(room, 'en');
-    const journalists = room.seed('redaktioner', ['ada@tidning.test', 'bo@radio.test']);
-    room.seed('newsdesks', ['cy@paper.test']);
-    room.seed('trafikredaktioner', ['dan@trafik.test']);
-    room.seed('nyheter', ['eva@example.com']);
-    room.seed('news', ['fay@example.com']);
+    const journalists = await room.seed('redaktioner', ['ada@tidning.test', 'bo@radio.test']);
+    await room.seed('newsdesks', ['cy@paper.test']);
+    await room.seed('trafikredaktioner', ['dan@trafik.test']);
+    await room.seed('nyheter', ['eva@example.com']);
+    await room.seed('news', ['fay@example.com']);
     expect(journalists).toHaveLength(2);
 
     // Three hours before the embargo: too early to brief.
@@ -235,11 +235,11 @@ describe('the press office’s mail: briefings, notices, corrections (the binary
     room = newsroom();
     withPressLists(room);
     writeSolar(room, 'sv');
-    room.seed('redaktioner', ['ada@tidning.test', 'bo@radio.test']);
+    await room.seed('redaktioner', ['ada@tidning.test', 'bo@radio.test']);
     await publish('2027-02-01T08:00');
     expect(outbox(room)).toHaveLength(2);
     // Joined after the briefing: never briefed, so never told.
-    room.seed('redaktioner', ['gus@tidning.test']);
+    await room.seed('redaktioner', ['gus@tidning.test']);
 
     writeSolar(room, 'sv', { embargo: '2027-02-01T14:00' });
     const moved = await publish('2027-02-01T09:00');
@@ -266,13 +266,18 @@ describe('the press office’s mail: briefings, notices, corrections (the binary
 
   it('mails each correction once, to exactly those the release was sent to and who stayed', async () => {
     room = newsroom();
-    const [, , leaver] = room.seed('nyheter', ['a@example.com', 'b@example.com', 'c@example.com']);
+    const [, , leaver] = await room.seed('nyheter', ['a@example.com', 'b@example.com', 'c@example.com']);
     await publish(DUE);
     expect(outbox(room)).toHaveLength(3);
-    room.seed('nyheter', ['late@example.com']);
-    const store = room.store();
-    store.subscribers.setSubscription(leaver!, 'nyheter', 'unsubscribed', new Date('2026-10-14T12:00:00Z'));
-    store.close();
+    await room.seed('nyheter', ['late@example.com']);
+    const store = await room.store();
+    await store.subscribers.setSubscription(
+      leaver!,
+      'nyheter',
+      'unsubscribed',
+      new Date('2026-10-14T12:00:00Z'),
+    );
+    await store.close();
 
     const file = path.join(
       room.dir,
@@ -316,7 +321,7 @@ describe('the press office’s mail: briefings, notices, corrections (the binary
   it('after kill -9 in the middle of a correction dispatch, resumes without sending anyone a correction twice', async () => {
     room = newsroom({ rate: 400 });
     const sv = readers(600);
-    room.seed('nyheter', sv);
+    await room.seed('nyheter', sv);
     await publish(DUE);
     const file = path.join(
       room.dir,
@@ -463,8 +468,8 @@ describe('the press office’s mail: briefings, notices, corrections (the binary
   it('mails nothing on bad input: prebrief without an embargo, a press list with a public-form field, HTML in a correction', async () => {
     room = newsroom();
     withPressLists(room);
-    room.seed('redaktioner', ['ada@tidning.test']);
-    room.seed('nyheter', ['a@example.com']);
+    await room.seed('redaktioner', ['ada@tidning.test']);
+    await room.seed('nyheter', ['a@example.com']);
 
     writeSolar(room, 'sv', { embargo: '' });
     const noEmbargo = await scs(['publish', '--now', '2027-02-01T09:00']);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { collect } from '../helpers/stores.js';
 import { ScsError } from '../../src/core/diagnostic.js';
 import { sendRelease, type SendOptions } from '../../src/publish/send.js';
 import { removeSubscriber } from '../../src/subscribers/manage.js';
@@ -28,8 +29,8 @@ describe('sending a release (library)', () => {
   it('sends every subscriber one personal message, over at most `concurrency` connections, and never again', async () => {
     await setUp({ concurrency: 3 }, { delayMs: 2 });
     const emails = readers(40);
-    room.seed('nyheter', emails);
-    room.seed('news', ['english@example.com']);
+    await room.seed('nyheter', emails);
+    await room.seed('news', ['english@example.com']);
     const result = await send();
     expect(result.ok).toBe(true);
     expect(result.transport.kind).toBe('smtp');
@@ -75,7 +76,12 @@ describe('sending a release (library)', () => {
         },
       },
     );
-    room.seed('nyheter', ['slow@example.com', 'never@example.com', 'flaky@example.com', 'fine@example.com']);
+    await room.seed('nyheter', [
+      'slow@example.com',
+      'never@example.com',
+      'flaky@example.com',
+      'fine@example.com',
+    ]);
     const result = await send();
     const d = dispatchOf(result);
     expect(d).toMatchObject({
@@ -93,15 +99,15 @@ describe('sending a release (library)', () => {
     expect(flakyIds).toHaveLength(2);
     expect(flakyIds[1]).toBe(flakyIds[0]);
 
-    const store = room.store();
+    const store = await room.store();
     try {
-      const [problem] = store.ledger.problems(d.dispatchId!, 5);
+      const [problem] = await store.ledger.problems(d.dispatchId!, 5);
       expect(problem).toMatchObject({ email: 'never@example.com', status: 'failed', attempts: 3 });
       expect(problem!.reply).toMatch(/452 .*Mailbox full.*gave up after 3 attempts/);
       // A temporary failure is not a bounce: the address stays deliverable.
-      expect(store.subscribers.find('never@example.com')?.status).toBe('confirmed');
+      expect((await store.subscribers.find('never@example.com'))?.status).toBe('confirmed');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -112,7 +118,7 @@ describe('sending a release (library)', () => {
         rcpt: (to) => (to === 'gone@example.com' ? { code: 550, message: '5.1.1 User unknown' } : undefined),
       },
     );
-    room.seed('nyheter', ['gone@example.com', 'here@example.com']);
+    await room.seed('nyheter', ['gone@example.com', 'here@example.com']);
     const result = await send();
     expect(result.ok).toBe(true);
     expect(dispatchOf(result)).toMatchObject({
@@ -120,13 +126,15 @@ describe('sending a release (library)', () => {
       counts: { sent: 1, failed: 1 },
       run: { bounced: 1, retried: 0 },
     });
-    const store = room.store();
+    const store = await room.store();
     try {
-      expect(store.subscribers.find('gone@example.com')?.status).toBe('bounced');
-      expect(store.subscribers.suppression('gone@example.com')?.reason).toBe('bounced');
-      expect([...store.subscribers.recipients('nyheter')].map((r) => r.email)).toEqual(['here@example.com']);
+      expect((await store.subscribers.find('gone@example.com'))?.status).toBe('bounced');
+      expect((await store.subscribers.suppression('gone@example.com'))?.reason).toBe('bounced');
+      expect((await collect(store.subscribers.recipients('nyheter'))).map((r) => r.email)).toEqual([
+        'here@example.com',
+      ]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -137,7 +145,7 @@ describe('sending a release (library)', () => {
       { rcpt: () => (healed ? undefined : { code: 421, message: '4.7.0 Service not available' }) },
     );
     const emails = readers(120);
-    room.seed('nyheter', emails);
+    await room.seed('nyheter', emails);
     const paused = await send();
     expect(paused.ok).toBe(false);
     const d = dispatchOf(paused);
@@ -146,9 +154,9 @@ describe('sending a release (library)', () => {
     expect(d.counts.sent).toBe(0);
     expect(d.counts.pending).toBe(120);
     expect(server.received).toHaveLength(0);
-    const store = room.store();
-    expect(store.ledger.get(d.dispatchId!)).toMatchObject({ state: 'paused', pauseReason: d.reason });
-    store.close();
+    const store = await room.store();
+    expect(await store.ledger.get(d.dispatchId!)).toMatchObject({ state: 'paused', pauseReason: d.reason });
+    await store.close();
 
     healed = true;
     const resumed = await send();
@@ -160,7 +168,7 @@ describe('sending a release (library)', () => {
   it('pauses at once, blaming nobody, when the server refuses the sender', async () => {
     room = newsroom();
     server = await startSmtpServer({ auth: { user: 'press', pass: 'right' } });
-    room.seed('nyheter', readers(10));
+    await room.seed('nyheter', readers(10));
     const result = await sendRelease(
       room.config({ SCS_SMTP_URL: `smtp://press:wrong@127.0.0.1:${server.port}` }),
       {
@@ -172,12 +180,14 @@ describe('sending a release (library)', () => {
     expect(result.ok).toBe(false);
     expect(d).toMatchObject({ state: 'paused', counts: { pending: 10, failed: 0, sent: 0 } });
     expect(d.reason).toMatch(/the mail server refuses our messages: .*535/);
-    const store = room.store();
+    const store = await room.store();
     try {
-      expect(store.ledger.due(d.dispatchId!, 20, new Date()).every((r) => r.attempts === 0)).toBe(true);
-      expect(store.subscribers.find('reader0000@example.com')?.status).toBe('confirmed');
+      expect((await store.ledger.due(d.dispatchId!, 20, new Date())).every((r) => r.attempts === 0)).toBe(
+        true,
+      );
+      expect((await store.subscribers.find('reader0000@example.com'))?.status).toBe('confirmed');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -187,19 +197,19 @@ describe('sending a release (library)', () => {
       { concurrency: 1 },
       {
         delayMs: 5,
-        onAccepted(_to) {
+        async onAccepted(_to) {
           if (server.received.length === 3) {
-            const store = room.store();
+            const store = await room.store();
             try {
-              removeSubscriber(room.config(), store, { email: emails[20]!, now: new Date() });
+              await removeSubscriber(room.config(), store, { email: emails[20]!, now: new Date() });
             } finally {
-              store.close();
+              await store.close();
             }
           }
         },
       },
     );
-    room.seed('nyheter', emails);
+    await room.seed('nyheter', emails);
     const result = await send();
     expect(dispatchOf(result)).toMatchObject({ state: 'done', counts: { sent: 29, skipped: 1 } });
     expect(server.count(emails[20]!)).toBe(0);
@@ -216,7 +226,7 @@ describe('sending a release (library)', () => {
       },
     );
     const emails = readers(30);
-    room.seed('nyheter', emails);
+    await room.seed('nyheter', emails);
     const stopped = await send({ signal: controller.signal });
     const d = dispatchOf(stopped);
     expect(d.state).toBe('stopped');
@@ -232,7 +242,7 @@ describe('sending a release (library)', () => {
   it('keeps to the rate limit', async () => {
     const times: number[] = [];
     await setUp({ concurrency: 4 }, { onAccepted: () => times.push(Date.now()) });
-    room.seed('nyheter', readers(20));
+    await room.seed('nyheter', readers(20));
     const start = Date.now();
     const result = await send({ rate: 25 });
     expect(result.ok).toBe(true);
@@ -243,7 +253,7 @@ describe('sending a release (library)', () => {
 
   it('sends a test only to the given addresses, marked as a test, outside the ledger', async () => {
     await setUp({});
-    room.seed('nyheter', readers(3));
+    await room.seed('nyheter', readers(3));
     const result = await send({ test: ['Editor@Example.com', 'second@example.org'] });
     expect(result.ok).toBe(true);
     expect(result.tests.map((t) => [t.to, t.ok])).toEqual([
@@ -255,11 +265,11 @@ describe('sending a release (library)', () => {
     );
     expect(server.received).toHaveLength(2);
     expect(server.received[0]!.raw.toString()).toMatch(/^Subject: .*TEST/m);
-    const store = room.store();
+    const store = await room.store();
     try {
-      expect(store.ledger.list()).toEqual([]);
+      expect(await store.ledger.list()).toEqual([]);
     } finally {
-      store.close();
+      await store.close();
     }
     // Drafts may be tested; bad addresses are a usage error.
     expect(
@@ -275,7 +285,7 @@ describe('sending a release (library)', () => {
 
   it('refuses drafts, embargoed releases and unknown names, and plans without sending on a dry run', async () => {
     await setUp({});
-    room.seed('nyheter', readers(3));
+    await room.seed('nyheter', readers(3));
     const draft = await send({ release: 'en/winter-cycling-survey-shows-what-keeps-people-on-their-bikes' });
     expect(draft.diagnostics.map((d) => d.code)).toEqual(['release-draft']);
     const embargoed = await send({
@@ -302,11 +312,11 @@ describe('sending a release (library)', () => {
       ['en/umea-stores-summer-heat-in-old-rock-caverns', 'news'],
     ]);
     expect(server.received).toHaveLength(0);
-    const store = room.store();
+    const store = await room.store();
     try {
-      expect(store.ledger.list()).toEqual([]);
+      expect(await store.ledger.list()).toEqual([]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

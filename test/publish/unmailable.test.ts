@@ -11,12 +11,12 @@ function filesWith(dir: string, part: string): string[] {
 
 describe('scs publish with a due release that cannot be mailed (the binary)', () => {
   let room: Newsroom;
-  afterEach(() => room?.cleanup());
+  afterEach(async () => room?.cleanup());
 
   it('publishes and sends the others, and leaves that one unpublished with exit code 1', async () => {
     room = newsroom();
-    room.seed('nyheter', readers(3));
-    room.seed('news', ['english@example.com']);
+    await room.seed('nyheter', readers(3));
+    await room.seed('news', ['english@example.com']);
     // The English version names an image that is not there: its newsletter cannot be rendered.
     appendFileSync(
       path.join(room.dir, 'releases/2026/2026-10-14-umea-stores-summer-heat-in-old-rock-caverns.en.md'),

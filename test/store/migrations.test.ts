@@ -2,6 +2,7 @@ import { chmodSync, cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'n
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { collect } from '../helpers/stores.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ScsError } from '../../src/core/diagnostic.js';
 import { addressHasher, secretFingerprint } from '../../src/store/address-hash.js';
@@ -18,9 +19,9 @@ const CONTEXT = { secret: 'the-secret-of-this-test-project', now: T0 };
 const stepsAfter = (version: number) =>
   MIGRATIONS.filter((m) => m.version > version).map((m) => `${m.version}-${m.name}`);
 
-const codeOf = (fn: () => unknown) => {
+const codeOf = async (fn: () => Promise<unknown>) => {
   try {
-    fn();
+    await fn();
   } catch (e) {
     expect(e).toBeInstanceOf(ScsError);
     return (e as ScsError).diagnostics.map((d) => d.code);
@@ -30,8 +31,8 @@ const codeOf = (fn: () => unknown) => {
 
 describe('the SQLite store', () => {
   const projects: { cleanup(): void }[] = [];
-  afterEach(() => {
-    for (const p of projects.splice(0)) p.cleanup();
+  afterEach(async () => {
+    for (const p of projects.splice(0)) await p.cleanup();
   });
   const project = (env: NodeJS.ProcessEnv = {}) => {
     const p = exampleProject();
@@ -39,20 +40,20 @@ describe('the SQLite store', () => {
     return loadConfig({ root: p.dir, env });
   };
   /** The project's database as the first `steps` schema steps left it, empty. */
-  const oldDatabase = (config: ReturnType<typeof project>, steps: number, context = CONTEXT) => {
-    openStore(config).close();
+  const oldDatabase = async (config: ReturnType<typeof project>, steps: number, context = CONTEXT) => {
+    await (await openStore(config)).close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.env.database}${suffix}`, { force: true });
     const db = new Database(config.env.database);
     migrate(db, MIGRATIONS.slice(0, steps), 'old.db', context);
     return db;
   };
 
-  it('creates .scs/scs.db from nothing, in WAL mode, at the newest schema version', () => {
+  it('creates .scs/scs.db from nothing, in WAL mode, at the newest schema version', async () => {
     const config = project();
-    const store = openStore(config);
+    const store = await openStore(config);
     expect(store.kind).toBe('sqlite');
     expect(store.description).toBe('SQLite .scs/scs.db');
-    store.close();
+    await store.close();
     const db = new Database(config.env.database, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -66,17 +67,17 @@ describe('the SQLite store', () => {
     db.close();
   });
 
-  it('honours SCS_DATABASE', () => {
+  it('honours SCS_DATABASE', async () => {
     const config = project({ SCS_DATABASE: 'data/people.sqlite' });
-    const store = openStore(config);
+    const store = await openStore(config);
     expect(store.description).toBe('SQLite data/people.sqlite');
-    store.close();
+    await store.close();
   });
 
-  it('upgrades a database written by an older scs (schema 1 only), keeping its data', () => {
+  it('upgrades a database written by an older scs (schema 1 only), keeping its data', async () => {
     const config = project();
-    const store = openStore(config);
-    store.close();
+    const store = await openStore(config);
+    await store.close();
     // Rebuild the file as the first release left it: only migration 1, with one subscriber.
     rmSync(config.env.database);
     rmSync(`${config.env.database}-wal`, { force: true });
@@ -85,8 +86,8 @@ describe('the SQLite store', () => {
     migrate(old, MIGRATIONS.slice(0, 1), 'old.db', CONTEXT);
     expect(old.pragma('user_version', { simple: true })).toBe(1);
     old.close();
-    const reopened = openStore(config);
-    const [id] = reopened.subscribers.insertMany(
+    const reopened = await openStore(config);
+    const [id] = await reopened.subscribers.insertMany(
       [
         {
           subscriber: {
@@ -101,18 +102,18 @@ describe('the SQLite store', () => {
       ],
       T0,
     );
-    reopened.close();
-    const again = openStore(config);
-    expect([...again.subscribers.recipients('news')].map((r) => r.subscriberId)).toEqual([id]);
-    again.close();
+    await reopened.close();
+    const again = await openStore(config);
+    expect((await collect(again.subscribers.recipients('news'))).map((r) => r.subscriberId)).toEqual([id]);
+    await again.close();
     const db = new Database(config.env.database, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     db.close();
   });
 
-  it('upgrades a ledger planned before sends swept the dispatch (schema 2), queue and retries intact', () => {
+  it('upgrades a ledger planned before sends swept the dispatch (schema 2), queue and retries intact', async () => {
     const config = project();
-    const old = oldDatabase(config, 2);
+    const old = await oldDatabase(config, 2);
     old.exec(`
       INSERT INTO dispatches (id, release_id, lang, list_id, transport, subject, release_hash, state, total, planned_at)
         VALUES (1, 'sv/x', 'sv', 'nyheter', 'smtp', 'X', 'h', 'open', 3, 0);
@@ -122,13 +123,15 @@ describe('the SQLite store', () => {
         (1, 3, 'c@example.com', 'pending', 0, 0, 0);
     `);
     old.close();
-    const store = openStore(config);
+    const store = await openStore(config);
     try {
-      expect(store.ledger.due(1, 10, new Date(4999)).map((r) => r.email)).toEqual(['c@example.com']);
-      expect(store.ledger.nextRetryAt(1)).toEqual(new Date(5000));
-      expect(store.ledger.due(1, 10, new Date(5000), 3).map((r) => r.email)).toEqual(['b@example.com']);
+      expect((await store.ledger.due(1, 10, new Date(4999))).map((r) => r.email)).toEqual(['c@example.com']);
+      expect(await store.ledger.nextRetryAt(1)).toEqual(new Date(5000));
+      expect((await store.ledger.due(1, 10, new Date(5000), 3)).map((r) => r.email)).toEqual([
+        'b@example.com',
+      ]);
     } finally {
-      store.close();
+      await store.close();
     }
     const db = new Database(config.env.database, { readonly: true });
     const indexes = db
@@ -141,9 +144,9 @@ describe('the SQLite store', () => {
     db.close();
   });
 
-  it('gives dispatches a kind (schema 8) without losing a delivery to the rebuilt table', () => {
+  it('gives dispatches a kind (schema 8) without losing a delivery to the rebuilt table', async () => {
     const config = project();
-    const old = oldDatabase(config, 6);
+    const old = await oldDatabase(config, 6);
     old.exec(`
       INSERT INTO dispatches (id, release_id, lang, list_id, transport, subject, release_hash, state, total, planned_at)
         VALUES (1, 'sv/x', 'sv', 'nyheter', 'smtp', 'X', 'h', 'done', 2, 0);
@@ -151,31 +154,31 @@ describe('the SQLite store', () => {
         (1, 1, 'a@example.com', 'sent', 0), (1, 2, 'b@example.com', 'failed', 0);
     `);
     old.close();
-    const store = openStore(config);
+    const store = await openStore(config);
     try {
-      const d = store.ledger.get(1)!;
+      const d = (await store.ledger.get(1))!;
       expect([d.kind, d.variant, d.covers]).toEqual(['newsletter', '', null]);
-      expect(store.ledger.sentRecipients(1).map((r) => r.email)).toEqual(['a@example.com']);
+      expect((await store.ledger.sentRecipients(1)).map((r) => r.email)).toEqual(['a@example.com']);
       // The same release and list may now have a correction dispatch of its own.
-      const c = store.ledger.createDispatch(
+      const c = await store.ledger.createDispatch(
         { ...d, kind: 'correction', variant: '2026-12-08', detail: 'A figure.' },
-        store.ledger.sentRecipients(1),
+        { sentIn: 1 },
         T0,
       );
-      expect(store.ledger.find({ ...d, kind: 'correction', variant: '2026-12-08' })?.id).toBe(c.id);
-      expect(store.ledger.find(d)?.id).toBe(1);
+      expect((await store.ledger.find({ ...d, kind: 'correction', variant: '2026-12-08' }))?.id).toBe(c.id);
+      expect((await store.ledger.find(d))?.id).toBe(1);
     } finally {
-      store.close();
+      await store.close();
     }
     const db = new Database(config.env.database, { readonly: true });
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
 
-  it('gives an older database one key per address, merging duplicates so that no leaver is mailed again', () => {
+  it('gives an older database one key per address, merging duplicates so that no leaver is mailed again', async () => {
     const secret = 'the-secret-of-this-test-project';
     const config = project({ SCS_SECRET: secret });
-    const old = oldDatabase(config, 3, { secret, now: T0 });
+    const old = await oldDatabase(config, 3, { secret, now: T0 });
     old
       .prepare("INSERT INTO meta (key, value) VALUES ('secret-fingerprint', ?)")
       .run(secretFingerprint(secret));
@@ -218,33 +221,35 @@ describe('the SQLite store', () => {
     );
     expect(listed.stdout.match(/^\S+@example\.se/gim)).toEqual(['Bob@example.se', 'ada@example.se']);
 
-    const store = openStore(config, { now: T0 });
+    const store = await openStore(config, { now: T0 });
     try {
       expect(store.migration.applied).toEqual(stepsAfter(3));
       expect(store.migration.notes).toEqual([
         'Merged 1 duplicate address (the same address in other letter case):',
         'merged Bob@example.se (#1, unsubscribed), bob@example.se (#2, confirmed), BOB@example.se (#3, pending) into #1 (unsubscribed)',
       ]);
-      const bob = store.subscribers.find('BoB@Example.SE')!;
+      const bob = (await store.subscribers.find('BoB@Example.SE'))!;
       expect([bob.id, bob.email, bob.name, bob.status]).toEqual([1, 'Bob@example.se', 'Bob', 'unsubscribed']);
       // Leaving a list wins over being on it; the other lists come along.
       expect(bob.subscriptions.map((m) => [m.listId, m.status])).toEqual([
         ['news', 'pending'],
         ['nyheter', 'unsubscribed'],
       ]);
-      expect(store.subscribers.history(1).map((e) => e.kind)).toEqual([
+      expect((await store.subscribers.history(1)).map((e) => e.kind)).toEqual([
         'unsubscribed',
         'added',
         'merged',
         'merged',
       ]);
-      expect(store.subscribers.suppression('bob@example.se')?.reason).toBe('unsubscribed');
-      expect([...store.subscribers.recipients('nyheter')].map((r) => r.email)).toEqual(['ada@example.se']);
+      expect((await store.subscribers.suppression('bob@example.se'))?.reason).toBe('unsubscribed');
+      expect((await collect(store.subscribers.recipients('nyheter'))).map((r) => r.email)).toEqual([
+        'ada@example.se',
+      ]);
       // His past delivery is still his; Eve's entry still matches the address as it was typed.
-      expect(store.ledger.counts(1).sent).toBe(2);
-      expect(store.subscribers.suppression('Eve@example.se')?.reason).toBe('erased');
-      expect(store.ledger.problems(1, 10).map((d) => [d.subscriberId, d.reply])).toEqual([[9, null]]);
-      expect(() =>
+      expect((await store.ledger.counts(1)).sent).toBe(2);
+      expect((await store.subscribers.suppression('Eve@example.se'))?.reason).toBe('erased');
+      expect((await store.ledger.problems(1, 10)).map((d) => [d.subscriberId, d.reply])).toEqual([[9, null]]);
+      await expect(
         store.subscribers.insertMany(
           [
             {
@@ -260,18 +265,18 @@ describe('the SQLite store', () => {
           ],
           T0,
         ),
-      ).toThrow(/UNIQUE/);
+      ).rejects.toThrow(/UNIQUE/);
     } finally {
-      store.close();
+      await store.close();
     }
-    const again = openStore(config);
+    const again = await openStore(config);
     expect(again.migration).toMatchObject({ applied: [], notes: [] });
-    again.close();
+    await again.close();
   });
 
-  it('rewrites status details that repeated the status (schema 5), leaving every other detail alone', () => {
+  it('rewrites status details that repeated the status (schema 5), leaving every other detail alone', async () => {
     const config = project();
-    const old = oldDatabase(config, 5);
+    const old = await oldDatabase(config, 5);
     const add = old.prepare(`
       INSERT INTO subscribers (email, email_key, email_hash, lang, status, status_detail, consent_source,
         consent_at, created_at, updated_at)
@@ -288,10 +293,10 @@ describe('the SQLite store', () => {
     for (const [i, [status, detail]] of rows.entries())
       add.run(`p${i}@example.se`, `p${i}@example.se`, status, detail);
     old.close();
-    const store = openStore(config, { now: T0 });
+    const store = await openStore(config, { now: T0 });
     try {
       expect(store.migration.applied).toEqual(stepsAfter(5));
-      expect([...store.subscribers.list()].map((s) => s.statusDetail)).toEqual([
+      expect((await collect(await store.subscribers.list())).map((s) => s.statusDetail)).toEqual([
         'via one-click',
         'via cli',
         'marked in people.csv:5',
@@ -301,20 +306,20 @@ describe('the SQLite store', () => {
         null,
       ]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it('runs each step once, even when opened again and again', () => {
+  it('runs each step once, even when opened again and again', async () => {
     const config = project();
-    openStore(config).close();
-    openStore(config).close();
+    await (await openStore(config)).close();
+    await (await openStore(config)).close();
     const db = new Database(config.env.database);
     expect(migrate(db, MIGRATIONS, 'x', CONTEXT).applied).toEqual([]);
     db.close();
   });
 
-  it('rolls a failing step back whole, leaving the last good version', () => {
+  it('rolls a failing step back whole, leaving the last good version', async () => {
     const db = new Database(':memory:');
     const steps = [
       MIGRATIONS[0]!,
@@ -333,51 +338,51 @@ describe('the SQLite store', () => {
     db.close();
   });
 
-  it('refuses a database from a newer scs', () => {
+  it('refuses a database from a newer scs', async () => {
     const config = project();
-    openStore(config).close();
+    await (await openStore(config)).close();
     const db = new Database(config.env.database);
     db.pragma('user_version = 99');
     db.close();
-    expect(codeOf(() => openStore(config))).toEqual(['store-too-new']);
+    expect(await codeOf(() => openStore(config))).toEqual(['store-too-new']);
   });
 
-  it('refuses a file that is not a database', () => {
+  it('refuses a file that is not a database', async () => {
     const config = project({ SCS_DATABASE: 'notes.txt' });
     writeFileSync(config.env.database, 'These are my notes, not a database.\n'.repeat(50));
-    expect(codeOf(() => openStore(config))).toEqual(['store-unreadable']);
+    expect(await codeOf(() => openStore(config))).toEqual(['store-unreadable']);
   });
 
-  it('refuses to open with another secret than the one the suppression list was keyed with', () => {
+  it('refuses to open with another secret than the one the suppression list was keyed with', async () => {
     const config = project({ SCS_SECRET: 'the-first-secret-of-this-project' });
-    openStore(config).close();
+    await (await openStore(config)).close();
     const other = loadConfig({ root: config.root, env: { SCS_SECRET: 'a-completely-different-secret!!' } });
-    expect(codeOf(() => openStore(other))).toEqual(['store-secret-mismatch']);
+    expect(await codeOf(() => openStore(other))).toEqual(['store-secret-mismatch']);
   });
 });
 
 describe('the database files', () => {
-  it('are readable by their owner only (0600), whatever the umask, also when an older scs left them open', () => {
+  it('are readable by their owner only (0600), whatever the umask, also when an older scs left them open', async () => {
     const p = exampleProject();
     const umask = process.umask(0o000);
     try {
       const config = loadConfig({ root: p.dir, env: {} });
       const modes = () =>
         ['', '-wal', '-shm'].map((suffix) => statSync(`${config.env.database}${suffix}`).mode & 0o777);
-      const store = openStore(config);
+      const store = await openStore(config);
       expect(modes()).toEqual([0o600, 0o600, 0o600]);
-      store.close();
+      await store.close();
       // Files an older scs created, still there while another connection has the database open.
       const other = new Database(config.env.database);
       other.pragma('journal_mode = WAL');
       for (const suffix of ['', '-wal', '-shm']) chmodSync(`${config.env.database}${suffix}`, 0o644);
-      const reopened = openStore(config);
+      const reopened = await openStore(config);
       expect(modes()).toEqual([0o600, 0o600, 0o600]);
-      reopened.close();
+      await reopened.close();
       other.close();
     } finally {
       process.umask(umask);
-      p.cleanup();
+      await p.cleanup();
     }
   });
 });

@@ -15,12 +15,12 @@ describe('scs subscribers (the real binary)', { timeout: 240_000 }, () => {
     expect(r.stderr.includes('internal error')).toBe(false);
     return JSON.parse(r.stdout);
   };
-  beforeEach(() => {
+  beforeEach(async () => {
     project = exampleProject();
   });
-  afterEach(() => project.cleanup());
+  afterEach(async () => await project.cleanup());
 
-  it('adds, lists and shows, with a generated key announced once', () => {
+  it('adds, lists and shows, with a generated key announced once', async () => {
     const first = scs('subscribers', 'add', 'Rut.Ek@Example.com', '--list', 'nyheter', '--name', 'Rut Ek');
     expect(first.code).toBe(0);
     expect(first.stdout).toBe('Added Rut.Ek@example.com (pending) to nyheter (pending).\n');
@@ -60,7 +60,7 @@ describe('scs subscribers (the real binary)', { timeout: 240_000 }, () => {
     expect(shown.suppression).toBeNull();
   });
 
-  it('removes, erases, and keeps the erased address out until forced back', () => {
+  it('removes, erases, and keeps the erased address out until forced back', async () => {
     scs('subscribers', 'add', 'sam@example.org', '--list', 'news,nyheter', '--confirmed');
     const removed = scs('subscribers', 'remove', 'sam@example.org', '--list', 'news');
     expect([removed.code, removed.stdout]).toEqual([0, 'Removed sam@example.org from news.\n']);
@@ -84,7 +84,7 @@ describe('scs subscribers (the real binary)', { timeout: 240_000 }, () => {
     ).toBe(0);
   });
 
-  it('shows a status once, with how it came about', () => {
+  it('shows a status once, with how it came about', async () => {
     scs('subscribers', 'add', 'tor@example.org', '--list', 'news', '--confirmed');
     expect(scs('subscribers', 'remove', 'tor@example.org').code).toBe(0);
     expect(scs('subscribers', 'show', 'tor@example.org').stdout).toContain(
@@ -97,7 +97,7 @@ describe('scs subscribers (the real binary)', { timeout: 240_000 }, () => {
     );
   });
 
-  it('erases only when told --yes, or when the person at the terminal says yes', () => {
+  it('erases only when told --yes, or when the person at the terminal says yes', async () => {
     scs('subscribers', 'add', 'sam@example.org', '--list', 'news', '--confirmed');
     const stored = () => json('subscribers', 'show', 'sam@example.org').subscriber !== null;
     const refused = scs('subscribers', 'erase', 'sam@example.org');
@@ -140,7 +140,7 @@ describe('scs subscribers (the real binary)', { timeout: 240_000 }, () => {
     ]);
   });
 
-  it('gives usage errors (exit 2) for a bad address, an unknown list, a missing list and a bad status', () => {
+  it('gives usage errors (exit 2) for a bad address, an unknown list, a missing list and a bad status', async () => {
     const bad = scs('subscribers', 'add', 'not-an-address', '--list', 'news');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
@@ -160,7 +160,7 @@ describe('scs subscribers (the real binary)', { timeout: 240_000 }, () => {
     expect(scs('subscribers', 'add').code).toBe(2);
   });
 
-  it('imports with a report, refuses a file with bad rows (exit 1, file:line), and is idempotent', () => {
+  it('imports with a report, refuses a file with bad rows (exit 1, file:line), and is idempotent', async () => {
     const bad = scs('subscribers', 'import', fixture('bad-rows'), '--confirmed');
     expect(bad.code).toBe(1);
     const shown = path.relative(project.dir, fixture('bad-rows'));
@@ -185,7 +185,7 @@ describe('scs subscribers (the real binary)', { timeout: 240_000 }, () => {
     expect(missing.stderr).toContain('Cannot read nope.csv: ENOENT. [import-unreadable]');
   });
 
-  it('exports CSV that imports back into another project unchanged', () => {
+  it('exports CSV that imports back into another project unchanged', async () => {
     scs('subscribers', 'import', fixture('quoted-fields'), '--list', 'news', '--confirmed', '--skip-invalid');
     scs('subscribers', 'add', 'pending@example.com', '--list', 'nyheter');
     const out = scs('subscribers', 'export', '--output', 'backup.csv');

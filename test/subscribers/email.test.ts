@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { normalizeEmail } from '../../src/subscribers/email.js';
 
 describe('normalizeEmail', () => {
-  it('trims and lower-cases the domain, keeping the local part as written', () => {
+  it('trims and lower-cases the domain, keeping the local part as written', async () => {
     expect(normalizeEmail('  Karin.Holm@Example.SE ')).toEqual({ ok: true, email: 'Karin.Holm@example.se' });
     expect(normalizeEmail('a+news@sub.example.org.')).toEqual({ ok: true, email: 'a+news@sub.example.org' });
   });
 
-  it('accepts international addresses', () => {
+  it('accepts international addresses', async () => {
     expect(normalizeEmail('åsa@Räksmörgås.Example')).toEqual({ ok: true, email: 'åsa@räksmörgås.example' });
   });
 

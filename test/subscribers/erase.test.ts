@@ -37,7 +37,7 @@ describe('scs subscribers erase (the binary)', { timeout: 240_000 }, () => {
 
   it('leaves no trace under .scs/ (database, write-ahead log, ledger replies, outbox) while another process holds the database open', async () => {
     room = newsroom({ maxAttempts: 2 });
-    room.seed('nyheter', ['anna@example.com']);
+    await room.seed('nyheter', ['anna@example.com']);
     // `scs serve` keeps the database open, so that no other run's close empties the log.
     serve = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
       cwd: room.dir,
@@ -124,23 +124,29 @@ describe('scs subscribers erase (the binary)', { timeout: 240_000 }, () => {
     expect((await fetch(`${url}healthz`)).status).toBe(200);
   });
 
-  it('says when a reader kept the log from being emptied, and a second erase finishes it', () => {
+  it('says when a reader kept the log from being emptied, and a second erase finishes it', async () => {
     room = newsroom();
-    room.seed('nyheter', ['ingrid.holm@example.se']);
-    const store = room.store();
+    await room.seed('nyheter', ['ingrid.holm@example.se']);
+    const store = await room.store();
     // A read that began before the erasure still needs the old pages in the log.
     const reader = new Database(path.join(room.dir, '.scs', 'scs.db'));
     try {
       reader.exec('BEGIN');
       reader.prepare('SELECT count(*) FROM subscribers').get();
-      const first = eraseSubscriber(room.config(), store, { email: 'ingrid.holm@example.se', now: DUE_DATE });
+      const first = await eraseSubscriber(room.config(), store, {
+        email: 'ingrid.holm@example.se',
+        now: DUE_DATE,
+      });
       expect([first.erased, first.logCleared]).toEqual([true, false]);
       reader.exec('COMMIT');
-      const again = eraseSubscriber(room.config(), store, { email: 'ingrid.holm@example.se', now: DUE_DATE });
+      const again = await eraseSubscriber(room.config(), store, {
+        email: 'ingrid.holm@example.se',
+        now: DUE_DATE,
+      });
       expect([again.erased, again.logCleared]).toEqual([false, true]);
     } finally {
       reader.close();
-      store.close();
+      await store.close();
     }
   });
 });

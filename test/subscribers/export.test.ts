@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { collect } from '../helpers/stores.js';
 import { parseCsv } from '../../src/subscribers/csv.js';
 import { exportSubscribers } from '../../src/subscribers/export.js';
 import { importSubscribers } from '../../src/subscribers/import.js';
@@ -17,10 +18,10 @@ const HOSTILE = [
 ] as const;
 
 describe('exporting subscribers', () => {
-  let p: ReturnType<typeof subscriberProject>;
-  beforeEach(() => {
-    p = subscriberProject();
-    p.store.subscribers.insertMany(
+  let p: Awaited<ReturnType<typeof subscriberProject>>;
+  beforeEach(async () => {
+    p = await subscriberProject();
+    await p.store.subscribers.insertMany(
       HOSTILE.map(([email, name]) => ({
         subscriber: {
           email,
@@ -34,12 +35,13 @@ describe('exporting subscribers', () => {
       T0,
     );
   });
-  afterEach(() => p.cleanup());
+  afterEach(async () => await p.cleanup());
 
-  const exported = (format: 'csv' | 'json') => [...exportSubscribers(p.store, { format })].join('');
+  const exported = async (format: 'csv' | 'json') =>
+    (await collect(exportSubscribers(p.store, { format }))).join('');
 
-  it('starts no CSV cell with a formula character (a leading apostrophe makes it text); JSON stays as stored', () => {
-    const [header, ...rows] = parseCsv(exported('csv'), ',').map((r) => r.fields);
+  it('starts no CSV cell with a formula character (a leading apostrophe makes it text); JSON stays as stored', async () => {
+    const [header, ...rows] = parseCsv(await exported('csv'), ',').map((r) => r.fields);
     expect(header!.slice(0, 2)).toEqual(['email', 'name']);
     expect(rows.map((r) => r.slice(0, 2))).toEqual([
       ["'=cmd@example.com", `'=HYPERLINK("http://evil.example","Click")`],
@@ -51,14 +53,14 @@ describe('exporting subscribers', () => {
     ]);
     for (const cell of rows.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
     // JSON is data, not a sheet: it stays as stored.
-    const json = JSON.parse(exported('json')) as { email: string; name: string }[];
+    const json = JSON.parse(await exported('json')) as { email: string; name: string }[];
     expect(json.map((s) => [s.email, s.name])).toEqual(HOSTILE.map(([e, n]) => [e, n]));
   });
 
-  it('imports its own CSV back to the same addresses', () => {
+  it('imports its own CSV back to the same addresses', async () => {
     const file = path.join(p.dir, 'backup.csv');
-    writeFileSync(file, exported('csv'));
-    const report = importSubscribers(p.config, p.store, { file, now: T0 });
+    writeFileSync(file, await exported('csv'));
+    const report = await importSubscribers(p.config, p.store, { file, now: T0 });
     expect(report.invalid.map((d) => d.line)).toEqual([6, 7]);
     expect(report.unchanged.map((e) => e.email)).toEqual(HOSTILE.slice(0, 4).map(([e]) => e));
   });

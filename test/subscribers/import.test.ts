@@ -1,6 +1,7 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { collect } from '../helpers/stores.js';
 import { ScsError } from '../../src/core/diagnostic.js';
 import { type ImportOptions, importSubscribers } from '../../src/subscribers/import.js';
 import { eraseSubscriber, removeSubscriber } from '../../src/subscribers/manage.js';
@@ -11,40 +12,40 @@ const fixture = (name: string) => path.join(REPO, 'test', 'fixtures', 'subscribe
 const lines = (entries: { line: number }[]) => entries.map((e) => e.line);
 
 describe('importing subscribers from CSV', () => {
-  let p: ReturnType<typeof subscriberProject>;
-  beforeEach(() => {
-    p = subscriberProject();
+  let p: Awaited<ReturnType<typeof subscriberProject>>;
+  beforeEach(async () => {
+    p = await subscriberProject();
   });
-  afterEach(() => p.cleanup());
+  afterEach(async () => await p.cleanup());
 
-  const run = (name: string, options: Partial<ImportOptions> = {}) =>
-    importSubscribers(p.config, p.store, {
+  const run = async (name: string, options: Partial<ImportOptions> = {}) =>
+    await importSubscribers(p.config, p.store, {
       file: fixture(name),
       shownFile: `${name}.csv`,
       now: T0,
       ...options,
     });
-  const all = () => [...p.store.subscribers.list()];
+  const all = async () => await collect(await p.store.subscribers.list());
 
-  it('reads a BOM, ";" and Swedish headers; normalises addresses; maps language names', () => {
-    const report = run('bom-semicolon', { lists: ['nyheter'], confirmed: true });
+  it('reads a BOM, ";" and Swedish headers; normalises addresses; maps language names', async () => {
+    const report = await run('bom-semicolon', { lists: ['nyheter'], confirmed: true });
     expect(report.delimiter).toBe(';');
     expect(report.rows).toBe(3);
     expect(lines(report.added)).toEqual([2, 3, 5]);
     expect(report.invalid).toEqual([]);
     expect(report.applied).toBe(true);
-    expect(all().map((s) => [s.email, s.name, s.lang, s.status, s.consent.source])).toEqual([
+    expect((await all()).map((s) => [s.email, s.name, s.lang, s.status, s.consent.source])).toEqual([
       ['malin.ek@example.com', 'Malin Ek', 'sv', 'confirmed', 'import'],
       ['jonas.falk@example.org', 'Falk; Jonas', 'sv', 'confirmed', 'import'],
       ['nora.lind@example.net', 'Nora Lind', 'en', 'confirmed', 'import'],
     ]);
-    expect([...p.store.subscribers.recipients('nyheter')]).toHaveLength(3);
+    expect(await collect(p.store.subscribers.recipients('nyheter'))).toHaveLength(3);
   });
 
-  it('is idempotent: the same file again changes nothing', () => {
-    run('bom-semicolon', { lists: ['nyheter'], confirmed: true });
-    const before = all();
-    const again = run('bom-semicolon', { lists: ['nyheter'], confirmed: true, now: later(60_000) });
+  it('is idempotent: the same file again changes nothing', async () => {
+    await run('bom-semicolon', { lists: ['nyheter'], confirmed: true });
+    const before = await all();
+    const again = await run('bom-semicolon', { lists: ['nyheter'], confirmed: true, now: later(60_000) });
     expect({
       added: again.added.length,
       updated: again.updated.length,
@@ -54,63 +55,59 @@ describe('importing subscribers from CSV', () => {
       updated: 0,
       unchanged: 3,
     });
-    expect(all()).toEqual(before);
-    expect(p.store.subscribers.history(before[0]!.id)).toEqual([]);
+    expect(await all()).toEqual(before);
+    expect(await p.store.subscribers.history(before[0]!.id)).toEqual([]);
     expect(before[0]!.consent).toMatchObject({ source: 'import', detail: 'bom-semicolon.csv:2', at: T0 });
   });
 
-  it('handles quoted fields, any column order, extra columns; a multi-line name is an invalid row', () => {
-    const report = run('quoted-fields', { lists: ['news'], confirmed: true });
+  it('handles quoted fields, any column order, extra columns; a multi-line name is an invalid row', async () => {
+    const report = await run('quoted-fields', { lists: ['news'], confirmed: true });
     expect(report.delimiter).toBe(',');
     expect(report.ignoredColumns).toEqual(['Company']);
     expect(report.invalid.map((d) => [d.line, d.message])).toEqual([
       [4, 'The name contains a line break or a control character.'],
     ]);
     expect(report.applied).toBe(false);
-    expect(all()).toEqual([]);
-    const skipping = run('quoted-fields', { lists: ['news'], confirmed: true, skipInvalid: true });
+    expect(await all()).toEqual([]);
+    const skipping = await run('quoted-fields', { lists: ['news'], confirmed: true, skipInvalid: true });
     expect(skipping.invalid[0]!.severity).toBe('warning');
     expect(skipping.applied).toBe(true);
-    expect(all().map((s) => [s.email, s.name, s.lang])).toEqual([
+    expect((await all()).map((s) => [s.email, s.name, s.lang])).toEqual([
       ['ake.lindqvist@example.com', 'Lindqvist, Åke', 'sv'],
       ['sara.holm@example.org', 'Sara "Sassa" Holm', 'en'],
       ['emil.strand@example.net', 'Emil Strand', 'en'],
     ]);
   });
 
-  it('merges duplicate rows of one address (lists together, first name wins)', () => {
+  it('merges duplicate rows of one address (lists together, first name wins)', async () => {
     writeFileSync(
       path.join(p.dir, 'merge.csv'),
       'email,name,lists\nper@example.com,,news\nper@example.com,Per Ås,nyheter\n',
     );
-    const merged = importSubscribers(p.config, p.store, {
+    const merged = await importSubscribers(p.config, p.store, {
       file: path.join(p.dir, 'merge.csv'),
       confirmed: true,
       now: T0,
     });
     expect(merged.duplicates).toEqual([{ line: 3, email: 'per@example.com', detail: 'merged into line 2' }]);
-    const per = p.store.subscribers.find('per@example.com')!;
+    const per = (await p.store.subscribers.find('per@example.com'))!;
     expect([per.name, per.subscriptions.map((m) => m.listId)]).toEqual(['Per Ås', ['news', 'nyheter']]);
 
-    const report = run('duplicates', { confirmed: true });
+    const report = await run('duplicates', { confirmed: true });
     expect(lines(report.added)).toEqual([2, 5]);
     // One person per address in any letter case: "Lisa.Berg@EXAMPLE.com" is lisa.berg@example.com.
     expect(report.duplicates).toEqual([
       { line: 3, email: 'Lisa.Berg@example.com', detail: 'merged into line 2' },
       { line: 4, email: 'lisa.berg@example.com', detail: 'merged into line 2' },
     ]);
-    expect(
-      all()
-        .slice(1)
-        .map((s) => [s.email, s.subscriptions.map((m) => m.listId)]),
-    ).toEqual([
+    expect((await all()).slice(1).map((s) => [s.email, s.subscriptions.map((m) => m.listId)])).toEqual([
       ['lisa.berg@example.com', ['news', 'nyheter']],
       ['olle.dahl@example.org', ['news']],
     ]);
   });
 
-  it('reports every bad row with its line and reason, and writes nothing', () => {
-    const report = run('bad-rows', { confirmed: true });
+  it('reports every bad row with its line and reason, and writes nothing', async () => {
+    const report = await run('bad-rows', { confirmed: true });
     expect(report.invalid.map((d) => [d.file, d.line, d.code])).toEqual(
       [3, 4, 5, 6, 7, 8].map((line) => ['bad-rows.csv', line, 'import-row-invalid']),
     );
@@ -123,55 +120,55 @@ describe('importing subscribers from CSV', () => {
     expect(messages[5]).toContain('1 field(s) more than the header');
     expect(lines(report.added)).toEqual([2, 9]);
     expect(report.applied).toBe(false);
-    expect(all()).toEqual([]);
+    expect(await all()).toEqual([]);
   });
 
-  it('shows the report without writing on a dry run', () => {
-    const report = run('bom-semicolon', { lists: ['nyheter'], dryRun: true });
+  it('shows the report without writing on a dry run', async () => {
+    const report = await run('bom-semicolon', { lists: ['nyheter'], dryRun: true });
     expect(report.added).toHaveLength(3);
     expect(report.pending).toBe(3);
     expect(report.applied).toBe(false);
-    expect(all()).toEqual([]);
+    expect(await all()).toEqual([]);
   });
 
-  it('leaves imported people pending unless consent is stated', () => {
-    run('bom-semicolon', { lists: ['nyheter'] });
-    expect(all().map((s) => s.status)).toEqual(['pending', 'pending', 'pending']);
-    expect([...p.store.subscribers.recipients('nyheter')]).toEqual([]);
-    const confirming = run('bom-semicolon', { lists: ['nyheter'], confirmed: true, now: later(1000) });
+  it('leaves imported people pending unless consent is stated', async () => {
+    await run('bom-semicolon', { lists: ['nyheter'] });
+    expect((await all()).map((s) => s.status)).toEqual(['pending', 'pending', 'pending']);
+    expect(await collect(p.store.subscribers.recipients('nyheter'))).toEqual([]);
+    const confirming = await run('bom-semicolon', { lists: ['nyheter'], confirmed: true, now: later(1000) });
     expect(confirming.updated.map((e) => e.detail)).toEqual([
       '+nyheter, confirmed',
       '+nyheter, confirmed',
       '+nyheter, confirmed',
     ]);
-    expect([...p.store.subscribers.recipients('nyheter')]).toHaveLength(3);
+    expect(await collect(p.store.subscribers.recipients('nyheter'))).toHaveLength(3);
   });
 
-  it('honours a status column: people who left are suppressed, not subscribed', () => {
-    const report = run('status-column');
+  it('honours a status column: people who left are suppressed, not subscribed', async () => {
+    const report = await run('status-column');
     expect(lines(report.added)).toEqual([2, 3]);
     expect(report.suppressed).toEqual([
       { line: 4, email: 'mats.left@example.com', detail: 'unsubscribed' },
       { line: 5, email: 'nils.bounced@example.com', detail: 'bounced' },
     ]);
-    expect(all().map((s) => [s.email, s.status])).toEqual([
+    expect((await all()).map((s) => [s.email, s.status])).toEqual([
       ['kalle.confirmed@example.com', 'confirmed'],
       ['lena.pending@example.com', 'pending'],
     ]);
-    expect(p.store.subscribers.suppression('nils.bounced@example.com')?.reason).toBe('bounced');
-    expect(run('status-column').suppressed).toEqual([]);
+    expect((await p.store.subscribers.suppression('nils.bounced@example.com'))?.reason).toBe('bounced');
+    expect((await run('status-column')).suppressed).toEqual([]);
   });
 
-  it('never brings back an erased or unsubscribed address, unless forced', () => {
-    run('bom-semicolon', { lists: ['nyheter'], confirmed: true });
-    eraseSubscriber(p.config, p.store, { email: 'malin.ek@example.com', now: later(1000) });
-    removeSubscriber(p.config, p.store, {
+  it('never brings back an erased or unsubscribed address, unless forced', async () => {
+    await run('bom-semicolon', { lists: ['nyheter'], confirmed: true });
+    await eraseSubscriber(p.config, p.store, { email: 'malin.ek@example.com', now: later(1000) });
+    await removeSubscriber(p.config, p.store, {
       email: 'nora.lind@example.net',
       lists: ['nyheter'],
       now: later(2000),
     });
-    const reopened = p.reopen();
-    const again = importSubscribers(p.config, reopened, {
+    const reopened = await p.reopen();
+    const again = await importSubscribers(p.config, reopened, {
       file: fixture('bom-semicolon'),
       lists: ['nyheter'],
       confirmed: true,
@@ -181,10 +178,10 @@ describe('importing subscribers from CSV', () => {
       { line: 2, email: 'malin.ek@example.com', detail: 'on the suppression list (erased)' },
       { line: 5, email: 'nora.lind@example.net', detail: 'on the suppression list (unsubscribed)' },
     ]);
-    expect(reopened.subscribers.find('malin.ek@example.com')).toBeUndefined();
-    expect(reopened.subscribers.find('nora.lind@example.net')?.status).toBe('unsubscribed');
+    expect(await reopened.subscribers.find('malin.ek@example.com')).toBeUndefined();
+    expect((await reopened.subscribers.find('nora.lind@example.net'))?.status).toBe('unsubscribed');
 
-    const forced = importSubscribers(p.config, reopened, {
+    const forced = await importSubscribers(p.config, reopened, {
       file: fixture('bom-semicolon'),
       lists: ['nyheter'],
       confirmed: true,
@@ -195,24 +192,24 @@ describe('importing subscribers from CSV', () => {
     expect(forced.updated).toEqual([
       { line: 5, email: 'nora.lind@example.net', detail: '+nyheter, confirmed' },
     ]);
-    expect(reopened.subscribers.suppression('malin.ek@example.com')).toBeUndefined();
-    expect([...reopened.subscribers.recipients('nyheter')].map((r) => r.email).sort()).toEqual([
+    expect(await reopened.subscribers.suppression('malin.ek@example.com')).toBeUndefined();
+    expect((await collect(reopened.subscribers.recipients('nyheter'))).map((r) => r.email).sort()).toEqual([
       'jonas.falk@example.org',
       'malin.ek@example.com',
       'nora.lind@example.net',
     ]);
   });
 
-  it('skips someone who left one list, even when they are still on another', () => {
+  it('skips someone who left one list, even when they are still on another', async () => {
     const file = path.join(p.dir, 'again.csv');
     writeFileSync(file, 'email,lists\nlisa.berg@example.com,nyheter news\n');
-    importSubscribers(p.config, p.store, { file, confirmed: true, now: T0 });
-    removeSubscriber(p.config, p.store, {
+    await importSubscribers(p.config, p.store, { file, confirmed: true, now: T0 });
+    await removeSubscriber(p.config, p.store, {
       email: 'lisa.berg@example.com',
       lists: ['nyheter'],
       now: later(1000),
     });
-    const report = importSubscribers(p.config, p.store, { file, confirmed: true, now: later(2000) });
+    const report = await importSubscribers(p.config, p.store, { file, confirmed: true, now: later(2000) });
     expect(report.skipped).toEqual([
       { line: 2, email: 'lisa.berg@example.com', detail: 'unsubscribed from nyheter' },
     ]);
@@ -222,25 +219,29 @@ describe('importing subscribers from CSV', () => {
     ['not-utf8', 'import-encoding', undefined],
     ['no-email-column', 'import-no-email-column', 1],
     ['unclosed-quote', 'import-csv-invalid', 3],
-  ])('refuses %s as a whole (%s)', (name, code, line) => {
+  ])('refuses %s as a whole (%s)', async (name, code, line) => {
     try {
-      run(name, { lists: ['news'] });
+      await run(name, { lists: ['news'] });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ScsError);
       const d = (e as ScsError).diagnostics[0]!;
       expect([d.code, d.file, d.line]).toEqual([code, `${name}.csv`, line]);
     }
-    expect(all()).toEqual([]);
+    expect(await all()).toEqual([]);
   });
 
-  it('asks for a list when several are configured and the file names none', () => {
+  it('asks for a list when several are configured and the file names none', async () => {
     cpSync(fixture('bom-semicolon'), path.join(p.dir, 'x.csv'));
-    expect(() => importSubscribers(p.config, p.store, { file: path.join(p.dir, 'x.csv'), now: T0 })).toThrow(
-      /Name the list/,
-    );
-    expect(() =>
-      importSubscribers(p.config, p.store, { file: path.join(p.dir, 'x.csv'), lists: ['sport'], now: T0 }),
-    ).toThrow(/There is no list "sport"/);
+    await expect(
+      importSubscribers(p.config, p.store, { file: path.join(p.dir, 'x.csv'), now: T0 }),
+    ).rejects.toThrow(/Name the list/);
+    await expect(
+      importSubscribers(p.config, p.store, {
+        file: path.join(p.dir, 'x.csv'),
+        lists: ['sport'],
+        now: T0,
+      }),
+    ).rejects.toThrow(/There is no list "sport"/);
   });
 });

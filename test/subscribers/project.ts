@@ -5,29 +5,29 @@ import type { Store } from '../../src/store/types.js';
 import { exampleProject } from '../helpers/scs.js';
 
 /** A copy of the example newsroom (lists nyheter/sv and news/en) with its own SQLite store. */
-export function subscriberProject(env: NodeJS.ProcessEnv = {}): {
+export async function subscriberProject(env: NodeJS.ProcessEnv = {}): Promise<{
   dir: string;
   config: Config;
   store: Store;
-  reopen(): Store;
-  cleanup(): void;
-} {
+  reopen(): Promise<Store>;
+  cleanup(): Promise<void>;
+}> {
   const project = exampleProject();
   const config = loadConfig({ root: project.dir, env });
-  let store = openStore(config);
+  let store = await openStore(config);
   return {
     dir: project.dir,
     config,
     get store() {
       return store;
     },
-    reopen() {
-      store.close();
-      store = openStore(config);
+    async reopen() {
+      await store.close();
+      store = await openStore(config);
       return store;
     },
-    cleanup() {
-      store.close();
+    async cleanup() {
+      await store.close();
       project.cleanup();
     },
   };

@@ -55,12 +55,12 @@ describe('scs subscribers reconfirm (the real binary)', { timeout: 240_000 }, ()
     expect(r.code).toBe(0);
     expect(outbox()).toHaveLength(0);
   };
-  beforeEach(() => {
+  beforeEach(async () => {
     project = exampleProject();
   });
-  afterEach(() => project.cleanup());
+  afterEach(async () => await project.cleanup());
 
-  it('mails each pending person once, not again while the link lives, and again once it has expired', () => {
+  it('mails each pending person once, not again while the link lives, and again once it has expired', async () => {
     importPending(['anna@example.org,Anna Berg,nyheter', 'bo@example.org,Bo,nyheter;news']);
 
     const first = scs('subscribers', 'reconfirm');
@@ -98,7 +98,7 @@ describe('scs subscribers reconfirm (the real binary)', { timeout: 240_000 }, ()
     ]);
   });
 
-  it('leaves alone whoever already got a mail from `subscribers add`', () => {
+  it('leaves alone whoever already got a mail from `subscribers add`', async () => {
     importPending(['dan@example.org,,news']);
     expect(scs('subscribers', 'add', 'cia@example.org', '--list', 'news').code).toBe(0);
     expect(outbox()).toHaveLength(1);
@@ -106,7 +106,7 @@ describe('scs subscribers reconfirm (the real binary)', { timeout: 240_000 }, ()
     expect([emails(r.sent), emails(r.outstanding)]).toEqual([['dan@example.org'], ['cia@example.org']]);
   });
 
-  it('--list mails only about that list', () => {
+  it('--list mails only about that list', async () => {
     importPending(['anna@example.org,,nyheter', 'bo@example.org,,nyheter;news', 'cia@example.org,,news']);
     const r = reconfirm('--list', 'news');
     expect(r.sent).toEqual([
@@ -123,7 +123,7 @@ describe('scs subscribers reconfirm (the real binary)', { timeout: 240_000 }, ()
     expect(unknown.stderr).toContain('There is no list "nyhetr". [list-unknown]');
   });
 
-  it('--older-than leaves out those pending for less than that', () => {
+  it('--older-than leaves out those pending for less than that', async () => {
     importPending(['anna@example.org,,nyheter']);
     const early = reconfirm('--older-than', '1d');
     expect([emails(early.sent), emails(early.tooRecent)]).toEqual([[], ['anna@example.org']]);
@@ -135,7 +135,7 @@ describe('scs subscribers reconfirm (the real binary)', { timeout: 240_000 }, ()
     expect(bad.stderr).toContain('--older-than "a while" is not a duration. [usage]');
   });
 
-  it('--dry-run lists who would be mailed, and sends and records nothing', () => {
+  it('--dry-run lists who would be mailed, and sends and records nothing', async () => {
     importPending(['anna@example.org,,nyheter', 'bo@example.org,,news']);
     const dry = scs('subscribers', 'reconfirm', '--dry-run');
     expect(dry.code).toBe(0);
@@ -147,7 +147,7 @@ describe('scs subscribers reconfirm (the real binary)', { timeout: 240_000 }, ()
     expect(emails(reconfirm().sent)).toEqual(['anna@example.org', 'bo@example.org']);
   });
 
-  it('never mails a suppressed, unsubscribed or erased address', () => {
+  it('never mails a suppressed, unsubscribed or erased address', async () => {
     importPending([
       'anna@example.org,,nyheter',
       'bo@example.org,,nyheter',
@@ -155,11 +155,11 @@ describe('scs subscribers reconfirm (the real binary)', { timeout: 240_000 }, ()
       'dan@example.org,,nyheter',
     ]);
     // Bo's address is suppressed while he is still pending (the store's own API, as a bounce would).
-    const store = openStore(loadConfig({ root: project.dir, env: {} }));
+    const store = await openStore(loadConfig({ root: project.dir, env: {} }));
     try {
-      store.subscribers.suppress('BO@example.org', 'bounced', new Date());
+      await store.subscribers.suppress('BO@example.org', 'bounced', new Date());
     } finally {
-      store.close();
+      await store.close();
     }
     expect(scs('subscribers', 'remove', 'cia@example.org').code).toBe(0);
     expect(scs('subscribers', 'erase', 'dan@example.org', '--yes').code).toBe(0);
@@ -170,7 +170,7 @@ describe('scs subscribers reconfirm (the real binary)', { timeout: 240_000 }, ()
 
   describe('over SMTP', () => {
     let smtp: TestSmtpServer;
-    afterEach(() => smtp.close());
+    afterEach(async () => smtp.close());
 
     it('sends over one connection, reports a refused address as failed (exit 1), and retries it next time', async () => {
       importPending(['anna@example.org,,nyheter', 'bo@example.org,,nyheter', 'cia@example.org,,nyheter']);
@@ -204,10 +204,10 @@ describe('scs subscribers reconfirm (the real binary)', { timeout: 240_000 }, ()
 
 describe('reconfirmSubscribers (the library)', () => {
   it('counts a sign-up by the form as a mail already sent, until its link expires', async () => {
-    const p = subscriberProject();
+    const p = await subscriberProject();
     try {
       const form = { name: null, lang: 'sv', lists: ['nyheter'], ip: '192.0.2.1', now: T0 };
-      requestSubscription(p.store.subscribers, { ...form, email: 'ebba@example.org' });
+      await requestSubscription(p.store, { ...form, email: 'ebba@example.org' });
       const at = (ms: number) => reconfirmSubscribers(p.config, p.store, { dryRun: true, now: later(ms) });
       const ttl = p.config.newsletter.confirmTokenTtlMs;
       expect(await at(ttl - 1)).toEqual({
@@ -219,7 +219,7 @@ describe('reconfirmSubscribers (the library)', () => {
       });
       expect((await at(ttl)).sent).toEqual([{ email: 'ebba@example.org', lists: ['nyheter'] }]);
     } finally {
-      p.cleanup();
+      await p.cleanup();
     }
   });
 });

@@ -7,7 +7,7 @@ import { later, T0 } from './project.js';
 const SECRET = 'a-test-secret-that-is-long-enough';
 
 describe('signed tokens', () => {
-  it('round-trips the claims', () => {
+  it('round-trips the claims', async () => {
     const token = signToken(SECRET, { purpose: 'unsubscribe', subscriberId: 42, lists: ['nyheter'] });
     expect(verifyToken(SECRET, token, 'unsubscribe', T0)).toEqual({
       ok: true,
@@ -15,7 +15,7 @@ describe('signed tokens', () => {
     });
   });
 
-  it('refuses a token signed with another key', () => {
+  it('refuses a token signed with another key', async () => {
     const token = signToken('another-secret-entirely-0123456789', {
       purpose: 'unsubscribe',
       subscriberId: 42,
@@ -24,7 +24,7 @@ describe('signed tokens', () => {
     expect(verifyToken(SECRET, token, 'unsubscribe', T0)).toEqual({ ok: false, reason: 'forged' });
   });
 
-  it('refuses a tampered payload (another subscriber id) and a tampered signature', () => {
+  it('refuses a tampered payload (another subscriber id) and a tampered signature', async () => {
     const token = signToken(SECRET, { purpose: 'unsubscribe', subscriberId: 42, lists: ['nyheter'] });
     const [payload, mac] = token.split('.') as [string, string];
     const other = Buffer.from(Buffer.from(payload, 'base64url').toString().replace('42', '43')).toString(
@@ -41,12 +41,12 @@ describe('signed tokens', () => {
     });
   });
 
-  it('refuses a token made for the other purpose', () => {
+  it('refuses a token made for the other purpose', async () => {
     const token = signToken(SECRET, { purpose: 'unsubscribe', subscriberId: 1, lists: ['news'] });
     expect(verifyToken(SECRET, token, 'confirm', T0)).toEqual({ ok: false, reason: 'wrong-purpose' });
   });
 
-  it('expires confirmation tokens at their expiry, not before', () => {
+  it('expires confirmation tokens at their expiry, not before', async () => {
     const expiresAt = T0.getTime() / 1000 + 60;
     const token = signToken(SECRET, {
       purpose: 'confirm',
@@ -58,12 +58,12 @@ describe('signed tokens', () => {
     expect(verifyToken(SECRET, token, 'confirm', later(60_000))).toEqual({ ok: false, reason: 'expired' });
   });
 
-  it('calls garbage malformed', () => {
+  it('calls garbage malformed', async () => {
     for (const junk of ['', 'abc', 'a.b.c', 'x'.repeat(500), 'abc.def\r\nX-Injected: 1'])
       expect(verifyToken(SECRET, junk, 'confirm', T0)).toEqual({ ok: false, reason: 'malformed' });
   });
 
-  it('builds the endpoint URLs; unsubscribe links never expire, confirmation links do', () => {
+  it('builds the endpoint URLs; unsubscribe links never expire, confirmation links do', async () => {
     const project = exampleProject();
     try {
       const config = loadConfig({ root: project.dir, env: {} });
@@ -81,7 +81,7 @@ describe('signed tokens', () => {
         reason: 'expired',
       });
     } finally {
-      project.cleanup();
+      await project.cleanup();
     }
   });
 });

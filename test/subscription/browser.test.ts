@@ -17,10 +17,10 @@ describe('the sign-up form in Chromium', () => {
   let browser: Browser;
   let server: SubscriptionServer;
   let base: string;
-  let p: ReturnType<typeof subscriberProject>;
+  let p: Awaited<ReturnType<typeof subscriberProject>>;
   beforeAll(async () => {
     browser = await launchChromium();
-    p = subscriberProject();
+    p = await subscriberProject();
     server = createServer(p.config, p.store, createTransport(p.config));
     base = `http://127.0.0.1:${(await listen(server, '127.0.0.1', 0)).port}`;
   });
@@ -75,7 +75,7 @@ describe('the sign-up form in Chromium', () => {
     await page.waitForSelector('h1');
     expect(page.url()).toBe(`${base}/newsletter/subscribe`);
     expect(await page.textContent('h1')).toBe('Check your inbox');
-    const s = p.store.subscribers.find('browser.user@example.com')!;
+    const s = (await p.store.subscribers.find('browser.user@example.com'))!;
     expect([s.name, s.lang, s.status, s.subscriptions.map((m) => [m.listId, m.status])]).toEqual([
       'Björn Webb',
       'en',
@@ -97,11 +97,11 @@ describe('the sign-up form in Chromium', () => {
     expect(await confirmPage.getAttribute('html', 'lang')).toBe('en');
     expect(await confirmPage.textContent('h1')).toBe('Confirm your subscription');
     expect(await violations(confirmPage)).toEqual([]);
-    expect(p.store.subscribers.find('browser.user@example.com')!.status).toBe('pending');
-    await confirmPage.getByRole('button', { name: 'Yes, confirm the subscription' }).click();
+    expect((await p.store.subscribers.find('browser.user@example.com'))!.status).toBe('pending');
+    (await confirmPage.getByRole('button', { name: 'Yes, confirm the subscription' })).click();
     await confirmPage.waitForSelector('h1:text("Subscription confirmed")');
     expect(await violations(confirmPage)).toEqual([]);
-    expect(p.store.subscribers.find('browser.user@example.com')!.status).toBe('confirmed');
+    expect((await p.store.subscribers.find('browser.user@example.com'))!.status).toBe('confirmed');
     await confirmPage.close();
   });
 });

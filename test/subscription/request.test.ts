@@ -15,7 +15,7 @@ const request = (peer: string, forwarded?: string) =>
   }) as unknown as IncomingMessage;
 
 describe('rateKey', () => {
-  it('keys an IPv6 client by its /64, however the address is written', () => {
+  it('keys an IPv6 client by its /64, however the address is written', async () => {
     const key = '2001:db8:1:2::/64';
     for (const ip of [
       '2001:db8:1:2::1',
@@ -32,19 +32,19 @@ describe('rateKey', () => {
     expect(rateKey('::ffff:192.0.2.1')).toBe('0:0:0:0::/64');
   });
 
-  it('keys an IPv4 client by its address', () => {
+  it('keys an IPv4 client by its address', async () => {
     expect(rateKey('192.0.2.1')).toBe('192.0.2.1');
     expect(rateKey('192.0.2.2')).toBe('192.0.2.2');
   });
 });
 
 describe('clientIp', () => {
-  it('uses the connection when no proxy is trusted, whatever X-Forwarded-For says', () => {
+  it('uses the connection when no proxy is trusted, whatever X-Forwarded-For says', async () => {
     expect(clientIp(request('127.0.0.1', '203.0.113.9'))).toBe('127.0.0.1');
     expect(clientIp(request('::ffff:192.0.2.4', '203.0.113.9'))).toBe('192.0.2.4');
   });
 
-  it('takes the rightmost hop that is not a trusted proxy', () => {
+  it('takes the rightmost hop that is not a trusted proxy', async () => {
     const trusted = trustedProxies(['127.0.0.1', '10.0.0.0/8', '2001:db8:ffff::/48']);
     expect(clientIp(request('127.0.0.1', '1.1.1.1, 203.0.113.9'), trusted)).toBe('203.0.113.9');
     expect(clientIp(request('::ffff:127.0.0.1', '1.1.1.1, 203.0.113.9, 10.0.0.2'), trusted)).toBe(
@@ -63,7 +63,7 @@ describe('clientIp', () => {
 
 describe('serve.trustProxy in the config', () => {
   const cleanups: (() => void)[] = [];
-  afterEach(() => {
+  afterEach(async () => {
     for (const c of cleanups.splice(0)) c();
   });
   const load = (yaml: string) => {
@@ -73,7 +73,7 @@ describe('serve.trustProxy in the config', () => {
     return readConfig({ root: p.dir, env: {} });
   };
 
-  it('is empty by default, and takes addresses and CIDR ranges', () => {
+  it('is empty by default, and takes addresses and CIDR ranges', async () => {
     expect(load('').config?.serve).toEqual({ trustProxy: [] });
     const { config, diagnostics } = load(
       '\nserve:\n  trustProxy: [127.0.0.1, 10.0.0.0/8, "::1", 2001:db8::/32]\n',
@@ -82,7 +82,7 @@ describe('serve.trustProxy in the config', () => {
     expect(config?.serve.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', '2001:db8::/32']);
   });
 
-  it('reports every entry that is not an address or a range, with its line', () => {
+  it('reports every entry that is not an address or a range, with its line', async () => {
     const { diagnostics } = load(
       '\nserve:\n  trustProxy:\n    - 127.0.0.1\n    - proxy.example\n    - 10.0.0.0/33\n    - 10.0.0.1/8/2\n',
     );

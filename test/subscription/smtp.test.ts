@@ -11,7 +11,7 @@ import { subscriberProject } from '../subscribers/project.js';
 /** With SCS_SMTP_URL set, confirmation mails leave through SMTP, like the newsletter. */
 describe('scs serve with an SMTP server on 127.0.0.1', () => {
   let smtp: TestSmtpServer;
-  let p: ReturnType<typeof subscriberProject>;
+  let p: Awaited<ReturnType<typeof subscriberProject>>;
   let transport: Transport;
   let server: SubscriptionServer;
   let base: string;
@@ -31,7 +31,7 @@ describe('scs serve with an SMTP server on 127.0.0.1', () => {
   };
   beforeEach(async () => {
     smtp = await startSmtpServer();
-    p = subscriberProject({ SCS_SMTP_URL: smtp.url });
+    p = await subscriberProject({ SCS_SMTP_URL: smtp.url });
     transport = createTransport(p.config);
     mails = [];
     waits = [];
@@ -49,7 +49,7 @@ describe('scs serve with an SMTP server on 127.0.0.1', () => {
     await shutdown(server);
     await transport.close();
     await smtp.close();
-    p.cleanup();
+    await p.cleanup();
   });
   const subscribe = (email: string) =>
     fetch(`${base}/subscribe`, {
@@ -72,7 +72,7 @@ describe('scs serve with an SMTP server on 127.0.0.1', () => {
     expect(await confirmed.text()).toContain(
       'smtp.reader@example.org will now receive News from Norrsken Urban Lab.',
     );
-    expect(p.store.subscribers.find('smtp.reader@example.org')?.status).toBe('confirmed');
+    expect((await p.store.subscribers.find('smtp.reader@example.org'))?.status).toBe('confirmed');
   });
 
   it('answers at once while the mail server stalls, and sends the mail after the reply', async () => {
@@ -88,7 +88,7 @@ describe('scs serve with an SMTP server on 127.0.0.1', () => {
     await server.idle();
     expect(smtp.count('patient@example.org')).toBe(1);
     expect(mails.map((m) => [m.what, m.outcome])).toEqual([
-      [`confirmation for subscriber ${p.store.subscribers.find('patient@example.org')!.id}`, 'sent'],
+      [`confirmation for subscriber ${(await p.store.subscribers.find('patient@example.org'))!.id}`, 'sent'],
     ]);
   });
 

@@ -76,7 +76,7 @@ export function bouncesCommand(cli: Cli): Command {
               `${r.counts.unknown} unknown deliveries, ${r.counts.unmatched} unmatched`,
           );
       } finally {
-        store.close();
+        await store.close();
         await source.close();
       }
     });
@@ -105,7 +105,7 @@ export function bouncesCommand(cli: Cli): Command {
       const { bounceReport, percent } = await import('../../bounces/report.js');
       const store = await openProjectStore(cli, config);
       try {
-        const r = bounceReport(store, new Date(now.getTime() - ms));
+        const r = await bounceReport(store, new Date(now.getTime() - ms));
         cli.diagnostics(r.diagnostics, config.root);
         if (opts.json) return cli.out(json({ ...r, since: r.since.toISOString() }));
         cli.out(`Since ${localDateTime(r.since, config.timeZone)} (SMTP dispatches only):`);
@@ -121,7 +121,7 @@ export function bouncesCommand(cli: Cli): Command {
         }
         if (r.diagnostics.length) cli.exit(1);
       } finally {
-        store.close();
+        await store.close();
       }
     });
   return command;

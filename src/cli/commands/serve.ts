@@ -53,7 +53,7 @@ export function serveCommand(cli: Cli): Command {
       } finally {
         server.close();
         await transport.close();
-        store.close();
+        await store.close();
       }
     });
 }

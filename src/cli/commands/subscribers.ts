@@ -32,7 +32,7 @@ export async function openProjectStore(cli: Cli, config: Config): Promise<Store>
   // Loaded on use, so that `scs --help` and other commands start fast.
   const { openStore } = await import('../../store/open.js');
   announceNewSecret(cli, config);
-  const store = openStore(config);
+  const store = await openStore(config);
   // Said once, by whichever command upgraded the database (the merges are also in each person's history).
   for (const note of store.migration.notes) cli.err(cli.c.yellow(note));
   return store;
@@ -48,13 +48,13 @@ async function withStore<T>(
   try {
     return await run(config, store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 /** `subscribers show`: the bounces and complaints recorded for the person, which explain a suppression. */
-function bounceLines(config: Config, store: Store, subscriberId: number): string[] {
-  const events = store.bounces.events(subscriberId);
+async function bounceLines(config: Config, store: Store, subscriberId: number): Promise<string[]> {
+  const events = await store.bounces.events(subscriberId);
   if (!events.length) return [];
   return [
     '  Bounces:',
@@ -216,8 +216,8 @@ export function subscribersCommand(cli: Cli): Command {
         import('../../subscribers/manage.js'),
         import('../../subscribers/export.js'),
       ]);
-      await withStore(cli, this, (config, store) => {
-        const { subscriber, left } = removeSubscriber(config, store, {
+      await withStore(cli, this, async (config, store) => {
+        const { subscriber, left } = await removeSubscriber(config, store, {
           email,
           lists: opts.list,
           now: new Date(),
@@ -248,7 +248,7 @@ export function subscribersCommand(cli: Cli): Command {
       opts: { list?: string; status?: SubscriberStatus; json?: boolean },
     ) {
       const { subscriberJson } = await import('../../subscribers/export.js');
-      await withStore(cli, this, (config, store) => {
+      await withStore(cli, this, async (config, store) => {
         if (opts.list) checkListsKnown(config, [opts.list]);
         const rows = store.subscribers.list({
           ...(opts.list ? { listId: opts.list } : {}),
@@ -257,12 +257,12 @@ export function subscribersCommand(cli: Cli): Command {
         let count = 0;
         if (opts.json) {
           cli.stdout.write('[');
-          for (const s of rows)
+          for await (const s of rows)
             cli.stdout.write(`${count++ ? ',' : ''}\n  ${JSON.stringify(subscriberJson(s))}`);
           cli.stdout.write(count ? '\n]\n' : ']\n');
           return;
         }
-        for (const s of rows) {
+        for await (const s of rows) {
           if (!count++)
             cli.out(
               cli.c.bold(
@@ -328,8 +328,8 @@ export function subscribersCommand(cli: Cli): Command {
         import('../../subscribers/manage.js'),
         import('../../subscribers/export.js'),
       ]);
-      await withStore(cli, this, (config, store) => {
-        const r = describeSubscriber(store, email);
+      await withStore(cli, this, async (config, store) => {
+        const r = await describeSubscriber(store, email);
         if (opts.json) {
           return cli.out(
             json({
@@ -337,7 +337,7 @@ export function subscribersCommand(cli: Cli): Command {
               subscriber: r.subscriber ? subscriberJson(r.subscriber) : null,
               history: r.history.map((e) => ({ ...e, at: e.at.toISOString() })),
               bounces: r.subscriber
-                ? store.bounces.events(r.subscriber.id).map((e) => ({ ...e, at: e.at.toISOString() }))
+                ? (await store.bounces.events(r.subscriber.id)).map((e) => ({ ...e, at: e.at.toISOString() }))
                 : [],
               suppression: r.suppression
                 ? { reason: r.suppression.reason, since: r.suppression.since.toISOString() }
@@ -372,7 +372,7 @@ export function subscribersCommand(cli: Cli): Command {
                   `    ${m.listId.padEnd(16)} ${m.status.padEnd(13)} since ${when(config, m.createdAt)}, changed ${when(config, m.updatedAt)}`,
               )
             : ['    –']),
-          ...bounceLines(config, store, s.id),
+          ...(await bounceLines(config, store, s.id)),
           '  History:',
           ...r.history.map(
             (e) =>
@@ -397,8 +397,8 @@ export function subscribersCommand(cli: Cli): Command {
     .option('--json', 'print the result as JSON')
     .action(async function (this: Command, email: string, opts: { reason: string; json?: boolean }) {
       const { unsuppressAddress } = await import('../../bounces/unsuppress.js');
-      await withStore(cli, this, (_config, store) => {
-        const r = unsuppressAddress(store, email, opts.reason, new Date());
+      await withStore(cli, this, async (_config, store) => {
+        const r = await unsuppressAddress(store, email, opts.reason, new Date());
         if (opts.json)
           return cli.out(json({ email: r.email, was: r.was, status: r.subscriber?.status ?? null }));
         cli.out(
@@ -436,8 +436,8 @@ export function subscribersCommand(cli: Cli): Command {
           return cli.exit(1);
         }
       }
-      await withStore(cli, this, (config, store) => {
-        const r = eraseSubscriber(config, store, { email, now: new Date() });
+      await withStore(cli, this, async (config, store) => {
+        const r = await eraseSubscriber(config, store, { email, now: new Date() });
         if (opts.json)
           cli.out(
             json({
@@ -533,8 +533,8 @@ export function subscribersCommand(cli: Cli): Command {
       },
     ) {
       const { importSubscribers } = await import('../../subscribers/import.js');
-      await withStore(cli, this, (config, store) => {
-        const report = importSubscribers(config, store, {
+      await withStore(cli, this, async (config, store) => {
+        const report = await importSubscribers(config, store, {
           file: path.resolve(cli.cwd, file),
           shownFile: path.relative(cli.cwd, path.resolve(cli.cwd, file)),
           lists: opts.list,

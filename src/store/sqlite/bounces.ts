@@ -74,34 +74,34 @@ export function createSqliteBounces(db: Database.Database): BounceRepo {
     at: new Date(r.at),
   });
   return {
-    delivery(dispatchId, subscriberId) {
+    async delivery(dispatchId, subscriberId) {
       return q.delivery.get(dispatchId, subscriberId) as BouncedDelivery | undefined;
     },
-    deliveryByMessageId(messageId, email) {
+    async deliveryByMessageId(messageId, email) {
       return q.byMessageId.get({ id: messageId, email: email ?? null }) as BouncedDelivery | undefined;
     },
-    latestDelivery(email) {
+    async latestDelivery(email) {
       return q.latest.get(email) as BouncedDelivery | undefined;
     },
-    seen(key) {
+    async seen(key) {
       return q.seen.get(key) !== undefined;
     },
-    record(e) {
+    async record(e) {
       return q.record.run({ ...e, at: e.at.getTime() }).changes === 1;
     },
-    countSince(subscriberId, type, since) {
+    async countSince(subscriberId, type, since) {
       return q.countSince.get(subscriberId, type, since.getTime()) as number;
     },
-    events(subscriberId) {
+    async events(subscriberId) {
       return (q.events.all(subscriberId) as EventRow[]).map(toEvent);
     },
-    dispatchCounts(dispatchId) {
+    async dispatchCounts(dispatchId) {
       const counts: BounceCounts = { hard: 0, soft: 0, complaint: 0, delayed: 0 };
       for (const r of q.dispatchCounts.all(dispatchId) as { type: BounceEventType; n: number }[])
         counts[r.type] = r.n;
       return counts;
     },
-    rates(since) {
+    async rates(since) {
       const domains = new Map<string, BounceRates>();
       const lists = new Map<string, BounceRates>();
       const line = (map: Map<string, BounceRates>, listId: string, domain?: string) => {

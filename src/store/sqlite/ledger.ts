@@ -1,18 +1,22 @@
 import type Database from 'better-sqlite3';
+import { newMessageId } from '../../email/personalize.js';
 import {
   DELIVERY_STATUSES,
   type DeliveryCounts,
   type DeliveryProblem,
   type DeliveryStatus,
   type Dispatch,
+  type DispatchKey,
   type DispatchState,
   type LedgerRecipient,
-  type MessageIdSource,
   type LedgerRepo,
   type LockHolder,
+  type MessageIdDomain,
   type NewDispatch,
+  type RecipientSource,
   type TransportKind,
 } from '../ledger-types.js';
+import { RECIPIENTS_FROM } from './subscribers.js';
 
 /**
  * Settings while this connection holds the dispatch lock, and so sends. It reads each subscriber once per
@@ -57,6 +61,16 @@ interface LockRow {
 /** A due recipient as a raw row: subscriber id, email, name, attempts, Message-ID. */
 type DueRow = [number, string, string | null, number, string | null];
 
+/** Who a dispatch's message was sent to (`d` the delivery; its one parameter the dispatch id). */
+const SENT_FROM = "FROM deliveries d WHERE d.dispatch_id = ? AND d.status = 'sent' AND d.email <> ''";
+
+/** Plans `pending` rows from a SELECT (`from`), a Message-ID each when a domain is given. */
+const planFrom = (from: string, id: string, email: string, name: string, order: string) => `
+  INSERT INTO deliveries (dispatch_id, subscriber_id, email, name, status, message_id, updated_at)
+  SELECT @dispatchId, ${id}, ${email}, ${name}, 'pending', scs_message_id(@domain), @at ${from}
+  ORDER BY ${order}
+  ON CONFLICT DO NOTHING`;
+
 const optionalDate = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 function toDispatch(row: DispatchRow): Dispatch {
@@ -95,6 +109,10 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
   // Small transactions touch the same few pages again and again; checkpointing every 1,000 pages (the
   // default) would write them back over and over. The sender goes further (SENDER_PRAGMAS).
   db.pragma('wal_autocheckpoint = 10000');
+  // The Message-IDs of recipients planned inside the database (NULL without a domain).
+  db.function('scs_message_id', { deterministic: false }, (domain: unknown) =>
+    typeof domain === 'string' ? newMessageId(domain) : null,
+  );
   /** The settings SENDER_PRAGMAS replaced, while this connection holds the lock. */
   let beforeSending: Record<string, number> | undefined;
   const q = {
@@ -111,8 +129,12 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
       INSERT INTO deliveries (dispatch_id, subscriber_id, email, name, status, message_id, updated_at)
       VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING`),
     addTotal: db.prepare('UPDATE dispatches SET total = total + ? WHERE id = ?'),
-    sent: db.prepare(
-      "SELECT subscriber_id AS subscriberId, email, name FROM deliveries WHERE dispatch_id = ? AND status = 'sent' AND email <> '' ORDER BY subscriber_id",
+    sent: db.prepare(`SELECT subscriber_id AS subscriberId, email, name ${SENT_FROM} ORDER BY subscriber_id`),
+    planList: db.prepare(
+      planFrom(RECIPIENTS_FROM.replace('?', '@listId'), 's.id', 's.email', 's.name', 'm.subscriber_id'),
+    ),
+    planSent: db.prepare(
+      planFrom(SENT_FROM.replace('?', '@sentIn'), 'd.subscriber_id', 'd.email', 'd.name', 'd.subscriber_id'),
     ),
     counts: db.prepare('SELECT status, count(*) AS n FROM deliveries WHERE dispatch_id = ? GROUP BY status'),
     problems: db.prepare(`
@@ -128,14 +150,9 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     // The outbox rewrites the same file for the same Message-ID: its messages in flight are just sent again.
     markResend: db.prepare(`
       UPDATE deliveries SET status = 'pending', updated_at = ? WHERE dispatch_id = ? AND status = 'sending'`),
-    withoutMessageId: db
-      .prepare(
-        "SELECT subscriber_id FROM deliveries WHERE dispatch_id = ? AND message_id IS NULL AND status IN ('pending', 'uncertain')",
-      )
-      .pluck(),
-    setMessageId: db.prepare(
-      'UPDATE deliveries SET message_id = ? WHERE dispatch_id = ? AND subscriber_id = ? AND message_id IS NULL',
-    ),
+    assignMessageIds: db.prepare(`
+      UPDATE deliveries SET message_id = scs_message_id(?)
+      WHERE dispatch_id = ? AND message_id IS NULL AND status IN ('pending', 'uncertain')`),
     requeue: db.prepare(
       "UPDATE deliveries SET status = 'pending', next_attempt_at = 0, updated_at = ? WHERE dispatch_id = ? AND status = 'uncertain'",
     ),
@@ -179,37 +196,35 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
     release: db.prepare('DELETE FROM dispatch_lock WHERE id = 1 AND token = ?'),
   };
 
+  const findRow = (key: DispatchKey) =>
+    q.find.get(key.releaseId, key.listId, key.transport, key.kind ?? 'newsletter', key.variant ?? '') as
+      | DispatchRow
+      | undefined;
+
   const insertRecipients = (
-    id: number,
-    recipients: Iterable<LedgerRecipient>,
+    dispatchId: number,
+    source: RecipientSource,
     at: number,
-    messageId?: MessageIdSource,
+    domain: MessageIdDomain | undefined,
   ) => {
     let added = 0;
-    for (const r of recipients)
-      added += q.insertDelivery.run(id, r.subscriberId, r.email, r.name, messageId?.() ?? null, at).changes;
-    q.addTotal.run(added, id);
+    const planned = { dispatchId, domain: domain ?? null, at };
+    if ('list' in source) added = q.planList.run({ ...planned, listId: source.list }).changes;
+    else if ('sentIn' in source) added = q.planSent.run({ ...planned, sentIn: source.sentIn }).changes;
+    else {
+      const messageId = domain === undefined ? () => null : () => newMessageId(domain);
+      for (const r of source.recipients)
+        added += q.insertDelivery.run(dispatchId, r.subscriberId, r.email, r.name, messageId(), at).changes;
+    }
+    q.addTotal.run(added, dispatchId);
     return added;
   };
 
-  // The recipients usually stream from a SELECT on this same connection while the rows are inserted.
-  // better-sqlite3 forbids that by default; it is safe here because the SELECT reads other tables.
-  const streaming = <T>(fn: () => T): T => {
-    db.unsafeMode(true);
-    try {
-      return fn();
-    } finally {
-      db.unsafeMode(false);
-    }
-  };
-
   const createDispatch = db.transaction(
-    (
-      dispatch: NewDispatch,
-      recipients: Iterable<LedgerRecipient>,
-      at: number,
-      messageId?: MessageIdSource,
-    ) => {
+    (dispatch: NewDispatch, source: RecipientSource, at: number, domain: MessageIdDomain | undefined) => {
+      // Another runner may have planned it meanwhile: then that one stands.
+      const existing = findRow(dispatch);
+      if (existing) return existing.id;
       const id = Number(
         q.insertDispatch.run(
           dispatch.releaseId,
@@ -225,7 +240,7 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
           at,
         ).lastInsertRowid,
       );
-      insertRecipients(id, recipients, at, messageId);
+      insertRecipients(id, source, at, domain);
       return id;
     },
   );
@@ -288,42 +303,36 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
   });
 
   return {
-    find(key) {
-      const row = q.find.get(
-        key.releaseId,
-        key.listId,
-        key.transport,
-        key.kind ?? 'newsletter',
-        key.variant ?? '',
-      ) as DispatchRow | undefined;
+    async find(key) {
+      const row = findRow(key);
       return row && toDispatch(row);
     },
-    get(dispatchId) {
+    async get(dispatchId) {
       const row = q.get.get(dispatchId) as DispatchRow | undefined;
       return row && toDispatch(row);
     },
-    list(filter = {}) {
+    async list(filter = {}) {
       const all = (q.listAll.all() as DispatchRow[]).map(toDispatch);
       const ids = filter.releaseIds && new Set(filter.releaseIds);
       return ids ? all.filter((d) => ids.has(d.releaseId)) : all;
     },
-    createDispatch(dispatch, recipients, now, messageId) {
-      const id = streaming(() => createDispatch.immediate(dispatch, recipients, now.getTime(), messageId));
+    async createDispatch(dispatch, recipients, now, messageIdDomain) {
+      const id = createDispatch.immediate(dispatch, recipients, now.getTime(), messageIdDomain);
       return toDispatch(q.get.get(id) as DispatchRow);
     },
-    addRecipients(dispatchId, recipients, now, messageId) {
-      return streaming(() => addRecipients.immediate(dispatchId, recipients, now.getTime(), messageId));
+    async addRecipients(dispatchId, recipients, now, messageIdDomain) {
+      return addRecipients.immediate(dispatchId, recipients, now.getTime(), messageIdDomain);
     },
-    sentRecipients(dispatchId) {
+    async sentRecipients(dispatchId) {
       return q.sent.all(dispatchId) as LedgerRecipient[];
     },
-    counts(dispatchId) {
+    async counts(dispatchId) {
       const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;
       for (const r of q.counts.all(dispatchId) as { status: DeliveryStatus; n: number }[])
         counts[r.status] = r.n;
       return counts;
     },
-    problems(dispatchId, limit) {
+    async problems(dispatchId, limit) {
       return (
         q.problems.all(dispatchId, limit) as {
           subscriber_id: number;
@@ -346,23 +355,16 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
         }),
       );
     },
-    markInterrupted(now) {
+    async markInterrupted(now) {
       return markInterrupted.immediate(now.getTime());
     },
-    assignMessageIds(dispatchId, messageId) {
-      return db
-        .transaction(() => {
-          let n = 0;
-          for (const id of q.withoutMessageId.all(dispatchId) as number[])
-            n += q.setMessageId.run(messageId(), dispatchId, id).changes;
-          return n;
-        })
-        .immediate();
+    async assignMessageIds(dispatchId, messageIdDomain) {
+      return q.assignMessageIds.run(messageIdDomain, dispatchId).changes;
     },
-    requeueUncertain(dispatchId, now) {
+    async requeueUncertain(dispatchId, now) {
       return q.requeue.run(now.getTime(), dispatchId).changes;
     },
-    due(dispatchId, limit, now, after = 0) {
+    async due(dispatchId, limit, now, after = 0) {
       const at = now.getTime();
       // The retries all lie before the rest, so the two lists together keep to subscriber order.
       let rows = (after > 0 ? q.dueRetries.all(dispatchId, at, after, limit) : []) as DueRow[];
@@ -376,17 +378,17 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
         messageId,
       }));
     },
-    nextRetryAt(dispatchId) {
+    async nextRetryAt(dispatchId) {
       const ms = q.nextRetry.get(dispatchId) as number | null;
       return ms === null ? undefined : new Date(ms);
     },
-    record(dispatchId, outcomes, claims, now) {
+    async record(dispatchId, outcomes, claims, now) {
       return record.immediate(dispatchId, outcomes, claims, now.getTime());
     },
-    setState(dispatchId, state, reason, now) {
+    async setState(dispatchId, state, reason, now) {
       q.setState.run({ state, reason, at: now.getTime(), dispatchId });
     },
-    acquireLock(holder, isStale) {
+    async acquireLock(holder, isStale) {
       const attempt = acquireLock.immediate(holder, isStale);
       if (attempt.acquired && !beforeSending) {
         beforeSending = {};
@@ -397,10 +399,10 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
       }
       return attempt;
     },
-    heartbeat(token, now) {
+    async heartbeat(token, now) {
       return q.heartbeat.run(now.getTime(), token).changes === 1;
     },
-    releaseLock(token) {
+    async releaseLock(token) {
       q.release.run(token);
       if (!beforeSending) return;
       for (const [name, value] of Object.entries(beforeSending)) db.pragma(`${name} = ${value}`);
@@ -409,9 +411,9 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
       // than leave them to whichever connection closes last (`scs serve` may keep one open for days).
       db.pragma('wal_checkpoint(TRUNCATE)');
     },
-    currentLock() {
+    async holders() {
       const row = q.lock.get() as LockRow | undefined;
-      return row && toHolder(row);
+      return row ? [toHolder(row)] : [];
     },
   };
 }

@@ -63,6 +63,16 @@ const DELIVERABLE = `
   m.status = 'active' AND s.status = 'confirmed'
   AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.hash = s.email_hash)`;
 
+/**
+ * Who `recipients(listId)` streams (`s` the subscriber, `m` the membership; its one parameter the list
+ * id): the ledger plans a dispatch from the same selection inside the database.
+ */
+export const RECIPIENTS_FROM = `FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
+  WHERE m.list_id = ? AND ${DELIVERABLE}`;
+
+/** How many rows a streamed read fetches at a time: a page, then others may use the connection. */
+const PAGE = 1000;
+
 const rank = (column: string) =>
   `CASE ${column} WHEN 'complained' THEN 4 WHEN 'bounced' THEN 3 WHEN 'unsubscribed' THEN 2 ELSE 1 END`;
 
@@ -133,11 +143,11 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
     return [key, bySpelling ? hash(email) : key];
   };
   const q = {
+    // Streamed a page at a time (keyset on the subscriber id), so that no statement stays open on the
+    // connection between two awaits (better-sqlite3 refuses other statements while one iterates).
     recipients: db.prepare(`
-      SELECT s.id AS subscriberId, s.email, s.name, s.lang
-      FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
-      WHERE m.list_id = ? AND ${DELIVERABLE}
-      ORDER BY m.subscriber_id`),
+      SELECT s.id AS subscriberId, s.email, s.name, s.lang ${RECIPIENTS_FROM} AND m.subscriber_id > ?
+      ORDER BY m.subscriber_id LIMIT ${PAGE}`),
     // CROSS JOIN keeps the given ids as the outer loop: left to itself the planner scans the whole list.
     deliverable: db
       .prepare(`
@@ -150,11 +160,11 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
     byId: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.id = ?`),
     byKeys: db.prepare(`${SELECT_SUBSCRIBER} WHERE s.email_key IN (SELECT value FROM json_each(?))`),
     list: db.prepare(`${SELECT_SUBSCRIBER}
-      WHERE (@status IS NULL OR s.status = @status)
+      WHERE s.id > @after AND (@status IS NULL OR s.status = @status)
         AND (@list IS NULL OR EXISTS (
           SELECT 1 FROM subscriptions m
           WHERE m.subscriber_id = s.id AND m.list_id = @list AND m.status <> 'unsubscribed'))
-      ORDER BY s.id`),
+      ORDER BY s.id LIMIT ${PAGE}`),
     idByKey: db.prepare('SELECT id FROM subscribers WHERE email_key = ?').pluck(),
     history: db.prepare(
       'SELECT at, kind, list_id, source, ip, detail FROM subscriber_events WHERE subscriber_id = ? ORDER BY id',
@@ -197,80 +207,68 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
   };
   const updates = new Map<string, Database.Statement>();
 
-  const repo: SubscriberRepo = {
-    recipients(listId) {
-      return q.recipients.iterate(listId) as IterableIterator<Recipient>;
-    },
-    isDeliverable(subscriberId, listId) {
-      return repo.deliverable(listId, [subscriberId]).has(subscriberId);
-    },
-    deliverable(listId, subscriberIds) {
-      return new Set(q.deliverable.all(JSON.stringify(subscriberIds), listId) as number[]);
-    },
-    markBounced(email, detail, now) {
-      markUndeliverable(email, 'bounced', detail, now);
-    },
-    markComplained(email, detail, now) {
-      markUndeliverable(email, 'complained', detail, now);
-    },
-    transaction(fn) {
-      // Nested calls join the outer transaction (better-sqlite3 uses a savepoint).
-      return db.transaction(fn).immediate();
-    },
-    find(email) {
-      const row = q.byKey.get(addressKey(email)) as SubscriberRow | undefined;
-      return row && toSubscriber(row);
-    },
-    findMany(keys) {
-      const found = new Map<string, Subscriber>();
-      // In slices, each one query: far cheaper than one query per address.
-      for (let i = 0; i < keys.length; i += 1000) {
-        for (const row of q.byKeys.iterate(JSON.stringify(keys.slice(i, i + 1000)))) {
-          const r = row as SubscriberRow & { email_key: string };
-          found.set(r.email_key, toSubscriber(r));
-        }
+  // The writes, synchronous: markUndeliverable combines them in one transaction of its own.
+  const update = (subscriberId: number, changes: SubscriberChanges, now: Date) => {
+    const values: Record<string, string | number | null> = { id: subscriberId, now: iso(now) };
+    if (changes.name !== undefined) values.name = changes.name;
+    if (changes.lang !== undefined) values.lang = changes.lang;
+    if (changes.status !== undefined) values.status = changes.status;
+    if (changes.statusDetail !== undefined) values.status_detail = changes.statusDetail;
+    if (changes.confirmedAt !== undefined) values.confirmed_at = iso(changes.confirmedAt);
+    if (changes.consent !== undefined) {
+      values.consent_source = changes.consent.source;
+      values.consent_at = iso(changes.consent.at);
+      values.consent_ip = changes.consent.ip;
+      values.consent_detail = changes.consent.detail;
+      values.confirmed_at = changes.consent.confirmedAt && iso(changes.consent.confirmedAt);
+    }
+    if (changes.press !== undefined) {
+      values.outlet = changes.press.outlet;
+      values.beat = JSON.stringify(changes.press.beat);
+      values.consent_by = changes.press.addedBy;
+      values.consent_reason = changes.press.reason;
+    }
+    const columns = Object.keys(values).filter((k) => k !== 'id' && k !== 'now');
+    const key = columns.join(',');
+    let statement = updates.get(key);
+    if (!statement) {
+      const set = [...columns.map((c) => `${c} = @${c}`), 'updated_at = @now'].join(', ');
+      statement = db.prepare(`UPDATE subscribers SET ${set} WHERE id = @id`);
+      updates.set(key, statement);
+    }
+    statement.run(values);
+  };
+  const addEvent = (subscriberId: number, e: NewEvent, now: Date) => {
+    q.event.run(
+      subscriberId,
+      iso(now),
+      e.kind,
+      e.listId ?? null,
+      e.source ?? null,
+      e.ip ?? null,
+      e.detail ?? null,
+    );
+  };
+  const suppress = (email: string, reason: SuppressionReason, now: Date) => {
+    q.suppress.run({ hash: hash(addressKey(email)), reason, now: iso(now) });
+  };
+  const deliverable = (listId: string, subscriberIds: readonly number[]) =>
+    new Set(q.deliverable.all(JSON.stringify(subscriberIds), listId) as number[]);
+  // Nested in a store transaction, better-sqlite3 makes this a savepoint.
+  const markUndeliverable = db.transaction(
+    (email: string, status: 'bounced' | 'complained', detail: string, now: Date) => {
+      const id = q.idByKey.get(addressKey(email)) as number | undefined;
+      if (id !== undefined) {
+        update(id, { status, statusDetail: detail }, now);
+        addEvent(id, { kind: status, source: 'delivery', detail }, now);
       }
-      return found;
+      suppress(email, status, now);
     },
-    get(id) {
-      const row = q.byId.get(id) as SubscriberRow | undefined;
-      return row && toSubscriber(row);
-    },
-    *list(filter: SubscriberFilter = {}) {
-      for (const row of q.list.iterate({ status: filter.status ?? null, list: filter.listId ?? null }))
-        yield toSubscriber(row as SubscriberRow);
-    },
-    history(subscriberId) {
-      return (
-        q.history.all(subscriberId) as (Omit<SubscriberEvent, 'at' | 'listId'> & {
-          at: string;
-          list_id: string | null;
-        })[]
-      ).map(({ at, list_id, ...rest }) => ({ at: date(at), listId: list_id, ...rest }));
-    },
-    awaitingConfirmation() {
-      return (
-        q.awaitingConfirmation.all() as { id: number; email: string; lang: string; lists: string }[]
-      ).map((row) => ({
-        subscriberId: row.id,
-        email: row.email,
-        lang: row.lang,
-        lists: (JSON.parse(row.lists) as [string, string, string | null][])
-          .map(([listId, since, lastSent]) => ({
-            listId,
-            since: date(since),
-            lastSent: optionalDate(lastSent),
-          }))
-          .sort((a, b) => a.listId.localeCompare(b.listId)),
-      }));
-    },
-    suppression(email) {
-      const row = q.suppression.get(...suppressionHashes(email)) as
-        | { reason: Suppression['reason']; created_at: string }
-        | undefined;
-      return row && { reason: row.reason, since: date(row.created_at) };
-    },
-    insertMany(entries, now) {
+  );
+
+  // All or nothing, and one commit for the lot (a savepoint inside a store transaction).
+  const insertMany = db.transaction(
+    (entries: Parameters<SubscriberRepo['insertMany']>[0], now: Date): number[] => {
       const at = iso(now);
       return entries.map(({ subscriber: s, lists }) => {
         const c = s.consent;
@@ -295,71 +293,118 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
         return id;
       });
     },
-    update(subscriberId, changes: SubscriberChanges, now) {
-      const values: Record<string, string | number | null> = { id: subscriberId, now: iso(now) };
-      if (changes.name !== undefined) values.name = changes.name;
-      if (changes.lang !== undefined) values.lang = changes.lang;
-      if (changes.status !== undefined) values.status = changes.status;
-      if (changes.statusDetail !== undefined) values.status_detail = changes.statusDetail;
-      if (changes.confirmedAt !== undefined) values.confirmed_at = iso(changes.confirmedAt);
-      if (changes.consent !== undefined) {
-        values.consent_source = changes.consent.source;
-        values.consent_at = iso(changes.consent.at);
-        values.consent_ip = changes.consent.ip;
-        values.consent_detail = changes.consent.detail;
-        values.confirmed_at = changes.consent.confirmedAt && iso(changes.consent.confirmedAt);
-      }
-      if (changes.press !== undefined) {
-        values.outlet = changes.press.outlet;
-        values.beat = JSON.stringify(changes.press.beat);
-        values.consent_by = changes.press.addedBy;
-        values.consent_reason = changes.press.reason;
-      }
-      const columns = Object.keys(values).filter((k) => k !== 'id' && k !== 'now');
-      const key = columns.join(',');
-      let statement = updates.get(key);
-      if (!statement) {
-        const set = [...columns.map((c) => `${c} = @${c}`), 'updated_at = @now'].join(', ');
-        statement = db.prepare(`UPDATE subscribers SET ${set} WHERE id = @id`);
-        updates.set(key, statement);
-      }
-      statement.run(values);
-    },
-    setSubscription(subscriberId, listId, status, now) {
-      q.setSubscription.run(listId, subscriberId, status, iso(now), iso(now));
-    },
-    addEvent(subscriberId, e: NewEvent, now) {
-      q.event.run(
-        subscriberId,
-        iso(now),
-        e.kind,
-        e.listId ?? null,
-        e.source ?? null,
-        e.ip ?? null,
-        e.detail ?? null,
+  );
+
+  /** Streams a paged read, each page one statement run to completion. */
+  async function* pages<T>(read: (after: number) => T[], id: (row: T) => number): AsyncGenerator<T> {
+    let after = 0;
+    for (;;) {
+      const rows = read(after);
+      yield* rows;
+      if (rows.length < PAGE) return;
+      after = id(rows[rows.length - 1]!);
+    }
+  }
+
+  const repo: SubscriberRepo = {
+    recipients(listId) {
+      return pages(
+        (after) => q.recipients.all(listId, after) as Recipient[],
+        (r) => r.subscriberId,
       );
     },
-    suppress(email, reason: SuppressionReason, now) {
-      q.suppress.run({ hash: hash(addressKey(email)), reason, now: iso(now) });
+    async isDeliverable(subscriberId, listId) {
+      return deliverable(listId, [subscriberId]).has(subscriberId);
     },
-    unsuppress(email) {
+    async deliverable(listId, subscriberIds) {
+      return deliverable(listId, subscriberIds);
+    },
+    async markBounced(email, detail, now) {
+      markUndeliverable.immediate(email, 'bounced', detail, now);
+    },
+    async markComplained(email, detail, now) {
+      markUndeliverable.immediate(email, 'complained', detail, now);
+    },
+    async find(email) {
+      const row = q.byKey.get(addressKey(email)) as SubscriberRow | undefined;
+      return row && toSubscriber(row);
+    },
+    async findMany(keys) {
+      const found = new Map<string, Subscriber>();
+      // In slices, each one query: far cheaper than one query per address.
+      for (let i = 0; i < keys.length; i += 1000) {
+        for (const row of q.byKeys.all(JSON.stringify(keys.slice(i, i + 1000)))) {
+          const r = row as SubscriberRow & { email_key: string };
+          found.set(r.email_key, toSubscriber(r));
+        }
+      }
+      return found;
+    },
+    async get(id) {
+      const row = q.byId.get(id) as SubscriberRow | undefined;
+      return row && toSubscriber(row);
+    },
+    async *list(filter: SubscriberFilter = {}) {
+      const status = filter.status ?? null;
+      const list = filter.listId ?? null;
+      for await (const row of pages(
+        (after) => q.list.all({ status, list, after }) as SubscriberRow[],
+        (r) => r.id,
+      ))
+        yield toSubscriber(row);
+    },
+    async history(subscriberId) {
+      return (
+        q.history.all(subscriberId) as (Omit<SubscriberEvent, 'at' | 'listId'> & {
+          at: string;
+          list_id: string | null;
+        })[]
+      ).map(({ at, list_id, ...rest }) => ({ at: date(at), listId: list_id, ...rest }));
+    },
+    async awaitingConfirmation() {
+      return (
+        q.awaitingConfirmation.all() as { id: number; email: string; lang: string; lists: string }[]
+      ).map((row) => ({
+        subscriberId: row.id,
+        email: row.email,
+        lang: row.lang,
+        lists: (JSON.parse(row.lists) as [string, string, string | null][])
+          .map(([listId, since, lastSent]) => ({
+            listId,
+            since: date(since),
+            lastSent: optionalDate(lastSent),
+          }))
+          .sort((a, b) => a.listId.localeCompare(b.listId)),
+      }));
+    },
+    async suppression(email) {
+      const row = q.suppression.get(...suppressionHashes(email)) as
+        | { reason: Suppression['reason']; created_at: string }
+        | undefined;
+      return row && { reason: row.reason, since: date(row.created_at) };
+    },
+    async insertMany(entries, now) {
+      return insertMany.immediate(entries, now);
+    },
+    async update(subscriberId, changes, now) {
+      update(subscriberId, changes, now);
+    },
+    async setSubscription(subscriberId, listId, status, now) {
+      q.setSubscription.run(listId, subscriberId, status, iso(now), iso(now));
+    },
+    async addEvent(subscriberId, e, now) {
+      addEvent(subscriberId, e, now);
+    },
+    async suppress(email, reason, now) {
+      suppress(email, reason, now);
+    },
+    async unsuppress(email) {
       q.unsuppress.run(...suppressionHashes(email));
     },
-    erase(subscriberId) {
+    async erase(subscriberId) {
       q.erase.run(subscriberId);
     },
   };
-
-  function markUndeliverable(email: string, status: 'bounced' | 'complained', detail: string, now: Date) {
-    repo.transaction(() => {
-      const id = q.idByKey.get(addressKey(email)) as number | undefined;
-      if (id !== undefined) {
-        repo.update(id, { status, statusDetail: detail }, now);
-        repo.addEvent(id, { kind: status, source: 'delivery', detail }, now);
-      }
-      repo.suppress(email, status, now);
-    });
-  }
 
   return repo;
 }

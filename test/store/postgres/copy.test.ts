@@ -10,7 +10,7 @@ let server: TestPostgres;
 beforeAll(async () => {
   server = await startPostgres();
 }, 60_000);
-afterAll(() => server?.stop());
+afterAll(async () => server?.stop());
 
 /** Every table scs copies, as sorted rows of JSON, for comparing two SQLite files. */
 function dump(file: string): Record<string, string[]> {
@@ -37,8 +37,8 @@ describe('scs db copy', () => {
   it('moves a newsroom from SQLite to PostgreSQL and back without losing or changing a row', async () => {
     const room = newsroom();
     try {
-      room.seed('nyheter', readers(40));
-      room.seed('news', ['english@example.com', 'second@example.com']);
+      await room.seed('nyheter', readers(40));
+      await room.seed('news', ['english@example.com', 'second@example.com']);
       const scs = (args: string[], env: NodeJS.ProcessEnv = {}) =>
         runScsAsync(args, { cwd: room.dir, env: { ...room.env, ...env } });
       const published = await scs(['publish', '--now', DUE]);
@@ -68,14 +68,14 @@ describe('scs db copy', () => {
       expect(status.code, status.stderr).toBe(0);
       expect(JSON.parse(status.stdout).dispatches).toHaveLength(2);
     } finally {
-      room.cleanup();
+      await room.cleanup();
     }
   });
 
   it('refuses a target that holds data, or a different secret, and writes nothing', async () => {
     const room = newsroom();
     try {
-      room.seed('nyheter', readers(3));
+      await room.seed('nyheter', readers(3));
       const scs = (args: string[], env: NodeJS.ProcessEnv = {}) =>
         runScsAsync(args, { cwd: room.dir, env: { ...room.env, ...env } });
       const url = server.createDatabase('full');
@@ -98,7 +98,7 @@ describe('scs db copy', () => {
       expect(itself.code).toBe(2);
       expect(itself.stderr).toContain('it is the source itself');
     } finally {
-      room.cleanup();
+      await room.cleanup();
     }
   });
 });
