@@ -1,19 +1,32 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../config/types.js';
-import type { BouncedDelivery, BounceEventType } from '../store/bounce-types.js';
+import { report } from '../core/catalogue/index.js';
+import { ScsError } from '../core/diagnostic.js';
+import type { BouncedDelivery } from '../store/bounce-types.js';
 import type { Store } from '../store/types.js';
-import { applyEvents } from './apply.js';
+import { createGroupApply } from './group-apply.js';
 import type { PlannedEvent } from './plan.js';
+import { mailgun } from './webhooks/mailgun.js';
+import { postmark } from './webhooks/postmark.js';
+import type { RelayRequest, Verified } from './webhooks/relay.js';
+import { createSendgrid, sendgridKey } from './webhooks/sendgrid.js';
+import { isTopicArn, ses, sesTopics } from './webhooks/ses.js';
+import { createSnsVerifier, type SnsTrust } from './webhooks/sns.js';
 
 /** The relays whose bounce and complaint webhooks `scs serve` takes, at `<endpoint>webhooks/<relay>`. */
-export const WEBHOOK_RELAYS = ['postmark', 'mailgun'] as const;
+export const WEBHOOK_RELAYS = ['postmark', 'mailgun', 'ses', 'sendgrid'] as const;
 export type WebhookRelay = (typeof WEBHOOK_RELAYS)[number];
 
-/** A signed request older than this is a replay, and refused. */
-export const REPLAY_WINDOW_MS = 5 * 60 * 1000;
 /** Largest webhook body accepted (a relay may include the message's headers). */
 export const WEBHOOK_MAX_BYTES = 256 * 1024;
+
+/** The content types a relay posts: JSON, which SNS labels text/plain. */
+const CONTENT_TYPES: Record<WebhookRelay, readonly string[]> = {
+  postmark: ['application/json'],
+  mailgun: ['application/json'],
+  ses: ['text/plain', 'application/json'],
+  sendgrid: ['application/json'],
+};
 
 export interface WebhookReply {
   status: number;
@@ -22,149 +35,113 @@ export interface WebhookReply {
   note: string;
 }
 
-/** One bounce or complaint a relay reports. */
-interface RelayEvent {
-  /** The relay's id of the event: applying it twice is a no-op. */
-  id: string;
-  email: string;
-  /** Our Message-ID, with brackets, when the relay passes it back. */
-  messageId?: string;
-  type: Exclude<BounceEventType, 'delayed'>;
-  status: string | null;
-  detail: string | null;
+export interface WebhookOptions {
+  /** Tests only: stands in for SNS's own host and its TLS trust. */
+  sns?: SnsTrust;
 }
 
-const safeEqual = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const obj = (v: unknown): Record<string, unknown> =>
-  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-const bracket = (id: string) => (id.startsWith('<') ? id : `<${id}>`);
-
-type Verified = { ok: true; events: RelayEvent[] } | { ok: false; status: number; note: string };
-
-/** Postmark: HTTP basic auth (SCS_WEBHOOK_POSTMARK_AUTH, "user:password"); bounce and spam-complaint records. */
-function postmark(headers: IncomingHttpHeaders, body: Record<string, unknown>, auth: string): Verified {
-  const given = /^Basic (.+)$/i.exec(headers.authorization ?? '')?.[1];
-  if (!given || !safeEqual(Buffer.from(given, 'base64').toString('utf8'), auth))
-    return { ok: false, status: 401, note: 'postmark: wrong or missing basic auth' };
-  const kind = str(body.RecordType);
-  const id = str(body.ID);
-  const email = str(body.Email);
-  if (!id || !email) return { ok: false, status: 400, note: 'postmark: no ID or Email' };
-  const type =
-    kind === 'SpamComplaint'
-      ? 'complaint'
-      : kind === 'Bounce' && body.Type === 'HardBounce'
-        ? 'hard'
-        : kind === 'Bounce' && body.Type === 'SoftBounce'
-          ? 'soft'
-          : undefined;
-  // Other records (auto-responders, transient delays, opens) are not bounces.
-  if (!type) return { ok: true, events: [] };
-  return {
-    ok: true,
-    events: [{ id, email, type, status: null, detail: str(body.Details) ?? str(body.Description) ?? null }],
-  };
-}
-
-/** Mailgun: HMAC-SHA256 of timestamp and token with the webhook signing key (SCS_MAILGUN_SIGNING_KEY). */
-function mailgun(body: Record<string, unknown>, key: string, now: Date): Verified {
-  const sig = obj(body.signature);
-  const timestamp = str(sig.timestamp);
-  const token = str(sig.token);
-  const signature = str(sig.signature);
-  if (!timestamp || !token || !signature) return { ok: false, status: 401, note: 'mailgun: no signature' };
-  const expected = createHmac('sha256', key)
-    .update(timestamp + token)
-    .digest('hex');
-  if (!safeEqual(signature, expected)) return { ok: false, status: 401, note: 'mailgun: bad signature' };
-  if (Math.abs(now.getTime() - Number(timestamp) * 1000) > REPLAY_WINDOW_MS)
-    return { ok: false, status: 401, note: 'mailgun: timestamp older than 5 minutes (replay)' };
-  const data = obj(body['event-data']);
-  const id = str(data.id);
-  const email = str(data.recipient);
-  if (!id || !email) return { ok: false, status: 400, note: 'mailgun: no id or recipient' };
-  const status = obj(data['delivery-status']);
-  const messageId = str(obj(obj(data.message).headers)['message-id']);
-  const type =
-    data.event === 'complained'
-      ? 'complaint'
-      : data.event === 'failed'
-        ? data.severity === 'permanent'
-          ? 'hard'
-          : 'soft'
-        : undefined;
-  if (!type) return { ok: true, events: [] };
-  return {
-    ok: true,
-    events: [
-      {
-        id,
-        email,
-        ...(messageId ? { messageId: bracket(messageId) } : {}),
-        type,
-        status: str(status['enhanced-code']) ?? null,
-        detail: str(status.description) || str(status.message) || null,
-      },
-    ],
-  };
-}
-
-/**
- * One webhook request: checks the content type, verifies it (401 when that fails, or when the relay's
- * secret is not set), matches each event to its delivery (our Message-ID when the relay passes it back,
- * else the address's latest delivery) and applies the same policy as `scs bounces fetch`, idempotently.
- */
-export async function handleWebhook(
-  config: Config,
-  store: Pick<Store, 'bounces' | 'transaction'>,
+/** One webhook request: the relay, the headers and the raw body. */
+export type WebhookHandler = (
   relay: WebhookRelay,
   request: { headers: IncomingHttpHeaders; body: Buffer },
   now: Date,
-): Promise<WebhookReply> {
-  const refuse = (status: number, note: string): WebhookReply => ({ status, body: `${note}\n`, note });
-  if (!/^application\/json\b/i.test(request.headers['content-type'] ?? ''))
-    return refuse(415, `${relay}: content type is not application/json`);
-  const secret = config.env.webhooks?.[relay];
-  if (!secret) return refuse(401, `${relay}: no secret set for this relay`);
-  let body: Record<string, unknown>;
-  try {
-    body = obj(JSON.parse(request.body.toString('utf8')));
-  } catch {
-    return refuse(400, `${relay}: the body is not JSON`);
-  }
-  const verified =
-    relay === 'postmark' ? postmark(request.headers, body, secret) : mailgun(body, secret, now);
-  if (!verified.ok) return refuse(verified.status, verified.note);
-  const planned: PlannedEvent[] = [];
-  let unmatched = 0;
-  for (const e of verified.events) {
-    const delivery: BouncedDelivery | undefined =
-      (e.messageId && (await store.bounces.deliveryByMessageId(e.messageId, e.email))) ||
-      (await store.bounces.latestDelivery(e.email));
-    if (!delivery) {
-      unmatched++;
-      continue;
-    }
-    planned.push({
-      delivery,
-      event: {
-        key: `${relay}:${e.id}`,
-        dispatchId: delivery.dispatchId,
-        subscriberId: delivery.subscriberId,
-        type: e.type,
-        status: e.status,
-        detail: e.detail,
-        source: relay,
-        at: now,
-      },
+) => Promise<WebhookReply>;
+
+/** Refuses (before `scs serve` starts) a relay setting that no request could ever pass. */
+function checkSettings(webhooks: Config['env']['webhooks']): void {
+  const problems: { name: string; problem: string }[] = [];
+  const badArn =
+    webhooks?.ses === undefined ? undefined : sesTopics(webhooks.ses).find((a) => !isTopicArn(a));
+  if (webhooks?.ses !== undefined && (badArn !== undefined || !sesTopics(webhooks.ses).length))
+    problems.push({
+      name: 'SCS_SES_TOPIC_ARN',
+      problem: badArn ? `has "${badArn}", which is not the ARN of an SNS topic` : 'names no topic',
     });
-  }
-  const applied = await applyEvents(store, planned, config.newsletter.bounce, now);
-  const note = `${relay}: ${applied.recorded} recorded, ${applied.suppressed} suppressed, ${unmatched} unmatched`;
-  return { status: 200, body: 'ok\n', note };
+  if (webhooks?.sendgrid !== undefined && !sendgridKey(webhooks.sendgrid))
+    problems.push({
+      name: 'SCS_SENDGRID_VERIFICATION_KEY',
+      problem: 'is not a public key (base64 DER, as SendGrid shows it, or PEM)',
+    });
+  if (problems.length)
+    throw new ScsError(
+      problems.map((p) => report('bounce-webhook-setting-invalid', p)),
+      2,
+    );
+}
+
+/**
+ * The webhooks of `scs serve`. Each request: checks the content type, verifies it (401 when that fails,
+ * or when the relay is not set up), matches each event to its delivery (our Message-ID when the relay
+ * passes it back, else the address's latest delivery) and applies the same policy as `scs bounces
+ * fetch`, idempotently. Keeps what verification fetches (SNS's certificates) for the server's life.
+ */
+export function createWebhookHandler(
+  config: Config,
+  store: Pick<Store, 'bounces' | 'transaction'>,
+  options: WebhookOptions = {},
+): WebhookHandler {
+  checkSettings(config.env.webhooks);
+  const sns = createSnsVerifier(options.sns);
+  const sendgrid = createSendgrid();
+  const apply = createGroupApply(store, config.newsletter.bounce);
+  const verify = (
+    relay: WebhookRelay,
+    request: RelayRequest,
+    setting: string,
+  ): Verified | Promise<Verified> => {
+    switch (relay) {
+      case 'postmark':
+        return postmark(request, setting);
+      case 'mailgun':
+        return mailgun(request, setting);
+      case 'ses':
+        return ses(request, setting, sns);
+      case 'sendgrid':
+        return sendgrid(request, setting);
+    }
+  };
+  return async (relay, request, now) => {
+    const refuse = (status: number, note: string): WebhookReply => ({ status, body: `${note}\n`, note });
+    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!CONTENT_TYPES[relay].includes(type))
+      return refuse(415, `${relay}: content type is not ${CONTENT_TYPES[relay].join(' or ')}`);
+    const setting = config.env.webhooks?.[relay];
+    if (!setting) return refuse(401, `${relay}: no secret set for this relay`);
+    let body: unknown;
+    try {
+      body = JSON.parse(request.body.toString('utf8'));
+    } catch {
+      return refuse(400, `${relay}: the body is not JSON`);
+    }
+    const verified = await verify(relay, { headers: request.headers, raw: request.body, body, now }, setting);
+    if (!verified.ok) return refuse(verified.status, verified.note);
+    const planned: PlannedEvent[] = [];
+    let unmatched = 0;
+    for (const e of verified.events) {
+      const delivery: BouncedDelivery | undefined =
+        (e.messageId && (await store.bounces.deliveryByMessageId(e.messageId, e.email))) ||
+        (await store.bounces.latestDelivery(e.email));
+      if (!delivery) {
+        unmatched++;
+        continue;
+      }
+      planned.push({
+        delivery,
+        event: {
+          key: `${relay}:${e.id}`,
+          dispatchId: delivery.dispatchId,
+          subscriberId: delivery.subscriberId,
+          type: e.type,
+          status: e.status,
+          detail: e.detail,
+          source: relay,
+          at: now,
+        },
+      });
+    }
+    if (verified.note && !verified.events.length) return { status: 200, body: 'ok\n', note: verified.note };
+    const applied = await apply(planned, now);
+    const note = `${relay}: ${applied.recorded} recorded, ${applied.suppressed} suppressed, ${unmatched} unmatched`;
+    return { status: 200, body: 'ok\n', note };
+  };
 }

@@ -346,6 +346,8 @@ function secrets(env: NodeJS.ProcessEnv, root: string, from: { email: string }):
   const webhooks = {
     ...(env.SCS_WEBHOOK_POSTMARK_AUTH ? { postmark: env.SCS_WEBHOOK_POSTMARK_AUTH } : {}),
     ...(env.SCS_MAILGUN_SIGNING_KEY ? { mailgun: env.SCS_MAILGUN_SIGNING_KEY } : {}),
+    ...(env.SCS_SES_TOPIC_ARN ? { ses: env.SCS_SES_TOPIC_ARN } : {}),
+    ...(env.SCS_SENDGRID_VERIFICATION_KEY ? { sendgrid: env.SCS_SENDGRID_VERIFICATION_KEY } : {}),
   };
   return {
     ...(Object.keys(webhooks).length ? { webhooks } : {}),

@@ -61,8 +61,12 @@ export interface EnvSettings {
   secret?: string;
   /** SCS_DATABASE: an SQLite file (absolute; default `.scs/scs.db`), or a `postgres://` URL as given. */
   database: string;
-  /** Relay webhooks: SCS_WEBHOOK_POSTMARK_AUTH ("user:password"), SCS_MAILGUN_SIGNING_KEY. */
-  webhooks?: { postmark?: string; mailgun?: string };
+  /**
+   * Relay webhooks: SCS_WEBHOOK_POSTMARK_AUTH ("user:password"), SCS_MAILGUN_SIGNING_KEY,
+   * SCS_SES_TOPIC_ARN (the SNS topics SES notifies, comma separated), SCS_SENDGRID_VERIFICATION_KEY
+   * (the public key of SendGrid's signed event webhook, base64 DER as SendGrid shows it, or PEM).
+   */
+  webhooks?: { postmark?: string; mailgun?: string; ses?: string; sendgrid?: string };
   /** SCS_DKIM_PRIVATE_KEY (PEM, or a path to one), SCS_DKIM_SELECTOR, SCS_DKIM_DOMAIN. */
   dkim?: { privateKey: string; selector: string; domain: string };
 }

@@ -14,6 +14,14 @@ export interface StoreRepos {
 }
 
 /**
+ * The repositories bound to one open transaction. `transaction` nests: `fn` runs in a savepoint, so
+ * that when it throws only its own writes are undone and the outer transaction goes on.
+ */
+export interface StoreTx extends StoreRepos {
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+}
+
+/**
  * The one store interface everything reads and writes through. SQLite is the embedded default;
  * PostgreSQL implements the same repositories without touching the callers. Every call is async (a
  * server answers over the network); SQLite answers at once.
@@ -26,9 +34,10 @@ export interface Store extends StoreRepos {
   readonly migration: MigrationResult;
   /**
    * Runs `fn` as one write transaction across the repositories it is given: all of it happens, or none
-   * of it. Use only `tx` inside (not the store's own repositories, which would wait for it).
+   * of it. Use only `tx` inside (not the store's own repositories, which would wait for it);
+   * `tx.transaction` nests as a savepoint.
    */
-  transaction<T>(fn: (tx: StoreRepos) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * Makes sure nothing deleted lingers outside the tables (after an erasure): SQLite writes every
    * committed change into the database file and empties the write-ahead log; false when another

@@ -13,7 +13,8 @@ import { requestSubscription } from '../subscribers/subscribe.js';
 import { type TokenClaims, type TokenPurpose, verifyToken } from '../subscribers/tokens.js';
 import { resolveSecret } from '../config/secret.js';
 import { BadRequest, type FormFields, parseForm, readBody } from './body.js';
-import { handleWebhook, WEBHOOK_MAX_BYTES, WEBHOOK_RELAYS } from '../bounces/webhooks.js';
+import { createWebhookHandler, WEBHOOK_MAX_BYTES, WEBHOOK_RELAYS } from '../bounces/webhooks.js';
+import type { SnsTrust } from '../bounces/webhooks/sns.js';
 import { createMailQueue, type MailLog, type Timers } from './mail-queue.js';
 import { confirmPage, type FormState, messagePage, subscribePage, unsubscribePage } from './pages.js';
 import { createRateLimiter, type RateLimit } from './rate-limit.js';
@@ -39,6 +40,11 @@ export interface ServeOptions {
   onMail?: (entry: MailLog) => void;
   /** The timers of the confirmation mails' retries (tests run them at once); default the real ones. */
   timers?: Timers;
+  /**
+   * Tests only: the host (with port) that stands in for `sns.<region>.amazonaws.com` in the SES webhook,
+   * and the CA its certificate is signed by. Not a setting: in use, SNS's own host is the only one trusted.
+   */
+  sns?: SnsTrust;
 }
 
 /** The HTTP server, and the confirmation mails it sends in the background. */
@@ -97,6 +103,7 @@ export function createServer(
   const perIp = createRateLimiter(options.limits?.perIp ?? DEFAULT_LIMITS.perIp);
   const perAddress = createRateLimiter(options.limits?.perAddress ?? DEFAULT_LIMITS.perAddress);
   const maxBody = options.maxBodyBytes ?? 16 * 1024;
+  const webhook = createWebhookHandler(config, store, options.sns ? { sns: options.sns } : {});
   const prefix = new URL(config.newsletter.endpoint).pathname;
   const listNames = (ids: readonly string[], lang: string) =>
     new Intl.ListFormat(pageTexts(lang).locale, { type: 'conjunction' }).format(
@@ -471,7 +478,7 @@ export function createServer(
               if (relay) {
                 if (method !== 'POST') return allow('POST');
                 const body = await readBody(req, WEBHOOK_MAX_BYTES);
-                const r = await handleWebhook(config, store, relay, { headers: req.headers, body }, now());
+                const r = await webhook(relay, { headers: req.headers, body }, now());
                 return { status: r.status, type: 'text', lang, body: r.body, note: r.note };
               }
             }

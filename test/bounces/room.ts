@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseMessage } from '../../src/bounces/parse.js';
-import type { ReceivedMessage } from '../delivery/smtp-server.js';
+import { sendRelease } from '../../src/publish/send.js';
+import type { ReceivedMessage, TestSmtpServer } from '../delivery/smtp-server.js';
 import { REPO } from '../helpers/scs.js';
-import { newsroom, type Newsroom } from '../publish/newsroom.js';
+import { BERGRUM_SV, DUE_DATE, newsroom, type Newsroom } from '../publish/newsroom.js';
 
 export const BOUNCE_BOX = 'bounces@stadslabbet.test';
 
@@ -18,6 +19,18 @@ export function bounceRoom(bounce: Record<string, string | number> = {}): Newsro
   writeFileSync(file, readFileSync(file, 'utf8').replace(/^ {2}delivery:\n/m, `${section}  delivery:\n`));
   return room;
 }
+
+/** A bounce room whose `emails`, on the list nyheter, were sent the Bergrum release through `smtp`. */
+export async function sentBounceRoom(smtp: TestSmtpServer, emails: readonly string[]): Promise<Newsroom> {
+  const room = bounceRoom();
+  await room.seed('nyheter', emails);
+  await sendRelease(room.config({ SCS_SMTP_URL: smtp.url }), { release: BERGRUM_SV, now: DUE_DATE });
+  return room;
+}
+
+/** The Message-ID (with brackets) of the message `smtp` received for this address. */
+export const messageIdTo = (smtp: TestSmtpServer, email: string) =>
+  /^Message-ID: (.+)$/im.exec(smtp.received.find((m) => m.to === email)!.raw.toString())![1]!.trim();
 
 const FIXTURES = path.join(REPO, 'test/fixtures/bounces');
 export const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'latin1');

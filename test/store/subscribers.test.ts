@@ -135,6 +135,27 @@ describe.each(storeFactories)('the subscriber repository on $name', (factory) =>
     expect(await repo.find('h@example.com')).toBeUndefined();
   });
 
+  it('undoes only a nested transaction that fails (a savepoint); the outer one goes on and commits', async () => {
+    const repo = p.store.subscribers;
+    const kept = await p.store.transaction(async (tx) => {
+      await add('j@example.com', 'confirmed', { news: 'active' }, tx.subscribers);
+      await expect(
+        tx.transaction(async (inner) => {
+          await add('k@example.com', 'confirmed', { news: 'active' }, inner.subscribers);
+          await add('j@example.com', 'confirmed', { news: 'active' }, inner.subscribers);
+        }),
+      ).rejects.toThrow(/UNIQUE|unique/);
+      return tx.transaction(async (inner) => {
+        await add('l@example.com', 'pending', { news: 'pending' }, inner.subscribers);
+        return 'l';
+      });
+    });
+    expect(kept).toBe('l');
+    expect((await repo.find('j@example.com'))?.status).toBe('confirmed');
+    expect(await repo.find('k@example.com')).toBeUndefined();
+    expect((await repo.find('l@example.com'))?.status).toBe('pending');
+  });
+
   it('erases a subscriber with memberships and history, keeping only the suppression entry', async () => {
     const repo = p.store.subscribers;
     const id = await add('i@example.com', 'confirmed', { news: 'active' });

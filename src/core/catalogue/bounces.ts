@@ -48,6 +48,14 @@ export const bouncesDiagnostics = defineDiagnostics({
     message: () => 'SCS_BOUNCE_IMAP_URL is not an imap:// or imaps:// URL with a user and a password.',
     hint: 'Use imaps://user:password@mail.example.org/INBOX (the folder is optional and defaults to INBOX; URL-encode special characters in the password).',
   },
+  'bounce-webhook-setting-invalid': {
+    severity: 'error',
+    title:
+      'scs serve: the setting of a relay webhook (SCS_SES_TOPIC_ARN, SCS_SENDGRID_VERIFICATION_KEY) is not usable',
+    /** `problem`: the rest of a sentence that starts with the variable's name. */
+    message: (a: { name: string; problem: string }) => `${a.name} ${a.problem}; scs serve did not start.`,
+    hint: 'SCS_SES_TOPIC_ARN takes the ARNs of your SNS topics (arn:aws:sns:eu-north-1:123456789012:press-bounces; several comma separated); SCS_SENDGRID_VERIFICATION_KEY the verification key exactly as SendGrid shows it under Mail Settings → Event Webhook. Unset a variable to turn its relay off.',
+  },
   'bounce-not-suppressed': {
     severity: 'error',
     title: 'scs subscribers unsuppress: the address is not suppressed',

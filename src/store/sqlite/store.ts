@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MigrationResult } from './migrate.js';
-import type { Store, StoreRepos } from '../types.js';
+import type { Store, StoreRepos, StoreTx } from '../types.js';
 import { createSqliteBounces } from './bounces.js';
 import { createSqliteLedger } from './ledger.js';
 import { createSqliteSubscribers } from './subscribers.js';
@@ -24,6 +24,26 @@ export function createSqliteStore(
     subscribers: createSqliteSubscribers(db, secret),
     ledger: createSqliteLedger(db),
     bounces: createSqliteBounces(db),
+  };
+  // Inside a transaction calls come one after another through `tx` (the mutex keeps others out), so a
+  // depth is enough to name each savepoint.
+  let depth = 0;
+  const tx: StoreTx = {
+    ...repos,
+    async transaction(fn) {
+      const name = `scs_tx_${++depth}`;
+      db.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn(tx);
+        db.exec(`RELEASE ${name}`);
+        return result;
+      } catch (e) {
+        if (db.inTransaction) db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+        throw e;
+      } finally {
+        depth--;
+      }
+    },
   };
   /** Settles when the open transaction ends; undefined when none is open. */
   let open: Promise<void> | undefined;
@@ -71,7 +91,7 @@ export function createSqliteStore(
         // The repositories' own transactions nest inside as savepoints (better-sqlite3 sees one open).
         db.exec('BEGIN IMMEDIATE');
         try {
-          const result = await fn(repos);
+          const result = await fn(tx);
           db.exec('COMMIT');
           return result;
         } catch (e) {
