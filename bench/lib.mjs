@@ -1,5 +1,6 @@
 // Shared by the benchmark scripts: the standard corpus and timing of the real `scs` binary.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,3 +49,42 @@ export function timeScs(args, cwd, env = {}) {
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 export const fmt = (x, digits = 2) => x.toFixed(digits);
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const SMTP_SINK = ['/usr/sbin/smtp-sink', '/usr/lib/postfix/sbin/smtp-sink'].find((f) => existsSync(f));
+
+/**
+ * An SMTP sink on 127.0.0.1 that accepts everything and keeps nothing: Postfix's smtp-sink when
+ * installed, else bench/smtp-sink.mjs in a child process.
+ */
+export async function startSink() {
+  const port = await freePort();
+  const child = SMTP_SINK
+    ? spawn(SMTP_SINK, ['-u', 'nobody', `127.0.0.1:${port}`, '256'], { stdio: 'ignore' })
+    : spawn(process.execPath, [path.join(REPO, 'bench', 'smtp-sink.mjs'), String(port)], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(true));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
+    });
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    name: SMTP_SINK ? 'Postfix smtp-sink' : 'bench/smtp-sink.mjs (node)',
+    stop: () => child.kill(),
+  };
+}

@@ -5,51 +5,19 @@
 // Targets on a 2-core machine: ≥ 2,000 messages/s to the SMTP sink, peak memory ≤ 200 MB and flat in
 // the list size, the ledger's share of the sending time ≤ 10%.
 // SIZES=20000,100000 shows memory against list size; CONCURRENCY sets connections (default 8).
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fmt, REPO, timeScs } from './lib.mjs';
+import { fmt, REPO, startSink, timeScs } from './lib.mjs';
 
 const sizes = (process.env.SIZES ?? '100000').split(',').map(Number);
 const concurrency = Number(process.env.CONCURRENCY ?? 8);
 const RELEASE = 'sv/umea-lagrar-sommarvarme-i-gamla-bergrum';
 const NOW = '2026-10-14T10:00';
 const SECRET = 'bench-secret-0123456789abcdef';
-const SMTP_SINK = ['/usr/sbin/smtp-sink', '/usr/lib/postfix/sbin/smtp-sink'].find((f) => existsSync(f));
 
 const { loadConfig } = await import(path.join(REPO, 'dist/config/load.js'));
 const { openStore } = await import(path.join(REPO, 'dist/store/open.js'));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Accepts everything and keeps nothing. */
-async function startSink() {
-  const port = await freePort();
-  const child = SMTP_SINK
-    ? spawn(SMTP_SINK, ['-u', 'nobody', `127.0.0.1:${port}`, '256'], { stdio: 'ignore' })
-    : spawn(process.execPath, [path.join(REPO, 'bench', 'smtp-sink.mjs'), String(port)], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(true));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
-    });
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { port, name: SMTP_SINK ? 'Postfix smtp-sink' : 'smtp-server sink', stop: () => child.kill() };
-}
 
 /** A copy of the example newsroom with `n` confirmed subscribers on the Swedish list. */
 async function project(n) {

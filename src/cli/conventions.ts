@@ -100,6 +100,7 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
       ['scs send sv/umea-lagrar-sommarvarme-i-gamla-bergrum --dry-run', 'who would get what'],
       ['scs send bergrum-2026 --test me@example.org', 'every language version, to me only'],
       ['scs send umea-lagrar-sommarvarme-i-gamla-bergrum --list nyheter', 'by slug, to one list'],
+      ['scs send bergrum-2026 --workers 4', 'four worker processes together (PostgreSQL store)'],
     ],
     json: true,
     store: true,

@@ -42,6 +42,11 @@ export const configSchema = lazy(() => {
     /** First retry delay; it doubles on each attempt. */
     retryBaseMs: z.int().min(0).default(2000),
     timeoutMs: z.int().min(100).default(30000),
+    /**
+     * How long a sending run that has gone silent keeps its hold on the dispatches (PostgreSQL: each
+     * worker's lease; SQLite: the one dispatch lock); it renews it every few seconds while it runs.
+     */
+    leaseMs: z.int().min(1000).default(60000),
   });
 
   /** Bounce and complaint handling (`scs bounces fetch`): see the README's "Bounces and complaints". */

@@ -79,6 +79,8 @@ const REFILL_WAIT_MS = 2;
 /** Messages at once with a transport that cannot make a second copy (the outbox): nothing is in doubt. */
 const IDEMPOTENT_BATCH = 256;
 const LATE_BOUNCES_EVERY_MS = 1000;
+/** How often a run with nothing left to send looks whether the other workers have finished. */
+const OTHERS_POLL_MS = 1000;
 
 /**
  * Sends one dispatch's pending recipients. The order for each message is: check the subscriber is still
@@ -366,17 +368,25 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
           if (retryAt === undefined && inFlight === 0) {
             // The last message settled while the store answered: record it before counting afresh.
             if (outcomes.length) continue;
-            if (after === 0) break;
-            // One more sweep from the start before calling it done, so that nobody put back behind the
-            // sweep while it ran (added to the dispatch, say) is left out; they are counted afresh.
-            after = 0;
-            await readAhead(now);
-            if (!queue.length) break;
-            const afresh = await awaited('ledgerMs', () => ledger.counts(id));
-            Object.assign(counts, afresh);
-            continue;
-          }
-          if (retryAt !== undefined) waitMs = retryAt.getTime() - now.getTime();
+            if (after > 0) {
+              // One more sweep from the start before calling it done, so that nobody put back behind the
+              // sweep while it ran (added to the dispatch, say) is left out; they are counted afresh.
+              after = 0;
+              await readAhead(now);
+              if (queue.length) {
+                Object.assign(counts, await awaited('ledgerMs', () => ledger.counts(id)));
+                continue;
+              }
+            }
+            // Nothing left for this run. Other workers (PostgreSQL) may still have recipients reserved
+            // or in flight: wait for them, and take over what one leaves when its lease ends (its
+            // messages in flight become uncertain), so that the dispatch is done only when it is.
+            const left = await awaited('ledgerMs', () => ledger.counts(id));
+            Object.assign(counts, left);
+            if (left.pending + left.sending === 0) break;
+            await awaited('ledgerMs', () => ledger.markInterrupted(now));
+            waitMs = OTHERS_POLL_MS;
+          } else if (retryAt !== undefined) waitMs = retryAt.getTime() - now.getTime();
         }
       }
       await sleep(waitMs);

@@ -24,8 +24,9 @@ export type SessionResult =
   | { ok: false; holder: LockHolder; transport: Transport };
 
 /**
- * Opens the store and the transport and takes the dispatch lock, or reports who holds it. Having the
- * lock, it first marks what a dead run left in flight as uncertain.
+ * Opens the store and the transport and takes the dispatch lock (on PostgreSQL, a lease of its own
+ * beside the other workers'), or reports who holds it. Having it, it first marks what a dead run left in
+ * flight as uncertain (on PostgreSQL, only what dead leases left).
  */
 export async function openSession(
   config: Config,
@@ -35,7 +36,12 @@ export async function openSession(
   const store = await openStore(config);
   let lock: HeldLock | undefined;
   try {
-    const taken = await acquireDispatchLock(store.ledger, options.command, options.clock);
+    const taken = await acquireDispatchLock(
+      store.ledger,
+      options.command,
+      options.clock,
+      config.newsletter.delivery.leaseMs,
+    );
     if (!taken.ok) {
       await store.close();
       return { ok: false, holder: taken.holder, transport };

@@ -21,8 +21,8 @@ export interface DispatchStatus {
 export interface StatusResult {
   /** The transport the environment selects now (each dispatch records its own). */
   transport: TransportInfo;
-  /** The run dispatching right now, if any. */
-  lock?: LockHolder;
+  /** The runs dispatching right now: the lock's holder (SQLite), or every worker's lease (PostgreSQL). */
+  workers: LockHolder[];
   /** Newest first. */
   dispatches: DispatchStatus[];
   /** Per release: briefed, the public newsletter, corrections and notices (press-status.ts). */
@@ -38,7 +38,12 @@ export async function dispatchStatus(
   config: Config,
   options: { release?: string; cwd?: string; problems?: number } = {},
 ): Promise<StatusResult> {
-  const result: StatusResult = { transport: describeTransport(config), dispatches: [], releases: [] };
+  const result: StatusResult = {
+    transport: describeTransport(config),
+    workers: [],
+    dispatches: [],
+    releases: [],
+  };
   let releaseIds: string[] | undefined;
   let notFound: ScsError | undefined;
   if (options.release !== undefined) {
@@ -60,8 +65,7 @@ export async function dispatchStatus(
   }
   const store = storeExists(config) ? await openStore(config) : undefined;
   try {
-    const [lock] = (await store?.ledger.holders()) ?? [];
-    if (lock) result.lock = lock;
+    result.workers = (await store?.ledger.holders()) ?? [];
     const dispatches = (await store?.ledger.list(releaseIds ? { releaseIds } : {})) ?? [];
     if (notFound && !dispatches.length) throw notFound;
     result.dispatches = [];

@@ -144,6 +144,11 @@ export interface LockHolder {
   command: string;
   startedAt: Date;
   heartbeatAt: Date;
+  /**
+   * PostgreSQL: when the lease ends unless a heartbeat extends it (each keeps its length); past it the
+   * worker may claim and record nothing, and its reserved rows go to the others. SQLite: unused.
+   */
+  expiresAt?: Date;
 }
 
 export type LockAttempt =

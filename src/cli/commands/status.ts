@@ -48,10 +48,14 @@ export function statusCommand(cli: Cli): Command {
       const { c } = cli;
       const at = (d: Date | null) => (d ? localDateTime(d, config.timeZone) : '–');
       cli.err(transportLine(cli, result.transport));
-      if (result.lock) {
+      const now = new Date();
+      for (const w of result.workers) {
+        // A PostgreSQL lease that ran out is gone: the next run to start ends it.
+        const gone =
+          w.expiresAt && w.expiresAt.getTime() <= now.getTime() ? ', silent past its lease: gone' : '';
         cli.out(
           c.cyan(
-            `Dispatching now: "${result.lock.command}" (pid ${result.lock.pid} on ${result.lock.host}, since ${at(result.lock.startedAt)}, last heartbeat ${at(result.lock.heartbeatAt)}).`,
+            `Dispatching now: "${w.command}" (pid ${w.pid} on ${w.host}, since ${at(w.startedAt)}, last heartbeat ${at(w.heartbeatAt)}${gone}).`,
           ),
         );
       }

@@ -5,9 +5,7 @@ import {
   type DeliveryCounts,
   type DeliveryProblem,
   type DeliveryStatus,
-  type Dispatch,
   type DispatchKey,
-  type DispatchState,
   type LedgerRecipient,
   type LedgerRepo,
   type LockHolder,
@@ -16,6 +14,7 @@ import {
   type RecipientSource,
   type TransportKind,
 } from '../ledger-types.js';
+import { type DispatchRow, type HolderRow, toDispatch, toHolder } from '../ledger-rows.js';
 import { RECIPIENTS_FROM } from './subscribers.js';
 
 /**
@@ -29,35 +28,6 @@ import { RECIPIENTS_FROM } from './subscribers.js';
  */
 const SENDER_PRAGMAS = { cache_size: -4096, wal_autocheckpoint: 131_072 } as const;
 
-interface DispatchRow {
-  id: number;
-  release_id: string;
-  lang: string;
-  list_id: string;
-  transport: Dispatch['transport'];
-  kind: Dispatch['kind'];
-  variant: string;
-  detail: string | null;
-  covers: string | null;
-  subject: string;
-  release_hash: string;
-  state: DispatchState;
-  pause_reason: string | null;
-  total: number;
-  planned_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-}
-
-interface LockRow {
-  token: string;
-  pid: number;
-  host: string;
-  command: string;
-  started_at: number;
-  heartbeat_at: number;
-}
-
 /** A due recipient as a raw row: subscriber id, email, name, attempts, Message-ID. */
 type DueRow = [number, string, string | null, number, string | null];
 
@@ -70,39 +40,6 @@ const planFrom = (from: string, id: string, email: string, name: string, order: 
   SELECT @dispatchId, ${id}, ${email}, ${name}, 'pending', scs_message_id(@domain), @at ${from}
   ORDER BY ${order}
   ON CONFLICT DO NOTHING`;
-
-const optionalDate = (ms: number | null) => (ms === null ? null : new Date(ms));
-
-function toDispatch(row: DispatchRow): Dispatch {
-  return {
-    id: row.id,
-    releaseId: row.release_id,
-    lang: row.lang,
-    listId: row.list_id,
-    transport: row.transport,
-    kind: row.kind,
-    variant: row.variant,
-    detail: row.detail,
-    covers: row.covers === null ? null : (JSON.parse(row.covers) as string[]),
-    subject: row.subject,
-    releaseHash: row.release_hash,
-    state: row.state,
-    pauseReason: row.pause_reason,
-    total: row.total,
-    plannedAt: new Date(row.planned_at),
-    startedAt: optionalDate(row.started_at),
-    finishedAt: optionalDate(row.finished_at),
-  };
-}
-
-const toHolder = (row: LockRow): LockHolder => ({
-  token: row.token,
-  pid: row.pid,
-  host: row.host,
-  command: row.command,
-  startedAt: new Date(row.started_at),
-  heartbeatAt: new Date(row.heartbeat_at),
-});
 
 /** The ledger on SQLite, in the same database (and so the same transactions) as the subscribers. */
 export function createSqliteLedger(db: Database.Database): LedgerRepo {
@@ -288,7 +225,7 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
   });
 
   const acquireLock = db.transaction((holder: LockHolder, isStale: (current: LockHolder) => boolean) => {
-    const row = q.lock.get() as LockRow | undefined;
+    const row = q.lock.get() as HolderRow | undefined;
     const current = row && toHolder(row);
     if (current && !isStale(current)) return { acquired: false as const, holder: current };
     q.writeLock.run(
@@ -412,7 +349,7 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
       db.pragma('wal_checkpoint(TRUNCATE)');
     },
     async holders() {
-      const row = q.lock.get() as LockRow | undefined;
+      const row = q.lock.get() as HolderRow | undefined;
       return row ? [toHolder(row)] : [];
     },
   };
