@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
 import { imageCacheDir } from './cache.js';
+import { isRaster } from './pipeline.js';
 import { planImage } from './plan.js';
 import { SourceIndex } from './sources.js';
 
@@ -13,20 +14,35 @@ export interface EmailImage {
   height: number;
 }
 
+export interface EmailImages {
+  /** The email's copies, by file. */
+  copies: Map<string, EmailImage>;
+  /**
+   * Raster files the pipeline could not use (the header, or the build that failed to decode them, said
+   * so: sources.json): the site publishes nothing of them, so the email leaves them out too.
+   */
+  unusable: Set<string>;
+}
+
 /**
  * The email's copies of local raster images, by file: absolute URLs on the published site, named by
- * the one scheme (naming.ts via plan.ts), so that the site publishes them where the email points.
- * An image that cannot be used (assets/ reports it) is left out: the caller shows the original.
+ * the one scheme (naming.ts via plan.ts), so that the site publishes them where the email points; and
+ * the files that cannot be used (assets/ reports them), which have no copy.
  */
-export async function emailImages(config: Config, files: string[]): Promise<Map<string, EmailImage>> {
+export async function emailImages(config: Config, files: string[]): Promise<EmailImages> {
   const sources = new SourceIndex(imageCacheDir(config));
-  const out = new Map<string, EmailImage>();
+  const copies = new Map<string, EmailImage>();
+  const unusable = new Set<string>();
   for (const file of new Set(files)) {
     const known = (await sources.describe(file))?.known;
-    if (!known?.info) continue;
+    if (!known) continue; // content/ reports a missing file
+    if (!known.info) {
+      if (isRaster(file)) unusable.add(file);
+      continue;
+    }
     const { x1, x2 } = planImage(file, known.hash, known.info).email;
     const url = (p: string) => new URL(p, config.site.baseUrl).href;
-    out.set(file, {
+    copies.set(file, {
       url: url(x1.path),
       srcset:
         x1.path === x2.path
@@ -36,5 +52,5 @@ export async function emailImages(config: Config, files: string[]): Promise<Map<
       height: x1.height,
     });
   }
-  return out;
+  return { copies, unusable };
 }

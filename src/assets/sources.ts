@@ -40,8 +40,10 @@ export class SourceIndex {
     }
     const old = this.saved[file];
     if (old && old.size === st.size && old.mtimeMs === st.mtimeMs) {
-      this.used[file] = old;
-      return { known: old };
+      // A copy: `fail` changes it, and `save` must then see it differ from what was saved.
+      const known = { ...old };
+      this.used[file] = known;
+      return { known };
     }
     const bytes = readFileSync(file);
     const known: Known = { size: st.size, mtimeMs: st.mtimeMs, hash: sha256Hex(bytes) };

@@ -103,7 +103,7 @@ async function checkNewsletter(
     // the warning size is the whole email rendered (MJML) to measure it.
     if (sized) continue;
     sized = true;
-    if (Buffer.byteLength(emailBodyHtml(content.body, content.resolveUrl)) <= HTML_WARN / 2) continue;
+    if (Buffer.byteLength(emailBodyHtml(content.body, content)) <= HTML_WARN / 2) continue;
     // Loaded on use: MJML takes most of a second to load.
     const { renderNewsletter } = await import('../email/render.js');
     out.push(...(await renderNewsletter(config, release, { listId: list.id, now })).diagnostics);

@@ -1,4 +1,4 @@
-import { renderMarkdown } from '../render/markdown.js';
+import { type MarkdownOptions, renderMarkdown } from '../render/markdown.js';
 
 /**
  * Release Markdown as email HTML: absolute URLs, and inline styles on each element, because many
@@ -45,9 +45,11 @@ function styleHtml(html: string): string {
   });
 }
 
+/** `options`: the content's `resolveUrl`, and its `leaveOut` (images the pipeline could not use). */
 export function emailBodyHtml(
   markdown: string,
-  resolveUrl: (url: string, kind: 'link' | 'image') => string,
+  options: Required<Pick<MarkdownOptions, 'resolveUrl'>> & Pick<MarkdownOptions, 'leaveOut'>,
 ): string {
-  return styleHtml(renderMarkdown(markdown, { resolveUrl }).html);
+  const { resolveUrl, leaveOut } = options;
+  return styleHtml(renderMarkdown(markdown, { resolveUrl, ...(leaveOut ? { leaveOut } : {}) }).html);
 }

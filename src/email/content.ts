@@ -1,4 +1,4 @@
-import { type EmailImage, emailImages } from '../assets/email.js';
+import { emailImages } from '../assets/email.js';
 import { readReleaseBody } from '../content/body.js';
 import type { Config, NewsletterList } from '../config/types.js';
 import { findLinks, linkIndex } from '../content/links.js';
@@ -46,6 +46,8 @@ export interface EmailContent {
   /** Under embargo: the page is not out yet, so the mail does not link to it. */
   embargoed?: boolean;
   resolveUrl: (url: string, kind: 'link' | 'image') => string;
+  /** Images (by URL as written) the pipeline could not use: shown as their alt text, as on the site. */
+  leaveOut?: (src: string) => boolean;
 }
 
 export async function emailContent(
@@ -72,12 +74,16 @@ export async function emailContent(
   const heroFile = release.image?.url
     ? undefined
     : release.image && (release.image.file ?? localImageFile(config, release.path, release.image.src));
-  const copies = shownAt
-    ? new Map<string, EmailImage>()
-    : await emailImages(config, [...(heroFile ? [heroFile] : []), ...release.bodyImages.map((b) => b.file)]);
+  const { copies, unusable } = await emailImages(config, [
+    ...(heroFile ? [heroFile] : []),
+    ...release.bodyImages.map((b) => b.file),
+  ]);
+  // A preview shows the files themselves, but leaves out what the published email leaves out.
+  if (shownAt) copies.clear();
   const imageUrl = shownAt ?? ((file: string) => copies.get(file)?.url ?? assetUrl(config, file));
+  const local = (url: string) => !urlScheme(url) && !url.startsWith('//');
   const resolveUrl = (url: string, kind: 'link' | 'image') => {
-    if (urlScheme(url) || url.startsWith('//')) return url;
+    if (!local(url)) return url;
     if (kind === 'image') return imageUrl(localImageFile(config, release.path, url));
     return absoluteLinkUrl(config, release, url, releases);
   };
@@ -107,8 +113,12 @@ export async function emailContent(
     list,
     listName: list.name[lang] ?? Object.values(list.name)[0]!,
     resolveUrl,
+    ...(unusable.size
+      ? { leaveOut: (src: string) => local(src) && unusable.has(localImageFile(config, release.path, src)) }
+      : {}),
   };
-  if (release.image) {
+  // A hero the pipeline could not use is left out, as on the release page.
+  if (release.image && !(heroFile && unusable.has(heroFile))) {
     const srcset = heroFile && copies.get(heroFile)?.srcset;
     content.hero = {
       url: release.image.url ?? imageUrl(heroFile!),

@@ -31,17 +31,17 @@ export function htmlView(content: EmailContent, markers: Record<Slot, string>, y
           ...(content.hero.credit ? { credit: fill(s.photoCredit, { credit: content.hero.credit }) } : {}),
         }
       : undefined,
-    leadHtml: content.lead ? emailBodyHtml(content.lead, content.resolveUrl) : '',
-    bodyHtml: emailBodyHtml(content.body, content.resolveUrl),
+    leadHtml: content.lead ? emailBodyHtml(content.lead, content) : '',
+    bodyHtml: emailBodyHtml(content.body, content),
     contacts: content.contacts.map((c) => ({ ...c, emailHtml: breakableAddressHtml(c.email) })),
     boilerplate: content.boilerplate
       ? {
           heading: content.boilerplate.heading,
-          html: emailBodyHtml(content.boilerplate.markdown, content.resolveUrl),
+          html: emailBodyHtml(content.boilerplate.markdown, content),
         }
       : undefined,
     webUrl: content.webUrl,
-    bannerHtml: content.banner ? emailBodyHtml(content.banner, content.resolveUrl) : '',
+    bannerHtml: content.banner ? emailBodyHtml(content.banner, content) : '',
     embargoed: !!content.embargoed,
     list: { id: content.list.id, name: content.listName },
     footer: {

@@ -13,7 +13,7 @@ export function renderTextPart(content: EmailContent, markers: Record<Slot, stri
   const s = content.strings;
   const refs = new LinkRefs();
   const options = { refs, resolveUrl: content.resolveUrl, imageLabel: s.image };
-  const md = (markdown: string) => markdownText(parseMarkdown(markdown), options);
+  const md = (markdown: string) => markdownText(parseMarkdown(markdown, content.leaveOut), options);
   const blocks: string[][] = [];
 
   if (content.banner) blocks.push(md(content.banner));

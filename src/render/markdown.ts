@@ -99,6 +99,17 @@ function needsSanitiser(tokens: readonly Token[]): boolean {
   return false;
 }
 
+/**
+ * An image scs could not use (`leaveOut`) as its alt text: its words stay (a link around it keeps its
+ * text), escaped as any text, since an image token's content is its alt text.
+ */
+function asAltText(t: Token): void {
+  t.type = 'text';
+  t.tag = '';
+  t.attrs = null;
+  t.children = null;
+}
+
 /** Renders a Markdown document. */
 export function renderMarkdown(markdown: string, options: MarkdownOptions = {}): RenderedMarkdown {
   const env = {};
@@ -112,12 +123,7 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions = {}):
         const src = String(t.attrGet('src') ?? '');
         images.push(src);
         if (options.leaveOut?.(src)) {
-          // Its words stay (a link around it keeps its text), escaped as any text: an image token's
-          // content is its alt text.
-          t.type = 'text';
-          t.tag = '';
-          t.attrs = null;
-          t.children = null;
+          asAltText(t);
           continue;
         }
         if (options.resolveUrl) t.attrSet('src', options.resolveUrl(src, 'image'));
@@ -143,7 +149,19 @@ export function renderInline(markdown: string): string {
   return needsSanitiser(tokens) ? sanitize(html) : html;
 }
 
-/** The token stream, for renderers of other formats (the plain-text email). */
-export function parseMarkdown(markdown: string): Token[] {
-  return markdownIt().parse(markdown, {});
+/**
+ * The token stream, for renderers of other formats (the plain-text email), with the images `leaveOut`
+ * names already turned into their alt text, as `renderMarkdown` shows them.
+ */
+export function parseMarkdown(markdown: string, leaveOut?: MarkdownOptions['leaveOut']): Token[] {
+  const tokens = markdownIt().parse(markdown, {});
+  if (!leaveOut) return tokens;
+  const visit = (list: Token[]) => {
+    for (const t of list) {
+      if (t.type === 'image' && leaveOut(String(t.attrGet('src') ?? ''))) asAltText(t);
+      else if (t.children) visit(t.children);
+    }
+  };
+  visit(tokens);
+  return tokens;
 }

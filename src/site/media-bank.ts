@@ -3,7 +3,7 @@ import type { PlanOptions } from '../assets/plan.js';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release } from '../content/types.js';
 import { humanSize } from './attachments.js';
-import { densities, type Thumb, thumbOf } from './derived.js';
+import { type Thumb, thumbOf } from './derived.js';
 import type { LanguageArchive } from './model.js';
 import { mediaDir } from './paths.js';
 import { translate } from './strings.js';
@@ -13,6 +13,7 @@ import {
   type Link,
   pagination,
   releaseDateTime,
+  thumbView,
   type View,
   type ViewContext,
 } from './views.js';
@@ -107,11 +108,7 @@ export function mediaPage(
     breadcrumbs: breadcrumbs(ctx, lang, link, trail),
     items: items.map((item, i) => ({
       id: `image-${(page - 1) * ctx.config.site.pageSize + i + 1}`,
-      src: link(item.thumb.fallback[0]),
-      srcset: densities(item.thumb.fallback, link),
-      webp: densities(item.thumb.webp, link),
-      width: item.thumb.width,
-      height: item.thumb.height,
+      ...thumbView(item.thumb, link),
       alt: item.alt,
       credit: item.credit,
       license: item.license,

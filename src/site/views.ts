@@ -600,8 +600,8 @@ export function heroThumb(ctx: ViewContext, r: Release): Thumb | undefined {
   return image && thumbOf(image);
 }
 
-/** A thumbnail as a list shows it, beside the linked title: alt="", so the title is not heard twice. */
-function thumbView(thumb: Thumb, link: Link) {
+/** A thumbnail as a page shows it, beside the text that says what it shows (so its alt is ""). */
+export function thumbView(thumb: Thumb, link: Link) {
   return {
     src: link(thumb.fallback[0]),
     srcset: densities(thumb.fallback, link),

@@ -104,7 +104,13 @@ describe('the image pipeline', () => {
   it('parses every derived file back: its format and size as planned, and no metadata at all', async () => {
     let checked = 0;
     for (const derived of cold.images.values()) {
-      for (const f of [...derived.variants, derived.email.x1, derived.email.x2, derived.og]) {
+      for (const f of [
+        ...derived.variants,
+        derived.email.x1,
+        derived.email.x2,
+        derived.og,
+        ...derived.thumbs,
+      ]) {
         const meta = await sharp(f.file).metadata();
         expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({
           format: f.format === 'avif' ? 'heif' : f.format,

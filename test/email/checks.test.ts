@@ -85,11 +85,16 @@ describe('checks that stop a bad email', () => {
   });
 
   it('resolves links to other releases to their pages, without a warning, and local images to the published copy', async () => {
-    const image = p.write('releases/2026/karta.png', 'a map');
+    // An SVG, which the site publishes as it is (sanitised): a raster file would show its email copy, and
+    // one that is not an image would be left out (rejected-image.e2e.test.ts).
+    const image = p.write(
+      'releases/2026/karta.svg',
+      '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>',
+    );
     const r = await render(
       'relativt',
       { title: 'Relativt' },
-      'Läs [den förra](sv/elcykelpoolen-pa-alidhem-fordubblas-efter-forsta-aret) nyheten.\n\n![Karta över Ålidhem](karta.png)',
+      'Läs [den förra](sv/elcykelpoolen-pa-alidhem-fordubblas-efter-forsta-aret) nyheten.\n\n![Karta över Ålidhem](karta.svg)',
     );
     expect(summary(r)).toEqual([]);
     expect(r.template!.html).toContain(

@@ -46,9 +46,11 @@ describe('scs build publishes the derived images', () => {
     // The page offers the derived files (the photo stands upright: 2000×1300) and shares the 1200×630 crop.
     const page = readFileSync(path.join(out, 'sv/2026/03/02/elfarjan-borjar-ga-i-maj/index.html'), 'utf8');
     const picture = /<picture>[\s\S]*?<\/picture>/.exec(page)![0];
-    const set = (ext: string) =>
-      [480, 800, 1200, 1600].map((w) => `[^"]*/hamn-[0-9a-f]{10}-${w}\\.${ext} ${w}w`).join(', ');
-    expect(picture).toMatch(new RegExp(`<source type="image/avif" srcset="${set('avif')}" sizes="`));
+    const set = (ext: string, widths = [480, 800, 1200, 1600]) =>
+      widths.map((w) => `[^"]*/hamn-[0-9a-f]{10}-${w}\\.${ext} ${w}w`).join(', ');
+    expect(picture).toMatch(
+      new RegExp(`<source type="image/avif" srcset="${set('avif', [480, 800, 1200])}" sizes="`),
+    );
     expect(picture).toMatch(new RegExp(`<source type="image/webp" srcset="${set('webp')}" sizes="`));
     expect(picture).toMatch(new RegExp(`<img src="[^"]*-800\\.jpg" srcset="${set('jpg')}" sizes="`));
     expect(picture).toContain('width="1600" height="1040" fetchpriority="high"');
@@ -76,6 +78,26 @@ describe('scs build publishes the derived images', () => {
     const result = JSON.parse(again.stdout);
     expect(result.written).toBeGreaterThan(0);
     expect(result.images).toEqual({ decoded: 0, encoded: 0 });
+
+    // Another photo under the same name: the lists and the media bank, which the release's file does not
+    // name, show its new thumbnail, and nothing points at the old files.
+    const thumb = (rel: string) =>
+      /hamn-[0-9a-f]{10}-160x107\.jpg/.exec(readFileSync(path.join(out, rel), 'utf8'))?.[0];
+    const before = thumb('sv/index.html');
+    expect(before).toBeDefined();
+    writeFileSync(path.join(dir, 'releases/images/hamn.jpg'), await gpsJpeg(1400, 2100));
+    const swapped = build(dir);
+    expect(swapped.code, swapped.stderr).toBe(0);
+    for (const rel of [
+      'sv/index.html',
+      'sv/archive/index.html',
+      'sv/topics/trafik/index.html',
+      'sv/images/index.html',
+    ]) {
+      expect(thumb(rel), rel).toBeDefined();
+      expect(thumb(rel), rel).not.toBe(before);
+    }
+    expect(danglingReferences(dir)).toEqual([]);
   });
 
   it('does not publish the original of a hero marked download: false', async () => {

@@ -80,32 +80,42 @@ export const read = (dir: string, rel: string) => readFileSync(path.join(dir, re
  * as "page → address". The subscription endpoint is `scs serve`'s, not a file.
  */
 export function danglingReferences(dir: string): string[] {
+  const out = projectConfig(dir).site.outDir;
+  return listTree(out)
+    .filter((f) => f.endsWith('.html'))
+    .flatMap((page) =>
+      unpublishedReferences(dir, readFileSync(path.join(out, page), 'utf8'), page).map(
+        (ref) => `${page} → ${ref}`,
+      ),
+    );
+}
+
+/**
+ * The `src`, `srcset` candidates and `href`s of `html` (a page at `page` in the site, or an email, whose
+ * addresses are absolute) that point into the project's site but name no file in its output folder.
+ */
+export function unpublishedReferences(dir: string, html: string, page = ''): string[] {
   const config = projectConfig(dir);
   const out = config.site.outDir;
   const base = new URL(config.site.baseUrl);
   const served = config.newsletter.endpoint;
-  const dangling: string[] = [];
-  for (const page of listTree(out).filter((f) => f.endsWith('.html'))) {
-    const html = readFileSync(path.join(out, page), 'utf8');
-    const here = new URL(page, base);
-    const refs = [...html.matchAll(/\s(src|srcset|href)="([^"]*)"/g)].flatMap(([, attr, value]) =>
-      attr === 'srcset' ? value!.split(',').map((c) => c.trim().split(/\s+/)[0]!) : [value!],
-    );
-    for (const ref of refs) {
-      const url = new URL(ref.replaceAll('&amp;', '&'), here);
-      if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) continue;
-      if (url.href.startsWith(served)) continue;
-      let file = decodeURIComponent(url.pathname.slice(base.pathname.length));
-      if (file === '' || file.endsWith('/')) file += 'index.html';
-      let found = false;
-      try {
-        const st = statSync(path.join(out, file));
-        found = st.isFile() || statSync(path.join(out, file, 'index.html')).isFile();
-      } catch {}
-      if (!found) dangling.push(`${page} → ${ref}`);
+  const here = new URL(page, base);
+  const refs = [...html.matchAll(/\s(src|srcset|href)="([^"]*)"/g)].flatMap(([, attr, value]) =>
+    attr === 'srcset' ? value!.split(',').map((c) => c.trim().split(/\s+/)[0]!) : [value!],
+  );
+  return refs.filter((ref) => {
+    const url = new URL(ref.replaceAll('&amp;', '&'), here);
+    if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) return false;
+    if (url.href.startsWith(served)) return false;
+    let file = decodeURIComponent(url.pathname.slice(base.pathname.length));
+    if (file === '' || file.endsWith('/')) file += 'index.html';
+    try {
+      const st = statSync(path.join(out, file));
+      return !(st.isFile() || statSync(path.join(out, file, 'index.html')).isFile());
+    } catch {
+      return true;
     }
-  }
-  return dangling;
+  });
 }
 export const inode = (dir: string, rel: string) => statSync(path.join(dir, rel)).ino;
 
