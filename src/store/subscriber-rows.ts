@@ -1,6 +1,8 @@
+import { addressKey } from '../subscribers/email.js';
 import { addressHasher } from './address-hash.js';
 import type {
   AwaitingConfirmation,
+  NewSubscriber,
   Subscriber,
   SubscriberChanges,
   SubscriberEvent,
@@ -113,6 +115,28 @@ export async function suppressionsInBulk(
     if (best) found.set(email, { reason: best.reason, since: date(best.created_at) });
   }
   return found;
+}
+
+/**
+ * A new subscriber's values for `subscribers (email, email_key, email_hash, name, lang, status,
+ * consent_source, consent_at, consent_ip, consent_detail, confirmed_at)`, in that order.
+ */
+export function newSubscriberValues(s: NewSubscriber, hash: (text: string) => string): (string | null)[] {
+  const c = s.consent;
+  const key = addressKey(s.email);
+  return [
+    s.email,
+    key,
+    hash(key),
+    s.name,
+    s.lang,
+    s.status,
+    c.source,
+    iso(c.at),
+    c.ip,
+    c.detail,
+    c.confirmedAt && iso(c.confirmedAt),
+  ];
 }
 
 export function toSubscriber(row: SubscriberRow): Subscriber {

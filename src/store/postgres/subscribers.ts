@@ -6,6 +6,7 @@ import {
   DELIVERABLE,
   type EventRow,
   iso,
+  newSubscriberValues,
   rank,
   type SubscriberRow,
   suppressionsInBulk,
@@ -180,21 +181,7 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
           const lists: [string[], number[], string[]] = [[], [], []];
           slice.forEach(({ subscriber: s, lists: memberships }, j) => {
             const id = ids[i + j]!;
-            const c = s.consent;
-            const key = addressKey(s.email);
-            const row = [
-              s.email,
-              key,
-              hash(key),
-              s.name,
-              s.lang,
-              s.status,
-              c.source,
-              iso(c.at),
-              c.ip,
-              c.detail,
-              c.confirmedAt && iso(c.confirmedAt),
-            ];
+            const row = newSubscriberValues(s, hash);
             for (const [k, v] of row.entries()) columns[k]!.push(v);
             for (const m of memberships) {
               lists[0].push(m.listId);

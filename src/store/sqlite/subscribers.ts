@@ -7,6 +7,7 @@ import {
   DELIVERABLE,
   type EventRow,
   iso,
+  newSubscriberValues,
   rank,
   type SubscriberRow,
   type SuppressionRow,
@@ -180,23 +181,7 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
     (entries: Parameters<SubscriberRepo['insertMany']>[0], now: Date): number[] => {
       const at = iso(now);
       return entries.map(({ subscriber: s, lists }) => {
-        const c = s.consent;
-        const key = addressKey(s.email);
-        const info = q.insert.run(
-          s.email,
-          key,
-          hash(key),
-          s.name,
-          s.lang,
-          s.status,
-          c.source,
-          iso(c.at),
-          c.ip,
-          c.detail,
-          c.confirmedAt && iso(c.confirmedAt),
-          at,
-          at,
-        );
+        const info = q.insert.run(...newSubscriberValues(s, hash), at, at);
         const id = Number(info.lastInsertRowid);
         for (const l of lists) q.addSubscription.run(l.listId, id, l.status, at, at);
         return id;
