@@ -1,3 +1,4 @@
+import { DELIVERABLE } from '../subscriber-rows.js';
 import { report } from '../../core/catalogue/index.js';
 import { ScsError } from '../../core/diagnostic.js';
 import {
@@ -30,15 +31,6 @@ interface DueRow {
   attempts: number;
   message_id: string | null;
 }
-
-/**
- * Who may be mailed: confirmed, on the list, and not suppressed; the same condition as SQLite's
- * `SubscriberRepo.recipients` (the hash check is belt and braces: every suppressing change also sets
- * the status).
- */
-export const DELIVERABLE_SQL = `
-  m.status = 'active' AND s.status = 'confirmed'
-  AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.hash = s.email_hash)`;
 
 /** A planned recipient's Message-ID, made by the server: `<uuid@domain>`, or none without a domain. */
 const MESSAGE_ID = `CASE WHEN $2::text IS NULL THEN NULL ELSE '<' || gen_random_uuid() || '@' || $2::text || '>' END`;
@@ -126,7 +118,7 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
         `${head}
          SELECT $1, s.id, s.email, s.name, 'pending', ${MESSAGE_ID}, $3
          FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
-         WHERE m.list_id = $4 AND ${DELIVERABLE_SQL}
+         WHERE m.list_id = $4 AND ${DELIVERABLE}
          ON CONFLICT DO NOTHING`,
         [...values, source.list],
       );
