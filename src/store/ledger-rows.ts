@@ -1,4 +1,4 @@
-import type { Dispatch, DispatchState, LockHolder } from './ledger-types.js';
+import type { Dispatch, DispatchState, LockHolder, NewDispatch } from './ledger-types.js';
 
 /**
  * How both stores read the ledger's rows: the same columns (epoch milliseconds for times, JSON text for
@@ -71,3 +71,21 @@ export const toHolder = (row: HolderRow): LockHolder => ({
   heartbeatAt: date(row.heartbeat_at),
   ...(row.expires_at !== undefined ? { expiresAt: date(row.expires_at) } : {}),
 });
+
+/**
+ * A new dispatch's column values, in the order both stores insert them: release_id, lang, list_id,
+ * transport, kind, variant, detail, covers, subject, release_hash, planned_at.
+ */
+export const newDispatchValues = (dispatch: NewDispatch, at: number): unknown[] => [
+  dispatch.releaseId,
+  dispatch.lang,
+  dispatch.listId,
+  dispatch.transport,
+  dispatch.kind ?? 'newsletter',
+  dispatch.variant ?? '',
+  dispatch.detail ?? null,
+  dispatch.covers ? JSON.stringify(dispatch.covers) : null,
+  dispatch.subject,
+  dispatch.releaseHash,
+  at,
+];

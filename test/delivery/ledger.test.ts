@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireDispatchLock, isStale, STALE_AFTER_MS } from '../../src/delivery/dispatch-lock.js';
 import type { LockHolder, NewDispatch } from '../../src/store/ledger-types.js';
 import type { Store } from '../../src/store/types.js';
+import { claimAndRecord } from '../helpers/ledger-scenario.js';
 import { storeFactories } from '../helpers/stores.js';
 import { newsroom, readers, type Newsroom } from '../publish/newsroom.js';
 
@@ -73,51 +74,7 @@ describe.each(storeFactories)('the ledger on $name', (factory) => {
     await room.seed('nyheter', readers(4), store);
     const { ledger } = store;
     const d = await ledger.createDispatch(plan, { list: 'nyheter' }, T);
-    const [a, b, c, e] = await ledger.due(d.id, 4, T);
-    expect(
-      await ledger.record(
-        d.id,
-        [],
-        [
-          { subscriberId: a!.subscriberId, messageId: '<a@x>' },
-          { subscriberId: b!.subscriberId, messageId: '<b@x>' },
-        ],
-        T,
-      ),
-    ).toEqual([a!.subscriberId, b!.subscriberId]);
-    // A second claim of the same rows claims nothing: nobody can be sent twice.
-    expect(
-      await ledger.record(d.id, [], [{ subscriberId: a!.subscriberId, messageId: '<a2@x>' }], T),
-    ).toEqual([]);
-    expect((await ledger.due(d.id, 4, T)).map((r) => r.subscriberId)).toEqual([
-      c!.subscriberId,
-      e!.subscriberId,
-    ]);
-    await ledger.record(
-      d.id,
-      [
-        { subscriberId: a!.subscriberId, status: 'sent', attempts: 1, reply: '250 ok' },
-        {
-          subscriberId: b!.subscriberId,
-          status: 'pending',
-          attempts: 1,
-          reply: '451 later',
-          retryAt: at(1000),
-        },
-        { subscriberId: c!.subscriberId, status: 'skipped', attempts: 0, reply: 'gone' },
-      ],
-      [{ subscriberId: e!.subscriberId, messageId: '<e@x>' }],
-      T,
-    );
-    expect(await ledger.counts(d.id)).toMatchObject({ sent: 1, pending: 1, skipped: 1, sending: 1 });
-    expect(await ledger.due(d.id, 4, at(999))).toEqual([]);
-    expect(await ledger.nextRetryAt(d.id)).toEqual(at(1000));
-    expect((await ledger.due(d.id, 4, at(1000))).map((r) => [r.subscriberId, r.attempts])).toEqual([
-      [b!.subscriberId, 1],
-    ]);
-    expect(await ledger.problems(d.id, 5)).toMatchObject([
-      { email: 'reader0001@example.com', status: 'pending', reply: '451 later', attempts: 1 },
-    ]);
+    await claimAndRecord(ledger, d.id, T, at);
 
     // The run dies with e in flight: the next one finds it uncertain, with its Message-ID.
     expect([...(await ledger.markInterrupted(at(5000)))]).toEqual([[d.id, 1]]);

@@ -13,7 +13,7 @@ import {
   type NewDispatch,
   type RecipientSource,
 } from '../ledger-types.js';
-import { type DispatchRow, type HolderRow, toDispatch, toHolder } from '../ledger-rows.js';
+import { type DispatchRow, type HolderRow, newDispatchValues, toDispatch, toHolder } from '../ledger-rows.js';
 import type { Sql } from './sql.js';
 
 /** bigint columns come back from pg as strings: every number read goes through `Number`. */
@@ -179,19 +179,7 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
              subject, release_hash, state, total, planned_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', 0, $11)
            ON CONFLICT (release_id, list_id, transport, kind, variant) DO NOTHING RETURNING id`,
-          [
-            dispatch.releaseId,
-            dispatch.lang,
-            dispatch.listId,
-            dispatch.transport,
-            dispatch.kind ?? 'newsletter',
-            dispatch.variant ?? '',
-            dispatch.detail ?? null,
-            dispatch.covers ? JSON.stringify(dispatch.covers) : null,
-            dispatch.subject,
-            dispatch.releaseHash,
-            at,
-          ],
+          newDispatchValues(dispatch, at),
         );
         if (!inserted[0]) return undefined;
         const dispatchId = Number(inserted[0].id);

@@ -14,7 +14,7 @@ import {
   type RecipientSource,
   type TransportKind,
 } from '../ledger-types.js';
-import { type DispatchRow, type HolderRow, toDispatch, toHolder } from '../ledger-rows.js';
+import { type DispatchRow, type HolderRow, newDispatchValues, toDispatch, toHolder } from '../ledger-rows.js';
 import { RECIPIENTS_FROM } from './subscribers.js';
 
 /**
@@ -162,21 +162,7 @@ export function createSqliteLedger(db: Database.Database): LedgerRepo {
       // Another runner may have planned it meanwhile: then that one stands.
       const existing = findRow(dispatch);
       if (existing) return existing.id;
-      const id = Number(
-        q.insertDispatch.run(
-          dispatch.releaseId,
-          dispatch.lang,
-          dispatch.listId,
-          dispatch.transport,
-          dispatch.kind ?? 'newsletter',
-          dispatch.variant ?? '',
-          dispatch.detail ?? null,
-          dispatch.covers ? JSON.stringify(dispatch.covers) : null,
-          dispatch.subject,
-          dispatch.releaseHash,
-          at,
-        ).lastInsertRowid,
-      );
+      const id = Number(q.insertDispatch.run(...newDispatchValues(dispatch, at)).lastInsertRowid);
       insertRecipients(id, source, at, domain);
       return id;
     },

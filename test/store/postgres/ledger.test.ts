@@ -8,6 +8,7 @@ import { type PostgresLocation, parsePostgresUrl } from '../../../src/store/post
 import { migratePostgres } from '../../../src/store/postgres/migrate.js';
 import { POSTGRES_MIGRATIONS } from '../../../src/store/postgres/migrations/index.js';
 import { createSqlPool, type Sql, type SqlPool } from '../../../src/store/postgres/sql.js';
+import { claimAndRecord } from '../../helpers/ledger-scenario.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 
 const T = new Date('2026-10-14T08:00:00Z');
@@ -191,50 +192,7 @@ describe('the ledger on PostgreSQL', () => {
     const ids = await seed(sql, 'nyheter', readers(4));
     const d = await ledger.createDispatch(plan, { list: 'nyheter' }, T);
     await ledger.acquireLock(holder(), () => false);
-    const [a, b, c, e] = await ledger.due(d.id, 4, T);
-    expect(
-      await ledger.record(
-        d.id,
-        [],
-        [
-          { subscriberId: a!.subscriberId, messageId: '<a@x>' },
-          { subscriberId: b!.subscriberId, messageId: '<b@x>' },
-        ],
-        T,
-      ),
-    ).toEqual([a!.subscriberId, b!.subscriberId]);
-    expect(
-      await ledger.record(d.id, [], [{ subscriberId: a!.subscriberId, messageId: '<a2@x>' }], T),
-    ).toEqual([]);
-    expect((await ledger.due(d.id, 4, T)).map((r) => r.subscriberId)).toEqual([
-      c!.subscriberId,
-      e!.subscriberId,
-    ]);
-    await ledger.record(
-      d.id,
-      [
-        { subscriberId: a!.subscriberId, status: 'sent', attempts: 1, reply: '250 ok' },
-        {
-          subscriberId: b!.subscriberId,
-          status: 'pending',
-          attempts: 1,
-          reply: '451 later',
-          retryAt: at(1000),
-        },
-        { subscriberId: c!.subscriberId, status: 'skipped', attempts: 0, reply: 'gone' },
-      ],
-      [{ subscriberId: e!.subscriberId, messageId: '<e@x>' }],
-      T,
-    );
-    expect(await ledger.counts(d.id)).toMatchObject({ sent: 1, pending: 1, skipped: 1, sending: 1 });
-    expect(await ledger.due(d.id, 4, at(999))).toEqual([]);
-    expect(await ledger.nextRetryAt(d.id)).toEqual(at(1000));
-    expect((await ledger.due(d.id, 4, at(1000))).map((r) => [r.subscriberId, r.attempts])).toEqual([
-      [b!.subscriberId, 1],
-    ]);
-    expect(await ledger.problems(d.id, 5)).toMatchObject([
-      { email: 'reader0001@example.com', status: 'pending', reply: '451 later', attempts: 1 },
-    ]);
+    await claimAndRecord(ledger, d.id, T, at);
     expect(ids).toHaveLength(4);
 
     // While this worker's lease lives, nobody else's markInterrupted touches its message in flight.
