@@ -1,3 +1,4 @@
+import { afterAll } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { openStore } from '../../src/store/open.js';
@@ -51,17 +52,21 @@ export function sqliteFactory(): StoreFactory {
 }
 
 /**
- * PostgreSQL: one throw-away cluster per test file (started by the first store opened, stopped as the
- * file's process exits), and a schema of its own per project, so that tests stay independent.
+ * PostgreSQL: one throw-away cluster per test file (started by the first store opened, stopped after
+ * the file's tests: vitest ends its workers without an 'exit' event, and pg_ctl's server would outlive
+ * them), and a schema of its own per project, so that tests stay independent.
  */
 export function postgresFactory(): StoreFactory {
   let server: Promise<TestPostgres> | undefined;
   const schemas = new Map<string, string>();
+  afterAll(async () => {
+    const started = server;
+    server = undefined;
+    schemas.clear();
+    if (started) (await started).stop();
+  });
   return factory('postgres', async (config) => {
-    server ??= startPostgres().then((s) => {
-      process.once('exit', () => s.stop());
-      return s;
-    });
+    server ??= startPostgres();
     const url = `${(await server).url()}?schema=`;
     let schema = schemas.get(config.root);
     if (!schema) {
