@@ -63,7 +63,7 @@ export function postgresFactory(): StoreFactory {
     const started = server;
     server = undefined;
     schemas.clear();
-    if (started) (await started).stop();
+    if (started !== undefined) (await started).stop();
   });
   return factory('postgres', async (config) => {
     server ??= startPostgres();
