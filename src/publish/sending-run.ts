@@ -8,7 +8,7 @@ import type { Store } from '../store/types.js';
 import type { RecoveredDispatch } from './types.js';
 
 /** Everything a sending run holds: the store, the transport and the dispatch lock. */
-export interface DeliverySession {
+export interface SendingRun {
   store: Store;
   transport: Transport;
   lock: HeldLock;
@@ -19,8 +19,8 @@ export interface DeliverySession {
   close(): Promise<void>;
 }
 
-export type SessionResult =
-  | { ok: true; session: DeliverySession }
+export type OpenedSendingRun =
+  | { ok: true; run: SendingRun }
   | { ok: false; holder: LockHolder; transport: Transport };
 
 /**
@@ -28,10 +28,10 @@ export type SessionResult =
  * beside the other workers'), or reports who holds it. Having it, it first marks what a dead run left in
  * flight as uncertain (on PostgreSQL, only what dead leases left).
  */
-export async function openSession(
+export async function openSendingRun(
   config: Config,
   options: { command: string; clock: () => Date; concurrency?: number; signal?: AbortSignal },
-): Promise<SessionResult> {
+): Promise<OpenedSendingRun> {
   const transport = createTransport(config, options.concurrency ? { concurrency: options.concurrency } : {});
   const store = await openStore(config);
   let lock: HeldLock | undefined;
@@ -54,7 +54,7 @@ export async function openSession(
     }
     return {
       ok: true,
-      session: {
+      run: {
         store,
         transport,
         lock: taken.lock,
