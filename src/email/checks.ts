@@ -7,7 +7,7 @@ import { report } from '../core/catalogue/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { parseMarkdown } from '../render/markdown.js';
 import type { EmailContent } from './content.js';
-import type { Locator, Where } from './locate.js';
+import type { Locator, FilePosition } from './locate.js';
 import { hasControlCharacters } from './mime.js';
 import { plainInline } from './text.js';
 import { isHttpUrl, localImageFile, urlScheme } from './urls.js';
@@ -102,7 +102,7 @@ export function checkLinks(config: Config, release: Release, at: Locator): Diagn
     const visit = (tokens: readonly Token[], offset: number) => {
       for (const t of tokens) {
         const here = t.map ? t.map[0] : offset;
-        const where = (needle: string): Where => at.find(src.file, needle, src.line() + here);
+        const where = (needle: string): FilePosition => at.find(src.file, needle, src.line() + here);
         if (t.type === 'image')
           checkImage(
             String(t.attrGet('src') ?? ''),
@@ -125,7 +125,7 @@ export function checkLinks(config: Config, release: Release, at: Locator): Diagn
 function checkImage(
   src: string,
   alt: string,
-  where: (needle: string) => Where,
+  where: (needle: string) => FilePosition,
   out: Diagnostic[],
   config: Config,
   release: Release,
@@ -143,7 +143,7 @@ function checkImage(
   }
 }
 
-function checkLink(href: string, where: (needle: string) => Where, out: Diagnostic[]) {
+function checkLink(href: string, where: (needle: string) => FilePosition, out: Diagnostic[]) {
   const scheme = urlScheme(href);
   if (!href.trim()) {
     out.push(report('email-link-invalid', where(']()')));
@@ -153,7 +153,7 @@ function checkLink(href: string, where: (needle: string) => Where, out: Diagnost
 }
 
 /** Raw HTML is not rewritten, so its URLs must already work in an inbox. */
-function checkRawHtml(html: string, where: (needle: string) => Where, out: Diagnostic[]) {
+function checkRawHtml(html: string, where: (needle: string) => FilePosition, out: Diagnostic[]) {
   for (const m of html.matchAll(/<img\b[^>]*>/gi)) {
     if (!/\balt\s*=\s*("[^"]*\S[^"]*"|'[^']*\S[^']*'|[^\s"'>]+)/i.test(m[0])) {
       out.push(report('email-image-alt-missing', where(m[0].slice(0, 40))));
