@@ -8,9 +8,9 @@ import { problemDiagnostic, usesOf } from './pipeline.js';
 import { SourceIndex } from './sources.js';
 
 /** Below this width a hero is stretched on a large screen. */
-export const HERO_MIN_WIDTH = 1200;
+const HERO_MIN_WIDTH = 1200;
 /** Journalists download the original as it is: more than this is slow to fetch and to mail on. */
-export const MAX_FILE_BYTES = 25 * 1024 * 1024;
+const MAX_FILE_BYTES = 25 * 1024 * 1024;
 
 /** "IMG_1234.jpg", "DSC01234", "photo.png": what a camera or a upload names, not what the image shows. */
 const FILE_NAME =

@@ -18,7 +18,7 @@ const DEFAULT_IMAGE_LICENSE: Localized = {
   en: 'Free to use for editorial purposes, with the photographer credited',
 };
 
-export const CONFIG_FILES = ['scs.config.yml', 'scs.config.yaml'];
+const CONFIG_FILES = ['scs.config.yml', 'scs.config.yaml'];
 
 export interface LoadConfigOptions {
   /** Project root; default the current directory. */

@@ -139,7 +139,7 @@ export type InitField = keyof InitSettings;
 type Checked<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };
 
 /** The languages scs writes a newsroom in: those it has scaffold texts for. */
-export const INIT_LANGUAGES = Object.keys(PLACEHOLDERS) as (keyof typeof PLACEHOLDERS)[];
+const INIT_LANGUAGES = Object.keys(PLACEHOLDERS) as (keyof typeof PLACEHOLDERS)[];
 
 /** Texts of a new newsroom other than placeholders, per language scs writes newsrooms in. */
 const NEWSROOM_TEXTS: Record<

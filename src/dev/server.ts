@@ -43,8 +43,8 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-export const EVENTS_PATH = '/_scs/events';
-export const EMAIL_PATH = '/_scs/email/';
+const EVENTS_PATH = '/_scs/events';
+const EMAIL_PATH = '/_scs/email/';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -13,20 +13,15 @@ import { plainInline } from './text.js';
 import { isHttpUrl, localImageFile, urlScheme } from './urls.js';
 
 /** Longer subjects are cut off by every mail client, and some spam filters dislike them. */
-export const MAX_SUBJECT = 150;
+const MAX_SUBJECT = 150;
 /** Gmail clips HTML beyond 102 KB behind a "View entire message" link (and hides the footer). */
-export const HTML_LIMIT = 102 * 1024;
+const HTML_LIMIT = 102 * 1024;
 export const HTML_WARN = 90 * 1024;
 
 const LINK_SCHEMES = new Set(['http', 'https', 'mailto', 'tel']);
 
 /** Header fields and single-line texts: no line breaks may reach a header or break the layout. */
-export function checkFields(
-  config: Config,
-  release: Release,
-  content: EmailContent,
-  at: Locator,
-): Diagnostic[] {
+function checkFields(config: Config, release: Release, content: EmailContent, at: Locator): Diagnostic[] {
   const out: Diagnostic[] = [];
   const title = () => at.key(release.path, 'title');
   if (hasControlCharacters(content.subject)) {
@@ -96,7 +91,7 @@ function sources(config: Config, release: Release, at: Locator): Source[] {
  * absolute URL; links must be http(s), mailto or tel; relative ones lead to
  * what content/links.ts resolves them to (the check reports those that lead nowhere).
  */
-export function checkLinks(config: Config, release: Release, at: Locator): Diagnostic[] {
+function checkLinks(config: Config, release: Release, at: Locator): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const src of sources(config, release, at)) {
     const visit = (tokens: readonly Token[], offset: number) => {

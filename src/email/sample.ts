@@ -8,7 +8,7 @@ import { loadEmailStrings } from './strings.js';
 import type { EmailRecipient, MessageTemplate, PersonalizedMessage } from './types.js';
 
 /** The token in a sample unsubscribe URL: obviously not one the server would accept. */
-export const SAMPLE_TOKEN = 'SAMPLE-TOKEN-NOT-VALID';
+const SAMPLE_TOKEN = 'SAMPLE-TOKEN-NOT-VALID';
 
 /** A made-up recipient for inspecting an email (`scs email`, `scs preview`). */
 export function sampleRecipient(config: Config, lang: string): EmailRecipient {

@@ -4,10 +4,10 @@ import { ScsError } from '../../core/diagnostic.js';
 import type { BounceSource, MailboxMessage } from './types.js';
 
 /** Where applied messages go, beside the folder read. */
-export const PROCESSED = 'Processed';
+const PROCESSED = 'Processed';
 
 /** `imaps://user:pass@host[:port][/folder]` → the connection (the password never leaves this module). */
-export function parseImapUrl(url: string) {
+function parseImapUrl(url: string) {
   let u: URL;
   try {
     u = new URL(url);

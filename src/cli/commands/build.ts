@@ -66,7 +66,7 @@ export function parseThreads(value: string | undefined): number | undefined {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** The result as JSON for scripts and schedulers (times as local date-times with offset). */
-export function buildJson(result: BuildResult, timeZone: string) {
+function buildJson(result: BuildResult, timeZone: string) {
   return {
     ok: result.ok,
     outDir: result.outDir,

@@ -12,7 +12,7 @@ import {
   transportLine,
 } from '../dispatch-output.js';
 
-export const parseRate = (value: string): number => {
+const parseRate = (value: string): number => {
   const rate = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(rate)) {
     throw new InvalidArgumentError('give messages per second as a number (0 means no limit).');
@@ -20,7 +20,7 @@ export const parseRate = (value: string): number => {
   return rate;
 };
 
-export const parseConcurrency = (value: string): number => {
+const parseConcurrency = (value: string): number => {
   const count = Number(value);
   if (!/^\d+$/.test(value) || count < 1 || count > 100)
     throw new InvalidArgumentError('give a whole number from 1 to 100.');
@@ -40,7 +40,7 @@ interface SendFlags {
   json?: boolean;
 }
 
-export const parseWorkers = (value: string): number => {
+const parseWorkers = (value: string): number => {
   const count = Number(value);
   if (!/^\d+$/.test(value) || count < 1 || count > 64)
     throw new InvalidArgumentError('give a whole number from 1 to 64.');

@@ -73,7 +73,7 @@ const listSummary = (s: Subscriber) =>
     .join(', ') || '–';
 
 /** Asks a yes/no question on a terminal; only an answer starting with y (or j, "ja") is a yes. */
-export async function askYesNo(question: string, input: Readable, output: Writable): Promise<boolean> {
+async function askYesNo(question: string, input: Readable, output: Writable): Promise<boolean> {
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input, output, terminal: false });
   try {
