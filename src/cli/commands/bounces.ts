@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { report } from '../../core/catalogue/index.js';
+import { report, usageError } from '../../core/catalogue/index.js';
 import { ScsError } from '../../core/diagnostic.js';
 import { localDateTime, parseDuration } from '../../core/time.js';
 import { type Cli, resolveNow } from '../context.js';
@@ -30,14 +30,9 @@ export function bouncesCommand(cli: Cli): Command {
       const now = resolveNow(opts.now, config.timeZone);
       const given = [opts.maildir, opts.mbox, opts.stdin].filter(Boolean).length;
       if (given > 1)
-        throw new ScsError(
-          [
-            report('usage', {
-              problem: 'Give one of --maildir, --mbox and --stdin.',
-              fix: 'Run scs bounces fetch once per mailbox.',
-            }),
-          ],
-          2,
+        throw usageError(
+          'Give one of --maildir, --mbox and --stdin.',
+          'Run scs bounces fetch once per mailbox.',
         );
       const [{ fetchBounces }, { resolveSecret }] = await Promise.all([
         import('../../bounces/fetch.js'),
@@ -93,14 +88,9 @@ export function bouncesCommand(cli: Cli): Command {
       const now = resolveNow(opts.now, config.timeZone);
       const ms = parseDuration(opts.since);
       if (ms === undefined)
-        throw new ScsError(
-          [
-            report('usage', {
-              problem: `--since "${opts.since}" is not a duration.`,
-              fix: 'Write a number with a unit: 30d, 12h (a bare number counts days).',
-            }),
-          ],
-          2,
+        throw usageError(
+          `--since "${opts.since}" is not a duration.`,
+          'Write a number with a unit: 30d, 12h (a bare number counts days).',
         );
       const { bounceReport, percent } = await import('../../bounces/report.js');
       const store = await openProjectStore(cli, config);

@@ -5,8 +5,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import type { Config } from '../../config/types.js';
-import { report } from '../../core/catalogue/index.js';
-import { ScsError } from '../../core/diagnostic.js';
+import { usageError } from '../../core/catalogue/index.js';
 import { localDateTime, parseDuration } from '../../core/time.js';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../store/subscriber-types.js';
 import type { Store } from '../../store/types.js';
@@ -92,14 +91,9 @@ async function askYesNo(question: string, input: Readable, output: Writable): Pr
 function parseOlderThan(value: string): number {
   const ms = parseDuration(value);
   if (ms !== undefined) return ms;
-  throw new ScsError(
-    [
-      report('usage', {
-        problem: `--older-than "${value}" is not a duration.`,
-        fix: 'Write a number with a unit: 1d, 12h, 30m (a bare number counts days).',
-      }),
-    ],
-    2,
+  throw usageError(
+    `--older-than "${value}" is not a duration.`,
+    'Write a number with a unit: 1d, 12h, 30m (a bare number counts days).',
   );
 }
 
@@ -421,14 +415,9 @@ export function subscribersCommand(cli: Cli): Command {
       if (!opts.yes) {
         const question = `Erase everything stored about ${address}? This cannot be undone. [y/N] `;
         if (!process.stdin.isTTY) {
-          throw new ScsError(
-            [
-              report('usage', {
-                problem: `Not erasing ${address}: erasure cannot be undone and there is no terminal to ask on.`,
-                fix: 'Pass --yes to erase without being asked.',
-              }),
-            ],
-            2,
+          throw usageError(
+            `Not erasing ${address}: erasure cannot be undone and there is no terminal to ask on.`,
+            'Pass --yes to erase without being asked.',
           );
         }
         if (!(await askYesNo(question, process.stdin, cli.stderr))) {
