@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
-import { report, usageError } from '../core/catalogue/index.js';
+import { report, usageError, fatal } from '../core/catalogue/index.js';
 import { type Diagnostic, ScsError } from '../core/diagnostic.js';
 import { slugify } from '../core/slug.js';
 import { localDate, localDateTime, parseDateTime } from '../core/time.js';
@@ -242,15 +242,10 @@ export function suggestedSender(url: string): string {
 export function checkInitFolder(dir: string): void {
   const existing = existsSync(dir) ? readdirSync(dir).filter((n) => n !== '.git') : [];
   if (existing.length) {
-    throw new ScsError(
-      [
-        report('init-not-empty', {
-          dir,
-          existing: `${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}`,
-        }),
-      ],
-      1,
-    );
+    throw fatal(1, 'init-not-empty', {
+      dir,
+      existing: `${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}`,
+    });
   }
 }
 

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { report, usageError } from '../../core/catalogue/index.js';
-import { ScsError } from '../../core/diagnostic.js';
+import { usageError, fatal } from '../../core/catalogue/index.js';
 import { localDateTime, parseDuration } from '../../core/time.js';
 import { type Cli, resolveNow } from '../context.js';
 import { openProjectStore } from './subscribers.js';
@@ -52,7 +51,7 @@ export function bouncesCommand(cli: Cli): Command {
       } else if (cli.env.SCS_BOUNCE_IMAP_URL) {
         const { imapSource } = await import('../../bounces/sources/imap.js');
         source = await imapSource(cli.env.SCS_BOUNCE_IMAP_URL);
-      } else throw new ScsError([report('bounce-source-missing')], 2);
+      } else throw fatal(2, 'bounce-source-missing');
       const store = await openProjectStore(cli, config);
       try {
         const r = await fetchBounces(config, store, source, { secret: resolveSecret(config).secret, now });

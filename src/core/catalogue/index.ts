@@ -80,6 +80,10 @@ export function report<C extends Code>(code: C, ...[args]: ReportArgs<C>): Diagn
   return d;
 }
 
+/** A mistake that stops the command: one diagnostic, and the exit code the CLI ends with. */
+export const fatal = <C extends Code>(exitCode: number, code: C, ...args: ReportArgs<C>) =>
+  new ScsError([report(code, ...args)], exitCode);
+
 /** A wrong flag or argument: the command stops with this one diagnostic and exit code 2. */
 export const usageError = (problem: string, fix: string, didYouMean?: string) =>
-  new ScsError([report('usage', { problem, fix, ...(didYouMean ? { didYouMean } : {}) })], 2);
+  fatal(2, 'usage', { problem, fix, ...(didYouMean ? { didYouMean } : {}) });
