@@ -166,12 +166,7 @@ export async function publish(config: Config, options: PublishOptions): Promise<
     return result;
   }
 
-  const clock = options.clock ?? (() => new Date());
-  const opened = await openSendingRun(config, {
-    command: 'scs publish',
-    clock,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const opened = await openSendingRun(config, { ...options, command: 'scs publish' });
   if (!opened.ok) {
     result.busy = opened.holder;
     result.ok = true;

@@ -149,13 +149,7 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
     return result;
   }
 
-  const clock = options.clock ?? (() => new Date());
-  const opened = await openSendingRun(config, {
-    command: `scs send ${options.release}`,
-    clock,
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const opened = await openSendingRun(config, { ...options, command: `scs send ${options.release}` });
   if (!opened.ok) {
     result.busy = opened.holder;
     return result;

@@ -30,8 +30,9 @@ export type OpenedSendingRun =
  */
 export async function openSendingRun(
   config: Config,
-  options: { command: string; clock: () => Date; concurrency?: number; signal?: AbortSignal },
+  options: { command: string; clock?: () => Date; concurrency?: number; signal?: AbortSignal },
 ): Promise<OpenedSendingRun> {
+  const clock = options.clock ?? (() => new Date());
   const transport = createTransport(config, options.concurrency ? { concurrency: options.concurrency } : {});
   const store = await openStore(config);
   let lock: HeldLock | undefined;
@@ -39,7 +40,7 @@ export async function openSendingRun(
     const taken = await acquireDispatchLock(
       store.ledger,
       options.command,
-      options.clock,
+      clock,
       config.newsletter.delivery.leaseMs,
     );
     if (!taken.ok) {
@@ -48,7 +49,7 @@ export async function openSendingRun(
     }
     lock = taken.lock;
     const recovered: RecoveredDispatch[] = [];
-    for (const [dispatchId, uncertain] of await store.ledger.markInterrupted(options.clock())) {
+    for (const [dispatchId, uncertain] of await store.ledger.markInterrupted(clock())) {
       const d = (await store.ledger.get(dispatchId))!;
       recovered.push({ dispatchId, releaseId: d.releaseId, listId: d.listId, uncertain });
     }
