@@ -22,6 +22,8 @@ export interface Cli extends CliIO {
   c: Paint;
   out(text: string): void;
   err(text: string): void;
+  /** Prints a command's result as indented JSON on stdout (its --json output). */
+  json(value: unknown): void;
   /** Prints diagnostics for people on stderr (nothing when there are none). */
   diagnostics(list: readonly Diagnostic[], root: string): void;
   /** Sets the process exit code (the highest wins). */
@@ -42,6 +44,7 @@ export function createCli(io: CliIO): Cli {
     c: paint(color),
     out: (text) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => void io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    json: (value) => cli.out(JSON.stringify(value, null, 2)),
     diagnostics(list, root) {
       if (list.length) cli.err(formatDiagnostics(list, 'pretty', { root, color }));
     },

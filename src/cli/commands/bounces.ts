@@ -5,8 +5,6 @@ import { localDateTime, parseDuration } from '../../core/time.js';
 import { type Cli, resolveNow } from '../context.js';
 import { openProjectStore } from './subscribers.js';
 
-const json = (value: unknown) => JSON.stringify(value, null, 2);
-
 export function bouncesCommand(cli: Cli): Command {
   const command = new Command('bounces').description(
     'Bounces and complaints: read the bounce mailbox and apply them, report rates.',
@@ -56,7 +54,7 @@ export function bouncesCommand(cli: Cli): Command {
       try {
         const r = await fetchBounces(config, store, source, { secret: resolveSecret(config).secret, now });
         cli.diagnostics(r.diagnostics, config.root);
-        if (opts.json) return cli.out(json({ ...r, elapsedMs: Math.round(r.elapsedMs) }));
+        if (opts.json) return cli.json({ ...r, elapsedMs: Math.round(r.elapsedMs) });
         const { c } = cli;
         const left = r.messages - r.counts.applied - r.counts.duplicate;
         cli.out(`${r.source}: ${r.messages} message${r.messages === 1 ? '' : 's'}`);
@@ -96,7 +94,7 @@ export function bouncesCommand(cli: Cli): Command {
       try {
         const r = await bounceReport(store, new Date(now.getTime() - ms));
         cli.diagnostics(r.diagnostics, config.root);
-        if (opts.json) return cli.out(json({ ...r, since: r.since.toISOString() }));
+        if (opts.json) return cli.json({ ...r, since: r.since.toISOString() });
         cli.out(`Since ${localDateTime(r.since, config.timeZone)} (SMTP dispatches only):`);
         if (!r.lists.length) return cli.out('  Nothing sent.');
         for (const l of r.lists) {

@@ -130,7 +130,7 @@ export function buildCommand(cli: Cli): Command {
       if (opts.json) {
         // Diagnostics go to stderr, with --json too: stdout is the result alone.
         cli.diagnostics(result.diagnostics, config.root);
-        cli.out(JSON.stringify(buildJson(result, config.timeZone), null, 2));
+        cli.json(buildJson(result, config.timeZone));
       } else reportBuild(cli, result, config, `Built ${result.pages} pages (${result.files} files)`);
     });
 }

@@ -45,7 +45,7 @@ export function initCommand(cli: Cli): Command {
       const files = scaffold.planInit(target, settings, new Date());
       scaffold.writeNewFiles(files, target);
       const created = files.map((f) => path.relative(cli.cwd, f.path));
-      if (flags.json) cli.out(JSON.stringify({ created }, null, 2));
+      if (flags.json) cli.json({ created });
       else for (const f of created) cli.out(`created ${f}`);
       const cd = path.relative(cli.cwd, target);
       cli.err(

@@ -125,7 +125,7 @@ export function sendCommand(cli: Cli): Command {
       }
       // Diagnostics go to stderr, with --json too: stdout is the result alone.
       cli.diagnostics(result.diagnostics, config.root);
-      if (opts.json) cli.out(JSON.stringify(result, null, 2));
+      if (opts.json) cli.json(result);
       else {
         if (result.busy) cli.err(cli.c.red(busyLine(result.busy, config.timeZone, new Date())));
         if (result.tookOverFrom) cli.err(tookOverLine(result.tookOverFrom));
@@ -180,7 +180,7 @@ async function sendWorkers(cli: Cli, config: Config, opts: SendFlags): Promise<v
     stop.dispose();
   }
   cli.diagnostics(result.diagnostics, config.root);
-  if (opts.json) cli.out(JSON.stringify(result, null, 2));
+  if (opts.json) cli.json(result);
   else {
     for (const w of result.workers) {
       const r = w.result;

@@ -24,7 +24,6 @@ const collect = (value: string, previous: string[]) => [
 ];
 const listOption = () =>
   new Option('--list <id>', 'list id (repeat or comma-separate for several)').argParser(collect).default([]);
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}`;
 
 /** Opens the store (announcing a key generated now, and what a migration merged). */
 export async function openProjectStore(cli: Cli, config: Config): Promise<Store> {
@@ -168,15 +167,13 @@ export function subscribersCommand(cli: Cli): Command {
           });
           const s = result.subscriber;
           if (opts.json)
-            cli.out(
-              json({
-                outcome: result.outcome,
-                changes: result.changes,
-                awaiting: result.awaiting,
-                confirmation: result.confirmation ?? null,
-                subscriber: subscriberJson(s),
-              }),
-            );
+            cli.json({
+              outcome: result.outcome,
+              changes: result.changes,
+              awaiting: result.awaiting,
+              confirmation: result.confirmation ?? null,
+              subscriber: subscriberJson(s),
+            });
           else if (result.outcome === 'unchanged')
             cli.out(`${s.email} is already on ${listSummary(s)}; nothing changed.`);
           else if (result.outcome === 'added')
@@ -216,7 +213,7 @@ export function subscribersCommand(cli: Cli): Command {
           lists: opts.list,
           now: new Date(),
         });
-        if (opts.json) return cli.out(json({ left, subscriber: subscriberJson(subscriber) }));
+        if (opts.json) return cli.json({ left, subscriber: subscriberJson(subscriber) });
         if (!left.length)
           return cli.out(
             `${subscriber.email} was not on ${opts.list.length ? opts.list.join(', ') : 'any list'}; nothing changed.`,
@@ -301,7 +298,7 @@ export function subscribersCommand(cli: Cli): Command {
             now,
             ...(transport ? { transport } : {}),
           });
-          if (opts.json) cli.out(json(report));
+          if (opts.json) cli.json(report);
           else printReconfirmReport(cli, report, (transport ?? describeTransport(config)).description);
           if (report.failed.length) cli.exit(1);
         } finally {
@@ -325,19 +322,17 @@ export function subscribersCommand(cli: Cli): Command {
       await withStore(cli, this, async (config, store) => {
         const r = await describeSubscriber(store, email);
         if (opts.json) {
-          return cli.out(
-            json({
-              email: r.email,
-              subscriber: r.subscriber ? subscriberJson(r.subscriber) : null,
-              history: r.history.map((e) => ({ ...e, at: e.at.toISOString() })),
-              bounces: r.subscriber
-                ? (await store.bounces.events(r.subscriber.id)).map((e) => ({ ...e, at: e.at.toISOString() }))
-                : [],
-              suppression: r.suppression
-                ? { reason: r.suppression.reason, since: r.suppression.since.toISOString() }
-                : null,
-            }),
-          );
+          return cli.json({
+            email: r.email,
+            subscriber: r.subscriber ? subscriberJson(r.subscriber) : null,
+            history: r.history.map((e) => ({ ...e, at: e.at.toISOString() })),
+            bounces: r.subscriber
+              ? (await store.bounces.events(r.subscriber.id)).map((e) => ({ ...e, at: e.at.toISOString() }))
+              : [],
+            suppression: r.suppression
+              ? { reason: r.suppression.reason, since: r.suppression.since.toISOString() }
+              : null,
+          });
         }
         const s = r.subscriber;
         const suppressed = r.suppression
@@ -393,8 +388,7 @@ export function subscribersCommand(cli: Cli): Command {
       const { unsuppressAddress } = await import('../../bounces/unsuppress.js');
       await withStore(cli, this, async (_config, store) => {
         const r = await unsuppressAddress(store, email, opts.reason, new Date());
-        if (opts.json)
-          return cli.out(json({ email: r.email, was: r.was, status: r.subscriber?.status ?? null }));
+        if (opts.json) return cli.json({ email: r.email, was: r.was, status: r.subscriber?.status ?? null });
         cli.out(
           `${r.email} is no longer suppressed (was: ${r.was}).${r.subscriber ? ` Status: ${r.subscriber.status}.` : ''}`,
         );
@@ -428,15 +422,13 @@ export function subscribersCommand(cli: Cli): Command {
       await withStore(cli, this, async (config, store) => {
         const r = await eraseSubscriber(config, store, { email, now: new Date() });
         if (opts.json)
-          cli.out(
-            json({
-              email: r.email,
-              erased: r.erased,
-              suppression: r.suppression.reason,
-              outboxMessages: r.outboxMessages,
-              logCleared: r.logCleared,
-            }),
-          );
+          cli.json({
+            email: r.email,
+            erased: r.erased,
+            suppression: r.suppression.reason,
+            outboxMessages: r.outboxMessages,
+            logCleared: r.logCleared,
+          });
         else
           cli.out(
             r.erased
@@ -535,7 +527,7 @@ export function subscribersCommand(cli: Cli): Command {
           addedBy: opts.by ?? userInfo().username,
           now: new Date(),
         });
-        if (opts.json) cli.out(json(report));
+        if (opts.json) cli.json(report);
         else printImportReport(cli, report);
         if (report.invalid.length && !opts.skipInvalid) cli.exit(1);
       });
