@@ -2,7 +2,7 @@ import type { Config } from '../config/types.js';
 import type { Release } from '../content/types.js';
 import { report } from '../core/catalogue/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { Locator } from '../email/locate.js';
+import { Locator } from '../content/locate.js';
 import { imageCacheDir } from './cache.js';
 import { problemDiagnostic, usesOf } from './pipeline.js';
 import { SourceIndex } from './sources.js';

@@ -7,7 +7,7 @@ import { report } from '../core/catalogue/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { parseMarkdown } from '../render/markdown.js';
 import type { EmailContent } from './content.js';
-import type { Locator, FilePosition } from './locate.js';
+import type { Locator, FilePosition } from '../content/locate.js';
 import { hasControlCharacters } from './mime.js';
 import { plainInline } from './text.js';
 import { isHttpUrl, localImageFile, urlScheme } from './urls.js';
