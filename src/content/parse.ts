@@ -5,7 +5,7 @@ import type { Config, Contact } from '../config/types.js';
 import { report } from '../core/catalogue/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { parsePhone } from '../core/phone.js';
-import { hasControlCharacters } from '../email/mime.js';
+import { hasControlCharacters } from '../core/text.js';
 import { didYouMean, schemaDiagnostics, shapeKeys } from '../core/schema-diagnostics.js';
 import { SLUG_RE, slugify } from '../core/slug.js';
 import { localDate, parseDateTime } from '../core/time.js';

@@ -6,6 +6,7 @@ import { releaseOutputPath } from '../content/permalink.js';
 import type { Release } from '../content/types.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { type SiteStrings, translate } from '../site/strings.js';
+import { escapeHtml as esc } from '../core/text.js';
 
 /** What the preview server shows: the latest build, and what it was built from. */
 export interface PreviewState {
@@ -45,9 +46,6 @@ const TYPES: Record<string, string> = {
 
 const EVENTS_PATH = '/_scs/events';
 const EMAIL_PATH = '/_scs/email/';
-
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Reloads the page when the preview has rebuilt. Only ever in the preview, never in the output. */
 const LIVE_RELOAD = `<script>(function(){var s=new EventSource(${JSON.stringify(EVENTS_PATH)});s.addEventListener('reload',function(){location.reload()});addEventListener('pagehide',function(){s.close()})})();</script>`;

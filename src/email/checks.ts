@@ -8,7 +8,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { parseMarkdown } from '../render/markdown.js';
 import type { EmailContent } from './content.js';
 import type { Locator, FilePosition } from '../content/locate.js';
-import { hasControlCharacters } from './mime.js';
+import { hasControlCharacters } from '../core/text.js';
 import { plainInline } from './text.js';
 import { isHttpUrl, localImageFile, urlScheme } from './urls.js';
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config/types.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import type { Release } from '../content/types.js';
-import { escapeHtml } from './mime.js';
+import { escapeHtml } from '../core/text.js';
 import { personalize } from './personalize.js';
 import { renderNewsletter } from './render.js';
 import { loadEmailStrings } from './strings.js';
