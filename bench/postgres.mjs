@@ -26,6 +26,8 @@ const IMPORT = arg('import', 1_000_000);
 const SEND = arg('send', 100_000);
 const RATE = arg('rate', 500);
 const SQLITE = arg('sqlite', 100_000);
+// SMTP connections per worker (0: the config's `delivery.concurrency`).
+const CONCURRENCY = arg('concurrency', 0);
 const RELEASE = 'sv/umea-lagrar-sommarvarme-i-gamla-bergrum';
 const NOW = '2026-10-14T10:00';
 const SECRET = 'bench-secret-0123456789abcdef';
@@ -113,6 +115,7 @@ function importList(p, n) {
 /** `scs send` in `workers` processes at once (as `--workers` starts them), each timed on its own. */
 async function sendWorkers(p, workers, rate) {
   const args = ['send', RELEASE, '--list', 'nyheter', '--now', NOW, '--json', '--rate', String(rate)];
+  if (CONCURRENCY) args.push('--concurrency', String(CONCURRENCY));
   const t0 = process.hrtime.bigint();
   const runs = await Promise.all(
     Array.from(
@@ -169,7 +172,7 @@ const check = (ok, text) => {
 };
 
 console.log(
-  `bench:postgres — node ${process.version}; load ${load()}; import ${IMPORT}, send ${SEND} at --rate ${RATE}/worker, SQLite ${SQLITE}`,
+  `bench:postgres — node ${process.version}; load ${load()}; import ${IMPORT}, send ${SEND} at --rate ${RATE}/worker${CONCURRENCY ? ` and --concurrency ${CONCURRENCY}` : ''}, SQLite ${SQLITE}`,
 );
 const cluster = await startCluster();
 const sink = await startSink();

@@ -15,7 +15,7 @@ import {
   type RecipientSource,
 } from '../ledger-types.js';
 import { type DispatchRow, type HolderRow, newDispatchValues, toDispatch, toHolder } from '../ledger-rows.js';
-import type { Sql } from './sql.js';
+import { prepared, type Sql } from './sql.js';
 
 /** bigint columns come back from pg as strings: every number read goes through `Number`. */
 type Big = string | number;
@@ -297,7 +297,9 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
           AND ${FREE('$4', '$2')}
         ORDER BY d.subscriber_id LIMIT $5 FOR UPDATE SKIP LOCKED`;
       const rows = await sql.rows<DueRow>(
-        `WITH retries AS (${pick('d.next_attempt_at > 0 AND d.subscriber_id <= $3 AND $3 > 0')}),
+        prepared(
+          'due',
+          `WITH retries AS (${pick('d.next_attempt_at > 0 AND d.subscriber_id <= $3 AND $3 > 0')}),
               fresh AS (${pick('d.subscriber_id > $3')}),
               picked AS (SELECT subscriber_id FROM retries UNION ALL SELECT subscriber_id FROM fresh LIMIT $5)
          UPDATE deliveries d SET claim_fence = $4
@@ -306,6 +308,7 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
            AND ($4::bigint IS NULL
              OR EXISTS (SELECT 1 FROM dispatch_workers w WHERE w.fence = $4 AND w.expires_at > $2))
          RETURNING d.subscriber_id, d.email, d.name, d.attempts, d.message_id`,
+        ),
         [dispatchId, now.getTime(), after, fence, limit],
       );
       if (!rows.length && fence !== null && !(await isLive(fence, now))) await leaseLost(fence, now);
@@ -338,7 +341,9 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
       // One statement, so one short transaction inside the server: a worker frozen in the middle of it
       // (SIGSTOP) holds no lock that would keep the others from ending its lease.
       const rows = await sql.rows<{ live: boolean; claimed: Big[] | null }>(
-        `WITH live AS (
+        prepared(
+          'record',
+          `WITH live AS (
            SELECT fence FROM dispatch_workers WHERE fence = $2 AND expires_at > $3 FOR SHARE
          ),
          ok AS (SELECT $2::bigint IS NULL OR EXISTS (SELECT 1 FROM live) AS ok),
@@ -360,6 +365,7 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
            RETURNING d.subscriber_id
          )
          SELECT (SELECT ok FROM ok) AS live, (SELECT array_agg(subscriber_id ORDER BY subscriber_id) FROM claims) AS claimed`,
+        ),
         [
           dispatchId,
           fence,

@@ -20,7 +20,7 @@ import {
   type SubscriberRepo,
   type Suppression,
 } from '../subscriber-types.js';
-import type { Sql } from './sql.js';
+import { prepared, type Sql } from './sql.js';
 
 const SELECT_SUBSCRIBER = `
   SELECT s.*, (
@@ -103,8 +103,11 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
     async deliverable(listId, subscriberIds) {
       if (!subscriberIds.length) return new Set();
       const rows = await sql.rows<{ id: string }>(
-        `SELECT m.subscriber_id AS id FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
-         WHERE m.list_id = $1 AND m.subscriber_id = ANY($2::bigint[]) AND ${DELIVERABLE}`,
+        prepared(
+          'deliverable',
+          `SELECT m.subscriber_id AS id FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
+           WHERE m.list_id = $1 AND m.subscriber_id = ANY($2::bigint[]) AND ${DELIVERABLE}`,
+        ),
         [listId, subscriberIds],
       );
       return new Set(rows.map((r) => Number(r.id)));
