@@ -35,19 +35,15 @@ export const migration: PostgresMigration = {
       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
       EXECUTE FUNCTION scs_references_exist('dispatches', 'dispatch_id');
 
-    CREATE FUNCTION subscriptions_forget_erased() RETURNS trigger LANGUAGE plpgsql AS $$
+    -- The cascades the foreign keys made. TG_ARGV: the table of the rows, and their column naming OLD.id.
+    CREATE FUNCTION scs_delete_referencing() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      DELETE FROM subscriptions WHERE subscriber_id = OLD.id;
+      EXECUTE format('DELETE FROM %I WHERE %I = $1', TG_ARGV[0], TG_ARGV[1]) USING OLD.id;
       RETURN OLD;
     END $$;
     CREATE TRIGGER subscriptions_forget_erased AFTER DELETE ON subscribers
-      FOR EACH ROW EXECUTE FUNCTION subscriptions_forget_erased();
-    CREATE FUNCTION deliveries_forget_dispatch() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      DELETE FROM deliveries WHERE dispatch_id = OLD.id;
-      RETURN OLD;
-    END $$;
+      FOR EACH ROW EXECUTE FUNCTION scs_delete_referencing('subscriptions', 'subscriber_id');
     CREATE TRIGGER deliveries_forget_dispatch AFTER DELETE ON dispatches
-      FOR EACH ROW EXECUTE FUNCTION deliveries_forget_dispatch();
+      FOR EACH ROW EXECUTE FUNCTION scs_delete_referencing('deliveries', 'dispatch_id');
   `,
 };
