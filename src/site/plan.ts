@@ -19,9 +19,9 @@ import {
   archiveCounts,
   bodyImages,
   bodyLinks,
+  entry,
   feedItem,
   feedTitle,
-  heroThumb,
   homePage,
   type Link,
   listPage,
@@ -43,8 +43,8 @@ import { localDate } from '../core/time.js';
 
 /**
  * What stands for a release in keys: its file (the slug may come from the name) and its bytes, from which
- * (with the config) it is parsed, hashed short, since list pages put dozens of them into one key. Kept
- * per release object while it lives: a watching process rebuilds with the same objects.
+ * (with the config) it is parsed, hashed short. Kept per release object while it lives: a watching
+ * process rebuilds with the same objects.
  */
 export const rid = memoize((r: Release) => quickHash([r.file, r.hash]), new WeakMap());
 
@@ -113,13 +113,16 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   // The global hash made short: it goes into every one of ten thousand keys.
   const global = quickHash([ctx.global]);
   const key = (...parts: string[]) => quickHash([global, ...parts]);
-  // An entry shows the lead, whose links lead to other releases' addresses.
-  // and its hero's thumbnail, named by the image's content and recipe.
+  // A release in a list stands for what its entry shows, links as output paths (the page's own path,
+  // which makes them hrefs, is in its key): editing a release's body re-renders no list.
+  const entryIds = new Map<Release, string>();
   const entryId = (r: Release) => {
-    const thumb = heroThumb(ctx, r)?.fallback[0];
-    return r.links.length || thumb
-      ? quickHash([rid(r), thumb ?? '', ...Object.values(bodyLinks(ctx, r).targets)])
-      : rid(r);
+    let id = entryIds.get(r);
+    if (id === undefined) {
+      id = quickHash([JSON.stringify(entry(ctx, r, (to) => to))]);
+      entryIds.set(r, id);
+    }
+    return id;
   };
   const linkFrom = (outPath: string): Link => {
     const dir = dirOf(outPath);
