@@ -86,7 +86,7 @@ const OG_LOCALES: Record<string, string> = {
 const t = (ctx: ViewBase, lang: string, key: string, values?: Record<string, unknown>) =>
   translate(ctx.strings, lang, key, values);
 
-export function releaseDateTime(config: Config, r: Release): string {
+export function releaseDateTime(config: Config, r: Pick<Release, 'dateOnly' | 'localDate' | 'date'>): string {
   return r.dateOnly ? r.localDate : localDateTime(r.date, config.timeZone);
 }
 
@@ -559,21 +559,45 @@ export function thumbView(thumb: Thumb, link: Link) {
   };
 }
 
-/** A release in a list; the same on every page that lists it but for the link. */
-export function entry(ctx: ViewContext, r: Release, link: Link): View {
+/** What a release's entry in a list is made from: a list page's key holds it for the release. */
+export interface EntryInput
+  extends Pick<Release, 'type' | 'lang' | 'localDate' | 'date' | 'dateOnly' | 'title' | 'lead'> {
+  /** Where the lead's relative links lead (output paths). */
+  targets: Record<string, string>;
+  out: string;
+  thumb?: Thumb;
+}
+
+export function entryInput(ctx: ViewContext, r: Release): EntryInput {
+  const { type, lang, localDate, date, dateOnly, title, lead } = r;
   const thumb = heroThumb(ctx, r);
-  const out = releaseOutputPath(r);
   return {
-    type: r.type,
-    typeLabel: t(ctx, r.lang, `type.${r.type}`),
-    date: r.localDate,
-    datetime: releaseDateTime(ctx.config, r),
-    title: r.title,
+    type,
+    lang,
+    localDate,
+    date,
+    dateOnly,
+    title,
+    lead,
+    targets: bodyLinks(ctx, r).targets,
+    out: releaseOutputPath(r),
+    ...(thumb ? { thumb } : {}),
+  };
+}
+
+/** A release in a list; the same on every page that lists it but for the link. */
+export function entry(ctx: ViewBase, e: EntryInput, link: Link): View {
+  return {
+    type: e.type,
+    typeLabel: t(ctx, e.lang, `type.${e.type}`),
+    date: e.localDate,
+    datetime: releaseDateTime(ctx.config, e),
+    title: e.title,
     // The same on every page that lists it: links from the site root.
-    lead: leadMarkdown(r.lead, bodyLinks(ctx, r).targets, (to) => ctx.links.href(null, to)),
-    out,
-    href: link(out),
-    ...(thumb ? { thumb: thumbView(thumb, link) } : {}),
+    lead: leadMarkdown(e.lead, e.targets, (to) => ctx.links.href(null, to)),
+    out: e.out,
+    href: link(e.out),
+    ...(e.thumb ? { thumb: thumbView(e.thumb, link) } : {}),
   };
 }
 
@@ -681,7 +705,7 @@ export function listPage(
     }),
     heading,
     breadcrumbs: breadcrumbs(ctx, lang, link, trail),
-    entries: entries.map((r) => entry(ctx, r, link)),
+    entries: entries.map((r) => entry(ctx, entryInput(ctx, r), link)),
     pagination: pagination(page, pages, (p) => link(`${lang}/${sectionDir(section, p)}`)),
     archiveNav: archiveNav(ctx, lang, link, counts, page === 1 ? section : undefined),
   };
@@ -705,7 +729,7 @@ export function homePage(
       counterparts: others,
       alternates: true,
     }),
-    entries: latest.map((r) => entry(ctx, r, link)),
+    entries: latest.map((r) => entry(ctx, entryInput(ctx, r), link)),
     archiveNav: archiveNav(ctx, lang, link, counts),
   };
 }
