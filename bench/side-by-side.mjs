@@ -18,18 +18,18 @@ if (!['cold', 'warm', 'watch'].includes(mode) || specs.length < 2) {
   console.error('usage: side-by-side.mjs <cold|warm|watch> <name>=<bin/scs.js> <name>=<bin/scs.js> …');
   process.exit(2);
 }
+const N = Number(process.env.N ?? 10000);
+const PAIRS = Number(process.env.PAIRS ?? 3);
+const NOW = '2026-11-26T12:00';
 const variants = specs.map((s) => {
   const [name, bin] = s.split('=');
   return {
     name,
     bin: path.resolve(bin),
-    dir: `/tmp/scs-bench/side-${name}`,
-    out: `/dev/shm/scs-side-${name}`,
+    dir: `/tmp/scs-bench/side-${N}-${name}`,
+    out: `/dev/shm/scs-side-${N}-${name}`,
   };
 });
-const N = Number(process.env.N ?? 10000);
-const PAIRS = Number(process.env.PAIRS ?? 3);
-const NOW = '2026-11-26T12:00';
 const source = corpus(N);
 
 function build(v) {
@@ -96,7 +96,7 @@ for (let p = 0; p < PAIRS; p++) {
   for (const v of p % 2 ? [...variants].reverse() : variants) {
     let r;
     if (mode === 'cold') {
-      for (const dir of [v.out, `/dev/shm/.scs-side-${v.name}.scs-prev`, path.join(v.dir, '.scs')])
+      for (const dir of [v.out, `/dev/shm/.scs-side-${N}-${v.name}.scs-prev`, path.join(v.dir, '.scs')])
         rmSync(dir, { recursive: true, force: true });
       r = build(v);
     } else if (mode === 'warm') {
