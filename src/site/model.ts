@@ -79,12 +79,17 @@ export function siteModel(
       );
   }
   const withdrawn = press.withdrawn ?? [];
+  let index: LinkIndex | undefined;
   return {
     languages,
     translations,
     withdrawn,
     redirects: press.redirects ?? [],
-    linkIndex: linkIndex(config.root, [...visible, ...withdrawn]),
+    // Made when a release with relative links first asks, once per build.
+    get linkIndex() {
+      index ??= linkIndex(config.root, [...visible, ...withdrawn]);
+      return index;
+    },
   };
 }
 

@@ -48,6 +48,13 @@ import { localDate } from '../core/time.js';
  */
 export const rid = memoize((r: Release) => quickHash([r.file, r.hash]), new WeakMap());
 
+/** A sitemap URL as planned: output paths, and when the page last changed. */
+interface SitemapEntry {
+  path: string;
+  lastModified?: Date;
+  alternates?: { hreflang: string; path: string }[];
+}
+
 /** How a release's page differs by the clock: published (''), a draft, or due at a time (with --future). */
 export function releaseState(r: Release, now: Date): string {
   return isPublished(r, now) ? '' : r.draft ? 'draft' : `due:${r.publishAt.toISOString()}`;
@@ -243,28 +250,35 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const sectionsOf = new Map(
     model.languages.map((a) => [a.lang, new Set(sectionLists(a).map((l) => sectionDir(l.section)))]),
   );
-  // The sitemap's URLs, in order: its data.
-  const sitemap: SitemapUrl[] = [];
-  const inSitemap = (outPath: string, url: SitemapUrl = { loc: links.absolute(outPath) }) =>
-    sitemap.push(url);
-  const releaseSitemapEntry = (r: Release, versions: Release[]): SitemapUrl => {
-    const lastmod = localDate(lastModified(r), config.timeZone);
-    const entry: SitemapUrl = { loc: links.absolute(releaseOutputPath(r)), lastmod };
+  // The sitemap's data: its URLs as output paths, and when each release last changed. Its text (absolute
+  // URLs, dates in the time zone) is made from them only when it is written.
+  const sitemap: SitemapEntry[] = [];
+  const inSitemap = (path: string, alternates?: SitemapEntry['alternates']) =>
+    sitemap.push({ path, ...(alternates ? { alternates } : {}) });
+  const releaseSitemapEntry = (r: Release, versions: Release[]): SitemapEntry => {
+    const entry: SitemapEntry = { path: releaseOutputPath(r), lastModified: lastModified(r) };
     if (versions.length) {
       const all = [r, ...versions].sort(
         (a, b) => config.languages.indexOf(a.lang) - config.languages.indexOf(b.lang),
       );
       const byDefault = all.find((v) => v.lang === config.defaultLanguage) ?? all[0]!;
       entry.alternates = [
-        ...all.map((v) => ({ hreflang: v.lang, href: links.absolute(releaseOutputPath(v)) })),
-        { hreflang: 'x-default', href: links.absolute(releaseOutputPath(byDefault)) },
+        ...all.map((v) => ({ hreflang: v.lang, path: releaseOutputPath(v) })),
+        { hreflang: 'x-default', path: releaseOutputPath(byDefault) },
       ];
     }
     return entry;
   };
-  const langAlternates = () => [
-    ...config.languages.map((l) => ({ hreflang: l, href: links.absolute(`${l}/`) })),
-    { hreflang: 'x-default', href: links.absolute(`${config.defaultLanguage}/`) },
+  const sitemapUrl = (e: SitemapEntry): SitemapUrl => ({
+    loc: links.absolute(e.path),
+    ...(e.lastModified ? { lastmod: localDate(e.lastModified, config.timeZone) } : {}),
+    ...(e.alternates
+      ? { alternates: e.alternates.map((a) => ({ hreflang: a.hreflang, href: links.absolute(a.path) })) }
+      : {}),
+  });
+  const langAlternates = [
+    ...config.languages.map((l) => ({ hreflang: l, path: `${l}/` })),
+    { hreflang: 'x-default', path: `${config.defaultLanguage}/` },
   ];
 
   for (const archive of model.languages) {
@@ -276,10 +290,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     page('home', `${lang}/index.html`, { lang, latest, counts }, (d, link) =>
       homePage(ctx, d.lang, d.latest, link, d.counts),
     );
-    inSitemap(`${lang}/`, {
-      loc: links.absolute(`${lang}/`),
-      alternates: config.languages.length > 1 ? langAlternates() : [],
-    });
+    inSitemap(`${lang}/`, config.languages.length > 1 ? langAlternates : undefined);
 
     for (const list of sectionLists(archive)) {
       const first = sectionDir(list.section);
@@ -337,7 +348,8 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     (to) => links.href(null, to),
   );
   const sitemapJson = JSON.stringify(sitemap);
-  for (const part of sitemapFiles(sitemap, config.site.baseUrl))
+  const sitemapParts = sitemapFiles(sitemap.length, () => sitemap.map(sitemapUrl), config.site.baseUrl);
+  for (const part of sitemapParts)
     planned('sitemap', part.path, sitemapJson, { kind: 'text', text: part.text });
   const robots = robotsTxt(config.site.baseUrl);
   outputs.push({

@@ -33,14 +33,22 @@ ${body}</urlset>
  * `sitemap.xml` (an index of `sitemap-N.xml` files when there are more URLs than one may hold). The
  * texts are made on demand: a build whose sitemap is unchanged never makes them.
  */
-export function sitemapFiles(urls: SitemapUrl[], baseUrl: string): { path: string; text: () => string }[] {
-  const count = urls.length;
-  if (count <= SITEMAP_LIMIT) return [{ path: 'sitemap.xml', text: () => urlset(urls) }];
+export function sitemapFiles(
+  count: number,
+  urls: () => SitemapUrl[],
+  baseUrl: string,
+): { path: string; text: () => string }[] {
+  let made: SitemapUrl[] | undefined;
+  const all = () => {
+    made ??= urls();
+    return made;
+  };
+  if (count <= SITEMAP_LIMIT) return [{ path: 'sitemap.xml', text: () => urlset(all()) }];
   const parts: { path: string; text: () => string }[] = [];
   for (let i = 0; i < count; i += SITEMAP_LIMIT) {
     parts.push({
       path: `sitemap-${parts.length + 1}.xml`,
-      text: () => urlset(urls.slice(i, i + SITEMAP_LIMIT)),
+      text: () => urlset(all().slice(i, i + SITEMAP_LIMIT)),
     });
   }
   const index = () => `<?xml version="1.0" encoding="utf-8"?>
