@@ -7,7 +7,8 @@
 //   processes, at --rate per worker (target: 4 workers ≥ 3.6× one) and unthrottled, peak RSS per
 //   worker (target ≤ 200 MB); and SQLite in the same run: import --sqlite subscribers (≤ 3 s) and send
 //   them (≥ 2,000 msg/s).
-// Flags: --import 1000000 --send 100000 --rate 500 --sqlite 100000 (smaller sizes while others work).
+// Flags: --import 1000000 --send 100000 --rate 500 --sqlite 100000 (smaller sizes while others work;
+// --send 0 or --sqlite 0 leaves that part out).
 // The sink is Postfix's smtp-sink when installed (its ceiling measured with smtp-source), else the
 // project's bench/smtp-sink.mjs, a node process on the same two cores.
 import { spawn, spawnSync } from 'node:child_process';
@@ -226,25 +227,27 @@ try {
     for (const m of r.peaks) check(m <= 200, `peak RSS ${fmt(m, 0)} MB ≤ 200 MB`);
     return r;
   };
-  const one = await sendRun(1, RATE);
-  const four = await sendRun(4, RATE);
-  console.log(
-    `  throttled: 4 workers ${fmt(four.together / one.together)}× one (target ≥ 3.6×: ${check(four.together / one.together >= 3.6, '4 workers ≥ 3.6× one, throttled')}); first to last message ${fmt(four.rate / one.rate)}×`,
-  );
-  const oneFree = await sendRun(1, 0);
-  const fourFree = await sendRun(4, 0);
-  console.log(
-    `  unthrottled: 4 workers ${fmt(fourFree.rate / oneFree.rate)}× one (two cores: sink, scs and PostgreSQL share them)`,
-  );
-  if (SMTP_SOURCE) {
-    const t0 = process.hrtime.bigint();
-    spawnSync(SMTP_SOURCE, ['-s', '16', '-m', String(SEND), '-l', '34000', `127.0.0.1:${sink.port}`]);
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    console.log(`  sink ceiling (smtp-source, 16 sessions, 34 KB): ${fmt(SEND / seconds, 0)} msg/s`);
-  } else console.log('  sink ceiling: not measured (Postfix smtp-source is not installed)');
+  if (SEND) {
+    const one = await sendRun(1, RATE);
+    const four = await sendRun(4, RATE);
+    console.log(
+      `  throttled: 4 workers ${fmt(four.together / one.together)}× one (target ≥ 3.6×: ${check(four.together / one.together >= 3.6, '4 workers ≥ 3.6× one, throttled')}); first to last message ${fmt(four.rate / one.rate)}×`,
+    );
+    const oneFree = await sendRun(1, 0);
+    const fourFree = await sendRun(4, 0);
+    console.log(
+      `  unthrottled: 4 workers ${fmt(fourFree.rate / oneFree.rate)}× one (two cores: sink, scs and PostgreSQL share them)`,
+    );
+    if (SMTP_SOURCE) {
+      const t0 = process.hrtime.bigint();
+      spawnSync(SMTP_SOURCE, ['-s', '16', '-m', String(SEND), '-l', '34000', `127.0.0.1:${sink.port}`]);
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      console.log(`  sink ceiling (smtp-source, 16 sessions, 34 KB): ${fmt(SEND / seconds, 0)} msg/s`);
+    } else console.log('  sink ceiling: not measured (Postfix smtp-source is not installed)');
+  }
 
   // 3. SQLite, in the same run.
-  {
+  if (SQLITE) {
     const p = project({ SCS_SMTP_URL: `smtp://127.0.0.1:${sink.port}` });
     dirs.push(p.dir);
     const imp = importList(p, SQLITE);

@@ -10,7 +10,7 @@ export {
   checkReleases,
   type LoadOptions,
   type LoadResult,
-  type LoadSession,
+  type LoadReuse,
 } from './content/load.js';
 export { checkProject, type CheckOptions } from './content/check.js';
 export { readReleaseBody } from './content/body.js';

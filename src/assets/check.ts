@@ -2,15 +2,15 @@ import type { Config } from '../config/types.js';
 import type { Release } from '../content/types.js';
 import { report } from '../core/catalogue/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { Locator } from '../email/locate.js';
+import { Locator } from '../content/locate.js';
 import { imageCacheDir } from './cache.js';
 import { problemDiagnostic, usesOf } from './pipeline.js';
 import { SourceIndex } from './sources.js';
 
 /** Below this width a hero is stretched on a large screen. */
-export const HERO_MIN_WIDTH = 1200;
+const HERO_MIN_WIDTH = 1200;
 /** Journalists download the original as it is: more than this is slow to fetch and to mail on. */
-export const MAX_FILE_BYTES = 25 * 1024 * 1024;
+const MAX_FILE_BYTES = 25 * 1024 * 1024;
 
 /** "IMG_1234.jpg", "DSC01234", "photo.png": what a camera or a upload names, not what the image shows. */
 const FILE_NAME =

@@ -51,7 +51,7 @@ export function exifHasGps(t: Uint8Array): boolean {
 }
 
 /** Removes the GPS IFD in place. Returns whether there was one. */
-export function removeGps(t: Uint8Array): boolean {
+function removeGps(t: Uint8Array): boolean {
   const r = tiff(t);
   const found = r && gpsEntry(t, r);
   if (!r || !found) return false;

@@ -42,7 +42,7 @@ export type ImageProblem =
 const HEIF_BRANDS = /^(?:heic|heix|hevc|hevx|heim|heis|mif1|msf1)$/;
 
 /** What a file that is not a decodable image holds, from its first bytes; undefined when unsure. */
-export function sniff(head: Buffer): ImageProblem | undefined {
+function sniff(head: Buffer): ImageProblem | undefined {
   const brand = head.toString('latin1', 4, 8) === 'ftyp' ? head.toString('latin1', 8, 12) : '';
   if (HEIF_BRANDS.test(brand)) return { code: 'image-format-unsupported', format: 'HEIC (HEVC-coded HEIF)' };
   const text = head

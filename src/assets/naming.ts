@@ -19,7 +19,7 @@ const imageSizeLib = lazyRequire<typeof import('image-size')>('image-size');
 export const IMAGES_DIR = 'assets/images';
 
 /** A file's name, made safe for a URL: the first part of every name it is published under. */
-export function baseName(file: string, fallback = 'image'): string {
+function baseName(file: string, fallback = 'image'): string {
   return slugify(path.basename(file, path.extname(file)), 40) || fallback;
 }
 

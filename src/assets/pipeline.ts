@@ -7,7 +7,7 @@ import { outsideProject } from '../content/files.js';
 import type { Release } from '../content/types.js';
 import { report, type Where } from '../core/catalogue/index.js';
 import { type Diagnostic, sortDiagnostics } from '../core/diagnostic.js';
-import { Locator } from '../email/locate.js';
+import { Locator } from '../content/locate.js';
 import { cachedFile, imageCacheDir, writeAtomic } from './cache.js';
 import { SourceIndex } from './sources.js';
 import { deriveFiles, originalForDownload } from './derive.js';

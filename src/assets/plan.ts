@@ -11,22 +11,22 @@ import { derivedPath, originalPath } from './naming.js';
 /** Raise when an encoder setting changes, so that every derived file gets a new name and is made again. */
 const RECIPE_VERSION = 1;
 
-export const SITE_WIDTHS = [480, 800, 1200, 1600] as const;
+const SITE_WIDTHS = [480, 800, 1200, 1600] as const;
 /**
  * AVIF stops at 1200 px: its 1600 px file was a sixth of all the CPU an image takes (AVIF's encoder
  * cost grows faster than the pixels), for the one reader it serves, a 2× desktop screen, which now gets
  * the 1200 px AVIF for its 1344 device pixels. WebP and JPEG still go to 1600.
  */
-export const AVIF_MAX_WIDTH = 1200;
-export const EMAIL_WIDTHS = [600, 1200] as const;
-export const OG_SIZE = { width: 1200, height: 630 } as const;
+const AVIF_MAX_WIDTH = 1200;
+const EMAIL_WIDTHS = [600, 1200] as const;
+const OG_SIZE = { width: 1200, height: 630 } as const;
 /** A list's thumbnail (1× and 2×), cut to 3:2 around the focal point so that the list's rows line up. */
-export const THUMB_SIZES = [
+const THUMB_SIZES = [
   { width: 160, height: 107 },
   { width: 320, height: 213 },
 ] as const;
 /** The most an email image should weigh; quality is stepped down (to EMAIL_QUALITIES' last) to get there. */
-export const EMAIL_MAX_BYTES = 200 * 1024;
+const EMAIL_MAX_BYTES = 200 * 1024;
 export const EMAIL_QUALITIES = [80, 72, 64, 56, 48, 40] as const;
 
 export type DerivedFormat = 'avif' | 'webp' | 'jpeg' | 'png';
@@ -85,7 +85,7 @@ const scaled = (info: ImageInfo, width: number) =>
   Math.max(1, Math.round((info.height * width) / info.width));
 
 /** The widths the site offers: the standard ones up to the original's, and the original's when smaller than the largest. */
-export function siteWidths(width: number): number[] {
+function siteWidths(width: number): number[] {
   const widths: number[] = SITE_WIDTHS.filter((w) => w <= width);
   if (width < SITE_WIDTHS[SITE_WIDTHS.length - 1]! && !widths.includes(width)) widths.push(width);
   return widths;

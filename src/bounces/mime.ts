@@ -28,7 +28,7 @@ function splitHead(text: string): [string, string] {
 }
 
 /** Header fields (names in lower case, folded lines joined), in order of appearance. */
-export function parseHeaders(block: string): Headers {
+function parseHeaders(block: string): Headers {
   const headers: Headers = new Map();
   let name: string | undefined;
   let value = '';

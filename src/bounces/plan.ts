@@ -43,7 +43,7 @@ export interface MessagePlan {
   diagnostic?: Diagnostic;
 }
 
-export interface PlanContext {
+export interface MessagePlanContext {
   secret: string;
   bounces: Pick<BounceRepo, 'delivery' | 'deliveryByMessageId' | 'seen'>;
   /** Where the message came from ("maildir", "imap", …). */
@@ -60,7 +60,7 @@ const same = (a: string | null, b: string) => !!a && a.toLowerCase() === b.toLow
  * the returned Message-ID together with Final-Recipient (then Original-Recipient). A forged token, or one
  * naming no delivery, makes the whole message count as such: nothing of it is applied. Reads only.
  */
-export async function planMessage(parsed: ParsedMessage, ctx: PlanContext): Promise<MessagePlan> {
+export async function planMessage(parsed: ParsedMessage, ctx: MessagePlanContext): Promise<MessagePlan> {
   const at = { file: ctx.where };
   if (parsed.kind === 'malformed')
     return {

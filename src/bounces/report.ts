@@ -4,10 +4,10 @@ import type { BounceRates } from '../store/bounce-types.js';
 import type { Store } from '../store/types.js';
 
 /** Over these, mailbox providers start refusing a sender (Gmail and Yahoo ask for complaints under 0.3 %). */
-export const COMPLAINT_LIMIT = 0.001;
-export const BOUNCE_LIMIT = 0.02;
+const COMPLAINT_LIMIT = 0.001;
+const BOUNCE_LIMIT = 0.02;
 /** A receiving domain is judged only from this many messages: one bounce among three says nothing. */
-export const DOMAIN_MINIMUM = 100;
+const DOMAIN_MINIMUM = 100;
 
 export interface RateLine extends BounceRates {
   /** Hard and soft bounces per message sent. */

@@ -1,5 +1,4 @@
-import { report } from '../core/catalogue/index.js';
-import { ScsError } from '../core/diagnostic.js';
+import { fatal } from '../core/catalogue/index.js';
 import type { Subscriber, SuppressionReason } from '../store/subscriber-types.js';
 import type { Store } from '../store/types.js';
 
@@ -24,9 +23,9 @@ export async function unsuppressAddress(
 ): Promise<UnsuppressResult> {
   return store.transaction(async ({ subscribers }) => {
     const suppression = await subscribers.suppression(email);
-    if (!suppression) throw new ScsError([report('bounce-not-suppressed', { email })], 1);
+    if (!suppression) throw fatal(1, 'bounce-not-suppressed', { email });
     if (suppression.reason !== 'bounced' && suppression.reason !== 'complained')
-      throw new ScsError([report('bounce-unsuppress-refused', { email, reason: suppression.reason })], 1);
+      throw fatal(1, 'bounce-unsuppress-refused', { email, reason: suppression.reason });
     await subscribers.unsuppress(email);
     const found = await subscribers.find(email);
     if (!found) return { email, was: suppression.reason };

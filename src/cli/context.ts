@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { report } from '../core/catalogue/index.js';
-import { type Diagnostic, ScsError } from '../core/diagnostic.js';
+import { usageError } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { parseDateTime } from '../core/time.js';
 import type { Config } from '../config/types.js';
 import { resolveSecret } from '../config/secret.js';
@@ -22,6 +22,8 @@ export interface Cli extends CliIO {
   c: Paint;
   out(text: string): void;
   err(text: string): void;
+  /** Prints a command's result as indented JSON on stdout (its --json output). */
+  json(value: unknown): void;
   /** Prints diagnostics for people on stderr (nothing when there are none). */
   diagnostics(list: readonly Diagnostic[], root: string): void;
   /** Sets the process exit code (the highest wins). */
@@ -42,6 +44,7 @@ export function createCli(io: CliIO): Cli {
     c: paint(color),
     out: (text) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => void io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    json: (value) => cli.out(JSON.stringify(value, null, 2)),
     diagnostics(list, root) {
       if (list.length) cli.err(formatDiagnostics(list, 'pretty', { root, color }));
     },
@@ -102,14 +105,9 @@ export function resolveNow(value: string | undefined, timeZone: string): Date {
   if (value === undefined) return new Date();
   const parsed = parseDateTime(value, timeZone);
   if (!parsed.ok) {
-    throw new ScsError(
-      [
-        report('usage', {
-          problem: `--now "${value}" is not a date-time.`,
-          fix: 'Write an ISO date-time such as 2026-12-01T08:00 or 2026-12-01T08:00+01:00.',
-        }),
-      ],
-      2,
+    throw usageError(
+      `--now "${value}" is not a date-time.`,
+      'Write an ISO date-time such as 2026-12-01T08:00 or 2026-12-01T08:00+01:00.',
     );
   }
   return parsed.instant;
@@ -118,14 +116,9 @@ export function resolveNow(value: string | undefined, timeZone: string): Date {
 /** `--port`: 0 to 65535 (0 lets the system pick a free port). */
 export function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) {
-    throw new ScsError(
-      [
-        report('usage', {
-          problem: `--port "${value}" is not a port number.`,
-          fix: 'Use a number from 1 to 65535, such as 8080 (0 picks a free one).',
-        }),
-      ],
-      2,
+    throw usageError(
+      `--port "${value}" is not a port number.`,
+      'Use a number from 1 to 65535, such as 8080 (0 picks a free one).',
     );
   }
   return Number(value);

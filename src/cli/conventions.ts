@@ -16,7 +16,7 @@ export interface CommandConventions {
   exit?: Partial<Record<0 | 1 | 130, string>>;
 }
 
-export const CONVENTIONS: Record<string, CommandConventions> = {
+const CONVENTIONS: Record<string, CommandConventions> = {
   // `scs` itself.
   '': {
     examples: [
@@ -301,7 +301,7 @@ export const CONVENTIONS: Record<string, CommandConventions> = {
 };
 
 /** `subscribers add` for the command `add` below `subscribers` (the program itself left out). */
-export function commandPath(command: Command): string {
+function commandPath(command: Command): string {
   const names: string[] = [];
   for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
   return names.join(' ');
@@ -317,7 +317,7 @@ export function conventionsOf(command: Command): CommandConventions[] {
   return found;
 }
 
-export const JSON_HELP = 'print the result as JSON on stdout (messages and progress stay on stderr)';
+const JSON_HELP = 'print the result as JSON on stdout (messages and progress stay on stderr)';
 
 /** Gives `scs` and every command below it its --json option (where it prints a result) and help footer. */
 export function applyConventions(program: Command): void {

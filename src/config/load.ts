@@ -18,7 +18,7 @@ const DEFAULT_IMAGE_LICENSE: Localized = {
   en: 'Free to use for editorial purposes, with the photographer credited',
 };
 
-export const CONFIG_FILES = ['scs.config.yml', 'scs.config.yaml'];
+const CONFIG_FILES = ['scs.config.yml', 'scs.config.yaml'];
 
 export interface LoadConfigOptions {
   /** Project root; default the current directory. */
@@ -136,16 +136,17 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
 
   const languages = input.languages;
   const defaultLanguage = input.defaultLanguage ?? languages[0]!;
-  if (!languages.includes(defaultLanguage)) {
+  /** A language the config names (where) that is not among `languages`. */
+  const unknownLanguage = (
+    lang: string,
+    where: ReturnType<typeof at>,
+    more: { isDefault?: true; list?: string; didYouMean?: string } = {},
+  ) =>
     diagnostics.push(
-      report('config-language-unknown', {
-        lang: defaultLanguage,
-        languages: languages.join(', '),
-        isDefault: true,
-        ...at(['defaultLanguage']),
-      }),
+      report('config-language-unknown', { lang, languages: languages.join(', '), ...more, ...where }),
     );
-  }
+  if (!languages.includes(defaultLanguage))
+    unknownLanguage(defaultLanguage, at(['defaultLanguage']), { isDefault: true });
   if (!isValidTimeZone(input.timeZone)) {
     diagnostics.push(report('config-timezone-invalid', { zone: input.timeZone, ...at(['timeZone']) }));
   }
@@ -153,16 +154,8 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
   const localize = (value: LocalizedInput, p: YamlPath): Localized => {
     if (typeof value === 'string') return Object.fromEntries(languages.map((l) => [l, value]));
     for (const key of Object.keys(value)) {
-      if (!languages.includes(key)) {
-        diagnostics.push(
-          report('config-language-unknown', {
-            lang: key,
-            languages: languages.join(', '),
-            ...at([...p, key], 'key'),
-            didYouMean: didYouMean(key, languages),
-          }),
-        );
-      }
+      if (!languages.includes(key))
+        unknownLanguage(key, at([...p, key], 'key'), { didYouMean: didYouMean(key, languages) });
     }
     const fallback = value[defaultLanguage] ?? Object.values(value)[0]!;
     return Object.fromEntries(languages.map((l) => [l, value[l] ?? fallback]));
@@ -212,14 +205,7 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
     languageBaseUrls[lang] = slash(own ?? new URL(`${lang}/`, baseUrl).href);
   }
   for (const key of Object.keys(input.site.languageBaseUrls)) {
-    if (!languages.includes(key))
-      diagnostics.push(
-        report('config-language-unknown', {
-          lang: key,
-          languages: languages.join(', '),
-          ...at(['site', 'languageBaseUrls', key], 'key'),
-        }),
-      );
+    if (!languages.includes(key)) unknownLanguage(key, at(['site', 'languageBaseUrls', key], 'key'));
   }
 
   const topics = Object.fromEntries(
@@ -232,16 +218,8 @@ function resolveConfig(input: ConfigInput, ctx: ResolveContext): ConfigResult {
   const nl = input.newsletter;
   const lists: Record<string, NewsletterList> = {};
   for (const [lid, l] of Object.entries(nl?.lists ?? {})) {
-    if (!languages.includes(l.lang)) {
-      diagnostics.push(
-        report('config-language-unknown', {
-          lang: l.lang,
-          languages: languages.join(', '),
-          list: lid,
-          ...at(['newsletter', 'lists', lid, 'lang']),
-        }),
-      );
-    }
+    if (!languages.includes(l.lang))
+      unknownLanguage(l.lang, at(['newsletter', 'lists', lid, 'lang']), { list: lid });
     knownTopics(`List "${lid}"`, l.topics, ['newsletter', 'lists', lid, 'topics']);
     // The description is the sign-up form's text; a press list is never on the form.
     if (l.audience === 'press' && l.description !== undefined)

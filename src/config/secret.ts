@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { report } from '../core/catalogue/index.js';
-import { ScsError } from '../core/diagnostic.js';
+import { fatal } from '../core/catalogue/index.js';
 import { makePrivateDir } from '../core/private-dir.js';
 import type { Config } from './types.js';
 
@@ -26,7 +25,7 @@ export function resolveSecret(config: Config): ResolvedSecret {
   const fromEnv = config.env.secret;
   if (fromEnv !== undefined) {
     if (fromEnv.length < MIN_SECRET_LENGTH) {
-      throw new ScsError([report('secret-too-short', { length: fromEnv.length, min: MIN_SECRET_LENGTH })], 2);
+      throw fatal(2, 'secret-too-short', { length: fromEnv.length, min: MIN_SECRET_LENGTH });
     }
     return { secret: fromEnv, generated: false, created: false };
   }
@@ -45,7 +44,7 @@ export function resolveSecret(config: Config): ResolvedSecret {
   } catch (e) {
     const raced = (e as NodeJS.ErrnoException).code === 'EEXIST' ? readSecretFile(file) : undefined;
     if (raced !== undefined) return { secret: raced, generated: true, created: false, file };
-    throw new ScsError([report('secret-unwritable', { keyFile: file, reason: (e as Error).message })], 2);
+    throw fatal(2, 'secret-unwritable', { keyFile: file, reason: (e as Error).message });
   } finally {
     rmSync(tmp, { force: true });
   }
@@ -57,11 +56,11 @@ function readSecretFile(file: string): string | undefined {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ScsError([report('secret-unreadable', { keyFile: file, reason: (e as Error).message })], 2);
+    throw fatal(2, 'secret-unreadable', { keyFile: file, reason: (e as Error).message });
   }
   const secret = text.trim();
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new ScsError([report('secret-too-short', { keyFile: file })], 2);
+    throw fatal(2, 'secret-too-short', { keyFile: file });
   }
   return secret;
 }

@@ -5,7 +5,7 @@ import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { emailBodyHtml } from '../email/body-html.js';
 import { checkNewsletterContent, HTML_WARN } from '../email/checks.js';
 import { emailContent } from '../email/content.js';
-import { Locator } from '../email/locate.js';
+import { Locator } from './locate.js';
 import { loadEmailStrings } from '../email/strings.js';
 import { listsForRelease, mailedByPublish } from '../publish/select.js';
 import { checkSentCorrections } from '../publish/sent-corrections.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { report } from '../core/catalogue/index.js';
-import { type Diagnostic, ScsError } from '../core/diagnostic.js';
+import { fatal } from '../core/catalogue/index.js';
+import type { Diagnostic, ScsError } from '../core/diagnostic.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 import type { Release } from './types.js';
 
@@ -65,33 +65,23 @@ function inLanguage(all: readonly Release[], named: Release[], lang: string): Re
   const versions = key ? all.filter((r) => r.translationKey === key) : [original];
   const version = versions.find((r) => r.lang === lang);
   if (version) return [version];
-  throw new ScsError(
-    [
-      report('release-language-missing', {
-        id: original.id,
-        lang,
-        ...(key ? { key, versions: versions.map((r) => r.id).join(', ') } : {}),
-        file: original.file,
-      }),
-    ],
-    2,
-  );
+  throw fatal(2, 'release-language-missing', {
+    id: original.id,
+    lang,
+    ...(key ? { key, versions: versions.map((r) => r.id).join(', ') } : {}),
+    file: original.file,
+  });
 }
 
 function ambiguous(name: string, releases: readonly Release[]): ScsError {
   const candidates = releases.map((r) => `${r.id} (${r.file})`).join(', ');
-  return new ScsError(
-    [
-      report('release-ambiguous', {
-        name,
-        count: releases.length,
-        candidates,
-        id: releases[0]!.id,
-        lang: releases[0]!.lang,
-      }),
-    ],
-    2,
-  );
+  return fatal(2, 'release-ambiguous', {
+    name,
+    count: releases.length,
+    candidates,
+    id: releases[0]!.id,
+    lang: releases[0]!.lang,
+  });
 }
 
 function unknownRelease(releases: readonly Release[], name: string): ScsError {
@@ -104,8 +94,5 @@ function unknownRelease(releases: readonly Release[], name: string): ScsError {
         .map((id) => `"${id}"`)
         .join(' or ')}?`
     : didYouMean(name, ids);
-  return new ScsError(
-    [report('release-unknown', { name, example: ids[0] ?? 'sv/my-release', didYouMean: suggestion })],
-    2,
-  );
+  return fatal(2, 'release-unknown', { name, example: ids[0] ?? 'sv/my-release', didYouMean: suggestion });
 }

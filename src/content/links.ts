@@ -24,7 +24,7 @@ export interface BodyLink {
 }
 
 /** Files a link may publish as an attachment, with the type shown next to it. */
-export const ATTACHMENT_TYPES: Readonly<Record<string, string>> = {
+const ATTACHMENT_TYPES: Readonly<Record<string, string>> = {
   pdf: 'PDF',
   doc: 'DOC',
   docx: 'DOCX',
@@ -42,10 +42,10 @@ export const ATTACHMENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** Attachments above this size are published, with a warning: many readers are on a phone. */
-export const ATTACHMENT_WARN_BYTES = 20_000_000;
+const ATTACHMENT_WARN_BYTES = 20_000_000;
 
 /** The type label of an attachment file ("PDF"), or undefined for a file that is not one. */
-export function attachmentType(file: string): string | undefined {
+function attachmentType(file: string): string | undefined {
   return ATTACHMENT_TYPES[path.extname(file).slice(1).toLowerCase()];
 }
 

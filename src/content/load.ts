@@ -21,13 +21,13 @@ export interface LoadOptions {
    * For a process that checks again and again (`scs preview`): the same object on every call keeps the
    * cache in memory between them, so a check after an edit reads the one file and nothing else.
    */
-  session?: LoadSession;
+  reuse?: LoadReuse;
   /** Threads that parse (this one included); default: all cores for a large tree. */
   threads?: number;
 }
 
-/** State a long-lived process keeps between checks (see LoadOptions.session); start with `{}`. */
-export interface LoadSession {
+/** State a long-lived process keeps between checks (see LoadOptions.reuse); start with `{}`. */
+export interface LoadReuse {
   cache?: ParseCache;
   /**
    * Set before a check by a caller that watches the files (`scs build --watch`, `scs preview`): the files
@@ -59,9 +59,9 @@ export async function loadReleases(config: Config, options: LoadOptions = {}): P
   const show = (abs: string) => projectPath(config.root, abs) || '.';
   const roots = [config.releasesDir, ...(options.paths ?? []).map((p) => path.resolve(config.root, p))];
   const kept =
-    options.cache !== false && options.session?.cache?.isFor(config) ? options.session.cache : undefined;
-  const changed = kept ? options.session?.changed : undefined;
-  if (options.session) delete options.session.changed;
+    options.cache !== false && options.reuse?.cache?.isFor(config) ? options.reuse.cache : undefined;
+  const changed = kept ? options.reuse?.changed : undefined;
+  if (options.reuse) delete options.reuse.changed;
   const cacheSize = options.cache === false ? 0 : parseCacheSize(config);
   // The cache serves most files: parser threads started ahead would only compete with the scan.
   if (cacheSize > 0 || kept) cancelParsers();
@@ -77,9 +77,9 @@ export async function loadReleases(config: Config, options: LoadOptions = {}): P
     changed && kept ? (abs) => (changed.has(abs) ? undefined : kept.stamp(abs)) : undefined,
   );
   const cache = options.cache === false ? undefined : (kept ?? new ParseCache(config));
-  if (options.session && cache) options.session.cache = cache;
+  if (options.reuse && cache) options.reuse.cache = cache;
   const found = await scanning.wait();
-  if (options.session && !options.paths?.length) options.session.files = found.files;
+  if (options.reuse && !options.paths?.length) options.reuse.files = found.files;
   const results: FileResult[] = [];
   const todo: string[] = [];
   const exists = existsOnce();
@@ -103,14 +103,14 @@ export async function loadReleases(config: Config, options: LoadOptions = {}): P
 }
 
 /**
- * Whether the release files are still what the session's last check found: no file added or gone, each
- * with the size and modification time it had, and the images it names still there or still missing.
- * For a watching process, after a check that took the watcher's word (LoadSession.changed) for which
+ * Whether the release files are still what the last check with this `reuse` found: no file added or
+ * gone, each with the size and modification time it had, and the images it names still there or still
+ * missing. For a watching process, after a check that took the watcher's word (LoadReuse.changed) for which
  * files changed: false means the watcher missed something, and the next check must ask about every file.
  */
-export function releasesUnchanged(config: Config, session: LoadSession): boolean {
-  const cache = session.cache;
-  const before = session.files;
+export function releasesUnchanged(config: Config, reuse: LoadReuse): boolean {
+  const cache = reuse.cache;
+  const before = reuse.files;
   if (!cache || !before) return false;
   const found = scan({
     root: config.root,

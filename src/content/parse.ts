@@ -5,7 +5,7 @@ import type { Config, Contact } from '../config/types.js';
 import { report } from '../core/catalogue/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { parsePhone } from '../core/phone.js';
-import { hasControlCharacters } from '../email/mime.js';
+import { hasControlCharacters } from '../core/text.js';
 import { didYouMean, schemaDiagnostics, shapeKeys } from '../core/schema-diagnostics.js';
 import { SLUG_RE, slugify } from '../core/slug.js';
 import { localDate, parseDateTime } from '../core/time.js';
@@ -24,7 +24,7 @@ import type { Boilerplate, Release, ReleaseImage } from './types.js';
 import { outsideProject } from './files.js';
 
 /** Titles longer than this make poor email subjects (warning); the email checks stop at 150. */
-export const TITLE_WARN_LENGTH = 120;
+const TITLE_WARN_LENGTH = 120;
 
 export interface ParseResult {
   release?: Release;
@@ -316,7 +316,7 @@ export function parseRelease(
 }
 
 /** A boilerplate of the config's registry in a release's language; undefined for an unknown id. */
-export function registryBoilerplate(config: Config, id: string, lang: string): Boilerplate | undefined {
+function registryBoilerplate(config: Config, id: string, lang: string): Boilerplate | undefined {
   const known = config.boilerplates[id];
   return known ? { id, markdown: known[lang] ?? known[config.defaultLanguage]! } : undefined;
 }

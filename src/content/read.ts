@@ -9,7 +9,7 @@ import type { FileRecord } from './record.js';
 import type { Release } from './types.js';
 
 /** Releases are a few KB; anything past this is a mistake (a pasted binary, a runaway export). */
-export const MAX_RELEASE_BYTES = 1024 * 1024;
+const MAX_RELEASE_BYTES = 1024 * 1024;
 
 /** What one file gave, with the other files its checks looked at (for the cache to re-check). */
 export interface FileResult {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
-import { report } from '../core/catalogue/index.js';
+import { report, usageError, fatal } from '../core/catalogue/index.js';
 import { type Diagnostic, ScsError } from '../core/diagnostic.js';
 import { slugify } from '../core/slug.js';
 import { localDate, localDateTime, parseDateTime } from '../core/time.js';
@@ -31,25 +31,27 @@ export interface NewReleaseOptions {
 
 const yamlString = (s: string) => JSON.stringify(s);
 
-const usage = (problem: string, fix: string) => new ScsError([report('usage', { problem, fix })], 2);
-
 /** Plans `releases/YYYY/YYYY-MM-DD-<slug>.<lang>.md` with the frontmatter filled from the config. */
 export function planNewRelease(config: Config, options: NewReleaseOptions): PlannedFile {
   const title = options.title.trim();
   if (!title)
-    throw usage('The title is empty.', 'Give the title in quotes: scs new "Ny laddinfrastruktur i Umeå".');
-  if (/[\r\n]/.test(title)) throw usage('The title contains a line break.', 'Write the title on one line.');
+    throw usageError(
+      'The title is empty.',
+      'Give the title in quotes: scs new "Ny laddinfrastruktur i Umeå".',
+    );
+  if (/[\r\n]/.test(title))
+    throw usageError('The title contains a line break.', 'Write the title on one line.');
   const lang = options.lang ?? config.defaultLanguage;
   if (!config.languages.includes(lang))
-    throw usage(`"${lang}" is not a configured language.`, `Use one of ${config.languages.join(', ')}.`);
+    throw usageError(`"${lang}" is not a configured language.`, `Use one of ${config.languages.join(', ')}.`);
   const type = (options.type ?? 'press-release') as ReleaseType;
   if (!RELEASE_TYPES.includes(type))
-    throw usage(`"${options.type}" is not a release type.`, `Use one of ${RELEASE_TYPES.join(', ')}.`);
+    throw usageError(`"${options.type}" is not a release type.`, `Use one of ${RELEASE_TYPES.join(', ')}.`);
   let date = localDate(options.now, config.timeZone);
   if (options.date !== undefined) {
     const parsed = parseDateTime(options.date, config.timeZone);
     if (!parsed.ok)
-      throw usage(
+      throw usageError(
         `"${options.date}" is not a valid date.`,
         'Write YYYY-MM-DD or an ISO date-time such as 2026-12-01T08:00.',
       );
@@ -139,7 +141,7 @@ export type InitField = keyof InitSettings;
 type Checked<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };
 
 /** The languages scs writes a newsroom in: those it has scaffold texts for. */
-export const INIT_LANGUAGES = Object.keys(PLACEHOLDERS) as (keyof typeof PLACEHOLDERS)[];
+const INIT_LANGUAGES = Object.keys(PLACEHOLDERS) as (keyof typeof PLACEHOLDERS)[];
 
 /** Texts of a new newsroom other than placeholders, per language scs writes newsrooms in. */
 const NEWSROOM_TEXTS: Record<
@@ -240,15 +242,10 @@ export function suggestedSender(url: string): string {
 export function checkInitFolder(dir: string): void {
   const existing = existsSync(dir) ? readdirSync(dir).filter((n) => n !== '.git') : [];
   if (existing.length) {
-    throw new ScsError(
-      [
-        report('init-not-empty', {
-          dir,
-          existing: `${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}`,
-        }),
-      ],
-      1,
-    );
+    throw fatal(1, 'init-not-empty', {
+      dir,
+      existing: `${existing.slice(0, 3).join(', ')}${existing.length > 3 ? ', …' : ''}`,
+    });
   }
 }
 

@@ -8,7 +8,7 @@ import type { Diagnostic } from './diagnostic.js';
 export class WorkerFailure extends Error {}
 
 /** How long one task may take before its worker is taken for hung: generous, a batch takes a second. */
-export const TASK_TIMEOUT_MS = 60_000;
+const TASK_TIMEOUT_MS = 60_000;
 
 /**
  * The warning for a thread that failed (`why`: a WorkerFailure's message) while at `where` (and `file`):

@@ -116,7 +116,7 @@ function offsetAt(ms: number, timeZone: string): number {
 }
 
 /** Offset of `timeZone` from UTC at `instant`, in minutes (e.g. 60 for CET). */
-export function offsetMinutes(instant: Date, timeZone: string): number {
+function offsetMinutes(instant: Date, timeZone: string): number {
   return offsetAt(instant.getTime(), timeZone);
 }
 
@@ -136,7 +136,7 @@ function wallClock(instant: Date, timeZone: string): WallClock {
  * The instant at which the wall clock in `timeZone` shows the given time. In the spring-forward gap
  * the time is moved forward by the gap (02:30 → 03:30); in the autumn overlap the earlier instant wins.
  */
-export function zonedTimeToInstant(w: WallClock, ms: number, timeZone: string): Date {
+function zonedTimeToInstant(w: WallClock, ms: number, timeZone: string): Date {
   const guess = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, ms);
   // The candidates: the wall time read with the offset of the day before, and of the day after.
   const early = guess - offsetAt(guess - 86400000, timeZone) * 60000;
@@ -233,7 +233,7 @@ export function dayText(day: string, lang: string): string {
  * The zone's abbreviation at an instant ("CET", "CEST", "EST"), or its offset ("GMT+5:30") where none
  * is in common use.
  */
-export function zoneAbbreviation(instant: Date, timeZone: string): string {
+function zoneAbbreviation(instant: Date, timeZone: string): string {
   const name = (locale: string) =>
     new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
       .formatToParts(instant)

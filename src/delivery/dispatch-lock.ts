@@ -4,7 +4,7 @@ import type { LedgerRepo, LockHolder } from '../store/ledger-types.js';
 import { processAlive } from '../core/process.js';
 
 /** A live holder refreshes its heartbeat this often (a third of its lease at most)… */
-export const HEARTBEAT_MS = 5_000;
+const HEARTBEAT_MS = 5_000;
 /**
  * …so one silent for this long is gone (a machine that died, a process frozen for good): the default
  * lease, `newsletter.delivery.leaseMs`.

@@ -1,5 +1,4 @@
-import { report } from '../core/catalogue/index.js';
-import { ScsError } from '../core/diagnostic.js';
+import { fatal } from '../core/catalogue/index.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 
 /** Where and how to connect, read from `SCS_SMTP_URL`. */
@@ -24,7 +23,7 @@ export interface SmtpServer {
 const BOOLEAN_OPTIONS = ['requireTLS', 'ignoreTLS', 'rejectUnauthorized'] as const;
 const OPTIONS = [...BOOLEAN_OPTIONS, 'name'];
 
-const invalid = (problem: string) => new ScsError([report('smtp-url-invalid', { problem })], 2);
+const invalid = (problem: string) => fatal(2, 'smtp-url-invalid', { problem });
 
 /** Parses `SCS_SMTP_URL`; throws a configuration error (exit 2) naming what is wrong, never echoing the password. */
 export function parseSmtpUrl(text: string): SmtpServer {

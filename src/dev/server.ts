@@ -6,6 +6,7 @@ import { releaseOutputPath } from '../content/permalink.js';
 import type { Release } from '../content/types.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { type SiteStrings, translate } from '../site/strings.js';
+import { escapeHtml as esc } from '../core/text.js';
 
 /** What the preview server shows: the latest build, and what it was built from. */
 export interface PreviewState {
@@ -43,11 +44,8 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-export const EVENTS_PATH = '/_scs/events';
-export const EMAIL_PATH = '/_scs/email/';
-
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const EVENTS_PATH = '/_scs/events';
+const EMAIL_PATH = '/_scs/email/';
 
 /** Reloads the page when the preview has rebuilt. Only ever in the preview, never in the output. */
 const LIVE_RELOAD = `<script>(function(){var s=new EventSource(${JSON.stringify(EVENTS_PATH)});s.addEventListener('reload',function(){location.reload()});addEventListener('pagehide',function(){s.close()})})();</script>`;

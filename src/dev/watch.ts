@@ -1,5 +1,5 @@
 import type { Config } from '../config/types.js';
-import { checkReleases, type LoadSession, releasesUnchanged } from '../content/load.js';
+import { checkReleases, type LoadReuse, releasesUnchanged } from '../content/load.js';
 import type { Release } from '../content/types.js';
 import { type Diagnostic, hasErrors, ScsError } from '../core/diagnostic.js';
 import { type BuildOptions, type BuildResult, buildSite } from '../site/build.js';
@@ -58,11 +58,11 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
   // `clean` and `forceOut` are for the first build: the ones after it build on it.
   let first = true;
   // The release cache stays in memory between rebuilds (the build state is read back: a few ms).
-  const session: LoadSession = {};
+  const reuse: LoadReuse = {};
   let config: Config | undefined;
   const loop = new RebuildLoop({
     followClock: !fixedNow,
-    verify: () => !!config && releasesUnchanged(config, session),
+    verify: () => !!config && releasesUnchanged(config, reuse),
     ...(debounceMs === undefined ? {} : { debounceMs }),
     ...(onUnwatchable ? { onUnwatchable } : {}),
     build: async (reason, changed) => {
@@ -75,8 +75,8 @@ export async function watchSite(options: WatchOptions): Promise<Watching> {
         onBuild({ ok: false, reason, diagnostics: e.diagnostics, elapsedMs: elapsedMs() });
         return {};
       }
-      if (changed) session.changed = changed;
-      const checked = await checkReleases(config, { session });
+      if (changed) reuse.changed = changed;
+      const checked = await checkReleases(config, { reuse });
       if (hasErrors(checked.diagnostics)) {
         onBuild({ ok: false, config, reason, diagnostics: checked.diagnostics, elapsedMs: elapsedMs() });
         return { config };

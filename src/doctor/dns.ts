@@ -1,8 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
 import type { Config } from '../config/types.js';
-import { report } from '../core/catalogue/index.js';
-import { type Diagnostic, ScsError } from '../core/diagnostic.js';
+import { report, usageError } from '../core/catalogue/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { loadDkimSigner } from '../email/dkim.js';
 import { type DoctorCheck, failed, passed, skipped } from './types.js';
 
@@ -16,14 +16,9 @@ export function dnsResolver(server: string | undefined, timeoutMs: number): TxtR
   try {
     resolver.setServers([server]);
   } catch {
-    throw new ScsError(
-      [
-        report('usage', {
-          problem: `The DNS server "${server}" is not an IP address with an optional port.`,
-          fix: 'Write it as 127.0.0.1:5353 or [::1]:53 (--dns-server or SCS_DNS_SERVER).',
-        }),
-      ],
-      2,
+    throw usageError(
+      `The DNS server "${server}" is not an IP address with an optional port.`,
+      'Write it as 127.0.0.1:5353 or [::1]:53 (--dns-server or SCS_DNS_SERVER).',
     );
   }
   return resolver;

@@ -7,26 +7,21 @@ import { report } from '../core/catalogue/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { parseMarkdown } from '../render/markdown.js';
 import type { EmailContent } from './content.js';
-import type { Locator, Where } from './locate.js';
-import { hasControlCharacters } from './mime.js';
+import type { Locator, FilePosition } from '../content/locate.js';
+import { hasControlCharacters } from '../core/text.js';
 import { plainInline } from './text.js';
 import { isHttpUrl, localImageFile, urlScheme } from './urls.js';
 
 /** Longer subjects are cut off by every mail client, and some spam filters dislike them. */
-export const MAX_SUBJECT = 150;
+const MAX_SUBJECT = 150;
 /** Gmail clips HTML beyond 102 KB behind a "View entire message" link (and hides the footer). */
-export const HTML_LIMIT = 102 * 1024;
+const HTML_LIMIT = 102 * 1024;
 export const HTML_WARN = 90 * 1024;
 
 const LINK_SCHEMES = new Set(['http', 'https', 'mailto', 'tel']);
 
 /** Header fields and single-line texts: no line breaks may reach a header or break the layout. */
-export function checkFields(
-  config: Config,
-  release: Release,
-  content: EmailContent,
-  at: Locator,
-): Diagnostic[] {
+function checkFields(config: Config, release: Release, content: EmailContent, at: Locator): Diagnostic[] {
   const out: Diagnostic[] = [];
   const title = () => at.key(release.path, 'title');
   if (hasControlCharacters(content.subject)) {
@@ -96,13 +91,13 @@ function sources(config: Config, release: Release, at: Locator): Source[] {
  * absolute URL; links must be http(s), mailto or tel; relative ones lead to
  * what content/links.ts resolves them to (the check reports those that lead nowhere).
  */
-export function checkLinks(config: Config, release: Release, at: Locator): Diagnostic[] {
+function checkLinks(config: Config, release: Release, at: Locator): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const src of sources(config, release, at)) {
     const visit = (tokens: readonly Token[], offset: number) => {
       for (const t of tokens) {
         const here = t.map ? t.map[0] : offset;
-        const where = (needle: string): Where => at.find(src.file, needle, src.line() + here);
+        const where = (needle: string): FilePosition => at.find(src.file, needle, src.line() + here);
         if (t.type === 'image')
           checkImage(
             String(t.attrGet('src') ?? ''),
@@ -125,7 +120,7 @@ export function checkLinks(config: Config, release: Release, at: Locator): Diagn
 function checkImage(
   src: string,
   alt: string,
-  where: (needle: string) => Where,
+  where: (needle: string) => FilePosition,
   out: Diagnostic[],
   config: Config,
   release: Release,
@@ -143,7 +138,7 @@ function checkImage(
   }
 }
 
-function checkLink(href: string, where: (needle: string) => Where, out: Diagnostic[]) {
+function checkLink(href: string, where: (needle: string) => FilePosition, out: Diagnostic[]) {
   const scheme = urlScheme(href);
   if (!href.trim()) {
     out.push(report('email-link-invalid', where(']()')));
@@ -153,7 +148,7 @@ function checkLink(href: string, where: (needle: string) => Where, out: Diagnost
 }
 
 /** Raw HTML is not rewritten, so its URLs must already work in an inbox. */
-function checkRawHtml(html: string, where: (needle: string) => Where, out: Diagnostic[]) {
+function checkRawHtml(html: string, where: (needle: string) => FilePosition, out: Diagnostic[]) {
   for (const m of html.matchAll(/<img\b[^>]*>/gi)) {
     if (!/\balt\s*=\s*("[^"]*\S[^"]*"|'[^']*\S[^']*'|[^\s"'>]+)/i.test(m[0])) {
       out.push(report('email-image-alt-missing', where(m[0].slice(0, 40))));

@@ -14,7 +14,7 @@ export interface CompileInput {
 }
 
 /** The "[TEST]" mark `scs send --test` puts in front of the subject. */
-export const TEST_SUBJECT_MARK = '[TEST] ';
+const TEST_SUBJECT_MARK = '[TEST] ';
 
 /**
  * Everything about a message that does not depend on the recipient, encoded once: header fields,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import { type DkimSigner, dkimHeader } from './dkim.js';
+import { singleLine } from '../core/text.js';
 
 /**
  * The MIME writer of every mail scs sends (newsletters and confirmation mails alike): the encodings,
@@ -108,19 +109,6 @@ export function encodeWords(text: string, firstMax = 75): string[] {
   return words;
 }
 
-/** Anything that could break a header line or confuse a reader: line breaks and control characters (a tab is white space). */
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/;
-const CONTROL_RUNS = /[\s\u0000-\u001f\u007f\u0085\u2028\u2029]+/g;
-
-export function hasControlCharacters(text: string): boolean {
-  return CONTROL.test(text);
-}
-
-/** Collapses line breaks, tabs and other control characters into single spaces. */
-export function singleLine(text: string): string {
-  return text.replace(CONTROL_RUNS, ' ').trim();
-}
-
 const needsEncoding = (text: string) => /[^\x20-\x7e]/.test(text) || text.includes('=?');
 
 /**
@@ -194,18 +182,6 @@ export function formatDate(date: Date): string {
     `${DAYS[date.getUTCDay()]}, ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} ` +
     `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`
   );
-}
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
 /**

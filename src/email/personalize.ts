@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { report } from '../core/catalogue/index.js';
 import { ScsError } from '../core/diagnostic.js';
-import {
-  addressHeader,
-  escapeHtml,
-  formatDate,
-  headerAddress,
-  quotedPrintable,
-  singleLine,
-  writeMessage,
-} from './mime.js';
+import { addressHeader, formatDate, headerAddress, quotedPrintable, writeMessage } from './mime.js';
+import { escapeHtml, singleLine } from '../core/text.js';
 import type { Chunks, EmailRecipient, MessageTemplate, PersonalizedMessage, Slot } from './types.js';
 
 export type { EmailRecipient } from './types.js';

@@ -1,7 +1,7 @@
 import type { Config } from '../config/types.js';
 import type { Release } from '../content/types.js';
 import { ScsError } from '../core/diagnostic.js';
-import { escapeHtml } from './mime.js';
+import { escapeHtml } from '../core/text.js';
 import { renderSampleEmail, type SampleEmail } from './sample.js';
 import { chooseList } from './select.js';
 import { fill, loadEmailStrings } from './strings.js';

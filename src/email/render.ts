@@ -7,7 +7,7 @@ import { compileMessage } from './compile.js';
 import { emailContent } from './content.js';
 import { loadDkimSigner } from './dkim.js';
 import { htmlView, renderHtmlPart } from './html-part.js';
-import { Locator } from './locate.js';
+import { Locator } from '../content/locate.js';
 import { unknownList, wrongLanguage } from './select.js';
 import { type PressMail, pressContent } from './press.js';
 import { loadEmailStrings } from './strings.js';

@@ -1,14 +1,14 @@
 import type { Config } from '../config/types.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import type { Release } from '../content/types.js';
-import { escapeHtml } from './mime.js';
+import { escapeHtml } from '../core/text.js';
 import { personalize } from './personalize.js';
 import { renderNewsletter } from './render.js';
 import { loadEmailStrings } from './strings.js';
 import type { EmailRecipient, MessageTemplate, PersonalizedMessage } from './types.js';
 
 /** The token in a sample unsubscribe URL: obviously not one the server would accept. */
-export const SAMPLE_TOKEN = 'SAMPLE-TOKEN-NOT-VALID';
+const SAMPLE_TOKEN = 'SAMPLE-TOKEN-NOT-VALID';
 
 /** A made-up recipient for inspecting an email (`scs email`, `scs preview`). */
 export function sampleRecipient(config: Config, lang: string): EmailRecipient {

@@ -1,6 +1,6 @@
 import type { Config, NewsletterList } from '../config/types.js';
 import type { Release } from '../content/types.js';
-import { report } from '../core/catalogue/index.js';
+import { report, fatal } from '../core/catalogue/index.js';
 import { type Diagnostic, ScsError } from '../core/diagnostic.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 
@@ -17,7 +17,7 @@ export function chooseList(config: Config, release: Release, listId?: string): N
   }
   const list = lists.find((l) => l.lang === release.lang);
   if (!list) {
-    throw new ScsError([report('email-list-missing', { lang: release.lang, id: release.id })], 2);
+    throw fatal(2, 'email-list-missing', { lang: release.lang, id: release.id });
   }
   return list;
 }

@@ -7,7 +7,7 @@ import { DELIVERY_STATUSES, type DeliveryCounts } from '../store/ledger-types.js
 import { resolveSecret } from '../config/secret.js';
 import { messageBuilder } from './messages.js';
 import type { PlannedDispatch } from './plan.js';
-import type { DeliverySession } from './session.js';
+import type { SendingRun } from './sending-run.js';
 import type { DeliveryRunOptions, DispatchReport } from './types.js';
 
 /** A newsletter as `renderNewsletter` makes it: the template, or the reasons there is none. */
@@ -80,13 +80,13 @@ export function notStarted(
 }
 
 /**
- * Sends the planned dispatches one after the other, in a session holding the dispatch lock. Each is
+ * Sends the planned dispatches one after the other, in a run holding the dispatch lock. Each is
  * rendered once, snapshotted into the ledger (when new) and sent. When one pauses or is stopped, the
  * rest wait for the next run: whatever stopped it would hit them too.
  */
 export async function deliver(
   config: Config,
-  session: DeliverySession,
+  run: SendingRun,
   planned: readonly PlannedDispatch[],
   options: DeliveryRunOptions & {
     now: Date;
@@ -98,7 +98,7 @@ export async function deliver(
     rendered?: ReadonlyMap<PlannedDispatch, Rendered>;
   },
 ): Promise<DispatchReport[]> {
-  const { store, transport } = session;
+  const { store, transport } = run;
   const { ledger } = store;
   const clock = options.clock ?? (() => new Date());
   const { secret } = resolveSecret(config);
@@ -198,7 +198,7 @@ export async function deliver(
       lateBounces: async () => (await store.bounces.dispatchCounts(dispatch.id)).hard,
       build,
       clock,
-      signal: session.signal,
+      signal: run.signal,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     reports.push({

@@ -54,7 +54,7 @@ export interface PublishPlan {
 const key = (releaseId: string, listId: string) => `${releaseId}\n${listId}`;
 
 /** A correction's date names its dispatch; a notice's variant names the change it announces. */
-export const NOTICE_WITHDRAWN = 'withdrawn';
+const NOTICE_WITHDRAWN = 'withdrawn';
 const EMBARGO_NOTICE = 'embargo:';
 
 /**
@@ -122,7 +122,7 @@ export function planPublish(
 }
 
 /** The press lists a release is briefed to: its language, and a topic in common when the list names topics. */
-export function pressListsFor(config: Config, release: Release): NewsletterList[] {
+function pressListsFor(config: Config, release: Release): NewsletterList[] {
   return listsForRelease(config, release).filter((l) => l.audience === 'press');
 }
 

@@ -19,7 +19,7 @@ import {
   type SkippedDispatch,
 } from './plan.js';
 import type { Release } from '../content/types.js';
-import { openSession } from './session.js';
+import { openSendingRun } from './sending-run.js';
 import type { DeliveryRunOptions, DispatchReport, RecoveredDispatch, TransportInfo } from './types.js';
 
 export interface PublishOptions extends DeliveryRunOptions {
@@ -166,25 +166,20 @@ export async function publish(config: Config, options: PublishOptions): Promise<
     return result;
   }
 
-  const clock = options.clock ?? (() => new Date());
-  const opened = await openSession(config, {
-    command: 'scs publish',
-    clock,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const opened = await openSendingRun(config, { ...options, command: 'scs publish' });
   if (!opened.ok) {
     result.busy = opened.holder;
     result.ok = true;
     return result;
   }
-  const { session } = opened;
+  const { run } = opened;
   try {
-    if (session.lock.tookOverFrom) result.tookOverFrom = session.lock.tookOverFrom;
-    result.recovered = session.recovered;
+    if (run.lock.tookOverFrom) result.tookOverFrom = run.lock.tookOverFrom;
+    result.recovered = run.recovered;
     const plan = planPublish(
       config,
       checked.releases,
-      (await session.store.ledger.list()).filter((d) => d.transport === session.transport.kind),
+      (await run.store.ledger.list()).filter((d) => d.transport === run.transport.kind),
       options.now,
     );
     adopt(plan);
@@ -208,14 +203,14 @@ export async function publish(config: Config, options: PublishOptions): Promise<
     if (!built.ok || hasErrors(built.diagnostics)) return result;
     result.dispatches = [
       ...mail.heldReports(transport.kind),
-      ...(await deliver(config, session, mail.sendable, {
+      ...(await deliver(config, run, mail.sendable, {
         ...options,
         settings: deliverySettings(config, {}),
         rendered: mail.rendered,
       })),
     ];
   } finally {
-    await session.close();
+    await run.close();
   }
   result.diagnostics.push(...result.dispatches.flatMap((d) => d.diagnostics));
   result.ok = !hasErrors(result.diagnostics) && result.dispatches.every((d) => d.state === 'done');

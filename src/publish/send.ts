@@ -16,7 +16,7 @@ import { dryRunReports } from './dry-run.js';
 import { messageBuilder } from './messages.js';
 import type { PlannedDispatch } from './plan.js';
 import { listsForRelease } from './select.js';
-import { openSession } from './session.js';
+import { openSendingRun } from './sending-run.js';
 import type { DeliveryRunOptions, DispatchReport, RecoveredDispatch, TransportInfo } from './types.js';
 
 export interface SendOptions extends DeliveryRunOptions {
@@ -149,44 +149,38 @@ export async function sendRelease(config: Config, options: SendOptions): Promise
     return result;
   }
 
-  const clock = options.clock ?? (() => new Date());
-  const opened = await openSession(config, {
-    command: `scs send ${options.release}`,
-    clock,
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const opened = await openSendingRun(config, { ...options, command: `scs send ${options.release}` });
   if (!opened.ok) {
     result.busy = opened.holder;
     return result;
   }
-  const { session } = opened;
+  const { run } = opened;
   try {
-    result.transport = { kind: session.transport.kind, description: session.transport.description };
-    if (session.lock.tookOverFrom) result.tookOverFrom = session.lock.tookOverFrom;
-    result.recovered = session.recovered;
+    result.transport = { kind: run.transport.kind, description: run.transport.description };
+    if (run.lock.tookOverFrom) result.tookOverFrom = run.lock.tookOverFrom;
+    result.recovered = run.recovered;
     const key = (p: PlannedDispatch) => ({
       releaseId: p.release.id,
       listId: p.list.id,
-      transport: session.transport.kind,
+      transport: run.transport.kind,
     });
     // A press list briefed before the embargo has had the release: only a --list names it again.
     const briefed = async (p: PlannedDispatch) =>
       options.list === undefined &&
-      (await session.store.ledger.find({ ...key(p), kind: 'briefing' })) !== undefined;
+      (await run.store.ledger.find({ ...key(p), kind: 'briefing' })) !== undefined;
     const withExisting: PlannedDispatch[] = [];
     for (const p of planned) {
       if (await briefed(p)) continue;
-      const existing = await session.store.ledger.find(key(p));
+      const existing = await run.store.ledger.find(key(p));
       withExisting.push(existing ? { ...p, existing } : p);
     }
-    result.dispatches = await deliver(config, session, withExisting, {
+    result.dispatches = await deliver(config, run, withExisting, {
       ...options,
       topUp: true,
       settings: deliverySettings(config, options),
     });
   } finally {
-    await session.close();
+    await run.close();
   }
   result.diagnostics.push(...result.dispatches.flatMap((d) => d.diagnostics));
   result.ok = !hasErrors(result.diagnostics) && result.dispatches.every((d) => d.state === 'done');

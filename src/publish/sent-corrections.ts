@@ -9,10 +9,7 @@ import type { Dispatch } from '../store/ledger-types.js';
  * make the page say something other than what people were sent. Each mailed correction (its release,
  * date and text, from the ledger) must still be in its release as it was.
  */
-export function sentCorrectionRules(
-  releases: readonly Release[],
-  dispatches: readonly Dispatch[],
-): Diagnostic[] {
+function sentCorrectionRules(releases: readonly Release[], dispatches: readonly Dispatch[]): Diagnostic[] {
   const byId = new Map(releases.map((r) => [r.id, r]));
   const seen = new Set<string>();
   const out: Diagnostic[] = [];

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../email/mime.js';
+import { escapeHtml } from '../core/text.js';
 
 /**
  * An email address as HTML that may wrap after "@" and before each dot (`<wbr>`), so a narrow column

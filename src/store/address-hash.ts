@@ -1,6 +1,5 @@
 import { createHmac, createSecretKey } from 'node:crypto';
-import { report } from '../core/catalogue/index.js';
-import { ScsError } from '../core/diagnostic.js';
+import { fatal } from '../core/catalogue/index.js';
 
 /**
  * The keyed hash the suppression list stores instead of an address (HMAC-SHA256 with the secret):
@@ -35,6 +34,6 @@ export async function checkSecret(
   );
   const [stored] = await query("SELECT value FROM meta WHERE key = 'secret-fingerprint'");
   if (stored?.value !== fingerprint) {
-    throw new ScsError([report('store-secret-mismatch', { database })], 2);
+    throw fatal(2, 'store-secret-mismatch', { database });
   }
 }

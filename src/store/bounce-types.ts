@@ -49,7 +49,7 @@ export interface BounceRepo {
   delivery(dispatchId: number, subscriberId: number): Promise<BouncedDelivery | undefined>;
   /** The delivery that carried this Message-ID, to this address when one is given. */
   deliveryByMessageId(messageId: string, email?: string): Promise<BouncedDelivery | undefined>;
-  /** The latest delivery sent to this address (for relays that do not pass our Message-ID back). */
+  /** The latest delivery sent to this address, in any case of its letters (for relays that do not pass our Message-ID back). */
   latestDelivery(email: string): Promise<BouncedDelivery | undefined>;
   /** Whether an event with this key was recorded. */
   seen(key: string): Promise<boolean>;

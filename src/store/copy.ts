@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
-import { report } from '../core/catalogue/index.js';
+import { fatal } from '../core/catalogue/index.js';
 import { ScsError } from '../core/diagnostic.js';
 import { secretFingerprint } from './address-hash.js';
 import { locateStore, type StoreLocation } from './location.js';
@@ -65,16 +65,10 @@ export async function copyDatabase(options: {
   const fromLocation = locateStore(options.from, options.root);
   const toLocation = locateStore(options.to, options.root);
   if (fromLocation.kind === 'sqlite' && !existsSync(fromLocation.file)) {
-    throw new ScsError(
-      [report('store-copy-refused', { database: fromLocation.shown, reason: 'there is no such file' })],
-      2,
-    );
+    throw fatal(2, 'store-copy-refused', { database: fromLocation.shown, reason: 'there is no such file' });
   }
   if (fromLocation.shown === toLocation.shown) {
-    throw new ScsError(
-      [report('store-copy-refused', { database: toLocation.shown, reason: 'it is the source itself' })],
-      2,
-    );
+    throw fatal(2, 'store-copy-refused', { database: toLocation.shown, reason: 'it is the source itself' });
   }
   const source = await open(fromLocation, options, false);
   // A file this copy creates goes again when the copy fails: nothing half-made is left behind.
@@ -88,7 +82,7 @@ export async function copyDatabase(options: {
     return result;
   } catch (e) {
     if (e instanceof ScsError) throw e;
-    throw new ScsError([report('store-copy-failed', { reason: (e as Error).message })], 1);
+    throw fatal(1, 'store-copy-failed', { reason: (e as Error).message });
   } finally {
     await target?.close();
     await source.close();
@@ -104,7 +98,7 @@ async function copy(source: Side, target: Side, fingerprint: string): Promise<Co
     // Suppression hashes and sent links are keyed with the secret: the copy must be used with the same.
     const keyed = await source.count('meta', "key = 'secret-fingerprint'");
     if (keyed && !(await source.count('meta', `key = 'secret-fingerprint' AND value = '${fingerprint}'`))) {
-      throw new ScsError([report('store-secret-mismatch', { database: source.shown })], 2);
+      throw fatal(2, 'store-secret-mismatch', { database: source.shown });
     }
     const tables = (await source.tables()).filter((t) => !LOCAL.has(t));
     tables.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
@@ -140,7 +134,7 @@ async function copy(source: Side, target: Side, fingerprint: string): Promise<Co
       const expected = await source.count(table);
       const written = table === 'meta' ? rows : await target.count(table);
       if (rows !== expected || written !== expected) {
-        throw new ScsError([report('store-copy-mismatch', { table, expected, written })], 1);
+        throw fatal(1, 'store-copy-mismatch', { table, expected, written });
       }
       copied.push({ table, rows });
     }
@@ -160,7 +154,7 @@ function rank(table: string): number {
 }
 
 function refuse(target: Side, reason: string): never {
-  throw new ScsError([report('store-copy-refused', { database: target.shown, reason })], 2);
+  throw fatal(2, 'store-copy-refused', { database: target.shown, reason });
 }
 
 /** PostgreSQL hands bigints over as strings; SQLite's integer columns want numbers. */
@@ -206,7 +200,7 @@ function readOnly(file: string, shown: string): Database.Database {
   try {
     return new Database(file, { readonly: true, fileMustExist: true });
   } catch (e) {
-    throw new ScsError([report('store-unreadable', { database: shown, reason: (e as Error).message })], 2);
+    throw fatal(2, 'store-unreadable', { database: shown, reason: (e as Error).message });
   }
 }
 

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Config } from '../config/types.js';
-import { report } from '../core/catalogue/index.js';
-import { ScsError } from '../core/diagnostic.js';
+import { fatal } from '../core/catalogue/index.js';
 import { type StoreLocation, storeLocation } from './location.js';
 import { openStore } from './open.js';
 import { connectPostgres } from './postgres/connect.js';
@@ -36,10 +35,7 @@ export async function databaseStatus(config: Config): Promise<DatabaseStatus> {
         db = new Database(location.file, { readonly: true, fileMustExist: true });
         version = db.pragma('user_version', { simple: true }) as number;
       } catch (e) {
-        throw new ScsError(
-          [report('store-unreadable', { database: location.shown, reason: (e as Error).message })],
-          2,
-        );
+        throw fatal(2, 'store-unreadable', { database: location.shown, reason: (e as Error).message });
       } finally {
         db?.close();
       }

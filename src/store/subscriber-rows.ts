@@ -1,5 +1,4 @@
 import { addressKey } from '../subscribers/email.js';
-import { addressHasher } from './address-hash.js';
 import type {
   AwaitingConfirmation,
   NewSubscriber,
@@ -50,25 +49,6 @@ export const iso = (d: Date): string => {
 const date = (s: string) => new Date(s);
 const optionalDate = (s: string | null) => (s === null ? null : new Date(s));
 
-// Large enough for the issue's million-row import (about 150 MB then): past it, every address of the
-// import is hashed twice, for its lookup and for its row.
-const HASH_CACHE_SIZE = 1_100_000;
-
-/** The keyed hash (see address-hash.ts), remembered: an import hashes each address for a lookup, then to store it. */
-export function cachedHasher(secret: string): (text: string) => string {
-  const keyedHash = addressHasher(secret);
-  const hashes = new Map<string, string>();
-  return (text) => {
-    let h = hashes.get(text);
-    if (h === undefined) {
-      if (hashes.size >= HASH_CACHE_SIZE) hashes.clear();
-      h = keyedHash(text);
-      hashes.set(text, h);
-    }
-    return h;
-  };
-}
-
 // Who may be mailed: confirmed, on the list, and not suppressed (the hash check is belt and braces:
 // every suppressing change also sets the status). `m` is the membership, `s` the subscriber.
 export const DELIVERABLE = `
@@ -86,14 +66,19 @@ export type SuppressionRow = { hash: string; reason: SuppressionReason; created_
 /**
  * What `suppression` says of each of many addresses, in a read per slice of `slice` hashes: `hashes`
  * gives the two an address may be suppressed under (the same twice when it has one), `read` the rows of
- * a slice of hashes.
+ * a slice of hashes. `any` says whether the list has a row at all: a newsroom's first import (a million
+ * addresses, say) then neither hashes nor reads for it.
  */
 export async function suppressionsInBulk(
   emails: readonly string[],
   hashes: (email: string) => readonly [string, string],
-  read: (hashes: string[]) => Promise<SuppressionRow[]> | SuppressionRow[],
+  read: {
+    any(): Promise<boolean> | boolean;
+    rows(hashes: string[]): Promise<SuppressionRow[]> | SuppressionRow[];
+  },
   slice: number,
 ): Promise<Map<string, Suppression>> {
+  if (!emails.length || !(await read.any())) return new Map();
   const pairs = new Map<string, readonly [string, string]>();
   const all = new Set<string>();
   for (const email of emails) {
@@ -105,7 +90,7 @@ export async function suppressionsInBulk(
   const list = [...all];
   const byHash = new Map<string, SuppressionRow>();
   for (let i = 0; i < list.length; i += slice)
-    for (const row of await read(list.slice(i, i + slice))) byHash.set(row.hash, row);
+    for (const row of await read.rows(list.slice(i, i + slice))) byHash.set(row.hash, row);
   const found = new Map<string, Suppression>();
   if (!byHash.size) return found;
   for (const [email, [a, b]] of pairs) {

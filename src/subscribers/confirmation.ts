@@ -5,12 +5,12 @@ import { loadDkimSigner } from '../email/dkim.js';
 import {
   addressHeader,
   alternativeFrame,
-  escapeHtml,
   formatDate,
   quotedPrintable,
   unstructuredHeader,
   writeMessage,
 } from '../email/mime.js';
+import { escapeHtml } from '../core/text.js';
 import { newMessageId, recipientAddress } from '../email/personalize.js';
 import { CONFIRMATION_SENT, type SubscriberRepo } from '../store/subscriber-types.js';
 import { fill } from '../email/strings.js';

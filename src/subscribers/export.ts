@@ -4,7 +4,7 @@ import { defuseFormula } from './csv.js';
 
 export type ExportFormat = 'csv' | 'json';
 
-export const EXPORT_COLUMNS = [
+const EXPORT_COLUMNS = [
   'email',
   'name',
   'language',
@@ -31,7 +31,7 @@ const csvLists = (s: Subscriber) =>
     .join(' ');
 
 /** One subscriber as a flat record; `scs subscribers import` reads this layout back. */
-export function exportRecord(s: Subscriber): Record<(typeof EXPORT_COLUMNS)[number], string> {
+function exportRecord(s: Subscriber): Record<(typeof EXPORT_COLUMNS)[number], string> {
   return {
     email: s.email,
     name: s.name ?? '',
@@ -48,7 +48,7 @@ export function exportRecord(s: Subscriber): Record<(typeof EXPORT_COLUMNS)[numb
 }
 
 /** RFC 4180 quoting, only where needed, of a cell that cannot be taken for a formula. */
-export function csvField(cell: string): string {
+function csvField(cell: string): string {
   const value = defuseFormula(cell);
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

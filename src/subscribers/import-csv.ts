@@ -86,7 +86,7 @@ export function readSubscriberCsv(file: string, shown: string): ParsedCsv {
   return parseSubscriberCsv(text, shown);
 }
 
-export function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
+function parseSubscriberCsv(text: string, shown: string): ParsedCsv {
   const delimiter = detectDelimiter(text);
   let records: CsvRecord[];
   try {

@@ -1,5 +1,5 @@
 import type { Config, NewsletterList } from '../config/types.js';
-import { report } from '../core/catalogue/index.js';
+import { report, fatal } from '../core/catalogue/index.js';
 import { ScsError } from '../core/diagnostic.js';
 import { didYouMean } from '../core/schema-diagnostics.js';
 
@@ -25,10 +25,7 @@ export function resolveLists(config: Config, ids: readonly string[] | undefined)
   const named = [...new Set(ids ?? [])];
   if (named.length === 0) {
     if (all.length === 1) return all;
-    throw new ScsError(
-      [report('list-required', { count: all.length, lists: all.join(', '), first: all[0]! })],
-      2,
-    );
+    throw fatal(2, 'list-required', { count: all.length, lists: all.join(', '), first: all[0]! });
   }
   checkListsKnown(config, named);
   return named;
@@ -37,7 +34,7 @@ export function resolveLists(config: Config, ids: readonly string[] | undefined)
 /** A configuration error when there is no list at all to subscribe to. */
 export function checkListsConfigured(config: Config): void {
   if (configured(config).length) return;
-  throw new ScsError([report('list-none')], 2);
+  throw fatal(2, 'list-none');
 }
 
 /** Throws a usage error for the first list id the config does not declare. */
@@ -56,14 +53,9 @@ export function checkListsKnown(config: Config, ids: readonly string[]): void {
 /** Checks a language code against the configured languages. */
 export function checkLanguage(config: Config, lang: string): void {
   if (config.languages.includes(lang)) return;
-  throw new ScsError(
-    [
-      report('language-unknown', {
-        lang,
-        languages: config.languages.join(', '),
-        didYouMean: didYouMean(lang, config.languages),
-      }),
-    ],
-    2,
-  );
+  throw fatal(2, 'language-unknown', {
+    lang,
+    languages: config.languages.join(', '),
+    didYouMean: didYouMean(lang, config.languages),
+  });
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../config/types.js';
-import { report } from '../core/catalogue/index.js';
-import { ScsError } from '../core/diagnostic.js';
+import { fatal } from '../core/catalogue/index.js';
+import type { ScsError } from '../core/diagnostic.js';
 import { outboxDir } from '../delivery/create-transport.js';
 import { removeOutboxMessages } from '../delivery/outbox.js';
 import type { SendResult, Transport } from '../delivery/transport.js';
@@ -17,11 +17,11 @@ import { resolveSecret } from '../config/secret.js';
 export function requireEmail(input: string): string {
   const checked = normalizeEmail(input);
   if (checked.ok) return checked.email;
-  throw new ScsError([report('email-invalid', { value: input, reason: checked.reason })], 2);
+  throw fatal(2, 'email-invalid', { value: input, reason: checked.reason });
 }
 
 function notFound(email: string): ScsError {
-  return new ScsError([report('subscriber-not-found', { email })], 1);
+  return fatal(1, 'subscriber-not-found', { email });
 }
 
 export interface AddOptions {
@@ -62,8 +62,7 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
   const name = options.name?.trim() || null;
   const onlyPress = lists.every((l) => config.newsletter.lists[l]?.audience === 'press');
   const reason = options.press?.reason?.trim();
-  if (onlyPress && !reason)
-    throw new ScsError([report('press-reason-missing', { list: lists.join(', '), email })], 2);
+  if (onlyPress && !reason) throw fatal(2, 'press-reason-missing', { list: lists.join(', '), email });
   const repo = store.subscribers;
   const { plan, id } = await store.transaction(async ({ subscribers: repo }) => {
     const plan = planEnrolment(
@@ -101,7 +100,7 @@ export async function addSubscriber(config: Config, store: Store, options: AddOp
     return { plan, id };
   });
   if (plan.kind === 'skip') {
-    throw new ScsError([report('subscriber-suppressed', { email, detail: plan.detail })], 1);
+    throw fatal(1, 'subscriber-suppressed', { email, detail: plan.detail });
   }
   const subscriber = (await repo.get(id!))!;
   const result: AddResult = {

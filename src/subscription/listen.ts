@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { report } from '../core/catalogue/index.js';
-import { ScsError } from '../core/diagnostic.js';
+import { fatal } from '../core/catalogue/index.js';
 
 /** Starts listening; a busy or forbidden port is a clear error, not a crash. */
 export function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
@@ -12,12 +11,7 @@ export function listen(server: Server, host: string, port: number): Promise<Addr
         EACCES: `port ${port} needs privileges this user does not have`,
         EADDRNOTAVAIL: `${host} is not an address of this machine`,
       };
-      reject(
-        new ScsError(
-          [report('serve-listen-failed', { host, port, reason: why[e.code ?? ''] ?? e.message })],
-          1,
-        ),
-      );
+      reject(fatal(1, 'serve-listen-failed', { host, port, reason: why[e.code ?? ''] ?? e.message }));
     };
     server.once('error', onError);
     server.listen(port, host, () => {

@@ -6,7 +6,7 @@ export interface Timers {
   clear(handle: unknown): void;
 }
 
-export const REAL_TIMERS: Timers = {
+const REAL_TIMERS: Timers = {
   set: (fn, ms) => setTimeout(fn, ms),
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
@@ -133,6 +133,6 @@ export function createMailQueue(options: MailQueueOptions): MailQueue {
 }
 
 /** SMTP replies often quote the recipient ("550 5.1.1 <bob@x.se>: no such user"). */
-export function maskAddresses(text: string): string {
+function maskAddresses(text: string): string {
   return text.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '<address>');
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config/types.js';
-import { escapeHtml as esc } from '../email/mime.js';
+import { escapeHtml as esc } from '../core/text.js';
 import { fill } from '../email/strings.js';
 import { publicLists } from '../subscribers/lists.js';
 import { pageTexts } from './texts.js';

@@ -112,7 +112,7 @@ export function createServer(
   const message = (
     status: number,
     lang: string,
-    title: (t: PageTexts) => string,
+    title: keyof PageTexts,
     texts: (t: PageTexts) => string[],
     extra: { signUpLink?: boolean; note?: string; headers?: Record<string, string> } = {},
   ): Reply => {
@@ -120,7 +120,7 @@ export function createServer(
     return {
       status,
       lang,
-      body: messagePage(config, lang, title(t), texts(t), {
+      body: messagePage(config, lang, t[title], texts(t), {
         error: status >= 400,
         ...(extra.signUpLink ? { signUpLink: true } : {}),
       }),
@@ -129,18 +129,12 @@ export function createServer(
     };
   };
   const gone = (lang: string, note: string) =>
-    message(
-      410,
-      lang,
-      (t) => t.goneTitle,
-      (t) => [t.gone],
-      { signUpLink: true, note },
-    );
+    message(410, lang, 'goneTitle', (t) => [t.gone], { signUpLink: true, note });
   const badRequest = (e: BadRequest, lang: string): Reply =>
     message(
       e.status,
       lang,
-      (t) => t.errorTitle,
+      'errorTitle',
       (t) => [
         e.reason === 'too-large'
           ? t.tooLarge
@@ -167,22 +161,15 @@ export function createServer(
     if (check.ok) return { claims: check.claims };
     if (check.reason === 'expired')
       return {
-        reply: message(
-          410,
-          lang,
-          (t) => t.linkExpiredTitle,
-          (t) => [t.linkExpired],
-          { signUpLink: true, note: 'token expired' },
-        ),
+        reply: message(410, lang, 'linkExpiredTitle', (t) => [t.linkExpired], {
+          signUpLink: true,
+          note: 'token expired',
+        }),
       };
     return {
-      reply: message(
-        400,
-        lang,
-        (t) => t.linkInvalidTitle,
-        (t) => [t.linkInvalid],
-        { note: `token ${check.reason}` },
-      ),
+      reply: message(400, lang, 'linkInvalidTitle', (t) => [t.linkInvalid], {
+        note: `token ${check.reason}`,
+      }),
     };
   }
 
@@ -191,13 +178,9 @@ export function createServer(
     const one = (name: string) => fields.get(name)?.[0] ?? '';
     const formLang = one('lang');
     if (formLang && !config.languages.includes(formLang))
-      return message(
-        400,
-        lang,
-        (t) => t.errorTitle,
-        (t) => [fill(t.languageUnknown, { lang: formLang })],
-        { note: 'unknown language' },
-      );
+      return message(400, lang, 'errorTitle', (t) => [fill(t.languageUnknown, { lang: formLang })], {
+        note: 'unknown language',
+      });
     const l = formLang || lang;
     const t = pageTexts(l);
     const requested = [
@@ -231,7 +214,7 @@ export function createServer(
       message(
         200,
         l,
-        (t) => t.checkInboxTitle,
+        'checkInboxTitle',
         (t) => [
           fill(t.checkInbox, {
             email: email.email,
@@ -312,17 +295,11 @@ export function createServer(
     if (result.kind === 'gone') return gone(lang, 'subscriber gone');
     const l = explicitLang ? lang : result.subscriber.lang;
     if (result.kind === 'nothing')
-      return message(
-        200,
-        l,
-        (t) => t.confirmedTitle,
-        (t) => [t.nothingToConfirm],
-        { note: 'nothing to confirm' },
-      );
+      return message(200, l, 'confirmedTitle', (t) => [t.nothingToConfirm], { note: 'nothing to confirm' });
     return message(
       200,
       l,
-      (t) => t.confirmedTitle,
+      'confirmedTitle',
       (t) => [fill(t.confirmed, { email: result.subscriber.email, lists: listNames(result.lists, l) })],
       { note: 'confirmed' },
     );
@@ -334,13 +311,7 @@ export function createServer(
       'unsubscribe',
       lang,
       explicitLang,
-      message(
-        200,
-        lang,
-        (t) => t.goneTitle,
-        (t) => [t.gone],
-        { note: 'subscriber gone' },
-      ),
+      message(200, lang, 'goneTitle', (t) => [t.gone], { note: 'subscriber gone' }),
     );
     if ('reply' in v) return v.reply;
     const { claims, subscriber, l } = v;
@@ -350,7 +321,7 @@ export function createServer(
       return message(
         200,
         l,
-        (t) => t.unsubscribedTitle,
+        'unsubscribedTitle',
         (t) => [fill(t.notSubscribed, { email: subscriber.email, list: listNames([listId], l) })],
         { note: 'not subscribed' },
       );
@@ -380,13 +351,9 @@ export function createServer(
     const oneClick = fields.get('List-Unsubscribe')?.[0] === 'One-Click';
     const scope = fields.get('scope')?.[0];
     if (!oneClick && scope !== 'list' && scope !== 'all')
-      return message(
-        400,
-        lang,
-        (t) => t.errorTitle,
-        (t) => [t.badRequest],
-        { note: 'no List-Unsubscribe=One-Click' },
-      );
+      return message(400, lang, 'errorTitle', (t) => [t.badRequest], {
+        note: 'no List-Unsubscribe=One-Click',
+      });
     const result = await unsubscribe(store, v.claims.subscriberId, scope === 'all' ? 'all' : v.claims.lists, {
       now: now(),
       source: oneClick ? 'one-click' : 'unsubscribe page',
@@ -396,19 +363,12 @@ export function createServer(
     const l = explicitLang || !subscriber ? lang : subscriber.lang;
     const note = result.left.length ? `unsubscribed from ${result.left.join(', ')}` : 'already unsubscribed';
     if (oneClick) return { status: 200, type: 'text', lang: l, body: `${pageTexts(l).oneClickDone}\n`, note };
-    if (!subscriber)
-      return message(
-        200,
-        l,
-        (t) => t.goneTitle,
-        (t) => [t.gone],
-        { note },
-      );
+    if (!subscriber) return message(200, l, 'goneTitle', (t) => [t.gone], { note });
     const lists = result.left.length ? result.left : v.claims.lists;
     return message(
       200,
       l,
-      (t) => t.unsubscribedTitle,
+      'unsubscribedTitle',
       (t) => [fill(t.unsubscribed, { email: subscriber.email, lists: listNames(lists, l) }), t.resubscribe],
       { signUpLink: true, note },
     );
@@ -419,12 +379,7 @@ export function createServer(
     const fallback = config.defaultLanguage;
     if (!url)
       return {
-        ...message(
-          400,
-          fallback,
-          (t) => t.errorTitle,
-          (t) => [t.badRequest],
-        ),
+        ...message(400, fallback, 'errorTitle', (t) => [t.badRequest]),
         path: '?',
       };
     // The proxy may pass the public path (/newsletter/subscribe) or strip it (/subscribe).
@@ -440,13 +395,7 @@ export function createServer(
       : negotiateLanguage(req.headers['accept-language'], config.languages, fallback);
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const allow = (methods: string): Reply =>
-      message(
-        405,
-        lang,
-        (t) => t.errorTitle,
-        (t) => [t.methodNotAllowed],
-        { headers: { Allow: methods } },
-      );
+      message(405, lang, 'errorTitle', (t) => [t.methodNotAllowed], { headers: { Allow: methods } });
     const reply = async (): Promise<Reply> => {
       try {
         switch (path) {
@@ -482,13 +431,7 @@ export function createServer(
                 return { status: r.status, type: 'text', lang, body: r.body, note: r.note };
               }
             }
-            return message(
-              404,
-              lang,
-              (t) => t.notFoundTitle,
-              (t) => [t.notFound],
-              { signUpLink: true },
-            );
+            return message(404, lang, 'notFoundTitle', (t) => [t.notFound], { signUpLink: true });
         }
       } catch (e) {
         if (e instanceof BadRequest) return badRequest(e, lang);
@@ -502,12 +445,7 @@ export function createServer(
     const started = performance.now();
     void route(req)
       .catch((e: Error) => ({
-        ...message(
-          500,
-          config.defaultLanguage,
-          (t) => t.internalErrorTitle,
-          (t) => [t.internalError],
-        ),
+        ...message(500, config.defaultLanguage, 'internalErrorTitle', (t) => [t.internalError]),
         note: `internal error: ${e.message}`,
         path: '?',
       }))

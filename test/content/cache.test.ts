@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { readReleaseBody } from '../../src/content/body.js';
 import { ParseCache } from '../../src/content/cache.js';
-import { checkReleases, type LoadSession, releasesUnchanged } from '../../src/content/load.js';
+import { checkReleases, type LoadReuse, releasesUnchanged } from '../../src/content/load.js';
 import { parseFilesParallel } from '../../src/content/parallel.js';
 import { exampleProject } from '../helpers/scs.js';
 
@@ -82,12 +82,12 @@ describe('the release cache', () => {
     const p = exampleProject();
     cleanup = p.cleanup;
     const config = loadConfig({ root: p.dir, env: {} });
-    const session: LoadSession = {};
-    const first = await checkReleases(config, { session });
-    expect(session.cache).toBeDefined();
+    const reuse: LoadReuse = {};
+    const first = await checkReleases(config, { reuse });
+    expect(reuse.cache).toBeDefined();
     // Unchanged files give the very same results, not read again from disk or the cache file.
     rmSync(path.join(p.dir, '.scs/cache'), { recursive: true });
-    const again = await checkReleases(config, { session });
+    const again = await checkReleases(config, { reuse });
     expect(again.releases).toHaveLength(first.releases.length);
     for (const [i, r] of again.releases.entries()) expect(r).toBe(first.releases[i]);
 
@@ -95,17 +95,17 @@ describe('the release cache', () => {
     const file = path.join(p.dir, 'releases/2026/2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md');
     appendFileSync(file, '\n– Ett nytt citat utan talare.\n');
     writeFileSync(path.join(p.dir, 'releases/ny.md'), '---\ntitle: Ny\ndate: 2026-01-10\n---\n\nIngress.\n');
-    const edited = await checkReleases(config, { session });
+    const edited = await checkReleases(config, { reuse });
     expect(edited.diagnostics.map((d) => d.code)).toEqual(['quote-unattributed']);
     expect(edited.releases.map((r) => r.slug)).toContain('ny');
     rmSync(path.join(p.dir, 'releases/ny.md'));
-    const after = await checkReleases(config, { session });
+    const after = await checkReleases(config, { reuse });
     expect(after.releases.map((r) => r.slug)).not.toContain('ny');
     expect(after.diagnostics.map((d) => d.code)).toEqual(['quote-unattributed']);
 
     // Another config does not reuse the results kept for the old one.
     const changed = { ...config, topics: {} };
-    expect((await checkReleases(changed, { session })).diagnostics.map((d) => d.code)).toContain(
+    expect((await checkReleases(changed, { reuse })).diagnostics.map((d) => d.code)).toContain(
       'topic-unknown',
     );
   });
@@ -121,9 +121,9 @@ describe('the cache on disk', () => {
     const p = exampleProject();
     cleanup = p.cleanup;
     const config = loadConfig({ root: p.dir, env: {} });
-    const session: LoadSession = {};
-    await checkReleases(config, { session });
-    expect(releasesUnchanged(config, session)).toBe(true);
+    const reuse: LoadReuse = {};
+    await checkReleases(config, { reuse });
+    expect(releasesUnchanged(config, reuse)).toBe(true);
     const seen = path.join(p.dir, 'releases/2026/2026-09-02-elcykelpoolen-pa-alidhem-fordubblas.sv.md');
     const missed = path.join(p.dir, 'releases/2026/2026-10-14-umea-lagrar-sommarvarme-i-gamla-bergrum.sv.md');
     appendFileSync(seen, '\n– Ett citat utan talare.\n');
@@ -132,20 +132,20 @@ describe('the cache on disk', () => {
     writeFileSync(added, '---\ntitle: Ny\ndate: 2026-11-01\n---\n\nIngress.\n\n– Tyst citat.\n');
     // Told of one edit only: that file is read again, and a new file is found, but the other edit is not
     // looked at...
-    session.changed = new Set([seen]);
-    const hinted = await checkReleases(config, { session });
-    expect(session.changed).toBeUndefined();
+    reuse.changed = new Set([seen]);
+    const hinted = await checkReleases(config, { reuse });
+    expect(reuse.changed).toBeUndefined();
     const unattributed = (r: typeof hinted) =>
       r.diagnostics.filter((d) => d.code === 'quote-unattributed').map((d) => path.basename(d.file!));
     expect(unattributed(hinted).sort()).toEqual([path.basename(added), path.basename(seen)].sort());
     // ...which the verification notices, and a check without the hint reads it.
-    expect(releasesUnchanged(config, session)).toBe(false);
-    expect(unattributed(await checkReleases(config, { session })).sort()).toEqual(
+    expect(releasesUnchanged(config, reuse)).toBe(false);
+    expect(unattributed(await checkReleases(config, { reuse })).sort()).toEqual(
       [path.basename(added), path.basename(seen), path.basename(missed)].sort(),
     );
-    expect(releasesUnchanged(config, session)).toBe(true);
+    expect(releasesUnchanged(config, reuse)).toBe(true);
     rmSync(added);
-    expect(releasesUnchanged(config, session)).toBe(false);
+    expect(releasesUnchanged(config, reuse)).toBe(false);
   });
 
   it('writes only a journal for a few changes, and folds it in when it grows', async () => {

@@ -167,6 +167,11 @@ describe.each(storeFactories)('every store ($name)', (factory) => {
       source: 'test',
       at: T0,
     });
+    // A relay that passes no Message-ID back may change the address's case.
+    expect(await store.bounces.latestDelivery('Gone@EXAMPLE.org')).toMatchObject({
+      dispatchId: sent.id,
+      subscriberId: gone,
+    });
 
     await store.transaction(async (tx) => {
       await tx.subscribers.suppress('gone@example.org', 'erased', T0);
@@ -182,5 +187,11 @@ describe.each(storeFactories)('every store ($name)', (factory) => {
     const problems = JSON.stringify(await store.ledger.problems(later.id, 10));
     expect(problems).not.toContain('gone@example.org');
     expect(problems).not.toContain('Gone Person');
+    // Their memberships went with them: a new plan of the list reaches only the one who stays.
+    const next = await store.ledger.createDispatch({ ...plan, releaseId: 'sv/z' }, { list: 'nyheter' }, T0);
+    expect(next.total).toBe(1);
+    expect(await collect(store.subscribers.recipients('nyheter'))).toEqual([
+      expect.objectContaining({ subscriberId: stays }),
+    ]);
   });
 });

@@ -144,6 +144,36 @@ describe('importing subscribers from CSV', () => {
     expect(await collect(p.store.subscribers.recipients('nyheter'))).toHaveLength(3);
   });
 
+  it('applies a file of several slices as one: every row planned against the store as it was', async () => {
+    // 50,000 addresses are planned and applied at a time; the rules that matter here fall in the second.
+    const n = 50_004;
+    const rows = ['email,name,status'];
+    for (let i = 0; i < n - 2; i++) rows.push(`reader${i}@example.org,Läsare ${i},`);
+    rows.push('left@example.org,Left,unsubscribed', 'READER3@example.org,Duplicate,');
+    const file = path.join(p.dir, 'many.csv');
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    await p.store.subscribers.suppress('reader50001@example.org', 'complained', T0);
+    const options = { file, lists: ['nyheter'], confirmed: true, now: T0 };
+
+    const dry = await importSubscribers(p.config, p.store, { ...options, dryRun: true });
+    expect(dry.applied).toBe(false);
+    expect(await all()).toEqual([]);
+
+    const report = await importSubscribers(p.config, p.store, options);
+    expect(report.applied).toBe(true);
+    expect(report.added).toHaveLength(n - 3);
+    expect(report.skipped).toEqual([
+      expect.objectContaining({ line: 50_003, email: 'reader50001@example.org' }),
+    ]);
+    expect(report.suppressed).toEqual([{ line: n, email: 'left@example.org', detail: 'unsubscribed' }]);
+    expect(report.duplicates).toEqual([
+      { line: n + 1, email: 'READER3@example.org', detail: 'merged into line 5' },
+    ]);
+    expect(await collect(p.store.subscribers.recipients('nyheter'))).toHaveLength(n - 3);
+    expect((await p.store.subscribers.suppression('left@example.org'))?.reason).toBe('unsubscribed');
+    expect(await p.store.subscribers.find('reader50001@example.org')).toBeUndefined();
+  });
+
   it('honours a status column: people who left are suppressed, not subscribed', async () => {
     const report = await run('status-column');
     expect(lines(report.added)).toEqual([2, 3]);

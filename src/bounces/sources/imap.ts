@@ -1,21 +1,20 @@
 import { ImapFlow } from 'imapflow';
-import { report } from '../../core/catalogue/index.js';
-import { ScsError } from '../../core/diagnostic.js';
+import { fatal } from '../../core/catalogue/index.js';
 import type { BounceSource, MailboxMessage } from './types.js';
 
 /** Where applied messages go, beside the folder read. */
-export const PROCESSED = 'Processed';
+const PROCESSED = 'Processed';
 
 /** `imaps://user:pass@host[:port][/folder]` → the connection (the password never leaves this module). */
-export function parseImapUrl(url: string) {
+function parseImapUrl(url: string) {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new ScsError([report('bounce-imap-url-invalid')], 2);
+    throw fatal(2, 'bounce-imap-url-invalid');
   }
   if ((u.protocol !== 'imap:' && u.protocol !== 'imaps:') || !u.username || !u.password || !u.hostname)
-    throw new ScsError([report('bounce-imap-url-invalid')], 2);
+    throw fatal(2, 'bounce-imap-url-invalid');
   const secure = u.protocol === 'imaps:';
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const port = u.port ? Number(u.port) : secure ? 993 : 143;
@@ -37,7 +36,7 @@ export function parseImapUrl(url: string) {
 export async function imapSource(url: string): Promise<BounceSource> {
   const c = parseImapUrl(url);
   const fail = (e: unknown) =>
-    new ScsError([report('bounce-imap-failed', { server: c.shown, reason: (e as Error).message })], 2);
+    fatal(2, 'bounce-imap-failed', { server: c.shown, reason: (e as Error).message });
   const client = new ImapFlow({
     host: c.host,
     port: c.port,

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { report } from '../../core/catalogue/index.js';
-import { ScsError } from '../../core/diagnostic.js';
+import { fatal } from '../../core/catalogue/index.js';
 import type { BounceSource, MailboxMessage } from './types.js';
 
 // "<unique>:2,<flags>" (flags in ASCII order): cur/ names carry the flags after ":2,".
@@ -14,15 +13,10 @@ const INFO = /:2,([A-Za-z]*)$/;
  */
 export function maildirSource(dir: string, shown = dir): BounceSource {
   if (!existsSync(path.join(dir, 'new')) || !existsSync(path.join(dir, 'cur')))
-    throw new ScsError(
-      [
-        report('bounce-mailbox-unreadable', {
-          mailbox: shown,
-          reason: 'it is not a Maildir (no new/ and cur/ in it)',
-        }),
-      ],
-      2,
-    );
+    throw fatal(2, 'bounce-mailbox-unreadable', {
+      mailbox: shown,
+      reason: 'it is not a Maildir (no new/ and cur/ in it)',
+    });
   const files = new Map<MailboxMessage, string>();
   return {
     kind: 'maildir',
@@ -33,10 +27,7 @@ export function maildirSource(dir: string, shown = dir): BounceSource {
         try {
           names = readdirSync(path.join(dir, sub)).sort();
         } catch (e) {
-          throw new ScsError(
-            [report('bounce-mailbox-unreadable', { mailbox: shown, reason: (e as Error).message })],
-            2,
-          );
+          throw fatal(2, 'bounce-mailbox-unreadable', { mailbox: shown, reason: (e as Error).message });
         }
         for (const name of names) {
           if (name.startsWith('.')) continue;

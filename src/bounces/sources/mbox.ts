@@ -1,7 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { report } from '../../core/catalogue/index.js';
-import { ScsError } from '../../core/diagnostic.js';
+import { fatal } from '../../core/catalogue/index.js';
 import { type BounceSource, MAX_MESSAGE_BYTES, type MailboxMessage } from './types.js';
 
 /**
@@ -13,10 +12,7 @@ export function mboxSource(file: string, shown = file): BounceSource {
   try {
     if (!statSync(file).isFile()) throw new Error('it is not a file');
   } catch (e) {
-    throw new ScsError(
-      [report('bounce-mailbox-unreadable', { mailbox: shown, reason: (e as Error).message })],
-      2,
-    );
+    throw fatal(2, 'bounce-mailbox-unreadable', { mailbox: shown, reason: (e as Error).message });
   }
   return {
     kind: 'mbox',

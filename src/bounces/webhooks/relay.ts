@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { BounceEventType } from '../../store/bounce-types.js';
 
 /** A signed request older than this is a replay, and refused. */
-export const REPLAY_WINDOW_MS = 5 * 60 * 1000;
+const REPLAY_WINDOW_MS = 5 * 60 * 1000;
 
 /** One bounce or complaint a relay reports. */
 export interface RelayEvent {

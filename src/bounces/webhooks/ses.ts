@@ -28,7 +28,7 @@ function perRecipient(
 }
 
 /** SES's Bounce and Complaint notifications (and event-publishing records) as events. */
-export function sesEvents(notification: Record<string, unknown>, snsMessageId: string): RelayEvent[] {
+function sesEvents(notification: Record<string, unknown>, snsMessageId: string): RelayEvent[] {
   const kind = str(notification.notificationType) ?? str(notification.eventType);
   const messageId = ourMessageId(obj(notification.mail));
   const withId = messageId ? { messageId } : {};

@@ -1,12 +1,9 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { report } from '../../core/catalogue/index.js';
-import { ScsError } from '../../core/diagnostic.js';
+import { usageError, fatal } from '../../core/catalogue/index.js';
 import { localDateTime, parseDuration } from '../../core/time.js';
 import { type Cli, resolveNow } from '../context.js';
 import { openProjectStore } from './subscribers.js';
-
-const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 export function bouncesCommand(cli: Cli): Command {
   const command = new Command('bounces').description(
@@ -30,14 +27,9 @@ export function bouncesCommand(cli: Cli): Command {
       const now = resolveNow(opts.now, config.timeZone);
       const given = [opts.maildir, opts.mbox, opts.stdin].filter(Boolean).length;
       if (given > 1)
-        throw new ScsError(
-          [
-            report('usage', {
-              problem: 'Give one of --maildir, --mbox and --stdin.',
-              fix: 'Run scs bounces fetch once per mailbox.',
-            }),
-          ],
-          2,
+        throw usageError(
+          'Give one of --maildir, --mbox and --stdin.',
+          'Run scs bounces fetch once per mailbox.',
         );
       const [{ fetchBounces }, { resolveSecret }] = await Promise.all([
         import('../../bounces/fetch.js'),
@@ -57,12 +49,12 @@ export function bouncesCommand(cli: Cli): Command {
       } else if (cli.env.SCS_BOUNCE_IMAP_URL) {
         const { imapSource } = await import('../../bounces/sources/imap.js');
         source = await imapSource(cli.env.SCS_BOUNCE_IMAP_URL);
-      } else throw new ScsError([report('bounce-source-missing')], 2);
+      } else throw fatal(2, 'bounce-source-missing');
       const store = await openProjectStore(cli, config);
       try {
         const r = await fetchBounces(config, store, source, { secret: resolveSecret(config).secret, now });
         cli.diagnostics(r.diagnostics, config.root);
-        if (opts.json) return cli.out(json({ ...r, elapsedMs: Math.round(r.elapsedMs) }));
+        if (opts.json) return cli.json({ ...r, elapsedMs: Math.round(r.elapsedMs) });
         const { c } = cli;
         const left = r.messages - r.counts.applied - r.counts.duplicate;
         cli.out(`${r.source}: ${r.messages} message${r.messages === 1 ? '' : 's'}`);
@@ -93,21 +85,16 @@ export function bouncesCommand(cli: Cli): Command {
       const now = resolveNow(opts.now, config.timeZone);
       const ms = parseDuration(opts.since);
       if (ms === undefined)
-        throw new ScsError(
-          [
-            report('usage', {
-              problem: `--since "${opts.since}" is not a duration.`,
-              fix: 'Write a number with a unit: 30d, 12h (a bare number counts days).',
-            }),
-          ],
-          2,
+        throw usageError(
+          `--since "${opts.since}" is not a duration.`,
+          'Write a number with a unit: 30d, 12h (a bare number counts days).',
         );
       const { bounceReport, percent } = await import('../../bounces/report.js');
       const store = await openProjectStore(cli, config);
       try {
         const r = await bounceReport(store, new Date(now.getTime() - ms));
         cli.diagnostics(r.diagnostics, config.root);
-        if (opts.json) return cli.out(json({ ...r, since: r.since.toISOString() }));
+        if (opts.json) return cli.json({ ...r, since: r.since.toISOString() });
         cli.out(`Since ${localDateTime(r.since, config.timeZone)} (SMTP dispatches only):`);
         if (!r.lists.length) return cli.out('  Nothing sent.');
         for (const l of r.lists) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { report } from '../../core/catalogue/index.js';
+import { usageError } from '../../core/catalogue/index.js';
 import { ScsError } from '../../core/diagnostic.js';
 import { localDateTime } from '../../core/time.js';
 import type { Config } from '../../config/types.js';
@@ -34,14 +34,9 @@ export function checkBaseUrl(value: string | undefined): string | undefined {
     ok = false;
   }
   if (!ok) {
-    throw new ScsError(
-      [
-        report('usage', {
-          problem: `--base-url "${value}" is not an http(s) URL.`,
-          fix: 'Write the full public address, e.g. https://press.example.org/.',
-        }),
-      ],
-      2,
+    throw usageError(
+      `--base-url "${value}" is not an http(s) URL.`,
+      'Write the full public address, e.g. https://press.example.org/.',
     );
   }
   return value;
@@ -50,14 +45,9 @@ export function checkBaseUrl(value: string | undefined): string | undefined {
 export function parseThreads(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new ScsError(
-      [
-        report('usage', {
-          problem: `--threads "${value}" is not a positive whole number.`,
-          fix: 'Use 1 to render in one thread, or the number of cores.',
-        }),
-      ],
-      2,
+    throw usageError(
+      `--threads "${value}" is not a positive whole number.`,
+      'Use 1 to render in one thread, or the number of cores.',
     );
   }
   return Number(value);
@@ -66,7 +56,7 @@ export function parseThreads(value: string | undefined): number | undefined {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** The result as JSON for scripts and schedulers (times as local date-times with offset). */
-export function buildJson(result: BuildResult, timeZone: string) {
+function buildJson(result: BuildResult, timeZone: string) {
   return {
     ok: result.ok,
     outDir: result.outDir,
@@ -140,7 +130,7 @@ export function buildCommand(cli: Cli): Command {
       if (opts.json) {
         // Diagnostics go to stderr, with --json too: stdout is the result alone.
         cli.diagnostics(result.diagnostics, config.root);
-        cli.out(JSON.stringify(buildJson(result, config.timeZone), null, 2));
+        cli.json(buildJson(result, config.timeZone));
       } else reportBuild(cli, result, config, `Built ${result.pages} pages (${result.files} files)`);
     });
 }

@@ -11,7 +11,7 @@ export function dbCommand(cli: Cli): Command {
       const config = cli.config(this);
       const { databaseStatus } = await import('../../store/db.js');
       const s = await databaseStatus(config);
-      if (opts.json) return cli.out(JSON.stringify(s, null, 2));
+      if (opts.json) return cli.json(s);
       const { c } = cli;
       const what = {
         missing: c.yellow(`not set up yet (scs db migrate sets up schema version ${s.latest})`),
@@ -28,7 +28,7 @@ export function dbCommand(cli: Cli): Command {
       const config = cli.config(this);
       const { migrateDatabase } = await import('../../store/db.js');
       const r = await migrateDatabase(config);
-      if (opts.json) return cli.out(JSON.stringify(r, null, 2));
+      if (opts.json) return cli.json(r);
       const name = `${r.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ${r.database}`;
       cli.out(
         r.applied.length
@@ -59,7 +59,7 @@ export function dbCommand(cli: Cli): Command {
         secret: resolveSecret(config).secret,
         now: new Date(),
       });
-      if (opts.json) return cli.out(JSON.stringify(r, null, 2));
+      if (opts.json) return cli.json(r);
       const total = r.tables.reduce((sum, t) => sum + t.rows, 0);
       cli.out(`Copied ${total} rows from ${r.from} to ${r.to}, each table's count checked:`);
       for (const t of r.tables) cli.out(`  ${t.table.padEnd(18)} ${t.rows}`);

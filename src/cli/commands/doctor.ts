@@ -15,7 +15,7 @@ export function doctorCommand(cli: Cli): Command {
       const dnsServer = opts.dnsServer ?? cli.env.SCS_DNS_SERVER;
       const result = await doctor(config, { now: new Date(), ...(dnsServer ? { dnsServer } : {}) });
       if (!result.ok) cli.exit(1);
-      if (opts.json) return cli.out(JSON.stringify(result, null, 2));
+      if (opts.json) return cli.json(result);
       const { c } = cli;
       const mark = { ok: c.green('✓'), warning: c.yellow('!'), error: c.red('✗'), skipped: c.dim('-') };
       for (const check of result.checks) {

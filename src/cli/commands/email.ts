@@ -35,21 +35,15 @@ export function emailCommand(cli: Cli): Command {
       const ok = !hasErrors(plan.diagnostics) && !!plan.sizes;
       if (ok) writeInspectFiles(plan.files);
       if (opts.json) {
-        cli.out(
-          JSON.stringify(
-            {
-              ok,
-              release: plan.release?.id ?? null,
-              listId: plan.listId ?? null,
-              subject: plan.subject ?? null,
-              sizes: plan.sizes ?? null,
-              files: ok ? plan.files.map((f) => f.path) : [],
-              diagnostics: plan.diagnostics,
-            },
-            null,
-            2,
-          ),
-        );
+        cli.json({
+          ok,
+          release: plan.release?.id ?? null,
+          listId: plan.listId ?? null,
+          subject: plan.subject ?? null,
+          sizes: plan.sizes ?? null,
+          files: ok ? plan.files.map((f) => f.path) : [],
+          diagnostics: plan.diagnostics,
+        });
       }
       if (!ok || !plan.sizes) {
         cli.err(cli.c.red('No email written: fix the errors above.'));

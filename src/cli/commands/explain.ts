@@ -8,7 +8,7 @@ export function explainCommand(cli: Cli): Command {
     .action(async (code: string, opts: { json?: boolean }) => {
       const { explainCode } = await import('../../core/catalogue/explain.js');
       const e = explainCode(code);
-      if (opts.json) return cli.out(JSON.stringify(e, null, 2));
+      if (opts.json) return cli.json(e);
       const { c } = cli;
       const severity = e.severity === 'error' ? c.red(c.bold('error')) : c.yellow(c.bold('warning'));
       cli.out(`${c.bold(e.code)} ${severity}: ${e.title}`);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
-import { report } from '../../core/catalogue/index.js';
+import { usageError } from '../../core/catalogue/index.js';
 import { ScsError } from '../../core/diagnostic.js';
 import type { InitField } from '../../content/scaffold.js';
 import type { Cli } from '../context.js';
@@ -45,7 +45,7 @@ export function initCommand(cli: Cli): Command {
       const files = scaffold.planInit(target, settings, new Date());
       scaffold.writeNewFiles(files, target);
       const created = files.map((f) => path.relative(cli.cwd, f.path));
-      if (flags.json) cli.out(JSON.stringify({ created }, null, 2));
+      if (flags.json) cli.json({ created });
       else for (const f of created) cli.out(`created ${f}`);
       const cd = path.relative(cli.cwd, target);
       cli.err(
@@ -60,14 +60,9 @@ function fromFlags(flags: InitFlags): Record<InitField, string> {
     (q) => `--${q.flag}`,
   );
   if (missing.length) {
-    throw new ScsError(
-      [
-        report('usage', {
-          problem: `scs init needs ${missing.join(', ')} when it cannot ask (no terminal).`,
-          fix: 'For example: scs init --name "Umeå kommun" --url https://press.umea.se/ --from press@umea.se --lang sv,en',
-        }),
-      ],
-      2,
+    throw usageError(
+      `scs init needs ${missing.join(', ')} when it cannot ask (no terminal).`,
+      'For example: scs init --name "Umeå kommun" --url https://press.umea.se/ --from press@umea.se --lang sv,en',
     );
   }
   return {

@@ -56,7 +56,7 @@ export function publishCommand(cli: Cli): Command {
       cli.exit(stop.stopped() ? 130 : result.ok ? 0 : 1);
       // Diagnostics go to stderr, with --json too: stdout is the result alone.
       cli.diagnostics(result.diagnostics, config.root);
-      if (opts.json) return cli.out(JSON.stringify(result, null, 2));
+      if (opts.json) return cli.json(result);
 
       const { c } = cli;
       if (!result.site && !result.dryRun && hasErrors(result.diagnostics)) {

@@ -12,7 +12,7 @@ import {
   transportLine,
 } from '../dispatch-output.js';
 
-export const parseRate = (value: string): number => {
+const parseRate = (value: string): number => {
   const rate = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(rate)) {
     throw new InvalidArgumentError('give messages per second as a number (0 means no limit).');
@@ -20,7 +20,7 @@ export const parseRate = (value: string): number => {
   return rate;
 };
 
-export const parseConcurrency = (value: string): number => {
+const parseConcurrency = (value: string): number => {
   const count = Number(value);
   if (!/^\d+$/.test(value) || count < 1 || count > 100)
     throw new InvalidArgumentError('give a whole number from 1 to 100.');
@@ -40,7 +40,7 @@ interface SendFlags {
   json?: boolean;
 }
 
-export const parseWorkers = (value: string): number => {
+const parseWorkers = (value: string): number => {
   const count = Number(value);
   if (!/^\d+$/.test(value) || count < 1 || count > 64)
     throw new InvalidArgumentError('give a whole number from 1 to 64.');
@@ -125,7 +125,7 @@ export function sendCommand(cli: Cli): Command {
       }
       // Diagnostics go to stderr, with --json too: stdout is the result alone.
       cli.diagnostics(result.diagnostics, config.root);
-      if (opts.json) cli.out(JSON.stringify(result, null, 2));
+      if (opts.json) cli.json(result);
       else {
         if (result.busy) cli.err(cli.c.red(busyLine(result.busy, config.timeZone, new Date())));
         if (result.tookOverFrom) cli.err(tookOverLine(result.tookOverFrom));
@@ -180,7 +180,7 @@ async function sendWorkers(cli: Cli, config: Config, opts: SendFlags): Promise<v
     stop.dispose();
   }
   cli.diagnostics(result.diagnostics, config.root);
-  if (opts.json) cli.out(JSON.stringify(result, null, 2));
+  if (opts.json) cli.json(result);
   else {
     for (const w of result.workers) {
       const r = w.result;

@@ -44,7 +44,7 @@ export function statusCommand(cli: Cli): Command {
         cwd: cli.cwd,
         problems: opts.problems,
       });
-      if (opts.json) return cli.out(JSON.stringify(result, null, 2));
+      if (opts.json) return cli.json(result);
       const { c } = cli;
       const at = (d: Date | null) => (d ? localDateTime(d, config.timeZone) : '–');
       cli.err(transportLine(cli, result.transport));

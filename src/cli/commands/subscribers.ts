@@ -5,8 +5,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import type { Config } from '../../config/types.js';
-import { report } from '../../core/catalogue/index.js';
-import { ScsError } from '../../core/diagnostic.js';
+import { usageError } from '../../core/catalogue/index.js';
 import { localDateTime, parseDuration } from '../../core/time.js';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../store/subscriber-types.js';
 import type { Store } from '../../store/types.js';
@@ -25,7 +24,6 @@ const collect = (value: string, previous: string[]) => [
 ];
 const listOption = () =>
   new Option('--list <id>', 'list id (repeat or comma-separate for several)').argParser(collect).default([]);
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}`;
 
 /** Opens the store (announcing a key generated now, and what a migration merged). */
 export async function openProjectStore(cli: Cli, config: Config): Promise<Store> {
@@ -73,7 +71,7 @@ const listSummary = (s: Subscriber) =>
     .join(', ') || '–';
 
 /** Asks a yes/no question on a terminal; only an answer starting with y (or j, "ja") is a yes. */
-export async function askYesNo(question: string, input: Readable, output: Writable): Promise<boolean> {
+async function askYesNo(question: string, input: Readable, output: Writable): Promise<boolean> {
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input, output, terminal: false });
   try {
@@ -92,14 +90,9 @@ export async function askYesNo(question: string, input: Readable, output: Writab
 function parseOlderThan(value: string): number {
   const ms = parseDuration(value);
   if (ms !== undefined) return ms;
-  throw new ScsError(
-    [
-      report('usage', {
-        problem: `--older-than "${value}" is not a duration.`,
-        fix: 'Write a number with a unit: 1d, 12h, 30m (a bare number counts days).',
-      }),
-    ],
-    2,
+  throw usageError(
+    `--older-than "${value}" is not a duration.`,
+    'Write a number with a unit: 1d, 12h, 30m (a bare number counts days).',
   );
 }
 
@@ -174,15 +167,13 @@ export function subscribersCommand(cli: Cli): Command {
           });
           const s = result.subscriber;
           if (opts.json)
-            cli.out(
-              json({
-                outcome: result.outcome,
-                changes: result.changes,
-                awaiting: result.awaiting,
-                confirmation: result.confirmation ?? null,
-                subscriber: subscriberJson(s),
-              }),
-            );
+            cli.json({
+              outcome: result.outcome,
+              changes: result.changes,
+              awaiting: result.awaiting,
+              confirmation: result.confirmation ?? null,
+              subscriber: subscriberJson(s),
+            });
           else if (result.outcome === 'unchanged')
             cli.out(`${s.email} is already on ${listSummary(s)}; nothing changed.`);
           else if (result.outcome === 'added')
@@ -222,7 +213,7 @@ export function subscribersCommand(cli: Cli): Command {
           lists: opts.list,
           now: new Date(),
         });
-        if (opts.json) return cli.out(json({ left, subscriber: subscriberJson(subscriber) }));
+        if (opts.json) return cli.json({ left, subscriber: subscriberJson(subscriber) });
         if (!left.length)
           return cli.out(
             `${subscriber.email} was not on ${opts.list.length ? opts.list.join(', ') : 'any list'}; nothing changed.`,
@@ -307,7 +298,7 @@ export function subscribersCommand(cli: Cli): Command {
             now,
             ...(transport ? { transport } : {}),
           });
-          if (opts.json) cli.out(json(report));
+          if (opts.json) cli.json(report);
           else printReconfirmReport(cli, report, (transport ?? describeTransport(config)).description);
           if (report.failed.length) cli.exit(1);
         } finally {
@@ -331,19 +322,17 @@ export function subscribersCommand(cli: Cli): Command {
       await withStore(cli, this, async (config, store) => {
         const r = await describeSubscriber(store, email);
         if (opts.json) {
-          return cli.out(
-            json({
-              email: r.email,
-              subscriber: r.subscriber ? subscriberJson(r.subscriber) : null,
-              history: r.history.map((e) => ({ ...e, at: e.at.toISOString() })),
-              bounces: r.subscriber
-                ? (await store.bounces.events(r.subscriber.id)).map((e) => ({ ...e, at: e.at.toISOString() }))
-                : [],
-              suppression: r.suppression
-                ? { reason: r.suppression.reason, since: r.suppression.since.toISOString() }
-                : null,
-            }),
-          );
+          return cli.json({
+            email: r.email,
+            subscriber: r.subscriber ? subscriberJson(r.subscriber) : null,
+            history: r.history.map((e) => ({ ...e, at: e.at.toISOString() })),
+            bounces: r.subscriber
+              ? (await store.bounces.events(r.subscriber.id)).map((e) => ({ ...e, at: e.at.toISOString() }))
+              : [],
+            suppression: r.suppression
+              ? { reason: r.suppression.reason, since: r.suppression.since.toISOString() }
+              : null,
+          });
         }
         const s = r.subscriber;
         const suppressed = r.suppression
@@ -399,8 +388,7 @@ export function subscribersCommand(cli: Cli): Command {
       const { unsuppressAddress } = await import('../../bounces/unsuppress.js');
       await withStore(cli, this, async (_config, store) => {
         const r = await unsuppressAddress(store, email, opts.reason, new Date());
-        if (opts.json)
-          return cli.out(json({ email: r.email, was: r.was, status: r.subscriber?.status ?? null }));
+        if (opts.json) return cli.json({ email: r.email, was: r.was, status: r.subscriber?.status ?? null });
         cli.out(
           `${r.email} is no longer suppressed (was: ${r.was}).${r.subscriber ? ` Status: ${r.subscriber.status}.` : ''}`,
         );
@@ -421,14 +409,9 @@ export function subscribersCommand(cli: Cli): Command {
       if (!opts.yes) {
         const question = `Erase everything stored about ${address}? This cannot be undone. [y/N] `;
         if (!process.stdin.isTTY) {
-          throw new ScsError(
-            [
-              report('usage', {
-                problem: `Not erasing ${address}: erasure cannot be undone and there is no terminal to ask on.`,
-                fix: 'Pass --yes to erase without being asked.',
-              }),
-            ],
-            2,
+          throw usageError(
+            `Not erasing ${address}: erasure cannot be undone and there is no terminal to ask on.`,
+            'Pass --yes to erase without being asked.',
           );
         }
         if (!(await askYesNo(question, process.stdin, cli.stderr))) {
@@ -439,15 +422,13 @@ export function subscribersCommand(cli: Cli): Command {
       await withStore(cli, this, async (config, store) => {
         const r = await eraseSubscriber(config, store, { email, now: new Date() });
         if (opts.json)
-          cli.out(
-            json({
-              email: r.email,
-              erased: r.erased,
-              suppression: r.suppression.reason,
-              outboxMessages: r.outboxMessages,
-              logCleared: r.logCleared,
-            }),
-          );
+          cli.json({
+            email: r.email,
+            erased: r.erased,
+            suppression: r.suppression.reason,
+            outboxMessages: r.outboxMessages,
+            logCleared: r.logCleared,
+          });
         else
           cli.out(
             r.erased
@@ -546,7 +527,7 @@ export function subscribersCommand(cli: Cli): Command {
           addedBy: opts.by ?? userInfo().username,
           now: new Date(),
         });
-        if (opts.json) cli.out(json(report));
+        if (opts.json) cli.json(report);
         else printImportReport(cli, report);
         if (report.invalid.length && !opts.skipInvalid) cli.exit(1);
       });

@@ -1,7 +1,7 @@
-import { ScsError, type Severity } from '../diagnostic.js';
+import type { Severity } from '../diagnostic.js';
 import { didYouMean } from '../schema-diagnostics.js';
 import type { AnyEntry } from './define.js';
-import { catalogue, type Code, report } from './index.js';
+import { catalogue, type Code, usageError } from './index.js';
 
 /** What the catalogue says about one code, without a case at hand: for `scs explain` and the README. */
 export interface Explanation {
@@ -40,15 +40,10 @@ export function explainCode(text: string): Explanation {
   const code = text.trim().replace(/^\[(.*)\]$/, '$1');
   if (isCode(code)) return explanation(code);
   const codes = Object.keys(catalogue);
-  throw new ScsError(
-    [
-      report('usage', {
-        problem: `"${code}" is not a diagnostic code of scs.`,
-        fix: 'Give a code as scs prints it in brackets, e.g. scs explain field-unknown; README "Diagnostic codes" lists them all.',
-        didYouMean: didYouMean(code, codes),
-      }),
-    ],
-    2,
+  throw usageError(
+    `"${code}" is not a diagnostic code of scs.`,
+    'Give a code as scs prints it in brackets, e.g. scs explain field-unknown; README "Diagnostic codes" lists them all.',
+    didYouMean(code, codes),
   );
 }
 

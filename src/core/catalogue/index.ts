@@ -4,7 +4,7 @@
  * (the union of their keys) is the only thing `report()` accepts, so a call site cannot invent one.
  * The README's table of codes is generated from it (test/core/catalogue.test.ts fails when they differ).
  */
-import type { Diagnostic, Severity } from '../diagnostic.js';
+import { type Diagnostic, ScsError, type Severity } from '../diagnostic.js';
 import { bouncesDiagnostics } from './bounces.js';
 import { cliDiagnostics } from './cli.js';
 import { configDiagnostics } from './config.js';
@@ -79,3 +79,11 @@ export function report<C extends Code>(code: C, ...[args]: ReportArgs<C>): Diagn
   if (a.column !== undefined) d.column = a.column;
   return d;
 }
+
+/** A mistake that stops the command: one diagnostic, and the exit code the CLI ends with. */
+export const fatal = <C extends Code>(exitCode: number, code: C, ...args: ReportArgs<C>) =>
+  new ScsError([report(code, ...args)], exitCode);
+
+/** A wrong flag or argument: the command stops with this one diagnostic and exit code 2. */
+export const usageError = (problem: string, fix: string, didYouMean?: string) =>
+  fatal(2, 'usage', { problem, fix, ...(didYouMean ? { didYouMean } : {}) });

@@ -1,3 +1,4 @@
+import { addressKey } from '../../subscribers/email.js';
 import type { BouncedDelivery, BounceEventType, BounceRepo } from '../bounce-types.js';
 import {
   type BounceEventRow,
@@ -36,9 +37,9 @@ export function createPostgresBounces(sql: Sql): BounceRepo {
     },
     latestDelivery(email) {
       return one(
-        `${DELIVERY} WHERE d.subscriber_id = (SELECT id FROM subscribers WHERE email = $1)
+        `${DELIVERY} WHERE d.subscriber_id = (SELECT id FROM subscribers WHERE email_key = $1)
          AND d.status = 'sent' ORDER BY d.sent_at DESC LIMIT 1`,
-        [email],
+        [addressKey(email)],
       );
     },
     async seen(key) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DELIVERABLE } from '../subscriber-rows.js';
 import { report } from '../../core/catalogue/index.js';
 import { ScsError } from '../../core/diagnostic.js';
@@ -32,8 +33,16 @@ interface DueRow {
   message_id: string | null;
 }
 
-/** A planned recipient's Message-ID, made by the server: `<uuid@domain>`, or none without a domain. */
-const MESSAGE_ID = `CASE WHEN $2::text IS NULL THEN NULL ELSE '<' || gen_random_uuid() || '@' || $2::text || '>' END`;
+/**
+ * A planned recipient's Message-ID, made by the server, or none without a domain (`$2`): UUID-shaped,
+ * `<` + a random prefix per statement (`$prefix`, 24 characters of a UUID) + the subscriber id (`id`)
+ * as 12 hex digits + `@domain>`. Unique as a random UUID is, and the ids of one plan follow each other,
+ * so the index of a million new rows grows at one end instead of taking random inserts everywhere (they
+ * were most of the time of planning).
+ */
+const messageId = (id: string, prefix: string) =>
+  `CASE WHEN $2::text IS NULL THEN NULL ELSE '<' || ${prefix}::text || lpad(to_hex(${id}), 12, '0') || '@' || $2::text || '>' END`;
+const idPrefix = () => randomUUID().slice(0, 24);
 
 /** A row no live worker has reserved: free, or this worker's own (`$fence`), or a dead lease's. */
 const FREE = (fence: string, now: string) => `(d.claim_fence IS NULL OR d.claim_fence = ${fence}
@@ -103,40 +112,47 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
     ).length === 1;
 
   /** Inserts the source's recipients not in the dispatch yet, in one statement; returns how many. */
+  /**
+   * Plans `pending` rows, in the order of subscriber ids (the primary key's order). Into a dispatch just
+   * made (`fresh`), a list or a sent dispatch cannot repeat anyone, so no conflict check is paid per row.
+   */
   const insertRecipients = async (
     tx: Sql,
     dispatchId: number,
     source: RecipientSource,
     at: number,
     domain: MessageIdDomain | undefined,
+    fresh: boolean,
   ): Promise<number> => {
     const head = `INSERT INTO deliveries (dispatch_id, subscriber_id, email, name, status, message_id, updated_at)`;
-    const values = [dispatchId, domain ?? null, at];
+    const values = [dispatchId, domain ?? null, at, idPrefix()];
+    const conflict = fresh ? '' : 'ON CONFLICT DO NOTHING';
     let added: number;
     if ('list' in source) {
       added = await tx.run(
         `${head}
-         SELECT $1, s.id, s.email, s.name, 'pending', ${MESSAGE_ID}, $3
+         SELECT $1, s.id, s.email, s.name, 'pending', ${messageId('s.id', '$4')}, $3
          FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
-         WHERE m.list_id = $4 AND ${DELIVERABLE}
-         ON CONFLICT DO NOTHING`,
+         WHERE m.list_id = $5 AND ${DELIVERABLE}
+         ORDER BY s.id ${conflict}`,
         [...values, source.list],
       );
     } else if ('sentIn' in source) {
       added = await tx.run(
         `${head}
-         SELECT $1, d.subscriber_id, d.email, d.name, 'pending', ${MESSAGE_ID}, $3
-         FROM deliveries d WHERE d.dispatch_id = $4 AND d.status = 'sent' AND d.email <> ''
-         ON CONFLICT DO NOTHING`,
+         SELECT $1, d.subscriber_id, d.email, d.name, 'pending', ${messageId('d.subscriber_id', '$4')}, $3
+         FROM deliveries d WHERE d.dispatch_id = $5 AND d.status = 'sent' AND d.email <> ''
+         ORDER BY d.subscriber_id ${conflict}`,
         [...values, source.sentIn],
       );
     } else {
+      // A caller's list may name someone twice: always checked.
       const r = source.recipients;
       added = await tx.run(
         `${head}
-         SELECT $1, r.id, r.email, r.name, 'pending', ${MESSAGE_ID}, $3
-         FROM unnest($4::bigint[], $5::text[], $6::text[]) AS r(id, email, name)
-         ON CONFLICT DO NOTHING`,
+         SELECT $1, r.id, r.email, r.name, 'pending', ${messageId('r.id', '$4')}, $3
+         FROM unnest($5::bigint[], $6::text[], $7::text[]) AS r(id, email, name)
+         ORDER BY r.id ON CONFLICT DO NOTHING`,
         [...values, r.map((x) => x.subscriberId), r.map((x) => x.email), r.map((x) => x.name)],
       );
     }
@@ -183,7 +199,7 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
         );
         if (!inserted[0]) return undefined;
         const dispatchId = Number(inserted[0].id);
-        await insertRecipients(tx, dispatchId, recipients, at, messageIdDomain);
+        await insertRecipients(tx, dispatchId, recipients, at, messageIdDomain, true);
         return dispatchId;
       });
       const planned = id === undefined ? await findOn(sql, dispatch) : await getOn(sql, id);
@@ -192,7 +208,7 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
     },
     addRecipients(dispatchId, recipients, now, messageIdDomain) {
       return sql.transaction((tx) =>
-        insertRecipients(tx, dispatchId, recipients, now.getTime(), messageIdDomain),
+        insertRecipients(tx, dispatchId, recipients, now.getTime(), messageIdDomain, false),
       );
     },
     async sentRecipients(dispatchId) {
@@ -263,9 +279,9 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
     },
     assignMessageIds(dispatchId, messageIdDomain) {
       return sql.run(
-        `UPDATE deliveries SET message_id = ${MESSAGE_ID}
+        `UPDATE deliveries SET message_id = ${messageId('subscriber_id', '$3')}
          WHERE dispatch_id = $1 AND message_id IS NULL AND status IN ('pending', 'uncertain')`,
-        [dispatchId, messageIdDomain],
+        [dispatchId, messageIdDomain, idPrefix()],
       );
     },
     async due(dispatchId, limit, now, after = 0) {

@@ -1,7 +1,7 @@
+import { addressHasher } from '../address-hash.js';
 import { addressKey } from '../../subscribers/email.js';
 import {
   type AwaitingRow,
-  cachedHasher,
   changedColumns,
   DELIVERABLE,
   type EventRow,
@@ -71,7 +71,7 @@ const BULK = 10_000;
  * method; `secret` keys the suppression hashes. `sql` is the store's pool or one transaction.
  */
 export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberRepo {
-  const hash = cachedHasher(secret);
+  const hash = addressHasher(secret);
   let bySpelling: Promise<boolean> | undefined;
   /**
    * The hashes an address may be suppressed under (see the SQLite repository): its key's, and in a
@@ -161,10 +161,13 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
       return suppressionsInBulk(
         emails,
         await hashesOf(),
-        (hashes) =>
-          sql.rows('SELECT hash, reason, created_at FROM suppressions WHERE hash = ANY($1::text[])', [
-            hashes,
-          ]),
+        {
+          any: async () => (await sql.rows('SELECT 1 FROM suppressions LIMIT 1')).length > 0,
+          rows: (hashes) =>
+            sql.rows('SELECT hash, reason, created_at FROM suppressions WHERE hash = ANY($1::text[])', [
+              hashes,
+            ]),
+        },
         BULK,
       );
     },
@@ -175,6 +178,9 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
       return sql.transaction(async (tx) => {
         // The ids first, in the entries' order, so that memberships go in with their subscribers.
         const ids = await reserveIds(tx, entries.length);
+        // Each slice is made while the server inserts the one before (one statement at a time on the
+        // connection, as pg wants it): the CPU work of both sides overlaps.
+        let previous: Promise<unknown> = Promise.resolve();
         for (let i = 0; i < entries.length; i += BULK) {
           const slice = entries.slice(i, i + BULK);
           const columns: (string | null)[][] = Array.from({ length: 11 }, () => []);
@@ -189,9 +195,13 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
               lists[2].push(m.status);
             }
           });
-          await tx.run(INSERT_SUBSCRIBERS, [ids.slice(i, i + slice.length), ...columns, at]);
-          if (lists[0].length) await tx.run(INSERT_SUBSCRIPTIONS, [...lists, at]);
+          await previous;
+          previous = tx
+            .run(INSERT_SUBSCRIBERS, [ids.slice(i, i + slice.length), ...columns, at])
+            .then(() => lists[0].length && tx.run(INSERT_SUBSCRIPTIONS, [...lists, at]));
+          previous.catch(() => {}); // awaited with the next slice; until then a failure is not unhandled
         }
+        await previous;
         return ids;
       });
     },

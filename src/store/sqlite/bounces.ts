@@ -1,3 +1,4 @@
+import { addressKey } from '../../subscribers/email.js';
 import type Database from 'better-sqlite3';
 import type { BouncedDelivery, BounceEventType, BounceRepo } from '../bounce-types.js';
 import {
@@ -20,7 +21,7 @@ export function createSqliteBounces(db: Database.Database): BounceRepo {
       `${DELIVERY} WHERE d.message_id = @id AND (@email IS NULL OR lower(d.email) = lower(@email)) LIMIT 1`,
     ),
     latest: db.prepare(
-      `${DELIVERY} WHERE d.subscriber_id = (SELECT id FROM subscribers WHERE email = ?)
+      `${DELIVERY} WHERE d.subscriber_id = (SELECT id FROM subscribers WHERE email_key = ?)
        AND d.status = 'sent' ORDER BY d.sent_at DESC LIMIT 1`,
     ),
     seen: db.prepare('SELECT 1 FROM bounce_events WHERE key = ?').pluck(),
@@ -47,7 +48,7 @@ export function createSqliteBounces(db: Database.Database): BounceRepo {
       return q.byMessageId.get({ id: messageId, email: email ?? null }) as BouncedDelivery | undefined;
     },
     async latestDelivery(email) {
-      return q.latest.get(email) as BouncedDelivery | undefined;
+      return q.latest.get(addressKey(email)) as BouncedDelivery | undefined;
     },
     async seen(key) {
       return q.seen.get(key) !== undefined;

@@ -1,8 +1,7 @@
 import { chmodSync, closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { report } from '../../core/catalogue/index.js';
-import { ScsError } from '../../core/diagnostic.js';
+import { fatal } from '../../core/catalogue/index.js';
 import { makePrivateDir } from '../../core/private-dir.js';
 
 /** Opens (creating when needed) the SQLite file with the settings every connection needs. */
@@ -27,10 +26,7 @@ export function openDatabase(file: string, shownFile: string): Database.Database
     return db;
   } catch (e) {
     db?.close();
-    throw new ScsError(
-      [report('store-unreadable', { database: shownFile, reason: (e as Error).message })],
-      2,
-    );
+    throw fatal(2, 'store-unreadable', { database: shownFile, reason: (e as Error).message });
   }
 }
 

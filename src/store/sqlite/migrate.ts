@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
-import { report } from '../../core/catalogue/index.js';
-import { ScsError } from '../../core/diagnostic.js';
+import { fatal } from '../../core/catalogue/index.js';
 
 /** What a step may need besides the database: the secret keys the suppression hashes. */
 export interface MigrationContext {
@@ -51,7 +50,7 @@ export function migrate(
   const latest = migrations.at(-1)?.version ?? 0;
   const from = db.pragma('user_version', { simple: true }) as number;
   if (from > latest) {
-    throw new ScsError([report('store-too-new', { database: shownFile, version: from, latest })], 2);
+    throw fatal(2, 'store-too-new', { database: shownFile, version: from, latest });
   }
   const applied: string[] = [];
   const notes: string[] = [];

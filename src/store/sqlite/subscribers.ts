@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
+import { addressHasher } from '../address-hash.js';
 import { addressKey } from '../../subscribers/email.js';
 import {
   type AwaitingRow,
-  cachedHasher,
   changedColumns,
   DELIVERABLE,
   type EventRow,
@@ -55,8 +55,7 @@ const PAGE = 1000;
  * (addressKey): lookups, uniqueness and suppression all go by it, whatever case an address comes in.
  */
 export function createSqliteSubscribers(db: Database.Database, secret: string): SubscriberRepo {
-  // An import looks every address up on the suppression list, then inserts it: hash each one once.
-  const hash = cachedHasher(secret);
+  const hash = addressHasher(secret);
   /**
    * The hashes an address may be suppressed under: its key's, and in a database from before the key
    * the address as typed, how entries were keyed then (an address erased then has nothing else left to
@@ -132,6 +131,7 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       'SELECT hash, reason, created_at FROM suppressions WHERE hash IN (SELECT value FROM json_each(?))',
     ),
     unsuppress: db.prepare('DELETE FROM suppressions WHERE hash IN (?, ?)'),
+    anySuppression: db.prepare('SELECT 1 FROM suppressions LIMIT 1'),
     erase: db.prepare('DELETE FROM subscribers WHERE id = ?'),
   };
   const updates = new Map<string, Database.Statement>();
@@ -265,7 +265,10 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       return suppressionsInBulk(
         emails,
         suppressionHashes,
-        (hashes) => q.suppressions.all(JSON.stringify(hashes)) as SuppressionRow[],
+        {
+          any: () => q.anySuppression.get() !== undefined,
+          rows: (hashes) => q.suppressions.all(JSON.stringify(hashes)) as SuppressionRow[],
+        },
         1000,
       );
     },

@@ -101,9 +101,66 @@ async function leaseLost(p: Promise<unknown>): Promise<ScsError> {
   throw new Error('expected the lease to be lost');
 }
 
+/** The server's refusal of a statement, as the store reports it. */
+async function refused(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  throw new Error('expected the statement to be refused');
+}
+
 // The backend-neutral behaviour is test/delivery/ledger.test.ts's contract suite (storeFactories); here,
 // what PostgreSQL adds: planning in the database under races, leases, reservations and fences.
 describe('the ledger on PostgreSQL', () => {
+  it('gives each plan its own Message-ID prefix, and checks references per statement (migration 3)', async () => {
+    const { sql, ledger } = worker(await database());
+    const [a] = await seed(sql, 'nyheter', readers(2));
+    const first = await ledger.createDispatch(plan, { list: 'nyheter' }, T, 'news.example');
+    const again = await ledger.createDispatch(
+      { ...plan, releaseId: 'sv/y' },
+      { list: 'nyheter' },
+      T,
+      'news.example',
+    );
+    const ids = async (id: number) =>
+      (
+        await sql.rows<{ message_id: string }>(
+          'SELECT message_id FROM deliveries WHERE dispatch_id = $1 ORDER BY subscriber_id',
+          [id],
+        )
+      ).map((r) => r.message_id);
+    const [one, two] = [await ids(first.id), await ids(again.id)];
+    expect(one).toHaveLength(2);
+    expect(new Set(one.map((m) => m.slice(0, 25))).size).toBe(1);
+    expect(one[0]!.slice(0, 25)).not.toBe(two[0]!.slice(0, 25));
+
+    // The statement triggers keep the rules the foreign keys kept, for single rows and bulk alike.
+    expect(
+      await refused(
+        sql.run(
+          `INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at)
+           SELECT 'other', x, 'active', 'x', 'x' FROM unnest($1::bigint[]) AS x`,
+          [[a, 999_999]],
+        ),
+      ),
+    ).toMatch(/subscriptions names a row of subscribers that does not exist/);
+    expect(
+      await refused(
+        sql.run(
+          `INSERT INTO deliveries (dispatch_id, subscriber_id, email, status, updated_at) VALUES (999, $1, 'x', 'pending', 0)`,
+          [a],
+        ),
+      ),
+    ).toMatch(/deliveries names a row of dispatches that does not exist/);
+    // And the cascades: a dispatch takes its deliveries along, an erased subscriber their memberships.
+    await sql.run('DELETE FROM dispatches WHERE id = $1', [first.id]);
+    expect(await ids(first.id)).toEqual([]);
+    await sql.run('DELETE FROM subscribers WHERE id = $1', [a]);
+    expect(await sql.rows('SELECT 1 FROM subscriptions WHERE subscriber_id = $1', [a])).toEqual([]);
+  });
+
   it('plans a list in the database: the deliverable members, each with a Message-ID of its own', async () => {
     const { sql, ledger } = worker(await database());
     const ids = await seed(sql, 'nyheter', readers(5));
@@ -123,8 +180,11 @@ describe('the ledger on PostgreSQL', () => {
       'reader0003@example.com',
       'reader0004@example.com',
     ]);
-    for (const r of due) expect(r.messageId).toMatch(/^<[0-9a-f-]{36}@news\.example>$/);
-    expect(new Set(due.map((r) => r.messageId)).size).toBe(3);
+    // UUID-shaped: a random prefix per plan, then the subscriber id in hex (so the index grows at one end).
+    const prefix = due[0]!.messageId!.slice(1, 25);
+    expect(prefix).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-$/);
+    for (const r of due)
+      expect(r.messageId).toBe(`<${prefix}${r.subscriberId.toString(16).padStart(12, '0')}@news.example>`);
     expect((await ledger.find(plan))?.id).toBe(d.id);
     expect(await ledger.find({ ...plan, transport: 'outbox' })).toBeUndefined();
     expect(await ledger.list({ releaseIds: ['sv/x'] })).toHaveLength(1);

@@ -8,7 +8,7 @@ import type { Store } from '../store/types.js';
 import type { RecoveredDispatch } from './types.js';
 
 /** Everything a sending run holds: the store, the transport and the dispatch lock. */
-export interface DeliverySession {
+export interface SendingRun {
   store: Store;
   transport: Transport;
   lock: HeldLock;
@@ -19,8 +19,8 @@ export interface DeliverySession {
   close(): Promise<void>;
 }
 
-export type SessionResult =
-  | { ok: true; session: DeliverySession }
+export type OpenedSendingRun =
+  | { ok: true; run: SendingRun }
   | { ok: false; holder: LockHolder; transport: Transport };
 
 /**
@@ -28,10 +28,11 @@ export type SessionResult =
  * beside the other workers'), or reports who holds it. Having it, it first marks what a dead run left in
  * flight as uncertain (on PostgreSQL, only what dead leases left).
  */
-export async function openSession(
+export async function openSendingRun(
   config: Config,
-  options: { command: string; clock: () => Date; concurrency?: number; signal?: AbortSignal },
-): Promise<SessionResult> {
+  options: { command: string; clock?: () => Date; concurrency?: number; signal?: AbortSignal },
+): Promise<OpenedSendingRun> {
+  const clock = options.clock ?? (() => new Date());
   const transport = createTransport(config, options.concurrency ? { concurrency: options.concurrency } : {});
   const store = await openStore(config);
   let lock: HeldLock | undefined;
@@ -39,7 +40,7 @@ export async function openSession(
     const taken = await acquireDispatchLock(
       store.ledger,
       options.command,
-      options.clock,
+      clock,
       config.newsletter.delivery.leaseMs,
     );
     if (!taken.ok) {
@@ -48,13 +49,13 @@ export async function openSession(
     }
     lock = taken.lock;
     const recovered: RecoveredDispatch[] = [];
-    for (const [dispatchId, uncertain] of await store.ledger.markInterrupted(options.clock())) {
+    for (const [dispatchId, uncertain] of await store.ledger.markInterrupted(clock())) {
       const d = (await store.ledger.get(dispatchId))!;
       recovered.push({ dispatchId, releaseId: d.releaseId, listId: d.listId, uncertain });
     }
     return {
       ok: true,
-      session: {
+      run: {
         store,
         transport,
         lock: taken.lock,

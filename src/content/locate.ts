@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export interface Where {
+export interface FilePosition {
   file: string;
   line?: number;
   column?: number;
@@ -32,7 +32,7 @@ export class Locator {
   }
 
   /** The first occurrence of `needle` (its first line, if it spans several) at or after `fromLine`. */
-  find(abs: string, needle: string, fromLine = 1): Where {
+  find(abs: string, needle: string, fromLine = 1): FilePosition {
     const lines = this.lines(abs);
     const first = needle.split('\n')[0]!.trim();
     if (lines && first) {
@@ -45,7 +45,7 @@ export class Locator {
   }
 
   /** The line of a top-level frontmatter field (`key:`) of a release file. */
-  key(abs: string, key: string): Where {
+  key(abs: string, key: string): FilePosition {
     const lines = this.lines(abs);
     if (lines && lines[0]?.trim() === '---') {
       const re = new RegExp(`^${key}\\s*:`);
