@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import { RELEASE_TYPES, type Release, type ReleaseType } from '../content/types.js';
 import type { Section } from './paths.js';
+import { type LinkIndex, linkIndex } from '../content/links.js';
 import type { Redirect } from './permalinks.js';
 
 /** A section of one language's archive and what it lists, newest first. */
@@ -29,6 +30,8 @@ export interface SiteModel {
   withdrawn: Release[];
   /** Old addresses of moved releases (site/permalinks.ts). */
   redirects: Redirect[];
+  /** The releases relative links may name: the visible ones and, leading to its notice, the withdrawn. */
+  linkIndex: LinkIndex;
 }
 
 function groupBy<K>(releases: Release[], keysOf: (r: Release) => K[]): Map<K, Release[]> {
@@ -75,7 +78,19 @@ export function siteModel(
         ordered.filter((o) => o !== r && o.lang !== r.lang),
       );
   }
-  return { languages, translations, withdrawn: press.withdrawn ?? [], redirects: press.redirects ?? [] };
+  const withdrawn = press.withdrawn ?? [];
+  let index: LinkIndex | undefined;
+  return {
+    languages,
+    translations,
+    withdrawn,
+    redirects: press.redirects ?? [],
+    // Made when a release with relative links first asks, once per build.
+    get linkIndex() {
+      index ??= linkIndex(config.root, [...visible, ...withdrawn]);
+      return index;
+    },
+  };
 }
 
 /** Every listing of a language: the whole archive, then years, types and topics. */

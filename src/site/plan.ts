@@ -19,9 +19,9 @@ import {
   archiveCounts,
   bodyImages,
   bodyLinks,
+  entryInput,
   feedItem,
   feedTitle,
-  heroThumb,
   homePage,
   type Link,
   listPage,
@@ -42,17 +42,18 @@ import { lastModified } from '../content/corrections.js';
 import { localDate } from '../core/time.js';
 
 /**
- * What identifies a release's content in keys: its file (the slug may come from the name) and its bytes,
- * hashed short, since list pages and feeds put dozens of them into one key. Kept per release object while
- * it lives: a watching process rebuilds with the same objects.
+ * What stands for a release in keys: its file (the slug may come from the name) and its bytes, from which
+ * (with the config) it is parsed, hashed short. Kept per release object while it lives: a watching
+ * process rebuilds with the same objects.
  */
 export const rid = memoize((r: Release) => quickHash([r.file, r.hash]), new WeakMap());
 
-/** A release page's address and when it last changed (the sitemap's lastmod), hashed short. */
-const sitemapId = memoize(
-  (r: Release) => quickHash([releaseOutputPath(r), lastModified(r).toISOString()]),
-  new WeakMap(),
-);
+/** A sitemap URL as planned: output paths, and when the page last changed. */
+interface SitemapEntry {
+  path: string;
+  lastModified?: Date;
+  alternates?: { hreflang: string; path: string }[];
+}
 
 /** How a release's page differs by the clock: published (''), a draft, or due at a time (with --future). */
 export function releaseState(r: Release, now: Date): string {
@@ -119,33 +120,44 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   // The global hash made short: it goes into every one of ten thousand keys.
   const global = quickHash([ctx.global]);
   const key = (...parts: string[]) => quickHash([global, ...parts]);
-  const rids = (list: Release[]) => list.map(rid).join(',');
-  // An entry shows the lead, whose links lead to other releases' addresses.
-  // and its hero's thumbnail, named by the image's content and recipe.
+  // A release in a list stands for what its entry is made from (entryInput): editing a release's body
+  // re-renders no list.
+  const entryIds = new Map<Release, string>();
   const entryId = (r: Release) => {
-    const thumb = heroThumb(ctx, r)?.fallback[0];
-    return r.links.length || thumb
-      ? quickHash([rid(r), thumb ?? '', ...Object.values(bodyLinks(ctx, r).targets)])
-      : rid(r);
+    let id = entryIds.get(r);
+    if (id === undefined) {
+      id = quickHash([JSON.stringify(entryInput(ctx, r))]);
+      entryIds.set(r, id);
+    }
+    return id;
   };
   const linkFrom = (outPath: string): Link => {
     const dir = dirOf(outPath);
     return (to) => links.href(dir, to);
   };
-  // An archive page is made by its template (`kind`) from `data` alone, with the code, templates and
-  // config (in `global`); its key is a hash of that data, a release in it standing for its entry id.
-  const page = <D>(kind: string, outPath: string, data: D, view: (data: D, link: Link) => View) => {
+  // Every file is planned as (template, path, data): it is made from that data alone, with the code,
+  // templates and config (in `global`), so its key is a hash of the data.
+  const planned = (kind: string, outPath: string, json: string, make: PlannedOutput['make']) => {
+    const o: PlannedOutput = { path: outPath, key: key(kind, outPath, json), make };
+    outputs.push(o);
+    return o;
+  };
+  // A page of the archive: a release in its data stands for its entry id.
+  const page = <D>(
+    kind: string,
+    outPath: string,
+    data: D,
+    view: (data: D, link: Link) => View,
+    link = linkFrom(outPath),
+  ) => {
     const json = JSON.stringify(data, (_k, v: unknown) =>
       pieces.has(v as Release) ? entryId(v as Release) : v,
     );
-    outputs.push({
-      path: outPath,
-      key: key(kind, outPath, json),
-      make: { kind: 'page', job: () => ({ path: outPath, page: kind, view: view(data, linkFrom(outPath)) }) },
+    return planned(kind, outPath, json, {
+      kind: 'page',
+      job: () => ({ path: outPath, page: kind, view: view(data, link) }),
     });
   };
-  const text = (outPath: string, k: string, make: () => string) =>
-    outputs.push({ path: outPath, key: k, make: { kind: 'text', text: make } });
 
   for (const f of assetFiles) {
     outputs.push({
@@ -155,10 +167,10 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     });
   }
 
-  // Release pages: each depends on its own file, its language versions and its images only, so adding
-  // a release re-renders no other release page. Their inputs are gathered only for pages and feed
-  // entries that are made.
-  const pieces = new Map<Release, { imageKey: string; input: () => ReleaseInput }>();
+  // Release pages: each is made from its ReleaseInput alone, so adding a release re-renders no other
+  // release page. The input is gathered for every release (its digest is the page's key), the view only
+  // for pages that are made (in a worker thread, when there are many).
+  const pieces = new Map<Release, { input: ReleaseInput; digest: string }>();
   for (const lang of model.languages) {
     for (const r of lang.releases) {
       const body = bodyImages(ctx, r);
@@ -170,53 +182,35 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
           report('site-link-unpublished', { url: l.url, file: r.file, line: l.line, column: l.column }),
         );
       }
-      const hero = r.image?.file ? ctx.images.get(r.image.file)?.out : r.image?.url;
-      // Attachments are named by their content, and linked releases by their address.
-      const imageKey = [
-        hero ?? '',
-        ...Object.values(body.found).map((a) => a.out),
-        ...Object.values(linked.targets),
-      ].join('|');
-      let made: ReleaseInput | undefined;
-      const input = () => (made ??= releaseInput(ctx, r, body, linked));
-      pieces.set(r, { imageKey, input });
-      const state = releaseState(r, ctx.now);
-      const translations = rids(model.translations.get(r.id) ?? []);
+      const input = releaseInput(ctx, r, body, linked);
+      // The release stands for its file's name and bytes (rid): it is parsed from them and the config.
+      // Hashed natively: the inputs of ten thousand releases (with their pictures) are megabytes.
+      const digest = sha256Hex(JSON.stringify({ ...input, release: rid(r) })).slice(0, 32);
+      pieces.set(r, { input, digest });
       const outPath = `${releaseOutputPath(r)}index.html`;
-      // The page's view is built where it is rendered (a worker thread, when there are many).
-      outputs.push({
-        path: outPath,
-        key: key('release', rid(r), translations, imageKey, state),
-        make: { kind: 'page', job: () => ({ path: outPath, release: input() }) },
-        searchable: true,
-      });
+      // What the clock makes of the page: published, a draft, or due at a time (with --future).
+      const state = releaseState(r, ctx.now);
+      planned('release', outPath, `${digest}\0${state}`, {
+        kind: 'page',
+        job: () => ({ path: outPath, release: input }),
+      }).searchable = true;
     }
   }
 
-  // An entry shows the release, its images, and (to a template that wants them) its language versions:
-  // its key, which names its content in the cache of feed entries, says all that.
-  const itemKeys = new Map<string, string>();
-  const itemKey = (r: Release) => {
-    let k = itemKeys.get(r.id);
-    if (k === undefined) {
-      k = key('feed-item', rid(r), pieces.get(r)!.imageKey, rids(model.translations.get(r.id) ?? []));
-      itemKeys.set(r.id, k);
-    }
-    return k;
-  };
-  // A feed's entries, made once per release however many feeds carry it; their content is rendered
-  // (or taken from the cache of feed entries, by key) when a feed is written.
-  const entries = new Map<string, PlannedFeedEntry>();
+  // A feed entry, made once per release however many feeds carry it. Its content is rendered from the
+  // release's input (or taken from the entries already rendered, by key) when a feed is written.
+  const entries = new Map<Release, PlannedFeedEntry>();
   const feedEntry = (r: Release): PlannedFeedEntry => {
-    let entry = entries.get(r.id);
+    let entry = entries.get(r);
     if (!entry) {
+      const { input, digest } = pieces.get(r)!;
       entry = {
-        key: itemKey(r),
+        key: key('feed-item', digest),
         content: () => ({
           path: releaseOutputPath(r),
           page: 'feed-item',
           layout: false,
-          ...feedItem(ctx, pieces.get(r)!.input()),
+          ...feedItem(ctx, input),
         }),
         url: links.absolute(releaseOutputPath(r)),
         title: r.title,
@@ -225,15 +219,15 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
         summary: plainText(r.lead),
         categories: r.topics.map((t) => topicLabel(config, r.lang, t)),
       };
-      entries.set(r.id, entry);
+      entries.set(r, entry);
     }
     return entry;
   };
+  // A feed is planned whole but for its entries' content, which its data names by their keys.
   const feeds = (lang: string, section: Section, releases: Release[]) => {
     const dir = `${lang}/${feedDir(section)}`;
-    const items = releases.slice(0, config.site.feedSize);
-    const itemsKey = items.map(itemKey).join(',');
-    const info = () => ({
+    const items = releases.slice(0, config.site.feedSize).map(feedEntry);
+    const info = {
       title: feedTitle(ctx, lang, section),
       description: config.site.description?.[lang] ?? config.site.name[lang]!,
       lang,
@@ -242,23 +236,13 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
         name: config.organization.names[lang]!,
         ...(config.organization.url ? { url: config.organization.url } : {}),
       },
-    });
+    };
     for (const [format, file] of [
       ['rss', RSS_FILE],
       ['atom', ATOM_FILE],
     ] as const) {
-      outputs.push({
-        path: dir + file,
-        key: key(format, dir, itemsKey),
-        make: {
-          kind: 'feed',
-          feed: () => ({
-            format,
-            info: { ...info(), self: links.absolute(dir + file) },
-            entries: items.map(feedEntry),
-          }),
-        },
-      });
+      const feed: FeedPlan = { format, info: { ...info, self: links.absolute(dir + file) }, entries: items };
+      planned(format, dir + file, JSON.stringify(feed), { kind: 'feed', feed: () => feed });
     }
   };
 
@@ -266,30 +250,35 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
   const sectionsOf = new Map(
     model.languages.map((a) => [a.lang, new Set(sectionLists(a).map((l) => sectionDir(l.section)))]),
   );
-  // Sitemap entries are made only when the sitemap must be written. Each comes with what it is made
-  // from (the page's path; a release's with its language versions'), and the sitemap's key is made of
-  // those: any page that appears, goes or moves (a topic's first release) changes it.
-  const sitemap: { from: string; url: () => SitemapUrl }[] = [];
-  const inSitemap = (outPath: string, url: () => SitemapUrl = () => ({ loc: links.absolute(outPath) })) =>
-    sitemap.push({ from: outPath, url });
-  const releaseSitemapEntry = (r: Release, versions: Release[]): SitemapUrl => {
-    const lastmod = localDate(lastModified(r), config.timeZone);
-    const entry: SitemapUrl = { loc: links.absolute(releaseOutputPath(r)), lastmod };
+  // The sitemap's data: its URLs as output paths, and when each release last changed. Its text (absolute
+  // URLs, dates in the time zone) is made from them only when it is written.
+  const sitemap: SitemapEntry[] = [];
+  const inSitemap = (path: string, alternates?: SitemapEntry['alternates']) =>
+    sitemap.push({ path, ...(alternates ? { alternates } : {}) });
+  const releaseSitemapEntry = (r: Release, versions: Release[]): SitemapEntry => {
+    const entry: SitemapEntry = { path: releaseOutputPath(r), lastModified: lastModified(r) };
     if (versions.length) {
       const all = [r, ...versions].sort(
         (a, b) => config.languages.indexOf(a.lang) - config.languages.indexOf(b.lang),
       );
       const byDefault = all.find((v) => v.lang === config.defaultLanguage) ?? all[0]!;
       entry.alternates = [
-        ...all.map((v) => ({ hreflang: v.lang, href: links.absolute(releaseOutputPath(v)) })),
-        { hreflang: 'x-default', href: links.absolute(releaseOutputPath(byDefault)) },
+        ...all.map((v) => ({ hreflang: v.lang, path: releaseOutputPath(v) })),
+        { hreflang: 'x-default', path: releaseOutputPath(byDefault) },
       ];
     }
     return entry;
   };
-  const langAlternates = () => [
-    ...config.languages.map((l) => ({ hreflang: l, href: links.absolute(`${l}/`) })),
-    { hreflang: 'x-default', href: links.absolute(`${config.defaultLanguage}/`) },
+  const sitemapUrl = (e: SitemapEntry): SitemapUrl => ({
+    loc: links.absolute(e.path),
+    ...(e.lastModified ? { lastmod: localDate(e.lastModified, config.timeZone) } : {}),
+    ...(e.alternates
+      ? { alternates: e.alternates.map((a) => ({ hreflang: a.hreflang, href: links.absolute(a.path) })) }
+      : {}),
+  });
+  const langAlternates = [
+    ...config.languages.map((l) => ({ hreflang: l, path: `${l}/` })),
+    { hreflang: 'x-default', path: `${config.defaultLanguage}/` },
   ];
 
   for (const archive of model.languages) {
@@ -301,10 +290,7 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     page('home', `${lang}/index.html`, { lang, latest, counts }, (d, link) =>
       homePage(ctx, d.lang, d.latest, link, d.counts),
     );
-    inSitemap(`${lang}/`, () => ({
-      loc: links.absolute(`${lang}/`),
-      alternates: config.languages.length > 1 ? langAlternates() : [],
-    }));
+    inSitemap(`${lang}/`, config.languages.length > 1 ? langAlternates : undefined);
 
     for (const list of sectionLists(archive)) {
       const first = sectionDir(list.section);
@@ -334,46 +320,43 @@ export function planSite(ctx: PlanContext, assetFiles: { path: string; asset: Si
     for (let p = 1; p <= mediaPages; p++) {
       const items = media.slice((p - 1) * pageSize, p * pageSize);
       const outPath = `${lang}/${mediaDir(p)}index.html`;
-      page('images', outPath, { lang, p, pages: mediaPages, items }, (d, link) =>
+      // Searched too: a caption or a photographer's name finds the page with the image.
+      const images = page('images', outPath, { lang, p, pages: mediaPages, items }, (d, link) =>
         mediaPage(ctx, d.lang, d.p, d.pages, d.items, link),
       );
-      // Searched too: a caption or a photographer's name finds the page with the image.
-      outputs[outputs.length - 1]!.searchable = true;
+      images.searchable = true;
     }
     inSitemap(`${lang}/${mediaDir()}`);
 
-    for (const r of archive.releases) {
-      const versions = model.translations.get(r.id) ?? [];
-      sitemap.push({
-        from: [r, ...versions].map(sitemapId).join(','),
-        url: () => releaseSitemapEntry(r, versions),
-      });
-    }
+    for (const r of archive.releases)
+      sitemap.push(releaseSitemapEntry(r, model.translations.get(r.id) ?? []));
   }
 
-  const press = planPressPages({ ctx, key, linkFrom });
-  outputs.push(...press.outputs);
+  const press = planPressPages(ctx);
+  for (const p of press.pages) page(p.kind, p.path, p.data, (d, link) => p.view(ctx, d, link));
+  // A text file's data is its text.
+  for (const f of press.texts) planned('text', f.path, f.text, { kind: 'text', text: () => f.text });
   for (const p of press.sitemap) inSitemap(p);
 
   page('root', 'index.html', {}, (_d, link) => rootPage(ctx, link));
   // 404.html answers at any address: its links start from the site root.
-  outputs.push({
-    path: '404.html',
-    key: key('404'),
-    make: {
-      kind: 'page',
-      job: () => ({
-        path: '404.html',
-        page: 'not-found',
-        view: notFoundPage(ctx, (to) => links.href(null, to)),
-      }),
-    },
-  });
-  const sitemapKey = key('sitemap', sitemap.map((e) => e.from).join('|'));
-  const sitemapParts = sitemapFiles(sitemap.length, () => sitemap.map((e) => e.url()), config.site.baseUrl);
-  for (const part of sitemapParts) text(part.path, sitemapKey, part.text);
+  page(
+    'not-found',
+    '404.html',
+    {},
+    (_d, link) => notFoundPage(ctx, link),
+    (to) => links.href(null, to),
+  );
+  const sitemapJson = JSON.stringify(sitemap);
+  const sitemapParts = sitemapFiles(sitemap.length, () => sitemap.map(sitemapUrl), config.site.baseUrl);
+  for (const part of sitemapParts)
+    planned('sitemap', part.path, sitemapJson, { kind: 'text', text: part.text });
   const robots = robotsTxt(config.site.baseUrl);
-  text('robots.txt', sha256Hex(robots).slice(0, 32), () => robots);
+  outputs.push({
+    path: 'robots.txt',
+    key: sha256Hex(robots).slice(0, 32),
+    make: { kind: 'text', text: () => robots },
+  });
 
   for (const image of ctx.images.assets()) {
     const file = image.file;

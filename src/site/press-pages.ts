@@ -1,8 +1,7 @@
 import { releaseOutputPath } from '../content/permalink.js';
 import type { Release } from '../content/types.js';
-import { quickHash } from '../core/quick-hash.js';
 import type { Redirect } from './permalinks.js';
-import type { PlannedOutput } from './plan.js';
+import type { Contact } from '../config/types.js';
 import type { Link, View, ViewBase, ViewContext } from './views.js';
 import { breadcrumbs, chrome, topicLabel } from './views.js';
 import { translate } from './strings.js';
@@ -24,8 +23,11 @@ import { CONTACTS_DIR, contactView, dayText, pressContacts, vcardPath } from './
 const t = (ctx: ViewBase, lang: string, key: string, values?: Record<string, unknown>) =>
   translate(ctx.strings, lang, key, values);
 
+/** What a withdrawn release's notice shows of it. */
+type Withdrawn = Pick<Release, 'type' | 'lang' | 'localDate' | 'slug' | 'withdrawn'>;
+
 /** The notice at a withdrawn release's address: what it was, when, and why; not its title or text. */
-export function withdrawnPage(ctx: ViewBase, r: Release, link: Link): View {
+function withdrawnPage(ctx: ViewBase, r: Withdrawn, link: Link): View {
   const heading = t(ctx, r.lang, `withdrawn.title.${r.type}`);
   const w = r.withdrawn ?? {};
   return {
@@ -49,11 +51,10 @@ export function withdrawnPage(ctx: ViewBase, r: Release, link: Link): View {
 }
 
 /** An old address: canonical and a refresh to the release's address, and a link for those without. */
-function redirectPage(ctx: ViewBase, r: Release, link: Link): View {
-  const to = releaseOutputPath(r);
-  const heading = t(ctx, r.lang, 'moved.title');
+function redirectPage(ctx: ViewBase, { lang, to }: { lang: string; to: string }, link: Link): View {
+  const heading = t(ctx, lang, 'moved.title');
   return {
-    ...chrome(ctx, r.lang, link, { title: `${heading} – ${ctx.config.site.name[r.lang]}`, self: to }),
+    ...chrome(ctx, lang, link, { title: `${heading} – ${ctx.config.site.name[lang]}`, self: to }),
     heading,
     noindex: true,
     refresh: link(to),
@@ -61,7 +62,11 @@ function redirectPage(ctx: ViewBase, r: Release, link: Link): View {
   };
 }
 
-function contactsPage(ctx: ViewBase, lang: string, link: Link): View {
+function contactsPage(
+  ctx: ViewBase,
+  { lang, contacts }: { lang: string; contacts: Contact[] },
+  link: Link,
+): View {
   const heading = t(ctx, lang, 'contactsPage.title');
   const { config } = ctx;
   return {
@@ -73,7 +78,7 @@ function contactsPage(ctx: ViewBase, lang: string, link: Link): View {
     }),
     heading,
     breadcrumbs: breadcrumbs(ctx, lang, link, [{ label: heading }]),
-    contacts: pressContacts(config).map((c) =>
+    contacts: contacts.map((c) =>
       contactView(
         c,
         lang,
@@ -84,70 +89,62 @@ function contactsPage(ctx: ViewBase, lang: string, link: Link): View {
   };
 }
 
-/** What the press pages are planned from, besides the release pages of the build. */
-export interface PressPlanInput {
-  ctx: ViewContext;
-  /** Makes a key from the parts of a file (with the code, templates and config in it). */
-  key: (...parts: string[]) => string;
-  /** Links as seen from an output path. */
-  linkFrom: (outPath: string) => Link;
+/** A page planned as (template, path, data), with the function that makes its view from that data. */
+export interface PressPage<D = never> {
+  kind: string;
+  path: string;
+  data: D;
+  view: (ctx: ViewBase, data: D, link: Link) => View;
 }
 
 /**
- * Plans the press pages (pure). A redirect never replaces a page of this build (a draft at an old address,
- * in a preview): the release page wins.
+ * Plans the press pages (pure): each as its data, which plan.ts keys them by. A redirect never replaces a
+ * page of this build (a draft at an old address, in a preview): the release page wins.
  */
-export function planPressPages({ ctx, key, linkFrom }: PressPlanInput): {
-  outputs: PlannedOutput[];
+export function planPressPages(ctx: ViewContext): {
+  // biome-ignore lint/suspicious/noExplicitAny: each page's data has its own type, checked where it is made
+  pages: PressPage<any>[];
+  /** Text files: `_redirects` and vCards. */
+  texts: { path: string; text: string }[];
   /** Output paths the sitemap lists. */
   sitemap: string[];
 } {
   const { config, model } = ctx;
-  const outputs: PlannedOutput[] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  const pages: PressPage<any>[] = [];
+  const page = <D>(p: PressPage<D>) => pages.push(p);
+  const texts: { path: string; text: string }[] = [];
   const sitemap: string[] = [];
-  const page = (path: string, k: string, make: (link: Link) => { page: string; view: View }) =>
-    outputs.push({ path, key: k, make: { kind: 'page', job: () => ({ path, ...make(linkFrom(path)) }) } });
-  const text = (path: string, make: () => string) => {
-    const body = make();
-    outputs.push({ path, key: quickHash([path, body]), make: { kind: 'text', text: () => body } });
-  };
 
   for (const r of model.withdrawn) {
-    const path = `${releaseOutputPath(r)}index.html`;
-    page(path, key('withdrawn', path, r.type, r.localDate, JSON.stringify(r.withdrawn)), (link) => ({
-      page: 'withdrawn',
-      view: withdrawnPage(ctx, r, link),
-    }));
+    const { type, lang, localDate, slug, withdrawn } = r;
+    const data: Withdrawn = { type, lang, localDate, slug, ...(withdrawn ? { withdrawn } : {}) };
+    page({ kind: 'withdrawn', path: `${releaseOutputPath(r)}index.html`, data, view: withdrawnPage });
   }
 
-  const pages = new Set(
+  const shown = new Set(
     [...model.languages.flatMap((l) => l.releases), ...model.withdrawn].map(releaseOutputPath),
   );
-  const redirects = model.redirects.filter((d) => !pages.has(d.from));
+  const redirects = model.redirects.filter((d) => !shown.has(d.from));
   for (const d of redirects) {
-    const path = `${d.from}index.html`;
-    page(path, key('redirect', path, releaseOutputPath(d.release)), (link) => ({
-      page: 'redirect',
-      view: redirectPage(ctx, d.release, link),
-    }));
+    const data = { lang: d.release.lang, to: releaseOutputPath(d.release) };
+    page({ kind: 'redirect', path: `${d.from}index.html`, data, view: redirectPage });
   }
-  if (redirects.length) text('_redirects', () => redirectsFile(ctx, redirects));
+  if (redirects.length) texts.push({ path: '_redirects', text: redirectsFile(ctx, redirects) });
 
   const press = pressContacts(config);
   for (const lang of config.languages) {
     if (press.length) {
-      const path = `${lang}/${CONTACTS_DIR}index.html`;
-      page(path, key('contacts', lang), (link) => ({
-        page: 'contacts',
-        view: contactsPage(ctx, lang, link),
-      }));
+      const data = { lang, contacts: press };
+      page({ kind: 'contacts', path: `${lang}/${CONTACTS_DIR}index.html`, data, view: contactsPage });
       sitemap.push(`${lang}/${CONTACTS_DIR}`);
     }
     const named = (model.languages.find((l) => l.lang === lang)?.releases ?? []).flatMap((r) => r.contacts);
     const cards = new Map([...press, ...named].filter((c) => c.id).map((c) => [c.id!, c]));
     for (const [id, c] of [...cards].sort(([a], [b]) => (a < b ? -1 : 1)))
-      text(vcardPath(lang, id), () =>
-        vCard({
+      texts.push({
+        path: vcardPath(lang, id),
+        text: vCard({
           name: c.name,
           ...(c.role?.[lang] ? { role: c.role[lang] } : {}),
           ...(c.organization?.[lang] ? { organization: c.organization[lang] } : {}),
@@ -155,9 +152,9 @@ export function planPressPages({ ctx, key, linkFrom }: PressPlanInput): {
           ...(c.phone ? { phone: c.phone.e164 } : {}),
           topics: (c.topics ?? []).map((topic) => topicLabel(config, lang, topic)),
         }),
-      );
+      });
   }
-  return { outputs, sitemap };
+  return { pages, texts, sitemap };
 }
 
 /** `_redirects` (Netlify, Cloudflare Pages): one permanent redirect per old address, sorted. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { readReleaseBody } from '../content/body.js';
 import { imageUrlPath } from '../content/body-images.js';
-import { linkIndex, type LinkIndex, resolveLink, rewriteLinks } from '../content/links.js';
+import { type LinkIndex, resolveLink, rewriteLinks } from '../content/links.js';
 import { releaseOutputPath } from '../content/permalink.js';
 import { isPublished, type Release, type ReleaseType } from '../content/types.js';
 import { localDateTime } from '../core/time.js';
@@ -83,25 +83,10 @@ const OG_LOCALES: Record<string, string> = {
   de: 'de_DE',
 };
 
-// Most texts have no placeholders and repeat on every page: look each up once.
-const plainTexts = new WeakMap<SiteStrings, Map<string, string>>();
-const t = (ctx: ViewBase, lang: string, key: string, values?: Record<string, unknown>) => {
-  if (values) return translate(ctx.strings, lang, key, values);
-  let memo = plainTexts.get(ctx.strings);
-  if (!memo) {
-    memo = new Map();
-    plainTexts.set(ctx.strings, memo);
-  }
-  const id = `${lang}\0${key}`;
-  let text = memo.get(id);
-  if (text === undefined) {
-    text = translate(ctx.strings, lang, key);
-    memo.set(id, text);
-  }
-  return text;
-};
+const t = (ctx: ViewBase, lang: string, key: string, values?: Record<string, unknown>) =>
+  translate(ctx.strings, lang, key, values);
 
-export function releaseDateTime(config: Config, r: Release): string {
+export function releaseDateTime(config: Config, r: Pick<Release, 'dateOnly' | 'localDate' | 'date'>): string {
   return r.dateOnly ? r.localDate : localDateTime(r.date, config.timeZone);
 }
 
@@ -163,24 +148,12 @@ interface ChromeOptions {
   alternates?: boolean;
   feeds?: Section[];
   searchForm?: boolean;
-  /**
-   * Pages whose links to the header, footer and assets are the same (all release pages of a language
-   * lie equally deep below it): those parts are made once and shared.
-   */
-  shared?: string;
 }
 
-const sharedParts = new WeakMap<ViewBase, Map<string, View>>();
-
 /** The header, footer, assets and language feed links, as seen from one page. */
-function commonParts(ctx: ViewBase, lang: string, link: Link, shared?: string): View {
-  let memo = sharedParts.get(ctx);
-  if (shared) {
-    const hit = memo?.get(shared);
-    if (hit) return hit;
-  }
+function commonParts(ctx: ViewBase, lang: string, link: Link): View {
   const { config } = ctx;
-  const parts: View = {
+  return {
     assets: { css: link(ctx.assets.css), search: link(ctx.assets.search) },
     site: {
       name: config.site.name[lang],
@@ -198,21 +171,13 @@ function commonParts(ctx: ViewBase, lang: string, link: Link, shared?: string): 
     },
     feeds: feedLinks(ctx, lang, link, [{ kind: 'all' }]),
   };
-  if (shared) {
-    if (!memo) {
-      memo = new Map();
-      sharedParts.set(ctx, memo);
-    }
-    memo.set(shared, parts);
-  }
-  return parts;
 }
 
 /** What every page has: head, header, language switch and footer. */
 export function chrome(ctx: ViewBase, lang: string, link: Link, o: ChromeOptions): View {
   const { config, links } = ctx;
   const counterparts = o.counterparts ?? {};
-  const common = commonParts(ctx, lang, link, o.shared);
+  const common = commonParts(ctx, lang, link);
   const view: View = {
     lang,
     title: o.title,
@@ -347,25 +312,10 @@ export interface BodyLinks {
 
 const NO_BODY_LINKS: BodyLinks = { targets: {}, attachments: [], unpublished: [] };
 
-/** Per build (its model): the releases links may name, and each release's answer (lists ask often). */
-const resolved = new WeakMap<object, { index: LinkIndex; answers: Map<Release, BodyLinks> }>();
-
 /** Where the relative links of a release lead in this build (content/links.ts resolves them). */
 export function bodyLinks(ctx: ViewContext, r: Release): BodyLinks {
   if (!r.links.length) return NO_BODY_LINKS;
-  let build = resolved.get(ctx.model);
-  if (!build) {
-    // A link to a withdrawn release leads to its notice.
-    const releases = [...ctx.model.languages.flatMap((l) => l.releases), ...ctx.model.withdrawn];
-    build = { index: linkIndex(ctx.config.root, releases), answers: new Map() };
-    resolved.set(ctx.model, build);
-  }
-  let answer = build.answers.get(r);
-  if (!answer) {
-    answer = resolveBodyLinks(ctx, r, build.index);
-    build.answers.set(r, answer);
-  }
-  return answer;
+  return resolveBodyLinks(ctx, r, ctx.model.linkIndex);
 }
 
 function resolveBodyLinks(ctx: ViewContext, r: Release, index: LinkIndex): BodyLinks {
@@ -537,8 +487,6 @@ export function releasePage(ctx: ViewBase, input: ReleaseInput, link: Link) {
       self,
       counterparts: Object.fromEntries(input.translations.map((o) => [o.lang, releaseOutputPath(o)])),
       alternates: true,
-      // Release pages all lie at <lang>/YYYY/MM/DD/<slug>/.
-      shared: `release:${r.lang}`,
     }),
     release,
     breadcrumbs: breadcrumbs(ctx, r.lang, link, [{ label: `[${r.localDate}] ${r.title}` }]),
@@ -611,32 +559,46 @@ export function thumbView(thumb: Thumb, link: Link) {
   };
 }
 
-const entryMemo = new WeakMap<SiteStrings, WeakMap<Release, View>>();
+/** What a release's entry in a list is made from: a list page's key holds it for the release. */
+export interface EntryInput
+  extends Pick<Release, 'type' | 'lang' | 'localDate' | 'date' | 'dateOnly' | 'title' | 'lead'> {
+  /** Where the lead's relative links lead (output paths). */
+  targets: Record<string, string>;
+  out: string;
+  thumb?: Thumb;
+}
+
+export function entryInput(ctx: ViewContext, r: Release): EntryInput {
+  const { type, lang, localDate, date, dateOnly, title, lead } = r;
+  const thumb = heroThumb(ctx, r);
+  return {
+    type,
+    lang,
+    localDate,
+    date,
+    dateOnly,
+    title,
+    lead,
+    targets: bodyLinks(ctx, r).targets,
+    out: releaseOutputPath(r),
+    ...(thumb ? { thumb } : {}),
+  };
+}
 
 /** A release in a list; the same on every page that lists it but for the link. */
-export function entry(ctx: ViewContext, r: Release, link: Link): View {
-  let memo = entryMemo.get(ctx.strings);
-  if (!memo) {
-    memo = new WeakMap();
-    entryMemo.set(ctx.strings, memo);
-  }
-  let base = memo.get(r);
-  if (!base) {
-    base = {
-      type: r.type,
-      typeLabel: t(ctx, r.lang, `type.${r.type}`),
-      date: r.localDate,
-      datetime: releaseDateTime(ctx.config, r),
-      title: r.title,
-      // The same on every page that lists it: links from the site root.
-      lead: leadMarkdown(r.lead, bodyLinks(ctx, r).targets, (to) => ctx.links.href(null, to)),
-      out: releaseOutputPath(r),
-    };
-    memo.set(r, base);
-  }
-  // Not in the memo: a watching build keeps the release while its image changes.
-  const thumb = heroThumb(ctx, r);
-  return { ...base, href: link(base.out as string), ...(thumb ? { thumb: thumbView(thumb, link) } : {}) };
+export function entry(ctx: ViewBase, e: EntryInput, link: Link): View {
+  return {
+    type: e.type,
+    typeLabel: t(ctx, e.lang, `type.${e.type}`),
+    date: e.localDate,
+    datetime: releaseDateTime(ctx.config, e),
+    title: e.title,
+    // The same on every page that lists it: links from the site root.
+    lead: leadMarkdown(e.lead, e.targets, (to) => ctx.links.href(null, to)),
+    out: e.out,
+    href: link(e.out),
+    ...(e.thumb ? { thumb: thumbView(e.thumb, link) } : {}),
+  };
 }
 
 /**
@@ -743,7 +705,7 @@ export function listPage(
     }),
     heading,
     breadcrumbs: breadcrumbs(ctx, lang, link, trail),
-    entries: entries.map((r) => entry(ctx, r, link)),
+    entries: entries.map((r) => entry(ctx, entryInput(ctx, r), link)),
     pagination: pagination(page, pages, (p) => link(`${lang}/${sectionDir(section, p)}`)),
     archiveNav: archiveNav(ctx, lang, link, counts, page === 1 ? section : undefined),
   };
@@ -767,7 +729,7 @@ export function homePage(
       counterparts: others,
       alternates: true,
     }),
-    entries: latest.map((r) => entry(ctx, r, link)),
+    entries: latest.map((r) => entry(ctx, entryInput(ctx, r), link)),
     archiveNav: archiveNav(ctx, lang, link, counts),
   };
 }

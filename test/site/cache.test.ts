@@ -12,7 +12,7 @@ import {
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/scs.js';
-import { build, fixtureProject, inode, listTree, read, workFolder } from './helpers.js';
+import { build, changed, fixtureProject, inode, inodes, listTree, read, workFolder } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -31,22 +31,6 @@ const EDITED_PAGE = 'sv/2026/02/10/nya-laddplatser-pa-gastkajen-i-smabatshamnen/
 function editRelease(dir: string, from: string, to: string) {
   const file = path.join(dir, EDITED);
   writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
-}
-
-function inodes(out: string): Map<string, number> {
-  return new Map(listTree(out).map((f) => [f, inode(out, f)]));
-}
-
-/** Files whose inode changed (rewritten), appeared or disappeared between two snapshots. */
-function changed(before: Map<string, number>, after: Map<string, number>) {
-  return {
-    written: [...after]
-      .filter(([f, ino]) => before.has(f) && before.get(f) !== ino)
-      .map(([f]) => f)
-      .sort(),
-    added: [...after.keys()].filter((f) => !before.has(f)).sort(),
-    removed: [...before.keys()].filter((f) => !after.has(f)).sort(),
-  };
 }
 
 /** Declares a topic no release has yet, `hamnar`, in the config file. */

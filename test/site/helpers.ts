@@ -119,6 +119,23 @@ export function unpublishedReferences(dir: string, html: string, page = ''): str
 }
 export const inode = (dir: string, rel: string) => statSync(path.join(dir, rel)).ino;
 
+/** Each file of an output folder with its inode: a file written again gets a new one. */
+export function inodes(out: string): Map<string, number> {
+  return new Map(listTree(out).map((f) => [f, inode(out, f)]));
+}
+
+/** Files whose inode changed (rewritten), appeared or disappeared between two snapshots. */
+export function changed(before: Map<string, number>, after: Map<string, number>) {
+  return {
+    written: [...after]
+      .filter(([f, ino]) => before.has(f) && before.get(f) !== ino)
+      .map(([f]) => f)
+      .sort(),
+    added: [...after.keys()].filter((f) => !before.has(f)).sort(),
+    removed: [...before.keys()].filter((f) => !after.has(f)).sort(),
+  };
+}
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css',
