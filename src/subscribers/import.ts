@@ -167,7 +167,9 @@ export async function importSubscribers(
     // all before the first insert (the addresses differ, so what one slice adds no other looks up).
     const stored = await repo.findMany(candidates.map((c) => c.key));
     const suppressed = await repo.suppressions(candidates.map((c) => c.email));
-    // Planned and applied a slice at a time: a million plans at once spent their time in GC.
+    // Planned and applied a slice at a time: a million plans at once spent their time in GC. Each
+    // slice is planned while the store applies the one before (on a server, the two overlap).
+    let applying: Promise<void> = Promise.resolve();
     for (let i = 0; i < candidates.length; i += IMPORT_SLICE) {
       const slice = candidates.slice(i, i + IMPORT_SLICE);
       const plans = slice.map((c) =>
@@ -175,14 +177,11 @@ export async function importSubscribers(
       );
       for (const p of plans) record(report, p);
       if (blocked || report.dryRun) continue;
-      await applyEnrolments(
-        repo,
-        plans.flatMap((p) => (p.kind === 'enrol' ? [{ plan: p.plan, email: p.candidate.email }] : [])),
-        options.now,
-      );
-      for (const p of plans) if (p.kind === 'suppress') await applySuppression(repo, p, options.now, shown);
-      for (const p of plans) if (p.kind === 'enrol') await applyPress(repo, p.candidate, options);
+      await applying;
+      applying = applyPlans(repo, plans, options, shown);
+      applying.catch(() => {}); // awaited with the next slice; until then a failure is not unhandled
     }
+    await applying;
     report.applied = !blocked && !report.dryRun;
   });
   return report;
@@ -397,6 +396,21 @@ function record(report: ImportReport, p: RowPlan): void {
   else if (plan.kind === 'update') report.updated.push({ ...entry, detail: plan.what.join(', ') });
   else report.unchanged.push(entry);
   if (plan.kind !== 'skip' && plan.awaiting.length) report.pending++;
+}
+
+async function applyPlans(
+  repo: SubscriberRepo,
+  plans: readonly RowPlan[],
+  options: ImportOptions,
+  shown: string,
+): Promise<void> {
+  await applyEnrolments(
+    repo,
+    plans.flatMap((p) => (p.kind === 'enrol' ? [{ plan: p.plan, email: p.candidate.email }] : [])),
+    options.now,
+  );
+  for (const p of plans) if (p.kind === 'suppress') await applySuppression(repo, p, options.now, shown);
+  for (const p of plans) if (p.kind === 'enrol') await applyPress(repo, p.candidate, options);
 }
 
 /** A journalist's outlet, beat and the consent record, on top of what they had. */

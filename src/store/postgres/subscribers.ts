@@ -126,6 +126,8 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
     },
     async findMany(keys) {
       const found = new Map<string, ReturnType<typeof toSubscriber>>();
+      // A newsroom's first import (a million addresses, say) has nobody to look up.
+      if (!keys.length || !(await sql.rows('SELECT 1 FROM subscribers LIMIT 1')).length) return found;
       for (let i = 0; i < keys.length; i += BULK) {
         const rows = await sql.rows<SubscriberRow & { email_key: string }>(
           `${SELECT_SUBSCRIBER} WHERE s.email_key = ANY($1::text[])`,

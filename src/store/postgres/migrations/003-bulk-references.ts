@@ -6,7 +6,7 @@ import type { PostgresMigration } from '../migrate.js';
  * referenced row for every inserted one: a third of the time of both. The statement triggers keep the
  * rule (a membership names a subscriber, a delivery names a dispatch; scs never changes those ids) as one anti-join over the new
  * rows, and erasure removes the memberships as the cascade did. `UNIQUE (email)` goes too: `email_key`,
- * a function of the address, is unique already.
+ * a function of the address, is unique already; and the memberships are keyed by subscriber first.
  */
 export const migration: PostgresMigration = {
   version: 3,
@@ -15,6 +15,10 @@ export const migration: PostgresMigration = {
     ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_subscriber_id_fkey;
     ALTER TABLE deliveries DROP CONSTRAINT deliveries_dispatch_id_fkey;
     ALTER TABLE subscribers DROP CONSTRAINT subscribers_email_key;
+    -- A subscriber's memberships by the primary key; the list's members by a scan of it (planning reads
+    -- the whole list anyway): one index fewer to keep on every membership.
+    ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_pkey, ADD PRIMARY KEY (subscriber_id, list_id);
+    DROP INDEX subscriptions_subscriber;
 
     -- TG_ARGV: the referenced table, and the new rows' column that names its id.
     CREATE FUNCTION scs_references_exist() RETURNS trigger LANGUAGE plpgsql AS $$
