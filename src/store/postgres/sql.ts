@@ -52,7 +52,7 @@ export function createSqlPool(location: PostgresLocation, options: { max?: numbe
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: 'scs',
     max: options.max ?? 4,
-    options: `-c search_path=${quoteIdent(location.schema)} -c plan_cache_mode=force_generic_plan`,
+    options: `-c search_path=${quoteIdent(location.schema)}`,
   });
   // A connection the server drops while idle must not crash the process: the next query fails instead.
   pool.on('error', () => {});

@@ -55,14 +55,22 @@ const AWAITING = `
 
 // One array per column, unnested into rows: a statement carries thousands of subscribers with a
 // dozen parameters, where a multi-row VALUES would need a dozen per row (and PostgreSQL allows 65,535).
+// The subscribers and their memberships in one statement: each membership finds its subscriber's new
+// id by the address key (the server numbers the rows; nothing is reserved first).
 const INSERT_SUBSCRIBERS = `
-  INSERT INTO subscribers (id, email, email_key, email_hash, name, lang, status, consent_source, consent_at,
-    consent_ip, consent_detail, confirmed_at, created_at, updated_at)
-  SELECT u.*, $13, $13 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) AS u`;
-const INSERT_SUBSCRIPTIONS = `
-  INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at)
-  SELECT u.*, $4, $4 FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u`;
+  WITH added AS (
+    INSERT INTO subscribers (email, email_key, email_hash, name, lang, status, consent_source, consent_at,
+      consent_ip, consent_detail, confirmed_at, created_at, updated_at)
+    SELECT u.*, $12, $12 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+      $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS u
+    RETURNING id, email_key
+  ), memberships AS (
+    INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at)
+    SELECT m.list_id, a.id, m.status, $12, $12
+    FROM unnest($13::text[], $14::text[], $15::text[]) AS m(email_key, list_id, status)
+    JOIN added a ON a.email_key = m.email_key
+  )
+  SELECT id, email_key FROM added`;
 /** Rows per bulk statement: large enough that round trips do not count, small enough to stay lean. */
 const BULK = 10_000;
 
@@ -181,29 +189,32 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
       const at = iso(now);
       // All of them or none, in the caller's transaction when there is one (then as a savepoint).
       return sql.transaction(async (tx) => {
-        // The ids first, in the entries' order, so that memberships go in with their subscribers.
-        const ids = await reserveIds(tx, entries.length);
+        const ids: number[] = new Array(entries.length);
         // Each slice is made while the server inserts the one before (one statement at a time on the
         // connection, as pg wants it): the CPU work of both sides overlaps.
         let previous: Promise<unknown> = Promise.resolve();
         for (let i = 0; i < entries.length; i += BULK) {
           const slice = entries.slice(i, i + BULK);
           const columns: (string | null)[][] = Array.from({ length: 11 }, () => []);
-          const lists: [string[], number[], string[]] = [[], [], []];
+          const lists: [string[], string[], string[]] = [[], [], []];
+          const position = new Map<string, number>();
           slice.forEach(({ subscriber: s, lists: memberships }, j) => {
-            const id = ids[i + j]!;
             const row = newSubscriberValues(s, hash);
+            const key = row[1]!;
+            position.set(key, i + j);
             for (const [k, v] of row.entries()) columns[k]!.push(v);
             for (const m of memberships) {
-              lists[0].push(m.listId);
-              lists[1].push(id);
+              lists[0].push(key);
+              lists[1].push(m.listId);
               lists[2].push(m.status);
             }
           });
           await previous;
           previous = tx
-            .run(INSERT_SUBSCRIBERS, [ids.slice(i, i + slice.length), ...columns, at])
-            .then(() => lists[0].length && tx.run(INSERT_SUBSCRIPTIONS, [...lists, at]));
+            .rows<{ id: string; email_key: string }>(INSERT_SUBSCRIBERS, [...columns, at, ...lists])
+            .then((rows) => {
+              for (const r of rows) ids[position.get(r.email_key)!] = Number(r.id);
+            });
           previous.catch(() => {}); // awaited with the next slice; until then a failure is not unhandled
         }
         await previous;
@@ -267,19 +278,4 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
   }
 
   return repo;
-}
-
-/**
- * Takes `n` ids from the subscribers' sequence, ascending. They are nearly always one unbroken range,
- * read as its two ends; when another session drew ids meanwhile, the list itself.
- */
-async function reserveIds(sql: Sql, n: number): Promise<number[]> {
-  const [row] = await sql.rows<{ lo: string; gaps: string[] | null }>(
-    `SELECT min(v) AS lo, CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL ELSE array_agg(v ORDER BY v) END AS gaps
-     FROM (SELECT nextval(pg_get_serial_sequence('subscribers', 'id')) AS v FROM generate_series(1, $1)) AS x`,
-    [n],
-  );
-  if (row!.gaps) return row!.gaps.map(Number);
-  const lo = Number(row!.lo);
-  return Array.from({ length: n }, (_, i) => lo + i);
 }
