@@ -139,7 +139,7 @@ export function lockOutput(file: string): { release: () => void } | { holder: nu
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') throw e;
       }
-      const holder = clearDeadHolders(lockHolders(file));
+      const holder = clearDeadMarks(buildLockMarks(file));
       if (holder) return { holder };
     }
     // Others keep taking and leaving it: one of them holds it now.
@@ -150,13 +150,13 @@ export function lockOutput(file: string): { release: () => void } | { holder: nu
 }
 
 /** A holder of the lock as a build saw it: its pid, and the path of its mark. */
-export interface LockHolder {
+export interface BuildLockMark {
   pid: number;
   mark: string;
 }
 
 /** Who holds the lock: the marks in its folder, or an older version's lock file (holding the pid). */
-export function lockHolders(file: string): LockHolder[] {
+export function buildLockMarks(file: string): BuildLockMark[] {
   try {
     return readdirSync(file).map((name) => ({ pid: Number.parseInt(name, 10), mark: path.join(file, name) }));
   } catch (e) {
@@ -169,7 +169,7 @@ export function lockHolders(file: string): LockHolder[] {
  * The pid of a live holder among those seen, or 0 once the dead ones' marks are removed. A mark is
  * removed by its own name, so never a newer holder's, nor a lock folder that replaced an old lock file.
  */
-export function clearDeadHolders(holders: LockHolder[]): number {
+export function clearDeadMarks(holders: BuildLockMark[]): number {
   for (const h of holders) {
     if (h.pid && processAlive(h.pid)) return h.pid;
     try {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { clearDeadHolders, lockHolders, lockOutput } from '../../src/site/state.js';
+import { clearDeadMarks, buildLockMarks, lockOutput } from '../../src/site/state.js';
 import { REPO } from '../helpers/scs.js';
 import { throwaway } from './helpers.js';
 
@@ -91,13 +91,13 @@ describe('the build lock', () => {
         writeFileSync(path.join(file, `${DEAD}.0123456789abcdef`), '');
       }
       // One build sees the dead holder; before it removes it, another build takes the lock over.
-      const seen = lockHolders(file);
+      const seen = buildLockMarks(file);
       expect(seen.map((h) => h.pid)).toEqual([DEAD]);
       const other = lockOutput(file);
       expect('release' in other).toBe(true);
       // The first build goes on with what it saw: the lock stays the other's.
-      expect(clearDeadHolders(seen)).toBe(0);
-      expect(lockHolders(file).map((h) => h.pid)).toEqual([process.pid]);
+      expect(clearDeadMarks(seen)).toBe(0);
+      expect(buildLockMarks(file).map((h) => h.pid)).toEqual([process.pid]);
       expect(lockOutput(file)).toEqual({ holder: process.pid });
       if ('release' in other) other.release();
     }
