@@ -274,8 +274,12 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
       const waited = freedAt === undefined ? 0 : performance.now() - freedAt;
       const refill = slots - inFlight >= refillAt || inFlight === 0 || waited >= REFILL_WAIT_MS;
       const tokens = bucket.available(now.getTime());
+      // Under a rate limit, a refill waits for a batch's worth of tokens (the free slots, at most a
+      // refill's worth): taking each message as its token came cost a commit and a look-up per message,
+      // and four throttled workers then fell well short of four times one.
+      const batchTokens = Math.max(1, Math.min(slots - inFlight, refillAt, Math.floor(bucket.capacity)));
       if (!halt && !failure && refill) {
-        const room = Math.min(slots - inFlight, tokens);
+        const room = tokens >= batchTokens ? Math.min(slots - inFlight, tokens) : 0;
         if (room > 0) {
           // Read ahead: one query per few hundred recipients. The rows stay pending until claimed, and a
           // claim succeeds only for a row still pending, so a stale read can never send anyone twice.
@@ -361,7 +365,7 @@ export async function runDispatch(ctx: DispatchContext): Promise<DispatchRunResu
       let waitMs: number | undefined =
         refill || halt || failure || freedAt === undefined ? undefined : REFILL_WAIT_MS - waited;
       if (!halt && !failure && refill) {
-        if (tokens < 1) waitMs = bucket.waitMs(now.getTime());
+        if (tokens < batchTokens) waitMs = bucket.waitMs(now.getTime(), batchTokens);
         else {
           // Nothing due right now: whoever is left waits for a retry.
           const retryAt = await awaited('ledgerMs', () => ledger.nextRetryAt(id));

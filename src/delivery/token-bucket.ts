@@ -5,7 +5,8 @@
  */
 export class TokenBucket {
   private tokens: number;
-  private readonly capacity: number;
+  /** The most messages that may go at once (a tenth of a second's worth, at least one). */
+  readonly capacity: number;
   private last: number;
 
   /** `rate` 0 means no limit. */
@@ -36,10 +37,10 @@ export class TokenBucket {
     this.tokens -= count;
   }
 
-  /** Milliseconds until the next message may go (0 when one may go now). */
-  waitMs(now: number): number {
+  /** Milliseconds until `count` messages may go (0 when they may go now). */
+  waitMs(now: number, count = 1): number {
     if (this.rate === 0) return 0;
     this.refill(now);
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 1000) / this.rate);
+    return this.tokens >= count ? 0 : Math.ceil(((count - this.tokens) * 1000) / this.rate);
   }
 }

@@ -139,6 +139,29 @@ describe('the send loop', () => {
     expect(commits.outcomesOnly).toBeLessThanOrEqual(4);
   });
 
+  it('under a rate limit, claims a batch of messages per commit, not one per token', async () => {
+    await room.seed('nyheter', readers(160));
+    store = await room.store();
+    const dispatch = await planned();
+    const { ledger, commits } = watched(store.ledger, dispatch.id);
+    const at: number[] = [];
+    // A fast server: every slot is free again long before the next token, as against a real relay.
+    const t = transport(() => {
+      at.push(performance.now());
+      return Promise.resolve(OK);
+    });
+    const settings = { concurrency: 8, rate: 400, maxAttempts: 3, retryBaseMs: 5 };
+    const result = await runDispatch(context({ dispatch, ledger, transport: t, settings }));
+    expect(result).toMatchObject({ state: 'done', counts: { sent: 160 } });
+    // Six messages (three quarters of the slots) per claim at least, apart from the first burst.
+    expect(commits.withClaims).toBeLessThanOrEqual(160 / 6 + 2);
+    // And the limit holds: no second sees more than `rate` messages plus the bucket's tenth of a second.
+    for (const [i, start] of at.entries()) {
+      const inSecond = at.slice(i).filter((x) => x < start + 1000).length;
+      expect(inSecond).toBeLessThanOrEqual(400 + 40);
+    }
+  });
+
   it('pauses when hard bounces reported while it runs pile up, counting only those that arrive meanwhile', async () => {
     await room.seed('nyheter', readers(300));
     store = await room.store();
