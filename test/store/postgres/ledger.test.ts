@@ -9,7 +9,7 @@ import { migratePostgres } from '../../../src/store/postgres/migrate.js';
 import { POSTGRES_MIGRATIONS } from '../../../src/store/postgres/migrations/index.js';
 import { createSqlPool, type Sql, type SqlPool } from '../../../src/store/postgres/sql.js';
 import { claimAndRecord } from '../../helpers/ledger-scenario.js';
-import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
+import { failure, startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 
 const T = new Date('2026-10-14T08:00:00Z');
 const at = (ms: number) => new Date(T.getTime() + ms);
@@ -101,14 +101,11 @@ async function leaseLost(p: Promise<unknown>): Promise<ScsError> {
   throw new Error('expected the lease to be lost');
 }
 
-/** The server's refusal of a statement, as the store reports it. */
+/** The server's refusal of a statement, as the store reports it (`store-server-error`, with its reason). */
 async function refused(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-  throw new Error('expected the statement to be refused');
+  const [d] = (await failure(p)).diagnostics;
+  expect(d!.code).toBe('store-server-error');
+  return d!.message;
 }
 
 // The backend-neutral behaviour is test/delivery/ledger.test.ts's contract suite (storeFactories); here,
