@@ -264,6 +264,7 @@ function postgresSide(client: pg.Client, location: StoreLocation & { kind: 'post
     }
   };
   let cursors = 0;
+  const written = new Set<string>();
   return {
     shown: location.shown,
     async tables() {
@@ -298,6 +299,7 @@ function postgresSide(client: pg.Client, location: StoreLocation & { kind: 'post
     },
     async insert(table, columns, rows) {
       if (!rows.length) return;
+      written.add(table);
       const params: unknown[] = [];
       const values = rows.map((row) => `(${columns.map((c) => `$${params.push(row[c])}`).join(', ')})`);
       const conflict = table === 'meta' ? ' ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value' : '';
@@ -318,6 +320,8 @@ function postgresSide(client: pg.Client, location: StoreLocation & { kind: 'post
       await q(readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
     },
     async commit() {
+      // The copied tables' sizes for the planner at once (see refreshStatistics).
+      if (written.size) await q(`ANALYZE ${[...written].map(ident).join(', ')}`);
       await q('COMMIT');
     },
     async rollback() {

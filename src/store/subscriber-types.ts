@@ -183,6 +183,11 @@ export interface SubscriberRepo {
     entries: readonly { subscriber: NewSubscriber; lists: readonly Membership[] }[],
     now: Date,
   ): Promise<number[]>;
+  /**
+   * After `added` subscribers came in bulk: lets the database plan its next reads (a dispatch planned
+   * to the list right after an import) with the new sizes, instead of waiting for its own schedule.
+   */
+  refreshStatistics(added: number): Promise<void>;
   update(subscriberId: number, changes: SubscriberChanges, now: Date): Promise<void>;
   setSubscription(subscriberId: number, listId: string, status: SubscriptionStatus, now: Date): Promise<void>;
   addEvent(subscriberId: number, event: NewEvent, now: Date): Promise<void>;

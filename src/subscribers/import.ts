@@ -69,6 +69,8 @@ export interface ImportReport {
 
 /** Addresses planned and applied together (see importSubscribers). */
 const IMPORT_SLICE = 50_000;
+/** Addresses planned between two turns of the event loop. */
+const PLAN_STEP = 5_000;
 
 type RowStatus = 'confirmed' | 'pending' | 'unsubscribed' | 'bounced' | 'complained';
 const ROW_STATUSES: readonly string[] = ['confirmed', 'pending', 'unsubscribed', 'bounced', 'complained'];
@@ -171,10 +173,16 @@ export async function importSubscribers(
     // slice is planned while the store applies the one before (on a server, the two overlap).
     let applying: Promise<void> = Promise.resolve();
     for (let i = 0; i < candidates.length; i += IMPORT_SLICE) {
-      const slice = candidates.slice(i, i + IMPORT_SLICE);
-      const plans = slice.map((c) =>
-        planRow(config, stored.get(c.key), suppressed.get(c.email), c, options, shown),
-      );
+      const plans: RowPlan[] = [];
+      const end = Math.min(i + IMPORT_SLICE, candidates.length);
+      // In steps that give the event loop a turn each, so that the slice before, which waits for the
+      // server's answers, keeps sending meanwhile (planned in one go, it kept the server idle for it).
+      for (let j = i; j < end; j += PLAN_STEP) {
+        for (const c of candidates.slice(j, Math.min(j + PLAN_STEP, end))) {
+          plans.push(planRow(config, stored.get(c.key), suppressed.get(c.email), c, options, shown));
+        }
+        await new Promise(setImmediate);
+      }
       for (const p of plans) record(report, p);
       if (blocked || report.dryRun) continue;
       await applying;
@@ -183,6 +191,7 @@ export async function importSubscribers(
     }
     await applying;
     report.applied = !blocked && !report.dryRun;
+    if (report.applied) await repo.refreshStatistics(report.added.length);
   });
   return report;
 }
@@ -410,7 +419,8 @@ async function applyPlans(
     options.now,
   );
   for (const p of plans) if (p.kind === 'suppress') await applySuppression(repo, p, options.now, shown);
-  for (const p of plans) if (p.kind === 'enrol') await applyPress(repo, p.candidate, options);
+  for (const p of plans)
+    if (p.kind === 'enrol' && p.candidate.press) await applyPress(repo, p.candidate, options);
 }
 
 /** A journalist's outlet, beat and the consent record, on top of what they had. */

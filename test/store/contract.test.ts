@@ -46,6 +46,51 @@ describe.each(storeFactories)('every store ($name)', (factory) => {
     ).toBe(ids[4321]);
   });
 
+  it('stores bulk rows as given, whether a column varies between them or not', async () => {
+    // On PostgreSQL a column with one value in every row goes as one parameter, the others as arrays.
+    const odd = ['Anna "Citat" Berg', 'back\\slash, {brace}', 'NULL', '', null];
+    const entries = odd.map((name, i) => ({
+      subscriber: {
+        ...person(`odd.${i}@example.org`, name),
+        lang: i % 2 ? 'en' : 'sv',
+        consent: {
+          source: 'import' as const,
+          at: T0,
+          ip: i === 3 ? '192.0.2.7' : null,
+          detail: null,
+          confirmedAt: T0,
+        },
+      },
+      lists:
+        i === 4
+          ? []
+          : i === 2
+            ? [
+                { listId: 'nyheter', status: 'active' as const },
+                { listId: 'press', status: 'pending' as const },
+              ]
+            : [{ listId: 'nyheter', status: 'active' as const }],
+    }));
+    const ids = await store.subscribers.insertMany(entries, T0);
+    for (const [i, e] of entries.entries()) {
+      const s = await store.subscribers.get(ids[i]!);
+      expect(s).toMatchObject({
+        email: e.subscriber.email,
+        name: e.subscriber.name,
+        lang: e.subscriber.lang,
+      });
+      expect(s?.consent.ip).toBe(e.subscriber.consent.ip);
+      expect(s?.subscriptions.map((m) => [m.listId, m.status])).toEqual(
+        e.lists.map((l) => [l.listId, l.status]),
+      );
+    }
+    const [one] = await store.subscribers.insertMany(
+      [{ subscriber: person('alone@example.org', 'Ensam'), lists: [] }],
+      T0,
+    );
+    expect((await store.subscribers.get(one!))?.name).toBe('Ensam');
+  });
+
   it('keeps nothing of a transaction that throws, in any repository', async () => {
     const [kept] = await store.subscribers.insertMany(many(1, 'kept'), T0);
     await expect(

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/stores.js';
 import { ScsError } from '../../src/core/diagnostic.js';
+import type { Store } from '../../src/store/types.js';
 import { type ImportOptions, importSubscribers } from '../../src/subscribers/import.js';
 import { eraseSubscriber, removeSubscriber } from '../../src/subscribers/manage.js';
 import { REPO } from '../helpers/scs.js';
@@ -273,5 +274,28 @@ describe('importing subscribers from CSV', () => {
         now: T0,
       }),
     ).rejects.toThrow(/There is no list "sport"/);
+  });
+  it('tells the store how many came in, once, after applying (for its statistics), and not on a dry run', async () => {
+    const told: number[] = [];
+    const store: Store = {
+      ...p.store,
+      transaction: (fn) =>
+        p.store.transaction((tx) =>
+          fn({
+            ...tx,
+            subscribers: {
+              ...tx.subscribers,
+              refreshStatistics: async (added) => {
+                told.push(added);
+              },
+            },
+          }),
+        ),
+    };
+    const options = { file: fixture('bom-semicolon'), now: T0, lists: ['nyheter'], confirmed: true };
+    await importSubscribers(p.config, store, { ...options, dryRun: true });
+    expect(told).toEqual([]);
+    await importSubscribers(p.config, store, options);
+    expect(told).toEqual([3]);
   });
 });

@@ -111,9 +111,9 @@ export function createPostgresLedger(sql: Sql): LedgerRepo {
       ])
     ).length === 1;
 
-  /** Inserts the source's recipients not in the dispatch yet, in one statement; returns how many. */
   /**
-   * Plans `pending` rows, in the order of subscriber ids (the primary key's order). Into a dispatch just
+   * Inserts the source's recipients not in the dispatch yet as `pending` rows, in one statement, in the
+   * order of subscriber ids (the primary key's order); returns how many. Into a dispatch just
    * made (`fresh`), a list or a sent dispatch cannot repeat anyone, so no conflict check is paid per row.
    */
   const insertRecipients = async (

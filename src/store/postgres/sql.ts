@@ -17,6 +17,21 @@ export type Statement = string | { name: string; text: string };
 /** A statement run on every claim or commit of the send loop: parsed once per connection. */
 export const prepared = (name: string, text: string): Statement => ({ name: `scs_${name}`, text });
 
+/**
+ * A `text[]` parameter as the server reads it (an array literal), made by the caller. pg makes it only
+ * when it sends the statement, while the server waits; a bulk insert makes the next piece's while the
+ * server inserts the one before.
+ */
+export function textArray(values: readonly (string | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (i) out += ',';
+    out += v === null ? 'NULL' : /[\\"]/.test(v) ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`;
+  }
+  return `${out}}`;
+}
+
 export interface Sql {
   /** The rows a statement returns. */
   rows<R>(text: Statement, values?: readonly unknown[]): Promise<R[]>;

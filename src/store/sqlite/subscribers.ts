@@ -275,6 +275,9 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
     async insertMany(entries, now) {
       return insertMany.immediate(entries, now);
     },
+    async refreshStatistics() {
+      // Nothing to do: SQLite reads these joins by their indexes whatever the sizes.
+    },
     async update(subscriberId, changes, now) {
       update(subscriberId, changes, now);
     },

@@ -55,6 +55,10 @@ describe('scs db copy', () => {
       const rows = Object.fromEntries(copied.tables.map((t) => [t.table, t.rows]));
       expect(rows).toMatchObject({ subscribers: 42, dispatches: 2, deliveries: 42 });
       expect(Number(server.psql('SELECT count(*) FROM press.deliveries', 'copy'))).toBe(42);
+      // The planner knows the copied sizes at once (see refreshStatistics), not after autovacuum's round.
+      expect(
+        server.psql("SELECT reltuples FROM pg_class WHERE oid = 'press.deliveries'::regclass", 'copy').trim(),
+      ).toBe('42');
 
       const back = await scs(['db', 'copy', '--from', url, '--to', 'back.db']);
       expect(back.code, back.stderr).toBe(0);

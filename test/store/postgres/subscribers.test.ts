@@ -82,3 +82,37 @@ describe('the subscriber repository on PostgreSQL', () => {
     }
   }, 120_000);
 });
+
+describe('refreshStatistics', () => {
+  it('gives the planner the new sizes after a bulk insert of a tenth of the table or more, not after less', async () => {
+    const pool = await migrated('statistics');
+    try {
+      const repo = createPostgresSubscribers(pool.sql, 'k'.repeat(32));
+      const sizes = async () =>
+        Object.fromEntries(
+          (
+            await pool.sql.rows<{ relname: string; n: number }>(
+              "SELECT relname, reltuples::float8 AS n FROM pg_class WHERE relname IN ('subscribers', 'subscriptions')",
+            )
+          ).map((r) => [r.relname, r.n]),
+        );
+      expect(await sizes()).toEqual({ subscribers: -1, subscriptions: -1 }); // never analysed
+      const batch = (from: number, n: number) =>
+        Array.from({ length: n }, (_, i) => person(`s.${from + i}@example.org`));
+      await pool.sql.transaction(async (tx) => {
+        const inTx = createPostgresSubscribers(tx, 'k'.repeat(32));
+        await inTx.insertMany(batch(0, 300), T0);
+        await inTx.refreshStatistics(300);
+      });
+      expect(await sizes()).toEqual({ subscribers: 300, subscriptions: 300 });
+      await repo.insertMany(batch(300, 29), T0);
+      await repo.refreshStatistics(29); // under a tenth: left to autovacuum
+      expect(await sizes()).toEqual({ subscribers: 300, subscriptions: 300 });
+      await repo.insertMany(batch(329, 30), T0);
+      await repo.refreshStatistics(30);
+      expect(await sizes()).toEqual({ subscribers: 359, subscriptions: 359 });
+    } finally {
+      await pool.end();
+    }
+  });
+});
