@@ -239,6 +239,9 @@ export interface LedgerRepo {
   /** Refreshes the holder's heartbeat; false when the lock (lease) is no longer this holder's. */
   heartbeat(token: string, now: Date): Promise<boolean>;
   releaseLock(token: string): Promise<void>;
-  /** Who holds the lock (SQLite: at most one), or the live leases (PostgreSQL), oldest first. */
+  /**
+   * Who holds the lock (SQLite: at most one), or the leases (PostgreSQL), oldest first: a lease that ran
+   * out stays listed (with its `expiresAt` past) until the next run to start ends it.
+   */
   holders(): Promise<LockHolder[]>;
 }
