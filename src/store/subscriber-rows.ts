@@ -102,10 +102,22 @@ export async function suppressionsInBulk(
   return found;
 }
 
-/**
- * A new subscriber's values for `subscribers (email, email_key, email_hash, name, lang, status,
- * consent_source, consent_at, consent_ip, consent_detail, confirmed_at)`, in that order.
- */
+/** The columns of a new subscriber's row, in the order of newSubscriberValues. */
+export const NEW_SUBSCRIBER_COLUMNS = [
+  'email',
+  'email_key',
+  'email_hash',
+  'name',
+  'lang',
+  'status',
+  'consent_source',
+  'consent_at',
+  'consent_ip',
+  'consent_detail',
+  'confirmed_at',
+] as const;
+
+/** A new subscriber's values for NEW_SUBSCRIBER_COLUMNS, in that order. */
 export function newSubscriberValues(s: NewSubscriber, hash: (text: string) => string): (string | null)[] {
   const c = s.consent;
   const key = addressKey(s.email);

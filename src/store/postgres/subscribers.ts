@@ -6,6 +6,7 @@ import {
   DELIVERABLE,
   type EventRow,
   iso,
+  NEW_SUBSCRIBER_COLUMNS,
   newSubscriberValues,
   rank,
   type SubscriberRow,
@@ -53,23 +54,10 @@ const AWAITING = `
   GROUP BY s.id
   ORDER BY s.id`;
 
-const SUBSCRIBER_COLUMNS = [
-  'email',
-  'email_key',
-  'email_hash',
-  'name',
-  'lang',
-  'status',
-  'consent_source',
-  'consent_at',
-  'consent_ip',
-  'consent_detail',
-  'confirmed_at',
-] as const;
 const MEMBERSHIP_COLUMNS = ['email_key', 'list_id', 'status'] as const;
 
 /**
- * One piece of a bulk insert: the subscribers (`subscribers`, a column per SUBSCRIBER_COLUMNS) and
+ * One piece of a bulk insert: the subscribers (`subscribers`, a column per NEW_SUBSCRIBER_COLUMNS) and
  * their memberships (`memberships`, per MEMBERSHIP_COLUMNS) in one statement. Each column is one array
  * parameter, unnested into rows (a multi-row VALUES would need a parameter per value, and PostgreSQL
  * allows 65,535), made here while the server inserts the piece before. A column with the same value in
@@ -94,7 +82,7 @@ function bulkInsert(subscribers: (string | null)[][], memberships: string[][], a
   const m = rows(memberships, 'm', 0);
   const text = `
     WITH added AS (
-      INSERT INTO subscribers (${SUBSCRIBER_COLUMNS.join(', ')}, created_at, updated_at)
+      INSERT INTO subscribers (${NEW_SUBSCRIBER_COLUMNS.join(', ')}, created_at, updated_at)
       SELECT ${s.picked.join(', ')}, $1, $1 FROM ${s.from}
       RETURNING id, email_key
     ), memberships AS (
@@ -228,7 +216,7 @@ export function createPostgresSubscribers(sql: Sql, secret: string): SubscriberR
         let previous: Promise<unknown> = Promise.resolve();
         for (let i = 0; i < entries.length; i += BULK) {
           const slice = entries.slice(i, i + BULK);
-          const columns: (string | null)[][] = SUBSCRIBER_COLUMNS.map(() => []);
+          const columns: (string | null)[][] = NEW_SUBSCRIBER_COLUMNS.map(() => []);
           const lists: string[][] = MEMBERSHIP_COLUMNS.map(() => []);
           const position = new Map<string, number>();
           slice.forEach(({ subscriber: s, lists: memberships }, j) => {

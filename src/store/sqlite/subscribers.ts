@@ -7,6 +7,7 @@ import {
   DELIVERABLE,
   type EventRow,
   iso,
+  NEW_SUBSCRIBER_COLUMNS,
   newSubscriberValues,
   rank,
   type SubscriberRow,
@@ -108,9 +109,8 @@ export function createSqliteSubscribers(db: Database.Database, secret: string): 
       `SELECT reason, created_at FROM suppressions WHERE hash IN (?, ?) ORDER BY ${rank('reason')} DESC LIMIT 1`,
     ),
     insert: db.prepare(`
-      INSERT INTO subscribers (email, email_key, email_hash, name, lang, status, consent_source, consent_at,
-        consent_ip, consent_detail, confirmed_at, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      INSERT INTO subscribers (${NEW_SUBSCRIBER_COLUMNS.join(', ')}, created_at, updated_at)
+      VALUES (${[...NEW_SUBSCRIBER_COLUMNS, 'created_at', 'updated_at'].map(() => '?').join(', ')})`),
     addSubscription: db.prepare(
       'INSERT INTO subscriptions (list_id, subscriber_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
     ),
