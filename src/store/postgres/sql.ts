@@ -3,11 +3,6 @@ import { postgresError, quoteIdent } from './connect.js';
 import type { PostgresLocation } from './location.js';
 
 /**
- * How the PostgreSQL repositories talk to the server: on the store's pool, or on the one connection of
- * a transaction. Every failure of the server or the connection becomes a catalogue error (through
- * `postgresError`), so no repository handles pg's errors itself.
- */
-/**
  * A statement's text, or a named one: the server parses and plans a named statement once per
  * connection, where it would parse an unnamed one on every call (for the send loop's statements, run
  * thousands of times, that was half of the server's time).
@@ -32,6 +27,11 @@ export function textArray(values: readonly (string | null)[]): string {
   return `${out}}`;
 }
 
+/**
+ * How the PostgreSQL repositories talk to the server: on the store's pool, or on the one connection of
+ * a transaction. Every failure of the server or the connection becomes a catalogue error (through
+ * `postgresError`), so no repository handles pg's errors itself.
+ */
 export interface Sql {
   /** The rows a statement returns. */
   rows<R>(text: Statement, values?: readonly unknown[]): Promise<R[]>;
